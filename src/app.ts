@@ -1,0 +1,29 @@
+import { Hono } from 'hono'
+import { loadConfig } from './config'
+import { jsonError, type AppEnv } from './http'
+import { health } from './routes/health'
+import { webhooks } from './routes/webhooks'
+
+/** The HTTP surface: one sub-app per route family, behind a configuration check. */
+export const app = new Hono<AppEnv>()
+
+app.route('/health', health)
+
+// Every other endpoint answers invalid configuration with 503 naming the variable, and keeps running.
+app.use('*', async (c, next) => {
+  const result = loadConfig(c.env)
+  if (!result.ok) {
+    const first = result.errors[0]!
+    return jsonError(c, 503, 'invalid_configuration', first.message, { variable: first.variable })
+  }
+  c.set('config', result.config)
+  await next()
+})
+
+app.route('/webhooks', webhooks)
+
+app.notFound((c) => jsonError(c, 404, 'not_found', `no route for ${c.req.method} ${c.req.path}`))
+app.onError((err, c) => {
+  console.error('unhandled error', err instanceof Error ? err.message : String(err))
+  return jsonError(c, 500, 'internal_error', 'the worker failed to handle this request')
+})

@@ -1,0 +1,148 @@
+import { z } from 'zod'
+import { parseDuration, type Duration } from './domain/duration'
+
+/**
+ * The environment, parsed once per isolate with zod (contract section 2). Invalid configuration never
+ * crashes the worker: callers get a ConfigError naming the variable and answer 503.
+ */
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      const parsed = parseDuration(text)
+      if (!parsed) {
+        ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration like 90s, 45m, 6h or 21d` })
+        return z.NEVER
+      }
+      return parsed
+    })
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v && v.trim() !== '' ? v.trim() : undefined))
+
+const url = (fallback?: string) => {
+  const base = z.string().trim().pipe(z.url({ protocol: /^https?$/ })).transform((v) => v.replace(/\/+$/, ''))
+  return fallback === undefined ? base.optional() : base.default(fallback)
+}
+
+const ROLES = ['viewer', 'operator', 'admin'] as const
+export type Role = (typeof ROLES)[number]
+
+const adminTokens = z
+  .string()
+  .optional()
+  .transform((text, ctx) => {
+    const tokens: { role: Role; token: string }[] = []
+    for (const pair of (text ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+      const at = pair.indexOf(':')
+      const role = pair.slice(0, at) as Role
+      const token = pair.slice(at + 1)
+      if (at < 1 || !ROLES.includes(role) || token.length === 0) {
+        // Name the role only: the token is a secret.
+        ctx.addIssue({ code: 'custom', message: `each entry must be role:token with role one of ${ROLES.join(', ')}` })
+        return z.NEVER
+      }
+      tokens.push({ role, token })
+    }
+    return tokens
+  })
+
+const percentileOrOff = z
+  .string()
+  .default('75')
+  .transform((text, ctx) => {
+    if (text.trim() === 'off') return null
+    const n = Number(text)
+    if (!Number.isFinite(n) || n < 0 || n > 100) {
+      ctx.addIssue({ code: 'custom', message: `"${text}" is not a percentile from 0 to 100 or "off"` })
+      return z.NEVER
+    }
+    return n
+  })
+
+const postPurchaseSteps = z
+  .string()
+  .default('0d,3d,10d,21d')
+  .transform((text, ctx) => {
+    const steps = text.split(',').map((s) => parseDuration(s))
+    if (steps.length === 0 || steps.some((s) => s === null)) {
+      ctx.addIssue({ code: 'custom', message: `"${text}" is not a comma-separated list of durations` })
+      return z.NEVER
+    }
+    return steps as Duration[]
+  })
+
+export const configSchema = z.object({
+  BIGCOMMERCE_STORE_HASH: z.string().trim().regex(/^[A-Za-z0-9]+$/, 'must be the store hash, letters and digits'),
+  BIGCOMMERCE_ACCESS_TOKEN: z.string().trim().min(1),
+  BIGCOMMERCE_API_BASE: url('https://api.bigcommerce.com'),
+  BIGCOMMERCE_CLIENT_SECRET: optionalText,
+  BIGCOMMERCE_WEBHOOK_SECRET: optionalText,
+  HUBSPOT_ACCESS_TOKEN: z.string().trim().min(1),
+  HUBSPOT_API_BASE: url('https://api.hubapi.com'),
+  PUBLIC_URL: url(),
+  BEACON_ALLOWED_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? '').split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean)),
+  ADMIN_TOKENS: adminTokens,
+  CART_ABANDON_AFTER: duration('45m'),
+  POST_PURCHASE_STEPS: postPurchaseSteps,
+  LAPSED_AFTER: duration('120d'),
+  REFUND_SUPPRESSION: duration('30d'),
+  MARKETING_CAP: z.coerce.number().int().min(0).default(3),
+  MARKETING_CAP_WINDOW: duration('7d'),
+  ATTRIBUTION_LOOKBACK: duration('30d'),
+  SESSION_TIMEOUT: duration('30m'),
+  BROWSE_ABANDON_AFTER: duration('6h'),
+  HIGH_VALUE_CART_PERCENTILE: percentileOrOff,
+})
+
+export type Config = z.output<typeof configSchema>
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`)
+  }
+}
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: ConfigError[] }
+
+const cache = new WeakMap<object, ConfigResult>()
+
+/** Parses the environment once per env object (the runtime hands the same object to every request). */
+export function loadConfig(env: Record<string, unknown>): ConfigResult {
+  const cached = cache.get(env)
+  if (cached) return cached
+  const raw: Record<string, unknown> = {}
+  for (const key of Object.keys(configSchema.shape)) {
+    const value = env[key]
+    raw[key] = typeof value === 'string' && value.trim() === '' ? undefined : value
+  }
+  const parsed = configSchema.safeParse(raw)
+  const result: ConfigResult = parsed.success
+    ? { ok: true, config: parsed.data }
+    : {
+        ok: false,
+        errors: parsed.error.issues.map((issue) => {
+          const variable = String(issue.path[0] ?? 'configuration')
+          const message = issue.code === 'invalid_type' && raw[variable] === undefined ? 'is required' : issue.message
+          return new ConfigError(variable, message)
+        }),
+      }
+  cache.set(env, result)
+  return result
+}
+
+/** For code past the HTTP edge (Durable Objects, cron): configuration was validated before work was queued. */
+export function requireConfig(env: Record<string, unknown>): Config {
+  const result = loadConfig(env)
+  if (!result.ok) throw result.errors[0]
+  return result.config
+}

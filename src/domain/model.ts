@@ -1,0 +1,177 @@
+import type { Amount } from './money'
+
+/**
+ * The canonical model: the only shapes that cross from the BigCommerce side to the HubSpot side.
+ * Everything here is plain, JSON-serializable data (it travels over Durable Object RPC and into storage).
+ * Dates are ISO-8601 UTC strings; money is a decimal string; emails are normalized (trimmed, lower-cased).
+ * Payment details (method, provider, card, transactions) have no place here, by design.
+ */
+
+export type Email = string
+export type IsoDate = string
+
+/** Where an order was placed (contract section 5). */
+export const ORDER_CHANNELS = [
+  'storefront',
+  'marketplace',
+  'pos',
+  'wholesale',
+  'partner',
+  'manual',
+  'unassigned',
+] as const
+export type OrderChannel = (typeof ORDER_CHANNELS)[number]
+
+/** What brought the buyer (contract section 5). */
+export const TOUCH_CHANNELS = [
+  'direct',
+  'organic_search',
+  'paid_search',
+  'organic_social',
+  'paid_social',
+  'email',
+  'sms',
+  'affiliate',
+  'referral',
+  'display',
+  'video',
+  'shopping',
+  'unassigned',
+] as const
+export type TouchChannel = (typeof TOUCH_CHANNELS)[number]
+
+export interface Customer {
+  customerId: number
+  email: Email
+  firstName: string | null
+  lastName: string | null
+  /** E.164 when it parses, otherwise as entered; null when empty. */
+  phone: string | null
+  /** BigCommerce `accepts_product_review_abandoned_cart_emails`. */
+  acceptsAbandonedCartEmails: boolean
+  createdAt: IsoDate
+  modifiedAt: IsoDate
+}
+
+/** A BigCommerce newsletter subscriber record (email opt-in lives here, not on the customer). */
+export interface Subscriber {
+  subscriberId: number
+  email: Email
+  /** Consent `marketing_newsletter`. */
+  newsletter: boolean
+  /** Consent `abandoned_cart`. */
+  abandonedCart: boolean
+  modifiedAt: IsoDate
+}
+
+export interface OrderLine {
+  /** The order product id (`bc_line_item_id`; refund items refer to it). */
+  lineItemId: number
+  productId: number
+  variantId: number | null
+  name: string
+  sku: string
+  quantity: number
+  priceExTax: Amount
+  totalExTax: Amount
+  quantityRefunded: number
+  /** The product's first category name, when known. */
+  category: string | null
+}
+
+export interface Refund {
+  refundId: number
+  createdAt: IsoDate
+  /** Total refunded in the order's (transactional) currency. */
+  amount: Amount
+  /** Order product ids refunded in this refund (item_type PRODUCT). */
+  lineItemIds: number[]
+}
+
+export interface Shipment {
+  shipmentId: number
+  createdAt: IsoDate
+  trackingNumber: string | null
+  carrier: string | null
+}
+
+export type FulfillmentStatus = 'unshipped' | 'partially_shipped' | 'shipped'
+
+export interface Order {
+  orderId: number
+  /** 0 for a guest checkout. */
+  customerId: number
+  /** The billing email, normalized. The contact this order belongs to. */
+  email: Email
+  firstName: string | null
+  lastName: string | null
+  phone: string | null
+  /** BigCommerce status id (0..14); labels are the merchant's and are never used for rules. */
+  statusId: number
+  createdAt: IsoDate
+  modifiedAt: IsoDate
+  /** The transactional currency (`default_currency_code`). All order amounts are in it. */
+  currency: string
+  /** The store's base currency. */
+  baseCurrency: string
+  /** Multiply an amount in `currency` by this to get the base currency. */
+  toBaseRate: Amount
+  totalIncTax: Amount
+  subtotalExTax: Amount
+  totalTax: Amount
+  shippingCostExTax: Amount
+  /** `discount_amount` + `coupon_discount`. */
+  discountTotal: Amount
+  couponCodes: string[]
+  channelId: number
+  channel: OrderChannel
+  orderSource: string | null
+  cartId: string | null
+  /** The checkout's newsletter opt-in box. */
+  emailOptIn: boolean
+  lines: OrderLine[]
+  refunds: Refund[]
+  shipments: Shipment[]
+  fulfillment: FulfillmentStatus
+}
+
+export interface CartLine {
+  productId: number
+  variantId: number | null
+  sku: string
+  name: string
+  quantity: number
+  category: string | null
+}
+
+/**
+ * A cart as last seen. `status` is ours: BigCommerce deletes a cart when it converts, so `converted` and
+ * `deleted` come from events, `emptied` from a cart with no items.
+ */
+export type CartStatus = 'open' | 'abandoned' | 'converted' | 'emptied' | 'deleted'
+
+export interface Cart {
+  cartId: string
+  customerId: number
+  email: Email | null
+  currency: string
+  /** `cart_amount`, in the cart's currency. */
+  amount: Amount
+  lines: CartLine[]
+  /** A recovery link the shopper can follow to restore the cart. */
+  recoveryUrl: string | null
+  createdAt: IsoDate
+  updatedAt: IsoDate
+}
+
+export interface ProductVariant {
+  variantId: number
+  productId: number
+  /** The product name, with the variant's option values in parentheses when it has any. */
+  name: string
+  sku: string
+  price: Amount
+  description: string
+  category: string | null
+  brand: string | null
+}

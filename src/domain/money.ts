@@ -1,0 +1,53 @@
+import Big from 'big.js'
+
+/**
+ * Money is carried as a decimal string ("62.6793"), never as a float, so totals reconcile with the store
+ * to the cent. Arithmetic goes through big.js; numbers appear only at the HubSpot boundary.
+ */
+export type Amount = string
+
+export const ZERO: Amount = '0'
+
+export function amount(value: string | number | null | undefined): Amount {
+  if (value === null || value === undefined || value === '') return ZERO
+  return new Big(value).toString()
+}
+
+export function add(...values: Amount[]): Amount {
+  return values.reduce((sum, v) => sum.plus(v), new Big(0)).toString()
+}
+
+export function subtract(a: Amount, b: Amount): Amount {
+  return new Big(a).minus(b).toString()
+}
+
+export function multiply(a: Amount, b: Amount | number): Amount {
+  return new Big(a).times(b).toString()
+}
+
+/** Division rounded half-even to `decimals` places (default 4, BigCommerce's precision). */
+export function divide(a: Amount, b: Amount | number, decimals = 4): Amount {
+  if (new Big(b).eq(0)) return ZERO
+  return new Big(a).div(b).round(decimals, Big.roundHalfEven).toString()
+}
+
+export function compare(a: Amount, b: Amount): -1 | 0 | 1 {
+  return new Big(a).cmp(b) as -1 | 0 | 1
+}
+
+export function max(a: Amount, b: Amount): Amount {
+  return compare(a, b) >= 0 ? a : b
+}
+
+export function isZero(a: Amount): boolean {
+  return new Big(a).eq(0)
+}
+
+/** Rounded to cents for display and for HubSpot number properties. */
+export function toCents(a: Amount): Amount {
+  return new Big(a).round(2, Big.roundHalfEven).toFixed(2)
+}
+
+export function toNumber(a: Amount): number {
+  return Number(toCents(a))
+}

@@ -1,0 +1,34 @@
+/**
+ * What the HubSpot writer accepts: records already mapped to HubSpot property names, keyed by the value of
+ * their object's unique property, so that a replay upserts the same record and never duplicates it.
+ */
+export const OBJECT_TYPES = ['contacts', 'products', 'orders', 'line_items', 'carts'] as const
+export type HubSpotObjectType = (typeof OBJECT_TYPES)[number]
+
+/** The unique-value property each object is upserted by. */
+export const ID_PROPERTY: Record<HubSpotObjectType, string> = {
+  contacts: 'email',
+  products: 'bc_variant_id',
+  orders: 'bc_order_id',
+  line_items: 'bc_line_item_id',
+  carts: 'bc_cart_id',
+}
+
+/** A property value as HubSpot takes it; `''` clears a property. */
+export type PropertyValue = string | number | boolean | null
+
+export interface RecordAssociation {
+  toObjectType: HubSpotObjectType
+  /** The unique key of the other record (its ID_PROPERTY value). */
+  toKey: string
+}
+
+export interface HubSpotRecord {
+  objectType: HubSpotObjectType
+  /** Value of ID_PROPERTY[objectType] (normalized email for contacts). */
+  key: string
+  /** Properties to set; later writes of the same record overwrite earlier values property by property. */
+  properties: Record<string, PropertyValue>
+  /** Default (HUBSPOT_DEFINED) associations from this record to others. */
+  associations?: RecordAssociation[]
+}

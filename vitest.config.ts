@@ -1,0 +1,37 @@
+import path from 'node:path'
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers'
+import { defineConfig } from 'vitest/config'
+
+// Tests run inside workerd, in the same isolate as the worker and its Durable Objects,
+// with the D1 migrations applied and every API base URL pointed at the in-process stand-ins.
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations(path.join(import.meta.dirname, 'migrations'))
+  return {
+    plugins: [
+      cloudflareTest({
+        main: './src/index.ts',
+        wrangler: { configPath: './wrangler.toml' },
+        miniflare: {
+          bindings: {
+            TEST_MIGRATIONS: migrations,
+            BIGCOMMERCE_STORE_HASH: 'teststore',
+            BIGCOMMERCE_ACCESS_TOKEN: 'bc-test-token',
+            BIGCOMMERCE_API_BASE: 'http://bigcommerce.standin',
+            BIGCOMMERCE_CLIENT_SECRET: 'test-client-secret',
+            BIGCOMMERCE_WEBHOOK_SECRET: 'test-webhook-secret',
+            HUBSPOT_ACCESS_TOKEN: 'hs-test-token',
+            HUBSPOT_API_BASE: 'http://hubspot.standin',
+            PUBLIC_URL: 'https://worker.example.com',
+            BEACON_ALLOWED_ORIGINS: 'https://shop.example.com',
+            ADMIN_TOKENS: 'viewer:viewer-token,operator:operator-token,admin:admin-token',
+          },
+        },
+      }),
+    ],
+    test: {
+      include: ['test/**/*.test.ts', 'standins/**/*.test.ts'],
+      exclude: ['test/browser/**'],
+      setupFiles: ['./test/setup.ts'],
+    },
+  }
+})
