@@ -1,11 +1,26 @@
 import type { Env } from '../env'
 
+/** A periodic job: does only what is due at `now`, and is safe to repeat. */
+export interface CronJob {
+  name: string
+  /** The wrangler.toml cron expressions that run it. */
+  crons: string[]
+  run(env: Env, now: Date): Promise<void>
+}
+
+/** One line per job; the order is the order they run in within one tick. */
+const JOBS: CronJob[] = []
+
 /**
- * The scheduled handler's dispatcher. Every job does only what is due and is safe to repeat, so firing
- * any listed cron expression at any time is harmless.
+ * The scheduled handler's dispatcher. Each job runs on its own: one failing job does not stop the others.
  */
 export async function runScheduled(cron: string, scheduledTime: number, env: Env): Promise<void> {
-  void cron
-  void scheduledTime
-  void env
+  const now = new Date(scheduledTime)
+  for (const job of JOBS.filter((j) => j.crons.includes(cron))) {
+    try {
+      await job.run(env, now)
+    } catch (err) {
+      console.error(`cron job ${job.name} failed:`, err instanceof Error ? err.message : String(err))
+    }
+  }
 }

@@ -175,3 +175,81 @@ export interface ProductVariant {
   category: string | null
   brand: string | null
 }
+
+/** A contact's lifecycle stage (`bc_customer_status`). */
+export type CustomerStatus = 'prospect' | 'customer' | 'repeat_customer' | 'at_risk' | 'lapsed'
+/** `bc_value_tier`; prospects have none. */
+export type ValueTier = 'vip' | 'high' | 'standard'
+/** `bc_email_consent`. */
+export type EmailConsent = 'opted_in' | 'opted_out' | 'unknown'
+
+/** Everything derived about a contact that lands on the HubSpot contact (but tiers and touches, set by cron). */
+export interface ContactSummary {
+  email: Email
+  customerId: number | null
+  firstName: string | null
+  lastName: string | null
+  phone: string | null
+  orderCount: number
+  /** Paid revenue minus refunds, in the store's base currency. */
+  lifetimeValue: Amount
+  averageOrderValue: Amount
+  firstOrderAt: IsoDate | null
+  lastOrderAt: IsoDate | null
+  customerStatus: CustomerStatus
+  /** Category names, newest first, at most 3. */
+  categoryAffinity: string[]
+  emailConsent: EmailConsent
+  /** Refunds in the store's base currency. */
+  refundedTotal: Amount
+  lastRefundAt: IsoDate | null
+  firstOrderChannel: OrderChannel | null
+  lastOrderChannel: OrderChannel | null
+}
+
+/** A classified touch (first touch, last touch, or the one an order is credited to). */
+export interface TouchSummary {
+  channel: TouchChannel
+  source: string | null
+  medium: string | null
+  campaign: string | null
+  at: IsoDate
+}
+
+/** Automation triggers; each lands on the contact as `bc_<trigger>_at`. */
+export const TRIGGERS = [
+  'cart_abandoned',
+  'browse_abandoned',
+  'order_placed',
+  'order_shipped',
+  'order_refunded',
+  'order_cancelled',
+  'post_purchase_step',
+  'winback_due',
+  'replenishment_due',
+] as const
+export type Trigger = (typeof TRIGGERS)[number]
+
+export interface FiredTrigger {
+  trigger: Trigger
+  /** What makes it once-only, e.g. `order_placed:250`, `cart_abandoned:<cartId>:<updatedAt>`. */
+  key: string
+  /** The time of the event that caused it (so a replay writes the same value). */
+  at: IsoDate
+  cartUrl?: string
+  cartValue?: Amount
+  productName?: string
+  /** `day_0`, `day_3`, `hour_12`, ... */
+  step?: string
+}
+
+export type DecisionKind = 'fired' | 'deferred' | 'suppressed' | 'cancelled'
+
+export interface TriggerDecision {
+  trigger: Trigger
+  key: string
+  decision: DecisionKind
+  reason: string
+  /** When the decision was taken. */
+  at: IsoDate
+}

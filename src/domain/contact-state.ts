@@ -1,0 +1,34 @@
+import type { AutomationState } from './automation'
+import type { Cart, CartStatus, Customer, Email, IsoDate, Order, Subscriber } from './model'
+
+/** A cart as the contact knows it: the last hydrated cart plus what events told us about it. */
+export interface CartState extends Cart {
+  status: CartStatus
+  /** When BigCommerce's own `store/cart/abandoned` arrived for it, if it did. */
+  abandonedSignalAt: IsoDate | null
+  convertedOrderId: number | null
+}
+
+export interface ProductView {
+  productId: number
+  productName: string | null
+  at: IsoDate
+}
+
+/**
+ * Everything one contact's Durable Object keeps. Plain data: the domain rules read it, the Durable Object
+ * stores it and applies hydrated BigCommerce records to it.
+ */
+export interface ContactState {
+  email: Email
+  customer: Customer | null
+  subscriber: Subscriber | null
+  /** Keyed by order id (as a string). Incomplete orders (status 0) are never here. */
+  orders: Record<string, Order>
+  /** Keyed by cart id. */
+  carts: Record<string, CartState>
+  /** Recent product views from the storefront beacon, newest last, bounded. */
+  productViews: ProductView[]
+  /** Owned by domain/automation.ts: fired keys, deferred triggers, the cap ledger. */
+  automation: AutomationState
+}
