@@ -1,0 +1,30 @@
+import { toNumber } from '../../domain/money'
+import type { CartState } from '../../domain/contact-state'
+import type { HubSpotRecord, RecordAssociation } from '../records'
+
+/** HubSpot's `hs_external_status` values; a deleted cart keeps the last status it had. */
+const EXTERNAL_STATUS = { open: 'open', abandoned: 'abandoned', converted: 'converted', emptied: 'emptied' } as const
+
+/** A cart, keyed by its BigCommerce id; associated with its contact and, once converted, its order. */
+export function cartRecord(cart: CartState): HubSpotRecord {
+  const associations: RecordAssociation[] = []
+  if (cart.email) associations.push({ toObjectType: 'contacts', toKey: cart.email })
+  if (cart.status === 'converted' && cart.convertedOrderId !== null) {
+    associations.push({ toObjectType: 'orders', toKey: String(cart.convertedOrderId) })
+  }
+  const status = cart.status === 'deleted' ? undefined : EXTERNAL_STATUS[cart.status]
+  return {
+    objectType: 'carts',
+    key: cart.cartId,
+    properties: {
+      bc_cart_id: cart.cartId,
+      hs_cart_name: `Cart ${cart.cartId}`,
+      hs_external_cart_id: cart.cartId,
+      hs_cart_url: cart.recoveryUrl ?? '',
+      hs_total_price: toNumber(cart.amount),
+      hs_currency_code: cart.currency,
+      ...(status ? { hs_external_status: status } : {}),
+    },
+    associations,
+  }
+}

@@ -1,0 +1,59 @@
+import { toNumber } from '../../domain/money'
+import type { ContactSummary, Email, FiredTrigger, ValueTier } from '../../domain/model'
+import { toHubSpotDate, toHubSpotDateTime, triggerProperty } from '../properties'
+import type { HubSpotRecord, PropertyValue } from '../records'
+
+/**
+ * The contact, keyed by normalized email: identity, the BigCommerce summary, and the triggers that fired.
+ * Name and phone are only ever set, never cleared (HubSpot may know them from forms); figures derived from
+ * orders are cleared (`''`) when they no longer apply, e.g. after the only paid order was cancelled.
+ */
+export function contactRecord(summary: ContactSummary, fired: FiredTrigger[] = []): HubSpotRecord {
+  const properties: Record<string, PropertyValue> = { email: summary.email }
+  if (summary.firstName) properties.firstname = summary.firstName
+  if (summary.lastName) properties.lastname = summary.lastName
+  if (summary.phone) properties.phone = summary.phone
+  if (summary.customerId !== null && summary.customerId > 0) properties.bc_customer_id = summary.customerId
+  Object.assign(properties, {
+    bc_order_count: summary.orderCount,
+    bc_lifetime_value: toNumber(summary.lifetimeValue),
+    bc_average_order_value: toNumber(summary.averageOrderValue),
+    bc_first_order_date: summary.firstOrderAt ? toHubSpotDate(summary.firstOrderAt) : '',
+    bc_last_order_date: summary.lastOrderAt ? toHubSpotDate(summary.lastOrderAt) : '',
+    bc_customer_status: summary.customerStatus,
+    bc_category_affinity: summary.categoryAffinity.slice(0, 3).join(';'),
+    bc_email_consent: summary.emailConsent,
+    bc_refunded_total: toNumber(summary.refundedTotal),
+    bc_last_refund_date: summary.lastRefundAt ? toHubSpotDate(summary.lastRefundAt) : '',
+    bc_first_order_channel: summary.firstOrderChannel ?? '',
+    bc_last_order_channel: summary.lastOrderChannel ?? '',
+  })
+  Object.assign(properties, triggerProperties(fired))
+  return { objectType: 'contacts', key: summary.email, properties }
+}
+
+/**
+ * `bc_<trigger>_at` and its companions for each fired trigger. Two firings of one trigger in the same write:
+ * the later one wins, so the property ends at the latest cause whatever order they came in.
+ */
+export function triggerProperties(fired: FiredTrigger[]): Record<string, PropertyValue> {
+  const properties: Record<string, PropertyValue> = {}
+  const byTime = [...fired].sort((a, b) => Date.parse(a.at) - Date.parse(b.at))
+  for (const f of byTime) {
+    properties[triggerProperty(f.trigger)] = toHubSpotDateTime(f.at)
+    if (f.trigger === 'cart_abandoned') {
+      properties.bc_abandoned_cart_url = f.cartUrl ?? ''
+      properties.bc_abandoned_cart_value = f.cartValue !== undefined ? toNumber(f.cartValue) : ''
+    } else if (f.trigger === 'browse_abandoned') {
+      properties.bc_browse_abandoned_product = f.productName ?? ''
+    } else if (f.trigger === 'post_purchase_step') {
+      properties.bc_post_purchase_step = f.step ?? ''
+    }
+  }
+  return properties
+}
+
+/** The value tier, set by the ranking cron; `null` clears it (prospects have none). */
+export function valueTierRecord(email: Email, tier: ValueTier | null): HubSpotRecord {
+  return { objectType: 'contacts', key: email, properties: { email, bc_value_tier: tier ?? '' } }
+}

@@ -1,0 +1,59 @@
+import { toNumber } from '../../domain/money'
+import type { Order, OrderLine } from '../../domain/model'
+import { netRevenue, refundedTotal, STATUS_NAMES } from '../../domain/order-status'
+import { toHubSpotDateTime } from '../properties'
+import type { HubSpotRecord } from '../records'
+
+/**
+ * An order and its line items. Amounts stay in the order's own currency (the contact carries the base
+ * currency figures). Nothing about payments is read here: the canonical order has none, by design.
+ */
+export function orderRecords(order: Order): HubSpotRecord[] {
+  const orderKey = String(order.orderId)
+  const record: HubSpotRecord = {
+    objectType: 'orders',
+    key: orderKey,
+    properties: {
+      bc_order_id: orderKey,
+      hs_order_name: `Order #${order.orderId}`,
+      hs_currency_code: order.currency,
+      hs_total_price: toNumber(order.totalIncTax),
+      hs_subtotal_price: toNumber(order.subtotalExTax),
+      hs_tax: toNumber(order.totalTax),
+      hs_shipping_cost: toNumber(order.shippingCostExTax),
+      hs_order_discount: toNumber(order.discountTotal),
+      hs_fulfillment_status: order.fulfillment,
+      hs_external_order_id: orderKey,
+      hs_external_created_date: toHubSpotDateTime(order.createdAt),
+      bc_status: STATUS_NAMES[order.statusId] ?? `status_${order.statusId}`,
+      bc_refunded_amount: toNumber(refundedTotal(order)),
+      bc_net_revenue: toNumber(netRevenue(order)),
+      bc_coupon_codes: order.couponCodes.join(';'),
+      bc_channel: order.channel,
+    },
+    associations: [{ toObjectType: 'contacts', toKey: order.email }],
+  }
+  return [record, ...order.lines.map((line) => lineItemRecord(order, line))]
+}
+
+/** One line item per order product; linked to its order, and to its product (variant) when known. */
+export function lineItemRecord(order: Order, line: OrderLine): HubSpotRecord {
+  const key = String(line.lineItemId)
+  return {
+    objectType: 'line_items',
+    key,
+    properties: {
+      bc_line_item_id: key,
+      name: line.name,
+      hs_sku: line.sku,
+      quantity: line.quantity,
+      price: toNumber(line.priceExTax),
+      amount: toNumber(line.totalExTax),
+      hs_line_item_currency_code: order.currency,
+    },
+    associations: [
+      { toObjectType: 'orders', toKey: String(order.orderId) },
+      ...(line.variantId !== null ? [{ toObjectType: 'products' as const, toKey: String(line.variantId) }] : []),
+    ],
+  }
+}
