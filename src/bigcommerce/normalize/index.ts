@@ -1,0 +1,6 @@
+export { normalizeOrder, normalizeRefund, normalizeShipment, toBaseRate, type OrderSources } from './order'
+export { normalizeCustomer, normalizeSubscriber } from './customer'
+export { normalizeCart, cartProductIds } from './cart'
+export { normalizeProductVariants, variantName, plainText, type ProductContext } from './product'
+export { toIsoDate, parseRfc2822, parseIso8601, fromUnixSeconds } from './dates'
+export { UnusableResourceError } from './errors'
