@@ -1,0 +1,189 @@
+import { eq } from 'drizzle-orm'
+import { drizzle } from 'drizzle-orm/d1'
+import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
+import type { ChannelInfo } from '../bigcommerce/channels'
+import type { BigCommerceClient } from '../bigcommerce/client'
+import type { CatalogLookups } from '../bigcommerce/hydrate'
+import { v3Brand, v3Category, v3Channel, v3One, v3Product } from '../bigcommerce/resources'
+
+/**
+ * The catalog facts order hydration needs (category and brand names, a product's first category, channels),
+ * cached in D1 (migrations/0002_catalog.sql) for a TTL so that a burst of orders does not refetch the
+ * catalog for every order and spend the store's shared API quota. A 404 is cached too (`found = 0`). When a
+ * refetch fails and a stale row exists, the stale row answers: a day-old category name beats a failed order.
+ */
+
+export const catalogCategories = sqliteTable('catalog_categories', {
+  id: integer('id').primaryKey(),
+  found: integer('found', { mode: 'boolean' }).notNull(),
+  name: text('name'),
+  fetchedAt: integer('fetched_at').notNull(),
+})
+
+export const catalogBrands = sqliteTable('catalog_brands', {
+  id: integer('id').primaryKey(),
+  found: integer('found', { mode: 'boolean' }).notNull(),
+  name: text('name'),
+  fetchedAt: integer('fetched_at').notNull(),
+})
+
+export const catalogProducts = sqliteTable('catalog_products', {
+  id: integer('id').primaryKey(),
+  found: integer('found', { mode: 'boolean' }).notNull(),
+  firstCategoryId: integer('first_category_id'),
+  brandId: integer('brand_id'),
+  fetchedAt: integer('fetched_at').notNull(),
+})
+
+export const catalogChannels = sqliteTable('catalog_channels', {
+  id: integer('id').primaryKey(),
+  found: integer('found', { mode: 'boolean' }).notNull(),
+  name: text('name'),
+  type: text('type'),
+  platform: text('platform'),
+  fetchedAt: integer('fetched_at').notNull(),
+})
+
+export const DEFAULT_CATALOG_TTL_MS = 24 * 60 * 60 * 1000
+
+export interface CatalogLookupOptions {
+  /** How long a cached fact is trusted. Default 24 h. */
+  ttlMs?: number
+}
+
+type Clock = () => Date
+
+export function createCatalogLookups(
+  db: D1Database,
+  client: BigCommerceClient,
+  now: Clock | Date,
+  options: CatalogLookupOptions = {},
+): CatalogLookups {
+  const orm = drizzle(db)
+  const clock: Clock = typeof now === 'function' ? now : () => now
+  const ttlMs = options.ttlMs ?? DEFAULT_CATALOG_TTL_MS
+  // Concurrent lookups of one id within this instance share a single fetch.
+  const inFlight = new Map<string, Promise<unknown>>()
+  const once = <T>(key: string, load: () => Promise<T>): Promise<T> => {
+    const pending = inFlight.get(key) as Promise<T> | undefined
+    if (pending) return pending
+    const started = load().finally(() => inFlight.delete(key))
+    inFlight.set(key, started)
+    return started
+  }
+
+  /** The cached value when fresh; else a refetch, stored; else (the refetch failed) the stale value. */
+  async function cached<Row extends { found: boolean; fetchedAt: number }>(
+    read: () => Promise<Row | undefined>,
+    fetchRow: (fetchedAt: number) => Promise<Row>,
+    write: (row: Row) => Promise<unknown>,
+  ): Promise<Row> {
+    const at = clock().getTime()
+    const row = await read()
+    if (row && at - row.fetchedAt < ttlMs && row.fetchedAt <= at) return row
+    let fresh: Row
+    try {
+      fresh = await fetchRow(at)
+    } catch (err) {
+      if (row) return row
+      throw err
+    }
+    await write(fresh)
+    return fresh
+  }
+
+  const category = (id: number) =>
+    once(`category:${id}`, () =>
+      cached(
+        () => orm.select().from(catalogCategories).where(eq(catalogCategories.id, id)).get(),
+        async (fetchedAt) => {
+          const raw = await client.v3(`/catalog/categories/${id}`)
+          const name = raw === null ? null : v3One(v3Category).parse(raw).data.name.trim() || null
+          return { id, found: raw !== null, name, fetchedAt }
+        },
+        (row) => orm.insert(catalogCategories).values(row).onConflictDoUpdate({ target: catalogCategories.id, set: row }),
+      ),
+    )
+
+  const brand = (id: number) =>
+    once(`brand:${id}`, () =>
+      cached(
+        () => orm.select().from(catalogBrands).where(eq(catalogBrands.id, id)).get(),
+        async (fetchedAt) => {
+          const raw = await client.v3(`/catalog/brands/${id}`)
+          const name = raw === null ? null : v3One(v3Brand).parse(raw).data.name.trim() || null
+          return { id, found: raw !== null, name, fetchedAt }
+        },
+        (row) => orm.insert(catalogBrands).values(row).onConflictDoUpdate({ target: catalogBrands.id, set: row }),
+      ),
+    )
+
+  const productFacts = v3One(v3Product.pick({ id: true, categories: true, brand_id: true }))
+  const product = (id: number) =>
+    once(`product:${id}`, () =>
+      cached(
+        () => orm.select().from(catalogProducts).where(eq(catalogProducts.id, id)).get(),
+        async (fetchedAt) => {
+          const raw = await client.v3(`/catalog/products/${id}`, { include_fields: 'categories,brand_id' })
+          const facts = raw === null ? null : productFacts.parse(raw).data
+          return {
+            id,
+            found: facts !== null,
+            firstCategoryId: facts?.categories[0] ?? null,
+            brandId: facts?.brand_id ?? null,
+            fetchedAt,
+          }
+        },
+        (row) => orm.insert(catalogProducts).values(row).onConflictDoUpdate({ target: catalogProducts.id, set: row }),
+      ),
+    )
+
+  const channel = (id: number) =>
+    once(`channel:${id}`, () =>
+      cached(
+        () => orm.select().from(catalogChannels).where(eq(catalogChannels.id, id)).get(),
+        async (fetchedAt) => {
+          const raw = await client.v3(`/channels/${id}`)
+          const data = raw === null ? null : v3One(v3Channel).parse(raw).data
+          return {
+            id,
+            found: data !== null,
+            name: data?.name.trim() || null,
+            type: data?.type.trim() || null,
+            platform: data?.platform.trim() || null,
+            fetchedAt,
+          }
+        },
+        (row) => orm.insert(catalogChannels).values(row).onConflictDoUpdate({ target: catalogChannels.id, set: row }),
+      ),
+    )
+
+  return {
+    async categoryName(id) {
+      return (await category(id)).name
+    },
+    async brandName(id) {
+      return (await brand(id)).name
+    },
+    async productCategory(productId) {
+      const facts = await product(productId)
+      return facts.firstCategoryId === null ? null : (await category(facts.firstCategoryId)).name
+    },
+    async channel(id): Promise<ChannelInfo | null> {
+      const row = await channel(id)
+      return row.found ? { name: row.name, type: row.type, platform: row.platform } : null
+    },
+  }
+}
+
+export type CatalogKind = 'category' | 'brand' | 'product' | 'channel'
+
+/**
+ * Drops a cached fact so the next lookup refetches it: call on `store/product/updated|deleted`,
+ * `store/category/*` and the like.
+ */
+export async function forgetCatalogEntry(db: D1Database, kind: CatalogKind, id: number): Promise<void> {
+  const orm = drizzle(db)
+  const table = { category: catalogCategories, brand: catalogBrands, product: catalogProducts, channel: catalogChannels }[kind]
+  await orm.delete(table).where(eq(table.id, id))
+}
