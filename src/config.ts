@@ -23,10 +23,9 @@ const optionalText = z
   .optional()
   .transform((v) => (v && v.trim() !== '' ? v.trim() : undefined))
 
-const url = (fallback?: string) => {
-  const base = z.string().trim().pipe(z.url({ protocol: /^https?$/ })).transform((v) => v.replace(/\/+$/, ''))
-  return fallback === undefined ? base.optional() : base.default(fallback)
-}
+const baseUrl = () => z.string().trim().pipe(z.url({ protocol: /^https?$/ })).transform((v) => v.replace(/\/+$/, ''))
+const url = (fallback: string) => baseUrl().default(fallback)
+const optionalUrl = () => baseUrl().optional()
 
 const ROLES = ['viewer', 'operator', 'admin'] as const
 export type Role = (typeof ROLES)[number]
@@ -83,7 +82,7 @@ export const configSchema = z.object({
   BIGCOMMERCE_WEBHOOK_SECRET: optionalText,
   HUBSPOT_ACCESS_TOKEN: z.string().trim().min(1),
   HUBSPOT_API_BASE: url('https://api.hubapi.com'),
-  PUBLIC_URL: url(),
+  PUBLIC_URL: optionalUrl(),
   BEACON_ALLOWED_ORIGINS: z
     .string()
     .optional()

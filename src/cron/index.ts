@@ -1,4 +1,5 @@
 import type { Env } from '../env'
+// import { retrySweep } from './retry-sweep'
 
 /** A periodic job: does only what is due at `now`, and is safe to repeat. */
 export interface CronJob {
@@ -9,7 +10,9 @@ export interface CronJob {
 }
 
 /** One line per job; the order is the order they run in within one tick. */
-const JOBS: CronJob[] = []
+const JOBS: CronJob[] = [
+  // retrySweep, (being integrated)
+]
 
 /**
  * The scheduled handler's dispatcher. Each job runs on its own: one failing job does not stop the others.

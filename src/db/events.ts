@@ -1,0 +1,134 @@
+import { and, asc, eq, lte, sql } from 'drizzle-orm'
+import { drizzle } from 'drizzle-orm/d1'
+import { deadLetters, webhookEvents } from './schema'
+
+/**
+ * The webhook inbox. A row is written once per idempotency key and then moves through
+ * pending → done | ignored | dead. Claims are leases: a claimed row is due again only after its lease,
+ * so an immediate `waitUntil` run and the cron sweep never process the same attempt twice.
+ */
+export const PROCESSING_LEASE_MS = 2 * 60_000
+export const MAX_ATTEMPTS = 8
+
+export type WebhookEventRow = typeof webhookEvents.$inferSelect
+
+export interface NewWebhookEvent {
+  id: string
+  scope: string
+  resourceType: string
+  resourceId: string | null
+  payload: string
+  eventCreatedAt: number | null
+  receivedAt: number
+  ignored: boolean
+}
+
+/** Records a delivery. Returns false when the key was already recorded (a duplicate delivery). */
+export async function recordWebhookEvent(db: D1Database, event: NewWebhookEvent): Promise<boolean> {
+  const inserted = await drizzle(db)
+    .insert(webhookEvents)
+    .values({
+      id: event.id,
+      scope: event.scope,
+      resourceType: event.resourceType,
+      resourceId: event.resourceId,
+      payload: event.payload,
+      eventCreatedAt: event.eventCreatedAt,
+      receivedAt: event.receivedAt,
+      status: event.ignored ? 'ignored' : 'pending',
+      attempts: 0,
+      nextAttemptAt: event.receivedAt + PROCESSING_LEASE_MS,
+    })
+    .onConflictDoNothing()
+    .returning({ id: webhookEvents.id })
+  return inserted.length === 1
+}
+
+/** Claims a specific pending event for its first attempt (right after it was recorded). */
+export async function claimNewEvent(db: D1Database, id: string, now: number): Promise<WebhookEventRow | null> {
+  const rows = await drizzle(db)
+    .update(webhookEvents)
+    .set({ attempts: sql`${webhookEvents.attempts} + 1`, nextAttemptAt: now + PROCESSING_LEASE_MS })
+    .where(and(eq(webhookEvents.id, id), eq(webhookEvents.status, 'pending'), eq(webhookEvents.attempts, 0)))
+    .returning()
+  return rows[0] ?? null
+}
+
+/** Claims up to `limit` pending events whose retry time has come, oldest first. */
+export async function claimDueEvents(db: D1Database, now: number, limit: number): Promise<WebhookEventRow[]> {
+  const d = drizzle(db)
+  const due = await d
+    .select({ id: webhookEvents.id })
+    .from(webhookEvents)
+    .where(and(eq(webhookEvents.status, 'pending'), lte(webhookEvents.nextAttemptAt, now)))
+    .orderBy(asc(webhookEvents.nextAttemptAt))
+    .limit(limit)
+  const claimed: WebhookEventRow[] = []
+  for (const { id } of due) {
+    const rows = await d
+      .update(webhookEvents)
+      .set({ attempts: sql`${webhookEvents.attempts} + 1`, nextAttemptAt: now + PROCESSING_LEASE_MS })
+      .where(and(eq(webhookEvents.id, id), eq(webhookEvents.status, 'pending'), lte(webhookEvents.nextAttemptAt, now)))
+      .returning()
+    if (rows[0]) claimed.push(rows[0])
+  }
+  return claimed
+}
+
+export async function markEventDone(db: D1Database, id: string, now: number): Promise<void> {
+  await drizzle(db)
+    .update(webhookEvents)
+    .set({ status: 'done', processedAt: now, lastError: null })
+    .where(eq(webhookEvents.id, id))
+}
+
+/**
+ * A failed attempt: retry later with backoff, or after MAX_ATTEMPTS move it to the dead letters with the
+ * last error. Returns what happened.
+ */
+export async function markEventFailed(
+  db: D1Database,
+  event: WebhookEventRow,
+  error: string,
+  now: number,
+  retryAfterMs?: number,
+): Promise<'retry' | 'dead'> {
+  const d = drizzle(db)
+  if (event.attempts >= MAX_ATTEMPTS) {
+    await d.batch([
+      d
+        .update(webhookEvents)
+        .set({ status: 'dead', lastError: error, processedAt: now })
+        .where(eq(webhookEvents.id, event.id)),
+      d.insert(deadLetters).values({
+        source: 'webhook',
+        reference: event.id,
+        payload: event.payload,
+        error,
+        attempts: event.attempts,
+        createdAt: now,
+      }),
+    ])
+    return 'dead'
+  }
+  await d
+    .update(webhookEvents)
+    .set({ lastError: error, nextAttemptAt: now + Math.max(retryBackoffMs(event.attempts), retryAfterMs ?? 0) })
+    .where(eq(webhookEvents.id, event.id))
+  return 'retry'
+}
+
+/** 30 s, 1 min, 2 min, ... capped at 1 h: a few hours in all before an event is dead-lettered. */
+export function retryBackoffMs(attempts: number): number {
+  return Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 3_600_000)
+}
+
+/** Puts a dead-lettered webhook event back in the queue, due now, with a fresh attempt count. */
+export async function requeueWebhookEvent(db: D1Database, id: string, now: number): Promise<boolean> {
+  const rows = await drizzle(db)
+    .update(webhookEvents)
+    .set({ status: 'pending', attempts: 0, nextAttemptAt: now, lastError: null })
+    .where(and(eq(webhookEvents.id, id), eq(webhookEvents.status, 'dead')))
+    .returning({ id: webhookEvents.id })
+  return rows.length === 1
+}

@@ -1,0 +1,92 @@
+import { integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core'
+
+/** Drizzle mirror of migrations/0001_foundation.sql. The migration is the source of truth. */
+
+export const webhookEvents = sqliteTable('webhook_events', {
+  id: text('id').primaryKey(),
+  scope: text('scope').notNull(),
+  resourceType: text('resource_type').notNull(),
+  resourceId: text('resource_id'),
+  payload: text('payload').notNull(),
+  eventCreatedAt: integer('event_created_at'),
+  receivedAt: integer('received_at').notNull(),
+  status: text('status', { enum: ['pending', 'done', 'ignored', 'dead'] }).notNull(),
+  attempts: integer('attempts').notNull(),
+  nextAttemptAt: integer('next_attempt_at').notNull(),
+  lastError: text('last_error'),
+  processedAt: integer('processed_at'),
+})
+
+export const deadLetters = sqliteTable('dead_letters', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  source: text('source', { enum: ['webhook', 'hubspot'] }).notNull(),
+  reference: text('reference').notNull(),
+  payload: text('payload').notNull(),
+  error: text('error').notNull(),
+  attempts: integer('attempts').notNull(),
+  createdAt: integer('created_at').notNull(),
+  replayedAt: integer('replayed_at'),
+})
+
+export const contacts = sqliteTable('contacts', {
+  email: text('email').primaryKey(),
+  customerId: integer('customer_id'),
+  paidOrderCount: integer('paid_order_count').notNull(),
+  lifetimeValue: text('lifetime_value').notNull(),
+  lifetimeValueSort: real('lifetime_value_sort').notNull(),
+  customerStatus: text('customer_status').notNull(),
+  valueTier: text('value_tier'),
+  firstOrderAt: text('first_order_at'),
+  lastOrderAt: text('last_order_at'),
+  updatedAt: integer('updated_at').notNull(),
+})
+
+export const customerEmails = sqliteTable('customer_emails', {
+  customerId: integer('customer_id').primaryKey(),
+  email: text('email').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+})
+
+export const carts = sqliteTable('carts', {
+  cartId: text('cart_id').primaryKey(),
+  email: text('email'),
+  customerId: integer('customer_id').notNull(),
+  status: text('status').notNull(),
+  orderId: integer('order_id'),
+  updatedAt: text('updated_at').notNull(),
+})
+
+export const orders = sqliteTable('orders', {
+  orderId: integer('order_id').primaryKey(),
+  email: text('email').notNull(),
+  customerId: integer('customer_id').notNull(),
+  statusId: integer('status_id').notNull(),
+  countsAsPaid: integer('counts_as_paid', { mode: 'boolean' }).notNull(),
+  createdAt: text('created_at').notNull(),
+  modifiedAt: text('modified_at').notNull(),
+  currency: text('currency').notNull(),
+  totalIncTax: text('total_inc_tax').notNull(),
+  refunded: text('refunded').notNull(),
+  netRevenue: text('net_revenue').notNull(),
+  netRevenueBase: text('net_revenue_base').notNull(),
+  channel: text('channel').notNull(),
+  cartId: text('cart_id'),
+  eventCreatedAt: integer('event_created_at'),
+  syncedAt: integer('synced_at'),
+})
+
+export const triggerDecisions = sqliteTable('trigger_decisions', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  email: text('email').notNull(),
+  trigger: text('trigger').notNull(),
+  triggerKey: text('trigger_key').notNull(),
+  decision: text('decision', { enum: ['fired', 'deferred', 'suppressed', 'cancelled'] }).notNull(),
+  reason: text('reason').notNull(),
+  at: text('at').notNull(),
+})
+
+export const syncState = sqliteTable('sync_state', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+})

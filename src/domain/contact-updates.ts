@@ -1,0 +1,106 @@
+import type { CartState, ContactState, ProductView } from './contact-state'
+import type { Cart, Customer, Order, Subscriber } from './model'
+
+/**
+ * How hydrated BigCommerce records change a contact's state. Deliveries come late, twice and out of order,
+ * but each carries a re-fetched state, so the rule is: keep the newest state of each record, never roll back.
+ * Each function mutates `state` and returns whether anything changed.
+ */
+
+const MAX_PRODUCT_VIEWS = 50
+
+/** An order replaces the stored one unless it is older (by `modifiedAt`). Equal ages merge refunds and shipments. */
+export function applyOrderUpdate(state: ContactState, incoming: Order): boolean {
+  const key = String(incoming.orderId)
+  const existing = state.orders[key]
+  let next = incoming
+  if (existing) {
+    if (incoming.modifiedAt < existing.modifiedAt) return false
+    if (incoming.modifiedAt === existing.modifiedAt) next = withKnownChildren(incoming, existing)
+    if (JSON.stringify(next) === JSON.stringify(existing)) return false
+  }
+  state.orders[key] = next
+  if (incoming.cartId) markCartConverted(state, incoming.cartId, incoming.orderId)
+  return true
+}
+
+/** Two fetches at the same modification time may differ only by children fetched separately: keep both. */
+function withKnownChildren(incoming: Order, existing: Order): Order {
+  const refunds = new Map([...existing.refunds, ...incoming.refunds].map((r) => [r.refundId, r]))
+  const shipments = new Map([...existing.shipments, ...incoming.shipments].map((s) => [s.shipmentId, s]))
+  return { ...incoming, refunds: [...refunds.values()], shipments: [...shipments.values()] }
+}
+
+/**
+ * A cart as re-fetched. Older snapshots are ignored; a cart that converted or was deleted stays so.
+ * `abandonedSignalAt` records BigCommerce's own `store/cart/abandoned` (kept once set).
+ */
+export function applyCartUpdate(state: ContactState, cart: Cart, abandonedSignalAt: string | null): boolean {
+  const existing = state.carts[cart.cartId]
+  if (existing && (existing.status === 'converted' || existing.status === 'deleted')) return false
+  const signal = existing?.abandonedSignalAt ?? abandonedSignalAt
+  if (existing && cart.updatedAt < existing.updatedAt) {
+    if (signal === existing.abandonedSignalAt) return false
+    state.carts[cart.cartId] = { ...existing, abandonedSignalAt: signal }
+    return true
+  }
+  const next: CartState = {
+    ...cart,
+    // 'abandoned' is set by the contact after the trigger fires; a changed cart starts a new quiet period.
+    status: cart.lines.length === 0 ? 'emptied' : existing && cart.updatedAt === existing.updatedAt ? existing.status : 'open',
+    abandonedSignalAt: signal,
+    convertedOrderId: null,
+  }
+  if (existing && JSON.stringify(next) === JSON.stringify(existing)) return false
+  state.carts[cart.cartId] = next
+  return true
+}
+
+/** BigCommerce deletes a cart when it converts; either way it can no longer be abandoned. */
+export function applyCartGone(
+  state: ContactState,
+  cartId: string,
+  change: 'deleted' | 'converted',
+  orderId: number | null,
+): boolean {
+  const existing = state.carts[cartId]
+  if (!existing) return false
+  if (change === 'converted') return markCartConverted(state, cartId, orderId)
+  if (existing.status === 'converted' || existing.status === 'deleted') return false
+  state.carts[cartId] = { ...existing, status: 'deleted' }
+  return true
+}
+
+function markCartConverted(state: ContactState, cartId: string, orderId: number | null): boolean {
+  const existing = state.carts[cartId]
+  if (!existing || (existing.status === 'converted' && existing.convertedOrderId === orderId)) return false
+  state.carts[cartId] = { ...existing, status: 'converted', convertedOrderId: orderId ?? existing.convertedOrderId }
+  return true
+}
+
+export function applyCustomerUpdate(state: ContactState, customer: Customer): boolean {
+  const existing = state.customer
+  if (existing && customer.modifiedAt < existing.modifiedAt) return false
+  if (existing && JSON.stringify(existing) === JSON.stringify(customer)) return false
+  state.customer = customer
+  return true
+}
+
+export function applySubscriberUpdate(state: ContactState, subscriber: Subscriber): boolean {
+  const existing = state.subscriber
+  if (existing && subscriber.modifiedAt < existing.modifiedAt) return false
+  if (existing && JSON.stringify(existing) === JSON.stringify(subscriber)) return false
+  state.subscriber = subscriber
+  return true
+}
+
+/** Product views from the beacon, deduplicated by product and time, newest last, bounded. */
+export function addProductViews(state: ContactState, views: ProductView[]): boolean {
+  const known = new Set(state.productViews.map((v) => `${v.productId}@${v.at}`))
+  const fresh = views.filter((v) => !known.has(`${v.productId}@${v.at}`))
+  if (fresh.length === 0) return false
+  state.productViews = [...state.productViews, ...fresh]
+    .sort((a, b) => a.at.localeCompare(b.at))
+    .slice(-MAX_PRODUCT_VIEWS)
+  return true
+}

@@ -1,0 +1,108 @@
+import {
+  hydrateCart,
+  hydrateCustomer,
+  hydrateOrder,
+  hydrateProductVariants,
+  hydrateSubscriber,
+} from '../bigcommerce/hydrate'
+import type { WebhookSubject } from '../bigcommerce/webhook'
+import { cartOwner, linkCartToOrder, recordCart, recordCustomerEmail, recordHookException } from '../db/identity'
+import { normalizeEmail } from '../domain/identity'
+import { isSynced } from '../domain/order-status'
+import { orderRecords } from '../hubspot/mapping/order'
+import { productRecords } from '../hubspot/mapping/product'
+import { contactObject, hubspotWriter } from '../durable/stubs'
+import type { PipelineDeps } from './deps'
+
+export interface ApplyContext {
+  /** The webhook's `created_at` (unix seconds), for latency figures. */
+  eventCreatedAt: number | null
+}
+
+/**
+ * Applies one webhook subject: re-fetch the resource's current state from BigCommerce (payloads are light
+ * and may arrive late or twice), normalize it, and hand it to the contact it belongs to. Everything here is
+ * safe to repeat: the contact's Durable Object ignores stale states and every effect is keyed.
+ */
+export async function applySubject(deps: PipelineDeps, subject: WebhookSubject, context: ApplyContext): Promise<void> {
+  switch (subject.kind) {
+    case 'order':
+      return applyOrder(deps, subject.orderId, context)
+    case 'cart':
+      return subject.change === 'updated'
+        ? applyCart(deps, subject.cartId, null)
+        : applyCartGone(deps, subject.cartId, subject.change, subject.orderId)
+    case 'cart_abandoned':
+      return applyCart(deps, subject.cartId, context.eventCreatedAt)
+    case 'customer':
+      // A deleted customer's contact and history stay: HubSpot remains the record of the person.
+      return subject.change === 'updated' ? applyCustomer(deps, subject.customerId) : undefined
+    case 'subscriber':
+      return subject.change === 'updated' ? applySubscriber(deps, subject.subscriberId) : undefined
+    case 'product':
+      return subject.change === 'updated' ? applyProduct(deps, subject.productId) : undefined
+    case 'hook_exception':
+      return recordHookException(deps.env.DB, subject, new Date())
+    case 'ignored':
+      return
+  }
+}
+
+async function applyOrder(deps: PipelineDeps, orderId: number, context: ApplyContext): Promise<void> {
+  const order = await hydrateOrder(deps.bigcommerce, orderId, deps.lookups)
+  // Deleted orders (404) and Incomplete ones (status 0: the shopper never paid) are never synced.
+  if (!order || !isSynced(order.statusId)) return
+  if (order.cartId) await linkCartToOrder(deps.env.DB, order.cartId, order.orderId, order.email || null)
+  if (!order.email) {
+    // No usable billing email: the order still lands in HubSpot, just without a contact.
+    await hubspotWriter(deps.env).enqueue(orderRecords(order))
+    return
+  }
+  await contactObject(deps.env, order.email).applyOrder(order, { mode: 'live', eventCreatedAt: context.eventCreatedAt })
+}
+
+async function applyCart(deps: PipelineDeps, cartId: string, abandonedSignal: number | null): Promise<void> {
+  const cart = await hydrateCart(deps.bigcommerce, cartId)
+  if (!cart) return
+  const email = cart.email ?? (cart.customerId > 0 ? await customerEmail(deps, cart.customerId) : null)
+  await recordCart(deps.env.DB, { ...cart, email })
+  // A cart without an email waits: the shopper's email at checkout fires store/cart/updated.
+  if (!email) return
+  const abandonedSignalAt = abandonedSignal === null ? null : new Date(abandonedSignal * 1000).toISOString()
+  await contactObject(deps.env, email).applyCart({ ...cart, email }, { abandonedSignalAt })
+}
+
+async function applyCartGone(
+  deps: PipelineDeps,
+  cartId: string,
+  change: 'deleted' | 'converted',
+  orderId: number | null,
+): Promise<void> {
+  if (change === 'converted' && orderId !== null) await linkCartToOrder(deps.env.DB, cartId, orderId, null)
+  const owner = await cartOwner(deps.env.DB, cartId)
+  if (owner) await contactObject(deps.env, owner).cartGone(cartId, change, orderId)
+}
+
+async function applyCustomer(deps: PipelineDeps, customerId: number): Promise<void> {
+  const customer = await hydrateCustomer(deps.bigcommerce, customerId)
+  if (!customer) return
+  await recordCustomerEmail(deps.env.DB, customer.customerId, customer.email)
+  const subscriber = await hydrateSubscriber(deps.bigcommerce, { email: customer.email })
+  await contactObject(deps.env, customer.email).applyCustomer(customer, subscriber)
+}
+
+async function applySubscriber(deps: PipelineDeps, subscriberId: number): Promise<void> {
+  const subscriber = await hydrateSubscriber(deps.bigcommerce, { id: subscriberId })
+  if (!subscriber) return
+  await contactObject(deps.env, subscriber.email).applySubscriber(subscriber)
+}
+
+async function applyProduct(deps: PipelineDeps, productId: number): Promise<void> {
+  const variants = await hydrateProductVariants(deps.bigcommerce, productId, deps.lookups)
+  if (variants && variants.length > 0) await hubspotWriter(deps.env).enqueue(productRecords(variants))
+}
+
+async function customerEmail(deps: PipelineDeps, customerId: number): Promise<string | null> {
+  const customer = await hydrateCustomer(deps.bigcommerce, customerId)
+  return customer ? normalizeEmail(customer.email) : null
+}

@@ -1,0 +1,48 @@
+import { requireConfig } from '../config'
+import type { WebhookSubject } from '../bigcommerce/webhook'
+import { claimDueEvents, claimNewEvent, markEventDone, markEventFailed, type WebhookEventRow } from '../db/events'
+import type { Env } from '../env'
+import { applySubject } from './apply'
+import { pipelineDeps } from './deps'
+
+/** What the webhook route stores for each delivery (never the raw body). */
+export interface StoredEvent {
+  scope: string
+  hash: string
+  createdAt?: number
+  subject: WebhookSubject
+}
+
+/** Runs right after the route recorded a delivery (in `waitUntil`), as its first attempt. */
+export async function processNewEvent(env: Env, id: string): Promise<void> {
+  const row = await claimNewEvent(env.DB, id, Date.now())
+  if (row) await runEvent(env, row)
+}
+
+/** The cron sweep: retries every pending event whose time has come, a bounded number per tick. */
+export async function sweepDueEvents(env: Env, now: Date, limit = 50): Promise<number> {
+  const rows = await claimDueEvents(env.DB, now.getTime(), limit)
+  for (const row of rows) await runEvent(env, row)
+  return rows.length
+}
+
+async function runEvent(env: Env, row: WebhookEventRow): Promise<void> {
+  const stored = JSON.parse(row.payload) as StoredEvent
+  try {
+    await applySubject(pipelineDeps(env, requireConfig(env)), stored.subject, {
+      eventCreatedAt: stored.createdAt ?? null,
+    })
+    await markEventDone(env.DB, row.id, Date.now())
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err)
+    const retryAfterMs = (err as { retryAfterMs?: unknown }).retryAfterMs
+    const outcome = await markEventFailed(
+      env.DB,
+      row,
+      message,
+      Date.now(),
+      typeof retryAfterMs === 'number' ? retryAfterMs : undefined,
+    )
+    console.warn(`webhook event ${row.scope} ${row.resourceId ?? ''} failed (attempt ${row.attempts}, ${outcome}): ${message}`)
+  }
+}

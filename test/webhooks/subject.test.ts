@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest'
+import { envelopeSchema, webhookSubject, type WebhookSubject } from '../../src/bigcommerce/webhook'
+
+// BigCommerce's published example callbacks (docs/webhooks/callbacks/data), one per scope.
+const examples = import.meta.glob<{ default: Record<string, unknown> }>('../fixtures/webhooks/*.json', { eager: true })
+
+function subjectOf(body: Record<string, unknown>): WebhookSubject {
+  return webhookSubject(envelopeSchema.parse({ ...body, producer: 'stores/abc123' }))
+}
+
+function example(scope: string): Record<string, unknown> {
+  const found = Object.values(examples).find((e) => e.default.scope === scope)
+  if (!found) throw new Error(`no example for ${scope}`)
+  return found.default
+}
+
+describe('webhook subjects from the published examples', () => {
+  it('parses every published example envelope', () => {
+    expect(Object.keys(examples).length).toBeGreaterThan(30)
+    for (const { default: body } of Object.values(examples)) {
+      expect(() => subjectOf(body), String(body.scope)).not.toThrow()
+    }
+  })
+
+  it.each([
+    ['store/order/created', { kind: 'order', orderId: 250 }],
+    ['store/order/statusUpdated', { kind: 'order', orderId: 250 }],
+    ['store/order/refund/created', { kind: 'order', orderId: 250 }],
+    ['store/shipment/created', { kind: 'order' }],
+    ['store/cart/converted', { kind: 'cart', change: 'converted', orderId: 252 }],
+    ['store/cart/deleted', { kind: 'cart', change: 'deleted' }],
+    ['store/cart/lineItem/created', { kind: 'cart', change: 'updated' }],
+    ['store/cart/abandoned', { kind: 'cart_abandoned' }],
+    ['store/customer/address/created', { kind: 'customer', customerId: 32 }],
+    ['store/customer/created', { kind: 'customer', change: 'updated' }],
+    ['store/sku/updated', { kind: 'product', productId: 206 }],
+    ['store/subscriber/created', { kind: 'subscriber', subscriberId: 5 }],
+    ['store/product/inventory/updated', { kind: 'ignored' }],
+    ['store/customer/payment/instrument/default/updated', { kind: 'ignored' }],
+    ['store/category/created', { kind: 'ignored' }],
+  ])('%s', (scope, expected) => {
+    expect(subjectOf(example(scope))).toMatchObject(expected)
+  })
+})
+
+describe('payload variants seen in the wild', () => {
+  const envelope = (scope: string, data: Record<string, unknown>) => ({
+    scope,
+    store_id: 1025646,
+    data,
+    hash: 'dd70c0976e06b67aaf671e73f49dcb79230ebf9d',
+    created_at: 1561479335,
+    producer: 'stores/abc123',
+  })
+
+  it('reads channel-scoped order hooks that carry only order_id', () => {
+    expect(subjectOf(envelope('store/channel/2/order/created', { order_id: 127 }))).toEqual({ kind: 'order', orderId: 127 })
+  })
+
+  it('reads transaction hooks whose order_id is a string, keeping nothing of the payment', () => {
+    const subject = subjectOf(
+      envelope('store/order/transaction/created', { type: 'transaction', order_id: '250', transaction_id: 'tx_1' }),
+    )
+    expect(subject).toEqual({ kind: 'order', orderId: 250 })
+  })
+
+  it('accepts an envelope without created_at (older examples)', () => {
+    const { created_at: _omitted, ...body } = envelope('store/order/created', { type: 'order', id: 5 })
+    expect(subjectOf(body)).toEqual({ kind: 'order', orderId: 5 })
+  })
+
+  it('rejects data that does not fit the scope, naming the field', () => {
+    expect(() => subjectOf(envelope('store/order/created', { type: 'order' }))).toThrow(/data does not fit scope/)
+    expect(() => subjectOf(envelope('store/cart/converted', { id: 'abc' }))).toThrow(/orderId/)
+  })
+
+  it('ignores scopes it does not use', () => {
+    expect(subjectOf(envelope('store/information/updated', { type: 'store' }))).toMatchObject({ kind: 'ignored' })
+  })
+})
