@@ -1,0 +1,154 @@
+import type { ContactState } from '../contact-state'
+import type { FiredTrigger, IsoDate, TriggerDecision } from '../model'
+import { marketingConsent } from '../consent'
+import { capCheck, recordSend } from '../caps'
+import { nextStatusChangeAt, paidOrdersOldestFirst } from '../lifecycle'
+import { TRIGGER_DEFINITIONS } from './definitions'
+import { formatWindow, type AutomationPolicy } from './policy'
+import { goneReason, rememberPaidOrders, RULES, setbacks, type Candidate, type RuleContext } from './rules'
+import { initialAutomationState, type AutomationState, type HandledOutcome } from './state'
+import { toIso, toMs } from './time'
+
+export interface AutomationInput {
+  state: ContactState
+  now: Date
+  policy: AutomationPolicy
+  /** `import`: historical backfill; everything due by `now` is history and settles silently. */
+  mode: 'live' | 'import'
+}
+
+export interface AutomationResult {
+  automation: AutomationState
+  fired: FiredTrigger[]
+  decisions: TriggerDecision[]
+  /** The earliest future instant anything could become due, or null. */
+  nextWakeAt: IsoDate | null
+}
+
+/** Transactional first, then marketing by priority (abandoned cart first), then oldest due first. */
+function processingOrder(a: Candidate, b: Candidate): number {
+  const rank = (c: Candidate) => (c.marketing ? TRIGGER_DEFINITIONS[c.trigger].priority : 0)
+  return rank(a) - rank(b) || a.dueAt - b.dueAt || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)
+}
+
+/**
+ * The automation engine for one contact: given its latest hydrated state and the time, which triggers fire,
+ * which are deferred, suppressed or cancelled, and when to look again. Pure: the caller stores the returned
+ * `automation` in the state, writes `fired` to HubSpot and `decisions` to the decision log.
+ * Idempotent (a settled key never fires again, a deferral is recorded once) and order-independent (every
+ * candidate is derived again from the state; only settled keys and the cap ledger are remembered).
+ */
+export function evaluateAutomation(input: AutomationInput): AutomationResult {
+  const { state, policy, mode } = input
+  const now = input.now.getTime()
+  const nowIso = toIso(now)
+  const automation: AutomationState = structuredClone(state.automation ?? initialAutomationState())
+  rememberPaidOrders(automation, state)
+  if (mode === 'import' && (!automation.importedThrough || toMs(automation.importedThrough) < now)) {
+    automation.importedThrough = nowIso
+  }
+  const ctx: RuleContext = { state, now, policy, memory: automation, paid: paidOrdersOldestFirst(state) }
+  const candidates = RULES.flatMap((rule) => rule(ctx))
+  const fired: FiredTrigger[] = []
+  const decisions: TriggerDecision[] = []
+
+  const decide = (c: { trigger: Candidate['trigger']; key: string }, decision: TriggerDecision['decision'], reason: string) =>
+    decisions.push({ trigger: c.trigger, key: c.key, decision, reason, at: nowIso })
+  const settle = (key: string, outcome: HandledOutcome) => {
+    automation.handled[key] = outcome
+    delete automation.deferred[key]
+  }
+
+  const importedThrough = automation.importedThrough ? toMs(automation.importedThrough) : null
+  const due = candidates
+    .filter((c) => !automation.handled[c.key] && c.dueAt <= now)
+    .sort(processingOrder)
+
+  // History: whatever fell due by the import moment settles silently, in any mode.
+  const live = due.filter((c) => {
+    if (importedThrough === null || c.dueAt > importedThrough) return true
+    settle(c.key, 'imported')
+    return false
+  })
+
+  if (mode === 'live') {
+    // A deferred trigger no rule proposes any more has lost its cause (the cart converted, an order came).
+    const proposed = new Set(candidates.map((c) => c.key))
+    for (const d of Object.values(automation.deferred)) {
+      if (proposed.has(d.key) || automation.handled[d.key]) continue
+      decide(d, 'cancelled', goneReason(ctx, d))
+      settle(d.key, 'cancelled')
+    }
+
+    for (const c of live) {
+      if (!c.marketing) {
+        fire(c)
+        continue
+      }
+      if (c.skipReason) {
+        decide(c, 'cancelled', c.skipReason)
+        settle(c.key, 'cancelled')
+        continue
+      }
+      const consent = marketingConsent(state, c.trigger)
+      if (!consent.allowed) {
+        decide(c, 'suppressed', consent.reason)
+        settle(c.key, 'suppressed')
+        continue
+      }
+      const setback = setbacks(ctx)
+        .filter((s) => s.at <= now && now < s.at + policy.refundSuppressionMs)
+        .pop()
+      if (setback) {
+        const until = toIso(setback.at + policy.refundSuppressionMs)
+        decide(c, 'suppressed',
+          `within REFUND_SUPPRESSION (${formatWindow(policy.refundSuppressionMs)}) after ${setback.what}; ` +
+            `no marketing until ${until}`)
+        settle(c.key, 'suppressed')
+        continue
+      }
+      if (policy.marketingCap === 0) {
+        decide(c, 'suppressed', 'MARKETING_CAP is 0: no marketing trigger may go out')
+        settle(c.key, 'suppressed')
+        continue
+      }
+      const cap = capCheck(automation.capLedger, now, policy)
+      if (!cap.open) {
+        if (!automation.deferred[c.key]) {
+          const window = formatWindow(policy.marketingCapWindowMs)
+          const freesAt = cap.freesAt === null ? 'never' : toIso(cap.freesAt)
+          decide(c, 'deferred',
+            `${cap.used} marketing triggers within ${window} reach MARKETING_CAP (${policy.marketingCap}); ` +
+              `held until a slot frees at ${freesAt}`)
+          automation.deferred[c.key] = { trigger: c.trigger, key: c.key, subject: c.subject, at: c.fired.at, deferredAt: nowIso }
+        }
+        continue
+      }
+      automation.capLedger = recordSend(automation.capLedger, c.key, now, policy)
+      fire(c)
+    }
+  }
+
+  function fire(c: Candidate) {
+    const wasDeferred = automation.deferred[c.key]
+    fired.push(c.fired)
+    decide(c, 'fired', wasDeferred ? `${c.reason} (deferred since ${wasDeferred.deferredAt})` : c.reason)
+    settle(c.key, 'fired')
+  }
+
+  return { automation, fired, decisions, nextWakeAt: nextWake(ctx, candidates, automation) }
+}
+
+/** The earliest future instant a trigger comes due, a cap slot frees for a deferred one, or the status moves. */
+function nextWake(ctx: RuleContext, candidates: Candidate[], automation: AutomationState): IsoDate | null {
+  const moments = candidates.filter((c) => !automation.handled[c.key] && c.dueAt > ctx.now).map((c) => c.dueAt)
+  const statusChange = nextStatusChangeAt(ctx.state, new Date(ctx.now), ctx.policy)
+  if (statusChange !== null) moments.push(statusChange)
+  if (Object.keys(automation.deferred).length > 0) {
+    const cap = capCheck(automation.capLedger, ctx.now, ctx.policy)
+    // A deferral waits for a slot; with the cap open it is retried at once (e.g. after an import run).
+    moments.push(cap.open ? ctx.now + 1 : (cap.freesAt ?? Number.POSITIVE_INFINITY))
+  }
+  const next = Math.min(...moments.filter((m) => m > ctx.now))
+  return Number.isFinite(next) ? toIso(next) : null
+}
