@@ -1,0 +1,67 @@
+/**
+ * What every HubSpot API request passes before its route: injected faults, `Authorization: Bearer`, and the
+ * request budgets (rolling burst window with its headers, daily count, and search's own 5 per second).
+ */
+import type { MiddlewareHandler } from 'hono'
+import { errorBody, HubSpotFailure, json, rateLimitBody } from './errors'
+import { faultResponse, type Faults } from './faults'
+import type { StandinEnv } from './http'
+import { DailyBudget, RollingWindow } from './limits'
+
+export interface Budgets {
+  burst: RollingWindow
+  daily: DailyBudget
+  search: RollingWindow
+}
+
+export function faultGate(faults: Faults): MiddlewareHandler<StandinEnv> {
+  return async (c, next) => {
+    const fault = faults.take(c.req.method, c.req.path)
+    if (!fault) return next()
+    return faultResponse(fault, c.req.raw.signal)
+  }
+}
+
+export function authGate(accessToken: string): MiddlewareHandler<StandinEnv> {
+  return async (c, next) => {
+    const header = c.req.header('authorization')
+    const token = /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1]
+    if (!token) {
+      throw new HubSpotFailure(
+        401,
+        errorBody(
+          'INVALID_AUTHENTICATION',
+          'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview',
+        ),
+      )
+    }
+    if (token !== accessToken) {
+      throw new HubSpotFailure(401, errorBody('INVALID_AUTHENTICATION', 'The access token provided is invalid or has been revoked.'))
+    }
+    await next()
+  }
+}
+
+export function budgetGate(budgets: Budgets, clock: () => number): MiddlewareHandler<StandinEnv> {
+  return async (c, next) => {
+    const now = clock()
+    // Search has its own per-second budget and sends no rate-limit headers.
+    if (c.req.method === 'POST' && c.req.path.endsWith('/search')) {
+      if (!budgets.search.take(now)) return json(429, rateLimitBody('SECONDLY'))
+      if (!budgets.daily.take(now)) return json(429, rateLimitBody('DAILY'))
+      return next()
+    }
+    const headers = () => ({
+      'X-HubSpot-RateLimit-Interval-Milliseconds': String(budgets.burst.intervalMs),
+      'X-HubSpot-RateLimit-Max': String(budgets.burst.max),
+      'X-HubSpot-RateLimit-Remaining': String(budgets.burst.remaining(now)),
+      'X-HubSpot-RateLimit-Daily': String(budgets.daily.limit),
+      'X-HubSpot-RateLimit-Daily-Remaining': String(budgets.daily.remaining(now)),
+    })
+    if (budgets.daily.remaining(now) === 0) return json(429, rateLimitBody('DAILY'), headers())
+    if (!budgets.burst.take(now)) return json(429, rateLimitBody('TEN_SECONDLY_ROLLING'), headers())
+    budgets.daily.take(now)
+    await next()
+    for (const [name, value] of Object.entries(headers())) c.res.headers.set(name, value)
+  }
+}

@@ -1,0 +1,186 @@
+/**
+ * The state of one HubSpot portal, in memory: records by object type with an index of unique values,
+ * associations in both directions, property definitions and groups, and custom events received.
+ * Routes mutate it; tests and the demo view read it.
+ */
+import { defaultAssociationTypeId } from './associations-types'
+import { defaultGroups, defaultProperties, MODIFIED_PROPERTY } from './default-properties'
+import {
+  OBJECT_TYPES,
+  type AssociationType,
+  type CustomEventDefinition,
+  type CustomEventOccurrence,
+  type ObjectType,
+  type PropertyDefinition,
+  type PropertyGroup,
+  type StoredRecord,
+} from './types'
+
+export interface AssociatedRecord {
+  toObjectType: ObjectType
+  toObjectId: string
+  associationTypes: AssociationType[]
+}
+
+function byType<T>(make: (type: ObjectType) => T): Record<ObjectType, T> {
+  return Object.fromEntries(OBJECT_TYPES.map((type) => [type, make(type)])) as Record<ObjectType, T>
+}
+
+export class Portal {
+  readonly customEvents: CustomEventOccurrence[] = []
+  readonly eventDefinitions = new Map<string, CustomEventDefinition>()
+  private nextId = 10_001
+  private readonly store = byType(() => new Map<string, StoredRecord>())
+  /** type → unique property → value (emails lower-cased) → record id */
+  private readonly uniqueIndex = byType(() => new Map<string, Map<string, string>>())
+  private readonly propertyDefs: Record<ObjectType, Map<string, PropertyDefinition>>
+  private readonly groupDefs: Record<ObjectType, Map<string, PropertyGroup>>
+  /** `${type}:${id}` → `${type}:${id}` → association type ids */
+  private readonly links = new Map<string, Map<string, Set<number>>>()
+
+  constructor(
+    readonly portalId: number,
+    missingProperties: Partial<Record<ObjectType, string[]>>,
+    at: string,
+  ) {
+    this.propertyDefs = byType(
+      (type) => new Map(defaultProperties(type, missingProperties[type] ?? [], at).map((p) => [p.name, p])),
+    )
+    this.groupDefs = byType((type) => new Map(defaultGroups(type).map((g) => [g.name, g])))
+    for (const type of OBJECT_TYPES) if (this.propertyDefs[type].has('email')) this.indexProperty(type, 'email')
+  }
+
+  // ── Records ────────────────────────────────────────────────────────────────────────────────────────
+
+  records(type: ObjectType): StoredRecord[] {
+    return [...this.store[type].values()]
+  }
+
+  record(type: ObjectType, id: string): StoredRecord | undefined {
+    return this.store[type].get(id)
+  }
+
+  /** Finds a record by a unique property (`hasUniqueValue`, contacts' `email`, or `hs_object_id`). */
+  findByProperty(type: ObjectType, property: string, value: string): StoredRecord | undefined {
+    if (property === 'hs_object_id') return this.record(type, value)
+    const id = this.uniqueIndex[type].get(property)?.get(indexKey(property, value))
+    return id === undefined ? undefined : this.record(type, id)
+  }
+
+  /** True when `property` identifies records: usable as an `idProperty`. */
+  isIdProperty(type: ObjectType, property: string): boolean {
+    return property === 'hs_object_id' || this.uniqueIndex[type].has(property)
+  }
+
+  insert(type: ObjectType, values: Record<string, string>, now: number): StoredRecord {
+    const id = String(this.nextId++)
+    const at = new Date(now).toISOString()
+    const record: StoredRecord = {
+      id,
+      objectType: type,
+      properties: { hs_object_id: id, createdate: at, [MODIFIED_PROPERTY[type]]: at, hs_object_source: 'INTEGRATION' },
+      createdAt: now,
+      updatedAt: now,
+    }
+    this.store[type].set(id, record)
+    this.write(record, values, now)
+    return record
+  }
+
+  /** Sets values property by property; an empty string clears a property. */
+  write(record: StoredRecord, values: Record<string, string>, now: number): void {
+    const index = this.uniqueIndex[record.objectType]
+    for (const [name, value] of Object.entries(values)) {
+      const unique = index.get(name)
+      const previous = record.properties[name]
+      if (unique && previous !== undefined) unique.delete(indexKey(name, previous))
+      if (value === '') delete record.properties[name]
+      else {
+        record.properties[name] = value
+        unique?.set(indexKey(name, value), record.id)
+      }
+    }
+    record.updatedAt = now
+    record.properties[MODIFIED_PROPERTY[record.objectType]] = new Date(now).toISOString()
+  }
+
+  // ── Associations ───────────────────────────────────────────────────────────────────────────────────
+
+  /** Stores the default association in both directions; returns false when the pair has none. */
+  associateDefault(from: ObjectType, fromId: string, to: ObjectType, toId: string): boolean {
+    const forward = defaultAssociationTypeId(from, to)
+    const backward = defaultAssociationTypeId(to, from)
+    if (forward === undefined || backward === undefined) return false
+    this.link(from, fromId, to, toId, forward)
+    this.link(to, toId, from, fromId, backward)
+    return true
+  }
+
+  associations(from: ObjectType, fromId: string, to?: ObjectType): AssociatedRecord[] {
+    const targets = this.links.get(`${from}:${fromId}`)
+    if (!targets) return []
+    const found: AssociatedRecord[] = []
+    for (const [key, typeIds] of targets) {
+      const [toObjectType, toObjectId] = key.split(':') as [ObjectType, string]
+      if (to && toObjectType !== to) continue
+      const associationTypes = [...typeIds].map((typeId) => ({ category: 'HUBSPOT_DEFINED' as const, typeId, label: null }))
+      found.push({ toObjectType, toObjectId, associationTypes })
+    }
+    return found
+  }
+
+  private link(from: ObjectType, fromId: string, to: ObjectType, toId: string, typeId: number): void {
+    const key = `${from}:${fromId}`
+    let targets = this.links.get(key)
+    if (!targets) this.links.set(key, (targets = new Map()))
+    let types = targets.get(`${to}:${toId}`)
+    if (!types) targets.set(`${to}:${toId}`, (types = new Set()))
+    types.add(typeId)
+  }
+
+  // ── Properties and groups ──────────────────────────────────────────────────────────────────────────
+
+  properties(type: ObjectType): PropertyDefinition[] {
+    return [...this.propertyDefs[type].values()]
+  }
+
+  property(type: ObjectType, name: string): PropertyDefinition | undefined {
+    return this.propertyDefs[type].get(name)
+  }
+
+  uniquePropertyCount(type: ObjectType): number {
+    return this.properties(type).filter((p) => p.hasUniqueValue).length
+  }
+
+  saveProperty(type: ObjectType, definition: PropertyDefinition): void {
+    this.propertyDefs[type].set(definition.name, definition)
+    if (definition.hasUniqueValue) this.indexProperty(type, definition.name)
+  }
+
+  groups(type: ObjectType): PropertyGroup[] {
+    return [...this.groupDefs[type].values()]
+  }
+
+  group(type: ObjectType, name: string): PropertyGroup | undefined {
+    return this.groupDefs[type].get(name)
+  }
+
+  saveGroup(type: ObjectType, group: PropertyGroup): void {
+    this.groupDefs[type].set(group.name, group)
+  }
+
+  private indexProperty(type: ObjectType, name: string): void {
+    if (this.uniqueIndex[type].has(name)) return
+    const values = new Map<string, string>()
+    for (const record of this.store[type].values()) {
+      const value = record.properties[name]
+      if (value !== undefined) values.set(indexKey(name, value), record.id)
+    }
+    this.uniqueIndex[type].set(name, values)
+  }
+}
+
+/** HubSpot matches emails case-insensitively; other unique values exactly. */
+function indexKey(property: string, value: string): string {
+  return property === 'email' ? value.trim().toLowerCase() : value
+}
