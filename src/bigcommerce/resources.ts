@@ -14,14 +14,17 @@ import { toIsoDate } from './normalize/dates'
 const id = z.union([z.number().int(), z.string().trim().regex(/^-?\d+$/).transform(Number)])
 /** An optional id: null, missing, 0 and '' all mean "none". */
 const optionalId = z
-  .union([id, z.literal(''), z.null(), z.undefined()])
+  .union([id, z.literal(''), z.null()])
+  .optional()
   .transform((v) => (typeof v === 'number' && v > 0 ? v : null))
 const count = z
-  .union([z.number(), z.string().trim().regex(/^-?\d+(\.\d+)?$/).transform(Number), z.null(), z.undefined()])
+  .union([z.number(), z.string().trim().regex(/^-?\d+(\.\d+)?$/).transform(Number), z.null()])
+  .optional()
   .transform((v) => v ?? 0)
 /** Money: a decimal string or a number, as an exact decimal string. Null, missing and '' are 0. */
 const money = z
-  .union([z.number(), z.string().trim().regex(/^-?(\d+(\.\d*)?|\.\d+)?$/), z.null(), z.undefined()])
+  .union([z.number(), z.string().trim().regex(/^(-?(\d+(\.\d*)?|\.\d+))?$/), z.null()])
+  .optional()
   .transform((v) => amount(v))
 /** Text that may be null or missing: '' then. */
 const text = z
@@ -29,7 +32,8 @@ const text = z
   .nullish()
   .transform((v) => v ?? '')
 const flag = z
-  .union([z.boolean(), z.literal(0), z.literal(1), z.literal('true'), z.literal('false'), z.null(), z.undefined()])
+  .union([z.boolean(), z.literal(0), z.literal(1), z.literal('true'), z.literal('false'), z.null()])
+  .optional()
   .transform((v) => v === true || v === 1 || v === 'true')
 /** A required date, RFC-2822 (v2) or ISO-8601 (v3), as ISO-8601 UTC. */
 const date = z.string().transform((v, ctx) => {
