@@ -1,0 +1,98 @@
+import { env } from 'cloudflare:workers'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { BigCommerceClient } from '../../src/bigcommerce/client'
+import { createCatalogLookups, forgetCatalogEntry } from '../../src/db/catalog'
+import { clearHosts, serveHost } from '../support/network'
+
+const HOST = 'bigcommerce.standin'
+let requests: string[]
+let failing: boolean
+
+const CATALOG: Record<string, unknown> = {
+  '/v3/catalog/products/77': { data: { id: 77, name: 'Towel', categories: [23, 19], brand_id: 36 } },
+  '/v3/catalog/products/78': { data: { id: 78, name: 'Mug', categories: [23], brand_id: 0 } },
+  '/v3/catalog/products/79': { data: { id: 79, name: 'Loose', categories: [] } },
+  '/v3/catalog/categories/23': { data: { id: 23, parent_id: 0, name: 'Kitchen' } },
+  '/v3/catalog/categories/19': { data: { id: 19, parent_id: 0, name: 'Bath' } },
+  '/v3/catalog/brands/36': { data: { id: 36, name: 'Fog Linen' } },
+  '/v3/channels/1': { data: { id: 1, name: 'Main store', type: 'storefront', platform: 'bigcommerce', status: 'active' } },
+}
+
+beforeEach(async () => {
+  requests = []
+  failing = false
+  for (const table of ['catalog_categories', 'catalog_brands', 'catalog_products', 'catalog_channels']) {
+    await env.DB.prepare(`DELETE FROM ${table}`).run()
+  }
+  serveHost(HOST, (request) => {
+    const path = new URL(request.url).pathname.replace('/stores/teststore', '')
+    requests.push(path)
+    if (failing) return new Response('{}', { status: 503 })
+    const body = CATALOG[path]
+    return body ? Response.json(body) : Response.json({ status: 404, title: 'Not found' }, { status: 404 })
+  })
+})
+afterEach(() => clearHosts())
+
+const client = () =>
+  new BigCommerceClient({
+    apiBase: `http://${HOST}`,
+    storeHash: 'teststore',
+    accessToken: 'bc-test-token',
+    maxAttempts: 1,
+    sleep: async () => {},
+  })
+
+describe('createCatalogLookups', () => {
+  it("resolves a product's first category, brands and channels", async () => {
+    const lookups = createCatalogLookups(env.DB, client(), () => new Date('2026-01-01T00:00:00Z'))
+    expect(await lookups.productCategory(77)).toBe('Kitchen')
+    expect(await lookups.productCategory(79)).toBeNull()
+    expect(await lookups.brandName(36)).toBe('Fog Linen')
+    expect(await lookups.categoryName(19)).toBe('Bath')
+    expect(await lookups.channel(1)).toEqual({ name: 'Main store', type: 'storefront', platform: 'bigcommerce' })
+    expect(await lookups.channel(9)).toBeNull()
+    expect(await lookups.productCategory(404)).toBeNull()
+  })
+
+  it('serves repeated lookups from D1 until the TTL passes, across instances', async () => {
+    let now = new Date('2026-01-01T00:00:00Z')
+    const first = createCatalogLookups(env.DB, client(), () => now)
+    await Promise.all([first.productCategory(77), first.productCategory(78), first.productCategory(77)])
+    // Two products, one shared category fetched once.
+    expect(requests.sort()).toEqual(['/v3/catalog/categories/23', '/v3/catalog/products/77', '/v3/catalog/products/78'])
+
+    requests = []
+    const second = createCatalogLookups(env.DB, client(), () => now)
+    expect(await second.productCategory(77)).toBe('Kitchen')
+    expect(await second.productCategory(404)).toBeNull() // the 404 is cached as well
+    requests = []
+    expect(await second.productCategory(404)).toBeNull()
+    expect(requests).toEqual([])
+
+    now = new Date('2026-01-02T00:00:01Z')
+    requests = []
+    const later = createCatalogLookups(env.DB, client(), () => now, { ttlMs: 24 * 3600_000 })
+    expect(await later.productCategory(77)).toBe('Kitchen')
+    expect(requests).toEqual(['/v3/catalog/products/77', '/v3/catalog/categories/23'])
+  })
+
+  it('answers with the stale row when a refetch fails, and fails without one', async () => {
+    let now = new Date('2026-01-01T00:00:00Z')
+    await createCatalogLookups(env.DB, client(), () => now).brandName(36)
+    now = new Date('2026-01-03T00:00:00Z')
+    failing = true
+    const lookups = createCatalogLookups(env.DB, client(), () => now)
+    expect(await lookups.brandName(36)).toBe('Fog Linen')
+    await expect(lookups.categoryName(23)).rejects.toMatchObject({ status: 503, retryable: true })
+  })
+
+  it('forgets an entry so the next lookup refetches it', async () => {
+    const lookups = () => createCatalogLookups(env.DB, client(), new Date('2026-01-01T00:00:00Z'))
+    await lookups().productCategory(78)
+    await forgetCatalogEntry(env.DB, 'product', 78)
+    requests = []
+    await lookups().productCategory(78)
+    expect(requests).toEqual(['/v3/catalog/products/78'])
+  })
+})
