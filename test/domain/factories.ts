@@ -1,0 +1,172 @@
+import type { CartState, ContactState, ProductView } from '../../src/domain/contact-state'
+import type { Customer, Order, OrderLine, Refund, Shipment, Subscriber } from '../../src/domain/model'
+import { evaluateAutomation, initialAutomationState, type AutomationPolicy } from '../../src/domain/automation'
+import { parseDuration, type Duration } from '../../src/domain/duration'
+
+/** Small builders of canonical records for the domain tests: every field explicit, dates as ISO strings. */
+
+export const EMAIL = 'jane@example.com'
+export const SECOND = 1_000
+export const MINUTE = 60 * SECOND
+export const HOUR = 60 * MINUTE
+export const DAY = 24 * HOUR
+
+export const at = (iso: string) => new Date(iso)
+export const plus = (iso: string, ms: number) => new Date(Date.parse(iso) + ms)
+export const isoPlus = (iso: string, ms: number) => plus(iso, ms).toISOString()
+
+export const steps = (...texts: string[]): Duration[] => texts.map((t) => parseDuration(t) as Duration)
+
+/** The contract's defaults. */
+export function policy(overrides: Partial<AutomationPolicy> = {}): AutomationPolicy {
+  return {
+    cartAbandonAfterMs: 45 * MINUTE,
+    postPurchaseSteps: steps('0d', '3d', '10d', '21d'),
+    lapsedAfterMs: 120 * DAY,
+    refundSuppressionMs: 30 * DAY,
+    marketingCap: 3,
+    marketingCapWindowMs: 7 * DAY,
+    browseAbandonAfterMs: 6 * HOUR,
+    ...overrides,
+  }
+}
+
+export function contact(overrides: Partial<ContactState> = {}): ContactState {
+  return {
+    email: EMAIL,
+    customer: null,
+    subscriber: null,
+    orders: {},
+    carts: {},
+    productViews: [],
+    automation: initialAutomationState(),
+    ...overrides,
+  }
+}
+
+export function withOrders(state: ContactState, ...orders: Order[]): ContactState {
+  const map = { ...state.orders }
+  for (const o of orders) map[String(o.orderId)] = o
+  return { ...state, orders: map }
+}
+
+export function withCarts(state: ContactState, ...carts: CartState[]): ContactState {
+  const map = { ...state.carts }
+  for (const c of carts) map[c.cartId] = c
+  return { ...state, carts: map }
+}
+
+export function line(overrides: Partial<OrderLine> = {}): OrderLine {
+  return {
+    lineItemId: 1,
+    productId: 10,
+    variantId: 100,
+    name: 'Coffee beans',
+    sku: 'BEANS-1',
+    quantity: 1,
+    priceExTax: '20',
+    totalExTax: '20',
+    quantityRefunded: 0,
+    category: 'Coffee',
+    ...overrides,
+  }
+}
+
+export function order(orderId: number, createdAt: string, overrides: Partial<Order> = {}): Order {
+  return {
+    orderId,
+    customerId: 0,
+    email: EMAIL,
+    firstName: 'Jane',
+    lastName: 'Doe',
+    phone: null,
+    statusId: 11,
+    createdAt,
+    modifiedAt: createdAt,
+    currency: 'USD',
+    baseCurrency: 'USD',
+    toBaseRate: '1',
+    totalIncTax: '100',
+    subtotalExTax: '90',
+    totalTax: '10',
+    shippingCostExTax: '0',
+    discountTotal: '0',
+    couponCodes: [],
+    channelId: 1,
+    channel: 'storefront',
+    orderSource: 'www',
+    cartId: null,
+    emailOptIn: false,
+    lines: [line()],
+    refunds: [],
+    shipments: [],
+    fulfillment: 'unshipped',
+    ...overrides,
+  }
+}
+
+export function refund(refundId: number, createdAt: string, amount: string, lineItemIds: number[] = []): Refund {
+  return { refundId, createdAt, amount, lineItemIds }
+}
+
+export function shipment(shipmentId: number, createdAt: string): Shipment {
+  return { shipmentId, createdAt, trackingNumber: null, carrier: null }
+}
+
+export function cart(cartId: string, updatedAt: string, overrides: Partial<CartState> = {}): CartState {
+  return {
+    cartId,
+    customerId: 0,
+    email: EMAIL,
+    currency: 'USD',
+    amount: '59.5',
+    lines: [{ productId: 10, variantId: 100, sku: 'BEANS-1', name: 'Coffee beans', quantity: 1, category: 'Coffee' }],
+    recoveryUrl: `https://shop.example.com/cart.php?action=load&id=${cartId}`,
+    createdAt: updatedAt,
+    updatedAt,
+    status: 'open',
+    abandonedSignalAt: null,
+    convertedOrderId: null,
+    ...overrides,
+  }
+}
+
+export function subscriber(newsletter: boolean, modifiedAt: string, abandonedCart = false): Subscriber {
+  return { subscriberId: 7, email: EMAIL, newsletter, abandonedCart, modifiedAt }
+}
+
+export function customer(overrides: Partial<Customer> = {}): Customer {
+  return {
+    customerId: 42,
+    email: EMAIL,
+    firstName: 'Janet',
+    lastName: 'Doe-Smith',
+    phone: '+15125550147',
+    acceptsAbandonedCartEmails: false,
+    createdAt: '2025-01-01T00:00:00.000Z',
+    modifiedAt: '2025-01-01T00:00:00.000Z',
+    ...overrides,
+  }
+}
+
+export function view(productId: number, at: string, productName: string | null = `Product ${productId}`): ProductView {
+  return { productId, productName, at }
+}
+
+/** A contact opted in to marketing long before the scenarios start. */
+export function optedIn(overrides: Partial<ContactState> = {}): ContactState {
+  return contact({ subscriber: subscriber(true, '2024-01-01T00:00:00.000Z'), ...overrides })
+}
+
+/** One evaluation, returning the state with its automation memory stored back, as the Durable Object does. */
+export function evaluate(
+  state: ContactState,
+  now: Date,
+  options: { policy?: AutomationPolicy; mode?: 'live' | 'import' } = {},
+) {
+  const result = evaluateAutomation({ state, now, policy: options.policy ?? policy(), mode: options.mode ?? 'live' })
+  return { ...result, state: { ...state, automation: result.automation } }
+}
+
+/** The trigger keys of what fired. */
+export const keys = (fired: { key: string }[]) => fired.map((f) => f.key)
