@@ -1,14 +1,136 @@
 import { DurableObject } from 'cloudflare:workers'
+import { requireConfig } from '../config'
 import type { Env } from '../env'
+import { HubSpotClient } from '../hubspot/client'
 import type { HubSpotRecord } from '../hubspot/records'
+import type { SetupResult } from '../hubspot/setup'
+import {
+  realClock,
+  WriterEngine,
+  type EngineOptions,
+  type FlushResult,
+  type WriterSink,
+  type WriterStatus,
+} from '../hubspot/sync/engine'
+import { SqlWriterStore } from '../hubspot/sync/sql-store'
+
+export type { WriterStatus } from '../hubspot/sync/engine'
+
+/** Pending writes are flushed this soon after a change. */
+const FLUSH_DELAY_MS = 1_000
 
 /**
- * One writer per HubSpot account: owns the rate budget, batches pending writes and retries them.
- * PLACEHOLDER until the HubSpot sync engine lands (issue 3): accepts records and keeps them pending.
+ * One writer per HubSpot account (`env.HUBSPOT_WRITER.getByName('default')`): owns the rate budget,
+ * coalesces pending writes in its SQLite storage and flushes them in batches from its alarm. Thin: the
+ * planning lives in hubspot/sync/engine.ts.
  */
 export class HubSpotWriter extends DurableObject<Env> {
+  private readonly store: SqlWriterStore
+  private engineInstance: WriterEngine | null = null
+  private running: Promise<FlushResult> | null = null
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env)
+    this.store = new SqlWriterStore(ctx.storage.sql)
+  }
+
+  /** Durably queues records (coalesced by object type and key) and makes sure a flush follows shortly. */
   async enqueue(records: HubSpotRecord[]): Promise<void> {
-    const pending = ((await this.ctx.storage.get<HubSpotRecord[]>('pending')) ?? []).concat(records)
-    await this.ctx.storage.put('pending', pending)
+    if (!records.length) return
+    this.engine.enqueue(records)
+    const alarm = await this.ctx.storage.getAlarm()
+    const soon = Date.now() + FLUSH_DELAY_MS
+    if (alarm === null || alarm > soon + FLUSH_DELAY_MS) await this.ctx.storage.setAlarm(soon)
+  }
+
+  async status(): Promise<WriterStatus> {
+    return this.engine.status()
+  }
+
+  /** Idempotent HubSpot setup (the admin API's `POST /admin/api/setup`); the flush also runs it when needed. */
+  async runSetup(): Promise<SetupResult> {
+    await this.running
+    return this.engine.runSetup()
+  }
+
+  /** Re-enqueues a HubSpot dead letter and marks it replayed. */
+  async replayDeadLetter(id: number): Promise<{ replayed: boolean; reference?: string; reason?: string }> {
+    const row = await this.env.DB.prepare(
+      "SELECT id, reference, payload FROM dead_letters WHERE id = ? AND source = 'hubspot'",
+    )
+      .bind(id)
+      .first<{ id: number; reference: string; payload: string }>()
+    if (!row) return { replayed: false, reason: `no HubSpot dead letter ${id}` }
+    await this.enqueue([JSON.parse(row.payload) as HubSpotRecord])
+    await this.env.DB.prepare('UPDATE dead_letters SET replayed_at = ? WHERE id = ?').bind(Date.now(), id).run()
+    return { replayed: true, reference: row.reference }
+  }
+
+  /** Writes what is pending now; one flush at a time. The alarm calls it, tests may too. */
+  async flush(): Promise<FlushResult> {
+    if (this.running) return this.running
+    this.running = (async () => {
+      try {
+        const result = await this.engine.flush()
+        await this.schedule(result.nextRunAt)
+        return result
+      } finally {
+        this.running = null
+      }
+    })()
+    return this.running
+  }
+
+  async alarm(): Promise<void> {
+    await this.flush()
+  }
+
+  private async schedule(at: number | null): Promise<void> {
+    if (at === null) {
+      await this.ctx.storage.deleteAlarm()
+      return
+    }
+    await this.ctx.storage.setAlarm(Math.max(at, Date.now() + 50))
+  }
+
+  /** The engine's tuning (attempts, backoffs, batch sizes): tests shorten the waits through it. */
+  get tuning(): EngineOptions {
+    return this.engine.options
+  }
+
+  private get engine(): WriterEngine {
+    if (!this.engineInstance) {
+      const config = requireConfig(this.env)
+      const client = new HubSpotClient({ baseUrl: config.HUBSPOT_API_BASE, accessToken: config.HUBSPOT_ACCESS_TOKEN })
+      this.engineInstance = new WriterEngine(this.store, client, d1Sink(this.env.DB), realClock)
+    }
+    return this.engineInstance
+  }
+}
+
+/** Dead letters and order sync times go to D1, where the admin API and the quality report read them. */
+function d1Sink(db: D1Database): WriterSink {
+  return {
+    async deadLetter(entry) {
+      await db
+        .prepare(
+          `INSERT INTO dead_letters (source, reference, payload, error, attempts, created_at)
+           VALUES ('hubspot', ?, ?, ?, ?, ?)`,
+        )
+        .bind(`${entry.objectType}:${entry.key}`, JSON.stringify(entry.record), entry.error.slice(0, 2000), entry.attempts, entry.at)
+        .run()
+    },
+    async ordersSynced(orderIds, at) {
+      const ids = orderIds.map(Number).filter(Number.isSafeInteger)
+      for (let i = 0; i < ids.length; i += 90) {
+        const chunk = ids.slice(i, i + 90)
+        await db
+          .prepare(
+            `UPDATE orders SET synced_at = COALESCE(synced_at, ?) WHERE order_id IN (${chunk.map(() => '?').join(',')})`,
+          )
+          .bind(at, ...chunk)
+          .run()
+      }
+    },
   }
 }

@@ -334,7 +334,7 @@ function scanMessage(message: string | undefined, add: (name: string, code?: str
 export function inputRefsOf(body: BatchErrorBody): string[] {
   const refs = new Set<string>()
   const collect = (context: Record<string, unknown> | undefined) => {
-    for (const key of ['id', 'ids', 'objectWriteTraceId', 'inputId']) {
+    for (const key of ['id', 'ids', 'objectWriteTraceId', 'inputId', 'fromId', 'toId']) {
       const value = context?.[key]
       for (const v of Array.isArray(value) ? value : [value]) if (typeof v === 'string' || typeof v === 'number') refs.add(String(v))
     }

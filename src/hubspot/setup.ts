@@ -61,6 +61,7 @@ export async function setupPortal(client: HubSpotClient, now: Date, call: SetupC
     const groups = await call(() => client.listGroups(objectType))
     if (!groups.ok) {
       fail(objectType, 'read groups', groups.error)
+      result.blocked.push(objectType)
       continue
     }
     if (!groups.data.results.some((g) => g.name === PROPERTY_GROUP.name)) {
@@ -73,6 +74,7 @@ export async function setupPortal(client: HubSpotClient, now: Date, call: SetupC
     const listed = await call(() => client.listProperties(objectType))
     if (!listed.ok) {
       fail(objectType, 'read properties', listed.error)
+      result.blocked.push(objectType)
       continue
     }
     const existing = new Map(listed.data.results.map((p) => [p.name, p]))
