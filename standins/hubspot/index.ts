@@ -134,7 +134,12 @@ export function createHubSpotStandin(options: HubSpotStandinOptions = {}): HubSp
   app.route('/', eventRoutes(context, options.customEvents ?? false))
 
   return {
-    fetch: async (request) => app.fetch(request),
+    fetch: async (request) => {
+      const response = await app.fetch(request)
+      // Like a real fetch, an aborted request (a client timeout during an injected delay) rejects.
+      if (request.signal.aborted) throw request.signal.reason
+      return response
+    },
     portal,
     faults,
     requests,
