@@ -1,8 +1,9 @@
 import { Hono } from 'hono'
 import { loadConfig } from './config'
 import { jsonError, type AppEnv } from './http'
+import { beacon } from './routes/beacon'
 import { health } from './routes/health'
-// import { webhooks } from './routes/webhooks'
+import { webhooks } from './routes/webhooks'
 
 /** The HTTP surface: one sub-app per route family, behind a configuration check. */
 export const app = new Hono<AppEnv>()
@@ -20,7 +21,8 @@ app.use('*', async (c, next) => {
   await next()
 })
 
-// app.route('/webhooks', webhooks)  (being integrated)
+app.route('/webhooks', webhooks)
+app.route('/', beacon)
 
 app.notFound((c) => jsonError(c, 404, 'not_found', `no route for ${c.req.method} ${c.req.path}`))
 app.onError((err, c) => {

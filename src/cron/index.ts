@@ -1,5 +1,5 @@
 import type { Env } from '../env'
-// import { retrySweep } from './retry-sweep'
+import { retrySweep } from './retry-sweep'
 
 /** A periodic job: does only what is due at `now`, and is safe to repeat. */
 export interface CronJob {
@@ -11,7 +11,7 @@ export interface CronJob {
 
 /** One line per job; the order is the order they run in within one tick. */
 const JOBS: CronJob[] = [
-  // retrySweep, (being integrated)
+  retrySweep,
 ]
 
 /**

@@ -1,5 +1,194 @@
 import { DurableObject } from 'cloudflare:workers'
+import { requireConfig, type Config } from '../config'
+import { publishContactFigures } from '../db/contacts'
+import { evaluateAutomation, initialAutomationState, type AutomationPolicy } from '../domain/automation'
+import type { CartState, ContactState, ProductView } from '../domain/contact-state'
+import {
+  addProductViews,
+  applyCartGone,
+  applyCartUpdate,
+  applyCustomerUpdate,
+  applyOrderUpdate,
+  applySubscriberUpdate,
+} from '../domain/contact-updates'
+import { summarizeContact } from '../domain/lifecycle'
+import type { Cart, Customer, FiredTrigger, Order, Subscriber } from '../domain/model'
 import type { Env } from '../env'
+import { cartRecord } from '../hubspot/mapping/cart'
+import { contactRecord } from '../hubspot/mapping/contact'
+import { orderRecords } from '../hubspot/mapping/order'
+import type { HubSpotRecord } from '../hubspot/records'
+import { hubspotWriter } from './stubs'
 
-/** One per contact (normalized email): serializes that contact's updates. Filled in below. */
-export class ContactObject extends DurableObject<Env> {}
+/** `live` fires triggers; `import` (historical backfill) sets state and properties but fires nothing. */
+export type ApplyMode = 'live' | 'import'
+
+export interface ApplyOptions {
+  mode?: ApplyMode
+  /** The webhook's `created_at` (unix seconds), for latency figures. */
+  eventCreatedAt?: number | null
+}
+
+/** What one change touched, so only those records are written. */
+interface Touched {
+  orders: Order[]
+  carts: string[]
+}
+
+const CORE_KEY = 'core'
+const ORDER_PREFIX = 'order:'
+
+/**
+ * One per contact (normalized email). Serializes that contact's updates: each call loads the state, applies
+ * the hydrated record with the domain's merge rules, re-evaluates lifecycle and automation, writes the
+ * changed records through the HubSpot writer, publishes figures to D1, and sets the alarm for the next
+ * moment something falls due (cart quiet period, post-purchase step, lapse, deferred trigger).
+ */
+export class ContactObject extends DurableObject<Env> {
+  async applyOrder(order: Order, options: ApplyOptions = {}): Promise<void> {
+    await this.change(order.email, options, (state, touched) => {
+      const changed = applyOrderUpdate(state, order)
+      // Always write the newest known order: a retried event must still reach HubSpot even if state saw it.
+      touched.orders.push(state.orders[String(order.orderId)]!)
+      if (order.cartId && state.carts[order.cartId]) touched.carts.push(order.cartId)
+      return changed
+    })
+  }
+
+  async applyCart(cart: Cart, signal: { abandonedSignalAt: string | null }, options: ApplyOptions = {}) {
+    await this.change(cart.email!, options, (state, touched) => {
+      touched.carts.push(cart.cartId)
+      return applyCartUpdate(state, cart, signal.abandonedSignalAt)
+    })
+  }
+
+  async cartGone(cartId: string, change: 'deleted' | 'converted', orderId: number | null): Promise<void> {
+    await this.change(null, {}, (state, touched) => {
+      touched.carts.push(cartId)
+      return applyCartGone(state, cartId, change, orderId)
+    })
+  }
+
+  async applyCustomer(customer: Customer, subscriber: Subscriber | null, options: ApplyOptions = {}) {
+    await this.change(customer.email, options, (state) => {
+      const customerChanged = applyCustomerUpdate(state, customer)
+      const subscriberChanged = subscriber ? applySubscriberUpdate(state, subscriber) : false
+      return customerChanged || subscriberChanged
+    })
+  }
+
+  async applySubscriber(subscriber: Subscriber, options: ApplyOptions = {}): Promise<void> {
+    await this.change(subscriber.email, options, (state) => applySubscriberUpdate(state, subscriber))
+  }
+
+  async recordProductViews(views: ProductView[]): Promise<void> {
+    await this.change(null, {}, (state) => addProductViews(state, views))
+  }
+
+  /** The contact's state, for the admin API and tests. */
+  async snapshot(): Promise<ContactState | null> {
+    const state = await this.load(null)
+    return state.email ? state : null
+  }
+
+  /** Something fell due: re-evaluate with the current time. */
+  async alarm(): Promise<void> {
+    await this.change(null, {}, () => true)
+  }
+
+  private async change(
+    email: string | null,
+    options: ApplyOptions,
+    mutate: (state: ContactState, touched: Touched) => boolean,
+  ): Promise<void> {
+    await this.ctx.blockConcurrencyWhile(async () => {
+      const state = await this.load(email)
+      if (!state.email) return
+      const touched: Touched = { orders: [], carts: [] }
+      const changed = mutate(state, touched)
+      if (!changed && touched.orders.length === 0 && touched.carts.length === 0) return
+
+      const config = requireConfig(this.env)
+      const policy = automationPolicy(config)
+      const now = new Date()
+      const outcome = evaluateAutomation({ state, now, policy, mode: options.mode ?? 'live' })
+      state.automation = outcome.automation
+      touched.carts.push(...markAbandonedCarts(state, outcome.fired))
+      const summary = summarizeContact(state, now, policy)
+
+      const records: HubSpotRecord[] = [
+        contactRecord(summary, outcome.fired),
+        ...touched.orders.flatMap((order) => orderRecords(order)),
+        ...unique(touched.carts)
+          .map((cartId) => state.carts[cartId])
+          .filter((cart): cart is CartState => cart !== undefined && cart.email !== null)
+          .map((cart) => cartRecord(cart)),
+      ]
+      // HubSpot first, then our own state: if saving fails, the retry re-sends the same values (trigger
+      // times are event times), which enrolls nobody twice. The reverse order could lose a trigger.
+      await hubspotWriter(this.env).enqueue(records)
+      await this.save(state, touched.orders)
+      await publishContactFigures(
+        this.env.DB,
+        summary,
+        touched.orders,
+        outcome.decisions,
+        options.eventCreatedAt ?? null,
+        now,
+      )
+      if (outcome.nextWakeAt) await this.ctx.storage.setAlarm(new Date(outcome.nextWakeAt))
+      else await this.ctx.storage.deleteAlarm()
+    })
+  }
+
+  private async load(email: string | null): Promise<ContactState> {
+    const core = await this.ctx.storage.get<Omit<ContactState, 'orders'>>(CORE_KEY)
+    const orders: ContactState['orders'] = {}
+    for (const [key, order] of await this.ctx.storage.list<Order>({ prefix: ORDER_PREFIX })) {
+      orders[key.slice(ORDER_PREFIX.length)] = order
+    }
+    return {
+      email: core?.email ?? email ?? '',
+      customer: core?.customer ?? null,
+      subscriber: core?.subscriber ?? null,
+      carts: core?.carts ?? {},
+      productViews: core?.productViews ?? [],
+      automation: core?.automation ?? initialAutomationState(),
+      orders,
+    }
+  }
+
+  private async save(state: ContactState, changedOrders: Order[]): Promise<void> {
+    const { orders, ...core } = state
+    const entries: Record<string, unknown> = { [CORE_KEY]: core }
+    for (const order of changedOrders) entries[ORDER_PREFIX + order.orderId] = orders[String(order.orderId)]
+    await this.ctx.storage.put(entries)
+  }
+}
+
+/** A cart whose abandonment fired shows as abandoned in HubSpot until it changes again. Returns their ids. */
+function markAbandonedCarts(state: ContactState, fired: FiredTrigger[]): string[] {
+  const keys = fired.filter((f) => f.trigger === 'cart_abandoned').map((f) => f.key)
+  return Object.entries(state.carts)
+    .filter(([cartId, cart]) => cart.status === 'open' && keys.some((key) => key.startsWith(`cart_abandoned:${cartId}`)))
+    .map(([cartId, cart]) => {
+      state.carts[cartId] = { ...cart, status: 'abandoned' }
+      return cartId
+    })
+}
+
+export function automationPolicy(config: Config): AutomationPolicy {
+  return {
+    cartAbandonAfterMs: config.CART_ABANDON_AFTER.ms,
+    postPurchaseSteps: config.POST_PURCHASE_STEPS,
+    lapsedAfterMs: config.LAPSED_AFTER.ms,
+    refundSuppressionMs: config.REFUND_SUPPRESSION.ms,
+    marketingCap: config.MARKETING_CAP,
+    marketingCapWindowMs: config.MARKETING_CAP_WINDOW.ms,
+    browseAbandonAfterMs: config.BROWSE_ABANDON_AFTER.ms,
+  }
+}
+
+function unique<T>(values: T[]): T[] {
+  return [...new Set(values)]
+}

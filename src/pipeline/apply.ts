@@ -62,7 +62,7 @@ async function applyOrder(deps: PipelineDeps, orderId: number, context: ApplyCon
 }
 
 async function applyCart(deps: PipelineDeps, cartId: string, abandonedSignal: number | null): Promise<void> {
-  const cart = await hydrateCart(deps.bigcommerce, cartId)
+  const cart = await hydrateCart(deps.bigcommerce, cartId, deps.lookups)
   if (!cart) return
   const email = cart.email ?? (cart.customerId > 0 ? await customerEmail(deps, cart.customerId) : null)
   await recordCart(deps.env.DB, { ...cart, email })

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest'
+import {
+  addProductViews,
+  applyCartGone,
+  applyCartUpdate,
+  applyOrderUpdate,
+} from '../../src/domain/contact-updates'
+import { aCart, aContactState, anOrder } from '../support/factories'
+
+describe('orders arriving late, twice or out of order', () => {
+  it('keeps the newer state when an older snapshot arrives after it', () => {
+    const state = aContactState()
+    const shipped = anOrder({ statusId: 2, modifiedAt: '2026-03-02T08:00:00.000Z', fulfillment: 'shipped' })
+    const placed = anOrder({ statusId: 11, modifiedAt: '2026-03-01T10:00:00.000Z' })
+    expect(applyOrderUpdate(state, shipped)).toBe(true)
+    expect(applyOrderUpdate(state, placed)).toBe(false)
+    expect(state.orders['100']!.statusId).toBe(2)
+  })
+
+  it('reports no change for the same snapshot twice', () => {
+    const state = aContactState()
+    expect(applyOrderUpdate(state, anOrder())).toBe(true)
+    expect(applyOrderUpdate(state, anOrder())).toBe(false)
+  })
+
+  it('merges refunds and shipments fetched separately at the same modification time', () => {
+    const state = aContactState()
+    const refund = { refundId: 1, createdAt: '2026-03-03T00:00:00.000Z', amount: '10', lineItemIds: [] }
+    const shipment = { shipmentId: 7, createdAt: '2026-03-02T00:00:00.000Z', trackingNumber: null, carrier: null }
+    applyOrderUpdate(state, anOrder({ refunds: [refund] }))
+    expect(applyOrderUpdate(state, anOrder({ shipments: [shipment] }))).toBe(true)
+    expect(state.orders['100']!.refunds).toHaveLength(1)
+    expect(state.orders['100']!.shipments).toHaveLength(1)
+  })
+
+  it('marks the cart an order came from as converted', () => {
+    const state = aContactState()
+    applyCartUpdate(state, aCart({ cartId: 'c1' }), null)
+    applyOrderUpdate(state, anOrder({ cartId: 'c1' }))
+    expect(state.carts['c1']).toMatchObject({ status: 'converted', convertedOrderId: 100 })
+  })
+})
+
+describe('carts', () => {
+  it('ignores an older snapshot but keeps a late abandonment signal', () => {
+    const state = aContactState()
+    applyCartUpdate(state, aCart({ updatedAt: '2026-03-01T09:30:00.000Z', amount: '90' }), null)
+    expect(applyCartUpdate(state, aCart({ updatedAt: '2026-03-01T09:00:00.000Z', amount: '45' }), null)).toBe(false)
+    expect(state.carts['cart-1']!.amount).toBe('90')
+    expect(applyCartUpdate(state, aCart({ updatedAt: '2026-03-01T09:00:00.000Z' }), '2026-03-01T10:31:00.000Z')).toBe(true)
+    expect(state.carts['cart-1']).toMatchObject({ amount: '90', abandonedSignalAt: '2026-03-01T10:31:00.000Z' })
+  })
+
+  it('marks a cart with no items as emptied', () => {
+    const state = aContactState()
+    applyCartUpdate(state, aCart({ lines: [] }), null)
+    expect(state.carts['cart-1']!.status).toBe('emptied')
+  })
+
+  it('never reopens a converted or deleted cart', () => {
+    const state = aContactState()
+    applyCartUpdate(state, aCart(), null)
+    expect(applyCartGone(state, 'cart-1', 'deleted', null)).toBe(true)
+    expect(applyCartUpdate(state, aCart({ updatedAt: '2026-03-02T00:00:00.000Z' }), null)).toBe(false)
+    expect(applyCartGone(state, 'cart-1', 'deleted', null)).toBe(false)
+    expect(state.carts['cart-1']!.status).toBe('deleted')
+  })
+})
+
+describe('product views', () => {
+  it('deduplicates repeated views and keeps them in time order', () => {
+    const state = aContactState()
+    const view = { productId: 10, productName: 'Trail Shoe', at: '2026-03-01T10:00:00.000Z' }
+    expect(addProductViews(state, [view, { ...view, at: '2026-03-01T09:00:00.000Z' }])).toBe(true)
+    expect(addProductViews(state, [view])).toBe(false)
+    expect(state.productViews.map((v) => v.at)).toEqual(['2026-03-01T09:00:00.000Z', '2026-03-01T10:00:00.000Z'])
+  })
+})

@@ -1,0 +1,82 @@
+import type { CartState, ContactState } from '../../src/domain/contact-state'
+import { initialAutomationState } from '../../src/domain/automation'
+import type { Cart, Order } from '../../src/domain/model'
+
+/** Canonical records with realistic defaults, for tests that need an order or a cart and care about a few fields. */
+export function anOrder(overrides: Partial<Order> = {}): Order {
+  return {
+    orderId: 100,
+    customerId: 0,
+    email: 'jane@example.com',
+    firstName: 'Jane',
+    lastName: 'Doe',
+    phone: null,
+    statusId: 11,
+    createdAt: '2026-03-01T10:00:00.000Z',
+    modifiedAt: '2026-03-01T10:00:00.000Z',
+    currency: 'USD',
+    baseCurrency: 'USD',
+    toBaseRate: '1',
+    totalIncTax: '54.5',
+    subtotalExTax: '45',
+    totalTax: '4.5',
+    shippingCostExTax: '5',
+    discountTotal: '0',
+    couponCodes: [],
+    channelId: 1,
+    channel: 'storefront',
+    orderSource: 'www',
+    cartId: null,
+    emailOptIn: false,
+    lines: [
+      {
+        lineItemId: 1000,
+        productId: 10,
+        variantId: 11,
+        name: 'Trail Shoe (Size: 42)',
+        sku: 'TS-42',
+        quantity: 1,
+        priceExTax: '45',
+        totalExTax: '45',
+        quantityRefunded: 0,
+        category: 'Shoes',
+      },
+    ],
+    refunds: [],
+    shipments: [],
+    fulfillment: 'unshipped',
+    ...overrides,
+  }
+}
+
+export function aCart(overrides: Partial<Cart> = {}): Cart {
+  return {
+    cartId: 'cart-1',
+    customerId: 0,
+    email: 'jane@example.com',
+    currency: 'USD',
+    amount: '45',
+    lines: [{ productId: 10, variantId: 11, sku: 'TS-42', name: 'Trail Shoe', quantity: 1, category: 'Shoes' }],
+    recoveryUrl: 'https://shop.example.com/cart.php?recover=cart-1',
+    createdAt: '2026-03-01T09:00:00.000Z',
+    updatedAt: '2026-03-01T09:30:00.000Z',
+    ...overrides,
+  }
+}
+
+export function aCartState(overrides: Partial<CartState> = {}): CartState {
+  return { ...aCart(), status: 'open', abandonedSignalAt: null, convertedOrderId: null, ...overrides }
+}
+
+export function aContactState(overrides: Partial<ContactState> = {}): ContactState {
+  return {
+    email: 'jane@example.com',
+    customer: null,
+    subscriber: null,
+    orders: {},
+    carts: {},
+    productViews: [],
+    automation: initialAutomationState(),
+    ...overrides,
+  }
+}
