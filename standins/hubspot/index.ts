@@ -43,6 +43,7 @@
  *   `context.objectWriteTraceId`); if every input fails, the first failure's status and body are returned.
  *   Two exceptions fail the whole batch on any refused input: batch/create unless every input carries a
  *   unique `objectWriteTraceId`, and contact upserts by `email` (HubSpot: no partial upserts by email).
+ *   Contacts can be upserted and read by `email`, but batch/update by email is refused (non-unique).
  * - Default associations exist only between the pairs in ./associations-types.ts. Products cannot be
  *   associated: a line item names its product with `hs_product_id`.
  */

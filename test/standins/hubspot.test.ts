@@ -267,6 +267,17 @@ describe('create, read, update', () => {
     expect(res.body.errors[0]).toMatchObject({ category: 'OBJECT_NOT_FOUND', context: { ids: ['999999'] } })
     expect(hs.portal.record('orders', id)?.properties.hs_tax).toBe('3')
   })
+
+  it('refuses a contact batch update by email, which HubSpot takes only for upserts', async () => {
+    const hs = hubspot()
+    await hs.post('/crm/v3/objects/contacts', { properties: { email: 'ada@example.com' } })
+    const res = await hs.post('/crm/v3/objects/contacts/batch/update', {
+      inputs: [{ idProperty: 'email', id: 'ada@example.com', properties: { firstname: 'Ada' } }],
+    })
+    expect(res.status).toBe(400)
+    expect(res.body.message).toBe('Unable to perform update/upsert by non-unique 0-1 property email')
+    expect(hs.portal.records('contacts')[0]?.properties.firstname).toBeUndefined()
+  })
 })
 
 describe('search', () => {
@@ -440,5 +451,19 @@ describe('custom events', () => {
     expect(hs.portal.customEvents).toMatchObject([
       { eventName: 'pe777_bc_cart_abandoned', objectType: 'contacts', occurredAt: '2026-11-02T09:00:00.000Z', properties: { cart_url: 'https://shop/cart/1' } },
     ])
+  })
+})
+
+describe('the read-only view', () => {
+  it('shows records with their associations without authentication or rate limiting', async () => {
+    const hs = hubspot({ rateLimit: { max: 1, intervalMs: 10_000 } })
+    await hs.post('/crm/v3/objects/contacts', { properties: { email: 'ada@example.com' } })
+    const json = await hs.call('GET', '/_standin/records/contacts?format=json', undefined, null)
+    expect(json.status).toBe(200)
+    expect(json.body.results).toMatchObject([{ properties: { email: 'ada@example.com' }, associations: [] }])
+    const page = await hs.standin.fetch(new Request('http://hubspot.standin/_standin/records/contacts'))
+    expect(page.headers.get('content-type')).toContain('text/html')
+    expect(await page.text()).toContain('ada@example.com')
+    expect(hs.standin.requests).toHaveLength(1)
   })
 })

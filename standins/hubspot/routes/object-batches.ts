@@ -95,6 +95,10 @@ export function objectBatchRoutes({ portal, clock }: StandinContext) {
     const inputs = readInputs<WriteInput>(c, await readJson(c), MAX_INPUTS)
     const keyed = inputs.map((input) => {
       const idProperty = checkIdProperty(portal, type, input.idProperty ?? 'hs_object_id')
+      // Email identifies contacts for upserts and reads, not batch updates (hubspot-api-nodejs#548).
+      if (type === 'contacts' && idProperty === 'email') {
+        throw validationFailure(`Unable to perform update/upsert by non-unique ${OBJECT_TYPE_IDS[type]} property email`)
+      }
       return { input, idProperty, id: requireId(input.id, idProperty) }
     })
     refuseDuplicates(keyed.map(({ id }) => id))
