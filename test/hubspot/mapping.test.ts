@@ -1,0 +1,174 @@
+import { describe, expect, it } from 'vitest'
+import { cartRecord } from '../../src/hubspot/mapping/cart'
+import { contactRecord, valueTierRecord } from '../../src/hubspot/mapping/contact'
+import { orderRecords } from '../../src/hubspot/mapping/order'
+import { productRecords } from '../../src/hubspot/mapping/product'
+import { prepareProperties } from '../../src/hubspot/properties'
+import type { HubSpotRecord } from '../../src/hubspot/records'
+import { cart, order, summary, variant } from './fixtures'
+
+/** Every mapped property must be one the registry knows, with a value of the right shape. */
+function expectValid(records: HubSpotRecord[]) {
+  for (const r of records) expect(prepareProperties(r.objectType, r.properties).problems, `${r.objectType}:${r.key}`).toEqual([])
+}
+
+describe('mapping to HubSpot records', () => {
+  it('maps an order with its line items and associations', () => {
+    const records = orderRecords(order(250, { couponCodes: ['SAVE10', 'VIP'], fulfillment: 'partially_shipped' }))
+    expectValid(records)
+    const [o, ...lines] = records
+    expect(o).toEqual({
+      objectType: 'orders',
+      key: '250',
+      properties: {
+        bc_order_id: '250',
+        hs_order_name: 'Order #250',
+        hs_currency_code: 'USD',
+        hs_total_price: 47.25,
+        hs_subtotal_price: 42,
+        hs_tax: 4.2,
+        hs_shipping_cost: 5,
+        hs_order_discount: 3.95,
+        hs_fulfillment_status: 'partially_shipped',
+        hs_external_order_id: '250',
+        hs_external_created_date: '2026-10-05T14:03:00.000Z',
+        bc_status: 'completed',
+        bc_refunded_amount: 0,
+        bc_net_revenue: 47.25,
+        bc_coupon_codes: 'SAVE10;VIP',
+        bc_channel: 'storefront',
+      },
+      associations: [{ toObjectType: 'contacts', toKey: 'buyer0@example.com' }],
+    })
+    expect(lines).toHaveLength(2)
+    expect(lines[0]).toEqual({
+      objectType: 'line_items',
+      key: '2501',
+      properties: {
+        bc_line_item_id: '2501',
+        name: 'Widget 2501',
+        hs_sku: 'W-2501',
+        quantity: 2,
+        price: 10.5,
+        amount: 21,
+        hs_line_item_currency_code: 'USD',
+      },
+      associations: [
+        { toObjectType: 'orders', toKey: '250' },
+        { toObjectType: 'products', toKey: String(1000 + (2501 % 7)) },
+      ],
+    })
+  })
+
+  it('keeps a multi-currency order in its own currency (the contact carries the base currency)', () => {
+    const [o, l] = orderRecords(
+      order(9, { currency: 'EUR', baseCurrency: 'USD', toBaseRate: '1.0843', totalIncTax: '119.999', subtotalExTax: '100' }),
+    )
+    expect(o!.properties).toMatchObject({ hs_currency_code: 'EUR', hs_total_price: 120, hs_subtotal_price: 100, bc_net_revenue: 120 })
+    expect(l!.properties.hs_line_item_currency_code).toBe('EUR')
+    const contact = contactRecord(summary('eur@example.com', { lifetimeValue: '130.1155', averageOrderValue: '130.1155', orderCount: 1 }))
+    expect(contact.properties).toMatchObject({ bc_lifetime_value: 130.12, bc_average_order_value: 130.12, bc_order_count: 1 })
+  })
+
+  it('reflects refunds and cancellations on the order', () => {
+    const refunded = orderRecords(
+      order(11, {
+        statusId: 14,
+        refunds: [
+          { refundId: 1, createdAt: '2026-10-06T00:00:00Z', amount: '10', lineItemIds: [111] },
+          { refundId: 2, createdAt: '2026-10-07T00:00:00Z', amount: '5.25', lineItemIds: [] },
+        ],
+      }),
+    )[0]!
+    expect(refunded.properties).toMatchObject({ bc_status: 'partially_refunded', bc_refunded_amount: 15.25, bc_net_revenue: 32 })
+    const full = orderRecords(order(12, { statusId: 4, refunds: [{ refundId: 3, createdAt: '2026-10-06T00:00:00Z', amount: '47.25', lineItemIds: [] }] }))[0]!
+    expect(full.properties).toMatchObject({ bc_status: 'refunded', bc_refunded_amount: 47.25, bc_net_revenue: 0 })
+    const cancelled = orderRecords(order(13, { statusId: 5 }))[0]!
+    expect(cancelled.properties).toMatchObject({ bc_status: 'cancelled', bc_net_revenue: 0, hs_total_price: 47.25 })
+    const declined = orderRecords(order(14, { statusId: 6 }))[0]!
+    expect(declined.properties).toMatchObject({ bc_status: 'declined', bc_net_revenue: 0 })
+    const pending = orderRecords(order(15, { statusId: 7 }))[0]!
+    expect(pending.properties).toMatchObject({ bc_status: 'awaiting_payment', bc_net_revenue: 0 })
+  })
+
+  it('maps the contact summary, writing dates as midnight UTC and clearing figures that no longer apply', () => {
+    const record = contactRecord(summary('ada@example.com'))
+    expectValid([record])
+    expect(record).toMatchObject({ objectType: 'contacts', key: 'ada@example.com' })
+    expect(record.properties).toEqual({
+      email: 'ada@example.com',
+      firstname: 'Ada',
+      lastname: 'Lovelace',
+      phone: '+441234567890',
+      bc_customer_id: 7,
+      bc_order_count: 2,
+      bc_lifetime_value: 150.46,
+      bc_average_order_value: 75.23,
+      bc_first_order_date: '2026-01-02',
+      bc_last_order_date: '2026-10-05',
+      bc_customer_status: 'repeat_customer',
+      bc_category_affinity: 'Widgets;Gadgets',
+      bc_email_consent: 'opted_in',
+      bc_refunded_total: 0,
+      bc_last_refund_date: '',
+      bc_first_order_channel: 'storefront',
+      bc_last_order_channel: 'pos',
+    })
+    const guest = contactRecord(
+      summary('guest@example.com', { customerId: null, firstName: null, phone: null, orderCount: 0, firstOrderAt: null, lastOrderAt: null, customerStatus: 'prospect', firstOrderChannel: null }),
+    )
+    expect(guest.properties).not.toHaveProperty('bc_customer_id')
+    expect(guest.properties).not.toHaveProperty('firstname')
+    expect(guest.properties).not.toHaveProperty('phone')
+    expect(guest.properties).toMatchObject({ bc_first_order_date: '', bc_first_order_channel: '', bc_customer_status: 'prospect' })
+  })
+
+  it('sets each fired trigger and its companions; the later of two firings wins', () => {
+    const record = contactRecord(summary('ada@example.com'), [
+      { trigger: 'cart_abandoned', key: 'cart_abandoned:c2', at: '2026-10-05T12:00:00Z', cartUrl: 'https://s/2', cartValue: '80.015' },
+      { trigger: 'cart_abandoned', key: 'cart_abandoned:c1', at: '2026-10-05T11:00:00Z', cartUrl: 'https://s/1', cartValue: '10' },
+      { trigger: 'browse_abandoned', key: 'b', at: '2026-10-04T08:00:00Z', productName: 'Blue widget' },
+      { trigger: 'post_purchase_step', key: 'p', at: '2026-10-08T14:03:00Z', step: 'day_3' },
+      { trigger: 'order_placed', key: 'order_placed:250', at: '2026-10-05T14:03:00Z' },
+      { trigger: 'winback_due', key: 'w', at: '2026-12-01T00:00:00Z' },
+    ])
+    expectValid([record])
+    expect(record.properties).toMatchObject({
+      bc_cart_abandoned_at: '2026-10-05T12:00:00.000Z',
+      bc_abandoned_cart_url: 'https://s/2',
+      bc_abandoned_cart_value: 80.02,
+      bc_browse_abandoned_at: '2026-10-04T08:00:00.000Z',
+      bc_browse_abandoned_product: 'Blue widget',
+      bc_post_purchase_step_at: '2026-10-08T14:03:00.000Z',
+      bc_post_purchase_step: 'day_3',
+      bc_order_placed_at: '2026-10-05T14:03:00.000Z',
+      bc_winback_due_at: '2026-12-01T00:00:00.000Z',
+    })
+  })
+
+  it('maps products, carts and value tiers', () => {
+    const [p] = productRecords([variant(1001, { category: null })])
+    expectValid([p!])
+    expect(p).toEqual({
+      objectType: 'products',
+      key: '1001',
+      properties: {
+        bc_variant_id: '1001', name: 'Widget (1001)', hs_sku: 'SKU-1001', price: 10.5, description: '<p>A widget</p>',
+        bc_product_id: 100, bc_category: '', bc_brand: 'Acme',
+      },
+    })
+    const open = cartRecord(cart('c-1'))
+    expectValid([open])
+    expect(open.properties).toMatchObject({
+      bc_cart_id: 'c-1', hs_cart_name: 'Cart c-1', hs_external_cart_id: 'c-1', hs_total_price: 99.9, hs_currency_code: 'EUR',
+      hs_external_status: 'open', hs_cart_url: 'https://shop.example.com/cart.php?action=load&id=c-1',
+    })
+    expect(open.associations).toEqual([{ toObjectType: 'contacts', toKey: 'shopper@example.com' }])
+    const converted = cartRecord(cart('c-2', { status: 'converted', convertedOrderId: 250 }))
+    expect(converted.properties.hs_external_status).toBe('converted')
+    expect(converted.associations).toContainEqual({ toObjectType: 'orders', toKey: '250' })
+    expect(cartRecord(cart('c-3', { status: 'deleted' })).properties).not.toHaveProperty('hs_external_status')
+    expect(valueTierRecord('ada@example.com', 'vip').properties).toEqual({ email: 'ada@example.com', bc_value_tier: 'vip' })
+    expect(valueTierRecord('ada@example.com', null).properties.bc_value_tier).toBe('')
+  })
+})

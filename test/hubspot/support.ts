@@ -1,0 +1,77 @@
+import { createHubSpotStandin, type HubSpotStandinOptions } from '../../standins/hubspot/index'
+import { HubSpotClient } from '../../src/hubspot/client'
+import { WriterEngine, type DeadLetter, type EngineOptions, type WriterSink } from '../../src/hubspot/sync/engine'
+import { MemoryWriterStore } from '../../src/hubspot/sync/memory-store'
+import type { WriterStore } from '../../src/hubspot/sync/store'
+import { serveHost } from '../support/network'
+
+export const HOST = 'hubspot.standin'
+export const START = Date.UTC(2026, 10, 2, 9, 30)
+
+/** A clock the test moves; sleeping advances it instantly. */
+export function fakeTime(start = START) {
+  let now = start
+  return {
+    now: () => now,
+    advance(ms: number) {
+      now += ms
+    },
+    clock: {
+      now: () => now,
+      sleep: async (ms: number) => {
+        now += ms
+      },
+    },
+  }
+}
+
+export function memorySink() {
+  const deadLetters: DeadLetter[] = []
+  const synced = new Map<string, number>()
+  const sink: WriterSink = {
+    async deadLetter(entry) {
+      deadLetters.push(entry)
+    },
+    async ordersSynced(ids, at) {
+      for (const id of ids) if (!synced.has(id)) synced.set(id, at)
+    },
+  }
+  return { sink, deadLetters, synced }
+}
+
+/** The stand-in behind the test network, and a writer engine on a memory store, sharing one fake clock. */
+export function harness(
+  options: { standin?: HubSpotStandinOptions; engine?: Partial<EngineOptions>; store?: WriterStore } = {},
+) {
+  const time = fakeTime()
+  const standin = createHubSpotStandin({ clock: time.now, ...options.standin })
+  serveHost(HOST, standin.fetch)
+  const client = new HubSpotClient({ baseUrl: `http://${HOST}`, accessToken: 'hs-test-token' })
+  const store = options.store ?? new MemoryWriterStore()
+  const { sink, deadLetters, synced } = memorySink()
+  const engine = new WriterEngine(store, client, sink, time.clock, options.engine)
+  return {
+    time,
+    standin,
+    portal: standin.portal,
+    client,
+    store,
+    engine,
+    deadLetters,
+    synced,
+    /** Calls to one route, e.g. `calls('POST', /contacts\/batch\/upsert$/)`. */
+    calls(method: string, path: RegExp) {
+      return standin.requests.filter((r) => r.method === method && path.test(r.path))
+    },
+    /** Flushes until nothing is due before `horizonMs` from now, moving the clock to each next run. */
+    async drain(horizonMs = 60_000) {
+      const until = time.now() + horizonMs
+      for (let i = 0; i < 500; i++) {
+        const result = await engine.flush()
+        if (result.nextRunAt === null || result.nextRunAt > until) return result
+        if (result.nextRunAt > time.now()) time.advance(result.nextRunAt - time.now())
+      }
+      throw new Error('drain did not settle')
+    },
+  }
+}
