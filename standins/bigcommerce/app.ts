@@ -1,0 +1,202 @@
+/**
+ * The stand-in's HTTP surface: a portable Hono app (web-standard Request/Response only). Every request
+ * passes, in order: request log → store hash (404) → X-Auth-Token (401) → injected faults → rate limit (429)
+ * → the resource routes; successful passes get BigCommerce's rate-limit headers.
+ */
+import { Hono } from 'hono'
+import type { Context } from 'hono'
+import { QueryError, STATUS_CODES_TYPE, v2Error, v3Error } from './http'
+import { cartsV3, channelsV3 } from './routes/carts'
+import { catalogV3 } from './routes/catalog'
+import { customersV3 } from './routes/customers'
+import { hooksV3 } from './routes/hooks'
+import { ordersV2 } from './routes/orders'
+import { paymentsV3 } from './routes/payments'
+import { StoreError, type BigCommerceStore } from './store'
+
+export interface FaultMatch {
+  method?: string
+  /**
+   * A string matches the API path without the store prefix (`/v2/orders/100/shipments`) or the full
+   * pathname; a RegExp is tested against the full pathname (`/stores/teststore/v2/orders/100/shipments`).
+   */
+  path: string | RegExp
+}
+
+export interface FaultResponse {
+  status: number
+  headers?: Record<string, string>
+  /** An object is sent as JSON, a string as is, undefined as no body. */
+  body?: unknown
+  /**
+   * Wait this long before answering (real time; an aborted request signal ends the wait with the abort
+   * reason). A timeout is simulated with a delay longer than the client's timeout, e.g.
+   * `{ status: 504, delayMs: 60_000 }`.
+   */
+  delayMs?: number
+}
+
+export interface RequestLogEntry {
+  method: string
+  /** The full pathname, e.g. `/stores/teststore/v2/orders/100`. */
+  path: string
+  /** The query string with its `?`, or ''. */
+  query: string
+  status: number
+  /** Clock time (ms) when the request arrived. */
+  at: number
+}
+
+interface Fault {
+  match: FaultMatch
+  response: FaultResponse
+  remaining: number
+}
+
+export class RateLimiter {
+  private windowStart = Number.NEGATIVE_INFINITY
+  private used = 0
+
+  constructor(public quota: number, public windowMs: number) {}
+
+  reset(quota: number, windowMs: number): void {
+    this.quota = quota
+    this.windowMs = windowMs
+    this.windowStart = Number.NEGATIVE_INFINITY
+    this.used = 0
+  }
+
+  /** Counts one request at `now`; `allowed` false when the window's quota is spent. */
+  take(now: number): { allowed: boolean; headers: Record<string, string> } {
+    if (now >= this.windowStart + this.windowMs) {
+      this.windowStart = now
+      this.used = 0
+    }
+    const allowed = this.used < this.quota
+    if (allowed) this.used += 1
+    return {
+      allowed,
+      headers: {
+        'X-Rate-Limit-Time-Window-Ms': String(this.windowMs),
+        'X-Rate-Limit-Time-Reset-Ms': String(Math.max(0, this.windowStart + this.windowMs - now)),
+        'X-Rate-Limit-Requests-Quota': String(this.quota),
+        'X-Rate-Limit-Requests-Left': String(this.quota - this.used),
+      },
+    }
+  }
+}
+
+export class FaultInjector {
+  private faults: Fault[] = []
+
+  fail(match: FaultMatch, response: FaultResponse, times = 1): void {
+    this.faults.push({ match, response, remaining: times })
+  }
+
+  clear(): void {
+    this.faults = []
+  }
+
+  /** The first matching fault, consumed once. */
+  take(method: string, pathname: string, apiPath: string): FaultResponse | undefined {
+    const fault = this.faults.find((f) =>
+      f.remaining > 0 &&
+      (!f.match.method || f.match.method.toUpperCase() === method) &&
+      (typeof f.match.path === 'string' ? f.match.path === apiPath || f.match.path === pathname : f.match.path.test(pathname)))
+    if (!fault) return undefined
+    fault.remaining -= 1
+    if (fault.remaining <= 0) this.faults = this.faults.filter((f) => f !== fault)
+    return fault.response
+  }
+}
+
+export interface AppOptions {
+  store: BigCommerceStore
+  accessToken: string
+  clock: () => number
+  limiter: RateLimiter
+  faults: FaultInjector
+  log: RequestLogEntry[]
+}
+
+const UNAUTHORIZED_TITLE =
+  'Unauthorized - the v3 Auth client ID or token in the request are not a valid combination for this store.'
+
+export function createApp(options: AppOptions): Hono {
+  const { store, accessToken, clock, limiter, faults, log } = options
+  const app = new Hono()
+
+  app.use('*', async (c, next) => {
+    const url = new URL(c.req.url)
+    const at = clock()
+    await next()
+    log.push({ method: c.req.method, path: url.pathname, query: url.search, status: c.res.status, at })
+  })
+
+  app.use('*', async (c, next) => {
+    const url = new URL(c.req.url)
+    const match = /^\/stores\/([^/]+)(\/v[23]\/.*)$/.exec(url.pathname)
+    if (!match || match[1] !== store.storeHash) {
+      return c.json({ status: 404, title: 'Store not found', type: STATUS_CODES_TYPE }, 404)
+    }
+    if (c.req.header('X-Auth-Token') !== accessToken) {
+      return c.json({ status: 401, title: UNAUTHORIZED_TITLE, type: STATUS_CODES_TYPE }, 401)
+    }
+    const fault = faults.take(c.req.method, url.pathname, match[2]!)
+    if (fault) return faultResponse(fault, c.req.raw.signal)
+    const rate = limiter.take(clock())
+    if (!rate.allowed) {
+      return c.json({ status: 429, title: 'Too many requests', type: STATUS_CODES_TYPE }, 429, rate.headers)
+    }
+    await next()
+    // Responses from route handlers may have immutable headers: rebuild when needed.
+    const res = new Response(c.res.body, c.res)
+    for (const [name, value] of Object.entries(rate.headers)) res.headers.set(name, value)
+    c.res = undefined
+    c.res = res
+  })
+
+  app.route('/stores/:hash/v2', ordersV2(store))
+  for (const routes of [paymentsV3, customersV3, catalogV3, cartsV3, channelsV3, hooksV3]) {
+    app.route('/stores/:hash/v3', routes(store))
+  }
+
+  app.notFound((c) => notFound(c))
+  app.onError((error, c) => {
+    const v2 = isV2(c)
+    if (error instanceof QueryError) {
+      return v2 ? v2Error(400, error.message) : v3Error(422, 'The filter(s) provided are invalid.', { [error.field]: error.message })
+    }
+    if (error instanceof StoreError) return v2 ? v2Error(422, error.message) : v3Error(422, error.message)
+    return v2 ? v2Error(500, 'Internal stand-in error') : v3Error(500, `Internal stand-in error: ${String(error)}`)
+  })
+  return app
+}
+
+function isV2(c: Context): boolean {
+  return /^\/stores\/[^/]+\/v2\//.test(new URL(c.req.url).pathname)
+}
+
+function notFound(c: Context): Response {
+  return isV2(c) ? v2Error(404, 'The requested resource was not found.') : v3Error(404, 'The requested resource was not found.')
+}
+
+async function faultResponse(fault: FaultResponse, signal: AbortSignal): Promise<Response> {
+  if (fault.delayMs) await delay(fault.delayMs, signal)
+  const isJson = fault.body !== undefined && typeof fault.body !== 'string'
+  const body = fault.body === undefined ? null : isJson ? JSON.stringify(fault.body) : (fault.body as string)
+  const headers = new Headers(fault.headers)
+  if (isJson && !headers.has('content-type')) headers.set('content-type', 'application/json')
+  return new Response(fault.status === 204 ? null : body, { status: fault.status, headers })
+}
+
+function delay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason)
+    const timer = setTimeout(resolve, ms)
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer)
+      reject(signal.reason)
+    }, { once: true })
+  })
+}

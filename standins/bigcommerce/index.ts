@@ -1,0 +1,99 @@
+/**
+ * Local stand-in of the BigCommerce REST API (v2 orders, v3 customers/subscribers/catalog/carts/channels/
+ * hooks/refunds), for tests (in-process, inside workerd), `npm start` (as a Node server, see server.ts) and
+ * benchmarks. Web-standard Request/Response only; state lives in memory.
+ *
+ * Public API (keep stable; other parts depend on it):
+ *
+ *   createBigCommerceStandin(options?) → BigCommerceStandin
+ *     options: { storeHash = 'teststore', accessToken = 'bc-test-token',
+ *                rateLimit = { quota: 150, windowMs: 30000 }, clock = Date.now,
+ *                randomSeed = 1 (tokens/UUIDs), defaultCatalog = true (products 1–3) }
+ *   standin.fetch(request)          serves `/stores/{hash}/v2/...` and `/stores/{hash}/v3/...`
+ *   standin.store                   BigCommerceStore: state maps + mutations returning webhook events
+ *                                   (store.ts documents each one)
+ *   standin.faults.fail(match, response, times = 1) / faults.clear()
+ *                                   match { method?, path: string | RegExp }; response { status, headers?,
+ *                                   body?, delayMs? } (a timeout: a delay longer than the client's timeout)
+ *   standin.requests                log of { method, path, query, status, at }
+ *   standin.setRateLimit(quota, windowMs)   also resets the current window
+ *   standin.dispatch(events, { target?, clientSecret?, ... })
+ *                                   delivers events to the store's registered hooks (webhooks.ts)
+ *
+ *   From './webhooks': buildEnvelope, signDelivery, deliver, dispatchToHooks, scopeMatches, sha1Hex
+ *   From './seed': seedStore(store, { customers, orders, seed, now })
+ *   From './server' (Node only): startBigCommerceStandin({ port, ...options, seed?: SeedOptions | true })
+ *                                   → { url, standin, seeded?, close() }
+ *
+ * Behaviour worth knowing: wrong or missing X-Auth-Token → 401; another store hash → 404; every passed
+ * request counts against the rate limit and carries the X-Rate-Limit-* headers; past the quota → 429 until
+ * the window (measured from its first request, on the injected clock) ends. Faults bypass the rate limit.
+ * v2 answers empty collections with 204; v2 bad query values → 400, v3 → 422; `limit` is capped at 250.
+ */
+import { createApp, FaultInjector, RateLimiter, type FaultMatch, type FaultResponse, type RequestLogEntry } from './app'
+import { BigCommerceStore } from './store'
+import type { StoreEvent } from './types'
+import { dispatchToHooks, type DeliveryTarget, type DispatchResult } from './webhooks'
+
+export { BigCommerceStore, StoreError } from './store'
+export type {
+  CartInput, CartPatch, CouponInput, CustomerInput, HookInput, LineInput, Mutation, OrderInput, ProductInput,
+  RefundInput, StoreOptions,
+} from './store'
+export type * from './types'
+export type { FaultMatch, FaultResponse, RequestLogEntry } from './app'
+export {
+  buildEnvelope, deliver, dispatchToHooks, scopeMatches, sha1Hex, signDelivery, standardWebhookSignature,
+  type DeliverOptions, type DeliveryTarget, type DispatchResult, type EnvelopeOptions, type SignOptions,
+  type WebhookEnvelope,
+} from './webhooks'
+export { seedStore, type SeedOptions, type SeedSummary } from './seed'
+
+export interface BigCommerceStandinOptions {
+  storeHash?: string
+  accessToken?: string
+  rateLimit?: { quota: number; windowMs: number }
+  /** Epoch ms; drives the rate-limit window, request log and default mutation times. */
+  clock?: () => number
+  /** Seed of the store's token/UUID stream (default 1). */
+  randomSeed?: number
+  /** Start with products 1–3 (default true). */
+  defaultCatalog?: boolean
+}
+
+export interface BigCommerceStandin {
+  fetch(request: Request): Promise<Response>
+  store: BigCommerceStore
+  faults: {
+    fail(match: FaultMatch, response: FaultResponse, times?: number): void
+    clear(): void
+  }
+  requests: RequestLogEntry[]
+  setRateLimit(quota: number, windowMs: number): void
+  /** Delivers events to the store's active hooks whose scope matches (see webhooks.ts dispatchToHooks). */
+  dispatch(events: StoreEvent[], options?: {
+    target?: DeliveryTarget; clientSecret?: string; storeId?: string; createdAt?: number; timestamp?: number
+  }): Promise<DispatchResult[]>
+}
+
+export function createBigCommerceStandin(options: BigCommerceStandinOptions = {}): BigCommerceStandin {
+  const clock = options.clock ?? (() => Date.now())
+  const store = new BigCommerceStore({
+    storeHash: options.storeHash ?? 'teststore',
+    clock,
+    seed: options.randomSeed,
+    defaultCatalog: options.defaultCatalog,
+  })
+  const limiter = new RateLimiter(options.rateLimit?.quota ?? 150, options.rateLimit?.windowMs ?? 30_000)
+  const faults = new FaultInjector()
+  const requests: RequestLogEntry[] = []
+  const app = createApp({ store, accessToken: options.accessToken ?? 'bc-test-token', clock, limiter, faults, log: requests })
+  return {
+    fetch: async (request) => app.fetch(request),
+    store,
+    faults: { fail: (match, response, times) => faults.fail(match, response, times), clear: () => faults.clear() },
+    requests,
+    setRateLimit: (quota, windowMs) => limiter.reset(quota, windowMs),
+    dispatch: (events, dispatchOptions) => dispatchToHooks(store, events, dispatchOptions),
+  }
+}
