@@ -40,7 +40,7 @@ function verifySignature(rawBody: string, headers: Headers, clientSecret: string
       'webhook-id': headers.get('webhook-id') ?? '',
       'webhook-timestamp': headers.get('webhook-timestamp') ?? '',
       'webhook-signature': headers.get('webhook-signature') ?? '',
-    })
+    }, { jsonParse: false })
     return { ok: true }
   } catch (err) {
     if (err instanceof WebhookVerificationError) return { ok: false, reason: signatureReason(err.message) }

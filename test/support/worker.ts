@@ -1,0 +1,52 @@
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
+import { env } from 'cloudflare:workers'
+import worker from '../../src/index'
+import { createBigCommerceStandin, deliver, type StoreEvent } from '../../standins/bigcommerce'
+import { createHubSpotStandin } from '../../standins/hubspot'
+import { hubspotWriter } from '../../src/durable/stubs'
+import { serveHost } from './network'
+
+export const WEBHOOK_URL = 'https://worker.example.com/webhooks/bigcommerce'
+export const SECRETS = { clientSecret: 'test-client-secret', webhookSecret: 'test-webhook-secret' }
+
+/**
+ * Calls the worker and waits for everything it deferred with waitUntil (the processing after the ack).
+ * `withEnv` replaces the environment, e.g. to test another configuration.
+ */
+export async function callWorker(request: Request, withEnv: Record<string, unknown> = env): Promise<Response> {
+  const ctx = createExecutionContext()
+  const response = await worker.fetch(request, withEnv as typeof env, ctx)
+  await waitOnExecutionContext(ctx)
+  return response
+}
+
+/** Fresh BigCommerce and HubSpot stand-ins, served at the hosts the test configuration points at. */
+export function useStandins() {
+  const bigcommerce = createBigCommerceStandin({ storeHash: 'teststore', accessToken: 'bc-test-token' })
+  const hubspot = createHubSpotStandin({ accessToken: 'hs-test-token' })
+  serveHost('bigcommerce.standin', (request) => bigcommerce.fetch(request))
+  serveHost('hubspot.standin', (request) => hubspot.fetch(request))
+  return { bigcommerce, hubspot }
+}
+
+/** Delivers store events to the worker as BigCommerce would: enveloped, signed, with the shared secret. */
+export async function deliverEvents(events: StoreEvent[], options: { webhookId?: string; createdAt?: number } = {}) {
+  const responses: Response[] = []
+  for (const event of events) {
+    responses.push(await deliver(callWorker, WEBHOOK_URL, event, { storeHash: 'teststore', ...SECRETS, ...options }))
+  }
+  return responses
+}
+
+/** Flushes the HubSpot writer now instead of waiting for its alarm. */
+export async function flushHubSpot(): Promise<void> {
+  await hubspotWriter(env).flush()
+}
+
+/** D1 is shared by the tests of one file: start each test from empty tables. */
+export async function clearDatabase(): Promise<void> {
+  const { results } = await env.DB.prepare(
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'd1_%' AND name NOT LIKE '_cf_%'",
+  ).all<{ name: string }>()
+  await env.DB.batch(results.map(({ name }) => env.DB.prepare(`DELETE FROM "${name}"`)))
+}
