@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { loadConfig } from './config'
 import { jsonError, type AppEnv } from './http'
 import { beacon } from './routes/beacon'
+import { beacon } from './routes/beacon'
 import { health } from './routes/health'
 import { webhooks } from './routes/webhooks'
 
