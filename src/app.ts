@@ -2,7 +2,6 @@ import { Hono } from 'hono'
 import { loadConfig } from './config'
 import { jsonError, type AppEnv } from './http'
 import { beacon } from './routes/beacon'
-import { beacon } from './routes/beacon'
 import { health } from './routes/health'
 import { webhooks } from './routes/webhooks'
 
