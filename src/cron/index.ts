@@ -1,4 +1,5 @@
 import type { Env } from '../env'
+import { attributionRollup } from './attribution'
 import { retrySweep } from './retry-sweep'
 
 /** A periodic job: does only what is due at `now`, and is safe to repeat. */
@@ -12,6 +13,7 @@ export interface CronJob {
 /** One line per job; the order is the order they run in within one tick. */
 const JOBS: CronJob[] = [
   retrySweep,
+  attributionRollup,
 ]
 
 /**
