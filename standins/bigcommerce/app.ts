@@ -29,8 +29,8 @@ export interface FaultResponse {
   /** An object is sent as JSON, a string as is, undefined as no body. */
   body?: unknown
   /**
-   * Wait this long before answering (real time; an aborted request signal ends the wait with the abort
-   * reason). A timeout is simulated with a delay longer than the client's timeout, e.g.
+   * Wait this long before answering (real time). The stand-in's fetch rejects as soon as the request's
+   * signal aborts, so a timeout is simulated with a delay longer than the client's timeout, e.g.
    * `{ status: 504, delayMs: 60_000 }`.
    */
   delayMs?: number
@@ -181,7 +181,7 @@ function notFound(c: Context): Response {
   return isV2(c) ? v2Error(404, 'The requested resource was not found.') : v3Error(404, 'The requested resource was not found.')
 }
 
-async function faultResponse(fault: FaultResponse, signal: AbortSignal): Promise<Response> {
+async function faultResponse(fault: FaultResponse, signal: AbortSignal | undefined): Promise<Response> {
   if (fault.delayMs) await delay(fault.delayMs, signal)
   const isJson = fault.body !== undefined && typeof fault.body !== 'string'
   const body = fault.body === undefined ? null : isJson ? JSON.stringify(fault.body) : (fault.body as string)
@@ -190,13 +190,14 @@ async function faultResponse(fault: FaultResponse, signal: AbortSignal): Promise
   return new Response(fault.status === 204 ? null : body, { status: fault.status, headers })
 }
 
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason)
+/** Ends early when the request is aborted; the caller has already seen the abort (see index.ts). */
+function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve()
     const timer = setTimeout(resolve, ms)
-    signal.addEventListener('abort', () => {
+    signal?.addEventListener('abort', () => {
       clearTimeout(timer)
-      reject(signal.reason)
+      resolve()
     }, { once: true })
   })
 }

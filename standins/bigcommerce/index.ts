@@ -89,11 +89,23 @@ export function createBigCommerceStandin(options: BigCommerceStandinOptions = {}
   const requests: RequestLogEntry[] = []
   const app = createApp({ store, accessToken: options.accessToken ?? 'bc-test-token', clock, limiter, faults, log: requests })
   return {
-    fetch: async (request) => app.fetch(request),
+    fetch: (request) => withAbort(request, () => Promise.resolve(app.fetch(request))),
     store,
     faults: { fail: (match, response, times) => faults.fail(match, response, times), clear: () => faults.clear() },
     requests,
     setRateLimit: (quota, windowMs) => limiter.reset(quota, windowMs),
     dispatch: (events, dispatchOptions) => dispatchToHooks(store, events, dispatchOptions),
   }
+}
+
+/** Like a network fetch, rejects with the signal's reason when the request is aborted (client timeouts). */
+function withAbort(request: Request, run: () => Promise<Response>): Promise<Response> {
+  const signal = request.signal
+  if (!signal) return run()
+  if (signal.aborted) return Promise.reject(signal.reason)
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason)
+    signal.addEventListener('abort', onAbort, { once: true })
+    run().then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+  })
 }

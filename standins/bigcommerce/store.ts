@@ -667,8 +667,8 @@ export class BigCommerceStore {
 
     const products: OrderProduct[] = lines.map((line, i) => {
       const lineDiscount = couponShares[i]! + discountShares[i]!
-      const lineTax = percentOf(line.totalEx - lineDiscount, taxRate)
-      const unitTax = percentOf(line.unit, taxRate)
+      const lineTax = roundCents(percentOf(line.totalEx - lineDiscount, taxRate))
+      const unitTax = roundCents(percentOf(line.unit, taxRate))
       const costEx = roundCents(toUnits(line.product.cost_price * rate))
       const orderProductId = this.next.orderProduct++
       const brand = line.product.brand_id ? this.brands.get(line.product.brand_id)?.name ?? '' : ''
@@ -732,8 +732,8 @@ export class BigCommerceStore {
     for (const line of lines) line.product.total_sold += line.quantity
 
     const subtotalTax = sum(products.map((p) => toUnits(p.total_tax)))
-    const shippingTax = percentOf(shippingEx, taxRate)
-    const handlingTax = percentOf(handlingEx, taxRate)
+    const shippingTax = roundCents(percentOf(shippingEx, taxRate))
+    const handlingTax = roundCents(percentOf(handlingEx, taxRate))
     const totalEx = subtotalEx + shippingEx + handlingEx - discountUnits - couponUnits
     const totalTax = subtotalTax + shippingTax + handlingTax
     const channelId = input.channelId ?? 1
@@ -967,7 +967,7 @@ export class BigCommerceStore {
           throw new StoreError(`cannot refund ${item.quantity} of order product ${item.orderProductId}`)
         }
         const lineUnits = toUnits(product.discounted_total_inc_tax)
-        const share = Math.round((lineUnits * item.quantity) / product.quantity)
+        const share = roundCents((lineUnits * item.quantity) / product.quantity)
         product.quantity_refunded += item.quantity
         product.is_refunded = product.quantity_refunded === product.quantity
         product.refund_amount = toDecimal(toUnits(product.refund_amount) + share)
@@ -976,7 +976,7 @@ export class BigCommerceStore {
       })
       amountUnits = Math.min(amountUnits, left)
     } else {
-      amountUnits = input.amount === undefined ? left : Math.min(toUnits(input.amount), left)
+      amountUnits = input.amount === undefined ? left : Math.min(roundCents(toUnits(input.amount)), left)
       if (amountUnits <= 0) throw new StoreError('a refund needs a positive amount')
       items = [{ item_type: 'ORDER', item_id: orderId, quantity: null, requested_amount: toNumber(amountUnits) }]
       if (amountUnits === left) {
