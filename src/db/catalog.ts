@@ -92,31 +92,26 @@ export function createCatalogLookups(
     return fresh
   }
 
-  const category = (id: number) =>
-    once(`category:${id}`, () =>
-      cached(
-        () => orm.select().from(catalogCategories).where(eq(catalogCategories.id, id)).get(),
-        async (fetchedAt) => {
-          const raw = await client.v3(`/catalog/categories/${id}`)
-          const name = raw === null ? null : v3One(v3Category).parse(raw).data.name.trim() || null
-          return { id, found: raw !== null, name, fetchedAt }
-        },
-        (row) => orm.insert(catalogCategories).values(row).onConflictDoUpdate({ target: catalogCategories.id, set: row }),
-      ),
-    )
-
-  const brand = (id: number) =>
-    once(`brand:${id}`, () =>
-      cached(
-        () => orm.select().from(catalogBrands).where(eq(catalogBrands.id, id)).get(),
-        async (fetchedAt) => {
-          const raw = await client.v3(`/catalog/brands/${id}`)
-          const name = raw === null ? null : v3One(v3Brand).parse(raw).data.name.trim() || null
-          return { id, found: raw !== null, name, fetchedAt }
-        },
-        (row) => orm.insert(catalogBrands).values(row).onConflictDoUpdate({ target: catalogBrands.id, set: row }),
-      ),
-    )
+  /** Categories and brands: a name by id, from tables of the same shape. */
+  const nameOf = (kind: 'category' | 'brand') => {
+    const table = kind === 'category' ? catalogCategories : catalogBrands
+    const path = kind === 'category' ? '/catalog/categories' : '/catalog/brands'
+    const schema = v3One(kind === 'category' ? v3Category : v3Brand)
+    return (id: number) =>
+      once(`${kind}:${id}`, () =>
+        cached(
+          () => orm.select().from(table).where(eq(table.id, id)).get(),
+          async (fetchedAt) => {
+            const raw = await client.v3(`${path}/${id}`)
+            const name = raw === null ? null : schema.parse(raw).data.name.trim() || null
+            return { id, found: raw !== null, name, fetchedAt }
+          },
+          (row) => orm.insert(table).values(row).onConflictDoUpdate({ target: table.id, set: row }),
+        ),
+      )
+  }
+  const category = nameOf('category')
+  const brand = nameOf('brand')
 
   const productFacts = v3One(v3Product.pick({ id: true, categories: true, brand_id: true }))
   const product = (id: number) =>

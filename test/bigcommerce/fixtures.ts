@@ -159,3 +159,10 @@ export function refund(overrides: Record<string, unknown> = {}): Record<string, 
     ...overrides,
   }
 }
+
+/** Every key anywhere in a value, to show which fields crossed into the model. */
+export function keysOf(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(keysOf)
+  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => [k, ...keysOf(v)])
+  return []
+}

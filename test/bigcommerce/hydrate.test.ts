@@ -14,6 +14,7 @@ import { createCatalogLookups } from '../../src/db/catalog'
 import { netRevenue } from '../../src/domain/order-status'
 import { createBigCommerceStandin, type BigCommerceStandin } from '../../standins/bigcommerce'
 import { clearHosts, serveHost } from '../support/network'
+import { keysOf } from './fixtures'
 
 const START = Date.parse('2026-03-02T12:00:00Z')
 let clock: number
@@ -46,11 +47,6 @@ beforeEach(async () => {
 })
 afterEach(() => clearHosts())
 
-function keysOf(value: unknown): string[] {
-  if (Array.isArray(value)) return value.flatMap(keysOf)
-  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => [k, ...keysOf(v)])
-  return []
-}
 
 describe('hydrateOrder against the stand-in', () => {
   it('assembles the order, its lines, coupons, shipments and v3 refunds', async () => {

@@ -24,7 +24,7 @@ import {
   v3Subscriber,
   v3Variant,
 } from '../../src/bigcommerce/resources'
-import { coupon, orderProduct, refund, shipment, specOrder218 } from './fixtures'
+import { coupon, keysOf, orderProduct, refund, shipment, specOrder218 } from './fixtures'
 
 const storefront: ChannelInfo = { type: 'storefront', platform: 'bigcommerce', name: 'Main store' }
 
@@ -50,12 +50,6 @@ function build(input: {
   })
 }
 
-/** Every key anywhere in a value. */
-function keysOf(value: unknown): string[] {
-  if (Array.isArray(value)) return value.flatMap(keysOf)
-  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => [k, ...keysOf(v)])
-  return []
-}
 
 describe('normalizeOrder on the spec example order 218', () => {
   const order = build({})
