@@ -3,7 +3,7 @@ import type { WebhookSubject } from '../bigcommerce/webhook'
 import { claimDueEvents, claimNewEvent, markEventDone, markEventFailed, type WebhookEventRow } from '../db/events'
 import type { Env } from '../env'
 import { applySubject } from './apply'
-import { pipelineDeps } from './deps'
+import { pipelineDeps, type ClientTuning } from './deps'
 
 /** What the webhook route stores for each delivery (never the raw body). */
 export interface StoredEvent {
@@ -20,16 +20,20 @@ export async function processNewEvent(env: Env, id: string): Promise<void> {
 }
 
 /** The cron sweep: retries every pending event whose time has come, a bounded number per tick. */
-export async function sweepDueEvents(env: Env, now: Date, limit = 50): Promise<number> {
-  const rows = await claimDueEvents(env.DB, now.getTime(), limit)
-  for (const row of rows) await runEvent(env, row)
+export async function sweepDueEvents(
+  env: Env,
+  now: Date,
+  options: { limit?: number; tuning?: ClientTuning } = {},
+): Promise<number> {
+  const rows = await claimDueEvents(env.DB, now.getTime(), options.limit ?? 50)
+  for (const row of rows) await runEvent(env, row, options.tuning)
   return rows.length
 }
 
-async function runEvent(env: Env, row: WebhookEventRow): Promise<void> {
+async function runEvent(env: Env, row: WebhookEventRow, tuning?: ClientTuning): Promise<void> {
   const stored = JSON.parse(row.payload) as StoredEvent
   try {
-    await applySubject(pipelineDeps(env, requireConfig(env)), stored.subject, {
+    await applySubject(pipelineDeps(env, requireConfig(env), tuning), stored.subject, {
       eventCreatedAt: stored.createdAt ?? null,
     })
     await markEventDone(env.DB, row.id, Date.now())

@@ -1,4 +1,10 @@
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
+import {
+  abortAllDurableObjects,
+  createExecutionContext,
+  listDurableObjectIds,
+  runInDurableObject,
+  waitOnExecutionContext,
+} from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import worker from '../../src/index'
 import { createBigCommerceStandin, deliver, type StoreEvent } from '../../standins/bigcommerce'
@@ -49,4 +55,24 @@ export async function clearDatabase(): Promise<void> {
     "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'd1_%' AND name NOT LIKE '_cf_%'",
   ).all<{ name: string }>()
   await env.DB.batch(results.map(({ name }) => env.DB.prepare(`DELETE FROM "${name}"`)))
+}
+
+/** Durable Objects outlive a test within its file: wipe their storage and restart them. */
+export async function clearDurableObjects(): Promise<void> {
+  for (const namespace of [env.CONTACT, env.HUBSPOT_WRITER] as DurableObjectNamespace[]) {
+    for (const id of await listDurableObjectIds(namespace)) {
+      await runInDurableObject(namespace.get(id), async (_instance, state) => {
+        await state.storage.deleteAlarm()
+        await state.storage.deleteAll()
+      })
+    }
+  }
+  await abortAllDurableObjects()
+}
+
+/** A test's clean slate: empty D1 tables, fresh Durable Objects, new stand-ins. */
+export async function freshWorld() {
+  await clearDatabase()
+  await clearDurableObjects()
+  return useStandins()
 }
