@@ -184,6 +184,25 @@ describe('hydrating carts, customers, subscribers and products', () => {
     expect(await hydrateCart(client, cart.id, lookups)).toBeNull()
   })
 
+  it('creates recovery URLs when the cart comes back without them', async () => {
+    const cart = standin.store.createCart({ email: 'a@example.com', lines: [{ productId: 1 }] }).value
+    const posted: string[] = []
+    serveHost('bigcommerce.standin', async (request) => {
+      const url = new URL(request.url)
+      if (request.method === 'POST' && url.pathname.endsWith('/redirect_urls')) {
+        posted.push(url.pathname)
+        return Response.json({ data: { cart_url: 'https://shop.example.com/cart.php?action=load&id=new' } }, { status: 201 })
+      }
+      const response = await standin.fetch(request)
+      if (!url.pathname.includes('/v3/carts/')) return response
+      const body = (await response.json()) as { data: Record<string, unknown> }
+      delete body.data.redirect_urls
+      return Response.json(body)
+    })
+    expect((await hydrateCart(client, cart.id))?.recoveryUrl).toBe('https://shop.example.com/cart.php?action=load&id=new')
+    expect(posted).toEqual([`/stores/teststore/v3/carts/${cart.id}/redirect_urls`])
+  })
+
   it('resolves an abandoned-cart token to its cart', async () => {
     const cart = standin.store.createCart({ email: 'a@example.com', lines: [{ productId: 1 }] }).value
     const { token } = standin.store.abandonCart(cart.id).value
