@@ -1,7 +1,10 @@
 import { Hono } from 'hono'
 import { loadConfig } from './config'
 import { jsonError, type AppEnv } from './http'
+import { adminApi } from './routes/admin'
 import { beacon } from './routes/beacon'
+import { dashboard } from './routes/dashboard'
+import { docs } from './routes/docs'
 import { health } from './routes/health'
 import { webhooks } from './routes/webhooks'
 
@@ -23,6 +26,9 @@ app.use('*', async (c, next) => {
 
 app.route('/webhooks', webhooks)
 app.route('/', beacon)
+app.route('/admin/api', adminApi)
+app.route('/admin', dashboard)
+app.route('/docs', docs)
 
 app.notFound((c) => jsonError(c, 404, 'not_found', `no route for ${c.req.method} ${c.req.path}`))
 app.onError((err, c) => {

@@ -1,0 +1,84 @@
+import type { Config } from '../config'
+import { queueDepths, type QueueDepths } from '../db/operations'
+import type { Env } from '../env'
+import type { WriterStatus } from '../hubspot/sync/engine'
+import { historyBackfillStatus, hubspotWriterStatus, storeWebhookHealth } from './operations'
+
+/**
+ * `GET /admin/api/status`: one view of sync health. Each part is gathered on its own with a time limit, so a
+ * slow or failing part shows up as a problem instead of failing the whole status.
+ */
+const PART_TIMEOUT_MS = 3_000
+const STALE_QUEUE_MS = 15 * 60_000
+
+export type Part<T> = { ok: true; value: T } | { ok: false; error: string }
+
+export async function settle<T>(read: () => Promise<T>, timeoutMs = PART_TIMEOUT_MS): Promise<Part<T>> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs)
+  })
+  try {
+    return { ok: true, value: await Promise.race([read(), timeout]) }
+  } catch (err) {
+    return { ok: false, error: err instanceof Error ? err.message : String(err) }
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+export interface SyncStatus {
+  health: 'ok' | 'attention'
+  problems: string[]
+  checkedAt: string
+  queue: QueueDepths
+  hubspot: WriterStatus | { error: string }
+  webhooks: unknown
+  backfill: unknown
+}
+
+export async function syncStatus(env: Env, config: Config, now: Date): Promise<SyncStatus> {
+  const [queue, writer, webhooks, backfill] = await Promise.all([
+    queueDepths(env.DB),
+    settle(() => hubspotWriterStatus(env)),
+    settle(() => storeWebhookHealth(env, config)),
+    settle(() => historyBackfillStatus(env)),
+  ])
+  const problems = queueProblems(queue, now)
+  if (!writer.ok) problems.push(`the HubSpot writer did not report its status: ${writer.error}`)
+  else problems.push(...writerProblems(writer.value, now))
+  if (!webhooks.ok) problems.push(`webhook health unknown: ${webhooks.error}`)
+  if (!backfill.ok) problems.push(`backfill status unknown: ${backfill.error}`)
+  else if ((backfill.value as { state?: unknown } | null)?.state === 'failed') problems.push('the last backfill failed')
+  return {
+    health: problems.length ? 'attention' : 'ok',
+    problems,
+    checkedAt: now.toISOString(),
+    queue,
+    hubspot: writer.ok ? writer.value : { error: writer.error },
+    webhooks: webhooks.ok ? webhooks.value : { error: webhooks.error },
+    backfill: backfill.ok ? backfill.value : { error: backfill.error },
+  }
+}
+
+export function queueProblems(queue: QueueDepths, now: Date): string[] {
+  const problems: string[] = []
+  const open = queue.deadLetters.webhook + queue.deadLetters.hubspot
+  if (open > 0) problems.push(`${open} dead letter${open === 1 ? '' : 's'} waiting for a replay`)
+  const oldest = queue.webhookEvents.oldestPendingReceivedAt
+  if (oldest !== null && now.getTime() - oldest > STALE_QUEUE_MS) {
+    problems.push(`webhook events have been waiting since ${new Date(oldest).toISOString()}`)
+  }
+  return problems
+}
+
+export function writerProblems(status: WriterStatus, now: Date): string[] {
+  const problems: string[] = []
+  if (status.pausedUntil && Date.parse(status.pausedUntil) > now.getTime()) {
+    problems.push(`HubSpot writes are paused until ${status.pausedUntil}: ${status.pauseReason ?? 'no reason given'}`)
+  }
+  if (status.blockedObjects.length) problems.push(`HubSpot objects not writable: ${status.blockedObjects.join(', ')}`)
+  const missing = Object.entries(status.missingProperties).flatMap(([type, names]) => (names ?? []).map((n) => `${type}.${n}`))
+  if (missing.length) problems.push(`HubSpot properties this account lacks (left out of writes): ${missing.join(', ')}`)
+  return problems
+}

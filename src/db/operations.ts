@@ -1,0 +1,130 @@
+import { and, desc, eq, isNotNull, isNull, sql, type SQL } from 'drizzle-orm'
+import { drizzle } from 'drizzle-orm/d1'
+import { deadLetters, triggerDecisions, webhookEvents } from './schema'
+
+/** What the admin API reads from the pipeline's tables: queue depths, dead letters, trigger decisions. */
+
+export interface QueueDepths {
+  webhookEvents: { pending: number; dead: number; oldestPendingReceivedAt: number | null }
+  deadLetters: { webhook: number; hubspot: number }
+}
+
+export async function queueDepths(db: D1Database): Promise<QueueDepths> {
+  const d = drizzle(db)
+  const [events, letters] = await d.batch([
+    d
+      .select({
+        pending: sql<number>`coalesce(sum(${webhookEvents.status} = 'pending'), 0)`,
+        dead: sql<number>`coalesce(sum(${webhookEvents.status} = 'dead'), 0)`,
+        oldest: sql<number | null>`min(CASE WHEN ${webhookEvents.status} = 'pending' THEN ${webhookEvents.receivedAt} END)`,
+      })
+      .from(webhookEvents)
+      .where(sql`${webhookEvents.status} IN ('pending', 'dead')`),
+    d
+      .select({ source: deadLetters.source, n: sql<number>`count(*)` })
+      .from(deadLetters)
+      .where(isNull(deadLetters.replayedAt))
+      .groupBy(deadLetters.source),
+  ])
+  const open = Object.fromEntries(letters.map((l) => [l.source, l.n]))
+  return {
+    webhookEvents: { pending: events[0]?.pending ?? 0, dead: events[0]?.dead ?? 0, oldestPendingReceivedAt: events[0]?.oldest ?? null },
+    deadLetters: { webhook: open.webhook ?? 0, hubspot: open.hubspot ?? 0 },
+  }
+}
+
+export type DeadLetterRow = typeof deadLetters.$inferSelect
+
+export interface DeadLetterFilter {
+  source?: 'webhook' | 'hubspot'
+  state: 'open' | 'replayed' | 'all'
+  limit: number
+}
+
+export async function listDeadLetters(db: D1Database, filter: DeadLetterFilter): Promise<DeadLetterRow[]> {
+  const conditions: SQL[] = []
+  if (filter.source) conditions.push(eq(deadLetters.source, filter.source))
+  if (filter.state === 'open') conditions.push(isNull(deadLetters.replayedAt))
+  if (filter.state === 'replayed') conditions.push(isNotNull(deadLetters.replayedAt))
+  return drizzle(db)
+    .select()
+    .from(deadLetters)
+    .where(and(...conditions))
+    .orderBy(desc(deadLetters.id))
+    .limit(filter.limit)
+}
+
+export async function deadLetterById(db: D1Database, id: number): Promise<DeadLetterRow | null> {
+  const [row] = await drizzle(db).select().from(deadLetters).where(eq(deadLetters.id, id))
+  return row ?? null
+}
+
+/** Marks it replayed unless it already was; false when another replay got there first. */
+export async function markDeadLetterReplayed(db: D1Database, id: number, now: number): Promise<boolean> {
+  const rows = await drizzle(db)
+    .update(deadLetters)
+    .set({ replayedAt: now })
+    .where(and(eq(deadLetters.id, id), isNull(deadLetters.replayedAt)))
+    .returning({ id: deadLetters.id })
+  return rows.length === 1
+}
+
+export async function webhookEventState(
+  db: D1Database,
+  id: string,
+): Promise<{ status: string; attempts: number; lastError: string | null } | null> {
+  const [row] = await drizzle(db)
+    .select({ status: webhookEvents.status, attempts: webhookEvents.attempts, lastError: webhookEvents.lastError })
+    .from(webhookEvents)
+    .where(eq(webhookEvents.id, id))
+  return row ?? null
+}
+
+export interface DecisionRow {
+  email: string
+  trigger: string
+  decision: 'fired' | 'deferred' | 'suppressed' | 'cancelled'
+  reason: string
+  at: string
+}
+
+/** Newest first, for one contact or for everyone. */
+export async function listDecisions(db: D1Database, email: string | undefined, limit: number): Promise<DecisionRow[]> {
+  return drizzle(db)
+    .select({
+      email: triggerDecisions.email,
+      trigger: triggerDecisions.trigger,
+      decision: triggerDecisions.decision,
+      reason: triggerDecisions.reason,
+      at: triggerDecisions.at,
+    })
+    .from(triggerDecisions)
+    .where(email === undefined ? undefined : eq(triggerDecisions.email, email))
+    .orderBy(desc(triggerDecisions.id))
+    .limit(limit)
+}
+
+export interface ChannelRevenue {
+  channel: string
+  orders: number
+  /** Net revenue in the store's base currency, as a decimal string. */
+  revenue: string
+}
+
+/**
+ * Paid orders created in [fromIso, toIso) by the channel credited with them (order_attribution), in the
+ * store's base currency; orders the attribution rollup has not reached yet count as unassigned.
+ */
+export async function revenueByChannel(db: D1Database, fromIso: string, toIso: string): Promise<ChannelRevenue[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT coalesce(a.channel, 'unassigned') AS channel, count(*) AS orders,
+         printf('%.2f', sum(CAST(o.net_revenue_base AS REAL))) AS revenue
+       FROM orders o LEFT JOIN order_attribution a ON a.order_id = o.order_id
+       WHERE o.counts_as_paid = 1 AND o.created_at >= ?1 AND o.created_at < ?2
+       GROUP BY 1 ORDER BY sum(CAST(o.net_revenue_base AS REAL)) DESC`,
+    )
+    .bind(fromIso, toIso)
+    .all<ChannelRevenue>()
+  return results
+}

@@ -1,0 +1,36 @@
+import { Hono } from 'hono'
+import { openApiDocument } from '../../admin/openapi'
+import { VERSION } from '../../version'
+import { renderApiDocs } from '../dashboard/api-docs-page'
+import { mountRoutes, route, type AdminEnv, type AdminRoute } from './define'
+import { ADMIN_ROUTES } from './routes'
+
+/** `/admin/api/*`: the JSON admin API, its OpenAPI document and a browsable rendering of it. */
+
+function documentFor(url: string) {
+  return openApiDocument(ALL_ROUTES, { version: VERSION, serverUrl: new URL(url).origin })
+}
+
+const DOC_ROUTES: AdminRoute[] = [
+  route({
+    method: 'get',
+    path: '/openapi.json',
+    role: 'viewer',
+    summary: 'This OpenAPI document',
+    success: { status: 200, description: 'OpenAPI 3.1' },
+    handler: (c) => c.json(documentFor(c.req.url)),
+  }),
+  route({
+    method: 'get',
+    path: '/docs',
+    role: 'viewer',
+    summary: 'This OpenAPI document as a page',
+    success: { status: 200, description: 'HTML', contentType: 'text/html' },
+    handler: (c) => c.html(renderApiDocs(documentFor(c.req.url))),
+  }),
+]
+
+export const ALL_ROUTES: readonly AdminRoute[] = [...ADMIN_ROUTES, ...DOC_ROUTES]
+
+export const adminApi = new Hono<AdminEnv>()
+mountRoutes(adminApi, ALL_ROUTES)

@@ -1,0 +1,319 @@
+import { z } from 'zod'
+import { audited } from '../../admin/audit'
+import { deadLetterView, replayDeadLetterAudited } from '../../admin/dead-letters'
+import {
+  attributionReportFor,
+  historyBackfillStatus,
+  hubspotWriterStatus,
+  NotAvailableError,
+  registerStoreWebhooks,
+  runHubSpotSetup,
+  startHistoryBackfill,
+} from '../../admin/operations'
+import { overridesSchema, readOverrides, replaceOverrides } from '../../admin/overrides'
+import { qualityReport } from '../../admin/quality'
+import { rangeQueryShape, resolveRange } from '../../admin/range'
+import { HubSpotReadError, hubspotClient, reconcile } from '../../admin/reconciliation'
+import { settle, syncStatus } from '../../admin/status'
+import { listAudit } from '../../db/audit'
+import { listDeadLetters, listDecisions } from '../../db/operations'
+import { normalizeEmail } from '../../domain/identity'
+import { TRIGGERS } from '../../domain/model'
+import { jsonError } from '../../http'
+import type { SetupResult } from '../../hubspot/setup'
+import { route, type AdminContext, type AdminRoute } from './define'
+
+/** The admin API (contract section 3), one entry per route. The OpenAPI document is generated from this. */
+
+const isoTime = z.string().describe('ISO-8601 UTC')
+const decision = z.object({
+  email: z.string(),
+  trigger: z.enum(TRIGGERS),
+  decision: z.enum(['fired', 'deferred', 'suppressed', 'cancelled']),
+  reason: z.string(),
+  at: isoTime,
+})
+const deadLetter = z.object({
+  id: z.number().int(),
+  source: z.enum(['webhook', 'hubspot']),
+  reference: z.string().describe('webhook event id, or <objectType>:<key>'),
+  error: z.string(),
+  attempts: z.number().int(),
+  createdAt: isoTime,
+  replayedAt: isoTime.nullable(),
+})
+const auditRecord = z.object({
+  id: z.number().int(),
+  at: isoTime,
+  who: z.object({ role: z.enum(['viewer', 'operator', 'admin']), fingerprint: z.string().describe('first 8 hex of the token SHA-256') }),
+  action: z.string(),
+  target: z.string().nullable(),
+  outcome: z.enum(['ok', 'failed']),
+  before: z.unknown(),
+  after: z.unknown(),
+})
+const limit = (fallback: number, max: number) =>
+  z.coerce.number().int().min(1).max(max).default(fallback).describe(`At most this many (1 to ${max})`)
+
+function notAvailable(c: AdminContext, err: unknown): Response {
+  if (err instanceof NotAvailableError) return jsonError(c, 501, 'not_available', err.message)
+  throw err
+}
+
+function setupSummary(setup: SetupResult | null | undefined) {
+  if (!setup) return null
+  const { available: _available, ...rest } = setup
+  return rest
+}
+
+export const ADMIN_ROUTES: readonly AdminRoute[] = [
+  route({
+    method: 'post',
+    path: '/setup',
+    role: 'admin',
+    summary: 'Set up HubSpot and register the BigCommerce webhooks',
+    description:
+      'Idempotently creates the HubSpot property group, properties and unique keys (through the HubSpot writer), ' +
+      'and, when PUBLIC_URL is set, registers the BigCommerce webhooks at PUBLIC_URL/webhooks/bigcommerce with the ' +
+      'X-Webhook-Secret header. Audited.',
+    audit: 'setup',
+    success: { status: 200, description: '`{hubspot: SetupResult, webhooks}`; `hubspot.ok` false names what failed' },
+    errors: { 502: 'the HubSpot writer could not run setup' },
+    async handler(c) {
+      const env = c.env
+      const before = await settle(() => hubspotWriterStatus(env))
+      try {
+        const result = await audited(
+          env.DB,
+          { actor: c.get('actor'), action: 'setup', target: null, before: { hubspot: before.ok ? setupSummary(before.value.setup) : null } },
+          async () => {
+            const hubspot = await runHubSpotSetup(env)
+            const webhooks = await settle(() => registerStoreWebhooks(env, c.get('config')), 25_000)
+            return { hubspot, webhooks: webhooks.ok ? webhooks.value : { error: webhooks.error } }
+          },
+          (r) => ({ hubspot: setupSummary(r.hubspot), webhooks: r.webhooks }),
+        )
+        return c.json(result)
+      } catch (err) {
+        return jsonError(c, 502, 'setup_failed', err instanceof Error ? err.message : String(err))
+      }
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/backfill',
+    role: 'operator',
+    summary: 'Import history',
+    description:
+      'Imports customers, products and orders (with line items and refunds) created since `since` (default: all ' +
+      'history) through the same model and writer as live events. Imported history fires no trigger. Audited.',
+    body: z
+      .object({ since: z.iso.datetime({ offset: true }).optional().describe('ISO-8601; default all history') })
+      .strict()
+      .optional(),
+    audit: 'backfill.start',
+    success: { status: 202, description: 'The backfill started (or resumed)', schema: z.object({ id: z.string() }) },
+    errors: { 501: 'the backfill engine is not available in this build' },
+    async handler(c, { body }) {
+      const env = c.env
+      const since = body?.since
+      const before = await settle(() => historyBackfillStatus(env))
+      try {
+        const started = await audited(
+          env.DB,
+          { actor: c.get('actor'), action: 'backfill.start', target: since ?? 'all history', before: before.ok ? before.value : null },
+          () => startHistoryBackfill(env, since),
+          (r) => ({ id: r.id, since: since ?? null }),
+        )
+        return c.json({ id: started.id }, 202)
+      } catch (err) {
+        return notAvailable(c, err)
+      }
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/status',
+    role: 'viewer',
+    summary: 'Sync health',
+    description:
+      'Health with the problems that need attention, webhook queue depths and dead letters, the HubSpot writer ' +
+      '(queue, last success, error counts, paused objects, missing properties), webhook health including ' +
+      'deactivated BigCommerce hooks, and `backfill: {state, done, total, ...}`.',
+    success: {
+      status: 200,
+      description: 'The sync status',
+      schema: z.looseObject({
+        health: z.enum(['ok', 'attention']),
+        problems: z.array(z.string()),
+        checkedAt: isoTime,
+        queue: z.looseObject({}),
+        hubspot: z.looseObject({}),
+        webhooks: z.unknown(),
+        backfill: z.unknown(),
+      }),
+    },
+    async handler(c) {
+      return c.json(await syncStatus(c.env, c.get('config'), new Date()))
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/dead-letters',
+    role: 'viewer',
+    summary: 'Dead letters',
+    description: 'Webhook events and HubSpot records that failed too often, newest first.',
+    query: z.object({
+      source: z.enum(['webhook', 'hubspot']).optional(),
+      state: z.enum(['open', 'replayed', 'all']).default('open'),
+      limit: limit(100, 500),
+    }),
+    success: { status: 200, description: 'Dead letters', schema: z.object({ deadLetters: z.array(deadLetter) }) },
+    async handler(c, { query }) {
+      const rows = await listDeadLetters(c.env.DB, query)
+      return c.json({ deadLetters: rows.map(deadLetterView) })
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/dead-letters/{id}/replay',
+    role: 'operator',
+    summary: 'Replay a dead letter',
+    description:
+      'A webhook event is put back in the inbox and processed at once; a HubSpot record is re-enqueued by the ' +
+      'writer. The dead letter is marked replayed. Audited.',
+    params: z.object({ id: z.coerce.number().int().positive() }),
+    audit: 'dead_letter.replay',
+    success: {
+      status: 200,
+      description: 'Replayed',
+      schema: z.object({ id: z.number().int(), source: z.enum(['webhook', 'hubspot']), reference: z.string(), result: z.string() }),
+    },
+    errors: { 404: 'no such dead letter', 409: 'already replayed' },
+    async handler(c, { params }) {
+      const outcome = await replayDeadLetterAudited(c.env, c.get('actor'), params.id, new Date())
+      if (!outcome.ok) return jsonError(c, outcome.status, outcome.error, outcome.message)
+      const { ok: _ok, ...body } = outcome
+      return c.json(body)
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/decisions',
+    role: 'viewer',
+    summary: 'Trigger decisions',
+    description: 'Every trigger decision (fired, deferred, suppressed, cancelled) with its reason, newest first.',
+    query: z.object({
+      email: z.string().trim().min(1).optional().describe('A contact; normalized (trimmed, lower-cased)'),
+      limit: limit(100, 1000),
+    }),
+    success: { status: 200, description: 'Decisions', schema: z.array(decision) },
+    async handler(c, { query }) {
+      const email = query.email === undefined ? undefined : (normalizeEmail(query.email) ?? query.email)
+      return c.json(await listDecisions(c.env.DB, email, query.limit))
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/quality',
+    role: 'viewer',
+    summary: 'Data-quality figures',
+    description:
+      'Order-to-contact match rate (target above 95%), duplicate contact rate (below 2%: emails differing only ' +
+      'by case or whitespace, customer ids on more than one contact) and event latency percentiles from the ' +
+      "webhook's created_at to the accepted HubSpot write (99th percentile under 15 minutes), each with its target " +
+      'and whether it is met (null: nothing to measure).',
+    query: z.object({ days: z.coerce.number().int().min(1).max(365).default(30).describe('Window for orders and latency') }),
+    success: { status: 200, description: 'The figures' },
+    async handler(c, { query }) {
+      return c.json(await qualityReport(c.env.DB, new Date(), query.days))
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/reconciliation',
+    role: 'viewer',
+    summary: 'Store against HubSpot',
+    description:
+      "Net revenue and order counts per currency for orders created in the range: the store side from D1 orders " +
+      '(every order the worker hydrated from BigCommerce), the HubSpot side read by bc_order_id, and the orders ' +
+      'that differ (missing in HubSpot, different net revenue or total).',
+    query: z.object(rangeQueryShape),
+    success: { status: 200, description: 'The reconciliation' },
+    errors: { 502: 'HubSpot could not be read' },
+    async handler(c, { query }) {
+      const range = resolveRange(query, new Date())
+      if (!range.ok) return jsonError(c, 400, 'invalid_request', range.message)
+      try {
+        return c.json(await reconcile(c.env.DB, hubspotClient(c.get('config')), range, new Date()))
+      } catch (err) {
+        if (err instanceof HubSpotReadError) return jsonError(c, 502, 'hubspot_unavailable', err.message)
+        throw err
+      }
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/attribution',
+    role: 'viewer',
+    summary: 'Revenue by channel, source and campaign',
+    query: z.object({
+      ...rangeQueryShape,
+      model: z.enum(['first', 'last', 'order']).default('order').describe('first touch, last touch, or the credited touch'),
+    }),
+    success: { status: 200, description: 'The attribution report' },
+    errors: { 501: 'the attribution report is not available in this build' },
+    async handler(c, { query }) {
+      const range = resolveRange(query, new Date())
+      if (!range.ok) return jsonError(c, 400, 'invalid_request', range.message)
+      try {
+        return c.json((await attributionReportFor(c.env, range, query.model)) as object)
+      } catch (err) {
+        return notAvailable(c, err)
+      }
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/audit',
+    role: 'viewer',
+    summary: 'Audit log',
+    description: 'Who changed what, when, before and after, newest first. `before` pages back by entry id.',
+    query: z.object({ limit: limit(100, 500), before: z.coerce.number().int().positive().optional() }),
+    success: { status: 200, description: 'Entries', schema: z.object({ entries: z.array(auditRecord) }) },
+    async handler(c, { query }) {
+      return c.json({ entries: await listAudit(c.env.DB, query.limit, query.before) })
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/overrides',
+    role: 'viewer',
+    summary: 'Configuration overrides',
+    description: 'The channel rules and marketing cap overrides in force (empty: the configuration applies).',
+    success: { status: 200, description: 'The overrides', schema: overridesSchema },
+    async handler(c) {
+      return c.json(await readOverrides(c.env.DB))
+    },
+  }),
+  route({
+    method: 'put',
+    path: '/overrides',
+    role: 'admin',
+    summary: 'Replace the configuration overrides',
+    description: 'Replaces the whole override document; `{}` removes every override. Audited.',
+    body: overridesSchema,
+    audit: 'overrides.update',
+    success: { status: 200, description: 'The overrides now in force', schema: overridesSchema },
+    async handler(c, { body }) {
+      const db = c.env.DB
+      const actor = c.get('actor')
+      const before = await readOverrides(db)
+      await audited(db, { actor, action: 'overrides.update', target: null, before }, async () => {
+        await replaceOverrides(db, body, `${actor.role}:${actor.fingerprint}`, new Date())
+        return readOverrides(db)
+      })
+      return c.json(await readOverrides(db))
+    },
+  }),
+]

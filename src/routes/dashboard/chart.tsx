@@ -1,0 +1,31 @@
+import type { ChannelRevenue } from '../../db/operations'
+import { money } from './format'
+
+/** Revenue by channel as horizontal bars in inline SVG: no script, no external asset. */
+export function RevenueChart(props: { rows: ChannelRevenue[] }) {
+  const rows = props.rows
+  if (rows.length === 0) return <p class="muted">No paid orders in the last 30 days.</p>
+  const max = Math.max(...rows.map((r) => Number(r.revenue)), 1)
+  const barHeight = 22
+  const labelWidth = 130
+  const width = 560
+  const barSpace = width - labelWidth - 110
+  const height = rows.length * (barHeight + 8)
+  return (
+    <svg role="img" aria-label="Revenue by channel" viewBox={`0 0 ${width} ${height}`} width="100%" style="max-width:640px">
+      {rows.map((r, i) => {
+        const y = i * (barHeight + 8)
+        const w = Math.max(2, (Number(r.revenue) / max) * barSpace)
+        return (
+          <g data-channel={r.channel}>
+            <text x={labelWidth - 8} y={y + 15} text-anchor="end" font-size="12" fill="#1d2430">{r.channel}</text>
+            <rect x={labelWidth} y={y} width={w.toFixed(1)} height={barHeight} rx="3" fill="#2f5fd0" />
+            <text x={labelWidth + w + 6} y={y + 15} font-size="12" fill="#5b6677">
+              {money(r.revenue)} · {r.orders} order{r.orders === 1 ? '' : 's'}
+            </text>
+          </g>
+        )
+      })}
+    </svg>
+  )
+}

@@ -1,0 +1,89 @@
+import { Hono } from 'hono'
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
+import { authenticateToken } from '../../admin/auth'
+import { deadLetterView, replayDeadLetterAudited } from '../../admin/dead-letters'
+import { qualityReport } from '../../admin/quality'
+import { hubspotClient, recentReconciliation } from '../../admin/reconciliation'
+import { settle, syncStatus } from '../../admin/status'
+import { listDeadLetters, listDecisions, revenueByChannel } from '../../db/operations'
+import { jsonError } from '../../http'
+import { checkActor, type AdminContext, type AdminEnv } from '../admin/define'
+import { renderDashboard, renderLogin } from './view'
+
+/**
+ * `/admin`: the dashboard, rendered on the server. A browser signs in with a token once; it is kept in an
+ * HttpOnly, SameSite=Strict cookie (Secure over https) that only these pages accept, never the JSON API.
+ * Form posts must come from this origin.
+ */
+const COOKIE = 'bc_admin_token'
+
+async function cookieActor(c: AdminContext) {
+  return authenticateToken(c.get('config').ADMIN_TOKENS, getCookie(c, COOKIE))
+}
+
+function sameOrigin(c: AdminContext): boolean {
+  const origin = c.req.header('origin')
+  return origin === undefined || origin === new URL(c.req.url).origin
+}
+
+function wantsHtml(c: AdminContext): boolean {
+  return (c.req.header('accept') ?? '').includes('text/html') || c.req.method === 'POST'
+}
+
+export const dashboard = new Hono<AdminEnv>()
+
+dashboard.get('/', async (c) => {
+  const actor = await cookieActor(c)
+  if (!actor) return c.html(renderLogin(null), 401)
+  c.set('actor', actor)
+  const now = new Date()
+  const db = c.env.DB
+  const monthAgo = new Date(now.getTime() - 30 * 86_400_000).toISOString()
+  const [status, quality, reconciliation, revenue, decisions, deadLetters] = await Promise.all([
+    syncStatus(c.env, c.get('config'), now),
+    qualityReport(db, now, 30),
+    settle(() => recentReconciliation(db, hubspotClient(c.get('config')), now), 8_000),
+    revenueByChannel(db, monthAgo, now.toISOString()),
+    listDecisions(db, undefined, 15),
+    listDeadLetters(db, { state: 'open', limit: 25 }),
+  ])
+  const replayed = c.req.query('replayed')
+  const notice = replayed ? { ok: c.req.query('ok') === '1', text: replayed } : null
+  c.header('Cache-Control', 'no-store')
+  return c.html(
+    renderDashboard({ now, actor, notice, status, quality, reconciliation, revenue, decisions, deadLetters: deadLetters.map(deadLetterView) }),
+  )
+})
+
+dashboard.post('/login', async (c) => {
+  if (!sameOrigin(c)) return jsonError(c, 403, 'forbidden', 'cross-origin form posts are refused')
+  const form = await c.req.parseBody()
+  const token = typeof form.token === 'string' ? form.token.trim() : ''
+  const actor = await authenticateToken(c.get('config').ADMIN_TOKENS, token)
+  if (!actor) return c.html(renderLogin('That token is not valid.'), 401)
+  setCookie(c, COOKIE, token, {
+    path: '/admin',
+    httpOnly: true,
+    secure: new URL(c.req.url).protocol === 'https:',
+    sameSite: 'Strict',
+    maxAge: 12 * 3600,
+  })
+  return c.redirect('/admin', 303)
+})
+
+dashboard.post('/logout', (c) => {
+  deleteCookie(c, COOKIE, { path: '/admin', secure: new URL(c.req.url).protocol === 'https:' })
+  return c.redirect('/admin', 303)
+})
+
+dashboard.post('/dead-letters/:id/replay', async (c) => {
+  if (!sameOrigin(c)) return jsonError(c, 403, 'forbidden', 'cross-origin form posts are refused')
+  const denied = checkActor(c, await cookieActor(c), 'operator')
+  if (denied) return wantsHtml(c) && denied.status === 401 ? c.html(renderLogin('Sign in again to replay.'), 401) : denied
+  const id = Number(c.req.param('id'))
+  if (!Number.isSafeInteger(id) || id <= 0) return jsonError(c, 400, 'invalid_request', 'path.id: must be a positive integer')
+  const now = new Date()
+  const outcome = await replayDeadLetterAudited(c.env, c.get('actor'), id, now)
+  const text = outcome.ok ? `Dead letter #${id} replayed: ${outcome.result}.` : outcome.message
+  return c.redirect(`/admin?ok=${outcome.ok ? 1 : 0}&replayed=${encodeURIComponent(text)}`, 303)
+})

@@ -1,0 +1,280 @@
+import { roleAllows } from '../../admin/auth'
+import type { deadLetterView } from '../../admin/dead-letters'
+import type { QualityReport } from '../../admin/quality'
+import type { ReconciliationReport } from '../../admin/reconciliation'
+import type { Part, SyncStatus } from '../../admin/status'
+import type { Actor } from '../../db/audit'
+import type { ChannelRevenue, DecisionRow } from '../../db/operations'
+import { RevenueChart } from './chart'
+import { duration, money, percent, verdict, when } from './format'
+import { Page } from './layout'
+
+export interface DashboardData {
+  now: Date
+  actor: Actor
+  notice: { ok: boolean; text: string } | null
+  status: SyncStatus
+  quality: QualityReport
+  reconciliation: Part<ReconciliationReport>
+  revenue: ChannelRevenue[]
+  decisions: DecisionRow[]
+  deadLetters: ReturnType<typeof deadLetterView>[]
+}
+
+function Nav(props: { actor: Actor }) {
+  return (
+    <>
+      <a href="/admin/api/docs">API</a>
+      <a href="/docs">Mapping</a>
+      <span class="muted">{props.actor.role} · {props.actor.fingerprint}</span>
+      <form method="post" action="/admin/logout" style="margin:0">
+        <button class="link" type="submit">Sign out</button>
+      </form>
+    </>
+  )
+}
+
+function Health({ status, now }: { status: SyncStatus; now: Date }) {
+  const writer = 'error' in status.hubspot ? null : status.hubspot
+  const queued = writer ? Object.values(writer.queue).reduce((a, b) => a + b, 0) : null
+  return (
+    <section class="card" id="health">
+      <h2>
+        Sync health{' '}
+        <span class={`pill ${status.health === 'ok' ? 'ok' : 'warn'}`}>{status.health === 'ok' ? 'all good' : 'needs attention'}</span>
+      </h2>
+      {status.problems.length > 0 && (
+        <ul class="problems">
+          {status.problems.map((p) => <li class="warn">{p}</li>)}
+        </ul>
+      )}
+      <table>
+        <tbody>
+          <tr><td>Last write to HubSpot</td><td>{writer ? when(writer.lastSuccessAt, now) : <span class="bad">{'error' in status.hubspot ? status.hubspot.error : ''}</span>}</td></tr>
+          <tr><td>Records waiting for HubSpot</td><td class="num">{queued ?? '–'}</td></tr>
+          <tr><td>Webhook events waiting</td><td class="num">{status.queue.webhookEvents.pending}</td></tr>
+          <tr><td>Dead letters (webhook / HubSpot)</td><td class="num">{status.queue.deadLetters.webhook} / {status.queue.deadLetters.hubspot}</td></tr>
+          {writer && (
+            <tr>
+              <td>HubSpot errors (rate limited / transient / rejected records)</td>
+              <td class="num">{writer.errors.rateLimited} / {writer.errors.transient} / {writer.errors.recordFailures}</td>
+            </tr>
+          )}
+          {writer?.lastError && <tr><td>Last HubSpot error</td><td class="bad">{when(writer.lastError.at, now)}: {writer.lastError.message}</td></tr>}
+        </tbody>
+      </table>
+      <h3>BigCommerce webhooks</h3>
+      <Summary value={status.webhooks} empty="No webhook information." />
+    </section>
+  )
+}
+
+/** A part another module reports in its own shape: its plain fields as a small table. */
+function Summary(props: { value: unknown; empty: string }) {
+  const value = props.value as Record<string, unknown> | null
+  if (!value || typeof value !== 'object') return <p class="muted">{props.empty}</p>
+  if (typeof value.error === 'string') return <p class="muted">{value.error}</p>
+  const rows = Object.entries(value).map(([k, v]) => [k, Array.isArray(v) ? `${v.length} item${v.length === 1 ? '' : 's'}` : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)])
+  return (
+    <table>
+      <tbody>{rows.map(([k, v]) => <tr><td>{k}</td><td>{v}</td></tr>)}</tbody>
+    </table>
+  )
+}
+
+function Backfill({ backfill }: { backfill: unknown }) {
+  const b = backfill as { state?: string; done?: number; total?: number; error?: string; rate?: number; etaSeconds?: number } | null
+  if (!b || typeof b !== 'object') return <p class="muted">No backfill has run.</p>
+  if (typeof b.error === 'string') return <p class="muted">{b.error}</p>
+  const share = typeof b.done === 'number' && typeof b.total === 'number' && b.total > 0 ? Math.min(1, b.done / b.total) : null
+  return (
+    <>
+      <p>
+        <span class={`pill ${b.state === 'failed' ? 'bad' : b.state === 'done' ? 'ok' : 'warn'}`}>{b.state ?? 'unknown'}</span>{' '}
+        {typeof b.done === 'number' && `${b.done} of ${b.total ?? '?'} imported`}
+      </p>
+      {share !== null && (
+        <div class="progress" role="progressbar" aria-valuenow={Math.round(share * 100)} aria-valuemin={0} aria-valuemax={100}>
+          <div style={`width:${(share * 100).toFixed(1)}%`} />
+        </div>
+      )}
+      <Summary value={Object.fromEntries(Object.entries(b).filter(([k]) => !['state', 'done', 'total'].includes(k)))} empty="" />
+    </>
+  )
+}
+
+function Quality({ quality }: { quality: QualityReport }) {
+  const figures = [
+    { name: 'Orders matched to a contact', value: percent(quality.matchRate.value), detail: `${quality.matchRate.matched} of ${quality.matchRate.orders} orders`, target: quality.matchRate.target, met: quality.matchRate.met },
+    { name: 'Duplicate contacts', value: percent(quality.duplicateRate.value, 2), detail: `${quality.duplicateRate.duplicates} of ${quality.duplicateRate.contacts} contacts`, target: quality.duplicateRate.target, met: quality.duplicateRate.met },
+    { name: 'Event to HubSpot (p99)', value: duration(quality.eventLatency.p99Ms), detail: `median ${duration(quality.eventLatency.p50Ms)}, p90 ${duration(quality.eventLatency.p90Ms)}, ${quality.eventLatency.samples} orders`, target: quality.eventLatency.target, met: quality.eventLatency.met },
+  ]
+  return (
+    <section class="card" id="quality">
+      <h2>Data quality (last {quality.window.days} days)</h2>
+      <div class="figures">
+        {figures.map((f) => {
+          const v = verdict(f.met)
+          return (
+            <div data-figure={f.name}>
+              <div class="muted">{f.name}</div>
+              <div class={`figure ${v.cls}`}>{f.value}</div>
+              <div class="muted">{f.detail}</div>
+              <div>target {f.target}: <span class={`pill ${v.cls}`}>{v.text}</span></div>
+            </div>
+          )
+        })}
+      </div>
+    </section>
+  )
+}
+
+function Reconciliation({ part }: { part: Part<ReconciliationReport> }) {
+  if (!part.ok) {
+    return (
+      <section class="card" id="reconciliation">
+        <h2>Store vs HubSpot (last 30 days)</h2>
+        <p class="bad">Could not reconcile: {part.error}</p>
+      </section>
+    )
+  }
+  const r = part.value
+  return (
+    <section class="card" id="reconciliation">
+      <h2>
+        Store vs HubSpot (last 30 days) <span class={`pill ${r.met ? 'ok' : 'bad'}`}>{r.met ? 'within tolerance' : 'differs'}</span>
+      </h2>
+      <table>
+        <thead><tr><th>currency</th><th class="num">store orders</th><th class="num">store revenue</th><th class="num">HubSpot orders</th><th class="num">HubSpot revenue</th><th class="num">difference</th></tr></thead>
+        <tbody>
+          {r.totals.map((t) => (
+            <tr>
+              <td>{t.currency}</td>
+              <td class="num">{t.store.orders}</td>
+              <td class="num">{money(t.store.netRevenue)}</td>
+              <td class="num">{t.hubspot.orders}</td>
+              <td class="num">{money(t.hubspot.netRevenue)}</td>
+              <td class={`num ${t.withinTolerance ? 'ok' : 'bad'}`}>{money(t.difference)} ({percent(t.differenceRatio, 2)})</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p class="muted">
+        {r.differing} order{r.differing === 1 ? '' : 's'} differ{r.differing === 1 ? 's' : ''}
+        {r.differences.length > 0 && `: ${r.differences.slice(0, 8).map((d) => `#${d.orderId} (${d.kinds.join(', ').replace(/_/g, ' ')}${d.syncPending ? ', still queued' : ''})`).join('; ')}`}
+        {r.differences.length > 8 && ' …'}. {r.tolerance}. Checked {r.ordersCompared} of {r.ordersInRange} orders at {r.ranAt.slice(0, 16).replace('T', ' ')} UTC.
+      </p>
+    </section>
+  )
+}
+
+function Decisions({ decisions, now }: { decisions: DecisionRow[]; now: Date }) {
+  return (
+    <section class="card" id="decisions">
+      <h2>Recent trigger decisions</h2>
+      {decisions.length === 0 ? (
+        <p class="muted">No trigger decisions yet.</p>
+      ) : (
+        <table>
+          <thead><tr><th>when</th><th>contact</th><th>trigger</th><th>decision</th><th>why</th></tr></thead>
+          <tbody>
+            {decisions.map((d) => (
+              <tr>
+                <td>{when(d.at, now)}</td>
+                <td>{d.email}</td>
+                <td>{d.trigger.replace(/_/g, ' ')}</td>
+                <td><span class={`pill ${d.decision === 'fired' ? 'ok' : d.decision === 'deferred' ? 'warn' : 'muted'}`}>{d.decision}</span></td>
+                <td>{d.reason}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  )
+}
+
+function DeadLetters({ rows, canReplay, now }: { rows: DashboardData['deadLetters']; canReplay: boolean; now: Date }) {
+  return (
+    <section class="card wide" id="dead-letters">
+      <h2>Dead letters</h2>
+      {rows.length === 0 ? (
+        <p class="muted">Nothing failed for good. Failed work lands here after its retries, ready to replay.</p>
+      ) : (
+        <table>
+          <thead><tr><th>#</th><th>kind</th><th>what</th><th>error</th><th class="num">attempts</th><th>when</th><th></th></tr></thead>
+          <tbody>
+            {rows.map((d) => (
+              <tr data-dead-letter={d.id}>
+                <td class="num">{d.id}</td>
+                <td>{d.source === 'webhook' ? 'BigCommerce event' : 'HubSpot record'}</td>
+                <td><code>{d.reference}</code></td>
+                <td class="bad">{d.error}</td>
+                <td class="num">{d.attempts}</td>
+                <td>{when(d.createdAt, now)}</td>
+                <td>
+                  {canReplay ? (
+                    <form method="post" action={`/admin/dead-letters/${d.id}/replay`} style="margin:0">
+                      <button type="submit">Replay</button>
+                    </form>
+                  ) : (
+                    <span class="muted">operator role replays</span>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  )
+}
+
+export function renderDashboard(data: DashboardData): string {
+  return (
+    '<!doctype html>' +
+    (
+      <Page title="BigCommerce → HubSpot" nav={<Nav actor={data.actor} />}>
+        {data.notice && <div class={`notice ${data.notice.ok ? '' : 'bad'}`} role="status">{data.notice.text}</div>}
+        <div class="grid">
+          <Health status={data.status} now={data.now} />
+          <section class="card" id="backfill">
+            <h2>History import</h2>
+            <Backfill backfill={data.status.backfill} />
+          </section>
+          <section class="card wide" style="padding:0;border:none;background:none">
+            <Quality quality={data.quality} />
+          </section>
+          <Reconciliation part={data.reconciliation} />
+          <section class="card" id="revenue">
+            <h2>Revenue by channel (last 30 days)</h2>
+            <RevenueChart rows={data.revenue} />
+          </section>
+          <section class="card wide" style="padding:0;border:none;background:none">
+            <Decisions decisions={data.decisions} now={data.now} />
+          </section>
+          <DeadLetters rows={data.deadLetters} canReplay={roleAllows(data.actor.role, 'operator')} now={data.now} />
+        </div>
+      </Page>
+    ).toString()
+  )
+}
+
+export function renderLogin(message: string | null): string {
+  return (
+    '<!doctype html>' +
+    (
+      <Page title="BigCommerce → HubSpot">
+        <section class="card" style="max-width:420px;margin:40px auto">
+          <h2>Sign in</h2>
+          {message && <div class="notice bad" role="alert">{message}</div>}
+          <form method="post" action="/admin/login">
+            <p><label for="token">Admin token (from ADMIN_TOKENS)</label></p>
+            <p><input id="token" name="token" type="password" autocomplete="current-password" required /></p>
+            <p><input type="submit" value="Sign in" /></p>
+          </form>
+        </section>
+      </Page>
+    ).toString()
+  )
+}
