@@ -1,6 +1,7 @@
 import type { Env } from '../env'
 import { attributionRollup } from './attribution'
 import { retrySweep } from './retry-sweep'
+import { valueTiers } from './value-tiers'
 
 /** A periodic job: does only what is due at `now`, and is safe to repeat. */
 export interface CronJob {
@@ -14,6 +15,7 @@ export interface CronJob {
 const JOBS: CronJob[] = [
   retrySweep,
   attributionRollup,
+  valueTiers,
 ]
 
 /**

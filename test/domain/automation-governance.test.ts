@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { ContactState } from '../../src/domain/contact-state'
 import {
   DAY, HOUR, MINUTE, SECOND, at, cart, contact, customer, evaluate, isoPlus, keys, optedIn, order, plus, policy,
-  refund, subscriber, view, withCarts, withOrders,
+  refund, subscriber, withCarts, withOrders,
 } from './factories'
 
 const T0 = '2026-06-01T08:00:00.000Z'

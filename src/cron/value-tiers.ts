@@ -1,0 +1,63 @@
+import type { CronJob } from '.'
+import type { Env } from '../env'
+import type { HubSpotRecord } from '../hubspot/records'
+import { tierRanks } from '../domain/tiers'
+import {
+  countCustomers, saveThresholds, saveTiers, tierChanges, valueAtRank, type TierThresholds,
+} from '../db/tiers'
+
+export interface ValueTierOptions {
+  /** Rows read, updated and sent to HubSpot per round. */
+  chunk: number
+  /** Rows changed per run at most; the rest waits for the next run (the job is safe to repeat). */
+  maxRows: number
+}
+
+const DEFAULTS: ValueTierOptions = { chunk: 100, maxRows: 20_000 }
+
+/** The vip and high thresholds from three indexed reads: the customer count and the values at two ranks. */
+export async function tierThresholds(db: D1Database): Promise<TierThresholds | null> {
+  const customers = await countCustomers(db)
+  if (customers === 0) return null
+  const { vipRank, highRank } = tierRanks(customers)
+  const [vip, high] = await Promise.all([valueAtRank(db, vipRank), valueAtRank(db, highRank)])
+  if (vip === null || high === null) return null
+  return { customers, vip, high }
+}
+
+/**
+ * Recomputes `bc_value_tier` across all contacts (contract section 4): thresholds first, then only the rows
+ * whose tier changes, each chunk sent to the HubSpot writer before it is saved, so a crash in between sends
+ * it again next time rather than never. Returns how many contacts changed tier.
+ */
+export async function recomputeValueTiers(env: Env, now: Date, options: Partial<ValueTierOptions> = {}): Promise<number> {
+  const { chunk, maxRows } = { ...DEFAULTS, ...options }
+  const thresholds = await tierThresholds(env.DB)
+  const writer = env.HUBSPOT_WRITER.getByName('default')
+  let changed = 0
+  let after = ''
+  while (changed < maxRows) {
+    const changes = await tierChanges(env.DB, thresholds, after, Math.min(chunk, maxRows - changed))
+    if (changes.length === 0) break
+    after = changes[changes.length - 1].email
+    const records: HubSpotRecord[] = changes.map((c) => ({
+      objectType: 'contacts',
+      key: c.email,
+      // '' clears the tier of a contact who no longer has a paid order.
+      properties: { bc_value_tier: c.tier ?? '' },
+    }))
+    await writer.enqueue(records)
+    await saveTiers(env.DB, changes, now)
+    changed += changes.length
+  }
+  await saveThresholds(env.DB, thresholds, now)
+  return changed
+}
+
+export const valueTiers: CronJob = {
+  name: 'value-tiers',
+  crons: ['7 * * * *'],
+  async run(env, now) {
+    await recomputeValueTiers(env, now)
+  },
+}
