@@ -40,7 +40,12 @@ export type SetupCall = <T>(call: () => Promise<HubSpotResponse<T>>) => Promise<
 
 const direct: SetupCall = (call) => call()
 
-export async function setupPortal(client: HubSpotClient, now: Date, call: SetupCall = direct): Promise<SetupResult> {
+export async function setupPortal(
+  client: HubSpotClient,
+  now: Date,
+  call: SetupCall = direct,
+  objectTypes: readonly HubSpotObjectType[] = OBJECT_TYPES,
+): Promise<SetupResult> {
   const result: SetupResult = {
     ok: true,
     ranAt: now.toISOString(),
@@ -57,7 +62,7 @@ export async function setupPortal(client: HubSpotClient, now: Date, call: SetupC
     result.errors.push({ objectType, step, message: error.message, retryable: error.retryable })
   }
 
-  for (const objectType of OBJECT_TYPES) {
+  for (const objectType of objectTypes) {
     const groups = await call(() => client.listGroups(objectType))
     if (!groups.ok) {
       fail(objectType, 'read groups', groups.error)
@@ -137,4 +142,32 @@ function createInput(p: PropertyDefinition): PropertyCreateInput {
     ...(p.hasUniqueValue ? { hasUniqueValue: true } : {}),
     ...(p.options ? { options: p.options } : {}),
   }
+}
+
+/**
+ * Folds a setup of some objects into an earlier one: what was redone replaces what was there, the rest
+ * stays (so a setup cut short by the rate budget resumes with the objects it did not finish).
+ */
+export function mergeSetup(previous: SetupResult, fresh: SetupResult, redone: readonly HubSpotObjectType[]): SetupResult {
+  const keep = <T extends { objectType: HubSpotObjectType }>(list: T[]) => list.filter((x) => !redone.includes(x.objectType))
+  const merged: SetupResult = {
+    ranAt: fresh.ranAt,
+    groupsCreated: [...previous.groupsCreated.filter((t) => !redone.includes(t)), ...fresh.groupsCreated],
+    created: { ...previous.created },
+    conflicts: [...keep(previous.conflicts), ...fresh.conflicts],
+    missing: { ...previous.missing },
+    available: { ...previous.available },
+    blocked: [...previous.blocked.filter((t) => !redone.includes(t)), ...fresh.blocked],
+    errors: [...keep(previous.errors), ...fresh.errors],
+    ok: true,
+  }
+  for (const type of redone) {
+    delete merged.created[type]
+    delete merged.missing[type]
+    if (fresh.created[type]) merged.created[type] = fresh.created[type]
+    if (fresh.missing[type]) merged.missing[type] = fresh.missing[type]
+    merged.available[type] = fresh.available[type]
+  }
+  merged.ok = merged.errors.length === 0
+  return merged
 }

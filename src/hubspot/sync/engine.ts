@@ -12,7 +12,7 @@ import {
 } from '../client'
 import { prepareProperties, propertyDefinition } from '../properties'
 import { ID_PROPERTY, OBJECT_TYPES, type HubSpotObjectType, type HubSpotRecord } from '../records'
-import { setupPortal, type SetupResult } from '../setup'
+import { mergeSetup, setupPortal, type SetupResult } from '../setup'
 import { RateBudget, type RateBudgetOptions } from './rate-budget'
 import { recordKey, type PendingAssociation, type PendingRecord, type ReadyAssociation, type WriterStore } from './store'
 
@@ -180,6 +180,7 @@ export class WriterEngine {
   private backoffUntil = 0
   private setupStale = false
   private inFlush = false
+  private inSetup = false
   private readonly typeBackoff = new Map<HubSpotObjectType, number>()
 
   constructor(
@@ -215,9 +216,9 @@ export class WriterEngine {
       if (pause) this.store.setValue(PAUSE, null)
       if (this.clock.now() < this.backoffUntil) return this.result(startCalls, 'transient')
 
-      let setup = this.store.getValue<SetupResult>(SETUP)
+      const setup = this.store.getValue<SetupResult>(SETUP)
       if (this.needsSetup(setup)) {
-        setup = await this.runSetup()
+        await this.runSetup(this.setupStale || !setup ? OBJECT_TYPES : unfinished(setup))
         if (this.stop) return this.result(startCalls, this.stop)
       }
 
@@ -235,15 +236,29 @@ export class WriterEngine {
     }
   }
 
-  /** Setup of the portal (also the admin API's): creates what is missing, reports what conflicts. */
-  async runSetup(): Promise<SetupResult> {
+  /**
+   * Setup of the portal (also the admin API's): creates what is missing, reports what conflicts. Waits for
+   * the rate budget up to the end of the slice; objects it did not finish are redone by the next flush.
+   */
+  async runSetup(objectTypes: readonly HubSpotObjectType[] = OBJECT_TYPES): Promise<SetupResult> {
     if (!this.inFlush) {
       this.stop = null
       this.deadline = this.clock.now() + this.options.sliceMs
     }
-    const result = await setupPortal(this.client, new Date(this.clock.now()), async (call) => {
-      return (await this.send(call)) ?? stoppedResponse(this.stop)
-    })
+    this.inSetup = true
+    let fresh: SetupResult
+    try {
+      fresh = await setupPortal(
+        this.client,
+        new Date(this.clock.now()),
+        async (call) => (await this.send(call)) ?? stoppedResponse(this.stop),
+        objectTypes,
+      )
+    } finally {
+      this.inSetup = false
+    }
+    const previous = this.store.getValue<SetupResult>(SETUP)
+    const result = previous && objectTypes.length < OBJECT_TYPES.length ? mergeSetup(previous, fresh, objectTypes) : fresh
     this.store.setValue(SETUP, result)
     this.setupStale = false
     if (!this.inFlush) this.saveStats()
@@ -635,7 +650,9 @@ export class WriterEngine {
         this.calls++
         return true
       }
-      if (wait > this.options.maxInlineWaitMs || now + wait > this.deadline) {
+      // Setup waits as long as the slice allows: it is short, and everything else waits for it.
+      const limit = this.inSetup ? Infinity : this.options.maxInlineWaitMs
+      if (wait > limit || now + wait > this.deadline) {
         this.halt('rate_budget', now + wait)
         return false
       }
@@ -718,6 +735,11 @@ export class WriterEngine {
   private saveStats(): void {
     this.store.setValue(STATS, this.stats)
   }
+}
+
+/** Objects a setup did not finish (an error, or never reached). */
+function unfinished(setup: SetupResult): HubSpotObjectType[] {
+  return OBJECT_TYPES.filter((t) => setup.errors.some((e) => e.objectType === t))
 }
 
 function emptyStats(): WriterStats {
