@@ -1,0 +1,90 @@
+import type { BigCommerceClient } from '../bigcommerce/client'
+import type { CatalogLookups } from '../bigcommerce/hydrate'
+import type { BackfillPhase } from '../db/backfill'
+import type { Env } from '../env'
+
+/**
+ * What a backfill phase works with. A phase walks one BigCommerce collection from a resume point, applies
+ * it in chunks, and calls `checkpoint` after each chunk; it stops between chunks once the run's budget is
+ * spent, and the next run continues from the last checkpoint.
+ */
+export interface PhaseContext {
+  env: Env
+  client: BigCommerceClient
+  lookups: CatalogLookups
+  /** ISO-8601: only records modified since then; null for all history. */
+  since: string | null
+  budget: Budget
+  now(): Date
+}
+
+export interface ChunkDone {
+  /** The resume point after this chunk (phase-specific JSON), null when the phase is finished. */
+  cursor: string | null
+  /** Records examined, applied or not. */
+  processed: number
+  /** Records that could not be imported (no email, a payload that breaks its schema). */
+  skipped: number
+}
+
+export type Checkpoint = (chunk: ChunkDone) => Promise<void>
+
+export interface Phase {
+  name: BackfillPhase
+  /** How many records the phase will walk (BigCommerce's own count). */
+  count(ctx: PhaseContext): Promise<number>
+  /** Runs chunks from `cursor` until the phase is finished (true) or the budget is spent (false). */
+  run(ctx: PhaseContext, cursor: string | null, checkpoint: Checkpoint): Promise<boolean>
+}
+
+/**
+ * A run's bounds: wall time and outbound calls (Workers limit subrequests per invocation; Durable Object
+ * and BigCommerce calls both count). Checked between chunks, so a chunk in flight may overrun a little.
+ */
+export class Budget {
+  private calls = 0
+  private stopped = false
+
+  constructor(
+    private readonly deadline: number,
+    private readonly maxCalls: number,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  spend(calls = 1): void {
+    this.calls += calls
+  }
+
+  get used(): number {
+    return this.calls
+  }
+
+  /** Ends the run at the next check (a chunk limit). */
+  stop(): void {
+    this.stopped = true
+  }
+
+  /** True once stopped, the time is up, or fewer than `reserve` calls are left for the next chunk. */
+  exhausted(reserve = 0): boolean {
+    return this.stopped || this.clock() >= this.deadline || this.calls + reserve >= this.maxCalls
+  }
+}
+
+/** `fn` over `items`, at most `limit` at a time, results in order. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length)
+  let next = 0
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++
+      results[index] = await fn(items[index]!, index)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
+  return results
+}
+
+/** The `since` filter under the name a collection uses for it (`date_modified:min`, `min_date_modified`). */
+export function modifiedSince(ctx: PhaseContext, parameter: string): Record<string, string> {
+  return ctx.since ? { [parameter]: ctx.since } : {}
+}

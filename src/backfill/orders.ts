@@ -1,0 +1,182 @@
+import { z } from 'zod'
+import { normalizeOrder } from '../bigcommerce/normalize'
+import {
+  v2Coupon,
+  v2Order,
+  v2OrderProduct,
+  v2Shipment,
+  v3Customer,
+  v3Refund,
+  type V2Order,
+  type V3Refund,
+} from '../bigcommerce/resources'
+import { knownCustomerEmails } from '../db/backfill'
+import { linkCartToOrder } from '../db/identity'
+import { normalizeEmail } from '../domain/identity'
+import { isZero } from '../domain/money'
+import { isSynced } from '../domain/order-status'
+import { contactObject } from '../durable/stubs'
+import { mapLimit, modifiedSince, type Phase, type PhaseContext } from './context'
+import { isSkippable, parseRecord } from './skip'
+
+const PAGE = 250
+/** Orders applied between checkpoints. */
+const CHUNK = 25
+/** Calls one chunk may take at most: products, shipments, coupons and the contact, per order. */
+const CHUNK_CALLS = CHUNK * 4
+const CONCURRENCY = 6
+/** Refunded (4) and Partially Refunded (14): their refunds are fetched even if `refunded_amount` says 0. */
+const REFUND_STATUSES = new Set([4, 14])
+
+/** One row of the order list: the parsed order (null when it breaks the schema) and what decides calls. */
+interface Listed {
+  id: number
+  order: V2Order | null
+  refunded: boolean
+}
+
+const listedId = z.object({ id: z.coerce.number().int() })
+const listedRefund = z.object({ refunded_amount: z.union([z.string(), z.number()]).nullish() })
+
+/**
+ * Orders by id from a resume point (`min_id`, so orders created meanwhile only append and the walk never
+ * skips one), each with its line items, shipments, coupons and v3 refunds, through the same normalizer as
+ * webhooks and into its contact in `import` mode. Calls are spent where they tell something: refunds in
+ * one `order_id:in` call per page for the orders that have any, shipments only when items shipped, coupons
+ * only with a coupon discount, categories and channels from the catalog cache the products phase primed.
+ */
+export const ordersPhase: Phase = {
+  name: 'orders',
+
+  async count(ctx) {
+    const body = await ctx.client.v2<{ count?: number }>('/orders/count', modifiedSince(ctx, 'min_date_modified'))
+    return typeof body?.count === 'number' ? body.count : 0
+  },
+
+  async run(ctx, cursor, checkpoint) {
+    let lastId = cursor ? (JSON.parse(cursor) as { lastId: number }).lastId : 0
+    while (!ctx.budget.exhausted(CHUNK_CALLS + 2)) {
+      const raw = await ctx.client.v2<unknown[]>('/orders', {
+        min_id: lastId + 1,
+        sort: 'id:asc',
+        limit: PAGE,
+        ...modifiedSince(ctx, 'min_date_modified'),
+      })
+      const rows = Array.isArray(raw) ? raw : []
+      const listed = rows.flatMap((row): Listed[] => {
+        const id = listedId.safeParse(row)
+        if (!id.success) return []
+        const refundedAmount = Number(listedRefund.safeParse(row).data?.refunded_amount ?? 0)
+        const order = parseRecord(v2Order, row)
+        return [{ id: id.data.id, order, refunded: refundedAmount > 0 || (order !== null && REFUND_STATUSES.has(order.status_id)) }]
+      })
+      const pageLast = rows.length < PAGE
+      if (rows.length === 0) {
+        await checkpoint({ cursor: null, processed: 0, skipped: 0 })
+        return true
+      }
+      if (listed.length === 0) throw new Error('BigCommerce GET /v2/orders: a page of orders without ids')
+
+      const refunds = await refundsOf(ctx, listed.filter((l) => l.refunded && l.order && isSynced(l.order.status_id)).map((l) => l.id))
+      const emails = await fallbackEmails(ctx, listed.flatMap((l) => (l.order ? [l.order] : [])))
+
+      for (let i = 0; i < listed.length; i += CHUNK) {
+        if (i > 0 && ctx.budget.exhausted(CHUNK_CALLS)) return false
+        const chunk = listed.slice(i, i + CHUNK)
+        const results = await mapLimit(chunk, CONCURRENCY, (item) => importOrder(ctx, item, refunds, emails))
+        const chunkLastId = Math.max(...chunk.map((l) => l.id))
+        const finished = pageLast && i + CHUNK >= listed.length
+        await checkpoint({
+          cursor: finished ? null : JSON.stringify({ lastId: chunkLastId }),
+          processed: chunk.length + (i === 0 ? rows.length - listed.length : 0),
+          skipped: results.filter((r) => r === 'skipped').length + (i === 0 ? rows.length - listed.length : 0),
+        })
+        if (finished) return true
+        lastId = chunkLastId
+      }
+    }
+    return false
+  },
+}
+
+async function importOrder(
+  ctx: PhaseContext,
+  item: Listed,
+  refunds: Map<number, V3Refund[]>,
+  emails: Map<number, string>,
+): Promise<'imported' | 'ignored' | 'skipped'> {
+  const order = item.order
+  if (!order) return 'skipped'
+  // Incomplete orders (status 0) are never synced.
+  if (!isSynced(order.status_id)) return 'ignored'
+  try {
+    const [products, shipments, coupons] = await Promise.all([
+      fetchList(ctx, `/orders/${order.id}/products`, v2OrderProduct),
+      order.items_shipped > 0 ? fetchList(ctx, `/orders/${order.id}/shipments`, v2Shipment) : [],
+      isZero(order.coupon_discount) ? [] : fetchList(ctx, `/orders/${order.id}/coupons`, v2Coupon),
+    ])
+    const productIds = [...new Set(products.map((p) => p.product_id).filter((id): id is number => id !== null))]
+    const [channel, names] = await Promise.all([
+      ctx.lookups.channel(order.channel_id ?? 1),
+      Promise.all(productIds.map((id) => ctx.lookups.productCategory(id))),
+    ])
+    const model = normalizeOrder({
+      order,
+      products,
+      shipments,
+      coupons,
+      refunds: refunds.get(order.id) ?? [],
+      categories: new Map(productIds.map((id, i) => [id, names[i] ?? null])),
+      channel,
+      fallbackEmail: emails.get(order.customer_id) ?? null,
+    })
+    if (model.cartId) await linkCartToOrder(ctx.env.DB, model.cartId, model.orderId, model.email)
+    ctx.budget.spend()
+    await contactObject(ctx.env, model.email).applyOrder(model, { mode: 'import' })
+    return 'imported'
+  } catch (err) {
+    if (isSkippable(err)) return 'skipped'
+    throw err
+  }
+}
+
+async function fetchList<T extends z.ZodType>(ctx: PhaseContext, path: string, schema: T): Promise<z.output<T>[]> {
+  return z.array(schema).parse(await ctx.client.all('v2', path))
+}
+
+/** The page's refunds, grouped by order: one call per 100 refunded orders rather than one per order. */
+async function refundsOf(ctx: PhaseContext, orderIds: number[]): Promise<Map<number, V3Refund[]>> {
+  const byOrder = new Map<number, V3Refund[]>()
+  for (let i = 0; i < orderIds.length; i += 100) {
+    const ids = orderIds.slice(i, i + 100)
+    for await (const page of ctx.client.v3List('/orders/payment_actions/refunds', { 'order_id:in': ids.join(',') })) {
+      for (const raw of page.items) {
+        const refund = parseRecord(v3Refund, raw)
+        if (refund) byOrder.set(refund.order_id, [...(byOrder.get(refund.order_id) ?? []), refund])
+      }
+    }
+  }
+  return byOrder
+}
+
+/**
+ * Emails for orders whose billing address has none (POS, API orders): the customer's, from what the
+ * customers phase recorded, else one batched customer lookup.
+ */
+async function fallbackEmails(ctx: PhaseContext, orders: V2Order[]): Promise<Map<number, string>> {
+  const wanted = [
+    ...new Set(orders.filter((o) => !normalizeEmail(o.billing_address?.email) && o.customer_id > 0).map((o) => o.customer_id)),
+  ]
+  if (wanted.length === 0) return new Map()
+  const emails = await knownCustomerEmails(ctx.env.DB, wanted)
+  const missing = wanted.filter((id) => !emails.has(id))
+  for (let i = 0; i < missing.length; i += 50) {
+    const body = await ctx.client.v3<{ data?: unknown[] }>('/customers', { 'id:in': missing.slice(i, i + 50).join(','), limit: 50 })
+    for (const raw of body?.data ?? []) {
+      const customer = parseRecord(v3Customer, raw)
+      const email = normalizeEmail(customer?.email)
+      if (customer && email) emails.set(customer.id, email)
+    }
+  }
+  return emails
+}

@@ -1,0 +1,109 @@
+import { z } from 'zod'
+import { normalizeProductVariants } from '../bigcommerce/normalize'
+import { v3Brand, v3Category, v3Product, v3Variant, type V3Product, type V3Variant } from '../bigcommerce/resources'
+import { primeBrands, primeCategories, primeProducts } from '../db/backfill'
+import { hubspotWriter } from '../durable/stubs'
+import { productRecords } from '../hubspot/mapping/product'
+import type { ProductVariant } from '../domain/model'
+import { modifiedSince, type Phase, type PhaseContext } from './context'
+import { parseRecord } from './skip'
+
+const PAGE = 250
+
+const page = z.object({
+  data: z.array(z.unknown()),
+  meta: z.object({ pagination: z.object({ total: z.number().nullish() }).nullish() }).nullish(),
+})
+
+/**
+ * The whole catalog, one HubSpot product per variant. Categories and brands are listed once (250 a call)
+ * and each product's first category and brand are written to the catalog cache, so the orders phase finds
+ * them there instead of fetching every product one by one.
+ */
+export const productsPhase: Phase = {
+  name: 'products',
+
+  async count(ctx) {
+    const body = await ctx.client.v3('/catalog/products', { limit: 1, include_fields: 'id', ...modifiedSince(ctx, 'date_modified:min') })
+    return page.parse(body ?? { data: [] }).meta?.pagination?.total ?? 0
+  },
+
+  async run(ctx, cursor, checkpoint) {
+    let at = cursor ? (JSON.parse(cursor) as { page: number }).page : 1
+    if (at === 1) await primeTaxonomy(ctx)
+    while (!ctx.budget.exhausted(4)) {
+      const body = page.parse(
+        (await ctx.client.v3('/catalog/products', { limit: PAGE, page: at, include: 'variants', ...modifiedSince(ctx, 'date_modified:min') })) ?? {
+          data: [],
+        },
+      )
+      const products = body.data.map((raw) => parseRecord(v3Product, raw))
+      const valid = products.filter((p): p is V3Product => p !== null)
+      await primeProducts(
+        ctx.env.DB,
+        valid.map((p) => ({ id: p.id, firstCategoryId: p.categories[0] ?? null, brandId: p.brand_id })),
+        ctx.now().getTime(),
+      )
+      const variants = await variantsOf(ctx, valid)
+      const models: ProductVariant[] = []
+      for (const product of valid) {
+        const first = product.categories[0]
+        const [category, brand] = await Promise.all([
+          first !== undefined ? ctx.lookups.categoryName(first) : null,
+          product.brand_id !== null ? ctx.lookups.brandName(product.brand_id) : null,
+        ])
+        models.push(...normalizeProductVariants(product, variants.get(product.id) ?? [], { category, brand }))
+      }
+      for (let i = 0; i < models.length; i += 500) {
+        ctx.budget.spend()
+        await hubspotWriter(ctx.env).enqueue(productRecords(models.slice(i, i + 500)))
+      }
+      const last = body.data.length < PAGE
+      await checkpoint({
+        cursor: last ? null : JSON.stringify({ page: at + 1 }),
+        processed: body.data.length,
+        skipped: products.length - valid.length,
+      })
+      if (last) return true
+      at++
+    }
+    return false
+  },
+}
+
+/** The variants `include=variants` brought, else one batched call for the products that came without. */
+async function variantsOf(ctx: PhaseContext, products: V3Product[]): Promise<Map<number, V3Variant[]>> {
+  const byProduct = new Map<number, V3Variant[]>()
+  const missing: number[] = []
+  for (const product of products) {
+    if (product.variants) byProduct.set(product.id, product.variants)
+    else missing.push(product.id)
+  }
+  for (let i = 0; i < missing.length; i += 50) {
+    const ids = missing.slice(i, i + 50)
+    for await (const result of ctx.client.v3List('/catalog/variants', { 'product_id:in': ids.join(',') })) {
+      for (const raw of result.items) {
+        const variant = parseRecord(v3Variant, raw)
+        if (variant) byProduct.set(variant.product_id, [...(byProduct.get(variant.product_id) ?? []), variant])
+      }
+    }
+  }
+  return byProduct
+}
+
+/** Every category and brand name into the catalog cache: a few calls instead of one per name. */
+async function primeTaxonomy(ctx: PhaseContext): Promise<void> {
+  const fetchedAt = ctx.now().getTime()
+  for (const [path, schema, prime] of [
+    ['/catalog/categories', v3Category, primeCategories],
+    ['/catalog/brands', v3Brand, primeBrands],
+  ] as const) {
+    for await (const result of ctx.client.v3List(path)) {
+      const rows = result.items.flatMap((raw) => {
+        const row = parseRecord(schema, raw)
+        return row ? [{ id: row.id, name: row.name.trim() || null }] : []
+      })
+      await prime(ctx.env.DB, rows, fetchedAt)
+    }
+  }
+}

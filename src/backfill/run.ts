@@ -1,0 +1,164 @@
+import { BigCommerceClient, BigCommerceError } from '../bigcommerce/client'
+import { requireConfig } from '../config'
+import { createCatalogLookups } from '../db/catalog'
+import {
+  acquireLease,
+  BACKFILL_PHASES,
+  failJob,
+  finishJob,
+  recordFailure,
+  releaseLease,
+  runningJob,
+  saveProgress,
+  type BackfillJob,
+  type BackfillPhase,
+} from '../db/backfill'
+import type { Env } from '../env'
+import { Budget, type ChunkDone, type Phase, type PhaseContext } from './context'
+import { customersPhase, subscribersPhase } from './customers'
+import { ordersPhase } from './orders'
+import { productsPhase } from './products'
+
+const PHASES: Record<BackfillPhase, Phase> = {
+  customers: customersPhase,
+  subscribers: subscribersPhase,
+  products: productsPhase,
+  orders: ordersPhase,
+}
+
+export interface RunOptions {
+  /** Wall time this run may start chunks in. Default 25 s (a `waitUntil` has 30 s after the response). */
+  budgetMs?: number
+  /** Outbound calls (BigCommerce and Durable Objects) this run may make. Default 800. */
+  maxCalls?: number
+  /** Stop after this many chunks (tests simulate an interruption with it). */
+  maxChunks?: number
+  now?: () => Date
+  /** Passed to the BigCommerce client (tests). */
+  sleep?: (ms: number) => Promise<void>
+}
+
+export type RunOutcome =
+  | { ran: false; reason: 'no_job' | 'leased' }
+  | { ran: true; jobId: string; state: 'running' | 'done' | 'failed'; phase: BackfillJob['phase']; chunks: number; error?: string }
+
+/** A lost lease: another run owns the job now; this one stops without touching it. */
+class LeaseLost extends Error {}
+
+/** Consecutive failing runs before a job is marked failed: transient errors get ten minutes of cron ticks. */
+const MAX_RETRYABLE_FAILURES = 10
+const MAX_PERMANENT_FAILURES = 3
+/** A run that died keeps its lease this long past its budget, then the next tick takes over. */
+const LEASE_MARGIN_MS = 60_000
+
+/**
+ * One bounded run of the running backfill job: takes its lease, counts the totals on the first run, then
+ * applies chunks from the saved resume point, checkpointing after each, until the job is done or the
+ * budget is spent. Safe to call at any time and from several places at once (the cron, a `waitUntil`
+ * kick): only the lease holder works. Errors are recorded on the job and retried by the next run.
+ */
+export async function runBackfill(env: Env, options: RunOptions = {}): Promise<RunOutcome> {
+  const clock = options.now ?? (() => new Date())
+  const job = await runningJob(env.DB)
+  if (!job) return { ran: false, reason: 'no_job' }
+  const owner = crypto.randomUUID()
+  const startedAt = clock().getTime()
+  const budgetMs = options.budgetMs ?? 25_000
+  if (!(await acquireLease(env.DB, job.id, owner, startedAt, startedAt + budgetMs + LEASE_MARGIN_MS))) {
+    return { ran: false, reason: 'leased' }
+  }
+
+  const budget = new Budget(startedAt + budgetMs, options.maxCalls ?? 800, () => clock().getTime())
+  const state = {
+    phase: job.phase,
+    cursor: job.cursor,
+    progress: job.progress,
+    counted: job.counted,
+    skipped: job.skipped,
+  }
+  let chunks = 0
+  const save = async () => {
+    const saved = await saveProgress(env.DB, job.id, owner, { ...state, now: clock().getTime() })
+    if (!saved) throw new LeaseLost()
+  }
+
+  try {
+    const config = requireConfig(env)
+    const client = new BigCommerceClient({
+      apiBase: config.BIGCOMMERCE_API_BASE,
+      storeHash: config.BIGCOMMERCE_STORE_HASH,
+      accessToken: config.BIGCOMMERCE_ACCESS_TOKEN,
+      // Waiting out a spent quota window is fine within the run; longer, and the next run resumes.
+      maxWaitMs: Math.min(15_000, budgetMs),
+      fetch: (input, init) => {
+        budget.spend()
+        return fetch(input, init)
+      },
+      ...(options.sleep && { sleep: options.sleep }),
+    })
+    const ctx: PhaseContext = {
+      env,
+      client,
+      lookups: createCatalogLookups(env.DB, client, clock),
+      since: job.since,
+      budget,
+      now: clock,
+    }
+
+    if (!state.counted) {
+      for (const name of BACKFILL_PHASES) state.progress[name].total = await PHASES[name].count(ctx)
+      state.counted = true
+      await save()
+    }
+
+    while (state.phase !== 'done' && !budget.exhausted()) {
+      const phase: BackfillPhase = state.phase
+      const checkpoint = async (chunk: ChunkDone) => {
+        const progress = state.progress[phase]
+        progress.done += chunk.processed
+        progress.total = Math.max(progress.total, progress.done)
+        state.skipped += chunk.skipped
+        state.cursor = chunk.cursor
+        await save()
+        chunks++
+        if (options.maxChunks !== undefined && chunks >= options.maxChunks) budget.stop()
+      }
+      const finished = await PHASES[phase].run(ctx, state.cursor, checkpoint)
+      if (!finished) break
+      // What the walk found is the exact total (BigCommerce's count may include records we skip or miss).
+      state.progress[phase].total = state.progress[phase].done
+      state.phase = BACKFILL_PHASES[BACKFILL_PHASES.indexOf(phase) + 1] ?? 'done'
+      state.cursor = null
+      await save()
+    }
+
+    if (state.phase === 'done') {
+      await finishJob(env.DB, job.id, owner, clock().getTime())
+      console.log(`backfill ${job.id} done: ${summary(state.progress)}, ${state.skipped} skipped`)
+      return { ran: true, jobId: job.id, state: 'done', phase: 'done', chunks }
+    }
+    await releaseLease(env.DB, job.id, owner)
+    console.log(`backfill ${job.id} paused in ${state.phase}: ${summary(state.progress)}`)
+    return { ran: true, jobId: job.id, state: 'running', phase: state.phase, chunks }
+  } catch (err) {
+    if (err instanceof LeaseLost) return { ran: true, jobId: job.id, state: 'running', phase: state.phase, chunks }
+    const message = err instanceof Error ? err.message : String(err)
+    const retryable = !(err instanceof BigCommerceError) || err.retryable
+    const now = clock().getTime()
+    let outcome: 'running' | 'failed'
+    if (!retryable && (err as BigCommerceError).status === 401) {
+      // A token BigCommerce refuses will not get better by itself.
+      await failJob(env.DB, job.id, owner, message, now)
+      outcome = 'failed'
+    } else {
+      const max = retryable ? MAX_RETRYABLE_FAILURES : MAX_PERMANENT_FAILURES
+      outcome = (await recordFailure(env.DB, job.id, owner, message, now, max)) === 'failed' ? 'failed' : 'running'
+    }
+    console.warn(`backfill ${job.id} run failed in ${state.phase} (${outcome}): ${message}`)
+    return { ran: true, jobId: job.id, state: outcome, phase: state.phase, chunks, error: message }
+  }
+}
+
+function summary(progress: BackfillJob['progress']): string {
+  return BACKFILL_PHASES.map((p) => `${p} ${progress[p].done}/${progress[p].total}`).join(', ')
+}
