@@ -1,6 +1,8 @@
 import type { Env } from '../env'
 import { attributionRollup } from './attribution'
 import { retrySweep } from './retry-sweep'
+import { backfillJob } from './backfill'
+import { webhookHealthJob } from './webhook-health'
 import { valueTiers } from './value-tiers'
 
 /** A periodic job: does only what is due at `now`, and is safe to repeat. */
@@ -15,6 +17,8 @@ export interface CronJob {
 const JOBS: CronJob[] = [
   retrySweep,
   attributionRollup,
+  backfillJob,
+  webhookHealthJob,
   valueTiers,
 ]
 
