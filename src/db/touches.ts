@@ -154,29 +154,50 @@ export async function deleteChangesThrough(db: D1Database, seq: number, meter?: 
   await batch(meter, db, [db.prepare('DELETE FROM attribution_changes WHERE seq <= ?').bind(seq)])
 }
 
-/** The contacts (emails) whose attribution the given changes can affect. */
+/**
+ * The contacts (emails) whose attribution the given changes can affect. Two rounds of simple indexed lookups
+ * (D1 caps the terms of a compound SELECT, so no big UNION).
+ */
 export async function emailsAffectedBy(db: D1Database, changes: Change[], meter?: Meter): Promise<string[]> {
-  const refs = (kind: ChangeKind) => JSON.stringify([...new Set(changes.filter((c) => c.kind === kind).map((c) => c.ref))])
-  const rows = await all<{ email: string }>(
-    meter,
-    db
-      .prepare(
-        `WITH anon(id) AS (SELECT value FROM json_each(?1)),
-           idents AS (SELECT kind, value FROM beacon_identities WHERE anonymous_id IN (SELECT id FROM anon)),
-           cart_ids(id) AS (SELECT value FROM json_each(?3) UNION SELECT value FROM idents WHERE kind = 'cart'),
-           customer_ids(id) AS (SELECT CAST(value AS INTEGER) FROM json_each(?4)
-             UNION SELECT CAST(value AS INTEGER) FROM idents WHERE kind = 'customer')
-         SELECT value AS email FROM json_each(?5)
-         UNION SELECT value FROM idents WHERE kind = 'email'
-         UNION SELECT email FROM orders WHERE order_id IN (SELECT CAST(value AS INTEGER) FROM json_each(?2))
-         UNION SELECT email FROM carts WHERE cart_id IN (SELECT id FROM cart_ids) AND email IS NOT NULL
-         UNION SELECT email FROM orders WHERE cart_id IN (SELECT id FROM cart_ids)
-         UNION SELECT o.email FROM carts c JOIN orders o ON o.order_id = c.order_id WHERE c.cart_id IN (SELECT id FROM cart_ids)
-         UNION SELECT email FROM customer_emails WHERE customer_id IN (SELECT id FROM customer_ids)`,
-      )
-      .bind(refs('anon'), refs('order'), refs('cart'), refs('customer'), refs('email')),
-  )
-  return rows.map((r) => r.email)
+  const refs = (kind: ChangeKind) => [...new Set(changes.filter((c) => c.kind === kind).map((c) => c.ref))]
+  const emails = new Set(refs('email'))
+  const cartIds = new Set(refs('cart'))
+  const customerIds = new Set(refs('customer').map(Number))
+  const anon = refs('anon')
+  if (anon.length > 0) {
+    const idents = await all<{ kind: string; value: string }>(
+      meter,
+      db
+        .prepare('SELECT kind, value FROM beacon_identities WHERE anonymous_id IN (SELECT value FROM json_each(?1))')
+        .bind(JSON.stringify(anon)),
+    )
+    for (const { kind, value } of idents) {
+      if (kind === 'email') emails.add(value)
+      else if (kind === 'cart') cartIds.add(value)
+      else customerIds.add(Number(value))
+    }
+  }
+  const carts = JSON.stringify([...cartIds])
+  const lookups: [string, string][] = [
+    ['SELECT email FROM orders WHERE order_id IN (SELECT value FROM json_each(?1))', JSON.stringify(refs('order').map(Number))],
+    ['SELECT email FROM carts WHERE cart_id IN (SELECT value FROM json_each(?1)) AND email IS NOT NULL', carts],
+    ['SELECT email FROM orders WHERE cart_id IN (SELECT value FROM json_each(?1))', carts],
+    [
+      `SELECT o.email FROM carts c JOIN orders o ON o.order_id = c.order_id
+       WHERE c.cart_id IN (SELECT value FROM json_each(?1))`,
+      carts,
+    ],
+    ['SELECT email FROM customer_emails WHERE customer_id IN (SELECT value FROM json_each(?1))', JSON.stringify([...customerIds])],
+  ]
+  const wanted = lookups.filter(([, list]) => list !== '[]')
+  if (wanted.length > 0) {
+    const results = await db.batch<{ email: string }>(wanted.map(([sql, list]) => db.prepare(sql).bind(list)))
+    for (const result of results) {
+      meter?.add(result.meta)
+      for (const row of result.results) emails.add(row.email)
+    }
+  }
+  return [...emails]
 }
 
 interface TouchRow {
