@@ -5,6 +5,7 @@
  */
 import { Hono } from 'hono'
 import type { Context } from 'hono'
+import { FaultInjector, faultResponse } from '../shared/faults'
 import { QueryError, STATUS_CODES_TYPE, v2Error, v3Error } from './http'
 import { cartsV3, channelsV3 } from './routes/carts'
 import { catalogV3 } from './routes/catalog'
@@ -14,27 +15,8 @@ import { ordersV2 } from './routes/orders'
 import { paymentsV3 } from './routes/payments'
 import { StoreError, type BigCommerceStore } from './store'
 
-export interface FaultMatch {
-  method?: string
-  /**
-   * A string matches the API path without the store prefix (`/v2/orders/100/shipments`) or the full
-   * pathname; a RegExp is tested against the full pathname (`/stores/teststore/v2/orders/100/shipments`).
-   */
-  path: string | RegExp
-}
-
-export interface FaultResponse {
-  status: number
-  headers?: Record<string, string>
-  /** An object is sent as JSON, a string as is, undefined as no body. */
-  body?: unknown
-  /**
-   * Wait this long before answering (real time). The stand-in's fetch rejects as soon as the request's
-   * signal aborts, so a timeout is simulated with a delay longer than the client's timeout, e.g.
-   * `{ status: 504, delayMs: 60_000 }`.
-   */
-  delayMs?: number
-}
+export type { FaultMatch, FaultResponse } from '../shared/faults'
+export { FaultInjector }
 
 export interface RequestLogEntry {
   method: string
@@ -45,12 +27,6 @@ export interface RequestLogEntry {
   status: number
   /** Clock time (ms) when the request arrived. */
   at: number
-}
-
-interface Fault {
-  match: FaultMatch
-  response: FaultResponse
-  remaining: number
 }
 
 export class RateLimiter {
@@ -86,30 +62,6 @@ export class RateLimiter {
   }
 }
 
-export class FaultInjector {
-  private faults: Fault[] = []
-
-  fail(match: FaultMatch, response: FaultResponse, times = 1): void {
-    this.faults.push({ match, response, remaining: times })
-  }
-
-  clear(): void {
-    this.faults = []
-  }
-
-  /** The first matching fault, consumed once. */
-  take(method: string, pathname: string, apiPath: string): FaultResponse | undefined {
-    const fault = this.faults.find((f) =>
-      f.remaining > 0 &&
-      (!f.match.method || f.match.method.toUpperCase() === method) &&
-      (typeof f.match.path === 'string' ? f.match.path === apiPath || f.match.path === pathname : f.match.path.test(pathname)))
-    if (!fault) return undefined
-    fault.remaining -= 1
-    if (fault.remaining <= 0) this.faults = this.faults.filter((f) => f !== fault)
-    return fault.response
-  }
-}
-
 export interface AppOptions {
   store: BigCommerceStore
   accessToken: string
@@ -142,7 +94,8 @@ export function createApp(options: AppOptions): Hono {
     if (c.req.header('X-Auth-Token') !== accessToken) {
       return c.json({ status: 401, title: UNAUTHORIZED_TITLE, type: STATUS_CODES_TYPE }, 401)
     }
-    const fault = faults.take(c.req.method, url.pathname, match[2]!)
+    // A string fault path may name the API path without the store prefix, or the full pathname.
+    const fault = faults.take(c.req.method, url.pathname, [match[2]!, url.pathname])
     if (fault) return faultResponse(fault, c.req.raw.signal)
     const rate = limiter.take(clock())
     if (!rate.allowed) {
@@ -179,25 +132,4 @@ function isV2(c: Context): boolean {
 
 function notFound(c: Context): Response {
   return isV2(c) ? v2Error(404, 'The requested resource was not found.') : v3Error(404, 'The requested resource was not found.')
-}
-
-async function faultResponse(fault: FaultResponse, signal: AbortSignal | undefined): Promise<Response> {
-  if (fault.delayMs) await delay(fault.delayMs, signal)
-  const isJson = fault.body !== undefined && typeof fault.body !== 'string'
-  const body = fault.body === undefined ? null : isJson ? JSON.stringify(fault.body) : (fault.body as string)
-  const headers = new Headers(fault.headers)
-  if (isJson && !headers.has('content-type')) headers.set('content-type', 'application/json')
-  return new Response(fault.status === 204 ? null : body, { status: fault.status, headers })
-}
-
-/** Ends early when the request is aborted; the caller has already seen the abort (see index.ts). */
-function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve()
-    const timer = setTimeout(resolve, ms)
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer)
-      resolve()
-    }, { once: true })
-  })
 }

@@ -59,6 +59,12 @@ export function queryDate(params: URLSearchParams, name: string): number | undef
   return ms
 }
 
+/** Whether `ms` lies within the optional bounds, compared at second precision as the API stores times. */
+export function within(ms: number, min: number | undefined, max: number | undefined): boolean {
+  const at = Math.floor(ms / 1000) * 1000
+  return (min === undefined || at >= min) && (max === undefined || at <= max)
+}
+
 export function queryBool(params: URLSearchParams, name: string): boolean | undefined {
   const raw = params.get(name)
   if (raw === null || raw === '') return undefined
@@ -123,4 +129,15 @@ export function includes(params: URLSearchParams): Set<string> {
 
 export function searchParams(url: string): URLSearchParams {
   return new URL(url).searchParams
+}
+
+/** Sorts by `value` in `direction`, ties by id ascending. */
+export function compareBy<T extends { id: number }>(value: (item: T) => number | string, direction: 'asc' | 'desc' = 'asc'):
+  (a: T, b: T) => number {
+  const sign = direction === 'desc' ? -1 : 1
+  return (a, b) => {
+    const x = value(a)
+    const y = value(b)
+    return x < y ? -sign : x > y ? sign : a.id - b.id
+  }
 }

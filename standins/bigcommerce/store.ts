@@ -662,8 +662,10 @@ export class BigCommerceStore {
     })
     const couponUnits = sum(coupons.map((c) => toUnits(c.discount)))
     const discountUnits = Math.min(toUnits(input.discount ?? 0), remaining)
-    const couponShares = allocate(couponUnits, lines.map((l) => l.totalEx))
-    const discountShares = allocate(discountUnits, lines.map((l) => l.totalEx))
+    // Shares in whole cents, so every line amount stays a cent amount.
+    const shareOf = (units: Units) => allocate(units / 100, lines.map((l) => l.totalEx)).map((c) => c * 100)
+    const couponShares = shareOf(couponUnits)
+    const discountShares = shareOf(discountUnits)
 
     const products: OrderProduct[] = lines.map((line, i) => {
       const lineDiscount = couponShares[i]! + discountShares[i]!
@@ -1298,9 +1300,9 @@ export class BigCommerceStore {
       offline: cash ? { display_name: 'Cash on Delivery' } : null,
       custom: null,
       payment_method_id: cash ? 'cod' : 'stripev3.card',
-      avs_result: { code: 'Y', message: 'Street address and 5-digit postal code match.', street_match: 'Y', postal_match: 'Y' },
-      cvv_result: { code: 'M', message: 'CVV2 match' },
-      credit_card: cash ? null : { card_type: 'visa', card_iin: '424242', card_last4: '4242', card_expiry_month: 12, card_expiry_year: 2030 },
+      avs_result: AVS_MATCH,
+      cvv_result: CVV_MATCH,
+      credit_card: cash ? null : TEST_CARD,
       gift_certificate: null,
       store_credit: null,
       createdAt: at,
@@ -1383,6 +1385,11 @@ export class BigCommerceStore {
     this.createProduct({ name: 'Ceramic Mug', price: 14.5, sku: 'MUG', categories: [home.id], at })
   }
 }
+
+// Shared by every transaction (read-only), which keeps big seeded stores small.
+const AVS_MATCH = Object.freeze({ code: 'Y', message: 'Street address and 5-digit postal code match.', street_match: 'Y', postal_match: 'Y' })
+const CVV_MATCH = Object.freeze({ code: 'M', message: 'CVV2 match' })
+const TEST_CARD = Object.freeze({ card_type: 'visa', card_iin: '424242', card_last4: '4242', card_expiry_month: 12, card_expiry_year: 2030 })
 
 function lineItemEvent(kind: 'created' | 'updated' | 'deleted', id: string, cartId: string): StoreEvent {
   return { scope: `store/cart/lineItem/${kind}`, data: { type: 'cart_line_item', id, cartId } }

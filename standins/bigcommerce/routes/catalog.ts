@@ -1,7 +1,8 @@
 /** v3 catalog: products (with `include=variants,options,...`), variants, categories, brands. */
 import { Hono } from 'hono'
 import {
-  includes, QueryError, queryBool, queryDate, queryInt, queryIntList, queryStringList, searchParams, v3Error, v3Page,
+  compareBy, includes, QueryError, queryBool, queryDate, queryInt, queryIntList, queryStringList, searchParams, v3Error, v3Page,
+  within,
 } from '../http'
 import { v3Brand, v3Category, v3Product, v3Variant } from '../serialize'
 import type { BigCommerceStore } from '../store'
@@ -30,7 +31,6 @@ function productFilter(params: URLSearchParams): (p: Product) => boolean {
   const sku = params.get('sku')
   const name = params.get('name')
   const keyword = params.get('keyword')?.toLowerCase()
-  const second = (ms: number) => Math.floor(ms / 1000) * 1000
   return (p) =>
     (id === undefined || p.id === id) &&
     (!ids || ids.includes(p.id)) &&
@@ -38,8 +38,7 @@ function productFilter(params: URLSearchParams): (p: Product) => boolean {
     (!categories || p.categories.some((c) => categories.includes(c))) &&
     (category === undefined || p.categories.includes(category)) &&
     (brandId === undefined || p.brand_id === brandId) &&
-    (modifiedMin === undefined || second(p.modifiedAt) >= modifiedMin) &&
-    (modifiedMax === undefined || second(p.modifiedAt) <= modifiedMax) &&
+    within(p.modifiedAt, modifiedMin, modifiedMax) &&
     (isVisible === undefined || p.is_visible === isVisible) &&
     (sku === null || p.sku === sku) &&
     (name === null || p.name === name) &&
@@ -69,12 +68,7 @@ export function catalogV3(store: BigCommerceStore): Hono {
     const value = PRODUCT_SORTS[sortField]
     if (!value) throw new QueryError('sort', `The field 'sort' must be one of ${Object.keys(PRODUCT_SORTS).join(', ')}.`)
     if (direction !== 'asc' && direction !== 'desc') throw new QueryError('direction', "The field 'direction' must be asc or desc.")
-    const sign = direction === 'desc' ? -1 : 1
-    const products = [...store.products.values()].filter(productFilter(params)).sort((a, b) => {
-      const x = value(a)
-      const y = value(b)
-      return (x < y ? -1 : x > y ? 1 : a.id - b.id) * sign
-    })
+    const products = [...store.products.values()].filter(productFilter(params)).sort(compareBy(value, direction))
     const project = projector(params)
     return v3Page(products, params, (p) => project(v3Product(store, p, include)))
   })

@@ -1,8 +1,8 @@
 /** v3 customers and subscribers. There is no `GET /customers/{id}`: clients filter with `id:in`. */
 import { Hono } from 'hono'
 import {
-  includes, pageAndLimit, pagination, QueryError, queryDate, queryInt, queryIntList, queryStringList, searchParams,
-  slice, v3Error, v3Page,
+  compareBy, includes, pageAndLimit, pagination, QueryError, queryDate, queryInt, queryIntList, queryStringList, searchParams,
+  slice, v3Error, v3Page, within,
 } from '../http'
 import { v3Customer, v3Subscriber } from '../serialize'
 import type { BigCommerceStore } from '../store'
@@ -30,32 +30,23 @@ function customerFilter(params: URLSearchParams): (c: Customer) => boolean {
   const modifiedMin = queryDate(params, 'date_modified:min')
   const modifiedMax = queryDate(params, 'date_modified:max')
   const names = queryStringList(params, 'name:in')?.map((n) => n.toLowerCase())
-  const second = (ms: number) => Math.floor(ms / 1000) * 1000
   return (c) =>
     (!ids || ids.includes(c.id)) &&
     (!emails || emails.includes(c.email.toLowerCase())) &&
     (!companies || companies.includes(c.company)) &&
     (!groups || groups.includes(c.customer_group_id)) &&
     (!names || names.includes(`${c.first_name} ${c.last_name}`.toLowerCase())) &&
-    (createdMin === undefined || second(c.createdAt) >= createdMin) &&
-    (createdMax === undefined || second(c.createdAt) <= createdMax) &&
-    (modifiedMin === undefined || second(c.modifiedAt) >= modifiedMin) &&
-    (modifiedMax === undefined || second(c.modifiedAt) <= modifiedMax)
+    within(c.createdAt, createdMin, createdMax) &&
+    within(c.modifiedAt, modifiedMin, modifiedMax)
 }
 
 function customerSort(params: URLSearchParams): ((a: Customer, b: Customer) => number) | undefined {
   const sort = params.get('sort')
   if (!sort) return undefined
   if (!CUSTOMER_SORTS.includes(sort)) throw new QueryError('sort', `The field 'sort' must be one of ${CUSTOMER_SORTS.join(', ')}.`)
-  const [field, direction] = sort.split(':') as [string, string]
-  const sign = direction === 'desc' ? -1 : 1
-  const value = (c: Customer): number | string =>
-    field === 'last_name' ? c.last_name : field === 'date_created' ? c.createdAt : c.modifiedAt
-  return (a, b) => {
-    const x = value(a)
-    const y = value(b)
-    return (x < y ? -1 : x > y ? 1 : a.id - b.id) * sign
-  }
+  const [field, direction] = sort.split(':') as [string, 'asc' | 'desc']
+  return compareBy((c: Customer) =>
+    field === 'last_name' ? c.last_name : field === 'date_created' ? c.createdAt : c.modifiedAt, direction)
 }
 
 export function customersV3(store: BigCommerceStore): Hono {
@@ -104,15 +95,14 @@ export function customersV3(store: BigCommerceStore): Hono {
     const source = params.get('source')
     const modifiedMin = queryDate(params, 'date_modified:min')
     const createdMin = queryDate(params, 'date_created:min')
-    const second = (ms: number) => Math.floor(ms / 1000) * 1000
     const matches = [...store.subscribers.values()].filter((s) =>
       (!email || s.email.toLowerCase() === email) &&
       (!ids || ids.includes(s.id)) &&
       (id === undefined || s.id === id) &&
       (orderId === undefined || s.order_id === orderId) &&
       (source === null || s.source === source) &&
-      (modifiedMin === undefined || second(s.modifiedAt) >= modifiedMin) &&
-      (createdMin === undefined || second(s.createdAt) >= createdMin))
+      within(s.modifiedAt, modifiedMin, undefined) &&
+      within(s.createdAt, createdMin, undefined))
     return v3Page(matches, params, v3Subscriber)
   })
 

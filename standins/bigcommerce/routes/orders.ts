@@ -1,7 +1,7 @@
 /** v2 orders: `/orders`, `/orders/{id}` and its sub-resources, `/order_statuses`. Bare arrays, 204 when empty. */
 import { Hono } from 'hono'
 import {
-  noContent, pageAndLimit, QueryError, queryDate, queryInt, searchParams, slice, v2NotFound,
+  compareBy, noContent, pageAndLimit, QueryError, queryDate, queryInt, searchParams, slice, v2NotFound, within,
 } from '../http'
 import { toUnits } from '../money'
 import { v2Order, v2OrderProduct, v2Shipment } from '../serialize'
@@ -53,11 +53,8 @@ function orderFilter(params: URLSearchParams): (order: Order) => boolean {
     (cartId === null || o.cart_id === cartId) &&
     (externalOrderId === null || o.external_order_id === externalOrderId) &&
     (paymentMethod === null || o.payment_method === paymentMethod) &&
-    // Dates are compared at second precision, as the API stores them.
-    (minCreated === undefined || Math.floor(o.createdAt / 1000) * 1000 >= minCreated) &&
-    (maxCreated === undefined || Math.floor(o.createdAt / 1000) * 1000 <= maxCreated) &&
-    (minModified === undefined || Math.floor(o.modifiedAt / 1000) * 1000 >= minModified) &&
-    (maxModified === undefined || Math.floor(o.modifiedAt / 1000) * 1000 <= maxModified)
+    within(o.createdAt, minCreated, maxCreated) &&
+    within(o.modifiedAt, minModified, maxModified)
 }
 
 function orderSort(params: URLSearchParams): (a: Order, b: Order) => number {
@@ -66,13 +63,7 @@ function orderSort(params: URLSearchParams): (a: Order, b: Order) => number {
   if (!(SORTABLE as readonly string[]).includes(field) || !['asc', 'desc'].includes(direction)) {
     throw new QueryError('sort', `The field 'sort' must be one of ${SORTABLE.join(', ')}, optionally with :asc or :desc.`)
   }
-  const value = sortValue[field as SortField]
-  const sign = direction === 'desc' ? -1 : 1
-  return (a, b) => {
-    const x = value(a)
-    const y = value(b)
-    return (x < y ? -1 : x > y ? 1 : a.id - b.id) * sign
-  }
+  return compareBy(sortValue[field as SortField], direction as 'asc' | 'desc')
 }
 
 /** A bare-array page, or 204 when the page is empty. */

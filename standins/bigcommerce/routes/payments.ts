@@ -3,7 +3,7 @@
  * consumers must not store them).
  */
 import { Hono } from 'hono'
-import { noContent, queryDate, queryIntList, searchParams, v3Error, v3Page } from '../http'
+import { noContent, queryDate, queryIntList, searchParams, v3Error, v3Page, within } from '../http'
 import { v3Refund, v3Transaction } from '../serialize'
 import type { BigCommerceStore } from '../store'
 
@@ -19,8 +19,7 @@ export function paymentsV3(store: BigCommerceStore): Hono {
     const refunds = [...store.refunds.values()].filter((r) =>
       (!orderIds || orderIds.includes(r.order_id)) &&
       (!ids || ids.includes(r.id)) &&
-      (createdMin === undefined || Math.floor(r.createdAt / 1000) * 1000 >= createdMin) &&
-      (createdMax === undefined || Math.floor(r.createdAt / 1000) * 1000 <= createdMax))
+      within(r.createdAt, createdMin, createdMax))
     return v3Page(refunds, params, v3Refund)
   })
 
