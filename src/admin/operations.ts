@@ -1,13 +1,17 @@
+import { backfillStatus, startBackfill } from '../backfill'
+import { registerWebhooks, webhookDestination, webhookHealth } from '../bigcommerce/hooks'
 import type { Config } from '../config'
+import { attributionReport, type AttributionModel } from '../db/attribution-report'
 import { hubspotWriter } from '../durable/stubs'
 import type { Env } from '../env'
+import { bigCommerceClient } from '../pipeline/deps'
 
 /**
  * The admin API's calls into other parts of the worker, in one place: the HubSpot writer (setup, status,
  * dead-letter replay), the backfill engine, BigCommerce webhook registration and health, and the
- * attribution report. Each returns plain JSON-able data.
+ * attribution report.
  */
-export class NotAvailableError extends Error {}
+export type { AttributionModel }
 
 export async function runHubSpotSetup(env: Env) {
   return hubspotWriter(env).runSetup()
@@ -22,35 +26,30 @@ export async function replayHubSpotDeadLetter(env: Env, id: number) {
 }
 
 /** Registers the BigCommerce webhooks at PUBLIC_URL/webhooks/bigcommerce (only when PUBLIC_URL is set). */
-export async function registerStoreWebhooks(_env: Env, config: Config): Promise<unknown> {
+export async function registerStoreWebhooks(config: Config) {
   if (!config.PUBLIC_URL) return { skipped: 'PUBLIC_URL is not set: webhooks were not registered' }
-  // INTEGRATION POINT: registerWebhooks(...) from src/bigcommerce/hooks.ts (helper E2).
-  throw new NotAvailableError('webhook registration (src/bigcommerce/hooks.ts registerWebhooks) is not integrated yet')
+  return registerWebhooks(bigCommerceClient(config), {
+    destination: webhookDestination(config.PUBLIC_URL),
+    webhookSecret: config.BIGCOMMERCE_WEBHOOK_SECRET,
+  })
 }
 
-/** Starts (or resumes) the history import; returns its id. */
-export async function startHistoryBackfill(_env: Env, _since: string | undefined): Promise<{ id: string }> {
-  // INTEGRATION POINT: startBackfill(env, since) from src/backfill/index.ts (helper E2).
-  throw new NotAvailableError('the backfill engine (src/backfill/index.ts startBackfill) is not integrated yet')
+/** Starts (or resumes) the history import; its first run goes in `waitUntil`, the cron drives the rest. */
+export async function startHistoryBackfill(env: Env, since: string | undefined, waitUntil?: (p: Promise<unknown>) => void) {
+  return startBackfill(env, since ?? null, { waitUntil })
 }
 
-export async function historyBackfillStatus(_env: Env): Promise<unknown> {
-  // INTEGRATION POINT: backfillStatus(env) from src/backfill/index.ts (helper E2).
-  throw new NotAvailableError('the backfill engine (src/backfill/index.ts backfillStatus) is not integrated yet')
+export async function historyBackfillStatus(env: Env) {
+  return backfillStatus(env)
 }
 
-export async function storeWebhookHealth(_env: Env, _config: Config): Promise<unknown> {
-  // INTEGRATION POINT: webhook health (incl. deactivated hooks) from src/bigcommerce/hooks.ts (helper E2).
-  throw new NotAvailableError('webhook health (src/bigcommerce/hooks.ts) is not integrated yet')
+export async function storeWebhookHealth(env: Env, config: Config) {
+  return webhookHealth(bigCommerceClient(config), env.DB, {
+    destination: config.PUBLIC_URL ? webhookDestination(config.PUBLIC_URL) : null,
+    webhookSecret: config.BIGCOMMERCE_WEBHOOK_SECRET,
+  })
 }
 
-export type AttributionModel = 'first' | 'last' | 'order'
-
-export async function attributionReportFor(
-  _env: Env,
-  _range: { from: Date; to: Date },
-  _model: AttributionModel,
-): Promise<unknown> {
-  // INTEGRATION POINT: attributionReport(...) from src/db/attribution-report.ts (helper D).
-  throw new NotAvailableError('the attribution report (src/db/attribution-report.ts) is not integrated yet')
+export async function attributionReportFor(env: Env, range: { from: Date; to: Date }, model: AttributionModel) {
+  return attributionReport(env.DB, { from: range.from.toISOString(), to: range.to.toISOString(), model })
 }

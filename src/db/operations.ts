@@ -103,28 +103,3 @@ export async function listDecisions(db: D1Database, email: string | undefined, l
     .orderBy(desc(triggerDecisions.id))
     .limit(limit)
 }
-
-export interface ChannelRevenue {
-  channel: string
-  orders: number
-  /** Net revenue in the store's base currency, as a decimal string. */
-  revenue: string
-}
-
-/**
- * Paid orders created in [fromIso, toIso) by the channel credited with them (order_attribution), in the
- * store's base currency; orders the attribution rollup has not reached yet count as unassigned.
- */
-export async function revenueByChannel(db: D1Database, fromIso: string, toIso: string): Promise<ChannelRevenue[]> {
-  const { results } = await db
-    .prepare(
-      `SELECT coalesce(a.channel, 'unassigned') AS channel, count(*) AS orders,
-         printf('%.2f', sum(CAST(o.net_revenue_base AS REAL))) AS revenue
-       FROM orders o LEFT JOIN order_attribution a ON a.order_id = o.order_id
-       WHERE o.counts_as_paid = 1 AND o.created_at >= ?1 AND o.created_at < ?2
-       GROUP BY 1 ORDER BY sum(CAST(o.net_revenue_base AS REAL)) DESC`,
-    )
-    .bind(fromIso, toIso)
-    .all<ChannelRevenue>()
-  return results
-}

@@ -5,7 +5,6 @@ import {
   attributionReportFor,
   historyBackfillStatus,
   hubspotWriterStatus,
-  NotAvailableError,
   registerStoreWebhooks,
   runHubSpotSetup,
   startHistoryBackfill,
@@ -21,7 +20,7 @@ import { normalizeEmail } from '../../domain/identity'
 import { TRIGGERS } from '../../domain/model'
 import { jsonError } from '../../http'
 import type { SetupResult } from '../../hubspot/setup'
-import { route, type AdminContext, type AdminRoute } from './define'
+import { route, type AdminRoute } from './define'
 
 /** The admin API (contract section 3), one entry per route. The OpenAPI document is generated from this. */
 
@@ -55,11 +54,6 @@ const auditRecord = z.object({
 const limit = (fallback: number, max: number) =>
   z.coerce.number().int().min(1).max(max).default(fallback).describe(`At most this many (1 to ${max})`)
 
-function notAvailable(c: AdminContext, err: unknown): Response {
-  if (err instanceof NotAvailableError) return jsonError(c, 501, 'not_available', err.message)
-  throw err
-}
-
 function setupSummary(setup: SetupResult | null | undefined) {
   if (!setup) return null
   const { available: _available, ...rest } = setup
@@ -88,7 +82,7 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
           { actor: c.get('actor'), action: 'setup', target: null, before: { hubspot: before.ok ? setupSummary(before.value.setup) : null } },
           async () => {
             const hubspot = await runHubSpotSetup(env)
-            const webhooks = await settle(() => registerStoreWebhooks(env, c.get('config')), 25_000)
+            const webhooks = await settle(() => registerStoreWebhooks(c.get('config')), 25_000)
             return { hubspot, webhooks: webhooks.ok ? webhooks.value : { error: webhooks.error } }
           },
           (r) => ({ hubspot: setupSummary(r.hubspot), webhooks: r.webhooks }),
@@ -113,22 +107,17 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
       .optional(),
     audit: 'backfill.start',
     success: { status: 202, description: 'The backfill started (or resumed)', schema: z.object({ id: z.string() }) },
-    errors: { 501: 'the backfill engine is not available in this build' },
     async handler(c, { body }) {
       const env = c.env
       const since = body?.since
       const before = await settle(() => historyBackfillStatus(env))
-      try {
-        const started = await audited(
-          env.DB,
-          { actor: c.get('actor'), action: 'backfill.start', target: since ?? 'all history', before: before.ok ? before.value : null },
-          () => startHistoryBackfill(env, since),
-          (r) => ({ id: r.id, since: since ?? null }),
-        )
-        return c.json({ id: started.id }, 202)
-      } catch (err) {
-        return notAvailable(c, err)
-      }
+      const started = await audited(
+        env.DB,
+        { actor: c.get('actor'), action: 'backfill.start', target: since ?? 'all history', before: before.ok ? before.value : null },
+        () => startHistoryBackfill(env, since, (p) => c.executionCtx.waitUntil(p)),
+        (r) => ({ id: r.id, since: since ?? null }),
+      )
+      return c.json({ id: started.id }, 202)
     },
   }),
   route({
@@ -262,15 +251,10 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
       model: z.enum(['first', 'last', 'order']).default('order').describe('first touch, last touch, or the credited touch'),
     }),
     success: { status: 200, description: 'The attribution report' },
-    errors: { 501: 'the attribution report is not available in this build' },
     async handler(c, { query }) {
       const range = resolveRange(query, new Date())
       if (!range.ok) return jsonError(c, 400, 'invalid_request', range.message)
-      try {
-        return c.json((await attributionReportFor(c.env, range, query.model)) as object)
-      } catch (err) {
-        return notAvailable(c, err)
-      }
+      return c.json(await attributionReportFor(c.env, range, query.model))
     },
   }),
   route({

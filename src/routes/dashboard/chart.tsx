@@ -1,5 +1,22 @@
-import type { ChannelRevenue } from '../../db/operations'
+import type { AttributionRow } from '../../db/attribution-report'
+import { add } from '../../domain/money'
 import { money } from './format'
+
+export interface ChannelRevenue {
+  channel: string
+  orders: number
+  revenue: string
+}
+
+/** The attribution report's rows (channel × source × campaign) summed by channel, largest first. */
+export function revenueByChannel(rows: AttributionRow[]): ChannelRevenue[] {
+  const byChannel = new Map<string, ChannelRevenue>()
+  for (const row of rows) {
+    const total = byChannel.get(row.channel) ?? { channel: row.channel, orders: 0, revenue: '0' }
+    byChannel.set(row.channel, { ...total, orders: total.orders + row.orders, revenue: add(total.revenue, row.revenue) })
+  }
+  return [...byChannel.values()].sort((a, b) => Number(b.revenue) - Number(a.revenue))
+}
 
 /** Revenue by channel as horizontal bars in inline SVG: no script, no external asset. */
 export function RevenueChart(props: { rows: ChannelRevenue[] }) {

@@ -5,9 +5,11 @@ import { deadLetterView, replayDeadLetterAudited } from '../../admin/dead-letter
 import { qualityReport } from '../../admin/quality'
 import { hubspotClient, recentReconciliation } from '../../admin/reconciliation'
 import { settle, syncStatus } from '../../admin/status'
-import { listDeadLetters, listDecisions, revenueByChannel } from '../../db/operations'
+import { attributionReportFor } from '../../admin/operations'
+import { listDeadLetters, listDecisions } from '../../db/operations'
 import { jsonError } from '../../http'
 import { checkActor, type AdminContext, type AdminEnv } from '../admin/define'
+import { revenueByChannel } from './chart'
 import { renderDashboard, renderLogin } from './view'
 
 /**
@@ -38,12 +40,12 @@ dashboard.get('/', async (c) => {
   c.set('actor', actor)
   const now = new Date()
   const db = c.env.DB
-  const monthAgo = new Date(now.getTime() - 30 * 86_400_000).toISOString()
+  const lastMonth = { from: new Date(now.getTime() - 30 * 86_400_000), to: now }
   const [status, quality, reconciliation, revenue, decisions, deadLetters] = await Promise.all([
     syncStatus(c.env, c.get('config'), now),
     qualityReport(db, now, 30),
     settle(() => recentReconciliation(db, hubspotClient(c.get('config')), now), 8_000),
-    revenueByChannel(db, monthAgo, now.toISOString()),
+    settle(async () => revenueByChannel((await attributionReportFor(c.env, lastMonth, 'order')).rows)),
     listDecisions(db, undefined, 15),
     listDeadLetters(db, { state: 'open', limit: 25 }),
   ])

@@ -4,8 +4,8 @@ import type { QualityReport } from '../../admin/quality'
 import type { ReconciliationReport } from '../../admin/reconciliation'
 import type { Part, SyncStatus } from '../../admin/status'
 import type { Actor } from '../../db/audit'
-import type { ChannelRevenue, DecisionRow } from '../../db/operations'
-import { RevenueChart } from './chart'
+import type { DecisionRow } from '../../db/operations'
+import { RevenueChart, type ChannelRevenue } from './chart'
 import { duration, money, percent, verdict, when } from './format'
 import { Page } from './layout'
 
@@ -16,7 +16,7 @@ export interface DashboardData {
   status: SyncStatus
   quality: QualityReport
   reconciliation: Part<ReconciliationReport>
-  revenue: ChannelRevenue[]
+  revenue: Part<ChannelRevenue[]>
   decisions: DecisionRow[]
   deadLetters: ReturnType<typeof deadLetterView>[]
 }
@@ -248,7 +248,7 @@ export function renderDashboard(data: DashboardData): string {
           <Reconciliation part={data.reconciliation} />
           <section class="card" id="revenue">
             <h2>Revenue by channel (last 30 days)</h2>
-            <RevenueChart rows={data.revenue} />
+            {data.revenue.ok ? <RevenueChart rows={data.revenue.value} /> : <p class="bad">{data.revenue.error}</p>}
           </section>
           <section class="card wide" style="padding:0;border:none;background:none">
             <Decisions decisions={data.decisions} now={data.now} />

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest'
+import { ALL_ROUTES } from '../../src/routes/admin'
+import type { Role } from '../../src/config'
+import { callWorker } from '../support/worker'
+import { adminCall, TOKENS } from './support'
+
+// Every route of the admin API table (the same table the OpenAPI document is generated from).
+const LOWER: Record<Role, Role[]> = { viewer: [], operator: ['viewer'], admin: ['viewer', 'operator'] }
+const pathOf = (path: string) => `/admin/api${path.replace(/\{\w+\}/g, '1')}`
+
+describe('admin API roles', () => {
+  it('covers the routes of the contract', () => {
+    const routes = ALL_ROUTES.map((r) => `${r.method.toUpperCase()} ${r.path} ${r.role}`)
+    expect(routes).toEqual(
+      expect.arrayContaining([
+        'POST /setup admin',
+        'POST /backfill operator',
+        'GET /status viewer',
+        'GET /dead-letters viewer',
+        'POST /dead-letters/{id}/replay operator',
+        'GET /decisions viewer',
+        'GET /quality viewer',
+        'GET /reconciliation viewer',
+        'GET /attribution viewer',
+        'GET /audit viewer',
+        'GET /openapi.json viewer',
+        'GET /docs viewer',
+        'GET /overrides viewer',
+        'PUT /overrides admin',
+      ]),
+    )
+  })
+
+  for (const route of ALL_ROUTES) {
+    const label = `${route.method.toUpperCase()} ${route.path}`
+    it(`${label}: 401 without a token or with an unknown one`, async () => {
+      for (const token of [undefined, 'not-a-token', `${TOKENS.admin}x`]) {
+        const response = await adminCall(route.method.toUpperCase(), pathOf(route.path), { token })
+        expect(response.status).toBe(401)
+        const body = (await response.json()) as { error: string; message: string }
+        expect(body.error).toBe('unauthorized')
+        if (token) expect(JSON.stringify(body)).not.toContain(token)
+      }
+    })
+
+    if (LOWER[route.role].length) {
+      it(`${label}: 403 for ${LOWER[route.role].join(' and ')}`, async () => {
+        for (const role of LOWER[route.role]) {
+          const response = await adminCall(route.method.toUpperCase(), pathOf(route.path), { role, body: {} })
+          expect(response.status).toBe(403)
+          const body = (await response.json()) as { error: string; requiredRole: string }
+          expect(body).toMatchObject({ error: 'forbidden', requiredRole: route.role })
+          expect(JSON.stringify(body)).not.toContain(TOKENS[role])
+        }
+      })
+    }
+  }
+
+  it('a Bearer token does not open the dashboard, and the JSON API ignores the dashboard cookie', async () => {
+    const page = await callWorker(
+      new Request('https://worker.example.com/admin', { headers: { authorization: `Bearer ${TOKENS.admin}` } }),
+    )
+    expect(page.status).toBe(401)
+    expect(await page.text()).toContain('Sign in')
+    const api = await callWorker(
+      new Request('https://worker.example.com/admin/api/status', { headers: { cookie: `bc_admin_token=${TOKENS.admin}` } }),
+    )
+    expect(api.status).toBe(401)
+  })
+
+  it('dashboard: login sets an HttpOnly, Secure, SameSite=Strict cookie; viewers may not replay', async () => {
+    const bad = await callWorker(
+      new Request('https://worker.example.com/admin/login', { method: 'POST', body: new URLSearchParams({ token: 'nope' }) }),
+    )
+    expect(bad.status).toBe(401)
+    const login = await callWorker(
+      new Request('https://worker.example.com/admin/login', { method: 'POST', body: new URLSearchParams({ token: TOKENS.viewer }) }),
+    )
+    expect(login.status).toBe(303)
+    const cookie = login.headers.get('set-cookie') ?? ''
+    expect(cookie).toMatch(/^bc_admin_token=viewer-token;/)
+    expect(cookie).toMatch(/HttpOnly/)
+    expect(cookie).toMatch(/Secure/)
+    expect(cookie).toMatch(/SameSite=Strict/)
+    const replay = await callWorker(
+      new Request('https://worker.example.com/admin/dead-letters/1/replay', { method: 'POST', headers: { cookie: 'bc_admin_token=viewer-token' } }),
+    )
+    expect(replay.status).toBe(403)
+    const crossSite = await callWorker(
+      new Request('https://worker.example.com/admin/dead-letters/1/replay', {
+        method: 'POST',
+        headers: { cookie: 'bc_admin_token=operator-token', origin: 'https://evil.example' },
+      }),
+    )
+    expect(crossSite.status).toBe(403)
+  })
+})

@@ -1,0 +1,80 @@
+import { env } from 'cloudflare:workers'
+import { callWorker } from '../support/worker'
+
+/** Admin test helpers: calls with a role's token (the test configuration's ADMIN_TOKENS) and D1 planting. */
+export const TOKENS = { viewer: 'viewer-token', operator: 'operator-token', admin: 'admin-token' } as const
+export type TestRole = keyof typeof TOKENS
+
+export async function adminCall(
+  method: string,
+  path: string,
+  options: { role?: TestRole; token?: string; body?: unknown } = {},
+): Promise<Response> {
+  const headers: Record<string, string> = {}
+  const token = options.token ?? (options.role ? TOKENS[options.role] : undefined)
+  if (token) headers.authorization = `Bearer ${token}`
+  if (options.body !== undefined) headers['content-type'] = 'application/json'
+  return callWorker(
+    new Request(`https://worker.example.com${path}`, {
+      method,
+      headers,
+      body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
+    }),
+  )
+}
+
+export async function sha256Prefix(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('').slice(0, 8)
+}
+
+export interface PlantedOrder {
+  orderId: number
+  email?: string
+  customerId?: number
+  statusId?: number
+  createdAt?: string
+  currency?: string
+  total?: string
+  refunded?: string
+  net?: string
+  eventCreatedAt?: number | null
+  syncedAt?: number | null
+}
+
+export async function plantOrders(orders: PlantedOrder[]): Promise<void> {
+  await env.DB.batch(
+    orders.map((o) => {
+      const total = o.total ?? '100.00'
+      const net = o.net ?? total
+      return env.DB.prepare(
+        `INSERT INTO orders (order_id, email, customer_id, status_id, counts_as_paid, created_at, modified_at, currency,
+           total_inc_tax, refunded, net_revenue, net_revenue_base, channel, cart_id, event_created_at, synced_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'storefront', NULL, ?, ?)`,
+      ).bind(
+        o.orderId,
+        o.email ?? `buyer${o.orderId}@example.com`,
+        o.customerId ?? 0,
+        o.statusId ?? 11,
+        [2, 3, 4, 8, 9, 10, 11, 13, 14].includes(o.statusId ?? 11) ? 1 : 0,
+        o.createdAt ?? '2026-11-10T12:00:00.000Z',
+        o.createdAt ?? '2026-11-10T12:00:00.000Z',
+        o.currency ?? 'USD',
+        total,
+        o.refunded ?? '0',
+        net,
+        net,
+        o.eventCreatedAt ?? null,
+        o.syncedAt ?? null,
+      )
+    }),
+  )
+}
+
+export async function plantContacts(contacts: { email: string; customerId?: number | null }[]): Promise<void> {
+  await env.DB.batch(
+    contacts.map((c) =>
+      env.DB.prepare('INSERT INTO contacts (email, customer_id, updated_at) VALUES (?, ?, 0)').bind(c.email, c.customerId ?? null),
+    ),
+  )
+}
