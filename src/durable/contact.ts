@@ -1,7 +1,7 @@
 import { DurableObject } from 'cloudflare:workers'
-import { requireConfig, type Config } from '../config'
+import { requireConfig } from '../config'
 import { publishContactFigures } from '../db/contacts'
-import { evaluateAutomation, initialAutomationState, type AutomationPolicy } from '../domain/automation'
+import { evaluateAutomation, initialAutomationState, policyFromConfig } from '../domain/automation'
 import type { CartState, ContactState, ProductView } from '../domain/contact-state'
 import {
   addProductViews,
@@ -27,6 +27,8 @@ export interface ApplyOptions {
   mode?: ApplyMode
   /** The webhook's `created_at` (unix seconds), for latency figures. */
   eventCreatedAt?: number | null
+  /** Evaluate as of this moment instead of now (see `wake`). */
+  at?: string
 }
 
 /** What one change touched, so only those records are written. */
@@ -93,7 +95,15 @@ export class ContactObject extends DurableObject<Env> {
 
   /** Something fell due: re-evaluate with the current time. */
   async alarm(): Promise<void> {
-    await this.change(null, {}, () => true)
+    await this.wake()
+  }
+
+  /**
+   * Re-evaluates the contact as of `at` (default now): what the alarm does. Tests call it with a chosen
+   * moment to play out a quiet period or a cap window without waiting for it.
+   */
+  async wake(at?: string): Promise<void> {
+    await this.change(null, { at }, () => true)
   }
 
   private async change(
@@ -109,8 +119,8 @@ export class ContactObject extends DurableObject<Env> {
       if (!changed && touched.orders.length === 0 && touched.carts.length === 0) return
 
       const config = requireConfig(this.env)
-      const policy = automationPolicy(config)
-      const now = new Date()
+      const policy = policyFromConfig(config)
+      const now = options.at ? new Date(options.at) : new Date()
       const outcome = evaluateAutomation({ state, now, policy, mode: options.mode ?? 'live' })
       state.automation = outcome.automation
       touched.carts.push(...markAbandonedCarts(state, outcome.fired))
@@ -170,23 +180,11 @@ export class ContactObject extends DurableObject<Env> {
 function markAbandonedCarts(state: ContactState, fired: FiredTrigger[]): string[] {
   const keys = fired.filter((f) => f.trigger === 'cart_abandoned').map((f) => f.key)
   return Object.entries(state.carts)
-    .filter(([cartId, cart]) => cart.status === 'open' && keys.some((key) => key.startsWith(`cart_abandoned:${cartId}`)))
+    .filter(([cartId, cart]) => cart.status === 'open' && keys.some((key) => key.startsWith(`cart_abandoned:${cartId}:`)))
     .map(([cartId, cart]) => {
       state.carts[cartId] = { ...cart, status: 'abandoned' }
       return cartId
     })
-}
-
-export function automationPolicy(config: Config): AutomationPolicy {
-  return {
-    cartAbandonAfterMs: config.CART_ABANDON_AFTER.ms,
-    postPurchaseSteps: config.POST_PURCHASE_STEPS,
-    lapsedAfterMs: config.LAPSED_AFTER.ms,
-    refundSuppressionMs: config.REFUND_SUPPRESSION.ms,
-    marketingCap: config.MARKETING_CAP,
-    marketingCapWindowMs: config.MARKETING_CAP_WINDOW.ms,
-    browseAbandonAfterMs: config.BROWSE_ABANDON_AFTER.ms,
-  }
 }
 
 function unique<T>(values: T[]): T[] {

@@ -59,6 +59,8 @@ export async function clearDatabase(): Promise<void> {
 
 /** Durable Objects outlive a test within its file: wipe their storage and restart them. */
 export async function clearDurableObjects(): Promise<void> {
+  // Stop in-flight work first, so nothing touches storage while it is wiped; restart afterwards.
+  await abortAllDurableObjects()
   for (const namespace of [env.CONTACT, env.HUBSPOT_WRITER] as DurableObjectNamespace[]) {
     for (const id of await listDurableObjectIds(namespace)) {
       await runInDurableObject(namespace.get(id), async (_instance, state) => {
