@@ -1,6 +1,7 @@
 import type { CartState, ContactState, ProductView } from '../../src/domain/contact-state'
 import type { Customer, Order, OrderLine, Refund, Shipment, Subscriber } from '../../src/domain/model'
-import { evaluateAutomation, initialAutomationState, type AutomationPolicy } from '../../src/domain/automation'
+import { evaluateAutomation, type AutomationPolicy } from '../../src/domain/automation'
+import { aContactState } from '../support/factories'
 import { parseDuration, type Duration } from '../../src/domain/duration'
 
 /** Small builders of canonical records for the domain tests: every field explicit, dates as ISO strings. */
@@ -32,16 +33,7 @@ export function policy(overrides: Partial<AutomationPolicy> = {}): AutomationPol
 }
 
 export function contact(overrides: Partial<ContactState> = {}): ContactState {
-  return {
-    email: EMAIL,
-    customer: null,
-    subscriber: null,
-    orders: {},
-    carts: {},
-    productViews: [],
-    automation: initialAutomationState(),
-    ...overrides,
-  }
+  return aContactState({ email: EMAIL, ...overrides })
 }
 
 export function withOrders(state: ContactState, ...orders: Order[]): ContactState {
