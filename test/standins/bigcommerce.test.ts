@@ -133,6 +133,9 @@ describe('v2 orders', () => {
     const capped = await json(await api(standin, '/v2/orders?limit=500'))
     expect(capped).toHaveLength(5)
     expect((await api(standin, '/v2/orders?limit=abc')).status).toBe(400)
+    const lines = standin.store.createOrder({ email: 'l@b.com', lines: [{ productId: 1 }, { productId: 3 }, { productId: 2 }] }).value
+    expect(await json(await api(standin, `/v2/orders/${lines.id}/products?limit=2&page=2`))).toHaveLength(1)
+    expect((await api(standin, `/v2/orders/${lines.id}/products?limit=2&page=3`)).status).toBe(204)
   })
 
   it('filters by modification date in RFC-2822 or ISO-8601, URL-encoded, and sorts', async () => {
@@ -210,6 +213,11 @@ describe('v3 resources', () => {
     expect(page.meta.pagination.links).toEqual({ previous: '?page=1&limit=3', current: '?page=2&limit=3', next: '?page=3&limit=3' })
     const byEmail = await json(await api(standin, '/v3/customers?email:in=C3%40b.com'))
     expect(byEmail.data.map((c: { id: number }) => c.id)).toEqual([3])
+    const first = await json(await api(standin, '/v3/customers?limit=4&after=' + encodeURIComponent(btoa('id:0'))))
+    expect(first.data.map((c: { id: number }) => c.id)).toEqual([1, 2, 3, 4])
+    const next = await json(await api(standin, `/v3/customers${first.meta.cursor_pagination.links.next}`))
+    expect(next.data.map((c: { id: number }) => c.id)).toEqual([5, 6, 7])
+    expect(next.meta.cursor_pagination.links.next).toBeUndefined()
     expect((await api(standin, '/v3/customers/2')).status).toBe(404)
     const bad = await api(standin, '/v3/customers?id:in=abc')
     expect(bad.status).toBe(422)
