@@ -1,0 +1,151 @@
+import { chromium, type Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  CHROMIUM_ARGS,
+  CHROMIUM_PATH,
+  eventually,
+  startRecordingProxy,
+  startSite,
+  startWorker,
+  type RecordedRequest,
+  type WorkerHarness,
+} from './harness'
+
+/**
+ * The beacon in a real headless Chromium, on a storefront page served from another loopback origin, against
+ * the real worker (wrangler, local D1). A recording proxy in front of the worker sees every request the
+ * browser makes to it, preflights included.
+ */
+const CART_ID = 'cafe0000-0000-4000-8000-00000000beef'
+
+let worker: WorkerHarness
+let proxy: Awaited<ReturnType<typeof startRecordingProxy>>
+let site: Awaited<ReturnType<typeof startSite>>
+let browser: Browser
+
+const page = (title: string, extra = '') =>
+  `<!doctype html><html><head><title>${title}</title></head><body${extra}><h1>${title}</h1>
+   <a id="next" href="/products/42">next</a>
+   <script async src="${proxy.url}/beacon.js"></script></body></html>`
+
+beforeAll(async () => {
+  site = await startSite({
+    '/': () => ({ body: page('Home') }),
+    '/products/42': () => ({ body: page('Product 42', ' data-bc-product-id="42"') }),
+    // BigCommerce's Storefront Cart API, as the script reads it.
+    '/api/storefront/carts': () => ({ type: 'application/json', body: JSON.stringify([{ id: CART_ID, customerId: 0, email: '' }]) }),
+  })
+  try {
+    worker = await startWorker({ vars: { BEACON_ALLOWED_ORIGINS: site.url } })
+    proxy = await startRecordingProxy(worker.url)
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, timeout: 60_000 })
+  } catch (err) {
+    await cleanup()
+    throw err
+  }
+})
+
+async function cleanup() {
+  await browser?.close().catch(() => {})
+  await proxy?.stop().catch(() => {})
+  await worker?.stop().catch(() => {})
+  await site?.stop().catch(() => {})
+}
+afterAll(cleanup)
+
+const hits = (from = 0) =>
+  proxy.requests
+    .slice(from)
+    .filter((r) => r.path === '/beacon' && r.method === 'POST')
+    .map((r: RecordedRequest) => JSON.parse(r.body) as Record<string, unknown>)
+
+describe('the beacon in Chromium', () => {
+  it('sends hits, keeps its anonymous id across pages, and needs no preflight', async () => {
+    const context = await browser.newContext()
+    try {
+      const tab = await context.newPage()
+      const start = proxy.requests.length
+      await tab.goto(`${site.url}/?utm_source=google&utm_medium=cpc&gclid=test-click`)
+      // The landing hit, then one carrying the cart id from the Storefront Cart API.
+      const first = await eventually(async () => (hits(start).length >= 2 ? hits(start) : undefined))
+      const anonymousId = first[0]!.anonymousId as string
+      expect(anonymousId).toMatch(/^[A-Za-z0-9_-]{8,}$/)
+      expect(first[0]!.url).toContain('gclid=test-click')
+      expect(first.some((h) => h.cartId === CART_ID)).toBe(true)
+
+      const before = proxy.requests.length
+      await tab.click('#next')
+      await tab.waitForURL('**/products/42')
+      const second = await eventually(async () => (hits(before).length >= 1 ? hits(before) : undefined))
+      expect(second[0]).toMatchObject({ anonymousId, productId: 42, referrer: `${site.url}/?utm_source=google&utm_medium=cpc&gclid=test-click` })
+      // The cart id was sent once; the second page does not repeat it.
+      expect(second.some((h) => 'cartId' in h)).toBe(false)
+      expect(await tab.evaluate(() => localStorage.getItem('bcb_aid'))).toBe(anonymousId)
+      expect((await context.cookies(site.url)).find((c) => c.name === 'bcb_aid')?.value).toBe(anonymousId)
+
+      // text/plain beacons are simple requests: no OPTIONS ever reached the worker.
+      expect(proxy.requests.filter((r) => r.method === 'OPTIONS')).toEqual([])
+      expect(proxy.requests.filter((r) => r.path === '/beacon').every((r) => String(r.headers['content-type']).startsWith('text/plain'))).toBe(true)
+
+      // The worker stored one touch (the paid landing) and linked the cart, not every page view.
+      const touches = await eventually(async () => {
+        const { results } = await worker.db
+          .prepare('SELECT channel, source FROM touches WHERE anonymous_id = ?')
+          .bind(anonymousId)
+          .all<{ channel: string; source: string }>()
+        return results.length > 0 ? results : undefined
+      })
+      expect(touches).toEqual([{ channel: 'paid_search', source: 'google' }])
+      const cart = await worker.db
+        .prepare("SELECT value FROM beacon_identities WHERE anonymous_id = ? AND kind = 'cart'")
+        .bind(anonymousId)
+        .first<{ value: string }>()
+      expect(cart?.value).toBe(CART_ID)
+    } finally {
+      await context.close()
+    }
+  })
+
+  it('sends nothing and keeps no id under Global Privacy Control', async () => {
+    const context = await browser.newContext()
+    try {
+      // Chromium has no GPC setting of its own; privacy extensions and browsers that have it expose this.
+      await context.addInitScript(() => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }))
+      const tab = await context.newPage()
+      const start = proxy.requests.length
+      await tab.goto(`${site.url}/?utm_source=newsletter&utm_medium=email`)
+      await tab.waitForFunction(() => 'bcBeacon' in window)
+      await tab.click('#next')
+      await tab.waitForURL('**/products/42')
+      await tab.waitForFunction(() => 'bcBeacon' in window)
+      // Identify calls are refused too.
+      await tab.evaluate(() => (window as unknown as { bcBeacon: { identify(x: object): void } }).bcBeacon.identify({ email: 'gpc@example.com' }))
+      await new Promise((r) => setTimeout(r, 1_000))
+      expect(hits(start)).toEqual([])
+      expect(await tab.evaluate(() => localStorage.getItem('bcb_aid'))).toBeNull()
+      expect((await context.cookies(site.url)).find((c) => c.name === 'bcb_aid')).toBeUndefined()
+    } finally {
+      await context.close()
+    }
+  })
+
+  it('stops sending after the store calls bcBeacon.optOut()', async () => {
+    const context = await browser.newContext()
+    try {
+      const tab = await context.newPage()
+      const start = proxy.requests.length
+      await tab.goto(`${site.url}/`)
+      await eventually(async () => hits(start).length >= 1)
+      await tab.evaluate(() => (window as unknown as { bcBeacon: { optOut(): void } }).bcBeacon.optOut())
+      const after = proxy.requests.length
+      await tab.click('#next')
+      await tab.waitForURL('**/products/42')
+      await tab.waitForFunction(() => 'bcBeacon' in window)
+      await new Promise((r) => setTimeout(r, 1_000))
+      expect(hits(after)).toEqual([])
+      expect(await tab.evaluate(() => localStorage.getItem('bcb_aid'))).toBeNull()
+    } finally {
+      await context.close()
+    }
+  })
+})
