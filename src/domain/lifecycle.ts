@@ -57,8 +57,12 @@ export function customerStatus(paid: Order[], now: Date, policy: LapsePolicy): C
 /** The next instant after `now` when the status changes with no new event (for the Durable Object's alarm). */
 export function nextStatusChangeAt(state: Pick<ContactState, 'orders'>, now: Date, policy: LapsePolicy): number | null {
   const paid = paidOrdersOldestFirst(state)
-  const moments = [lapseAt(paid, policy), atRiskAt(paid)].filter((m): m is number => m !== null && m > now.getTime())
-  return moments.length ? Math.min(...moments) : null
+  const lapse = lapseAt(paid, policy)
+  const atRisk = atRiskAt(paid)
+  // Once lapsed, reaching the at-risk moment changes nothing.
+  const moments = [lapse, atRisk !== null && lapse !== null && atRisk < lapse ? atRisk : null]
+  const future = moments.filter((m): m is number => m !== null && m > now.getTime())
+  return future.length ? Math.min(...future) : null
 }
 
 /** A line whose every unit was refunded no longer says anything about what the customer likes. */
