@@ -31,11 +31,12 @@ export interface DuplicateFigures {
   examples: { email: string; reason: DuplicateReason }[]
 }
 
-// A contact is a duplicate when another sorts before it with the same email up to case and whitespace,
-// or with the same BigCommerce customer id: the first of each group is the original, the rest are extra.
+// A contact is a duplicate when another sorts before it with the same email up to case and whitespace
+// (the normalized spelling sorts first), or with the same BigCommerce customer id: the first of each group is
+// the original, the rest are extra.
 const RANKED = `WITH ranked AS (
   SELECT email, customer_id,
-    row_number() OVER (PARTITION BY lower(trim(email)) ORDER BY email) AS email_rank,
+    row_number() OVER (PARTITION BY lower(trim(email)) ORDER BY email <> lower(trim(email)), email) AS email_rank,
     row_number() OVER (PARTITION BY customer_id ORDER BY email) AS customer_rank
   FROM contacts
 ), extra AS (

@@ -1,0 +1,123 @@
+import { beforeEach, describe, expect, it } from 'vitest'
+import { compareOrders, type ReconciliationReport } from '../../src/admin/reconciliation'
+import { freshWorld } from '../support/worker'
+import { adminCall, plantOrders } from './support'
+
+type World = Awaited<ReturnType<typeof freshWorld>>
+
+/** Orders as the HubSpot writer would have left them, written straight into the stand-in portal. */
+async function plantHubSpotOrders(world: World, orders: { id: number; net: string; total: string; currency?: string }[]) {
+  const response = await world.hubspot.fetch(
+    new Request('http://hubspot.standin/crm/v3/objects/orders/batch/upsert', {
+      method: 'POST',
+      headers: { authorization: 'Bearer hs-test-token', 'content-type': 'application/json' },
+      body: JSON.stringify({
+        inputs: orders.map((o) => ({
+          idProperty: 'bc_order_id',
+          id: String(o.id),
+          properties: { hs_order_name: `Order #${o.id}`, bc_net_revenue: o.net, hs_total_price: o.total, hs_currency_code: o.currency ?? 'USD' },
+        })),
+      }),
+    }),
+  )
+  expect(response.status).toBe(200)
+}
+
+describe('reconciliation', () => {
+  let world: World
+  beforeEach(async () => {
+    world = await freshWorld()
+    // Setup creates the bigcommerce group, the custom properties and the unique bc_order_id in the portal.
+    expect((await adminCall('POST', '/admin/api/setup', { role: 'admin' })).status).toBe(200)
+  })
+
+  it('finds a planted difference: an order missing in HubSpot and one with another net revenue', async () => {
+    const synced = Date.parse('2026-11-10T12:05:00Z')
+    await plantOrders([
+      { orderId: 1, total: '100.00', createdAt: '2026-11-05T10:00:00.000Z', syncedAt: synced },
+      { orderId: 2, total: '80.00', refunded: '20.00', net: '60.00', createdAt: '2026-11-06T10:00:00.000Z', syncedAt: synced },
+      { orderId: 3, total: '45.50', createdAt: '2026-11-07T10:00:00.000Z', syncedAt: synced },
+      { orderId: 4, total: '30.00', createdAt: '2026-11-30T23:59:59.000Z', syncedAt: null },
+      // Outside the range: not compared.
+      { orderId: 5, total: '999.00', createdAt: '2026-10-31T23:59:59.000Z', syncedAt: synced },
+    ])
+    await plantHubSpotOrders(world, [
+      { id: 1, net: '100', total: '100' },
+      { id: 2, net: '80', total: '80' }, // the refund never reached HubSpot
+      { id: 4, net: '30', total: '30' },
+      { id: 5, net: '999', total: '999' },
+    ])
+
+    const response = await adminCall('GET', '/admin/api/reconciliation?from=2026-11-01&to=2026-11-30', { role: 'viewer' })
+    expect(response.status).toBe(200)
+    const report = (await response.json()) as ReconciliationReport
+    expect(report.range).toEqual({ from: '2026-11-01T00:00:00.000Z', to: '2026-12-01T00:00:00.000Z' })
+    expect(report.storeSource).toMatch(/^D1 orders/)
+    expect(report).toMatchObject({ ordersInRange: 4, ordersCompared: 4, truncated: false, differing: 2, met: false })
+    expect(report.totals).toEqual([
+      {
+        currency: 'USD',
+        store: { orders: 4, netRevenue: '235.50' },
+        hubspot: { orders: 3, netRevenue: '210.00' },
+        difference: '-25.50',
+        differenceRatio: -0.10828,
+        withinTolerance: false,
+      },
+    ])
+    expect(report.differences).toEqual([
+      {
+        orderId: 2,
+        kinds: ['net_revenue'],
+        store: { netRevenue: '60.00', totalPrice: '80.00', currency: 'USD' },
+        hubspot: { netRevenue: '80', totalPrice: '80', currency: 'USD' },
+        syncPending: false,
+      },
+      {
+        orderId: 3,
+        kinds: ['missing_in_hubspot'],
+        store: { netRevenue: '45.50', totalPrice: '45.50', currency: 'USD' },
+        hubspot: null,
+        syncPending: false,
+      },
+    ])
+  })
+
+  it('reports a match when both sides agree', async () => {
+    await plantOrders([{ orderId: 7, total: '12.34', createdAt: new Date(Date.now() - 86_400_000).toISOString(), syncedAt: Date.now() }])
+    await plantHubSpotOrders(world, [{ id: 7, net: '12.34', total: '12.34' }])
+    const report = (await (await adminCall('GET', '/admin/api/reconciliation', { role: 'viewer' })).json()) as ReconciliationReport
+    expect(report).toMatchObject({ met: true, differing: 0, ordersCompared: 1 })
+    expect(report.totals[0]).toMatchObject({ difference: '0.00', differenceRatio: 0, withinTolerance: true })
+  })
+
+  it('validates the range', async () => {
+    for (const [query, problem] of [
+      ['from=yesterday', 'query.from'],
+      ['from=2026-11-10&to=2026-11-01', 'query.from must be before query.to'],
+      ['from=2024-01-01&to=2026-01-01', 'at most 366 days'],
+    ]) {
+      const response = await adminCall('GET', `/admin/api/reconciliation?${query}`, { role: 'viewer' })
+      expect(response.status).toBe(400)
+      expect(((await response.json()) as { message: string }).message).toContain(problem)
+    }
+  })
+})
+
+describe('compareOrders', () => {
+  it('keeps currencies apart and flags a currency mismatch', () => {
+    const store = [
+      { orderId: 1, statusId: 11, currency: 'EUR', totalIncTax: '10', netRevenue: '10', syncedAt: 1 },
+      { orderId: 2, statusId: 11, currency: 'USD', totalIncTax: '20', netRevenue: '20', syncedAt: null },
+    ]
+    const hubspot = new Map([[1, { netRevenue: '10', totalPrice: '10', currency: 'USD' }]])
+    const { totals, differences } = compareOrders(store, hubspot)
+    expect(totals.map((t) => [t.currency, t.store.orders, t.hubspot.orders])).toEqual([
+      ['EUR', 1, 0],
+      ['USD', 1, 1],
+    ])
+    expect(differences.map((d) => [d.orderId, d.kinds, d.syncPending])).toEqual([
+      [1, ['currency'], false],
+      [2, ['missing_in_hubspot'], true],
+    ])
+  })
+})
