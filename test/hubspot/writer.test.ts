@@ -69,8 +69,8 @@ describe('HubSpotWriter Durable Object', () => {
   it('dead-letters a record that keeps failing into D1, with HubSpot’s error and never the token, and replays it', async () => {
     standin()
     const writer = env.HUBSPOT_WRITER.getByName('dead-letter-test')
-    await runInDurableObject(writer, (instance: HubSpotWriter) => {
-      Object.assign(instance.tuning, { recordRetryBaseMs: 0 })
+    await runInDurableObject(writer, (instance) => {
+      Object.assign((instance as unknown as HubSpotWriter).tuning, { recordRetryBaseMs: 0 })
     })
     await writer.enqueue([badLineItem, contact('fine@example.com')])
     for (let i = 0; i < 6 && (await writer.status()).queue.line_items > 0; i++) await writer.flush()

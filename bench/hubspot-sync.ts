@@ -1,0 +1,167 @@
+/**
+ * HubSpot sync benchmark (`npm run bench:hubspot`): syncs a generated store through the HubSpot stand-in,
+ * rate-limited at 100 requests per 10 s, using the writer's own flush planner (src/hubspot/sync/engine.ts)
+ * on its in-memory store. Time is virtual: the stand-in's rolling window and the writer's waits run on one
+ * simulated clock, so 20,000 orders take seconds of wall time while every rate-limit decision is the one
+ * the writer makes against the real limit. Both clocks are printed.
+ *
+ *   npm run bench:hubspot -- --customers 5000 --orders 21000
+ */
+import { createHubSpotStandin } from '../standins/hubspot/index'
+import { HubSpotClient } from '../src/hubspot/client'
+import { contactRecord } from '../src/hubspot/mapping/contact'
+import { orderRecords } from '../src/hubspot/mapping/order'
+import { productRecords } from '../src/hubspot/mapping/product'
+import { prepareProperties } from '../src/hubspot/properties'
+import { ID_PROPERTY, OBJECT_TYPES, type HubSpotObjectType, type HubSpotRecord } from '../src/hubspot/records'
+import { WriterEngine, type WriterSink } from '../src/hubspot/sync/engine'
+import { MemoryWriterStore } from '../src/hubspot/sync/memory-store'
+import { generateCanonicalStore } from './support/demo-store'
+
+const RATE = { max: 100, intervalMs: 10_000 }
+
+function arg(name: string, fallback: number): number {
+  const at = process.argv.indexOf(`--${name}`)
+  return at >= 0 ? Number(process.argv[at + 1]) : fallback
+}
+
+async function main() {
+  const customers = arg('customers', 5000)
+  // About 5% of generated orders are Incomplete (status 0) and never synced: ask for enough to sync 20,000.
+  const ordersWanted = arg('orders', 21_000)
+
+  const genStart = performance.now()
+  const store = generateCanonicalStore({ customers, orders: ordersWanted })
+  const genMs = performance.now() - genStart
+
+  // What the pipeline would hand the writer: the catalog, every contact, and each order with the buyer's
+  // summary enqueued again after it (the writer coalesces those into one write per contact).
+  const summaries = new Map(store.summaries.map((s) => [s.email, s]))
+  const batches: HubSpotRecord[][] = [productRecords(store.variants)]
+  for (const order of store.orders) batches.push([...orderRecords(order), contactRecord(summaries.get(order.email)!)])
+  batches.push(store.summaries.map((s) => contactRecord(s)))
+
+  // Expected final state, by (type, key): the last properties enqueued win property by property.
+  const expected = new Map<HubSpotObjectType, Map<string, Record<string, unknown>>>(OBJECT_TYPES.map((t) => [t, new Map()]))
+  const pairs = new Map<string, number>()
+  for (const batch of batches) {
+    for (const r of batch) {
+      const table = expected.get(r.objectType)!
+      table.set(r.key, { ...(table.get(r.key) ?? {}), ...r.properties })
+      for (const a of r.associations ?? []) {
+        if (a.toObjectType === 'products') continue // hs_product_id, not an association
+        const key = [r.objectType, a.toObjectType].sort().join('→')
+        pairs.set(key, (pairs.get(key) ?? 0) + 1)
+      }
+    }
+  }
+
+  let now = Date.UTC(2026, 10, 2, 9, 0)
+  const clock = { now: () => now, sleep: async (ms: number) => void (now += ms) }
+  const standin = createHubSpotStandin({ clock: () => now, rateLimit: RATE })
+  const client = new HubSpotClient({
+    baseUrl: 'http://hubspot.standin',
+    accessToken: 'hs-test-token',
+    fetch: (input, init) => standin.fetch(new Request(input, init)),
+  })
+  const deadLetters: unknown[] = []
+  const sink: WriterSink = { deadLetter: async (d) => void deadLetters.push(d), ordersSynced: async () => {} }
+  const writerStore = new MemoryWriterStore()
+  const engine = new WriterEngine(writerStore, client, sink, clock)
+
+  const wallStart = performance.now()
+  const virtualStart = now
+  for (const batch of batches) engine.enqueue(batch)
+  let flushes = 0
+  // The driver plays the Durable Object's alarm: flush, then wake at the time the writer asked for.
+  while (engine.hasPendingWork() && flushes < 100_000) {
+    const result = await engine.flush()
+    flushes++
+    if (result.nextRunAt === null) break
+    if (result.nextRunAt > now) now = result.nextRunAt
+  }
+  const virtualMs = now - virtualStart
+  const wallMs = performance.now() - wallStart
+
+  // ── Verification: every record once, with its final properties ────────────────────────────────────
+  let lost = 0
+  let duplicated = 0
+  let wrongValues = 0
+  for (const type of OBJECT_TYPES) {
+    const table = expected.get(type)!
+    const seen = new Map<string, number>()
+    for (const record of standin.portal.records(type)) {
+      const key = record.properties[ID_PROPERTY[type]]
+      if (key !== undefined) seen.set(key, (seen.get(key) ?? 0) + 1)
+    }
+    for (const [key, properties] of table) {
+      const count = seen.get(key) ?? 0
+      if (count === 0) lost++
+      if (count > 1) duplicated += count - 1
+      if (count === 0) continue
+      const record = standin.portal.findByProperty(type, ID_PROPERTY[type], key)!
+      const sent = prepareProperties(type, properties as HubSpotRecord['properties']).properties
+      for (const [name, value] of Object.entries(sent)) {
+        const stored = record.properties[name] ?? ''
+        if (value === '' ? stored !== '' : stored !== value && Number(stored) !== Number(value)) wrongValues++
+      }
+    }
+  }
+  let missingAssociations = 0
+  for (const order of store.orders) {
+    const o = standin.portal.findByProperty('orders', 'bc_order_id', String(order.orderId))
+    if (!o) continue
+    if (standin.portal.associations('orders', o.id, 'contacts').length !== 1) missingAssociations++
+    if (standin.portal.associations('orders', o.id, 'line_items').length !== order.lines.length) missingAssociations++
+  }
+  const lineItemsWithoutProduct = standin.portal.records('line_items').filter((li) => !li.properties.hs_product_id).length
+
+  // ── Calls: actual vs the minimum 100-input batches (and 2,000-pair association batches) allow ───────
+  const requests = standin.requests
+  const setupCalls = requests.filter((r) => r.path.startsWith('/crm/v3/properties/')).length
+  const recordCalls = requests.filter((r) => /\/batch\/(upsert|update)$/.test(r.path)).length
+  const associationCalls = requests.filter((r) => r.path.startsWith('/crm/v4/')).length
+  const rateLimited = requests.filter((r) => r.status === 429).length
+  const failed = requests.filter((r) => r.status >= 400).length
+  const minSetup = OBJECT_TYPES.length * 4 // read groups, create group, read properties, create properties
+  const minRecords = OBJECT_TYPES.reduce((n, t) => n + Math.ceil(expected.get(t)!.size / 100), 0)
+  const minAssociations = [...pairs.values()].reduce((n, count) => n + Math.ceil(count / 2000), 0)
+  const minimum = minSetup + minRecords + minAssociations
+  const total = requests.length
+  const ordersSynced = store.orders.length
+  const floorMs = (calls: number) => Math.max(0, Math.ceil(calls / RATE.max) - 1) * RATE.intervalMs
+
+  const rows: [string, string][] = [
+    ['store generated (seed → REST → zod → normalize)', `${customers} customers, ${store.seed.orders} orders (${ordersSynced} synced; Incomplete never are), ${store.variants.length} variants, ${store.summaries.length} contacts — ${(genMs / 1000).toFixed(1)} s wall, not counted`],
+    ['records written', OBJECT_TYPES.map((t) => `${t} ${expected.get(t)!.size}`).join(', ')],
+    ['associations', [...pairs].map(([k, n]) => `${k} ${n}`).join(', ') + `; line items linked by hs_product_id`],
+    ['HubSpot calls, total', `${total} (setup ${setupCalls}, record batches ${recordCalls}, association batches ${associationCalls})`],
+    ['minimum calls 100-input batches allow', `${minimum} (setup ${minSetup}, records ${minRecords}, associations ${minAssociations})`],
+    ['calls / minimum', `${(total / minimum).toFixed(3)}× (target ≤ 1.3×)`],
+    ['HubSpot calls per 1,000 orders', `${((total / ordersSynced) * 1000).toFixed(1)} (all objects included)`],
+    ['rate limit', `${RATE.max} requests per ${RATE.intervalMs / 1000} s, rolling; 429s received: ${rateLimited}; other errors: ${failed - rateLimited}`],
+    ['elapsed (simulated clock)', `${(virtualMs / 1000).toFixed(1)} s`],
+    ['floor the rate limit allows', `${(floorMs(total) / 1000).toFixed(1)} s for these ${total} calls; ${(floorMs(minimum) / 1000).toFixed(1)} s for the minimum ${minimum}`],
+    ['elapsed / floor', `${(virtualMs / Math.max(1, floorMs(total))).toFixed(3)}×`],
+    ['at HubSpot’s limit in real time', `the sync would take ${(virtualMs / 60_000).toFixed(1)} min; this run took ${(wallMs / 1000).toFixed(1)} s wall (clock scale ${(virtualMs / wallMs).toFixed(0)}:1)`],
+    ['flushes (alarm wake-ups)', String(flushes)],
+    ['records lost', String(lost)],
+    ['records duplicated', String(duplicated)],
+    ['property values differing from the last write', String(wrongValues)],
+    ['orders missing their contact or line-item associations', String(missingAssociations)],
+    ['line items without hs_product_id', String(lineItemsWithoutProduct)],
+    ['dead letters', String(deadLetters.length)],
+  ]
+  const width = Math.max(...rows.map(([k]) => k.length))
+  console.log('\nHubSpot sync benchmark\n' + '─'.repeat(width + 60))
+  for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`)
+  console.log('─'.repeat(width + 60))
+  const ok = lost === 0 && duplicated === 0 && wrongValues === 0 && missingAssociations === 0 && total / minimum <= 1.3
+  console.log(ok ? 'PASS: nothing lost or duplicated, within 1.3× of the minimum calls' : 'FAIL: see the rows above')
+  if (!ok) process.exitCode = 1
+}
+
+main().catch((err) => {
+  console.error(err)
+  process.exitCode = 1
+})
