@@ -1,0 +1,185 @@
+import { mkdir } from 'node:fs/promises'
+import path from 'node:path'
+import { chromium, type Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startBigCommerceStandin, type RunningStandin } from '../../standins/bigcommerce/server'
+import { startHubSpotStandin, type RunningHubSpotStandin } from '../../standins/hubspot/server'
+import { CHROMIUM_ARGS, CHROMIUM_PATH, startWorker, type WorkerHarness } from './harness'
+
+/**
+ * The dashboard in a real headless Chromium against the real worker (wrangler, local D1), wired to both
+ * stand-ins over HTTP, with planted data: it renders the figures, the replay button replays a dead letter,
+ * and the run leaves a screenshot in test-results/dashboard.png.
+ */
+const OPERATOR_TOKEN = 'browser-operator-token'
+const ADMIN_TOKEN = 'browser-admin-token'
+const SCREENSHOT = path.resolve(import.meta.dirname, '../../test-results/dashboard.png')
+
+let worker: WorkerHarness
+let hubspot: RunningHubSpotStandin
+let bigcommerce: RunningStandin
+let browser: Browser
+
+async function plant(db: D1Database, now: number): Promise<number> {
+  const day = 86_400_000
+  const emails = ['ada@example.com', 'grace@example.com', 'linus@example.com', 'margaret@example.com', 'alan@example.com']
+  const statements = emails.map((email, i) =>
+    db.prepare('INSERT INTO contacts (email, customer_id, paid_order_count, updated_at) VALUES (?, ?, 1, ?)').bind(email, i + 1, now),
+  )
+  const channels = ['paid_search', 'email', 'organic_social', 'paid_search', 'direct', 'referral', 'email', 'paid_search']
+  channels.forEach((channel, i) => {
+    const orderId = 100 + i
+    const created = new Date(now - (i + 1) * day).toISOString()
+    const total = (40 + i * 17.5).toFixed(2)
+    const eventAt = Math.floor((now - (i + 1) * day) / 1000)
+    statements.push(
+      db
+        .prepare(
+          `INSERT INTO orders (order_id, email, customer_id, status_id, counts_as_paid, created_at, modified_at, currency,
+             total_inc_tax, refunded, net_revenue, net_revenue_base, channel, event_created_at, synced_at)
+           VALUES (?, ?, ?, 11, 1, ?, ?, 'USD', ?, '0', ?, ?, 'storefront', ?, ?)`,
+        )
+        .bind(orderId, emails[i % emails.length], (i % emails.length) + 1, created, created, total, total, total, eventAt, eventAt * 1000 + (20 + i * 10) * 1000),
+      db
+        .prepare(
+          `INSERT INTO order_attribution (order_id, email, channel, source, first_channel, last_channel, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .bind(orderId, emails[i % emails.length], channel, channel === 'paid_search' ? 'google' : null, channel, channel, now),
+    )
+  })
+  const decisions: [string, string, string, string][] = [
+    ['ada@example.com', 'order_placed', 'fired', 'transactional'],
+    ['grace@example.com', 'cart_abandoned', 'deferred', 'marketing cap reached (3 per 7d)'],
+    ['linus@example.com', 'winback_due', 'suppressed', 'no marketing consent'],
+  ]
+  for (const [email, trigger, decision, reason] of decisions) {
+    statements.push(
+      db
+        .prepare('INSERT INTO trigger_decisions (email, trigger, trigger_key, decision, reason, at) VALUES (?, ?, ?, ?, ?, ?)')
+        .bind(email, trigger, `${trigger}:1`, decision, reason, new Date(now - 3_600_000).toISOString()),
+    )
+  }
+  // A webhook event that died after its retries; replaying it succeeds (a deleted customer needs no API call).
+  const payload = JSON.stringify({ scope: 'store/customer/deleted', hash: 'h', createdAt: 1, subject: { kind: 'customer', customerId: 9, change: 'deleted' } })
+  statements.push(
+    db
+      .prepare(
+        `INSERT INTO webhook_events (id, scope, resource_type, resource_id, payload, received_at, status, attempts, next_attempt_at, last_error)
+         VALUES ('evt-browser', 'store/customer/deleted', 'customer', '9', ?, ?, 'dead', 8, 0, 'BigCommerce 503')`,
+      )
+      .bind(payload, now - day),
+  )
+  await db.batch(statements)
+  const letter = await db
+    .prepare(
+      `INSERT INTO dead_letters (source, reference, payload, error, attempts, created_at)
+       VALUES ('webhook', 'evt-browser', ?, 'BigCommerce GET /v3/customers: 503 after 4 attempts', 8, ?) RETURNING id`,
+    )
+    .bind(payload, now - 3_600_000)
+    .first<{ id: number }>()
+  return letter!.id
+}
+
+/** HubSpot holds all orders but one, and one with a stale amount: the reconciliation has something to show. */
+async function plantHubSpotOrders(url: string) {
+  const inputs = [100, 101, 102, 103, 104, 105].map((id, i) => ({
+    idProperty: 'bc_order_id',
+    id: String(id),
+    properties: { hs_order_name: `Order #${id}`, bc_net_revenue: id === 103 ? '10' : (40 + i * 17.5).toFixed(2), hs_total_price: (40 + i * 17.5).toFixed(2), hs_currency_code: 'USD' },
+  }))
+  const response = await fetch(`${url}/crm/v3/objects/orders/batch/upsert`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer hs-test-token', 'content-type': 'application/json' },
+    body: JSON.stringify({ inputs }),
+  })
+  if (!response.ok) throw new Error(`planting HubSpot orders failed: ${response.status} ${await response.text()}`)
+}
+
+let deadLetterId: number
+
+beforeAll(async () => {
+  try {
+    hubspot = await startHubSpotStandin({ accessToken: 'hs-test-token' })
+    bigcommerce = await startBigCommerceStandin({ storeHash: 'teststore', accessToken: 'bc-test-token' })
+    worker = await startWorker({
+      vars: {
+        HUBSPOT_API_BASE: hubspot.url,
+        BIGCOMMERCE_API_BASE: bigcommerce.url,
+        ADMIN_TOKENS: `operator:${OPERATOR_TOKEN},admin:${ADMIN_TOKEN}`,
+      },
+    })
+    const setup = await fetch(`${worker.url}/admin/api/setup`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })
+    expect(setup.status).toBe(200)
+    await plantHubSpotOrders(hubspot.url)
+    deadLetterId = await plant(worker.db, Date.now())
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, timeout: 60_000 })
+  } catch (err) {
+    await cleanup()
+    throw err
+  }
+})
+
+async function cleanup() {
+  await browser?.close().catch(() => {})
+  await worker?.stop().catch(() => {})
+  await hubspot?.close().catch(() => {})
+  await bigcommerce?.close().catch(() => {})
+}
+afterAll(cleanup)
+
+describe('the dashboard in Chromium', () => {
+  it('signs in, renders the planted figures, replays a dead letter, and leaves a screenshot', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+    try {
+      const tab = await context.newPage()
+      const login = await tab.goto(`${worker.url}/admin`)
+      expect(login?.status()).toBe(401)
+      await tab.fill('#token', OPERATOR_TOKEN)
+      const started = Date.now()
+      await Promise.all([tab.waitForURL(`${worker.url}/admin`), tab.click('input[type=submit]')])
+      expect(Date.now() - started).toBeLessThan(5_000)
+      const cookie = (await context.cookies()).find((c) => c.name === 'bc_admin_token')
+      expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict' })
+
+      // Data quality: 8 of 8 orders matched, no duplicates, latencies 20 s .. 90 s.
+      const quality = tab.locator('#quality')
+      await expect.poll(() => quality.locator('[data-figure="Orders matched to a contact"] .figure').textContent()).toBe('100.0%')
+      expect(await quality.locator('[data-figure="Duplicate contacts"] .figure').textContent()).toBe('0.00%')
+      expect(await quality.locator('[data-figure="Event to HubSpot (p99)"] .figure').textContent()).toBe('1.5 min')
+      expect(await quality.textContent()).toContain('on target')
+
+      // Reconciliation: two orders missing in HubSpot (106, 107), one with a stale amount (103).
+      const reconciliation = await tab.locator('#reconciliation').textContent()
+      expect(reconciliation).toContain('3 orders differ')
+      expect(reconciliation).toContain('#103 (net revenue)')
+      expect(reconciliation).toContain('#106 (missing in hubspot)')
+
+      // Revenue by channel: one bar per credited channel, paid search first.
+      const bars = tab.locator('#revenue svg g[data-channel]')
+      expect(await bars.count()).toBe(5)
+      expect(await bars.first().getAttribute('data-channel')).toBe('paid_search')
+
+      const decisions = await tab.locator('#decisions').textContent()
+      expect(decisions).toContain('marketing cap reached')
+      expect(decisions).toContain('suppressed')
+      expect(await tab.locator('#health').textContent()).toContain('1 dead letter waiting for a replay')
+
+      await mkdir(path.dirname(SCREENSHOT), { recursive: true })
+      await tab.screenshot({ path: SCREENSHOT, fullPage: true })
+
+      const row = tab.locator(`tr[data-dead-letter="${deadLetterId}"]`)
+      await expect.poll(() => row.count()).toBe(1)
+      await Promise.all([tab.waitForURL(/\/admin\?/), row.getByRole('button', { name: 'Replay' }).click()])
+      expect(await tab.locator('[role=status]').textContent()).toBe(`Dead letter #${deadLetterId} replayed: processed.`)
+      expect(await tab.locator(`tr[data-dead-letter="${deadLetterId}"]`).count()).toBe(0)
+
+      const event = await worker.db.prepare("SELECT status FROM webhook_events WHERE id = 'evt-browser'").first<{ status: string }>()
+      expect(event?.status).toBe('done')
+      const audit = await worker.db.prepare("SELECT actor_role, action FROM audit_log WHERE action = 'dead_letter.replay'").all()
+      expect(audit.results).toEqual([{ actor_role: 'operator', action: 'dead_letter.replay' }])
+    } finally {
+      await context.close()
+    }
+  })
+})
