@@ -37,7 +37,8 @@ export class HubSpotWriter extends DurableObject<Env> {
   /** Durably queues records (coalesced by object type and key) and makes sure a flush follows shortly. */
   async enqueue(records: HubSpotRecord[]): Promise<void> {
     if (!records.length) return
-    this.engine.enqueue(records)
+    // Straight to storage: queuing never depends on configuration or on HubSpot being reachable.
+    this.store.enqueue(records, Date.now())
     const alarm = await this.ctx.storage.getAlarm()
     const soon = Date.now() + FLUSH_DELAY_MS
     if (alarm === null || alarm > soon + FLUSH_DELAY_MS) await this.ctx.storage.setAlarm(soon)

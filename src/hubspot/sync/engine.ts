@@ -444,8 +444,12 @@ export class WriterEngine {
       return retry(this.prepare(type, items.map((i) => i.row)))
     }
     const keyUnusable = /non-unique/i.test(error.message)
-    if (keyUnusable || error.propertyErrors.some((p) => p.code === 'PROPERTY_DOESNT_EXIST' && propertyDefinition(type, p.name)?.custom)) {
-      // One of our own properties vanished from the portal: setup recreates it before the next write.
+    const ours = error.propertyErrors.some((p) => p.code === 'PROPERTY_DOESNT_EXIST' && propertyDefinition(type, p.name)?.custom)
+    const ranAt = this.store.getValue<SetupResult>(SETUP)?.ranAt
+    const setupIsOld = !ranAt || this.clock.now() - Date.parse(ranAt) > 60_000
+    if ((keyUnusable || ours) && setupIsOld) {
+      // One of our properties vanished, or a key lost its uniqueness: setup recreates or reports (and blocks)
+      // it. Right after a setup the records themselves take the failure, so nothing loops.
       this.setupStale = true
       this.halt('setup', this.clock.now() + 1_000)
       return
