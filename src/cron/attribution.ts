@@ -58,8 +58,8 @@ export interface RecordSink {
 export async function runAttributionRollup(db: D1Database, writer: RecordSink, options: RollupOptions): Promise<RollupStats> {
   const started = Date.now()
   const meter = new Meter()
-  const batchSize = options.batchSize ?? 5_000
-  const perRound = options.contactsPerRound ?? 100
+  const batchSize = options.batchSize ?? 10_000
+  const perRound = options.contactsPerRound ?? 250
   const stats: RollupStats = {
     changes: 0,
     contacts: 0,

@@ -219,7 +219,8 @@ export interface ContactHistory {
 /**
  * Walks the identity graph from emails to anonymous ids (email, customer id and cart edges; a cart reaches
  * its email directly, through its order, or through the order's cart id) and reads their touches and orders.
- * The links are a UNION, so an anonymous id reached by two paths contributes its touches once.
+ * The links are a UNION, so an anonymous id reached by two paths contributes its touches once. CROSS JOIN
+ * pins the join order (SQLite keeps it): from the few emails outward, never from the identity table inward.
  */
 export async function contactHistory(db: D1Database, emails: string[], meter?: Meter): Promise<ContactHistory> {
   const list = JSON.stringify(emails)
@@ -240,9 +241,9 @@ export async function contactHistory(db: D1Database, emails: string[], meter?: M
                  JOIN beacon_identities bi ON bi.kind = 'customer' AND bi.value = CAST(ce.customer_id AS TEXT)
                  WHERE ce.email IN (SELECT email FROM e)
                UNION SELECT co.email, bi.anonymous_id FROM carts_of co
-                 JOIN beacon_identities bi ON bi.kind = 'cart' AND bi.value = co.cart_id)
+                 CROSS JOIN beacon_identities bi ON bi.kind = 'cart' AND bi.value = co.cart_id)
            SELECT l.email, t.id, t.occurred_at, t.channel, t.source, t.medium, t.campaign
-           FROM links l JOIN touches t ON t.anonymous_id = l.anonymous_id`,
+           FROM links l CROSS JOIN touches t ON t.anonymous_id = l.anonymous_id`,
         )
         .bind(list),
     ),
@@ -365,6 +366,7 @@ export function orderAttributionRow(email: string, credit: OrderCredit): OrderAt
   } as OrderAttributionRow
 }
 
+/** Upserts the rows as one statement per table: the rows travel as one JSON parameter. */
 export async function saveAttribution(
   db: D1Database,
   contacts: ContactTouchesRow[],
@@ -372,23 +374,21 @@ export async function saveAttribution(
   now: number,
   meter?: Meter,
 ): Promise<void> {
-  const upsert = (table: string, key: string, row: object) => {
-    const columns = [...Object.keys(row), 'updated_at']
-    const values = [...Object.values(row), now]
-    const set = columns.filter((c) => c !== key).map((c) => `${c} = excluded.${c}`)
+  const upsert = (table: string, key: string, rows: object[]) => {
+    const columns = Object.keys(rows[0]!)
+    const set = [...columns.filter((c) => c !== key), 'updated_at'].map((c) => `${c} = excluded.${c}`)
     return db
       .prepare(
-        `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})
+        `INSERT INTO ${table} (${columns.join(', ')}, updated_at)
+         SELECT ${columns.map((c) => `value ->> '$.${c}'`).join(', ')}, ?2 FROM json_each(?1) WHERE true
          ON CONFLICT (${key}) DO UPDATE SET ${set.join(', ')}`,
       )
-      .bind(...values)
+      .bind(JSON.stringify(rows), now)
   }
-  const statements = [
-    ...contacts.map((row) => upsert('contact_touches', 'email', row)),
-    ...orders.map((row) => upsert('order_attribution', 'order_id', row)),
-  ]
-  // D1 caps a batch's size; a few hundred statements per batch stays well inside it.
-  for (let i = 0; i < statements.length; i += 200) await batch(meter, db, statements.slice(i, i + 200))
+  const statements: D1PreparedStatement[] = []
+  if (contacts.length > 0) statements.push(upsert('contact_touches', 'email', contacts))
+  if (orders.length > 0) statements.push(upsert('order_attribution', 'order_id', orders))
+  await batch(meter, db, statements)
 }
 
 /** The last rollup's figures, for the admin status page (sync_state `attribution_rollup:last_run`). */
