@@ -1,6 +1,8 @@
 import type { Config } from '../config'
 import { queueDepths, type QueueDepths } from '../db/operations'
 import type { Env } from '../env'
+import type { BackfillStatus } from '../backfill'
+import type { WebhookHealth } from '../bigcommerce/hooks'
 import type { WriterStatus } from '../hubspot/sync/engine'
 import { historyBackfillStatus, hubspotWriterStatus, storeWebhookHealth } from './operations'
 
@@ -33,8 +35,8 @@ export interface SyncStatus {
   checkedAt: string
   queue: QueueDepths
   hubspot: WriterStatus | { error: string }
-  webhooks: unknown
-  backfill: unknown
+  webhooks: WebhookHealth | { error: string }
+  backfill: BackfillStatus | { error: string }
 }
 
 export async function syncStatus(env: Env, config: Config, now: Date): Promise<SyncStatus> {
@@ -48,8 +50,9 @@ export async function syncStatus(env: Env, config: Config, now: Date): Promise<S
   if (!writer.ok) problems.push(`the HubSpot writer did not report its status: ${writer.error}`)
   else problems.push(...writerProblems(writer.value, now))
   if (!webhooks.ok) problems.push(`webhook health unknown: ${webhooks.error}`)
+  else problems.push(...webhookProblems(webhooks.value))
   if (!backfill.ok) problems.push(`backfill status unknown: ${backfill.error}`)
-  else if ((backfill.value as { state?: unknown } | null)?.state === 'failed') problems.push('the last backfill failed')
+  else if (backfill.value.state === 'failed') problems.push(`the last backfill failed: ${backfill.value.lastError ?? 'no error recorded'}`)
   return {
     health: problems.length ? 'attention' : 'ok',
     problems,
@@ -80,5 +83,13 @@ export function writerProblems(status: WriterStatus, now: Date): string[] {
   if (status.blockedObjects.length) problems.push(`HubSpot objects not writable: ${status.blockedObjects.join(', ')}`)
   const missing = Object.entries(status.missingProperties).flatMap(([type, names]) => (names ?? []).map((n) => `${type}.${n}`))
   if (missing.length) problems.push(`HubSpot properties this account lacks (left out of writes): ${missing.join(', ')}`)
+  return problems
+}
+
+export function webhookProblems(health: WebhookHealth): string[] {
+  const problems: string[] = []
+  if (health.deactivated) problems.push(`${health.deactivated} BigCommerce webhook(s) deactivated (the cron re-enables them)`)
+  if (health.missingScopes.length) problems.push(`BigCommerce webhooks missing for ${health.missingScopes.join(', ')}: run setup`)
+  for (const blocked of health.blockedDomains) problems.push(`BigCommerce is blocking deliveries to ${blocked.destination}`)
   return problems
 }

@@ -152,8 +152,8 @@ describe('the dashboard in Chromium', () => {
       // Reconciliation: two orders missing in HubSpot (106, 107), one with a stale amount (103).
       const reconciliation = await tab.locator('#reconciliation').textContent()
       expect(reconciliation).toContain('3 orders differ')
-      expect(reconciliation).toContain('#103 (net revenue)')
-      expect(reconciliation).toContain('#106 (missing in hubspot)')
+      expect(reconciliation).toContain('#103 (net revenue differs)')
+      expect(reconciliation).toContain('#106 (missing in HubSpot)')
 
       // Revenue by channel: one bar per credited channel, paid search first.
       const bars = tab.locator('#revenue svg g[data-channel]')

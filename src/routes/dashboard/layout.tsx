@@ -8,7 +8,7 @@ header{display:flex;align-items:center;gap:16px;padding:12px 24px;background:#1d
 header h1{font-size:16px;margin:0;font-weight:600}header nav{margin-left:auto;display:flex;gap:14px;align-items:center}
 header a{color:#cfd8ea;text-decoration:none}header a:hover{color:#fff}
 main{max-width:1200px;margin:0 auto;padding:20px 24px 48px}
-.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:16px}
+.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(440px,1fr));gap:16px}
 section.card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:14px 16px}
 section.card h2{font-size:15px;margin:0 0 10px}section.wide{grid-column:1/-1}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:5px 8px;border-bottom:1px solid var(--line);vertical-align:top}

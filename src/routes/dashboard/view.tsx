@@ -64,41 +64,63 @@ function Health({ status, now }: { status: SyncStatus; now: Date }) {
         </tbody>
       </table>
       <h3>BigCommerce webhooks</h3>
-      <Summary value={status.webhooks} empty="No webhook information." />
+      <Webhooks webhooks={status.webhooks} />
     </section>
   )
 }
 
-/** A part another module reports in its own shape: its plain fields as a small table. */
-function Summary(props: { value: unknown; empty: string }) {
-  const value = props.value as Record<string, unknown> | null
-  if (!value || typeof value !== 'object') return <p class="muted">{props.empty}</p>
-  if (typeof value.error === 'string') return <p class="muted">{value.error}</p>
-  const rows = Object.entries(value).map(([k, v]) => [k, Array.isArray(v) ? `${v.length} item${v.length === 1 ? '' : 's'}` : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)])
+function Webhooks({ webhooks }: { webhooks: SyncStatus['webhooks'] }) {
+  if ('error' in webhooks) return <p class="muted">Could not check the BigCommerce webhooks: {webhooks.error}</p>
+  const active = webhooks.hooks.filter((h) => h.status === 'active').length
   return (
     <table>
-      <tbody>{rows.map(([k, v]) => <tr><td>{k}</td><td>{v}</td></tr>)}</tbody>
+      <tbody>
+        <tr>
+          <td>Delivered to</td>
+          <td>{webhooks.destination ?? <span class="muted">PUBLIC_URL is not set: all store hooks are listed</span>}</td>
+        </tr>
+        <tr><td>Hooks active</td><td class="num">{active} of {webhooks.hooks.length}</td></tr>
+        <tr>
+          <td>Deactivated by BigCommerce</td>
+          <td class={`num ${webhooks.deactivated ? 'bad' : ''}`}>{webhooks.deactivated}{webhooks.deactivated ? ' (re-enabled by the cron)' : ''}</td>
+        </tr>
+        {webhooks.missingScopes.length > 0 && <tr><td>Missing</td><td class="warn">{webhooks.missingScopes.join(', ')}</td></tr>}
+        {webhooks.blockedDomains.length > 0 && (
+          <tr><td>Blocked domains</td><td class="bad">{webhooks.blockedDomains.map((b) => `${b.destination} (${Math.ceil(b.secondsLeft / 60)} min left)`).join(', ')}</td></tr>
+        )}
+        <tr><td>Delivery failures reported</td><td class="num">{webhooks.deliveryExceptions.length}</td></tr>
+      </tbody>
     </table>
   )
 }
 
-function Backfill({ backfill }: { backfill: unknown }) {
-  const b = backfill as { state?: string; done?: number; total?: number; error?: string; rate?: number; etaSeconds?: number } | null
-  if (!b || typeof b !== 'object') return <p class="muted">No backfill has run.</p>
-  if (typeof b.error === 'string') return <p class="muted">{b.error}</p>
-  const share = typeof b.done === 'number' && typeof b.total === 'number' && b.total > 0 ? Math.min(1, b.done / b.total) : null
+function Backfill({ backfill, now }: { backfill: SyncStatus['backfill']; now: Date }) {
+  if ('error' in backfill) return <p class="muted">Could not read the import status: {backfill.error}</p>
+  if (backfill.state === 'idle') {
+    return <p class="muted">No history import has run yet. An operator starts one with <code>POST /admin/api/backfill</code>.</p>
+  }
+  const share = backfill.total > 0 ? Math.min(1, backfill.done / backfill.total) : backfill.state === 'done' ? 1 : 0
   return (
     <>
       <p>
-        <span class={`pill ${b.state === 'failed' ? 'bad' : b.state === 'done' ? 'ok' : 'warn'}`}>{b.state ?? 'unknown'}</span>{' '}
-        {typeof b.done === 'number' && `${b.done} of ${b.total ?? '?'} imported`}
+        <span class={`pill ${backfill.state === 'failed' ? 'bad' : backfill.state === 'done' ? 'ok' : 'warn'}`}>{backfill.state}</span>{' '}
+        {backfill.done.toLocaleString('en-US')} of {backfill.total.toLocaleString('en-US')} records
+        {backfill.since ? ` changed since ${backfill.since.slice(0, 10)}` : ' (all history)'}
       </p>
-      {share !== null && (
-        <div class="progress" role="progressbar" aria-valuenow={Math.round(share * 100)} aria-valuemin={0} aria-valuemax={100}>
-          <div style={`width:${(share * 100).toFixed(1)}%`} />
-        </div>
-      )}
-      <Summary value={Object.fromEntries(Object.entries(b).filter(([k]) => !['state', 'done', 'total'].includes(k)))} empty="" />
+      <div class="progress" role="progressbar" aria-valuenow={Math.round(share * 100)} aria-valuemin={0} aria-valuemax={100}>
+        <div style={`width:${(share * 100).toFixed(1)}%`} />
+      </div>
+      <table>
+        <tbody>
+          {backfill.phase && backfill.state === 'running' && <tr><td>Now importing</td><td>{backfill.phase}</td></tr>}
+          <tr><td>Rate</td><td>{backfill.rate} records/s</td></tr>
+          {backfill.etaSeconds !== null && backfill.state === 'running' && <tr><td>Time left</td><td>about {duration(backfill.etaSeconds * 1000)}</td></tr>}
+          <tr><td>Started</td><td>{when(backfill.startedAt, now)}</td></tr>
+          {backfill.finishedAt && <tr><td>Finished</td><td>{when(backfill.finishedAt, now)}</td></tr>}
+          {backfill.skipped > 0 && <tr><td>Skipped</td><td class="num">{backfill.skipped}</td></tr>}
+          {backfill.lastError && <tr><td>Last error</td><td class="bad">{backfill.lastError}</td></tr>}
+        </tbody>
+      </table>
     </>
   )
 }
@@ -127,6 +149,13 @@ function Quality({ quality }: { quality: QualityReport }) {
       </div>
     </section>
   )
+}
+
+const DIFFERENCE_LABEL: Record<string, string> = {
+  missing_in_hubspot: 'missing in HubSpot',
+  net_revenue: 'net revenue differs',
+  total_price: 'total differs',
+  currency: 'currency differs',
 }
 
 function Reconciliation({ part }: { part: Part<ReconciliationReport> }) {
@@ -161,7 +190,7 @@ function Reconciliation({ part }: { part: Part<ReconciliationReport> }) {
       </table>
       <p class="muted">
         {r.differing} order{r.differing === 1 ? '' : 's'} differ{r.differing === 1 ? 's' : ''}
-        {r.differences.length > 0 && `: ${r.differences.slice(0, 8).map((d) => `#${d.orderId} (${d.kinds.join(', ').replace(/_/g, ' ')}${d.syncPending ? ', still queued' : ''})`).join('; ')}`}
+        {r.differences.length > 0 && `: ${r.differences.slice(0, 8).map((d) => `#${d.orderId} (${d.kinds.map((k) => DIFFERENCE_LABEL[k] ?? k).join(', ')}${d.syncPending ? ', still queued' : ''})`).join('; ')}`}
         {r.differences.length > 8 && ' …'}. {r.tolerance}. Checked {r.ordersCompared} of {r.ordersInRange} orders at {r.ranAt.slice(0, 16).replace('T', ' ')} UTC.
       </p>
     </section>
@@ -240,7 +269,7 @@ export function renderDashboard(data: DashboardData): string {
           <Health status={data.status} now={data.now} />
           <section class="card" id="backfill">
             <h2>History import</h2>
-            <Backfill backfill={data.status.backfill} />
+            <Backfill backfill={data.status.backfill} now={data.now} />
           </section>
           <section class="card wide" style="padding:0;border:none;background:none">
             <Quality quality={data.quality} />
