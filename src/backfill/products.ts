@@ -5,7 +5,7 @@ import { primeBrands, primeCategories, primeProducts } from '../db/backfill'
 import { hubspotWriter } from '../durable/stubs'
 import { productRecords } from '../hubspot/mapping/product'
 import type { ProductVariant } from '../domain/model'
-import { modifiedSince, type Phase, type PhaseContext } from './context'
+import type { Phase, PhaseContext } from './context'
 import { parseRecord } from './skip'
 
 const PAGE = 250
@@ -16,7 +16,8 @@ const page = z.object({
 })
 
 /**
- * The whole catalog, one HubSpot product per variant. Categories and brands are listed once (250 a call)
+ * The whole catalog, one HubSpot product per variant, whatever `since` says: it is not history, it costs
+ * one call per 250 products, and imported line items need their products to associate with. Categories and brands are listed once (250 a call)
  * and each product's first category and brand are written to the catalog cache, so the orders phase finds
  * them there instead of fetching every product one by one.
  */
@@ -24,7 +25,7 @@ export const productsPhase: Phase = {
   name: 'products',
 
   async count(ctx) {
-    const body = await ctx.client.v3('/catalog/products', { limit: 1, include_fields: 'id', ...modifiedSince(ctx, 'date_modified:min') })
+    const body = await ctx.client.v3('/catalog/products', { limit: 1, include_fields: 'id' })
     return page.parse(body ?? { data: [] }).meta?.pagination?.total ?? 0
   },
 
@@ -33,7 +34,7 @@ export const productsPhase: Phase = {
     if (at === 1) await primeTaxonomy(ctx)
     while (!ctx.budget.exhausted(4)) {
       const body = page.parse(
-        (await ctx.client.v3('/catalog/products', { limit: PAGE, page: at, include: 'variants', ...modifiedSince(ctx, 'date_modified:min') })) ?? {
+        (await ctx.client.v3('/catalog/products', { limit: PAGE, page: at, include: 'variants' })) ?? {
           data: [],
         },
       )

@@ -1,0 +1,68 @@
+import { env } from 'cloudflare:workers'
+import { expect } from 'vitest'
+import { runBackfill, type RunOptions, type RunOutcome } from '../../src/backfill'
+import { hubspotWriter } from '../../src/durable/stubs'
+import { isSynced } from '../../src/domain/order-status'
+import type { BigCommerceStandin } from '../../standins/bigcommerce'
+
+/** Runs the backfill until its job is no longer running; returns every run's outcome. */
+export async function runToEnd(options: RunOptions = {}, maxRuns = 200): Promise<RunOutcome[]> {
+  const outcomes: RunOutcome[] = []
+  for (let i = 0; i < maxRuns; i++) {
+    const outcome = await runBackfill(env, options)
+    outcomes.push(outcome)
+    if (!outcome.ran || outcome.state !== 'running') return outcomes
+  }
+  throw new Error(`backfill still running after ${maxRuns} runs`)
+}
+
+/** Flushes the HubSpot writer until nothing is pending. */
+export async function flushAll(): Promise<void> {
+  for (let i = 0; i < 50; i++) {
+    const result = await hubspotWriter(env).flush()
+    if (result.nextRunAt === null) return
+  }
+  throw new Error(`HubSpot writer still has work after 50 flushes: ${JSON.stringify(await hubspotWriter(env).status())}`)
+}
+
+export async function firedDecisions(): Promise<number> {
+  const row = await env.DB.prepare("SELECT count(*) AS n FROM trigger_decisions WHERE decision = 'fired'").first<{ n: number }>()
+  return row?.n ?? 0
+}
+
+/** What BigCommerce holds that the backfill must bring to HubSpot. */
+export function expectedFromStore(bigcommerce: BigCommerceStandin) {
+  const { store } = bigcommerce
+  const orders = [...store.orders.values()].filter((o) => !o.is_deleted && isSynced(o.status_id))
+  const emails = new Set<string>([
+    ...[...store.customers.values()].map((c) => c.email.trim().toLowerCase()),
+    ...[...store.subscribers.values()].map((s) => s.email.trim().toLowerCase()),
+    ...orders.map((o) => o.billing_address.email.trim().toLowerCase()).filter(Boolean),
+  ])
+  const lineItems = orders.reduce((sum, o) => sum + (store.orderProducts.get(o.id) ?? []).length, 0)
+  return { orders, emails, lineItems, variants: store.variants.size }
+}
+
+/** One HubSpot record per key of every object, and exactly the store's. */
+export function expectHubSpotMatchesStore(bigcommerce: BigCommerceStandin, hubspot: { portal: PortalView }) {
+  const expected = expectedFromStore(bigcommerce)
+  const contactEmails = hubspot.portal.records('contacts').map((r) => r.properties.email)
+  expect(new Set(contactEmails).size).toBe(contactEmails.length)
+  expect(new Set(contactEmails)).toEqual(expected.emails)
+
+  const orderIds = hubspot.portal.records('orders').map((r) => r.properties.bc_order_id)
+  expect(new Set(orderIds).size).toBe(orderIds.length)
+  expect(new Set(orderIds)).toEqual(new Set(expected.orders.map((o) => String(o.id))))
+
+  const lineItemIds = hubspot.portal.records('line_items').map((r) => r.properties.bc_line_item_id)
+  expect(new Set(lineItemIds).size).toBe(lineItemIds.length)
+  expect(lineItemIds).toHaveLength(expected.lineItems)
+
+  const variantIds = hubspot.portal.records('products').map((r) => r.properties.bc_variant_id)
+  expect(new Set(variantIds).size).toBe(variantIds.length)
+  expect(new Set(variantIds)).toEqual(new Set([...bigcommerce.store.variants.keys()].map(String)))
+}
+
+interface PortalView {
+  records(type: 'contacts' | 'orders' | 'line_items' | 'products' | 'carts'): { properties: Record<string, string> }[]
+}
