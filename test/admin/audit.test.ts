@@ -89,6 +89,11 @@ describe('audit trail', () => {
       before: { state: 'idle' },
       after: { id, since: '2026-01-01T00:00:00Z' },
     })
+
+    // A bare date is ISO-8601 too.
+    const dateOnly = await adminCall('POST', '/admin/api/backfill', { role: 'operator', body: { since: '2026-06-01' } })
+    expect(dateOnly.status).toBe(202)
+    expect((await auditEntries())[0]).toMatchObject({ action: 'backfill.start', target: '2026-06-01', outcome: 'ok' })
   })
 
   it('records setup with the HubSpot result and the webhook registration', async () => {

@@ -1,5 +1,6 @@
+import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { compareOrders, type ReconciliationReport } from '../../src/admin/reconciliation'
+import { compareOrders, reconciliationJob, type ReconciliationReport } from '../../src/admin/reconciliation'
 import { freshWorld } from '../support/worker'
 import { adminCall, plantOrders } from './support'
 
@@ -119,5 +120,17 @@ describe('compareOrders', () => {
       [1, ['currency'], false],
       [2, ['missing_in_hubspot'], true],
     ])
+  })
+})
+
+describe('reconciliation job', () => {
+  it('stores a 30-day run the dashboard reuses, and keeps a fresh one', async () => {
+    await freshWorld()
+    const now = new Date()
+    await reconciliationJob.run(env, now)
+    await reconciliationJob.run(env, new Date(now.getTime() + 60_000))
+    const { results } = await env.DB.prepare('SELECT range_from, range_to FROM reconciliation_runs').all<{ range_from: string; range_to: string }>()
+    expect(results).toHaveLength(1)
+    expect(Date.parse(results[0]!.range_to) - Date.parse(results[0]!.range_from)).toBe(31 * 86_400_000)
   })
 })

@@ -102,7 +102,12 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
       'Imports customers, products and orders (with line items and refunds) created since `since` (default: all ' +
       'history) through the same model and writer as live events. Imported history fires no trigger. Audited.',
     body: z
-      .object({ since: z.iso.datetime({ offset: true }).optional().describe('ISO-8601; default all history') })
+      .object({
+        since: z
+          .union([z.iso.date(), z.iso.datetime({ offset: true })])
+          .optional()
+          .describe('ISO-8601 date or datetime: records changed since then; default all history'),
+      })
       .strict()
       .optional(),
     audit: 'backfill.start',

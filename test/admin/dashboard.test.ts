@@ -1,0 +1,47 @@
+import { env } from 'cloudflare:workers'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { callWorker, freshWorld } from '../support/worker'
+import { plantContacts, plantOrders, TOKENS } from './support'
+
+// The dashboard inside workerd (the Chromium test in test/browser covers the browser side).
+const page = (cookie?: string) =>
+  callWorker(new Request('https://worker.example.com/admin', { headers: cookie ? { cookie: `bc_admin_token=${cookie}` } : {} }))
+
+describe('dashboard', () => {
+  beforeEach(async () => {
+    await freshWorld()
+  })
+
+  it('asks for a token, then renders every section from planted data', async () => {
+    const login = await page()
+    expect(login.status).toBe(401)
+    expect(await login.text()).toContain('name="token"')
+
+    await plantContacts([{ email: 'ada@example.com', customerId: 1 }])
+    await plantOrders([{ orderId: 1, email: 'ada@example.com', createdAt: new Date(Date.now() - 86_400_000).toISOString() }])
+    await env.DB.prepare(
+      "INSERT INTO trigger_decisions (email, trigger, trigger_key, decision, reason, at) VALUES ('ada@example.com', 'order_placed', 'k', 'fired', 'transactional', ?)",
+    )
+      .bind(new Date().toISOString())
+      .run()
+    const response = await page(TOKENS.viewer)
+    expect(response.status).toBe(200)
+    expect(response.headers.get('cache-control')).toBe('no-store')
+    const html = await response.text()
+    for (const id of ['health', 'backfill', 'quality', 'reconciliation', 'revenue', 'decisions', 'dead-letters']) {
+      expect(html).toContain(`id="${id}"`)
+    }
+    expect(html).toContain('ada@example.com')
+    expect(html).toContain('data-channel="unassigned"')
+    expect(html).not.toContain(TOKENS.viewer)
+    expect(html).not.toMatch(/<script|src="http|href="http/)
+  })
+
+  it('shows the replay button to operators only', async () => {
+    await env.DB.prepare(
+      "INSERT INTO dead_letters (source, reference, payload, error, attempts, created_at) VALUES ('webhook', 'evt', '{}', 'boom', 8, 1)",
+    ).run()
+    expect(await (await page(TOKENS.viewer)).text()).not.toContain('>Replay</button>')
+    expect(await (await page(TOKENS.operator)).text()).toContain('>Replay</button>')
+  })
+})
