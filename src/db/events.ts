@@ -82,19 +82,26 @@ export async function markEventDone(db: D1Database, id: string, now: number): Pr
     .where(eq(webhookEvents.id, id))
 }
 
+export interface EventFailure {
+  error: string
+  /** The API asked us to wait at least this long. */
+  retryAfterMs?: number
+  /** Retrying cannot help (e.g. the resource itself is unusable): dead-letter now. */
+  final?: boolean
+}
+
 /**
- * A failed attempt: retry later with backoff, or after MAX_ATTEMPTS move it to the dead letters with the
- * last error. Returns what happened.
+ * A failed attempt: retry later with backoff, or after MAX_ATTEMPTS (or a final failure) move it to the
+ * dead letters with the last error. Returns what happened.
  */
 export async function markEventFailed(
   db: D1Database,
   event: WebhookEventRow,
-  error: string,
+  { error, retryAfterMs, final = false }: EventFailure,
   now: number,
-  retryAfterMs?: number,
 ): Promise<'retry' | 'dead'> {
   const d = drizzle(db)
-  if (event.attempts >= MAX_ATTEMPTS) {
+  if (final || event.attempts >= MAX_ATTEMPTS) {
     await d.batch([
       d
         .update(webhookEvents)

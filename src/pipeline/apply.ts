@@ -6,10 +6,10 @@ import {
   hydrateSubscriber,
 } from '../bigcommerce/hydrate'
 import type { WebhookSubject } from '../bigcommerce/webhook'
+import { forgetCatalogEntry } from '../db/catalog'
 import { cartOwner, linkCartToOrder, recordCart, recordCustomerEmail, recordHookException } from '../db/identity'
 import { normalizeEmail } from '../domain/identity'
 import { isSynced } from '../domain/order-status'
-import { orderRecords } from '../hubspot/mapping/order'
 import { productRecords } from '../hubspot/mapping/product'
 import { contactObject, hubspotWriter } from '../durable/stubs'
 import type { PipelineDeps } from './deps'
@@ -52,12 +52,7 @@ async function applyOrder(deps: PipelineDeps, orderId: number, context: ApplyCon
   const order = await hydrateOrder(deps.bigcommerce, orderId, deps.lookups)
   // Deleted orders (404) and Incomplete ones (status 0: the shopper never paid) are never synced.
   if (!order || !isSynced(order.statusId)) return
-  if (order.cartId) await linkCartToOrder(deps.env.DB, order.cartId, order.orderId, order.email || null)
-  if (!order.email) {
-    // No usable billing email: the order still lands in HubSpot, just without a contact.
-    await hubspotWriter(deps.env).enqueue(orderRecords(order))
-    return
-  }
+  if (order.cartId) await linkCartToOrder(deps.env.DB, order.cartId, order.orderId, order.email)
   await contactObject(deps.env, order.email).applyOrder(order, { mode: 'live', eventCreatedAt: context.eventCreatedAt })
 }
 
@@ -98,6 +93,8 @@ async function applySubscriber(deps: PipelineDeps, subscriberId: number): Promis
 }
 
 async function applyProduct(deps: PipelineDeps, productId: number): Promise<void> {
+  // Its category may have changed: the next order of it must not read a stale cached one.
+  await forgetCatalogEntry(deps.env.DB, 'product', productId)
   const variants = await hydrateProductVariants(deps.bigcommerce, productId, deps.lookups)
   if (variants && variants.length > 0) await hubspotWriter(deps.env).enqueue(productRecords(variants))
 }

@@ -39,14 +39,13 @@ async function runEvent(env: Env, row: WebhookEventRow, tuning?: ClientTuning): 
     await markEventDone(env.DB, row.id, Date.now())
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err)
-    const retryAfterMs = (err as { retryAfterMs?: unknown }).retryAfterMs
-    const outcome = await markEventFailed(
-      env.DB,
-      row,
-      message,
-      Date.now(),
-      typeof retryAfterMs === 'number' ? retryAfterMs : undefined,
-    )
+    const { retryAfterMs, retryable } = err as { retryAfterMs?: unknown; retryable?: unknown }
+    const failure = {
+      error: message,
+      retryAfterMs: typeof retryAfterMs === 'number' ? retryAfterMs : undefined,
+      final: retryable === false,
+    }
+    const outcome = await markEventFailed(env.DB, row, failure, Date.now())
     console.warn(`webhook event ${row.scope} ${row.resourceId ?? ''} failed (attempt ${row.attempts}, ${outcome}): ${message}`)
   }
 }

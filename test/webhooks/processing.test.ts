@@ -129,6 +129,15 @@ describe('hydration failures', () => {
     expect(hubspotOrder(order.id)).toBeUndefined()
   })
 
+  it('dead-letters at once what no retry can fix: an order with no usable email', async () => {
+    const { value: order, events } = bigcommerce.store.createOrder({ customerId: 0, billing: { email: 'not an email' } })
+    await deliverEvents(events)
+    expect(await eventRows()).toEqual([expect.objectContaining({ status: 'dead', attempts: 1 })])
+    const dead = await env.DB.prepare('SELECT error FROM dead_letters').first<{ error: string }>()
+    expect(dead?.error).toMatch(/email/i)
+    expect(hubspotOrder(order.id)).toBeUndefined()
+  })
+
   it('a sweep after BigCommerce recovers completes the event', async () => {
     const { value: order, events } = bigcommerce.store.createOrder({ email: 'recover@example.com' })
     bigcommerce.faults.fail({ method: 'GET', path: `/stores/teststore/v2/orders/${order.id}` }, { status: 503 }, 20)
