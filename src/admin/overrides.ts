@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { readOverrideValues, replaceOverrideValues } from '../db/overrides'
 import { channelRulesOverrideSchema, resolveChannelRules } from '../domain/channel-rules'
-import { parseDuration } from '../domain/duration'
+import { parseDuration, type Duration } from '../domain/duration'
 
 /**
  * Operator overrides of configuration, stored in D1 (`config_overrides`): the channel rules (the same JSON
@@ -38,4 +38,26 @@ export async function readOverrides(db: D1Database): Promise<Overrides> {
 export async function replaceOverrides(db: D1Database, overrides: Overrides, updatedBy: string, now: Date): Promise<void> {
   const values = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined))
   await replaceOverrideValues(db, values, updatedBy, now.getTime())
+  cached = null
+}
+
+/** Overrides are read on hot paths (every contact change), so each isolate keeps them for a minute. */
+const CACHE_MS = 60_000
+let cached: { readAt: number; overrides: Overrides } | null = null
+
+export async function currentOverrides(db: D1Database, now = Date.now()): Promise<Overrides> {
+  if (!cached || now - cached.readAt > CACHE_MS) cached = { readAt: now, overrides: await readOverrides(db) }
+  return cached.overrides
+}
+
+/** The marketing cap settings with the operator's overrides applied over the environment's. */
+export function withCapOverrides<T extends { MARKETING_CAP: number; MARKETING_CAP_WINDOW: Duration }>(
+  config: T,
+  overrides: Overrides,
+): T {
+  return {
+    ...config,
+    MARKETING_CAP: overrides.marketingCap ?? config.MARKETING_CAP,
+    MARKETING_CAP_WINDOW: (overrides.marketingCapWindow && parseDuration(overrides.marketingCapWindow)) || config.MARKETING_CAP_WINDOW,
+  }
 }

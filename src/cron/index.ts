@@ -4,6 +4,7 @@ import { retrySweep } from './retry-sweep'
 import { backfillJob } from './backfill'
 import { webhookHealthJob } from './webhook-health'
 import { valueTiers } from './value-tiers'
+import { reconciliationJob } from '../admin/reconciliation'
 
 /** A periodic job: does only what is due at `now`, and is safe to repeat. */
 export interface CronJob {
@@ -20,6 +21,7 @@ const JOBS: CronJob[] = [
   backfillJob,
   webhookHealthJob,
   valueTiers,
+  reconciliationJob,
 ]
 
 /**

@@ -1,4 +1,5 @@
 import { DurableObject } from 'cloudflare:workers'
+import { currentOverrides, withCapOverrides } from '../admin/overrides'
 import { requireConfig } from '../config'
 import { publishContactFigures } from '../db/contacts'
 import { evaluateAutomation, initialAutomationState, policyFromConfig } from '../domain/automation'
@@ -119,7 +120,7 @@ export class ContactObject extends DurableObject<Env> {
       if (!changed && touched.orders.length === 0 && touched.carts.length === 0) return
 
       const config = requireConfig(this.env)
-      const policy = policyFromConfig(config)
+      const policy = policyFromConfig(withCapOverrides(config, await currentOverrides(this.env.DB)))
       const now = options.at ? new Date(options.at) : new Date()
       const outcome = evaluateAutomation({ state, now, policy, mode: options.mode ?? 'live' })
       state.automation = outcome.automation

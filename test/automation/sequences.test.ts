@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { contactObject } from '../../src/durable/stubs'
-import { deliverEvents, flushHubSpot, freshWorld, type useStandins } from '../support/worker'
+import { callWorker, deliverEvents, flushHubSpot, freshWorld, type useStandins } from '../support/worker'
 
 /**
  * Contacts driven through realistic sequences: webhooks from the BigCommerce stand-in, the contact's alarm
@@ -88,6 +88,28 @@ describe('abandoned carts', () => {
     const later = await decisions(email, 'cart_abandoned')
     expect(later.filter((d) => d.decision === 'fired')).toHaveLength(5)
     expect(new Set(later.filter((d) => d.decision === 'fired').map((d) => d.trigger_key)).size).toBe(5)
+  })
+
+  it('applies the marketing cap an admin sets as an override', async () => {
+    const putOverrides = (body: object) =>
+      callWorker(
+        new Request('https://worker.example.com/admin/api/overrides', {
+          method: 'PUT',
+          headers: { authorization: 'Bearer admin-token', 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        }),
+      )
+    expect((await putOverrides({ marketingCap: 1 })).status).toBe(200)
+    try {
+      const email = 'capped-by-override@example.com'
+      await optedIn(email)
+      await openCart(email)
+      await openCart(email)
+      await wake(email, Date.now() + 46 * MINUTE)
+      expect((await decisions(email, 'cart_abandoned')).map((d) => d.decision).sort()).toEqual(['deferred', 'fired'])
+    } finally {
+      await putOverrides({})
+    }
   })
 
   it('suppresses an abandoned cart shortly after a refund, and says why', async () => {

@@ -61,14 +61,12 @@ export async function clearDatabase(): Promise<void> {
 export async function clearDurableObjects(): Promise<void> {
   // Stop in-flight work first, so nothing touches storage while it is wiped; restart afterwards.
   await abortAllDurableObjects()
-  for (const namespace of [env.CONTACT, env.HUBSPOT_WRITER] as DurableObjectNamespace[]) {
-    for (const id of await listDurableObjectIds(namespace)) {
-      await runInDurableObject(namespace.get(id), async (_instance, state) => {
-        await state.storage.deleteAlarm()
-        await state.storage.deleteAll()
-      })
-    }
+  const wipe = async (_instance: unknown, state: DurableObjectState) => {
+    await state.storage.deleteAlarm()
+    await state.storage.deleteAll()
   }
+  for (const id of await listDurableObjectIds(env.CONTACT)) await runInDurableObject(env.CONTACT.get(id), wipe)
+  for (const id of await listDurableObjectIds(env.HUBSPOT_WRITER)) await runInDurableObject(env.HUBSPOT_WRITER.get(id), wipe)
   await abortAllDurableObjects()
 }
 
