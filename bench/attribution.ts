@@ -117,7 +117,10 @@ async function seedHistory(db: D1Database) {
   ])
 }
 
-/** New events: `share` of the history's touch count as new touches on existing visitors, and 1 in 10 of them orders. */
+/**
+ * New events: `share` of the history's touch count as new touches on existing visitors, then orders from one
+ * in ten of those visitors. (D1 binds JS numbers as REAL, hence the casts where they build ids.)
+ */
 async function addEvents(db: D1Database, share: number, round: number) {
   const touches = Math.round(CONTACTS * TOUCHES_PER_CONTACT * share)
   const orders = Math.round(touches / 10)
@@ -126,14 +129,14 @@ async function addEvents(db: D1Database, share: number, round: number) {
     db.prepare(
       `WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i < ?1 - 1)
        INSERT INTO touches (anonymous_id, occurred_at, channel, source, medium, campaign, reason, received_at)
-       SELECT 'anon-' || ((i * 7919 + ?3) % ?4), ?2 + i * 1000, ${CHANNEL_CASE}, 'new-src', 'new-med', 'new-camp', 'session', ?2
+       SELECT 'anon-' || ((i * 7919 + CAST(?3 AS INTEGER)) % CAST(?4 AS INTEGER)), ?2 + i * 1000, ${CHANNEL_CASE}, 'new-src', 'new-med', 'new-camp', 'session', ?2
        FROM seq`,
     ).bind(touches, later, round, CONTACTS),
     db.prepare(
       `WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i < ?1 - 1)
        INSERT INTO orders (order_id, email, customer_id, status_id, counts_as_paid, created_at, modified_at, currency,
          total_inc_tax, refunded, net_revenue, net_revenue_base, channel)
-       SELECT ?5 + i, 'c' || ((i * 7919 * 10 + ?3) % ?4) || '@bench.example', 0, 11, 1,
+       SELECT ?5 + i, 'c' || ((i * 7919 * 10 + CAST(?3 AS INTEGER)) % CAST(?4 AS INTEGER)) || '@bench.example', 0, 11, 1,
          strftime('%Y-%m-%dT%H:%M:%fZ', (?2 + ?1 * 10000 + i) / 1000.0, 'unixepoch'),
          strftime('%Y-%m-%dT%H:%M:%fZ', (?2 + ?1 * 10000 + i) / 1000.0, 'unixepoch'),
          'USD', '50', '0', '50', '50', 'storefront'
