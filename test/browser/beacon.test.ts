@@ -16,6 +16,9 @@ import {
  * the real worker (wrangler, local D1). A recording proxy in front of the worker sees every request the
  * browser makes to it, preflights included.
  */
+// The callbacks given to page.evaluate and friends run in the page, where these exist (Node's types lack them).
+declare const window: object, localStorage: { getItem(key: string): string | null }, Navigator: { prototype: object }
+
 const CART_ID = 'cafe0000-0000-4000-8000-00000000beef'
 
 let worker: WorkerHarness
