@@ -84,8 +84,9 @@ export class ContactObject extends DurableObject<Env> {
     await this.change(subscriber.email, options, (state) => applySubscriberUpdate(state, subscriber))
   }
 
-  async recordProductViews(views: ProductView[]): Promise<void> {
-    await this.change(null, {}, (state) => addProductViews(state, views))
+  /** Storefront product views; `email` creates the contact if this is the first we hear of them. */
+  async recordProductViews(views: ProductView[], email: string): Promise<void> {
+    await this.change(email, {}, (state) => addProductViews(state, views))
   }
 
   /** The contact's state, for the admin API and tests. */

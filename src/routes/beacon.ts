@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono'
 import { describeIssues, hitSchema, readLimited, type Hit } from '../beacon/hit'
 import { FixedWindowLimiter } from '../beacon/rate-limit'
 import { beaconScript } from '../beacon/script'
+import { currentOverrides } from '../admin/overrides'
 import { emailForIdentity, getVisitor, recordHit } from '../db/touches'
 import { hitTime, planHit, type VisitorState } from '../domain/attribution'
 import { resolveChannelRules } from '../domain/channel-rules'
@@ -68,7 +69,9 @@ beacon.post('/beacon', async (c) => {
     return jsonError(c, 429, 'rate_limited', 'too many hits from this client; try again shortly')
   }
 
-  const rules = resolveChannelRules(c.env.CHANNEL_RULES)
+  // An admin's override (PUT /admin/api/overrides) wins over the CHANNEL_RULES variable.
+  const { channelRules } = await currentOverrides(c.env.DB)
+  const rules = resolveChannelRules(channelRules ? JSON.stringify(channelRules) : c.env.CHANNEL_RULES)
   if (!rules.ok) return jsonError(c, 503, 'invalid_configuration', rules.message, { variable: 'CHANNEL_RULES' })
   const config = c.get('config')
   const at = hitTime(hit.occurredAt, now)
@@ -104,7 +107,7 @@ async function forwardProductView(env: Env, hit: Hit, visitor: VisitorState | nu
         customerId: hit.customerId ?? visitor?.customerId ?? undefined,
         cartId: hit.cartId ?? visitor?.cartId ?? undefined,
       }))
-    if (email) await env.CONTACT.getByName(email).recordProductViews([view])
+    if (email) await env.CONTACT.getByName(email).recordProductViews([view], email)
   } catch (err) {
     console.error('beacon: product view not forwarded:', err instanceof Error ? err.message : String(err))
   }

@@ -238,3 +238,29 @@ describe('identity linking', () => {
     expect(after?.productViews.map((v) => v.productId)).toEqual([7, 8])
   })
 })
+
+describe('operator channel rules', () => {
+  it('classifies with the rules an admin sets as an override', async () => {
+    const putOverrides = (body: object) =>
+      exports.default.fetch('https://worker.example.com/admin/api/overrides', {
+        method: 'PUT',
+        headers: { authorization: 'Bearer admin-token', 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      })
+    const visit = (anonymousId: string) =>
+      post({ anonymousId, url: `${SHOP}/`, referrer: 'https://news.partner-magazine.example/article' })
+
+    const before = newId()
+    expect((await visit(before)).status).toBe(204)
+    expect((await touchesOf(before))[0]).toMatchObject({ channel: 'referral' })
+
+    expect((await putOverrides({ channelRules: { sources: { social: { 'news.partner-magazine.example': 'Partner Magazine' } } } })).status).toBe(200)
+    try {
+      const after = newId()
+      expect((await visit(after)).status).toBe(204)
+      expect((await touchesOf(after))[0]).toMatchObject({ channel: 'organic_social', source: 'Partner Magazine' })
+    } finally {
+      await putOverrides({})
+    }
+  })
+})
