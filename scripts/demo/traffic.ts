@@ -236,25 +236,40 @@ export class DemoTraffic {
     }
   }
 
+  /** Delivers to the registered hooks; a refused delivery is retried once, as BigCommerce retries. */
   private async dispatch(events: StoreEvent[]): Promise<void> {
-    const results = await this.options.standin.dispatch(events, { clientSecret: this.options.clientSecret })
-    for (const result of results) {
-      if (result.status === 200) this.counts.webhooks++
-      else {
-        this.counts.webhooksFailed++
-        this.options.log?.(`webhook ${result.scope} → ${result.status}${result.error ? ` (${result.error})` : ''}`)
+    for (const event of events) {
+      let results = await this.options.standin.dispatch([event], { clientSecret: this.options.clientSecret })
+      if (results.some((r) => r.status !== 200)) {
+        await sleep(1_000)
+        results = await this.options.standin.dispatch([event], { clientSecret: this.options.clientSecret })
+      }
+      for (const result of results) {
+        if (result.status === 200) this.counts.webhooks++
+        else {
+          this.counts.webhooksFailed++
+          this.options.log?.(`webhook ${result.scope} → ${result.status}${result.error ? ` (${result.error})` : ''}`)
+        }
       }
     }
   }
 
   private async beacon(shopper: Shopper, hit: Record<string, unknown>): Promise<void> {
-    try {
-      const response = await fetch(`${this.options.workerUrl}/beacon`, {
+    const send = () =>
+      fetch(`${this.options.workerUrl}/beacon`, {
         method: 'POST',
         headers: { 'content-type': 'text/plain', origin: this.options.storefrontOrigin },
         body: JSON.stringify({ anonymousId: shopper.anonymousId, ...hit }),
         signal: AbortSignal.timeout(10_000),
       })
+    try {
+      let response = await send()
+      // wrangler dev answers 503 while it restarts the worker; a second try lands.
+      if (response.status === 503) {
+        await response.body?.cancel()
+        await sleep(1_000)
+        response = await send()
+      }
       if (response.status === 204) this.counts.beacons++
       else {
         this.counts.beaconsFailed++
