@@ -32,7 +32,7 @@ async function main() {
     await db.batch(statements.map((sql) => db.prepare(sql)))
   }
 
-  let started = Date.now()
+  const started = Date.now()
   await seedHistory(db)
   const [{ touches }] = (await db.prepare('SELECT COUNT(*) AS touches FROM touches').all<{ touches: number }>()).results
   const [{ orders }] = (await db.prepare('SELECT COUNT(*) AS orders FROM orders').all<{ orders: number }>()).results
@@ -65,7 +65,6 @@ async function main() {
       `+10% ${(plus10.rowsRead / (CONTACTS * TOUCHES_PER_CONTACT * 0.1)).toFixed(1)} ` +
       `(history: ${(CONTACTS * TOUCHES_PER_CONTACT).toLocaleString()} touches)`,
   )
-  started = Date.now()
 }
 
 async function run(db: D1Database): Promise<RollupStats> {

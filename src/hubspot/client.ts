@@ -209,7 +209,7 @@ export class HubSpotClient {
     }
     const rateLimit = parseRateLimit(response.headers)
     const text = await response.text().catch(() => '')
-    let parsed: unknown = undefined
+    let parsed: unknown
     try {
       parsed = text ? JSON.parse(text) : undefined
     } catch {
