@@ -60,7 +60,12 @@ async function applyCart(deps: PipelineDeps, cartId: string, abandonedSignal: nu
   const cart = await hydrateCart(deps.bigcommerce, cartId, deps.lookups)
   if (!cart) return
   const email = cart.email ?? (cart.customerId > 0 ? await customerEmail(deps, cart.customerId) : null)
+  const previousOwner = await cartOwner(deps.env.DB, cartId)
   await recordCart(deps.env.DB, { ...cart, email })
+  // The shopper changed the checkout email: the cart is no longer the previous contact's to abandon.
+  if (previousOwner && email && previousOwner !== email) {
+    await contactObject(deps.env, previousOwner).cartGone(cartId, 'deleted', null)
+  }
   // A cart without an email waits: the shopper's email at checkout fires store/cart/updated.
   if (!email) return
   const abandonedSignalAt = abandonedSignal === null ? null : new Date(abandonedSignal * 1000).toISOString()

@@ -136,6 +136,19 @@ describe('abandoned carts', () => {
     expect(contactProperties(email).bc_cart_abandoned_at ?? '').toBe('')
   })
 
+  it('moves a cart to the new contact when the shopper changes the checkout email', async () => {
+    const [first, second] = ['typo@example.com', 'right@example.com']
+    await optedIn(first)
+    await optedIn(second)
+    const cart = await openCart(first)
+    await deliverEvents(bigcommerce.store.updateCart(cart.id, { email: second }).events)
+    await wake(first, Date.now() + 46 * MINUTE)
+    await wake(second, Date.now() + 46 * MINUTE)
+    expect(await decisions(first, 'cart_abandoned')).toEqual([])
+    expect((await decisions(second, 'cart_abandoned')).map((d) => d.decision)).toEqual(['fired'])
+    expect((await contactObject(env, first).snapshot())?.carts[cart.id]?.status).toBe('deleted')
+  })
+
   it('fires exactly once when webhooks are duplicated and out of order', async () => {
     const email = 'noisy@example.com'
     await optedIn(email)
