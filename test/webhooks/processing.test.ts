@@ -83,6 +83,27 @@ describe('processing webhooks after the ack', () => {
     expect(associated.map((a) => a.toObjectId)).toEqual([contact!.id])
   })
 
+  it('creates the contact of a new customer, with consent from their subscriber record', async () => {
+    const subscriber = bigcommerce.store.upsertSubscriber('grace@example.com', ['marketing_newsletter'])
+    const customer = bigcommerce.store.createCustomer({
+      email: 'Grace@Example.com',
+      firstName: 'Grace',
+      lastName: 'Hopper',
+      phone: '(512) 555-0147',
+    })
+    await deliverEvents([...customer.events, ...subscriber.events])
+    await flushHubSpot()
+    expect(hubspot.portal.findByProperty('contacts', 'email', 'grace@example.com')?.properties).toMatchObject({
+      firstname: 'Grace',
+      lastname: 'Hopper',
+      phone: '+15125550147',
+      bc_customer_id: String(customer.value.id),
+      bc_customer_status: 'prospect',
+      bc_email_consent: 'opted_in',
+      bc_order_count: '0',
+    })
+  })
+
   it('never syncs an incomplete order (status 0)', async () => {
     const { events } = bigcommerce.store.createOrder({ email: 'abandoned-checkout@example.com', statusId: 0 })
     await deliverEvents(events)
