@@ -9,7 +9,7 @@ export { statusOf, type BackfillStatus } from './status'
 export interface StartOptions {
   /** The request's `waitUntil`: the first run starts right away instead of at the next cron tick. */
   waitUntil?: (promise: Promise<unknown>) => void
-  /** Budget of that first run (default 20 s, inside the 30 s a `waitUntil` gets after the response). */
+  /** Budget of that first run (default 15 s, inside the 30 s a `waitUntil` gets after the response). */
   kick?: RunOptions
   now?: Date
 }
@@ -32,7 +32,7 @@ export async function startBackfill(env: Env, since?: string | null, options: St
     }
   }
   options.waitUntil?.(
-    runBackfill(env, { budgetMs: 20_000, ...options.kick }).catch((err: unknown) => {
+    runBackfill(env, { budgetMs: 15_000, ...options.kick }).catch((err: unknown) => {
       console.error('backfill kick failed:', err instanceof Error ? err.message : String(err))
     }),
   )

@@ -27,7 +27,10 @@ const PHASES: Record<BackfillPhase, Phase> = {
 }
 
 export interface RunOptions {
-  /** Wall time this run may start chunks in. Default 25 s (a `waitUntil` has 30 s after the response). */
+  /**
+   * Wall time this run may start chunks in. Default 25 s: a `waitUntil` (the kick, and the scheduled
+   * handler's jobs) is cancelled 30 s after the response.
+   */
   budgetMs?: number
   /** Outbound calls (BigCommerce and Durable Objects) this run may make. Default 800. */
   maxCalls?: number
@@ -48,8 +51,11 @@ class LeaseLost extends Error {}
 /** Consecutive failing runs before a job is marked failed: transient errors get ten minutes of cron ticks. */
 const MAX_RETRYABLE_FAILURES = 10
 const MAX_PERMANENT_FAILURES = 3
-/** A run that died keeps its lease this long past its budget, then the next tick takes over. */
-const LEASE_MARGIN_MS = 60_000
+/**
+ * How long a lease lasts past its last renewal (taking it, and each checkpoint). A run killed mid-chunk
+ * (a cancelled `waitUntil`, a deploy) blocks the job this long at most; a live run renews it long before.
+ */
+const LEASE_MS = 60_000
 
 /**
  * One bounded run of the running backfill job: takes its lease, counts the totals on the first run, then
@@ -64,7 +70,7 @@ export async function runBackfill(env: Env, options: RunOptions = {}): Promise<R
   const owner = crypto.randomUUID()
   const startedAt = clock().getTime()
   const budgetMs = options.budgetMs ?? 25_000
-  if (!(await acquireLease(env.DB, job.id, owner, startedAt, startedAt + budgetMs + LEASE_MARGIN_MS))) {
+  if (!(await acquireLease(env.DB, job.id, owner, startedAt, startedAt + LEASE_MS))) {
     return { ran: false, reason: 'leased' }
   }
 
@@ -78,7 +84,8 @@ export async function runBackfill(env: Env, options: RunOptions = {}): Promise<R
   }
   let chunks = 0
   const save = async () => {
-    const saved = await saveProgress(env.DB, job.id, owner, { ...state, now: clock().getTime() })
+    const now = clock().getTime()
+    const saved = await saveProgress(env.DB, job.id, owner, { ...state, now, leaseUntil: now + LEASE_MS })
     if (!saved) throw new LeaseLost()
   }
 
@@ -89,7 +96,7 @@ export async function runBackfill(env: Env, options: RunOptions = {}): Promise<R
       storeHash: config.BIGCOMMERCE_STORE_HASH,
       accessToken: config.BIGCOMMERCE_ACCESS_TOKEN,
       // Waiting out a spent quota window is fine within the run; longer, and the next run resumes.
-      maxWaitMs: Math.min(15_000, budgetMs),
+      maxWaitMs: Math.min(10_000, budgetMs),
       fetch: (input, init) => {
         budget.spend()
         return fetch(input, init)

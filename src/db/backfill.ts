@@ -158,15 +158,27 @@ export async function saveProgress(
     counted: boolean
     skipped: number
     now: number
+    /** The lease is renewed with every checkpoint: a run that died holds the job only this long after its last. */
+    leaseUntil: number
   },
 ): Promise<boolean> {
   const result = await db
     .prepare(
       `UPDATE backfill_jobs SET phase = ?, cursor = ?, progress = ?, counted = ?, skipped = ?, failures = 0,
-         last_error = NULL, updated_at = ?
+         last_error = NULL, updated_at = ?, lease_until = ?
        WHERE id = ? AND state = 'running' AND lease_owner = ?`,
     )
-    .bind(update.phase, update.cursor, JSON.stringify(update.progress), update.counted ? 1 : 0, update.skipped, update.now, id, owner)
+    .bind(
+      update.phase,
+      update.cursor,
+      JSON.stringify(update.progress),
+      update.counted ? 1 : 0,
+      update.skipped,
+      update.now,
+      update.leaseUntil,
+      id,
+      owner,
+    )
     .run()
   return result.meta.changes === 1
 }

@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { backfillStatus, runBackfill, startBackfill } from '../../src/backfill'
+import { acquireLease } from '../../src/db/backfill'
 import { contactObject } from '../../src/durable/stubs'
 import { seedStore } from '../../standins/bigcommerce'
 import { serveHost } from '../support/network'
@@ -90,6 +91,15 @@ describe('one backfill at a time', () => {
     const [a, b] = await Promise.all([runBackfill(env, { maxChunks: 1 }), runBackfill(env, { maxChunks: 1 })])
     expect([a.ran, b.ran].sort()).toEqual([false, true])
     expect([a, b].find((o) => !o.ran)).toMatchObject({ reason: 'leased' })
+  })
+
+  it('takes over from a run that died holding the job, once its lease has lapsed', async () => {
+    const { id } = await startBackfill(env)
+    // A run that took the job and was killed before its first checkpoint.
+    expect(await acquireLease(env.DB, id, 'dead-run', Date.now(), Date.now() + 60_000)).toBe(true)
+    expect(await runBackfill(env)).toMatchObject({ ran: false, reason: 'leased' })
+    const later = () => new Date(Date.now() + 61_000)
+    expect(await runBackfill(env, { now: later, maxChunks: 1 })).toMatchObject({ ran: true, jobId: id, chunks: 1 })
   })
 
   it('rejects a since that is not a date', async () => {
