@@ -134,8 +134,9 @@ async function main(): Promise<number> {
     (raw) => {
       const line = raw.replace(/\x1b\[[0-9;]*m/g, '')
       log.write(`${line}\n`)
-      // wrangler's own attempts to reach Cloudflare (offline here) are noise; the worker's errors are not.
-      if (options.quiet || /ENOTFOUND|workers\.cloudflare\.com/.test(line)) return
+      // wrangler's attempts to reach Cloudflare (offline here) and workerd's notes about peers closing idle
+      // keep-alive connections are noise; the worker's own errors are not.
+      if (options.quiet || /ENOTFOUND|workers\.cloudflare\.com|getCaughtExceptionAsKj.*disconnected/.test(line)) return
       if (/✘|\[ERROR\]|Uncaught|unhandled error/.test(line)) console.log(`  worker: ${line}`)
     },
   )
