@@ -62,6 +62,19 @@ const percentileOrOff = z
     return n
   })
 
+const onOff = (fallback: 'on' | 'off') =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      const value = text.trim().toLowerCase()
+      if (value !== 'on' && value !== 'off') {
+        ctx.addIssue({ code: 'custom', message: `"${text}" must be "on" or "off"` })
+        return z.NEVER
+      }
+      return value === 'on'
+    })
+
 const postPurchaseSteps = z
   .string()
   .default('0d,3d,10d,21d')
@@ -98,6 +111,8 @@ export const configSchema = z.object({
   SESSION_TIMEOUT: duration('30m'),
   BROWSE_ABANDON_AFTER: duration('6h'),
   HIGH_VALUE_CART_PERCENTILE: percentileOrOff,
+  /** Also send fired triggers as HubSpot custom events (`bc_<trigger>`; Enterprise accounts). */
+  HUBSPOT_CUSTOM_EVENTS: onOff('off'),
 })
 
 export type Config = z.output<typeof configSchema>

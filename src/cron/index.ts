@@ -5,6 +5,7 @@ import { backfillJob } from './backfill'
 import { webhookHealthJob } from './webhook-health'
 import { valueTiers } from './value-tiers'
 import { reconciliationJob } from '../admin/reconciliation'
+import { highValueCarts } from './high-value-carts'
 
 /** A periodic job: does only what is due at `now`, and is safe to repeat. */
 export interface CronJob {
@@ -22,6 +23,7 @@ const JOBS: CronJob[] = [
   webhookHealthJob,
   valueTiers,
   reconciliationJob,
+  highValueCarts,
 ]
 
 /**

@@ -1,6 +1,7 @@
 import { DurableObject } from 'cloudflare:workers'
 import { currentOverrides, withCapOverrides } from '../admin/overrides'
-import { requireConfig } from '../config'
+import { requireConfig, type Config } from '../config'
+import { currentCartThresholds, recordCartValues, type CartValue } from '../db/cart-values'
 import { publishContactFigures } from '../db/contacts'
 import { evaluateAutomation, initialAutomationState, policyFromConfig } from '../domain/automation'
 import type { CartState, ContactState, ProductView } from '../domain/contact-state'
@@ -12,12 +13,16 @@ import {
   applyOrderUpdate,
   applySubscriberUpdate,
 } from '../domain/contact-updates'
+import { highValueCartTasks, type HighValueCartTask } from '../domain/high-value-cart'
 import { summarizeContact } from '../domain/lifecycle'
+import { compare } from '../domain/money'
 import type { Cart, Customer, FiredTrigger, Order, Subscriber } from '../domain/model'
 import type { Env } from '../env'
 import { cartRecord } from '../hubspot/mapping/cart'
 import { contactRecord } from '../hubspot/mapping/contact'
+import { customEventRecords } from '../hubspot/mapping/events'
 import { orderRecords } from '../hubspot/mapping/order'
+import { taskRecord } from '../hubspot/mapping/task'
 import type { HubSpotRecord } from '../hubspot/records'
 import { hubspotWriter } from './stubs'
 
@@ -128,17 +133,20 @@ export class ContactObject extends DurableObject<Env> {
       touched.carts.push(...markAbandonedCarts(state, outcome.fired))
       const summary = summarizeContact(state, now, policy)
 
+      const carts = unique(touched.carts)
+        .map((cartId) => state.carts[cartId])
+        .filter((cart): cart is CartState => cart !== undefined && cart.email !== null)
+      const tasks = await this.highValueCartTasks(state, outcome.fired, config, now)
       const records: HubSpotRecord[] = [
         contactRecord(summary, outcome.fired),
         ...touched.orders.flatMap((order) => orderRecords(order)),
-        ...unique(touched.carts)
-          .map((cartId) => state.carts[cartId])
-          .filter((cart): cart is CartState => cart !== undefined && cart.email !== null)
-          .map((cart) => cartRecord(cart)),
+        ...carts.map((cart) => cartRecord(cart)),
+        ...tasks.map((task) => taskRecord(task)),
       ]
       // HubSpot first, then our own state: if saving fails, the retry re-sends the same values (trigger
-      // times are event times), which enrolls nobody twice. The reverse order could lose a trigger.
-      await hubspotWriter(this.env).enqueue(records)
+      // times are event times), which enrolls nobody twice. The reverse order could lose a trigger. Tasks
+      // and custom events are keyed by the trigger's key, so a retry creates or sends nothing twice.
+      await hubspotWriter(this.env).enqueue(records, customEventRecords(state.email, outcome.fired))
       await this.save(state, touched.orders)
       await publishContactFigures(
         this.env.DB,
@@ -148,9 +156,18 @@ export class ContactObject extends DurableObject<Env> {
         options.eventCreatedAt ?? null,
         now,
       )
+      await recordCartValues(this.env.DB, carts.filter(hasValue).map(cartValue), now)
       if (outcome.nextWakeAt) await this.ctx.storage.setAlarm(new Date(outcome.nextWakeAt))
       else await this.ctx.storage.deleteAlarm()
     })
+  }
+
+  /** Sales tasks for abandoned carts that fired above the store's high-value threshold (D1, cached). */
+  private async highValueCartTasks(state: ContactState, fired: FiredTrigger[], config: Config, now: Date): Promise<HighValueCartTask[]> {
+    const percentile = config.HIGH_VALUE_CART_PERCENTILE
+    if (percentile === null || !fired.some((f) => f.trigger === 'cart_abandoned')) return []
+    const thresholds = await currentCartThresholds(this.env.DB)
+    return highValueCartTasks({ email: state.email, fired, carts: state.carts, thresholds, percentile, now })
   }
 
   private async load(email: string | null): Promise<ContactState> {
@@ -187,6 +204,15 @@ function markAbandonedCarts(state: ContactState, fired: FiredTrigger[]): string[
       state.carts[cartId] = { ...cart, status: 'abandoned' }
       return cartId
     })
+}
+
+/** Carts with items and a value rank among the store's cart values (HIGH_VALUE_CART_PERCENTILE). */
+function hasValue(cart: CartState): boolean {
+  return cart.lines.length > 0 && compare(cart.amount, '0') > 0
+}
+
+function cartValue(cart: CartState): CartValue {
+  return { cartId: cart.cartId, currency: cart.currency, amount: cart.amount }
 }
 
 function unique<T>(values: T[]): T[] {

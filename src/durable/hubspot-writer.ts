@@ -2,7 +2,7 @@ import { DurableObject } from 'cloudflare:workers'
 import { requireConfig } from '../config'
 import type { Env } from '../env'
 import { HubSpotClient } from '../hubspot/client'
-import type { HubSpotRecord } from '../hubspot/records'
+import type { CustomEventRecord, HubSpotRecord } from '../hubspot/records'
 import type { SetupResult } from '../hubspot/setup'
 import {
   realClock,
@@ -34,11 +34,16 @@ export class HubSpotWriter extends DurableObject<Env> {
     this.store = new SqlWriterStore(ctx.storage.sql)
   }
 
-  /** Durably queues records (coalesced by object type and key) and makes sure a flush follows shortly. */
-  async enqueue(records: HubSpotRecord[]): Promise<void> {
-    if (!records.length) return
+  /**
+   * Durably queues records (coalesced by object type and key) and custom events (once per key: a replayed
+   * one is ignored) and makes sure a flush follows shortly. Whether events are sent (HUBSPOT_CUSTOM_EVENTS)
+   * is the flush's decision.
+   */
+  async enqueue(records: HubSpotRecord[], events: CustomEventRecord[] = []): Promise<void> {
+    if (!records.length && !events.length) return
     // Straight to storage: queuing never depends on configuration or on HubSpot being reachable.
     this.store.enqueue(records, Date.now())
+    this.store.enqueueEvents(events, Date.now())
     const alarm = await this.ctx.storage.getAlarm()
     const soon = Date.now() + FLUSH_DELAY_MS
     if (alarm === null || alarm > soon + FLUSH_DELAY_MS) await this.ctx.storage.setAlarm(soon)
@@ -103,7 +108,9 @@ export class HubSpotWriter extends DurableObject<Env> {
     if (!this.engineInstance) {
       const config = requireConfig(this.env)
       const client = new HubSpotClient({ baseUrl: config.HUBSPOT_API_BASE, accessToken: config.HUBSPOT_ACCESS_TOKEN })
-      this.engineInstance = new WriterEngine(this.store, client, d1Sink(this.env.DB), realClock)
+      this.engineInstance = new WriterEngine(this.store, client, d1Sink(this.env.DB), realClock, {
+        customEvents: config.HUBSPOT_CUSTOM_EVENTS,
+      })
     }
     return this.engineInstance
   }

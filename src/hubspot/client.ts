@@ -7,7 +7,7 @@ import type { HubSpotObjectType } from './records'
  */
 
 /** The API version path segments, in one place: HubSpot is moving to date-based versions (`2026-03`). */
-export const API_VERSION = { crm: 'v3', associations: 'v4' } as const
+export const API_VERSION = { crm: 'v3', associations: 'v4', events: 'v3' } as const
 
 export const BATCH_LIMIT = 100
 export const ASSOCIATION_BATCH_LIMIT = 2000
@@ -111,6 +111,20 @@ export interface PropertyCreateInput {
   options?: { label: string; value: string; displayOrder: number }[]
 }
 
+export interface RemoteEventDefinition {
+  name: string
+  fullyQualifiedName: string
+  propertyDefinitions?: { name: string }[]
+}
+
+export interface EventDefinitionInput {
+  name: string
+  label: string
+  description: string
+  primaryObject: string
+  propertyDefinitions: { name: string; label: string; type: string }[]
+}
+
 export interface HubSpotClientOptions {
   baseUrl: string
   accessToken: string
@@ -174,6 +188,24 @@ export class HubSpotClient {
       `/crm/${API_VERSION.associations}/associations/${from}/${to}/batch/associate/default`,
       { inputs: pairs.map((p) => ({ from: { id: p.from }, to: { id: p.to } })) },
     )
+  }
+
+  /** Custom event definitions (Enterprise accounts; others answer 403). */
+  listEventDefinitions(after?: string) {
+    const query = after ? `?after=${encodeURIComponent(after)}` : ''
+    return this.request<{ results: RemoteEventDefinition[]; paging?: { next?: { after?: string } } }>(
+      'GET',
+      `/events/${API_VERSION.events}/event-definitions${query}`,
+    )
+  }
+
+  createEventDefinition(definition: EventDefinitionInput) {
+    return this.request<RemoteEventDefinition>('POST', `/events/${API_VERSION.events}/event-definitions`, definition)
+  }
+
+  /** One occurrence of a custom event, by its fully qualified name, for the contact with this email. */
+  sendEvent(occurrence: { eventName: string; email: string; occurredAt: string; properties: Record<string, string> }) {
+    return this.request<unknown>('POST', `/events/${API_VERSION.events}/send`, occurrence)
   }
 
   async request<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<HubSpotResponse<T>> {

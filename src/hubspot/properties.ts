@@ -201,12 +201,30 @@ const CART_PROPERTIES: PropertyDefinition[] = [
   hs({ name: 'hs_external_status', label: 'External status', type: 'string', description: 'open, abandoned, converted or emptied' }),
 ]
 
+/** Sales tasks for high-value abandoned carts (HIGH_VALUE_CART_PERCENTILE); HubSpot's own task properties. */
+const TASK_PROPERTIES: PropertyDefinition[] = [
+  unique('bc_task_key', 'What the task is for (the cart_abandoned trigger key: cart and quiet period); the key'),
+  hs({ name: 'hs_timestamp', label: 'Due date', type: 'datetime', description: 'Due two hours after the cart became abandoned (or fired, if later)' }),
+  hs({ name: 'hs_task_subject', label: 'Task title', type: 'string', description: 'High-value abandoned cart: <value>' }),
+  hs({ name: 'hs_task_body', label: 'Notes', type: 'string', fieldType: 'textarea', description: "The cart's items, value and recovery link" }),
+  hs({
+    name: 'hs_task_status',
+    label: 'Task status',
+    type: 'enumeration',
+    description: 'NOT_STARTED when created',
+    options: options('NOT_STARTED', 'IN_PROGRESS', 'WAITING', 'COMPLETED', 'DEFERRED'),
+  }),
+  hs({ name: 'hs_task_priority', label: 'Priority', type: 'enumeration', description: 'HIGH', options: options('NONE', 'LOW', 'MEDIUM', 'HIGH') }),
+  hs({ name: 'hs_task_type', label: 'Task type', type: 'enumeration', description: 'TODO', options: options('CALL', 'EMAIL', 'TODO') }),
+]
+
 export const OBJECT_PROPERTIES: Record<HubSpotObjectType, PropertyDefinition[]> = {
   contacts: CONTACT_PROPERTIES,
   products: PRODUCT_PROPERTIES,
   orders: ORDER_PROPERTIES,
   line_items: LINE_ITEM_PROPERTIES,
   carts: CART_PROPERTIES,
+  tasks: TASK_PROPERTIES,
 }
 
 const BY_NAME: Record<HubSpotObjectType, Map<string, PropertyDefinition>> = Object.fromEntries(
@@ -300,6 +318,7 @@ export const ASSOCIATIONS: { from: HubSpotObjectType; to: HubSpotObjectType; typ
   { from: 'line_items', to: 'orders', typeId: 514, how: 'v4 default association' },
   { from: 'carts', to: 'contacts', typeId: 586, how: 'v4 default association' },
   { from: 'carts', to: 'orders', typeId: 592, how: 'v4 default association' },
+  { from: 'tasks', to: 'contacts', typeId: 204, how: 'v4 default association' },
   { from: 'line_items', to: 'products', typeId: 0, how: 'hs_product_id property (products cannot be associated)' },
 ]
 

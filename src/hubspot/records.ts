@@ -2,7 +2,7 @@
  * What the HubSpot writer accepts: records already mapped to HubSpot property names, keyed by the value of
  * their object's unique property, so that a replay upserts the same record and never duplicates it.
  */
-export const OBJECT_TYPES = ['contacts', 'products', 'orders', 'line_items', 'carts'] as const
+export const OBJECT_TYPES = ['contacts', 'products', 'orders', 'line_items', 'carts', 'tasks'] as const
 export type HubSpotObjectType = (typeof OBJECT_TYPES)[number]
 
 /** The unique-value property each object is upserted by. */
@@ -12,6 +12,7 @@ export const ID_PROPERTY: Record<HubSpotObjectType, string> = {
   orders: 'bc_order_id',
   line_items: 'bc_line_item_id',
   carts: 'bc_cart_id',
+  tasks: 'bc_task_key',
 }
 
 /** A property value as HubSpot takes it; `''` clears a property. */
@@ -31,4 +32,20 @@ export interface HubSpotRecord {
   properties: Record<string, PropertyValue>
   /** Default (HUBSPOT_DEFINED) associations from this record to others. */
   associations?: RecordAssociation[]
+}
+
+/**
+ * A HubSpot custom event occurrence (`POST /events/v3/send`) for a fired trigger. Sent once per key, after
+ * its contact exists; the writer drops it when HUBSPOT_CUSTOM_EVENTS is off or the account has no custom
+ * events.
+ */
+export interface CustomEventRecord {
+  /** What makes it once-only: the contact's email and the trigger's key. */
+  key: string
+  /** The event definition's short name, `bc_<trigger>` (sent as its fully qualified `pe{portalId}_` name). */
+  name: string
+  email: string
+  /** The trigger's time: the cause, so a replay sends the same occurrence. */
+  occurredAt: string
+  properties: Record<string, string>
 }

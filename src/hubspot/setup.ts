@@ -33,6 +33,8 @@ export interface SetupResult {
   blocked: HubSpotObjectType[]
   /** Calls that failed (setup is retried before the next write when this is not empty). */
   errors: { objectType: HubSpotObjectType; step: string; message: string; retryable: boolean }[]
+  /** HUBSPOT_CUSTOM_EVENTS on: the event definitions (`bc_<trigger>`) the account has after setup. */
+  customEvents?: { available: boolean; reason: string | null; defined: string[]; failed: string[] }
 }
 
 /** Lets the caller keep the rate budget around each call (wait before, read the headers after). */
@@ -53,7 +55,7 @@ export async function setupPortal(
     created: {},
     conflicts: [],
     missing: {},
-    available: { contacts: [], products: [], orders: [], line_items: [], carts: [] },
+    available: { contacts: [], products: [], orders: [], line_items: [], carts: [], tasks: [] },
     blocked: [],
     errors: [],
   }

@@ -131,6 +131,21 @@ const SPECS: Record<ObjectType, { group: string; label: string; properties: Spec
       ...system('hs_lastmodifieddate'),
     ],
   },
+  tasks: {
+    group: 'task',
+    label: 'Task information',
+    properties: [
+      ['hs_timestamp', 'datetime', 'date'],
+      ['hs_task_subject', 'string', 'text'],
+      ['hs_task_body', 'string', 'html'],
+      ['hs_task_status', 'enumeration', 'select', options(['NOT_STARTED', 'IN_PROGRESS', 'WAITING', 'COMPLETED', 'DEFERRED'])],
+      ['hs_task_priority', 'enumeration', 'select', options(['NONE', 'LOW', 'MEDIUM', 'HIGH'])],
+      ['hs_task_type', 'enumeration', 'select', options(['CALL', 'EMAIL', 'TODO', 'LINKED_IN'])],
+      ['hs_task_reminders', 'string', 'text'],
+      ['hubspot_owner_id', 'enumeration', 'select'],
+      ...system('hs_lastmodifieddate'),
+    ],
+  },
 }
 
 /** The name of the "last modified" system property, which differs between contacts and other objects. */
@@ -140,6 +155,7 @@ export const MODIFIED_PROPERTY: Record<ObjectType, string> = {
   orders: 'hs_lastmodifieddate',
   line_items: 'hs_lastmodifieddate',
   carts: 'hs_lastmodifieddate',
+  tasks: 'hs_lastmodifieddate',
 }
 
 /** Properties HubSpot returns on a read when the caller names none. */
@@ -149,15 +165,17 @@ export const DEFAULT_READ_PROPERTIES: Record<ObjectType, string[]> = {
   orders: ['hs_order_name'],
   line_items: ['name', 'quantity', 'price', 'amount'],
   carts: ['hs_cart_name'],
+  tasks: ['hs_task_subject', 'hs_timestamp'],
 }
 
-/** Properties a create must carry (research §2.1; products need only `name` in practice). */
+/** Properties a create must carry (research §2.1; products need only `name` in practice; tasks their due date). */
 export const REQUIRED_ON_CREATE: Record<ObjectType, string[]> = {
   contacts: [],
   products: ['name'],
   orders: ['hs_order_name'],
   line_items: [],
   carts: [],
+  tasks: ['hs_timestamp'],
 }
 
 export function propertyDefinition(

@@ -21,6 +21,7 @@
  * - Types: `HubSpotStandin`, `HubSpotStandinOptions`, `RequestLogEntry`, `ObjectType`, `OBJECT_TYPES`,
  *   `OBJECT_TYPE_IDS`, `StoredRecord`, `PropertyDefinition`, `Portal`, `FaultMatch`, `FaultResponse`.
  *
+ * Objects: contacts, products, orders, line_items, carts and tasks (`hs_timestamp` required on create).
  * Endpoints (v3 objects and properties, v4 associations, v3 events; object types by name or id, 0-1 …):
  *   POST /crm/v3/objects/{type}/batch/{upsert,create,update,read}   ≤100 inputs
  *   POST /crm/v3/objects/{type} · GET|PATCH /crm/v3/objects/{type}/{id}[?idProperty=] · GET /crm/v3/objects/{type}

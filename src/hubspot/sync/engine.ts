@@ -13,6 +13,7 @@ import {
 import { prepareProperties, propertyDefinition } from '../properties'
 import { ID_PROPERTY, OBJECT_TYPES, type HubSpotObjectType, type HubSpotRecord } from '../records'
 import { mergeSetup, setupPortal, type SetupResult } from '../setup'
+import { ensureEventDefinitions, flushEvents, EVENT_DEFINITIONS_KEY, type EventContext, type EventDefinitionsState } from './events'
 import { RateBudget, type RateBudgetOptions } from './rate-budget'
 import { recordKey, type PendingAssociation, type PendingRecord, type ReadyAssociation, type WriterStore } from './store'
 
@@ -21,18 +22,25 @@ import { recordKey, type PendingAssociation, type PendingRecord, type ReadyAssoc
  * so the Durable Object stays thin and the benchmark can drive the very same logic in Node.
  *
  * A flush runs setup if it has not run, upserts pending records in dependency order (contacts, products,
- * orders, line items, carts) 100 per call by their unique property, remembers the HubSpot ids the results
+ * orders, line items, carts, tasks) 100 per call by their unique property, remembers the HubSpot ids the results
  * carry, then creates the associations whose both ends have ids, 2000 per call. Rows leave pending only
  * once HubSpot accepted them, and only if they did not change meanwhile; upserts are idempotent by key, so
  * a flush cut short anywhere is simply repeated.
  */
-export const WRITE_ORDER: readonly HubSpotObjectType[] = ['contacts', 'products', 'orders', 'line_items', 'carts']
+export const WRITE_ORDER: readonly HubSpotObjectType[] = ['contacts', 'products', 'orders', 'line_items', 'carts', 'tasks']
+
+/**
+ * Objects written once: a record HubSpot already has (its id is known) is not written again, so a replay
+ * never reopens a task someone completed. The unique key still makes a replay before that an upsert.
+ */
+const CREATE_ONCE: ReadonlySet<HubSpotObjectType> = new Set(['tasks'])
 
 /** Canonical (alphabetical) pairs of the default associations the mapping asks for. */
 const ASSOCIATION_PAIRS: readonly [HubSpotObjectType, HubSpotObjectType][] = [
   ['carts', 'contacts'],
   ['carts', 'orders'],
   ['contacts', 'orders'],
+  ['contacts', 'tasks'],
   ['line_items', 'orders'],
 ]
 
@@ -83,6 +91,8 @@ export interface EngineOptions {
   authBackoffMs: number
   /** Setup with permanent errors or blocked objects is tried again after this long. */
   setupRetryMs: number
+  /** HUBSPOT_CUSTOM_EVENTS: send pending custom events (else they are dropped). */
+  customEvents: boolean
   budget: RateBudgetOptions
 }
 
@@ -99,6 +109,7 @@ export const DEFAULT_OPTIONS: EngineOptions = {
   transientMaxMs: 60_000,
   authBackoffMs: 5 * 60_000,
   setupRetryMs: 3600_000,
+  customEvents: false,
   budget: {},
 }
 
@@ -115,6 +126,9 @@ export interface WriterStats {
   associationsAbandoned: number
   /** Properties left out of writes: `<objectType>.<name>` → why. */
   droppedProperties: Record<string, string>
+  eventsSent: number
+  /** Custom events not sent: the feature is off, the account lacks it, or they kept failing. */
+  eventsDropped: number
 }
 
 export interface WriterStatus {
@@ -140,6 +154,15 @@ export interface WriterStatus {
   blockedObjects: HubSpotObjectType[]
   setup: SetupResult | null
   rateLimit: (RateLimitInfo & { at: string }) | null
+  customEvents: {
+    enabled: boolean
+    /** Null until the account was asked. */
+    available: boolean | null
+    reason: string | null
+    pending: number
+    sent: number
+    dropped: number
+  }
 }
 
 export interface FlushResult {
@@ -192,7 +215,7 @@ export class WriterEngine {
   ) {
     this.options = { ...DEFAULT_OPTIONS, ...options }
     this.budget = new RateBudget(this.options.budget)
-    this.stats = store.getValue<WriterStats>(STATS) ?? emptyStats()
+    this.stats = withDefaults(store.getValue<WriterStats>(STATS))
   }
 
   enqueue(records: HubSpotRecord[]): void {
@@ -229,6 +252,8 @@ export class WriterEngine {
         if (!wrote && !linked) break
       }
       this.stats.associationsAbandoned += this.store.expireAssociations(this.clock.now() - this.options.associationBoundMs)
+      // Events go after the records: the contact an event is about must exist in HubSpot first.
+      if (!this.stop) await flushEvents(this.eventContext())
       return this.result(startCalls, this.stop)
     } finally {
       this.inFlush = false
@@ -261,12 +286,21 @@ export class WriterEngine {
     const result = previous && objectTypes.length < OBJECT_TYPES.length ? mergeSetup(previous, fresh, objectTypes) : fresh
     this.store.setValue(SETUP, result)
     this.setupStale = false
-    if (!this.inFlush) this.saveStats()
+    if (!this.inFlush) {
+      // The admin's setup also (re)defines the custom events; a flush does that lazily before sending.
+      if (this.options.customEvents && !this.stop) {
+        const events = await ensureEventDefinitions(this.eventContext(), true)
+        if (events) result.customEvents = eventSetupSummary(events)
+      }
+      this.saveStats()
+    }
     return result
   }
 
   private needsSetup(setup: SetupResult | undefined): boolean {
     if (!setup || this.setupStale) return true
+    // An object added since the last setup (tasks) needs its own.
+    if (OBJECT_TYPES.some((t) => !setup.available[t])) return true
     if (setup.errors.some((e) => e.retryable)) return true
     const stale = this.clock.now() - Date.parse(setup.ranAt) > this.options.setupRetryMs
     return stale && (setup.errors.length > 0 || setup.blocked.length > 0)
@@ -301,8 +335,13 @@ export class WriterEngine {
   }
 
   private async writeBatch(type: HubSpotObjectType, rows: PendingRecord[]): Promise<void> {
-    const items = this.prepare(type, rows)
+    let items = this.prepare(type, rows)
     const known = this.store.knownIds(type, rows.map((r) => r.key))
+    if (CREATE_ONCE.has(type)) {
+      const existing = items.filter((i) => known.has(i.row.key))
+      this.store.complete(type, existing.map((i) => ({ key: i.row.key, version: i.row.version })))
+      items = items.filter((i) => !known.has(i.row.key))
+    }
     const byId = items.filter((i) => known.get(i.row.key)?.updateById)
     const upserts = items.filter((i) => !known.get(i.row.key)?.updateById)
     await this.upsert(type, upserts)
@@ -695,6 +734,8 @@ export class WriterEngine {
     }
     const associations = this.store.nextAssociationAt(this.options.associationBoundMs)
     if (associations !== null) candidates.push(associations)
+    const events = this.store.nextEventAt()
+    if (events !== null) candidates.push(events)
     if (!candidates.length) return null
     return Math.max(Math.min(...candidates), now)
   }
@@ -704,6 +745,7 @@ export class WriterEngine {
     const pause = this.store.getValue<Pause>(PAUSE)
     const paused = pause && pause.until > this.clock.now() ? pause : null
     const unavailable = this.store.getValue<Partial<Record<HubSpotObjectType, string[]>>>(UNAVAILABLE) ?? {}
+    const events = this.store.getValue<EventDefinitionsState>(EVENT_DEFINITIONS_KEY)
     const missing: Partial<Record<HubSpotObjectType, string[]>> = {}
     for (const type of OBJECT_TYPES) {
       const names = [...new Set([...(setup?.missing[type] ?? []), ...(unavailable[type] ?? [])])].sort()
@@ -733,6 +775,30 @@ export class WriterEngine {
       blockedObjects: setup?.blocked ?? [],
       setup,
       rateLimit: last ? { ...last, at: new Date(last.at).toISOString() } : null,
+      customEvents: {
+        enabled: this.options.customEvents,
+        available: events?.available ?? null,
+        reason: events?.reason ?? null,
+        pending: this.store.pendingEventCount(),
+        sent: s.eventsSent,
+        dropped: s.eventsDropped,
+      },
+    }
+  }
+
+  /** What the custom-event helpers need from the engine: its store, client, budgeted calls and stats. */
+  private eventContext(): EventContext {
+    return {
+      store: this.store,
+      client: this.client,
+      now: () => this.clock.now(),
+      send: (call) => this.send(call),
+      enabled: this.options.customEvents,
+      maxAttempts: this.options.maxAttempts,
+      recordRetryBaseMs: this.options.recordRetryBaseMs,
+      setupRetryMs: this.options.setupRetryMs,
+      contactWaitMs: this.options.associationBoundMs,
+      stats: this.stats,
     }
   }
 
@@ -741,14 +807,25 @@ export class WriterEngine {
   }
 }
 
-/** Objects a setup did not finish (an error, or never reached). */
+/** Objects a setup did not finish (an error, or never reached, or added since). */
 function unfinished(setup: SetupResult): HubSpotObjectType[] {
-  return OBJECT_TYPES.filter((t) => setup.errors.some((e) => e.objectType === t))
+  return OBJECT_TYPES.filter((t) => setup.errors.some((e) => e.objectType === t) || !setup.available[t])
+}
+
+function eventSetupSummary(state: EventDefinitionsState): NonNullable<SetupResult['customEvents']> {
+  return { available: state.available, reason: state.reason, defined: Object.keys(state.definitions).sort(), failed: state.failed }
+}
+
+/** Stats stored by an older version lack newer counters (and object types): start those at zero. */
+function withDefaults(stored: WriterStats | undefined): WriterStats {
+  const empty = emptyStats()
+  if (!stored) return empty
+  return { ...empty, ...stored, written: { ...empty.written, ...stored.written } }
 }
 
 function emptyStats(): WriterStats {
   return {
-    written: { contacts: 0, products: 0, orders: 0, line_items: 0, carts: 0 },
+    written: { contacts: 0, products: 0, orders: 0, line_items: 0, carts: 0, tasks: 0 },
     associated: 0,
     lastSuccessAt: null,
     lastError: null,
@@ -759,6 +836,8 @@ function emptyStats(): WriterStats {
     associationsFailed: 0,
     associationsAbandoned: 0,
     droppedProperties: {},
+    eventsSent: 0,
+    eventsDropped: 0,
   }
 }
 

@@ -1,9 +1,10 @@
-import { OBJECT_TYPES, type HubSpotObjectType, type HubSpotRecord } from '../records'
+import { OBJECT_TYPES, type CustomEventRecord, type HubSpotObjectType, type HubSpotRecord } from '../records'
 import {
   canonicalPair,
   recordKey,
   type KnownId,
   type PendingAssociation,
+  type PendingEvent,
   type PendingRecord,
   type ReadyAssociation,
   type WriterStore,
@@ -19,6 +20,8 @@ export class MemoryWriterStore implements WriterStore {
   /** `${fromType}\n${fromKey}` → association ids, for associationsOf. */
   private readonly byFrom = new Map<string, Set<string>>()
   private readonly values = new Map<string, string>()
+  private readonly events = new Map<string, PendingEvent & { seq: number }>()
+  private readonly sentEvents = new Map<string, number>()
   private seq = 0
 
   enqueue(records: HubSpotRecord[], now: number): void {
@@ -179,6 +182,45 @@ export class MemoryWriterStore implements WriterStore {
       const at = resolved ? a.nextAttemptAt : a.createdAt + bound
       if (next === null || at < next) next = at
     }
+    return next
+  }
+
+  enqueueEvents(events: CustomEventRecord[], now: number): void {
+    for (const event of events) {
+      if (this.events.has(event.key) || this.sentEvents.has(event.key)) continue
+      this.events.set(event.key, { event: structuredClone(event), createdAt: now, attempts: 0, nextAttemptAt: now, seq: ++this.seq })
+    }
+  }
+
+  dueEvents(now: number, limit: number): PendingEvent[] {
+    return [...this.events.values()]
+      .filter((e) => e.nextAttemptAt <= now)
+      .sort((a, b) => a.createdAt - b.createdAt || a.seq - b.seq)
+      .slice(0, limit)
+      .map(({ seq: _seq, ...e }) => ({ ...e, event: structuredClone(e.event) }))
+  }
+
+  eventSent(key: string, at: number): void {
+    if (!this.sentEvents.has(key)) this.sentEvents.set(key, at)
+    this.events.delete(key)
+  }
+
+  retryEventLater(key: string, attempts: number, nextAttemptAt: number): void {
+    const pending = this.events.get(key)
+    if (pending) Object.assign(pending, { attempts, nextAttemptAt })
+  }
+
+  dropEvent(key: string): void {
+    this.events.delete(key)
+  }
+
+  pendingEventCount(): number {
+    return this.events.size
+  }
+
+  nextEventAt(): number | null {
+    let next: number | null = null
+    for (const e of this.events.values()) if (next === null || e.nextAttemptAt < next) next = e.nextAttemptAt
     return next
   }
 

@@ -1,9 +1,10 @@
-import { OBJECT_TYPES, type HubSpotObjectType, type HubSpotRecord, type PropertyValue } from '../records'
+import { OBJECT_TYPES, type CustomEventRecord, type HubSpotObjectType, type HubSpotRecord, type PropertyValue } from '../records'
 import {
   canonicalPair,
   recordKey,
   type KnownId,
   type PendingAssociation,
+  type PendingEvent,
   type PendingRecord,
   type ReadyAssociation,
   type WriterStore,
@@ -42,6 +43,15 @@ export class SqlWriterStore implements WriterStore {
       PRIMARY KEY (object_type, key)
     )`)
     sql.exec('CREATE TABLE IF NOT EXISTS writer_values (name TEXT PRIMARY KEY, value TEXT NOT NULL)')
+    sql.exec(`CREATE TABLE IF NOT EXISTS pending_events (
+      key TEXT PRIMARY KEY,
+      event TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      attempts INTEGER NOT NULL DEFAULT 0,
+      next_attempt_at INTEGER NOT NULL
+    )`)
+    sql.exec('CREATE INDEX IF NOT EXISTS pending_events_due ON pending_events (next_attempt_at)')
+    sql.exec('CREATE TABLE IF NOT EXISTS sent_events (key TEXT PRIMARY KEY, sent_at INTEGER NOT NULL)')
   }
 
   enqueue(records: HubSpotRecord[], now: number): void {
@@ -264,6 +274,57 @@ export class SqlWriterStore implements WriterStore {
         bound,
       )
       .one().at
+  }
+
+  enqueueEvents(events: CustomEventRecord[], now: number): void {
+    for (const event of events) {
+      this.sql.exec(
+        `INSERT OR IGNORE INTO pending_events (key, event, created_at, next_attempt_at)
+         SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM sent_events WHERE key = ?)`,
+        event.key,
+        JSON.stringify(event),
+        now,
+        now,
+        event.key,
+      )
+    }
+  }
+
+  dueEvents(now: number, limit: number): PendingEvent[] {
+    return this.sql
+      .exec<{ event: string; created_at: number; attempts: number; next_attempt_at: number }>(
+        'SELECT event, created_at, attempts, next_attempt_at FROM pending_events WHERE next_attempt_at <= ? ORDER BY created_at, key LIMIT ?',
+        now,
+        limit,
+      )
+      .toArray()
+      .map((row) => ({
+        event: JSON.parse(row.event) as CustomEventRecord,
+        createdAt: row.created_at,
+        attempts: row.attempts,
+        nextAttemptAt: row.next_attempt_at,
+      }))
+  }
+
+  eventSent(key: string, at: number): void {
+    this.sql.exec('INSERT OR IGNORE INTO sent_events (key, sent_at) VALUES (?, ?)', key, at)
+    this.sql.exec('DELETE FROM pending_events WHERE key = ?', key)
+  }
+
+  retryEventLater(key: string, attempts: number, nextAttemptAt: number): void {
+    this.sql.exec('UPDATE pending_events SET attempts = ?, next_attempt_at = ? WHERE key = ?', attempts, nextAttemptAt, key)
+  }
+
+  dropEvent(key: string): void {
+    this.sql.exec('DELETE FROM pending_events WHERE key = ?', key)
+  }
+
+  pendingEventCount(): number {
+    return this.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM pending_events').one().n
+  }
+
+  nextEventAt(): number | null {
+    return this.sql.exec<{ at: number | null }>('SELECT MIN(next_attempt_at) AS at FROM pending_events').one().at
   }
 
   getValue<T>(name: string): T | undefined {

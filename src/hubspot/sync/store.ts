@@ -1,4 +1,4 @@
-import type { HubSpotObjectType, HubSpotRecord, PropertyValue } from '../records'
+import type { CustomEventRecord, HubSpotObjectType, HubSpotRecord, PropertyValue } from '../records'
 
 /**
  * What the writer keeps durably: pending record writes (coalesced by object type and key), pending
@@ -29,6 +29,13 @@ export interface PendingAssociation {
 export interface ReadyAssociation extends PendingAssociation {
   fromId: string
   toId: string
+}
+
+export interface PendingEvent {
+  event: CustomEventRecord
+  createdAt: number
+  attempts: number
+  nextAttemptAt: number
 }
 
 export interface KnownId {
@@ -69,6 +76,19 @@ export interface WriterStore {
   associationCount(): number
   /** The earliest time an association is due or expires (unresolved ones at createdAt + bound). */
   nextAssociationAt(bound: number): number | null
+
+  /** Queues custom events, ignoring any whose key is pending or was sent already (a replay). */
+  enqueueEvents(events: CustomEventRecord[], now: number): void
+  /** Pending events due by `now`, oldest first. */
+  dueEvents(now: number, limit: number): PendingEvent[]
+  /** Remembers the key as sent (for good) and drops the pending row. */
+  eventSent(key: string, at: number): void
+  retryEventLater(key: string, attempts: number, nextAttemptAt: number): void
+  /** Drops a pending event without sending it (custom events off or unavailable, or it kept failing). */
+  dropEvent(key: string): void
+  pendingEventCount(): number
+  /** The earliest next attempt over pending events, or null when none is pending. */
+  nextEventAt(): number | null
 
   getValue<T>(name: string): T | undefined
   setValue(name: string, value: unknown): void
