@@ -53,6 +53,19 @@ describe('HubSpotWriter Durable Object', () => {
     expect(next === null || next > Date.now() + 3600_000).toBe(true)
   })
 
+  it('writes more than a hundred pending records of one type at once, and updates them by their known ids', async () => {
+    const hubspot = standin()
+    const writer = env.HUBSPOT_WRITER.getByName('many-records')
+    const emails = Array.from({ length: 150 }, (_, i) => `buyer${i}@example.com`)
+    await writer.enqueue(emails.map(contact))
+    await writer.flush()
+    await writer.enqueue(emails.map((email) => ({ ...contact(email), properties: { email, firstname: 'Grace' } })))
+    await writer.flush()
+    expect((await writer.status()).queue.contacts).toBe(0)
+    expect(hubspot.portal.records('contacts')).toHaveLength(150)
+    expect(hubspot.portal.records('contacts').every((r) => r.properties.firstname === 'Grace')).toBe(true)
+  })
+
   it('runs setup on demand and remembers it', async () => {
     const hubspot = standin()
     const writer = env.HUBSPOT_WRITER.getByName('setup-test')

@@ -10,6 +10,9 @@ import {
   type WriterStore,
 } from './store'
 
+/** Durable Object SQLite takes at most 100 bound parameters per statement; keys share it with a few others. */
+const KEYS_PER_QUERY = 90
+
 /** The writer store on Durable Object SQLite storage (`ctx.storage.sql`). */
 export class SqlWriterStore implements WriterStore {
   constructor(private readonly sql: SqlStorage) {
@@ -150,9 +153,8 @@ export class SqlWriterStore implements WriterStore {
 
   knownIds(objectType: HubSpotObjectType, keys: string[]): Map<string, KnownId> {
     const out = new Map<string, KnownId>()
-    // SQLite limits bound parameters; 100 keys per query is well inside it.
-    for (let i = 0; i < keys.length; i += 100) {
-      const chunk = keys.slice(i, i + 100)
+    for (let i = 0; i < keys.length; i += KEYS_PER_QUERY) {
+      const chunk = keys.slice(i, i + KEYS_PER_QUERY)
       const rows = this.sql.exec<{ key: string; hs_id: string; update_by_id: number }>(
         `SELECT key, hs_id, update_by_id FROM object_ids WHERE object_type = ? AND key IN (${chunk.map(() => '?').join(',')})`,
         objectType,
@@ -197,8 +199,8 @@ export class SqlWriterStore implements WriterStore {
 
   associationsOf(fromType: HubSpotObjectType, keys: string[], toType: HubSpotObjectType): PendingAssociation[] {
     const out: PendingAssociation[] = []
-    for (let i = 0; i < keys.length; i += 100) {
-      const chunk = keys.slice(i, i + 100)
+    for (let i = 0; i < keys.length; i += KEYS_PER_QUERY) {
+      const chunk = keys.slice(i, i + KEYS_PER_QUERY)
       const rows = this.sql.exec<AssociationRow>(
         `SELECT * FROM pending_associations WHERE from_type = ? AND to_type = ?
          AND from_key IN (${chunk.map(() => '?').join(',')})`,
