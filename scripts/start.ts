@@ -16,7 +16,7 @@ import { createWriteStream } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { parseArgs } from 'node:util'
+import { parseArgs, stripVTControlCharacters } from 'node:util'
 import { startBigCommerceStandin, type RunningStandin } from '../standins/bigcommerce/server'
 import { startHubSpotStandin, type RunningHubSpotStandin } from '../standins/hubspot/server'
 import { freePort, runWrangler, startWranglerDev, stopAll, waitForHttp, type DevServer } from './demo/processes'
@@ -132,7 +132,7 @@ async function main(): Promise<number> {
       ...Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
     ],
     (raw) => {
-      const line = raw.replace(/\x1b\[[0-9;]*m/g, '')
+      const line = stripVTControlCharacters(raw)
       log.write(`${line}\n`)
       // wrangler's attempts to reach Cloudflare (offline here) and workerd's notes about peers closing idle
       // keep-alive connections are noise; the worker's own errors are not.

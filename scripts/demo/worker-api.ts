@@ -2,6 +2,8 @@
 
 export interface ApiReply {
   status: number
+  // The JSON of whichever admin route was called; the demo only reads a field or prints it.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   body: any
 }
 
