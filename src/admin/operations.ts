@@ -1,5 +1,6 @@
 import { backfillStatus, startBackfill } from '../backfill'
 import { registerWebhooks, webhookDestination, webhookHealth } from '../bigcommerce/hooks'
+import { lastWebhookHealth } from '../cron/webhook-health'
 import type { Config } from '../config'
 import { attributionReport, type AttributionModel } from '../db/attribution-report'
 import { hubspotWriter } from '../durable/stubs'
@@ -43,7 +44,10 @@ export async function historyBackfillStatus(env: Env) {
   return backfillStatus(env)
 }
 
+/** The webhook-health cron's last check (no BigCommerce call per page load); a live check before the first. */
 export async function storeWebhookHealth(env: Env, config: Config) {
+  const stored = await lastWebhookHealth(env)
+  if (stored) return stored
   return webhookHealth(bigCommerceClient(config), env.DB, {
     destination: config.PUBLIC_URL ? webhookDestination(config.PUBLIC_URL) : null,
     webhookSecret: config.BIGCOMMERCE_WEBHOOK_SECRET,
