@@ -4,7 +4,7 @@
  */
 import type { MiddlewareHandler } from 'hono'
 import { errorBody, HubSpotFailure, json, rateLimitBody } from './errors'
-import { faultResponse, type Faults } from './faults'
+import { faultResponse, type FaultInjector } from './faults'
 import type { StandinEnv } from './http'
 import { DailyBudget, RollingWindow } from './limits'
 
@@ -14,7 +14,7 @@ export interface Budgets {
   search: RollingWindow
 }
 
-export function faultGate(faults: Faults): MiddlewareHandler<StandinEnv> {
+export function faultGate(faults: FaultInjector): MiddlewareHandler<StandinEnv> {
   return async (c, next) => {
     const fault = faults.take(c.req.method, c.req.path)
     if (!fault) return next()

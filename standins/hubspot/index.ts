@@ -50,7 +50,7 @@
  */
 import { Hono } from 'hono'
 import { errorBody, HubSpotFailure, json } from './errors'
-import { Faults } from './faults'
+import { FaultInjector } from './faults'
 import { authGate, budgetGate, faultGate } from './gate'
 import { iso, type StandinContext, type StandinEnv } from './http'
 import { DailyBudget, RollingWindow } from './limits'
@@ -94,7 +94,7 @@ export interface RequestLogEntry {
 export interface HubSpotStandin {
   fetch(request: Request): Promise<Response>
   portal: Portal
-  faults: Pick<Faults, 'fail' | 'clear'>
+  faults: Pick<FaultInjector, 'fail' | 'clear'>
   requests: RequestLogEntry[]
   setRateLimit(max: number, intervalMs: number): void
 }
@@ -102,7 +102,7 @@ export interface HubSpotStandin {
 export function createHubSpotStandin(options: HubSpotStandinOptions = {}): HubSpotStandin {
   const clock = options.clock ?? Date.now
   const portal = new Portal(options.portalId ?? 12_345_678, options.missingProperties ?? {}, iso(clock()))
-  const faults = new Faults()
+  const faults = new FaultInjector()
   const requests: RequestLogEntry[] = []
   const { max, intervalMs } = options.rateLimit ?? { max: 100, intervalMs: 10_000 }
   const budgets = {

@@ -418,6 +418,24 @@ describe('faults and the request log', () => {
     expect(hs.standin.requests[2]).toMatchObject({ method: 'POST', path: UPSERT_CONTACTS, inputs: 1, at: hs.now() })
   })
 
+  it('answers in HubSpot error shape unless the fault names a body', async () => {
+    const hs = hubspot()
+    hs.standin.faults.fail({ path: UPSERT_CONTACTS }, { status: 502 })
+    hs.standin.faults.fail({ path: UPSERT_CONTACTS }, { status: 429 })
+    hs.standin.faults.fail({ path: UPSERT_CONTACTS }, { status: 500, body: 'upstream down' })
+    const failed = await hs.post(UPSERT_CONTACTS, { inputs: [] })
+    expectHubSpotError(failed.body, 'INTERNAL_ERROR')
+    expect(failed.headers.get('content-type')).toBe('application/json;charset=utf-8')
+    const limited = await hs.post(UPSERT_CONTACTS, { inputs: [] })
+    expect(limited.status).toBe(429)
+    expect(limited.body).toMatchObject({ status: 'error', errorType: 'RATE_LIMIT', policyName: 'TEN_SECONDLY_ROLLING' })
+    const custom = await hs.standin.fetch(new Request(`http://hubspot.standin${UPSERT_CONTACTS}`, {
+      method: 'POST', headers: { authorization: 'Bearer hs-test-token' }, body: '{"inputs":[]}',
+    }))
+    expect(custom.status).toBe(500)
+    expect(await custom.text()).toBe('upstream down')
+  })
+
   it('answers late with delayMs, so a client timeout fires', async () => {
     const hs = hubspot()
     hs.standin.faults.fail({ path: /./ }, { status: 504, delayMs: 5_000 })
