@@ -1,10 +1,13 @@
 import type { CartState, ContactState, ProductView } from '../../src/domain/contact-state'
 import type { Customer, Order, OrderLine, Refund, Shipment, Subscriber } from '../../src/domain/model'
 import { evaluateAutomation, type AutomationPolicy } from '../../src/domain/automation'
-import { aContactState } from '../support/factories'
+import { aCartState, aContactState, anOrder, anOrderLine } from '../support/factories'
 import { parseDuration, type Duration } from '../../src/domain/duration'
 
-/** Small builders of canonical records for the domain tests: every field explicit, dates as ISO strings. */
+/**
+ * Builders of canonical records for the domain tests, on top of test/support/factories.ts: a coffee shop whose
+ * orders and carts are placed at the instant a scenario names (ISO strings).
+ */
 
 export const EMAIL = 'jane@example.com'
 export const SECOND = 1_000
@@ -48,53 +51,34 @@ export function withCarts(state: ContactState, ...carts: CartState[]): ContactSt
   return { ...state, carts: map }
 }
 
+/** A coffee-shop line: the domain scenarios are about repeat purchases of beans. */
 export function line(overrides: Partial<OrderLine> = {}): OrderLine {
-  return {
+  return anOrderLine({
     lineItemId: 1,
-    productId: 10,
     variantId: 100,
     name: 'Coffee beans',
     sku: 'BEANS-1',
-    quantity: 1,
     priceExTax: '20',
     totalExTax: '20',
-    quantityRefunded: 0,
     category: 'Coffee',
     ...overrides,
-  }
+  })
 }
 
+/** An order of one coffee line for 100 (90 + 10 tax), placed and last modified at `createdAt`. */
 export function order(orderId: number, createdAt: string, overrides: Partial<Order> = {}): Order {
-  return {
+  return anOrder({
     orderId,
-    customerId: 0,
     email: EMAIL,
-    firstName: 'Jane',
-    lastName: 'Doe',
-    phone: null,
-    statusId: 11,
     createdAt,
     modifiedAt: createdAt,
-    currency: 'USD',
-    baseCurrency: 'USD',
-    toBaseRate: '1',
     totalIncTax: '100',
     subtotalExTax: '90',
     totalTax: '10',
     shippingCostExTax: '0',
-    discountTotal: '0',
-    couponCodes: [],
-    channelId: 1,
-    channel: 'storefront',
-    orderSource: 'www',
-    cartId: null,
-    emailOptIn: false,
     lines: [line()],
-    refunds: [],
-    shipments: [],
-    fulfillment: 'unshipped',
     ...overrides,
-  }
+  })
 }
 
 export function refund(refundId: number, createdAt: string, amount: string, lineItemIds: number[] = []): Refund {
@@ -105,22 +89,17 @@ export function shipment(shipmentId: number, createdAt: string): Shipment {
   return { shipmentId, createdAt, trackingNumber: null, carrier: null }
 }
 
+/** An open cart of coffee beans, created and last updated at `updatedAt`. */
 export function cart(cartId: string, updatedAt: string, overrides: Partial<CartState> = {}): CartState {
-  return {
+  return aCartState({
     cartId,
-    customerId: 0,
     email: EMAIL,
-    currency: 'USD',
     amount: '59.5',
     lines: [{ productId: 10, variantId: 100, sku: 'BEANS-1', name: 'Coffee beans', quantity: 1, category: 'Coffee' }],
-    recoveryUrl: `https://shop.example.com/cart.php?action=load&id=${cartId}`,
     createdAt: updatedAt,
     updatedAt,
-    status: 'open',
-    abandonedSignalAt: null,
-    convertedOrderId: null,
     ...overrides,
-  }
+  })
 }
 
 export function subscriber(newsletter: boolean, modifiedAt: string, abandonedCart = false): Subscriber {

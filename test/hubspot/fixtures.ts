@@ -1,8 +1,11 @@
 import type { CartState } from '../../src/domain/contact-state'
 import type { ContactSummary, Order, OrderLine, ProductVariant } from '../../src/domain/model'
+import { aCartState, anOrder, anOrderLine } from '../support/factories'
+
+/** Canonical records for the HubSpot mapping and writer tests: ids drive names, SKUs and emails. */
 
 export function line(id: number, over: Partial<OrderLine> = {}): OrderLine {
-  return {
+  return anOrderLine({
     lineItemId: id,
     productId: 100 + (id % 7),
     variantId: 1000 + (id % 7),
@@ -11,14 +14,14 @@ export function line(id: number, over: Partial<OrderLine> = {}): OrderLine {
     quantity: 2,
     priceExTax: '10.5',
     totalExTax: '21',
-    quantityRefunded: 0,
     category: 'Widgets',
     ...over,
-  }
+  })
 }
 
+/** A completed order by a known customer: two widget lines, a 3.95 discount. */
 export function order(id: number, over: Partial<Order> = {}): Order {
-  return {
+  return anOrder({
     orderId: id,
     customerId: 7,
     email: `buyer${id % 50}@example.com`,
@@ -28,26 +31,13 @@ export function order(id: number, over: Partial<Order> = {}): Order {
     statusId: 10,
     createdAt: '2026-10-05T14:03:00.000Z',
     modifiedAt: '2026-10-05T15:00:00.000Z',
-    currency: 'USD',
-    baseCurrency: 'USD',
-    toBaseRate: '1',
     totalIncTax: '47.25',
     subtotalExTax: '42',
     totalTax: '4.2',
-    shippingCostExTax: '5',
     discountTotal: '3.95',
-    couponCodes: [],
-    channelId: 1,
-    channel: 'storefront',
-    orderSource: 'www',
-    cartId: null,
-    emailOptIn: false,
     lines: [line(id * 10 + 1), line(id * 10 + 2)],
-    refunds: [],
-    shipments: [],
-    fulfillment: 'unshipped',
     ...over,
-  }
+  })
 }
 
 export function variant(id: number, over: Partial<ProductVariant> = {}): ProductVariant {
@@ -88,19 +78,14 @@ export function summary(email: string, over: Partial<ContactSummary> = {}): Cont
 }
 
 export function cart(id: string, over: Partial<CartState> = {}): CartState {
-  return {
+  return aCartState({
     cartId: id,
-    customerId: 0,
     email: 'shopper@example.com',
     currency: 'EUR',
     amount: '99.9',
     lines: [{ productId: 101, variantId: 1001, sku: 'W-1', name: 'Widget', quantity: 1, category: 'Widgets' }],
-    recoveryUrl: `https://shop.example.com/cart.php?action=load&id=${id}`,
     createdAt: '2026-10-05T10:00:00.000Z',
     updatedAt: '2026-10-05T10:30:00.000Z',
-    status: 'open',
-    abandonedSignalAt: null,
-    convertedOrderId: null,
     ...over,
-  }
+  })
 }

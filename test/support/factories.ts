@@ -1,6 +1,6 @@
 import type { CartState, ContactState } from '../../src/domain/contact-state'
 import { initialAutomationState } from '../../src/domain/automation'
-import type { Cart, Order } from '../../src/domain/model'
+import type { Cart, Order, OrderLine } from '../../src/domain/model'
 
 /** Canonical records with realistic defaults, for tests that need an order or a cart and care about a few fields. */
 export function anOrder(overrides: Partial<Order> = {}): Order {
@@ -28,20 +28,7 @@ export function anOrder(overrides: Partial<Order> = {}): Order {
     orderSource: 'www',
     cartId: null,
     emailOptIn: false,
-    lines: [
-      {
-        lineItemId: 1000,
-        productId: 10,
-        variantId: 11,
-        name: 'Trail Shoe (Size: 42)',
-        sku: 'TS-42',
-        quantity: 1,
-        priceExTax: '45',
-        totalExTax: '45',
-        quantityRefunded: 0,
-        category: 'Shoes',
-      },
-    ],
+    lines: [anOrderLine()],
     refunds: [],
     shipments: [],
     fulfillment: 'unshipped',
@@ -49,15 +36,35 @@ export function anOrder(overrides: Partial<Order> = {}): Order {
   }
 }
 
-export function aCart(overrides: Partial<Cart> = {}): Cart {
+export function anOrderLine(overrides: Partial<OrderLine> = {}): OrderLine {
   return {
-    cartId: 'cart-1',
+    lineItemId: 1000,
+    productId: 10,
+    variantId: 11,
+    name: 'Trail Shoe (Size: 42)',
+    sku: 'TS-42',
+    quantity: 1,
+    priceExTax: '45',
+    totalExTax: '45',
+    quantityRefunded: 0,
+    category: 'Shoes',
+    ...overrides,
+  }
+}
+
+/** The cart link BigCommerce gives a cart (`redirect_urls.cart_url`). */
+export const cartUrl = (cartId: string) => `https://shop.example.com/cart.php?action=load&id=${cartId}`
+
+export function aCart(overrides: Partial<Cart> = {}): Cart {
+  const cartId = overrides.cartId ?? 'cart-1'
+  return {
+    cartId,
     customerId: 0,
     email: 'jane@example.com',
     currency: 'USD',
     amount: '45',
     lines: [{ productId: 10, variantId: 11, sku: 'TS-42', name: 'Trail Shoe', quantity: 1, category: 'Shoes' }],
-    recoveryUrl: 'https://shop.example.com/cart.php?recover=cart-1',
+    recoveryUrl: cartUrl(cartId),
     createdAt: '2026-03-01T09:00:00.000Z',
     updatedAt: '2026-03-01T09:30:00.000Z',
     ...overrides,
@@ -65,7 +72,7 @@ export function aCart(overrides: Partial<Cart> = {}): Cart {
 }
 
 export function aCartState(overrides: Partial<CartState> = {}): CartState {
-  return { ...aCart(), status: 'open', abandonedSignalAt: null, convertedOrderId: null, ...overrides }
+  return { ...aCart(overrides), status: 'open', abandonedSignalAt: null, convertedOrderId: null, ...overrides }
 }
 
 export function aContactState(overrides: Partial<ContactState> = {}): ContactState {
