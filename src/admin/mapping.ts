@@ -40,6 +40,7 @@ export function describeMapping(config: Config) {
       ATTRIBUTION_LOOKBACK: config.ATTRIBUTION_LOOKBACK.text,
       SESSION_TIMEOUT: config.SESSION_TIMEOUT.text,
       HIGH_VALUE_CART_PERCENTILE: config.HIGH_VALUE_CART_PERCENTILE ?? 'off',
+      HUBSPOT_CUSTOM_EVENTS: config.HUBSPOT_CUSTOM_EVENTS ? 'on' : 'off',
     },
     channels: {
       order: {
