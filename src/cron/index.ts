@@ -16,7 +16,7 @@ export interface CronJob {
 }
 
 /** One line per job; the order is the order they run in within one tick. */
-const JOBS: CronJob[] = [
+export const JOBS: readonly CronJob[] = [
   retrySweep,
   attributionRollup,
   backfillJob,
