@@ -1,12 +1,12 @@
-import { chromium, type Browser } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
-  CHROMIUM_ARGS,
-  CHROMIUM_PATH,
   eventually,
+  launchChromium,
   startRecordingProxy,
   startSite,
   startWorker,
+  Teardown,
   type RecordedRequest,
   type WorkerHarness,
 } from './harness'
@@ -31,30 +31,19 @@ const page = (title: string, extra = '') =>
    <a id="next" href="/products/42">next</a>
    <script async src="${proxy.url}/beacon.js"></script></body></html>`
 
-beforeAll(async () => {
-  site = await startSite({
+const teardown = new Teardown()
+beforeAll(() => teardown.guard(async () => {
+  site = teardown.add(await startSite({
     '/': () => ({ body: page('Home') }),
     '/products/42': () => ({ body: page('Product 42', ' data-bc-product-id="42"') }),
     // BigCommerce's Storefront Cart API, as the script reads it.
     '/api/storefront/carts': () => ({ type: 'application/json', body: JSON.stringify([{ id: CART_ID, customerId: 0, email: '' }]) }),
-  })
-  try {
-    worker = await startWorker({ vars: { BEACON_ALLOWED_ORIGINS: site.url } })
-    proxy = await startRecordingProxy(worker.url)
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, timeout: 60_000 })
-  } catch (err) {
-    await cleanup()
-    throw err
-  }
-})
-
-async function cleanup() {
-  await browser?.close().catch(() => {})
-  await proxy?.stop().catch(() => {})
-  await worker?.stop().catch(() => {})
-  await site?.stop().catch(() => {})
-}
-afterAll(cleanup)
+  }))
+  worker = teardown.add(await startWorker({ vars: { BEACON_ALLOWED_ORIGINS: site.url } }))
+  proxy = teardown.add(await startRecordingProxy(worker.url))
+  browser = teardown.add(await launchChromium())
+}))
+afterAll(() => teardown.run())
 
 const hits = (from = 0) =>
   proxy.requests

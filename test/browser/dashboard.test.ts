@@ -1,10 +1,10 @@
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
-import { chromium, type Browser } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startBigCommerceStandin, type RunningStandin } from '../../standins/bigcommerce/server'
 import { startHubSpotStandin, type RunningHubSpotStandin } from '../../standins/hubspot/server'
-import { CHROMIUM_ARGS, CHROMIUM_PATH, startWorker, type WorkerHarness } from './harness'
+import { launchChromium, startWorker, Teardown, type WorkerHarness } from './harness'
 
 /**
  * The dashboard in a real headless Chromium against the real worker (wrangler, local D1), wired to both
@@ -98,35 +98,24 @@ async function plantHubSpotOrders(url: string) {
 
 let deadLetterId: number
 
-beforeAll(async () => {
-  try {
-    hubspot = await startHubSpotStandin({ accessToken: 'hs-test-token' })
-    bigcommerce = await startBigCommerceStandin({ storeHash: 'teststore', accessToken: 'bc-test-token' })
-    worker = await startWorker({
-      vars: {
-        HUBSPOT_API_BASE: hubspot.url,
-        BIGCOMMERCE_API_BASE: bigcommerce.url,
-        ADMIN_TOKENS: `operator:${OPERATOR_TOKEN},admin:${ADMIN_TOKEN}`,
-      },
-    })
-    const setup = await fetch(`${worker.url}/admin/api/setup`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })
-    expect(setup.status).toBe(200)
-    await plantHubSpotOrders(hubspot.url)
-    deadLetterId = await plant(worker.db, Date.now())
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, timeout: 60_000 })
-  } catch (err) {
-    await cleanup()
-    throw err
-  }
-})
-
-async function cleanup() {
-  await browser?.close().catch(() => {})
-  await worker?.stop().catch(() => {})
-  await hubspot?.close().catch(() => {})
-  await bigcommerce?.close().catch(() => {})
-}
-afterAll(cleanup)
+const teardown = new Teardown()
+beforeAll(() => teardown.guard(async () => {
+  hubspot = teardown.add(await startHubSpotStandin({ accessToken: 'hs-test-token' }))
+  bigcommerce = teardown.add(await startBigCommerceStandin({ storeHash: 'teststore', accessToken: 'bc-test-token' }))
+  worker = teardown.add(await startWorker({
+    vars: {
+      HUBSPOT_API_BASE: hubspot.url,
+      BIGCOMMERCE_API_BASE: bigcommerce.url,
+      ADMIN_TOKENS: `operator:${OPERATOR_TOKEN},admin:${ADMIN_TOKEN}`,
+    },
+  }))
+  const setup = await fetch(`${worker.url}/admin/api/setup`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })
+  expect(setup.status).toBe(200)
+  await plantHubSpotOrders(hubspot.url)
+  deadLetterId = await plant(worker.db, Date.now())
+  browser = teardown.add(await launchChromium())
+}))
+afterAll(() => teardown.run())
 
 describe('the dashboard in Chromium', () => {
   it('signs in, renders the planted figures, replays a dead letter, and leaves a screenshot', async () => {

@@ -1,18 +1,21 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
-import { createServer, request, type Server } from 'node:http'
+import { createServer, request, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import type { Browser } from 'playwright-core'
 import { getPlatformProxy, unstable_splitSqlQuery, unstable_startWorker } from 'wrangler'
+import { freePort } from '../../scripts/demo/processes'
 
 /**
  * Reusable for browser tests: the real worker under wrangler's programmatic API (workerd, local D1 and Durable
  * Objects in a throw-away directory, migrations applied), on a free loopback port, plus helpers to serve a
- * page from another loopback origin. Everything started here is stopped by `stop()`, even after a failure.
+ * page from another loopback origin and to launch Chromium. Everything started here is stopped by `stop()`,
+ * even after a failure.
  */
 const ROOT = path.resolve(import.meta.dirname, '../..')
 
-export const CHROMIUM_ARGS = [
+const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -21,7 +24,13 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
   '--no-first-run',
 ]
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+
+/** Headless system Chromium; playwright-core loads on first use (the intake bench needs only startWorker). */
+export async function launchChromium(): Promise<Browser> {
+  const { chromium } = await import('playwright-core')
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, timeout: 60_000 })
+}
 
 /** Configuration the worker needs to answer at all; tests add or override with `vars`. */
 const BASE_VARS: Record<string, string> = {
@@ -41,14 +50,6 @@ export interface WorkerHarness {
   stop(): Promise<void>
 }
 
-export async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
-}
-
 export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined
   try {
@@ -63,20 +64,58 @@ export async function withTimeout<T>(promise: Promise<T>, ms: number, what: stri
   }
 }
 
+type Stoppable = { stop(): Promise<unknown> } | { close(): Promise<unknown> }
+
+/**
+ * What a test (or the harness) started, stopped in reverse order with failures ignored, so one server that
+ * will not stop does not leave the others running.
+ *
+ *   const teardown = new Teardown()
+ *   beforeAll(() => teardown.guard(async () => { site = teardown.add(await startSite(...)) }))
+ *   afterAll(() => teardown.run())
+ */
+export class Teardown {
+  private steps: (() => Promise<unknown>)[] = []
+
+  /** Stops `thing` (its `stop()` or `close()`) at teardown; returns it. */
+  add<T extends Stoppable>(thing: T): T {
+    this.steps.push(() => ('stop' in thing ? thing.stop() : thing.close()))
+    return thing
+  }
+
+  defer(step: () => Promise<unknown>): void {
+    this.steps.push(step)
+  }
+
+  /** Runs `start`; if it fails part-way, stops what it had started before rethrowing. */
+  async guard<T>(start: () => Promise<T>): Promise<T> {
+    try {
+      return await start()
+    } catch (err) {
+      await this.run()
+      throw err
+    }
+  }
+
+  async run(): Promise<void> {
+    const steps = this.steps.reverse()
+    this.steps = []
+    for (const step of steps) await step().catch(() => {})
+  }
+}
+
 export async function startWorker(options: { vars?: Record<string, string>; timeoutMs?: number } = {}): Promise<WorkerHarness> {
   const timeoutMs = options.timeoutMs ?? 60_000
   const persist = await mkdtemp(path.join(tmpdir(), 'bc-worker-'))
-  const cleanups: (() => Promise<unknown>)[] = [() => rm(persist, { recursive: true, force: true })]
-  const stop = async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {})
-  }
-  try {
+  const teardown = new Teardown()
+  teardown.defer(() => rm(persist, { recursive: true, force: true }))
+  return teardown.guard(async () => {
     const proxy = await withTimeout(
       getPlatformProxy<{ DB: D1Database }>({ configPath: path.join(ROOT, 'wrangler.toml'), persist: { path: path.join(persist, 'v3') } }),
       timeoutMs,
       'the local platform',
     )
-    cleanups.push(() => proxy.dispose())
+    teardown.defer(() => proxy.dispose())
     await applyMigrations(proxy.env.DB)
 
     const port = await freePort()
@@ -92,14 +131,11 @@ export async function startWorker(options: { vars?: Record<string, string>; time
         logLevel: 'warn',
       },
     })
-    cleanups.push(() => worker.dispose())
+    teardown.defer(() => worker.dispose())
     await withTimeout(worker.ready, timeoutMs, 'the worker')
     const url = (await worker.url).origin
-    return { url, db: proxy.env.DB, stop }
-  } catch (err) {
-    await stop()
-    throw err
-  }
+    return { url, db: proxy.env.DB, stop: () => teardown.run() }
+  })
 }
 
 async function applyMigrations(db: D1Database): Promise<void> {
@@ -110,10 +146,30 @@ async function applyMigrations(db: D1Database): Promise<void> {
   }
 }
 
+/** A server this harness started, on a loopback port of its own. */
+export interface LocalServer {
+  url: string
+  stop(): Promise<void>
+}
+
+/** Listens on a free loopback port; `stop()` also drops open keep-alive connections, so it never hangs. */
+async function listenLocally(server: Server): Promise<LocalServer> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}
+
 /** A tiny HTTP server on another loopback port: `routes` maps a path to a handler's response. */
 export async function startSite(
-  routes: Record<string, (req: import('node:http').IncomingMessage) => { status?: number; type?: string; body: string }>,
-): Promise<{ url: string; requests: { method: string; path: string }[]; stop(): Promise<void> }> {
+  routes: Record<string, (req: IncomingMessage) => { status?: number; type?: string; body: string }>,
+): Promise<LocalServer & { requests: { method: string; path: string }[] }> {
   const requests: { method: string; path: string }[] = []
   const server: Server = createServer((req, res) => {
     const pathname = new URL(req.url ?? '/', 'http://x').pathname
@@ -126,17 +182,7 @@ export async function startSite(
     const out = route(req)
     res.writeHead(out.status ?? 200, { 'content-type': out.type ?? 'text/html; charset=utf-8' }).end(out.body)
   })
-  const port = await freePort()
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
-  }
+  return { ...(await listenLocally(server)), requests }
 }
 
 export interface RecordedRequest {
@@ -150,7 +196,9 @@ export interface RecordedRequest {
  * A recording pass-through in front of the worker: what the browser really sent (preflights included, which
  * the page's own request events do not show).
  */
-export async function startRecordingProxy(target: string): Promise<{ url: string; requests: RecordedRequest[]; stop(): Promise<void> }> {
+export async function startRecordingProxy(
+  target: string,
+): Promise<LocalServer & { requests: RecordedRequest[] }> {
   const requests: RecordedRequest[] = []
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = []
@@ -165,19 +213,8 @@ export async function startRecordingProxy(target: string): Promise<{ url: string
     upstream.on('error', () => res.writeHead(502).end())
     upstream.end(body)
   })
-  const port = await freePort()
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
-  }
+  return { ...(await listenLocally(server)), requests }
 }
-
 
 /** Polls `check` until it returns a value (not undefined/false) or the time runs out. */
 export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
