@@ -35,28 +35,27 @@ const flag = z
   .union([z.boolean(), z.literal(0), z.literal(1), z.literal('true'), z.literal('false'), z.null()])
   .optional()
   .transform((v) => v === true || v === 1 || v === 'true')
-/** A required date, RFC-2822 (v2) or ISO-8601 (v3), as ISO-8601 UTC. */
-const date = z.string().transform((v, ctx) => {
+function isoDate(v: string, ctx: z.core.$RefinementCtx) {
   const iso = toIsoDate(v)
   if (iso === null) {
     ctx.addIssue({ code: 'custom', message: `"${v}" is not an RFC-2822 or ISO-8601 date` })
     return z.NEVER
   }
   return iso
-})
+}
+/** A required date, RFC-2822 (v2) or ISO-8601 (v3), as ISO-8601 UTC. */
+const date = z.string().transform(isoDate)
 /** An optional date (`date_shipped` is '' until shipped). */
 const optionalDate = z
   .string()
   .nullish()
-  .transform((v, ctx) => {
-    if (v === null || v === undefined || v.trim() === '') return null
-    const iso = toIsoDate(v)
-    if (iso === null) {
-      ctx.addIssue({ code: 'custom', message: `"${v}" is not an RFC-2822 or ISO-8601 date` })
-      return z.NEVER
-    }
-    return iso
-  })
+  .transform((v, ctx) => (v === null || v === undefined || v.trim() === '' ? null : isoDate(v, ctx)))
+/** A list that may be null or missing: [] then. */
+const list = <T extends z.ZodType>(item: T) =>
+  z
+    .array(item)
+    .nullish()
+    .transform((v) => v ?? [])
 
 // ---- v2 orders (orders.v2.oas2.yml) ----
 
@@ -125,10 +124,7 @@ export const v2Shipment = z.object({
   shipping_provider: text,
   shipping_provider_display_name: text,
   shipping_method: text,
-  items: z
-    .array(z.object({ order_product_id: id, product_id: optionalId, quantity: count }))
-    .nullish()
-    .transform((v) => v ?? []),
+  items: list(z.object({ order_product_id: id, product_id: optionalId, quantity: count })),
 })
 export type V2Shipment = z.output<typeof v2Shipment>
 
@@ -150,17 +146,14 @@ export const v3Refund = z.object({
   order_id: id,
   created: date,
   total_amount: money,
-  items: z
-    .array(
-      z.object({
-        item_type: z.string(),
-        item_id: id,
-        quantity: count,
-        requested_amount: money,
-      }),
-    )
-    .nullish()
-    .transform((v) => v ?? []),
+  items: list(
+    z.object({
+      item_type: z.string(),
+      item_id: id,
+      quantity: count,
+      requested_amount: money,
+    }),
+  ),
 })
 export type V3Refund = z.output<typeof v3Refund>
 
@@ -175,10 +168,7 @@ export const v3Customer = z.object({
   date_created: date,
   date_modified: optionalDate,
   accepts_product_review_abandoned_cart_emails: flag,
-  addresses: z
-    .array(z.object({ country_code: text, phone: text }))
-    .nullish()
-    .transform((v) => v ?? []),
+  addresses: list(z.object({ country_code: text, phone: text })),
 })
 export type V3Customer = z.output<typeof v3Customer>
 
@@ -191,10 +181,7 @@ export const v3Subscriber = z.object({
   order_id: optionalId,
   channel_id: optionalId,
   /** Empty means unsubscribed (or never ticked the box). */
-  consents: z
-    .array(z.string())
-    .nullish()
-    .transform((v) => v ?? []),
+  consents: list(z.string()),
   date_created: optionalDate,
   date_modified: optionalDate,
 })
@@ -218,10 +205,7 @@ export const v3Variant = z.object({
     .union([z.number(), z.string().trim().regex(/^-?\d+(\.\d+)?$/)])
     .nullish()
     .transform((v) => (v === null || v === undefined ? null : amount(v))),
-  option_values: z
-    .array(v3VariantOptionValue)
-    .nullish()
-    .transform((v) => v ?? []),
+  option_values: list(v3VariantOptionValue),
 })
 export type V3Variant = z.output<typeof v3Variant>
 
@@ -231,10 +215,7 @@ export const v3Product = z.object({
   sku: text,
   description: text,
   price: money,
-  categories: z
-    .array(id)
-    .nullish()
-    .transform((v) => v ?? []),
+  categories: list(id),
   brand_id: optionalId,
   base_variant_id: optionalId,
   variants: z.array(v3Variant).nullish(),
@@ -272,11 +253,7 @@ const cartItem = z.object({
   extended_sale_price: money,
 })
 
-const items = <T extends z.ZodType>(item: T) =>
-  z
-    .array(item)
-    .nullish()
-    .transform((v) => v ?? [])
+export const v3CartRedirectUrls = z.object({ cart_url: text, checkout_url: text })
 
 export const v3Cart = z.object({
   id: z.string().min(1),
@@ -291,23 +268,18 @@ export const v3Cart = z.object({
   cart_amount: money,
   line_items: z
     .object({
-      physical_items: items(cartItem),
-      digital_items: items(cartItem),
-      custom_items: items(cartItem),
+      physical_items: list(cartItem),
+      digital_items: list(cartItem),
+      custom_items: list(cartItem),
     })
     .nullish()
     .transform((v) => v ?? { physical_items: [], digital_items: [], custom_items: [] }),
   created_time: date,
   updated_time: optionalDate,
   /** Present with `include=redirect_urls`. */
-  redirect_urls: z
-    .object({ cart_url: text, checkout_url: text })
-    .nullish()
-    .transform((v) => v ?? null),
+  redirect_urls: v3CartRedirectUrls.nullish().transform((v) => v ?? null),
 })
 export type V3Cart = z.output<typeof v3Cart>
-
-export const v3CartRedirectUrls = z.object({ cart_url: text, checkout_url: text })
 
 export const v3AbandonedCart = z.object({ cart_id: z.string().min(1) })
 
