@@ -3,20 +3,15 @@ import { normalizeCustomer, normalizeSubscriber } from '../bigcommerce/normalize
 import { v3Customer, v3Subscriber } from '../bigcommerce/resources'
 import { recordCustomerEmail } from '../db/identity'
 import { contactObject } from '../durable/stubs'
-import { mapLimit, modifiedSince, type Phase } from './context'
-import { isSkippable, parseRecord } from './skip'
+import { modifiedSince, type Phase } from './context'
+import { v3Page, v3PageMeta, v3Total } from './listing'
+import { importEach } from './skip'
 
 const PAGE = 250
 const CONCURRENCY = 8
 
-const customerPage = z.object({
-  data: z.array(z.unknown()),
-  meta: z
-    .object({
-      pagination: z.object({ total: z.number().nullish() }).nullish(),
-      cursor_pagination: z.object({ end_cursor: z.string().nullish() }).nullish(),
-    })
-    .nullish(),
+const customerPage = v3Page.extend({
+  meta: v3PageMeta.extend({ cursor_pagination: z.object({ end_cursor: z.string().nullish() }).nullish() }).nullish(),
 })
 
 /** `{after}` walks BigCommerce's customer cursor (stable while customers are added); `{page}` if it has none. */
@@ -29,10 +24,7 @@ type CustomerCursor = { after: string } | { page: number }
 export const customersPhase: Phase = {
   name: 'customers',
 
-  async count(ctx) {
-    const body = await ctx.client.v3('/customers', { limit: 1, ...modifiedSince(ctx, 'date_modified:min') })
-    return customerPage.parse(body ?? { data: [] }).meta?.pagination?.total ?? 0
-  },
+  count: (ctx) => v3Total(ctx, '/customers', modifiedSince(ctx, 'date_modified:min')),
 
   async run(ctx, cursor, checkpoint) {
     let at: CustomerCursor | null = cursor ? (JSON.parse(cursor) as CustomerCursor) : null
@@ -44,19 +36,11 @@ export const customersPhase: Phase = {
         ...(at && 'after' in at ? { after: at.after } : { page: at && 'page' in at ? at.page : 1 }),
       }
       const page = customerPage.parse((await ctx.client.v3('/customers', query)) ?? { data: [] })
-      let skipped = 0
-      await mapLimit(page.data, CONCURRENCY, async (raw) => {
-        try {
-          const parsed = parseRecord(v3Customer, raw)
-          if (!parsed) return void skipped++
-          const customer = normalizeCustomer(parsed)
-          await recordCustomerEmail(ctx.env.DB, customer.customerId, customer.email)
-          ctx.budget.spend()
-          await contactObject(ctx.env, customer.email).applyCustomer(customer, null, { mode: 'import' })
-        } catch (err) {
-          if (!isSkippable(err)) throw err
-          skipped++
-        }
+      const skipped = await importEach(page.data, v3Customer, CONCURRENCY, async (parsed) => {
+        const customer = normalizeCustomer(parsed)
+        await recordCustomerEmail(ctx.env.DB, customer.customerId, customer.email)
+        ctx.budget.spend()
+        await contactObject(ctx.env, customer.email).applyCustomer(customer, null, { mode: 'import' })
       })
       const endCursor = page.meta?.cursor_pagination?.end_cursor
       const last = page.data.length < PAGE
@@ -69,38 +53,22 @@ export const customersPhase: Phase = {
   },
 }
 
-const subscriberPage = z.object({
-  data: z.array(z.unknown()),
-  meta: z.object({ pagination: z.object({ total: z.number().nullish() }).nullish() }).nullish(),
-})
-
 /** Newsletter subscribers: email consent for customers and guests alike (and a contact for each). */
 export const subscribersPhase: Phase = {
   name: 'subscribers',
 
-  async count(ctx) {
-    const body = await ctx.client.v3('/customers/subscribers', { limit: 1, ...modifiedSince(ctx, 'date_modified:min') })
-    return subscriberPage.parse(body ?? { data: [] }).meta?.pagination?.total ?? 0
-  },
+  count: (ctx) => v3Total(ctx, '/customers/subscribers', modifiedSince(ctx, 'date_modified:min')),
 
   async run(ctx, cursor, checkpoint) {
     let page = cursor ? (JSON.parse(cursor) as { page: number }).page : 1
     while (!ctx.budget.exhausted(PAGE + 1)) {
-      const body = subscriberPage.parse(
+      const body = v3Page.parse(
         (await ctx.client.v3('/customers/subscribers', { limit: PAGE, page, ...modifiedSince(ctx, 'date_modified:min') })) ?? { data: [] },
       )
-      let skipped = 0
-      await mapLimit(body.data, CONCURRENCY, async (raw) => {
-        try {
-          const parsed = parseRecord(v3Subscriber, raw)
-          if (!parsed) return void skipped++
-          const subscriber = normalizeSubscriber(parsed)
-          ctx.budget.spend()
-          await contactObject(ctx.env, subscriber.email).applySubscriber(subscriber, { mode: 'import' })
-        } catch (err) {
-          if (!isSkippable(err)) throw err
-          skipped++
-        }
+      const skipped = await importEach(body.data, v3Subscriber, CONCURRENCY, async (parsed) => {
+        const subscriber = normalizeSubscriber(parsed)
+        ctx.budget.spend()
+        await contactObject(ctx.env, subscriber.email).applySubscriber(subscriber, { mode: 'import' })
       })
       const last = body.data.length < PAGE
       await checkpoint({ cursor: last ? null : JSON.stringify({ page: page + 1 }), processed: body.data.length, skipped })

@@ -17,6 +17,7 @@ import { isZero } from '../domain/money'
 import { isSynced } from '../domain/order-status'
 import { contactObject } from '../durable/stubs'
 import { mapLimit, modifiedSince, type Phase, type PhaseContext } from './context'
+import { fetchGrouped } from './listing'
 import { isSkippable, parseRecord } from './skip'
 
 const PAGE = 250
@@ -145,18 +146,9 @@ async function fetchList<T extends z.ZodType>(ctx: PhaseContext, path: string, s
 }
 
 /** The page's refunds, grouped by order: one call per 100 refunded orders rather than one per order. */
-async function refundsOf(ctx: PhaseContext, orderIds: number[]): Promise<Map<number, V3Refund[]>> {
-  const byOrder = new Map<number, V3Refund[]>()
-  for (let i = 0; i < orderIds.length; i += 100) {
-    const ids = orderIds.slice(i, i + 100)
-    for await (const page of ctx.client.v3List('/orders/payment_actions/refunds', { 'order_id:in': ids.join(',') })) {
-      for (const raw of page.items) {
-        const refund = parseRecord(v3Refund, raw)
-        if (refund) byOrder.set(refund.order_id, [...(byOrder.get(refund.order_id) ?? []), refund])
-      }
-    }
-  }
-  return byOrder
+function refundsOf(ctx: PhaseContext, orderIds: number[]): Promise<Map<number, V3Refund[]>> {
+  const request = { path: '/orders/payment_actions/refunds', filter: 'order_id', ids: orderIds, perCall: 100 }
+  return fetchGrouped(ctx, request, v3Refund, (r) => r.order_id)
 }
 
 /**

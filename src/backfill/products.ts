@@ -1,4 +1,3 @@
-import { z } from 'zod'
 import { normalizeProductVariants } from '../bigcommerce/normalize'
 import { v3Brand, v3Category, v3Product, v3Variant, type V3Product, type V3Variant } from '../bigcommerce/resources'
 import { primeBrands, primeCategories, primeProducts } from '../db/backfill'
@@ -6,14 +5,10 @@ import { hubspotWriter } from '../durable/stubs'
 import { productRecords } from '../hubspot/mapping/product'
 import type { ProductVariant } from '../domain/model'
 import type { Phase, PhaseContext } from './context'
+import { fetchGrouped, v3Page, v3Total } from './listing'
 import { parseRecord } from './skip'
 
 const PAGE = 250
-
-const page = z.object({
-  data: z.array(z.unknown()),
-  meta: z.object({ pagination: z.object({ total: z.number().nullish() }).nullish() }).nullish(),
-})
 
 /**
  * The whole catalog, one HubSpot product per variant, whatever `since` says: it is not history, it costs
@@ -24,16 +19,13 @@ const page = z.object({
 export const productsPhase: Phase = {
   name: 'products',
 
-  async count(ctx) {
-    const body = await ctx.client.v3('/catalog/products', { limit: 1, include_fields: 'id' })
-    return page.parse(body ?? { data: [] }).meta?.pagination?.total ?? 0
-  },
+  count: (ctx) => v3Total(ctx, '/catalog/products', { include_fields: 'id' }),
 
   async run(ctx, cursor, checkpoint) {
     let at = cursor ? (JSON.parse(cursor) as { page: number }).page : 1
     if (at === 1) await primeTaxonomy(ctx)
     while (!ctx.budget.exhausted(4)) {
-      const body = page.parse(
+      const body = v3Page.parse(
         (await ctx.client.v3('/catalog/products', { limit: PAGE, page: at, include: 'variants' })) ?? {
           data: [],
         },
@@ -80,14 +72,9 @@ async function variantsOf(ctx: PhaseContext, products: V3Product[]): Promise<Map
     if (product.variants) byProduct.set(product.id, product.variants)
     else missing.push(product.id)
   }
-  for (let i = 0; i < missing.length; i += 50) {
-    const ids = missing.slice(i, i + 50)
-    for await (const result of ctx.client.v3List('/catalog/variants', { 'product_id:in': ids.join(',') })) {
-      for (const raw of result.items) {
-        const variant = parseRecord(v3Variant, raw)
-        if (variant) byProduct.set(variant.product_id, [...(byProduct.get(variant.product_id) ?? []), variant])
-      }
-    }
+  const request = { path: '/catalog/variants', filter: 'product_id', ids: missing, perCall: 50 }
+  for (const [id, fetched] of await fetchGrouped(ctx, request, v3Variant, (v) => v.product_id)) {
+    byProduct.set(id, [...(byProduct.get(id) ?? []), ...fetched])
   }
   return byProduct
 }
