@@ -116,11 +116,14 @@ export async function hydrateCart(client: BigCommerceClient, cartId: string, loo
   if (raw === null) return null
   let cart = parse(v3One(v3Cart), raw, `cart ${cartId}`).data
   if (cart.redirect_urls === null || (!cart.redirect_urls.cart_url && !cart.redirect_urls.checkout_url)) {
-    const created = await client.post(`/v3/carts/${encodeURIComponent(cartId)}/redirect_urls`, {})
+    // A recovery link is worth one write, but not worth losing the cart over: on failure it syncs without one.
+    const created = await client.post(`/v3/carts/${encodeURIComponent(cartId)}/redirect_urls`, {}).catch((err: unknown) => {
+      console.warn(`cart ${cartId}: recovery link not created: ${err instanceof Error ? err.message : String(err)}`)
+      return undefined
+    })
     if (created === null) return null
-    if (created !== undefined) {
-      cart = { ...cart, redirect_urls: parse(v3One(v3CartRedirectUrls), created, `cart ${cartId} redirect urls`).data }
-    }
+    const urls = created === undefined ? null : v3One(v3CartRedirectUrls).safeParse(created)
+    if (urls?.success) cart = { ...cart, redirect_urls: urls.data.data }
   }
   const categories = lookups ? await categoriesOf(cartProductIds(cart), lookups) : new Map<number, string | null>()
   return normalizeCart(cart, categories)

@@ -203,6 +203,21 @@ describe('hydrating carts, customers, subscribers and products', () => {
     expect(posted).toEqual([`/stores/teststore/v3/carts/${cart.id}/redirect_urls`])
   })
 
+  it('still syncs the cart, without a recovery link, when creating one fails', async () => {
+    const cart = standin.store.createCart({ email: 'a@example.com', lines: [{ productId: 1 }] }).value
+    serveHost('bigcommerce.standin', async (request) => {
+      const url = new URL(request.url)
+      if (request.method === 'POST' && url.pathname.endsWith('/redirect_urls')) return new Response('nope', { status: 403 })
+      const response = await standin.fetch(request)
+      if (!url.pathname.includes('/v3/carts/')) return response
+      const body = (await response.json()) as { data: Record<string, unknown> }
+      delete body.data.redirect_urls
+      return Response.json(body)
+    })
+    const hydrated = await hydrateCart(client, cart.id)
+    expect(hydrated).toMatchObject({ cartId: cart.id, email: 'a@example.com', recoveryUrl: null })
+  })
+
   it('resolves an abandoned-cart token to its cart', async () => {
     const cart = standin.store.createCart({ email: 'a@example.com', lines: [{ productId: 1 }] }).value
     const { token } = standin.store.abandonCart(cart.id).value
