@@ -176,6 +176,13 @@ const DEFAULT_ADDRESS: Omit<Address, 'email' | 'first_name' | 'last_name'> = {
 
 export class StoreError extends Error {}
 
+/** The entry for `id`, or a StoreError naming what does not exist (and how to get it, where that helps). */
+function required<K, V>(map: ReadonlyMap<K, V>, id: K, what: string, hint = ''): V {
+  const value = map.get(id)
+  if (value === undefined) throw new StoreError(`${what} ${id} does not exist${hint}`)
+  return value
+}
+
 /** First id of each resource (orders start at 100, as on a fresh BigCommerce store). */
 const FIRST_IDS = {
   customer: 1, address: 1, subscriber: 1, order: 100, orderProduct: 1, orderAddress: 1, orderCoupon: 1,
@@ -1213,57 +1220,39 @@ export class BigCommerceStore {
   // ---------------------------------------------------------------- internals
 
   requireOrder(id: number): Order {
-    const order = this.orders.get(id)
-    if (!order) throw new StoreError(`order ${id} does not exist`)
-    return order
+    return required(this.orders, id, 'order')
   }
 
   requireCustomer(id: number): Customer {
-    const customer = this.customers.get(id)
-    if (!customer) throw new StoreError(`customer ${id} does not exist`)
-    return customer
+    return required(this.customers, id, 'customer')
   }
 
   requireProduct(id: number): Product {
-    const product = this.products.get(id)
-    if (!product) throw new StoreError(`product ${id} does not exist (create it with store.createProduct or seedStore)`)
-    return product
+    return required(this.products, id, 'product', ' (create it with store.createProduct or seedStore)')
   }
 
   requireVariant(id: number): Variant {
-    const variant = this.variants.get(id)
-    if (!variant) throw new StoreError(`variant ${id} does not exist`)
-    return variant
+    return required(this.variants, id, 'variant')
   }
 
   requireCart(id: string): Cart {
-    const cart = this.carts.get(id)
-    if (!cart) throw new StoreError(`cart ${id} does not exist (converted or deleted?)`)
-    return cart
+    return required(this.carts, id, 'cart', ' (converted or deleted?)')
   }
 
   private requireCategory(id: number): Category {
-    const category = this.categories.get(id)
-    if (!category) throw new StoreError(`category ${id} does not exist`)
-    return category
+    return required(this.categories, id, 'category')
   }
 
   private requireBrand(id: number): Brand {
-    const brand = this.brands.get(id)
-    if (!brand) throw new StoreError(`brand ${id} does not exist`)
-    return brand
+    return required(this.brands, id, 'brand')
   }
 
   private requireChannel(id: number): Channel {
-    const channel = this.channels.get(id)
-    if (!channel) throw new StoreError(`channel ${id} does not exist`)
-    return channel
+    return required(this.channels, id, 'channel')
   }
 
   private requireHook(id: number): Hook {
-    const hook = this.hooks.get(id)
-    if (!hook) throw new StoreError(`hook ${id} does not exist`)
-    return hook
+    return required(this.hooks, id, 'hook')
   }
 
   private takeId(kind: keyof typeof FIRST_IDS, wanted?: number): number {
