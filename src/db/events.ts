@@ -1,4 +1,4 @@
-import { and, asc, eq, lte, sql } from 'drizzle-orm'
+import { and, asc, eq, gt, lte, ne, sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
 import { deadLetters, webhookEvents } from './schema'
 
@@ -48,7 +48,7 @@ export async function recordWebhookEvent(db: D1Database, event: NewWebhookEvent)
 export async function claimNewEvent(db: D1Database, id: string, now: number): Promise<WebhookEventRow | null> {
   const rows = await drizzle(db)
     .update(webhookEvents)
-    .set({ attempts: sql`${webhookEvents.attempts} + 1`, nextAttemptAt: now + PROCESSING_LEASE_MS })
+    .set({ attempts: sql`${webhookEvents.attempts} + 1`, nextAttemptAt: now + PROCESSING_LEASE_MS, startedAt: now })
     .where(and(eq(webhookEvents.id, id), eq(webhookEvents.status, 'pending'), eq(webhookEvents.attempts, 0)))
     .returning()
   return rows[0] ?? null
@@ -67,12 +67,37 @@ export async function claimDueEvents(db: D1Database, now: number, limit: number)
   for (const { id } of due) {
     const rows = await d
       .update(webhookEvents)
-      .set({ attempts: sql`${webhookEvents.attempts} + 1`, nextAttemptAt: now + PROCESSING_LEASE_MS })
+      .set({ attempts: sql`${webhookEvents.attempts} + 1`, nextAttemptAt: now + PROCESSING_LEASE_MS, startedAt: now })
       .where(and(eq(webhookEvents.id, id), eq(webhookEvents.status, 'pending'), lte(webhookEvents.nextAttemptAt, now)))
       .returning()
     if (rows[0]) claimed.push(rows[0])
   }
   return claimed
+}
+
+/** Resources whose processing is a plain re-fetch of their whole current state. */
+const REFETCHED_RESOURCES = ['order', 'customer', 'product']
+
+/**
+ * True when the same resource was re-fetched, successfully, by an attempt that started after this event
+ * arrived: that fetch already saw this event's change, so fetching again would only spend API quota.
+ */
+export async function isSuperseded(db: D1Database, event: WebhookEventRow): Promise<boolean> {
+  if (!event.resourceId || !REFETCHED_RESOURCES.includes(event.resourceType)) return false
+  const later = await drizzle(db)
+    .select({ id: webhookEvents.id })
+    .from(webhookEvents)
+    .where(
+      and(
+        eq(webhookEvents.resourceType, event.resourceType),
+        eq(webhookEvents.resourceId, event.resourceId),
+        gt(webhookEvents.startedAt, event.receivedAt),
+        eq(webhookEvents.status, 'done'),
+        ne(webhookEvents.id, event.id),
+      ),
+    )
+    .limit(1)
+  return later.length > 0
 }
 
 export async function markEventDone(db: D1Database, id: string, now: number): Promise<void> {

@@ -15,6 +15,7 @@ export const webhookEvents = sqliteTable('webhook_events', {
   nextAttemptAt: integer('next_attempt_at').notNull(),
   lastError: text('last_error'),
   processedAt: integer('processed_at'),
+  startedAt: integer('started_at'),
 })
 
 export const deadLetters = sqliteTable('dead_letters', {

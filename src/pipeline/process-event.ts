@@ -1,6 +1,6 @@
 import { requireConfig } from '../config'
 import type { WebhookSubject } from '../bigcommerce/webhook'
-import { claimDueEvents, claimNewEvent, markEventDone, markEventFailed, type WebhookEventRow } from '../db/events'
+import { claimDueEvents, claimNewEvent, isSuperseded, markEventDone, markEventFailed, type WebhookEventRow } from '../db/events'
 import type { Env } from '../env'
 import { applySubject } from './apply'
 import { pipelineDeps, type ClientTuning } from './deps'
@@ -33,6 +33,7 @@ export async function sweepDueEvents(
 async function runEvent(env: Env, row: WebhookEventRow, tuning?: ClientTuning): Promise<void> {
   const stored = JSON.parse(row.payload) as StoredEvent
   try {
+    if (await isSuperseded(env.DB, row)) return await markEventDone(env.DB, row.id, Date.now())
     await applySubject(pipelineDeps(env, requireConfig(env), tuning), stored.subject, {
       eventCreatedAt: stored.createdAt ?? null,
     })

@@ -159,6 +159,25 @@ describe('hydration failures', () => {
     expect(hubspotOrder(order.id)).toBeUndefined()
   })
 
+  it('after an outage, re-fetches an order once for all the events that piled up about it', async () => {
+    const created = bigcommerce.store.createOrder({ email: 'backlog@example.com', statusId: 11 })
+    const shipped = bigcommerce.store.addShipment(created.value.id)
+    const orderPath = `/stores/teststore/v2/orders/${created.value.id}`
+    bigcommerce.faults.fail({ method: 'GET', path: orderPath }, { status: 503 }, 1000)
+    await deliverEvents([...created.events, ...shipped.events])
+    const piledUp = await eventRows()
+    expect(piledUp.length).toBeGreaterThanOrEqual(3)
+    expect(piledUp.every((row) => row.status === 'pending')).toBe(true)
+
+    bigcommerce.faults.clear()
+    const before = bigcommerce.requests.filter((r) => r.path === orderPath && r.status === 200).length
+    await sweepDueEvents(env, new Date(Date.now() + 10 * 60_000), { tuning: noWaiting })
+    await flushHubSpot()
+    expect(bigcommerce.requests.filter((r) => r.path === orderPath && r.status === 200).length - before).toBe(1)
+    expect((await eventRows()).every((row) => row.status === 'done')).toBe(true)
+    expect(hubspotOrder(created.value.id)?.properties).toMatchObject({ bc_status: 'shipped' })
+  }, 30_000)
+
   it('a sweep after BigCommerce recovers completes the event', async () => {
     const { value: order, events } = bigcommerce.store.createOrder({ email: 'recover@example.com' })
     bigcommerce.faults.fail({ method: 'GET', path: `/stores/teststore/v2/orders/${order.id}` }, { status: 503 }, 20)
