@@ -6,6 +6,7 @@ import { webhookHealthJob } from './webhook-health'
 import { valueTiers } from './value-tiers'
 import { reconciliationJob } from '../admin/reconciliation'
 import { highValueCarts } from './high-value-carts'
+import { inboxRetention } from './inbox-retention'
 
 /** A periodic job: does only what is due at `now`, and is safe to repeat. */
 export interface CronJob {
@@ -24,6 +25,7 @@ export const JOBS: readonly CronJob[] = [
   valueTiers,
   reconciliationJob,
   highValueCarts,
+  inboxRetention,
 ]
 
 /**

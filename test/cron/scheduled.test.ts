@@ -35,3 +35,26 @@ describe('the scheduled handler', () => {
     expect(failures.mock.calls.filter(([message]) => String(message).startsWith('cron job'))).toEqual([])
   })
 })
+
+describe('inbox retention', () => {
+  it('deletes processed deliveries older than 30 days and keeps pending, dead and recent ones', async () => {
+    await freshWorld()
+    const now = Date.now()
+    const old = now - 31 * 86_400_000
+    const insert = (id: string, status: string, receivedAt: number) =>
+      env.DB.prepare(
+        `INSERT INTO webhook_events (id, scope, resource_type, resource_id, payload, received_at, status, attempts, next_attempt_at)
+         VALUES (?, 'store/order/updated', 'order', '1', '{}', ?, ?, 1, ?)`,
+      )
+        .bind(id, receivedAt, status, receivedAt)
+        .run()
+    await insert('old-done', 'done', old)
+    await insert('old-ignored', 'ignored', old)
+    await insert('old-pending', 'pending', old)
+    await insert('old-dead', 'dead', old)
+    await insert('recent-done', 'done', now - 86_400_000)
+    await fire('7 * * * *', now)
+    const { results } = await env.DB.prepare('SELECT id FROM webhook_events ORDER BY id').all<{ id: string }>()
+    expect(results.map((r) => r.id)).toEqual(['old-dead', 'old-pending', 'recent-done'])
+  })
+})
