@@ -79,19 +79,21 @@ function markCartConverted(state: ContactState, cartId: string, orderId: number 
 }
 
 export function applyCustomerUpdate(state: ContactState, customer: Customer): boolean {
-  const existing = state.customer
-  if (existing && customer.modifiedAt < existing.modifiedAt) return false
-  if (existing && JSON.stringify(existing) === JSON.stringify(customer)) return false
+  if (!replaces(state.customer, customer)) return false
   state.customer = customer
   return true
 }
 
 export function applySubscriberUpdate(state: ContactState, subscriber: Subscriber): boolean {
-  const existing = state.subscriber
-  if (existing && subscriber.modifiedAt < existing.modifiedAt) return false
-  if (existing && JSON.stringify(existing) === JSON.stringify(subscriber)) return false
+  if (!replaces(state.subscriber, subscriber)) return false
   state.subscriber = subscriber
   return true
+}
+
+/** A record without children replaces the stored one unless it is older (by `modifiedAt`) or the same. */
+function replaces<T extends { modifiedAt: string }>(existing: T | null, incoming: T): boolean {
+  if (!existing) return true
+  return incoming.modifiedAt >= existing.modifiedAt && JSON.stringify(existing) !== JSON.stringify(incoming)
 }
 
 /** Product views from the beacon, deduplicated by product and time, newest last, bounded. */

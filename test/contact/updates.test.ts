@@ -3,9 +3,11 @@ import {
   addProductViews,
   applyCartGone,
   applyCartUpdate,
+  applyCustomerUpdate,
   applyOrderUpdate,
+  applySubscriberUpdate,
 } from '../../src/domain/contact-updates'
-import { aCart, aContactState, anOrder } from '../support/factories'
+import { aCart, aContactState, aCustomer, anOrder, aSubscriber } from '../support/factories'
 
 describe('orders arriving late, twice or out of order', () => {
   it('keeps the newer state when an older snapshot arrives after it', () => {
@@ -64,6 +66,28 @@ describe('carts', () => {
     expect(applyCartUpdate(state, aCart({ updatedAt: '2026-03-02T00:00:00.000Z' }), null)).toBe(false)
     expect(applyCartGone(state, 'cart-1', 'deleted', null)).toBe(false)
     expect(state.carts['cart-1']!.status).toBe('deleted')
+  })
+})
+
+describe('customers and subscribers arriving late or twice', () => {
+  it('keeps the newer customer, takes a change at the same age, and reports no change for the same one', () => {
+    const state = aContactState()
+    const renamed = aCustomer({ lastName: 'Smith', modifiedAt: '2026-03-02T00:00:00.000Z' })
+    expect(applyCustomerUpdate(state, renamed)).toBe(true)
+    expect(applyCustomerUpdate(state, aCustomer({ modifiedAt: '2026-03-01T00:00:00.000Z' }))).toBe(false)
+    expect(applyCustomerUpdate(state, { ...renamed })).toBe(false)
+    expect(state.customer?.lastName).toBe('Smith')
+    expect(applyCustomerUpdate(state, { ...renamed, acceptsAbandonedCartEmails: true })).toBe(true)
+    expect(state.customer?.acceptsAbandonedCartEmails).toBe(true)
+  })
+
+  it('never rolls a subscriber back to an older consent', () => {
+    const state = aContactState()
+    const unsubscribed = aSubscriber({ newsletter: false, modifiedAt: '2026-03-02T00:00:00.000Z' })
+    expect(applySubscriberUpdate(state, unsubscribed)).toBe(true)
+    expect(applySubscriberUpdate(state, aSubscriber({ newsletter: true, modifiedAt: '2026-03-01T00:00:00.000Z' }))).toBe(false)
+    expect(applySubscriberUpdate(state, { ...unsubscribed })).toBe(false)
+    expect(state.subscriber?.newsletter).toBe(false)
   })
 })
 

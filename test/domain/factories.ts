@@ -1,7 +1,7 @@
 import type { CartState, ContactState, ProductView } from '../../src/domain/contact-state'
 import type { Customer, Order, OrderLine, Refund, Shipment, Subscriber } from '../../src/domain/model'
 import { evaluateAutomation, type AutomationPolicy } from '../../src/domain/automation'
-import { aCartState, aContactState, anOrder, anOrderLine } from '../support/factories'
+import { aCartState, aContactState, aCustomer, anOrder, anOrderLine, aSubscriber } from '../support/factories'
 import { parseDuration, type Duration } from '../../src/domain/duration'
 
 /**
@@ -103,21 +103,11 @@ export function cart(cartId: string, updatedAt: string, overrides: Partial<CartS
 }
 
 export function subscriber(newsletter: boolean, modifiedAt: string, abandonedCart = false): Subscriber {
-  return { subscriberId: 7, email: EMAIL, newsletter, abandonedCart, modifiedAt }
+  return aSubscriber({ email: EMAIL, newsletter, abandonedCart, modifiedAt })
 }
 
 export function customer(overrides: Partial<Customer> = {}): Customer {
-  return {
-    customerId: 42,
-    email: EMAIL,
-    firstName: 'Janet',
-    lastName: 'Doe-Smith',
-    phone: '+15125550147',
-    acceptsAbandonedCartEmails: false,
-    createdAt: '2025-01-01T00:00:00.000Z',
-    modifiedAt: '2025-01-01T00:00:00.000Z',
-    ...overrides,
-  }
+  return aCustomer({ email: EMAIL, ...overrides })
 }
 
 export function view(productId: number, at: string, productName: string | null = `Product ${productId}`): ProductView {

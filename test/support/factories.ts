@@ -1,6 +1,6 @@
 import type { CartState, ContactState } from '../../src/domain/contact-state'
 import { initialAutomationState } from '../../src/domain/automation'
-import type { Cart, Order, OrderLine } from '../../src/domain/model'
+import type { Cart, Customer, Order, OrderLine, Subscriber } from '../../src/domain/model'
 
 /** Canonical records with realistic defaults, for tests that need an order or a cart and care about a few fields. */
 export function anOrder(overrides: Partial<Order> = {}): Order {
@@ -73,6 +73,31 @@ export function aCart(overrides: Partial<Cart> = {}): Cart {
 
 export function aCartState(overrides: Partial<CartState> = {}): CartState {
   return { ...aCart(overrides), status: 'open', abandonedSignalAt: null, convertedOrderId: null, ...overrides }
+}
+
+export function aCustomer(overrides: Partial<Customer> = {}): Customer {
+  return {
+    customerId: 42,
+    email: 'jane@example.com',
+    firstName: 'Janet',
+    lastName: 'Doe-Smith',
+    phone: '+15125550147',
+    acceptsAbandonedCartEmails: false,
+    createdAt: '2025-01-01T00:00:00.000Z',
+    modifiedAt: '2025-01-01T00:00:00.000Z',
+    ...overrides,
+  }
+}
+
+export function aSubscriber(overrides: Partial<Subscriber> = {}): Subscriber {
+  return {
+    subscriberId: 7,
+    email: 'jane@example.com',
+    newsletter: true,
+    abandonedCart: false,
+    modifiedAt: '2025-01-01T00:00:00.000Z',
+    ...overrides,
+  }
 }
 
 export function aContactState(overrides: Partial<ContactState> = {}): ContactState {
