@@ -247,17 +247,17 @@ export async function knownCustomerEmails(db: D1Database, customerIds: number[])
 
 // ---- catalog priming: one list call fills what order hydration would otherwise fetch one by one ----
 
-export async function primeCategories(db: D1Database, rows: { id: number; name: string | null }[], fetchedAt: number) {
-  await upsertAll(db, rows.map((r) => [
-    `INSERT INTO catalog_categories (id, found, name, fetched_at) VALUES (?, 1, ?, ?)
-     ON CONFLICT (id) DO UPDATE SET found = 1, name = excluded.name, fetched_at = excluded.fetched_at`,
-    [r.id, r.name, fetchedAt],
-  ]))
-}
+type NamedRow = { id: number; name: string | null }
 
-export async function primeBrands(db: D1Database, rows: { id: number; name: string | null }[], fetchedAt: number) {
+export const primeCategories = (db: D1Database, rows: NamedRow[], fetchedAt: number) =>
+  primeNames(db, 'catalog_categories', rows, fetchedAt)
+
+export const primeBrands = (db: D1Database, rows: NamedRow[], fetchedAt: number) =>
+  primeNames(db, 'catalog_brands', rows, fetchedAt)
+
+async function primeNames(db: D1Database, table: 'catalog_categories' | 'catalog_brands', rows: NamedRow[], fetchedAt: number) {
   await upsertAll(db, rows.map((r) => [
-    `INSERT INTO catalog_brands (id, found, name, fetched_at) VALUES (?, 1, ?, ?)
+    `INSERT INTO ${table} (id, found, name, fetched_at) VALUES (?, 1, ?, ?)
      ON CONFLICT (id) DO UPDATE SET found = 1, name = excluded.name, fetched_at = excluded.fetched_at`,
     [r.id, r.name, fetchedAt],
   ]))
