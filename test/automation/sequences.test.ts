@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { contactObject } from '../../src/durable/stubs'
-import { callWorker, deliverEvents, flushHubSpot, freshWorld, type useStandins } from '../support/worker'
+import { callWorker, deliverEvents, flushHubSpot, freshWorld, subscribe, wakeContact, type useStandins } from '../support/worker'
 
 /**
  * Contacts driven through realistic sequences: webhooks from the BigCommerce stand-in, the contact's alarm
@@ -18,9 +18,7 @@ beforeEach(async () => {
   ;({ bigcommerce, hubspot } = await freshWorld())
 })
 
-async function optedIn(email: string) {
-  await deliverEvents(bigcommerce.store.upsertSubscriber(email, ['marketing_newsletter']).events)
-}
+const optedIn = (email: string) => subscribe(bigcommerce, email)
 
 async function openCart(email: string) {
   const { value, events } = bigcommerce.store.createCart({ email, lines: [{ productId: 1, quantity: 2 }] })
@@ -28,9 +26,7 @@ async function openCart(email: string) {
   return value
 }
 
-async function wake(email: string, at: number) {
-  await contactObject(env, email).wake(new Date(at).toISOString())
-}
+const wake = wakeContact
 
 async function decisions(email: string, trigger: string) {
   const { results } = await env.DB.prepare(

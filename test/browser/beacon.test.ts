@@ -88,11 +88,14 @@ describe('the beacon in Chromium', () => {
         return results.length > 0 ? results : undefined
       })
       expect(touches).toEqual([{ channel: 'paid_search', source: 'google' }])
-      const cart = await worker.db
-        .prepare("SELECT value FROM beacon_identities WHERE anonymous_id = ? AND kind = 'cart'")
-        .bind(anonymousId)
-        .first<{ value: string }>()
-      expect(cart?.value).toBe(CART_ID)
+      const cart = await eventually(() =>
+        worker.db
+          .prepare("SELECT value FROM beacon_identities WHERE anonymous_id = ? AND kind = 'cart'")
+          .bind(anonymousId)
+          .first<{ value: string }>()
+          .then((row) => row ?? undefined),
+      )
+      expect(cart.value).toBe(CART_ID)
     } finally {
       await context.close()
     }
@@ -127,7 +130,9 @@ describe('the beacon in Chromium', () => {
       const tab = await context.newPage()
       const start = proxy.requests.length
       await tab.goto(`${site.url}/`)
-      await eventually(async () => hits(start).length >= 1)
+      // Wait for the landing hit and the cart hit that follows the Storefront Cart API answer, both sent
+      // before the opt-out, so that neither can be mistaken for a hit sent after it.
+      await eventually(async () => hits(start).some((hit) => hit.cartId))
       await tab.evaluate(() => (window as unknown as { bcBeacon: { optOut(): void } }).bcBeacon.optOut())
       const after = proxy.requests.length
       await tab.click('#next')

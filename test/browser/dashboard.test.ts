@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startBigCommerceStandin, type RunningStandin } from '../../standins/bigcommerce/server'
 import { startHubSpotStandin, type RunningHubSpotStandin } from '../../standins/hubspot/server'
-import { launchChromium, startWorker, Teardown, type WorkerHarness } from './harness'
+import { eventually, launchChromium, startWorker, Teardown, type WorkerHarness } from './harness'
 
 /**
  * The dashboard in a real headless Chromium against the real worker (wrangler, local D1), wired to both
@@ -163,10 +163,15 @@ describe('the dashboard in Chromium', () => {
       expect(await tab.locator('[role=status]').textContent()).toBe(`Dead letter #${deadLetterId} replayed: processed.`)
       expect(await tab.locator(`tr[data-dead-letter="${deadLetterId}"]`).count()).toBe(0)
 
-      const event = await worker.db.prepare("SELECT status FROM webhook_events WHERE id = 'evt-browser'").first<{ status: string }>()
-      expect(event?.status).toBe('done')
-      const audit = await worker.db.prepare("SELECT actor_role, action FROM audit_log WHERE action = 'dead_letter.replay'").all()
-      expect(audit.results).toEqual([{ actor_role: 'operator', action: 'dead_letter.replay' }])
+      // Read through `eventually`: these reads come from a second runtime and may meet the worker's writes.
+      const event = await eventually(() =>
+        worker.db.prepare("SELECT status FROM webhook_events WHERE id = 'evt-browser'").first<{ status: string }>().then((r) => r ?? undefined),
+      )
+      expect(event.status).toBe('done')
+      const audit = await eventually(() =>
+        worker.db.prepare("SELECT actor_role, action FROM audit_log WHERE action = 'dead_letter.replay'").all().then((r) => r.results),
+      )
+      expect(audit).toEqual([{ actor_role: 'operator', action: 'dead_letter.replay' }])
     } finally {
       await context.close()
     }

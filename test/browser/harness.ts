@@ -217,12 +217,23 @@ export async function startRecordingProxy(
 }
 
 /** Polls `check` until it returns a value (not undefined/false) or the time runs out. */
+/**
+ * Polls `check` until it returns a value. A check that throws is tried again too: the test reads the
+ * worker's local D1 from a second runtime, and a read that meets the worker's write can fail now and then.
+ */
 export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs
+  let lastError: unknown
   for (;;) {
-    const value = await check()
-    if (value !== undefined && value !== false) return value
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`)
+    try {
+      const value = await check()
+      if (value !== undefined && value !== false) return value
+    } catch (err) {
+      lastError = err
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`condition not met within ${timeoutMs} ms`, lastError ? { cause: lastError } : undefined)
+    }
     await new Promise((r) => setTimeout(r, 100))
   }
 }

@@ -7,9 +7,9 @@ import {
 } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import worker from '../../src/index'
-import { createBigCommerceStandin, deliver, type StoreEvent } from '../../standins/bigcommerce'
+import { createBigCommerceStandin, deliver, type BigCommerceStandin, type StoreEvent } from '../../standins/bigcommerce'
 import { createHubSpotStandin } from '../../standins/hubspot'
-import { hubspotWriter } from '../../src/durable/stubs'
+import { contactObject, hubspotWriter } from '../../src/durable/stubs'
 import { serveHost } from './network'
 
 export const WEBHOOK_URL = 'https://worker.example.com/webhooks/bigcommerce'
@@ -75,4 +75,14 @@ export async function freshWorld() {
   await clearDatabase()
   await clearDurableObjects()
   return useStandins()
+}
+
+/** Gives `email` the newsletter consent on the store, and tells the worker, as a storefront sign-up would. */
+export async function subscribe(bigcommerce: BigCommerceStandin, email: string): Promise<void> {
+  await deliverEvents(bigcommerce.store.upsertSubscriber(email, ['marketing_newsletter']).events)
+}
+
+/** Fires the contact's alarm as of `at` (epoch ms): a quiet period or cap window played out without waiting. */
+export async function wakeContact(email: string, at: number): Promise<void> {
+  await contactObject(env, email).wake(new Date(at).toISOString())
 }

@@ -6,7 +6,7 @@ import { recordCartValues } from '../../src/db/cart-values'
 import { contactObject, hubspotWriter } from '../../src/durable/stubs'
 import type { Env } from '../../src/env'
 import { multiply } from '../../src/domain/money'
-import { deliverEvents, flushHubSpot, freshWorld, type useStandins } from '../support/worker'
+import { deliverEvents, flushHubSpot, freshWorld, subscribe, wakeContact, type useStandins } from '../support/worker'
 
 /**
  * High-value abandoned carts end to end: webhooks from the BigCommerce stand-in, planted cart values and the
@@ -22,9 +22,7 @@ beforeEach(async () => {
   ;({ bigcommerce, hubspot } = await freshWorld())
 })
 
-async function optedIn(email: string) {
-  await deliverEvents(bigcommerce.store.upsertSubscriber(email, ['marketing_newsletter']).events)
-}
+const optedIn = (email: string) => subscribe(bigcommerce, email)
 
 /** Opens a cart and returns it with its value as the contact recorded it. */
 async function openCart(email: string) {
@@ -45,9 +43,7 @@ async function storeCartsWorth(amount: string, currency: string, factors: number
   return recomputeCartThresholds(env, new Date())
 }
 
-async function wake(email: string, at: number) {
-  await contactObject(env, email).wake(new Date(at).toISOString())
-}
+const wake = wakeContact
 
 function tasksOf(email: string) {
   const contact = hubspot.portal.findByProperty('contacts', 'email', email)
