@@ -104,6 +104,22 @@ describe('processing webhooks after the ack', () => {
     })
   })
 
+  it('keeps a multi-currency order in its currency and the contact in the store base currency, net of refunds', async () => {
+    const email = 'euro@example.com'
+    const { value: order, events } = bigcommerce.store.createOrder({ email, currency: 'EUR', exchangeRate: 0.8 })
+    await deliverEvents(events)
+    await deliverEvents(bigcommerce.store.addRefund(order.id, { amount: 10 }).events)
+    await flushHubSpot()
+    const total = Number(bigcommerce.store.orders.get(order.id)!.total_inc_tax)
+    const written = hubspotOrder(order.id)!.properties
+    expect(written).toMatchObject({ hs_currency_code: 'EUR', bc_refunded_amount: '10' })
+    expect(Number(written.bc_net_revenue)).toBeCloseTo(total - 10, 2)
+    // 1 USD = 0.8 EUR: the contact's lifetime value is the net EUR revenue / 0.8, in USD.
+    const contact = hubspot.portal.findByProperty('contacts', 'email', email)!.properties
+    expect(Number(contact.bc_lifetime_value)).toBeCloseTo((total - 10) / 0.8, 2)
+    expect(Number(contact.bc_refunded_total)).toBeCloseTo(10 / 0.8, 2)
+  })
+
   it('never syncs an incomplete order (status 0)', async () => {
     const { events } = bigcommerce.store.createOrder({ email: 'abandoned-checkout@example.com', statusId: 0 })
     await deliverEvents(events)
