@@ -93,14 +93,6 @@ export const TRIGGER_COMPANIONS: Record<Trigger, string[]> = {
   replenishment_due: [],
 }
 
-const touchProperties = (which: 'first' | 'last', meaning: string) => [
-  bc({ name: `bc_${which}_touch_channel`, type: 'string', description: `Channel of ${meaning}: ${TOUCH_NOTE}` }),
-  bc({ name: `bc_${which}_touch_source`, type: 'string', description: `Source of ${meaning}` }),
-  bc({ name: `bc_${which}_touch_medium`, type: 'string', description: `Medium of ${meaning}` }),
-  bc({ name: `bc_${which}_touch_campaign`, type: 'string', description: `Campaign of ${meaning}` }),
-  bc({ name: `bc_${which}_touch_at`, type: 'datetime', description: `When ${meaning} happened` }),
-]
-
 const CONTACT_PROPERTIES: PropertyDefinition[] = [
   hs({ name: 'email', label: 'Email', type: 'string', description: 'Normalized (trimmed, lower-cased) email; the key' }),
   hs({ name: 'firstname', label: 'First name', type: 'string', description: 'From the customer or the billing address' }),
@@ -135,8 +127,17 @@ const CONTACT_PROPERTIES: PropertyDefinition[] = [
   bc({ name: 'bc_last_refund_date', type: 'date', description: 'UTC date of the latest refund' }),
   bc({ name: 'bc_first_order_channel', type: 'string', description: `Channel of the first paid order: ${ORDER_CHANNEL_NOTE}` }),
   bc({ name: 'bc_last_order_channel', type: 'string', description: `Channel of the latest paid order: ${ORDER_CHANNEL_NOTE}` }),
-  ...touchProperties('first', 'the first known touch'),
-  ...touchProperties('last', 'the last touch before the latest order'),
+  // Spelled out, like every contract name, so a search for a property finds where it is defined.
+  bc({ name: 'bc_first_touch_channel', type: 'string', description: `Channel of the first known touch: ${TOUCH_NOTE}` }),
+  bc({ name: 'bc_first_touch_source', type: 'string', description: 'Source of the first known touch' }),
+  bc({ name: 'bc_first_touch_medium', type: 'string', description: 'Medium of the first known touch' }),
+  bc({ name: 'bc_first_touch_campaign', type: 'string', description: 'Campaign of the first known touch' }),
+  bc({ name: 'bc_first_touch_at', type: 'datetime', description: 'When the first known touch happened' }),
+  bc({ name: 'bc_last_touch_channel', type: 'string', description: `Channel of the last touch before the latest order: ${TOUCH_NOTE}` }),
+  bc({ name: 'bc_last_touch_source', type: 'string', description: 'Source of the last touch before the latest order' }),
+  bc({ name: 'bc_last_touch_medium', type: 'string', description: 'Medium of the last touch before the latest order' }),
+  bc({ name: 'bc_last_touch_campaign', type: 'string', description: 'Campaign of the last touch before the latest order' }),
+  bc({ name: 'bc_last_touch_at', type: 'datetime', description: 'When the last touch before the latest order happened' }),
   ...TRIGGERS.map((trigger) =>
     bc({ name: triggerProperty(trigger), type: 'datetime', description: `Set when ${TRIGGER_MEANING[trigger]}; the time of its cause` }),
   ),
