@@ -1,3 +1,4 @@
+import { hubspotWriter } from '../durable/stubs'
 import { requireConfig } from '../config'
 import {
   contactHistory,
@@ -148,7 +149,7 @@ export const attributionRollup: CronJob = {
   crons: ['*/15 * * * *'],
   async run(env: Env, now: Date) {
     const config = requireConfig(env)
-    const stats = await runAttributionRollup(env.DB, env.HUBSPOT_WRITER.getByName('default'), {
+    const stats = await runAttributionRollup(env.DB, hubspotWriter(env), {
       lookbackMs: config.ATTRIBUTION_LOOKBACK.ms,
       now: now.getTime(),
     })

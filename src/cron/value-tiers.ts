@@ -1,6 +1,7 @@
 import type { CronJob } from '.'
+import { hubspotWriter } from '../durable/stubs'
 import type { Env } from '../env'
-import type { HubSpotRecord } from '../hubspot/records'
+import { valueTierRecord } from '../hubspot/mapping/contact'
 import { tierRanks } from '../domain/tiers'
 import {
   countCustomers, saveThresholds, saveTiers, tierChanges, valueAtRank, type TierThresholds,
@@ -33,20 +34,14 @@ export async function tierThresholds(db: D1Database): Promise<TierThresholds | n
 export async function recomputeValueTiers(env: Env, now: Date, options: Partial<ValueTierOptions> = {}): Promise<number> {
   const { chunk, maxRows } = { ...DEFAULTS, ...options }
   const thresholds = await tierThresholds(env.DB)
-  const writer = env.HUBSPOT_WRITER.getByName('default')
+  const writer = hubspotWriter(env)
   let changed = 0
   let after = ''
   while (changed < maxRows) {
     const changes = await tierChanges(env.DB, thresholds, after, Math.min(chunk, maxRows - changed))
     if (changes.length === 0) break
     after = changes[changes.length - 1].email
-    const records: HubSpotRecord[] = changes.map((c) => ({
-      objectType: 'contacts',
-      key: c.email,
-      // '' clears the tier of a contact who no longer has a paid order.
-      properties: { bc_value_tier: c.tier ?? '' },
-    }))
-    await writer.enqueue(records)
+    await writer.enqueue(changes.map((c) => valueTierRecord(c.email, c.tier)))
     await saveTiers(env.DB, changes, now)
     changed += changes.length
   }

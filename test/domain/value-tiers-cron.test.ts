@@ -70,7 +70,7 @@ describe('value-tier cron', () => {
     const records = sent.flat()
     expect(records).toHaveLength(23)
     expect(records.find((r) => r.key === 'c22@example.com')).toEqual({
-      objectType: 'contacts', key: 'c22@example.com', properties: { bc_value_tier: 'vip' },
+      objectType: 'contacts', key: 'c22@example.com', properties: { email: 'c22@example.com', bc_value_tier: 'vip' },
     })
   })
 
@@ -127,6 +127,6 @@ describe('value-tier cron', () => {
     await plant([{ email: 'p@example.com', value: '0', orders: 0, tier: 'vip' }])
     const { jobEnv, sent } = recordingEnv()
     expect(await recomputeValueTiers(jobEnv, NOW)).toBe(1)
-    expect(sent.flat()).toEqual([{ objectType: 'contacts', key: 'p@example.com', properties: { bc_value_tier: '' } }])
+    expect(sent.flat()).toEqual([{ objectType: 'contacts', key: 'p@example.com', properties: { email: 'p@example.com', bc_value_tier: '' } }])
   })
 })
