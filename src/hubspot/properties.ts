@@ -216,7 +216,7 @@ const TASK_PROPERTIES: PropertyDefinition[] = [
     options: options('NOT_STARTED', 'IN_PROGRESS', 'WAITING', 'COMPLETED', 'DEFERRED'),
   }),
   hs({ name: 'hs_task_priority', label: 'Priority', type: 'enumeration', description: 'HIGH', options: options('NONE', 'LOW', 'MEDIUM', 'HIGH') }),
-  hs({ name: 'hs_task_type', label: 'Task type', type: 'enumeration', description: 'TODO', options: options('CALL', 'EMAIL', 'TODO') }),
+  hs({ name: 'hs_task_type', label: 'Task type', type: 'enumeration', description: 'Kind of task: call, email or to-do', options: options('CALL', 'EMAIL', 'TODO') }),
 ]
 
 export const OBJECT_PROPERTIES: Record<HubSpotObjectType, PropertyDefinition[]> = {
