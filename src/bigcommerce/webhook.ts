@@ -21,7 +21,7 @@ export type WebhookEnvelope = z.output<typeof envelopeSchema>
 export type WebhookSubject =
   | { kind: 'order'; orderId: number }
   | { kind: 'cart'; cartId: string; change: 'updated' | 'deleted' | 'converted'; orderId: number | null }
-  | { kind: 'cart_abandoned'; cartId: string; token: string }
+  | { kind: 'cart_abandoned'; cartId: string | null; token: string }
   | { kind: 'customer'; customerId: number; change: 'updated' | 'deleted' }
   | { kind: 'subscriber'; subscriberId: number; change: 'updated' | 'deleted' }
   | { kind: 'product'; productId: number; change: 'updated' | 'deleted' }
@@ -54,8 +54,9 @@ const RULES: { scope: RegExp; subject: (data: unknown, scope: string) => Webhook
   {
     scope: /^store\/(channel\/\d+\/)?cart\/abandoned$/,
     subject: (d) => {
-      const data = z.object({ id: cartId, token: z.string().min(1) }).parse(d)
-      return { kind: 'cart_abandoned', cartId: data.id, token: data.token }
+      // The token alone is enough: /v3/abandoned-carts/{token} names the cart.
+      const data = z.object({ id: cartId.optional(), token: z.string().min(1) }).parse(d)
+      return { kind: 'cart_abandoned', cartId: data.id ?? null, token: data.token }
     },
   },
   {
@@ -155,8 +156,9 @@ export function subjectResource(subject: WebhookSubject): { type: string; id: st
     case 'order':
       return { type: 'order', id: String(subject.orderId) }
     case 'cart':
-    case 'cart_abandoned':
       return { type: 'cart', id: subject.cartId }
+    case 'cart_abandoned':
+      return { type: 'cart', id: subject.cartId ?? `token:${subject.token}` }
     case 'customer':
       return { type: 'customer', id: String(subject.customerId) }
     case 'subscriber':

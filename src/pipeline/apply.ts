@@ -4,6 +4,7 @@ import {
   hydrateOrder,
   hydrateProductVariants,
   hydrateSubscriber,
+  resolveAbandonedCartToken,
 } from '../bigcommerce/hydrate'
 import type { WebhookSubject } from '../bigcommerce/webhook'
 import { forgetCatalogEntry } from '../db/catalog'
@@ -32,8 +33,10 @@ export async function applySubject(deps: PipelineDeps, subject: WebhookSubject, 
       return subject.change === 'updated'
         ? applyCart(deps, subject.cartId, null)
         : applyCartGone(deps, subject.cartId, subject.change, subject.orderId)
-    case 'cart_abandoned':
-      return applyCart(deps, subject.cartId, context.eventCreatedAt)
+    case 'cart_abandoned': {
+      const cartId = subject.cartId ?? (await resolveAbandonedCartToken(deps.bigcommerce, subject.token))
+      return cartId ? applyCart(deps, cartId, context.eventCreatedAt) : undefined
+    }
     case 'customer':
       // A deleted customer's contact and history stay: HubSpot remains the record of the person.
       return subject.change === 'updated' ? applyCustomer(deps, subject.customerId) : undefined

@@ -145,6 +145,15 @@ describe('abandoned carts', () => {
     expect((await contactObject(env, first).snapshot())?.carts[cart.id]?.status).toBe('deleted')
   })
 
+  it("takes BigCommerce's abandoned signal when the hook names the cart only by its token", async () => {
+    const email = 'token-only@example.com'
+    await optedIn(email)
+    const cart = await openCart(email)
+    const { token } = bigcommerce.store.abandonCart(cart.id).value
+    await deliverEvents([{ scope: 'store/cart/abandoned', data: { type: 'cart', token } }])
+    expect((await contactObject(env, email).snapshot())?.carts[cart.id]?.abandonedSignalAt).not.toBeNull()
+  })
+
   it('fires exactly once when webhooks are duplicated and out of order', async () => {
     const email = 'noisy@example.com'
     await optedIn(email)

@@ -64,6 +64,14 @@ describe('payload variants seen in the wild', () => {
     expect(subject).toEqual({ kind: 'order', orderId: 250 })
   })
 
+  it('reads an abandoned-cart hook that carries only its token', () => {
+    expect(subjectOf(envelope('store/cart/abandoned', { type: 'cart', token: 'abc123' }))).toEqual({
+      kind: 'cart_abandoned',
+      cartId: null,
+      token: 'abc123',
+    })
+  })
+
   it('accepts an envelope without created_at (older examples)', () => {
     const { created_at: _omitted, ...body } = envelope('store/order/created', { type: 'order', id: 5 })
     expect(subjectOf(body)).toEqual({ kind: 'order', orderId: 5 })
