@@ -287,5 +287,3 @@ export const v3AbandonedCart = z.object({ cart_id: z.string().min(1) })
 
 /** `{ data: T }` for single v3 resources. */
 export const v3One = <T extends z.ZodType>(schema: T) => z.object({ data: schema })
-/** `{ data: T[] }` for v3 collections (pagination is the client's business). */
-export const v3Many = <T extends z.ZodType>(schema: T) => z.object({ data: z.array(schema) })
