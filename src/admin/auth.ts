@@ -1,20 +1,16 @@
 import type { Role } from '../config'
 import type { Actor } from '../db/audit'
+import { secretEquals, sha256 } from '../secrets'
 
 /**
  * Admin authentication: a presented token is checked against every `ADMIN_TOKENS` entry in constant time
- * (both sides hashed with SHA-256, then compared with timingSafeEqual, and no early exit), so neither the
- * token nor its length leaks through timing. The token itself is never returned, logged or stored: callers
+ * (see secrets.ts), with no early exit, so neither the token nor its length leaks through timing. The token itself is never returned, logged or stored: callers
  * get the role and a short fingerprint for the audit trail.
  */
 export const ROLE_RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 }
 
 export function roleAllows(have: Role, need: Role): boolean {
   return ROLE_RANK[have] >= ROLE_RANK[need]
-}
-
-async function sha256(text: string): Promise<ArrayBuffer> {
-  return crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))
 }
 
 function hex(buffer: ArrayBuffer): string {
@@ -31,10 +27,9 @@ export async function authenticateToken(
   presented: string | null | undefined,
 ): Promise<Actor | null> {
   if (!presented) return null
-  const presentedHash = await sha256(presented)
   let role: Role | null = null
   for (const entry of configured) {
-    const equal = crypto.subtle.timingSafeEqual(presentedHash, await sha256(entry.token))
+    const equal = await secretEquals(presented, entry.token)
     // The same token listed under two roles gets the higher one.
     if (equal && (role === null || ROLE_RANK[entry.role] > ROLE_RANK[role])) role = entry.role
   }
