@@ -67,6 +67,7 @@ export function generateCanonicalStore(options: { customers: number; orders: num
         refunds: (store.orderRefunds.get(raw.id) ?? []).map((r) => v3RefundSchema.parse(v3Refund(r))),
         categories: productCategory,
         channel: channel ? { type: channel.type, platform: channel.platform, name: channel.name } : null,
+        storeHash: store.storeHash,
       }),
     )
   }

@@ -130,6 +130,7 @@ async function importOrder(
       categories: new Map(productIds.map((id, i) => [id, names[i] ?? null])),
       channel,
       fallbackEmail: emails.get(order.customer_id) ?? null,
+      storeHash: ctx.client.storeHash,
     })
     if (model.cartId) await linkCartToOrder(ctx.env.DB, model.cartId, model.orderId, model.email)
     ctx.budget.spend()

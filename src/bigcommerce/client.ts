@@ -80,6 +80,8 @@ const BACKOFF_BASE_MS = 250
 const BACKOFF_CAP_MS = 8_000
 
 export class BigCommerceClient {
+  /** The store this client talks to (links into its control panel are built from it). */
+  readonly storeHash: string
   private readonly base: string
   private readonly accessToken: string
   private readonly fetchFn: typeof fetch
@@ -93,6 +95,7 @@ export class BigCommerceClient {
   private rate: RateReading | null = null
 
   constructor(options: BigCommerceClientOptions) {
+    this.storeHash = options.storeHash
     this.base = `${options.apiBase.replace(/\/+$/, '')}/stores/${encodeURIComponent(options.storeHash)}`
     this.accessToken = options.accessToken
     // Looked up per call so a replaced global fetch (tests) is honoured.

@@ -102,6 +102,7 @@ export async function hydrateOrder(client: BigCommerceClient, orderId: number, l
     categories,
     channel,
     fallbackEmail,
+    storeHash: client.storeHash,
   })
 }
 

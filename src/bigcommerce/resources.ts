@@ -64,6 +64,10 @@ export const v2BillingAddress = z.object({
   last_name: text,
   email: text,
   phone: text,
+  city: text,
+  /** The state's name ("California"), as the shopper chose it. */
+  state: text,
+  zip: text,
   country_iso2: text,
 })
 
@@ -120,7 +124,12 @@ export const v2Shipment = z.object({
   order_id: id,
   date_created: date,
   tracking_number: text,
+  /** An AfterShip courier slug, or ''. */
   tracking_carrier: text,
+  /** The merchant's own tracking link; '' when BigCommerce generates one. */
+  tracking_link: text,
+  /** BigCommerce's link to the provider or AfterShip; '' when the merchant gave a link. */
+  generated_tracking_link: text,
   shipping_provider: text,
   shipping_provider_display_name: text,
   shipping_method: text,
@@ -168,7 +177,17 @@ export const v3Customer = z.object({
   date_created: date,
   date_modified: optionalDate,
   accepts_product_review_abandoned_cart_emails: flag,
-  addresses: list(z.object({ country_code: text, phone: text })),
+  /** Present with `include=addresses` (customers.v3.yml `address_Full`). */
+  addresses: list(
+    z.object({
+      id: optionalId,
+      city: text,
+      state_or_province: text,
+      postal_code: text,
+      country_code: text,
+      phone: text,
+    }),
+  ),
 })
 export type V3Customer = z.output<typeof v3Customer>
 

@@ -5,6 +5,7 @@ import { countsAsPaid, netRevenue, refundedTotal, toBase } from './order-status'
 import { emailConsent } from './consent'
 import type { AutomationPolicy } from './automation/policy'
 import { byCreation, toIso, toMs } from './automation/time'
+import { consentRegion, contactAddress } from './region'
 
 /** How many times the median gap between orders makes a repeat customer `at_risk`. */
 export const AT_RISK_GAP_FACTOR = 1.5
@@ -94,6 +95,7 @@ export function summarizeContact(state: ContactState, now: Date, policy: LapsePo
   const refunds = all.flatMap((o) => o.refunds)
   const lastRefundMs = refunds.length ? Math.max(...refunds.map((r) => toMs(r.createdAt))) : null
   const customer = state.customer
+  const address = contactAddress(state)
   return {
     email: state.email,
     customerId: customer?.customerId ?? ([...all].reverse().find((o) => o.customerId > 0)?.customerId ?? null),
@@ -112,5 +114,7 @@ export function summarizeContact(state: ContactState, now: Date, policy: LapsePo
     lastRefundAt: lastRefundMs === null ? null : toIso(lastRefundMs),
     firstOrderChannel: first?.channel ?? null,
     lastOrderChannel: last?.channel ?? null,
+    address,
+    consentRegion: consentRegion(address?.country ?? null),
   }
 }

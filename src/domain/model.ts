@@ -40,6 +40,21 @@ export const TOUCH_CHANNELS = [
 ] as const
 export type TouchChannel = (typeof TOUCH_CHANNELS)[number]
 
+/** `bc_consent_region`: the regulatory region of a contact's address, for workflows to branch on. */
+export const CONSENT_REGIONS = ['eu_eea', 'uk', 'ca', 'us', 'other', 'unknown'] as const
+export type ConsentRegion = (typeof CONSENT_REGIONS)[number]
+
+/** A postal address as the contact shows it, normalised by domain/region.ts. */
+export interface PostalAddress {
+  /** ISO 3166-1 alpha-2 (`DE`); null when missing or not a country code. */
+  country: string | null
+  /** ISO 3166-2 (`US-CA`, `CA-QC`) where the subdivision is known, else the name as given; null when empty. */
+  state: string | null
+  city: string | null
+  /** Upper-cased, spaces collapsed. */
+  zip: string | null
+}
+
 export interface Customer {
   customerId: number
   email: Email
@@ -49,6 +64,8 @@ export interface Customer {
   phone: string | null
   /** BigCommerce `accepts_product_review_abandoned_cart_emails`. */
   acceptsAbandonedCartEmails: boolean
+  /** The default address: the first the customer saved (BigCommerce has no default flag); null when none. */
+  address: PostalAddress | null
   createdAt: IsoDate
   modifiedAt: IsoDate
 }
@@ -93,6 +110,8 @@ export interface Shipment {
   createdAt: IsoDate
   trackingNumber: string | null
   carrier: string | null
+  /** The merchant's tracking link, else BigCommerce's generated one, else one built from the carrier. */
+  trackingUrl: string | null
 }
 
 export type FulfillmentStatus = 'unshipped' | 'partially_shipped' | 'shipped'
@@ -106,6 +125,9 @@ export interface Order {
   firstName: string | null
   lastName: string | null
   phone: string | null
+  billingAddress: PostalAddress | null
+  /** The order in the store's admin (control panel). */
+  adminUrl: string
   /** BigCommerce status id (0..14); labels are the merchant's and are never used for rules. */
   statusId: number
   createdAt: IsoDate
@@ -205,6 +227,9 @@ export interface ContactSummary {
   lastRefundAt: IsoDate | null
   firstOrderChannel: OrderChannel | null
   lastOrderChannel: OrderChannel | null
+  /** The customer's default address, else the latest order's billing address. */
+  address: PostalAddress | null
+  consentRegion: ConsentRegion
 }
 
 /** A classified touch (first touch, last touch, or the one an order is credited to). */

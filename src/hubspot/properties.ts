@@ -1,4 +1,4 @@
-import { TRIGGERS, type Trigger } from '../domain/model'
+import { CONSENT_REGIONS, TRIGGERS, type Trigger } from '../domain/model'
 import { ID_PROPERTY, OBJECT_TYPES, type HubSpotObjectType, type PropertyValue } from './records'
 
 /**
@@ -61,6 +61,7 @@ const unique = (name: string, description: string) =>
   bc({ name, type: 'string', description, hasUniqueValue: true, label: `BigCommerce ${labelOf(name).toLowerCase()}` })
 
 export const ORDER_CHANNEL_NOTE = 'storefront, marketplace, pos, wholesale, partner, manual or unassigned'
+const ADDRESS_NOTE = "From the customer's default address, else the latest order's billing address"
 const TOUCH_NOTE = 'direct, organic_search, paid_search, organic_social, paid_social, email, sms, affiliate, referral, display, video, shopping or unassigned'
 
 /** The datetime property a trigger sets on the contact when it fires. */
@@ -138,6 +139,17 @@ const CONTACT_PROPERTIES: PropertyDefinition[] = [
   bc({ name: 'bc_last_touch_medium', type: 'string', description: 'Medium of the last touch before the latest order' }),
   bc({ name: 'bc_last_touch_campaign', type: 'string', description: 'Campaign of the last touch before the latest order' }),
   bc({ name: 'bc_last_touch_at', type: 'datetime', description: 'When the last touch before the latest order happened' }),
+  // Region: the customer's default address (the first saved), else the latest order's billing address.
+  hs({ name: 'country', label: 'Country/Region', type: 'string', description: `${ADDRESS_NOTE}: ISO 3166-1 alpha-2 code (DE, US, GB)` }),
+  hs({ name: 'state', label: 'State/Region', type: 'string', description: `${ADDRESS_NOTE}: ISO 3166-2 code (US-CA, CA-QC, DE-BY, AU-NSW) where known, else the name as given` }),
+  hs({ name: 'city', label: 'City', type: 'string', description: ADDRESS_NOTE }),
+  hs({ name: 'zip', label: 'Postal code', type: 'string', description: `${ADDRESS_NOTE}, upper-cased` }),
+  bc({
+    name: 'bc_consent_region',
+    type: 'enumeration',
+    description: "Regulatory region of the contact's country: eu_eea (GDPR: EU, Iceland, Liechtenstein, Norway), uk, ca, us (with its territories), other, unknown (no country)",
+    options: options(...CONSENT_REGIONS),
+  }),
   ...TRIGGERS.map((trigger) =>
     bc({ name: triggerProperty(trigger), type: 'datetime', description: `Set when ${TRIGGER_MEANING[trigger]}; the time of its cause` }),
   ),
@@ -159,6 +171,9 @@ const ORDER_PROPERTIES: PropertyDefinition[] = [
   hs({ name: 'hs_fulfillment_status', label: 'Fulfillment status', type: 'string', description: 'unshipped, partially_shipped or shipped' }),
   hs({ name: 'hs_external_order_id', label: 'External order ID', type: 'string', description: 'The BigCommerce order id' }),
   hs({ name: 'hs_external_created_date', label: 'External created date', type: 'datetime', description: 'When the order was created in BigCommerce' }),
+  hs({ name: 'hs_external_order_url', label: 'External order URL', type: 'string', description: "The order in the store's control panel: https://store-<hash>.mybigcommerce.com/manage/orders/<id>" }),
+  hs({ name: 'hs_shipping_tracking_number', label: 'Shipping tracking number', type: 'string', description: 'Tracking number of the latest shipment that has one' }),
+  hs({ name: 'hs_shipping_status_url', label: 'Shipping status URL', type: 'string', description: "That shipment's tracking link: the merchant's, else BigCommerce's, else the carrier's page for common carriers" }),
   bc({ name: 'bc_status', type: 'string', description: 'System name of the BigCommerce status id (not the merchant label)' }),
   bc({ name: 'bc_refunded_amount', type: 'number', description: "Refunded, in the order's currency" }),
   bc({ name: 'bc_net_revenue', type: 'number', description: "Total minus refunds in the order's currency; 0 for pending, cancelled and declined" }),

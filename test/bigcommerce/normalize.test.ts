@@ -47,6 +47,7 @@ function build(input: {
     categories: new Map(input.categories ?? [[77, 'Kitchen']]),
     channel: input.channel === undefined ? storefront : input.channel,
     fallbackEmail: input.fallbackEmail ?? null,
+    storeHash: 'abc123',
   })
 }
 
@@ -202,10 +203,43 @@ describe('normalizeOrder rules', () => {
 
   it('normalizes shipments: RFC-2822 date, tracking number, the carrier it can name', () => {
     const order = build({ shipments: [shipment({ id: 7, date_created: 'Tue, 12 Mar 2019 08:00:00 -0500' }), shipment()] })
+    const usps = 'https://trkcnfrm1.smi.usps.com/PTSInternetWeb/InterLabelInquiry.do?strOrigTrackNum=EJ958083578US'
     expect(order.shipments).toEqual([
-      { shipmentId: 6, createdAt: '2019-03-11T17:22:08.000Z', trackingNumber: 'EJ958083578US', carrier: 'USPS' },
-      { shipmentId: 7, createdAt: '2019-03-12T13:00:00.000Z', trackingNumber: 'EJ958083578US', carrier: 'USPS' },
+      { shipmentId: 6, createdAt: '2019-03-11T17:22:08.000Z', trackingNumber: 'EJ958083578US', carrier: 'USPS', trackingUrl: usps },
+      { shipmentId: 7, createdAt: '2019-03-12T13:00:00.000Z', trackingNumber: 'EJ958083578US', carrier: 'USPS', trackingUrl: usps },
     ])
+  })
+
+  it("takes the merchant's tracking link first, then BigCommerce's, then builds the carrier's", () => {
+    const url = (overrides: Record<string, unknown>) => build({ shipments: [shipment(overrides)] }).shipments[0]!.trackingUrl
+    // A custom link: BigCommerce leaves its generated one empty.
+    expect(url({ tracking_link: 'https://track.example.com/p/EJ958083578US', generated_tracking_link: '' }))
+      .toBe('https://track.example.com/p/EJ958083578US')
+    // No link at all: the carrier's public page, from the AfterShip slug, the provider or its display name.
+    const none = { generated_tracking_link: '', tracking_number: '1Z 999/AA1' }
+    expect(url({ ...none, shipping_provider: 'upsready' })).toBe('https://www.ups.com/track?tracknum=1Z%20999%2FAA1')
+    expect(url({ ...none, shipping_provider: '', tracking_carrier: 'canada-post' }))
+      .toBe('https://www.canadapost-postescanada.ca/track-reperage/en#/search?searchFor=1Z%20999%2FAA1')
+    expect(url({ ...none, shipping_provider: 'carrier_12', shipping_provider_display_name: 'DHL Express Worldwide' }))
+      .toBe('https://www.dhl.com/global-en/home/tracking/tracking-express.html?submit=1&tracking-id=1Z%20999%2FAA1')
+    expect(url({ ...none, shipping_provider: 'royalmail' })).toBe('https://www.royalmail.com/track-your-item#/tracking-results/1Z%20999%2FAA1')
+    // An unknown carrier, or nothing to track: no link rather than a wrong one.
+    expect(url({ ...none, shipping_provider: 'carrier_12', shipping_provider_display_name: 'Bob\'s Couriers' })).toBeNull()
+    expect(url({ generated_tracking_link: '', tracking_number: '', shipping_provider: 'ups' })).toBeNull()
+    expect(url({ tracking_link: 'not a link', generated_tracking_link: '', shipping_provider: '', shipping_provider_display_name: '' })).toBeNull()
+  })
+
+  it("links every order to its page in the store's control panel", () => {
+    expect(build({}).adminUrl).toBe('https://store-abc123.mybigcommerce.com/manage/orders/218')
+  })
+
+  it('keeps the billing address in one form: ISO country, ISO 3166-2 state where known', () => {
+    expect(build({}).billingAddress).toEqual({ country: 'US', state: 'US-TX', city: 'Austin', zip: '78108' })
+    const billing = specOrder218().billing_address as Record<string, unknown>
+    const quebec = { ...specOrder218(), billing_address: { ...billing, city: ' Montréal ', state: 'Québec', zip: 'h2x 1y4', country: 'Canada', country_iso2: 'CA' } }
+    expect(build({ order: quebec }).billingAddress).toEqual({ country: 'CA', state: 'CA-QC', city: 'Montréal', zip: 'H2X 1Y4' })
+    const empty = { ...specOrder218(), billing_address: { ...billing, city: '', state: '', zip: '', country: '', country_iso2: '' } }
+    expect(build({ order: empty }).billingAddress).toBeNull()
   })
 
   it('dedupes coupon codes and skips empty ones', () => {
@@ -274,7 +308,11 @@ describe('customers, subscribers, carts, variants', () => {
         date_created: '2018-11-13T21:42:06Z',
         date_modified: '2021-07-28T19:00:38Z',
         accepts_product_review_abandoned_cart_emails: true,
-        addresses: [{ id: 60, country_code: 'GB', phone: '' }],
+        addresses: [
+          // A later address (a gift recipient's) does not replace the one saved first.
+          { id: 75, customer_id: 32, city: 'Austin', state_or_province: 'Texas', postal_code: '78108', country_code: 'US', phone: '' },
+          { id: 60, customer_id: 32, city: 'Manchester', state_or_province: '', postal_code: 'm1 1ae', country_code: 'GB', phone: '' },
+        ],
         store_credit_amounts: [{ amount: 43.15 }],
       }),
     )
@@ -285,9 +323,17 @@ describe('customers, subscribers, carts, variants', () => {
       lastName: 'Smith',
       phone: '+441614960000',
       acceptsAbandonedCartEmails: true,
+      address: { country: 'GB', state: null, city: 'Manchester', zip: 'M1 1AE' },
       createdAt: '2018-11-13T21:42:06.000Z',
       modifiedAt: '2021-07-28T19:00:38.000Z',
     })
+  })
+
+  it('gives a customer without addresses no default address', () => {
+    const customer = normalizeCustomer(
+      v3Customer.parse({ id: 33, email: 'b@example.com', first_name: 'B', last_name: 'C', date_created: '2020-01-01T00:00:00Z', addresses: [] }),
+    )
+    expect(customer.address).toBeNull()
   })
 
   it('reads subscriber consents', () => {

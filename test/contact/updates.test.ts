@@ -28,7 +28,7 @@ describe('orders arriving late, twice or out of order', () => {
   it('merges refunds and shipments fetched separately at the same modification time', () => {
     const state = aContactState()
     const refund = { refundId: 1, createdAt: '2026-03-03T00:00:00.000Z', amount: '10', lineItemIds: [] }
-    const shipment = { shipmentId: 7, createdAt: '2026-03-02T00:00:00.000Z', trackingNumber: null, carrier: null }
+    const shipment = { shipmentId: 7, createdAt: '2026-03-02T00:00:00.000Z', trackingNumber: null, carrier: null, trackingUrl: null }
     applyOrderUpdate(state, anOrder({ refunds: [refund] }))
     expect(applyOrderUpdate(state, anOrder({ shipments: [shipment] }))).toBe(true)
     expect(state.orders['100']!.refunds).toHaveLength(1)

@@ -86,7 +86,7 @@ export function refund(refundId: number, createdAt: string, amount: string, line
 }
 
 export function shipment(shipmentId: number, createdAt: string): Shipment {
-  return { shipmentId, createdAt, trackingNumber: null, carrier: null }
+  return { shipmentId, createdAt, trackingNumber: null, carrier: null, trackingUrl: null }
 }
 
 /** An open cart of coffee beans, created and last updated at `updatedAt`. */

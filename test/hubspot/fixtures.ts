@@ -73,6 +73,8 @@ export function summary(email: string, over: Partial<ContactSummary> = {}): Cont
     lastRefundAt: null,
     firstOrderChannel: 'storefront',
     lastOrderChannel: 'pos',
+    address: null,
+    consentRegion: 'unknown',
     ...over,
   }
 }

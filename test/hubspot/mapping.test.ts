@@ -32,6 +32,9 @@ describe('mapping to HubSpot records', () => {
         hs_fulfillment_status: 'partially_shipped',
         hs_external_order_id: '250',
         hs_external_created_date: '2026-10-05T14:03:00.000Z',
+        hs_external_order_url: 'https://store-teststore.mybigcommerce.com/manage/orders/250',
+        hs_shipping_tracking_number: '',
+        hs_shipping_status_url: '',
         bc_status: 'completed',
         bc_refunded_amount: 0,
         bc_net_revenue: 47.25,
@@ -113,6 +116,7 @@ describe('mapping to HubSpot records', () => {
       bc_last_refund_date: '',
       bc_first_order_channel: 'storefront',
       bc_last_order_channel: 'pos',
+      bc_consent_region: 'unknown',
     })
     const guest = contactRecord(
       summary('guest@example.com', { customerId: null, firstName: null, phone: null, orderCount: 0, firstOrderAt: null, lastOrderAt: null, customerStatus: 'prospect', firstOrderChannel: null }),
@@ -121,6 +125,38 @@ describe('mapping to HubSpot records', () => {
     expect(guest.properties).not.toHaveProperty('firstname')
     expect(guest.properties).not.toHaveProperty('phone')
     expect(guest.properties).toMatchObject({ bc_first_order_date: '', bc_first_order_channel: '', bc_customer_status: 'prospect' })
+  })
+
+  it('writes a known address whole and leaves HubSpot\'s own one alone when there is none', () => {
+    const quebec = contactRecord(
+      summary('ada@example.com', { address: { country: 'CA', state: 'CA-QC', city: 'Montréal', zip: null }, consentRegion: 'ca' }),
+    )
+    expectValid([quebec])
+    // The missing part is cleared, so no postal code of an older address lingers beside the new city.
+    expect(quebec.properties).toMatchObject({ country: 'CA', state: 'CA-QC', city: 'Montréal', zip: '', bc_consent_region: 'ca' })
+    const none = contactRecord(summary('ada@example.com'))
+    for (const part of ['country', 'state', 'city', 'zip']) expect(none.properties).not.toHaveProperty(part)
+    expect(none.properties.bc_consent_region).toBe('unknown')
+  })
+
+  it('tracks the latest shipment that has tracking, and clears it when none is left', () => {
+    const shipped = (id: number, createdAt: string, trackingNumber: string | null, trackingUrl: string | null) =>
+      ({ shipmentId: id, createdAt, trackingNumber, carrier: 'UPS', trackingUrl })
+    const [o] = orderRecords(order(260, {
+      shipments: [
+        shipped(3, '2026-10-07T09:00:00.000Z', '1ZNEWER', 'https://www.ups.com/track?tracknum=1ZNEWER'),
+        shipped(2, '2026-10-06T09:00:00.000Z', '1ZOLDER', 'https://www.ups.com/track?tracknum=1ZOLDER'),
+        // Latest, but nothing to track (a local delivery): the one before it still tells the customer something.
+        shipped(4, '2026-10-08T09:00:00.000Z', null, null),
+      ],
+    }))
+    expectValid([o!])
+    expect(o!.properties).toMatchObject({
+      hs_shipping_tracking_number: '1ZNEWER',
+      hs_shipping_status_url: 'https://www.ups.com/track?tracknum=1ZNEWER',
+    })
+    const [unshipped] = orderRecords(order(261, { shipments: [] }))
+    expect(unshipped!.properties).toMatchObject({ hs_shipping_tracking_number: '', hs_shipping_status_url: '' })
   })
 
   it('sets each fired trigger and its companions; the later of two firings wins', () => {

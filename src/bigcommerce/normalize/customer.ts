@@ -1,13 +1,15 @@
 import { normalizeEmail, normalizePhone } from '../../domain/identity'
-import type { Customer, Subscriber } from '../../domain/model'
+import type { Customer, PostalAddress, Subscriber } from '../../domain/model'
+import { postalAddress } from '../../domain/region'
 import type { V3Customer, V3Subscriber } from '../resources'
 import { UnusableResourceError } from './errors'
 
 export function normalizeCustomer(customer: V3Customer): Customer {
   const email = normalizeEmail(customer.email)
   if (!email) throw new UnusableResourceError('customer_without_email', `customer ${customer.id} has no usable email`)
-  // A local number is read in the country of the customer's first address.
-  const country = customer.addresses.find((a) => a.country_code)?.country_code ?? null
+  const address = defaultAddress(customer.addresses)
+  // A local number is read in the country of the customer's default address.
+  const country = address?.country ?? null
   return {
     customerId: customer.id,
     email,
@@ -15,9 +17,23 @@ export function normalizeCustomer(customer: V3Customer): Customer {
     lastName: customer.last_name.trim() || null,
     phone: normalizePhone(customer.phone || customer.addresses.find((a) => a.phone)?.phone, country),
     acceptsAbandonedCartEmails: customer.accepts_product_review_abandoned_cart_emails,
+    address,
     createdAt: customer.date_created,
     modifiedAt: customer.date_modified ?? customer.date_created,
   }
+}
+
+/**
+ * BigCommerce's customer addresses have no default flag (customers.v3.yml `address_Full`): the default is the
+ * first one the customer saved (lowest id), so a later address, often a gift recipient's, does not move them.
+ */
+function defaultAddress(addresses: V3Customer['addresses']): PostalAddress | null {
+  const oldestFirst = [...addresses].sort((a, b) => (a.id ?? Infinity) - (b.id ?? Infinity))
+  for (const a of oldestFirst) {
+    const address = postalAddress({ country: a.country_code, state: a.state_or_province, city: a.city, zip: a.postal_code })
+    if (address) return address
+  }
+  return null
 }
 
 export function normalizeSubscriber(subscriber: V3Subscriber): Subscriber {

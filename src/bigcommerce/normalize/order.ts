@@ -1,8 +1,10 @@
 import { add, compare, divide, isZero, type Amount } from '../../domain/money'
 import { normalizeEmail, normalizePhone } from '../../domain/identity'
+import { postalAddress } from '../../domain/region'
 import type { FulfillmentStatus, Order, OrderLine, Refund, Shipment } from '../../domain/model'
 import { orderChannel, type ChannelInfo } from '../channels'
 import type { V2Coupon, V2Order, V2OrderProduct, V2Shipment, V3Refund } from '../resources'
+import { trackingUrl } from '../tracking'
 import { UnusableResourceError } from './errors'
 
 /** Everything an order is made of, as hydrate.ts fetched and parsed it. */
@@ -18,6 +20,8 @@ export interface OrderSources {
   channel: ChannelInfo | null
   /** Used when the billing address has no email (the customer account's email). */
   fallbackEmail?: string | null
+  /** The store, for the order's link in its control panel. */
+  storeHash: string
 }
 
 /** Items that never ship: they don't count toward fulfillment. */
@@ -43,6 +47,10 @@ export function normalizeOrder(src: OrderSources): Order {
     firstName: billing?.first_name || null,
     lastName: billing?.last_name || null,
     phone: normalizePhone(billing?.phone, billing?.country_iso2),
+    billingAddress: billing
+      ? postalAddress({ country: billing.country_iso2, state: billing.state, city: billing.city, zip: billing.zip })
+      : null,
+    adminUrl: controlPanelOrderUrl(src.storeHash, order.id),
     statusId: order.status_id,
     createdAt: order.date_created,
     modifiedAt: order.date_modified ?? order.date_created,
@@ -86,6 +94,15 @@ export function normalizeRefund(refund: V3Refund): Refund {
   }
 }
 
+/**
+ * The order's page in the store's control panel. The API specs name no URL for it: this is the control
+ * panel's own address for a store hash (`https://store-{hash}.mybigcommerce.com/manage`, where the API's
+ * `{store_hash}` is the same value), with orders under `/manage/orders/{id}`.
+ */
+export function controlPanelOrderUrl(storeHash: string, orderId: number): string {
+  return `https://store-${encodeURIComponent(storeHash)}.mybigcommerce.com/manage/orders/${orderId}`
+}
+
 export function normalizeShipment(shipment: V2Shipment): Shipment {
   return {
     shipmentId: shipment.id,
@@ -96,6 +113,7 @@ export function normalizeShipment(shipment: V2Shipment): Shipment {
       shipment.shipping_provider_display_name.trim() ||
       shipment.shipping_provider.trim() ||
       null,
+    trackingUrl: trackingUrl(shipment),
   }
 }
 

@@ -5,8 +5,9 @@ import type { HubSpotRecord, PropertyValue } from '../records'
 
 /**
  * The contact, keyed by normalized email: identity, the BigCommerce summary, and the triggers that fired.
- * Name and phone are only ever set, never cleared (HubSpot may know them from forms); figures derived from
- * orders are cleared (`''`) when they no longer apply, e.g. after the only paid order was cancelled.
+ * Name, phone and address are only ever set, never cleared (HubSpot may know them from forms); an address is
+ * written whole, so no part of an older one lingers. Figures derived from orders are cleared (`''`) when
+ * they no longer apply, e.g. after the only paid order was cancelled.
  */
 export function contactRecord(summary: ContactSummary, fired: FiredTrigger[] = []): HubSpotRecord {
   const properties: Record<string, PropertyValue> = { email: summary.email }
@@ -14,6 +15,10 @@ export function contactRecord(summary: ContactSummary, fired: FiredTrigger[] = [
   if (summary.lastName) properties.lastname = summary.lastName
   if (summary.phone) properties.phone = summary.phone
   if (summary.customerId !== null && summary.customerId > 0) properties.bc_customer_id = summary.customerId
+  if (summary.address) {
+    const { country, state, city, zip } = summary.address
+    Object.assign(properties, { country: country ?? '', state: state ?? '', city: city ?? '', zip: zip ?? '' })
+  }
   Object.assign(properties, {
     bc_order_count: summary.orderCount,
     bc_lifetime_value: toNumber(summary.lifetimeValue),
@@ -27,6 +32,7 @@ export function contactRecord(summary: ContactSummary, fired: FiredTrigger[] = [
     bc_last_refund_date: summary.lastRefundAt ? toHubSpotDate(summary.lastRefundAt) : '',
     bc_first_order_channel: summary.firstOrderChannel ?? '',
     bc_last_order_channel: summary.lastOrderChannel ?? '',
+    bc_consent_region: summary.consentRegion,
   })
   Object.assign(properties, triggerProperties(fired))
   return { objectType: 'contacts', key: summary.email, properties }

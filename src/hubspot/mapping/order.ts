@@ -1,5 +1,5 @@
 import { toNumber } from '../../domain/money'
-import type { Order, OrderLine } from '../../domain/model'
+import type { Order, OrderLine, Shipment } from '../../domain/model'
 import { netRevenue, refundedTotal, STATUS_NAMES } from '../../domain/order-status'
 import { toHubSpotDateTime } from '../properties'
 import type { HubSpotRecord } from '../records'
@@ -25,6 +25,7 @@ export function orderRecords(order: Order): HubSpotRecord[] {
       hs_fulfillment_status: order.fulfillment,
       hs_external_order_id: orderKey,
       hs_external_created_date: toHubSpotDateTime(order.createdAt),
+      ...shippingTracking(order.shipments),
       bc_status: STATUS_NAMES[order.statusId] ?? `status_${order.statusId}`,
       bc_refunded_amount: toNumber(refundedTotal(order)),
       bc_net_revenue: toNumber(netRevenue(order)),
@@ -33,7 +34,19 @@ export function orderRecords(order: Order): HubSpotRecord[] {
     },
     associations: [{ toObjectType: 'contacts', toKey: order.email }],
   }
+  // Orders stored before the link was kept have none; the next fetch of the order brings it.
+  if (order.adminUrl) record.properties.hs_external_order_url = order.adminUrl
   return [record, ...order.lines.map((line) => lineItemRecord(order, line))]
+}
+
+/** The latest shipment that can be tracked (by creation, id breaking ties); cleared when none is left. */
+function shippingTracking(shipments: Shipment[]): { hs_shipping_tracking_number: string; hs_shipping_status_url: string } {
+  const trackable = shipments
+    .filter((s) => s.trackingNumber || s.trackingUrl)
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.shipmentId - b.shipmentId)
+  const latest = trackable[trackable.length - 1]
+  // Shipments stored before links were kept have no `trackingUrl`.
+  return { hs_shipping_tracking_number: latest?.trackingNumber ?? '', hs_shipping_status_url: latest?.trackingUrl ?? '' }
 }
 
 /** One line item per order product; linked to its order, and to its product (variant) when known. */
