@@ -60,4 +60,6 @@ export const COUNTRIES: Readonly<Record<string, string>> = {
   FR: 'France',
   IE: 'Ireland',
   NL: 'Netherlands',
+  NO: 'Norway',
+  AU: 'Australia',
 }

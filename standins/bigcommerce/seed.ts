@@ -3,10 +3,13 @@
  * variants, three channels (storefront 1, Amazon, a Square POS), customers (some with phones, some
  * accepting abandoned-cart emails), subscribers with and without consents, about two years of orders
  * (repeat buyers, guests, marketplace and POS orders, every status, shipments, partial and full refunds,
- * coupons, EUR/GBP/CAD orders in a USD store) and a few open carts. History emits no webhooks.
+ * coupons, EUR/GBP/CAD orders in a USD store) and a few open carts. Shoppers live in the US, Canada, the UK,
+ * the EU, Norway and Australia (geography.ts), and parcels go by each country's usual carriers, with their
+ * tracking numbers. History emits no webhooks.
  * 5,000 customers and 20,000 orders take about a second.
  */
 import { createRandom, type Random } from '../shared/prng'
+import { PLACES, shipmentFor, type Place } from './geography'
 import type { BigCommerceStore, CouponInput, LineInput } from './store'
 import type { Address, Channel, Customer, SubscriberConsent, Variant } from './types'
 
@@ -45,19 +48,6 @@ const LAST_NAMES = ['Smith', 'Johnson', 'Williams', 'Brown', 'Jones', 'Garcia', 
   'Young', 'Allen', 'King', 'Wright', 'Scott', 'Nguyen', 'Patel', 'Kim', 'Müller', 'Schmidt', 'Dubois']
 const DOMAINS = ['gmail.com', 'yahoo.com', 'outlook.com', 'icloud.com', 'hotmail.com', 'proton.me', 'example.com']
 
-interface Place { iso2: string; country: string; city: string; state: string; zip: string; currency: string; tax: number }
-const PLACES: readonly (readonly [Place, number])[] = [
-  [{ iso2: 'US', country: 'United States', city: 'Austin', state: 'Texas', zip: '78701', currency: 'USD', tax: 0.0825 }, 22],
-  [{ iso2: 'US', country: 'United States', city: 'Brooklyn', state: 'New York', zip: '11201', currency: 'USD', tax: 0.08875 }, 20],
-  [{ iso2: 'US', country: 'United States', city: 'Portland', state: 'Oregon', zip: '97205', currency: 'USD', tax: 0 }, 14],
-  [{ iso2: 'US', country: 'United States', city: 'Chicago', state: 'Illinois', zip: '60614', currency: 'USD', tax: 0.1025 }, 14],
-  [{ iso2: 'US', country: 'United States', city: 'San Diego', state: 'California', zip: '92101', currency: 'USD', tax: 0.0775 }, 10],
-  [{ iso2: 'CA', country: 'Canada', city: 'Toronto', state: 'Ontario', zip: 'M5V 2T6', currency: 'CAD', tax: 0.13 }, 5],
-  [{ iso2: 'GB', country: 'United Kingdom', city: 'London', state: 'London', zip: 'EC1A 1BB', currency: 'GBP', tax: 0.2 }, 7],
-  [{ iso2: 'DE', country: 'Germany', city: 'Berlin', state: 'Berlin', zip: '10115', currency: 'EUR', tax: 0.19 }, 4],
-  [{ iso2: 'FR', country: 'France', city: 'Paris', state: 'Île-de-France', zip: '75001', currency: 'EUR', tax: 0.2 }, 2],
-  [{ iso2: 'IE', country: 'Ireland', city: 'Dublin', state: 'Dublin', zip: 'D02 X285', currency: 'EUR', tax: 0.23 }, 2],
-]
 
 const CATALOG: readonly { category: string; parent?: string; products: readonly [string, number][] }[] = [
   { category: 'Kitchen', products: [['Cast Iron Skillet 10"', 39], ['Chef Knife 8"', 89], ['Olive Wood Spoon Set', 24], ['Linen Apron', 32]] },
@@ -89,6 +79,8 @@ const RECENT_STATUSES: readonly (readonly [number, number])[] = [
 
 export function seedStore(store: BigCommerceStore, options: SeedOptions = {}): SeedSummary {
   const random = createRandom(options.seed ?? 42)
+  // Addresses and carriers draw from their own stream, so they vary without reshuffling the history.
+  const geo = createRandom((options.seed ?? 42) + 0x9e37)
   const now = options.now ?? store.clock()
   const customerCount = options.customers ?? 300
   const orderCount = options.orders ?? 3000
@@ -96,7 +88,7 @@ export function seedStore(store: BigCommerceStore, options: SeedOptions = {}): S
 
   const channels = seedChannels(store, start)
   const variants = seedCatalog(store, random, start)
-  const customers = seedCustomers(store, random, customerCount, start, now)
+  const customers = seedCustomers(store, random, geo, customerCount, start, now)
   const guestEmails = makeGuestEmails(random, Math.max(5, Math.round(orderCount * 0.1)))
   seedSubscribers(store, random, customers, guestEmails, now)
 
@@ -106,7 +98,7 @@ export function seedStore(store: BigCommerceStore, options: SeedOptions = {}): S
   let known = 0
   for (const at of times) {
     while (known < customers.length && customers[known]!.createdAt <= at) known++
-    seedOrder(store, random, { at, now, variants, customers, known, guestEmails, channels, counts })
+    seedOrder(store, random, { at, now, variants, customers, known, guestEmails, channels, counts, geo })
   }
 
   const cartCount = options.carts ?? Math.min(50, Math.max(3, Math.round(customerCount * 0.01)))
@@ -165,7 +157,7 @@ function seedCatalog(store: BigCommerceStore, random: Random, start: number): Va
 
 interface SeededCustomer { customer: Customer; place: Place; loyalty: number; createdAt: number }
 
-function seedCustomers(store: BigCommerceStore, random: Random, count: number, start: number, now: number): SeededCustomer[] {
+function seedCustomers(store: BigCommerceStore, random: Random, geo: Random, count: number, start: number, now: number): SeededCustomer[] {
   const seeded: SeededCustomer[] = []
   const times = Array.from({ length: count }, () => start - 30 * DAY + Math.floor(random.next() * (now - start)))
     .sort((a, b) => a - b)
@@ -177,6 +169,10 @@ function seedCustomers(store: BigCommerceStore, random: Random, count: number, s
     // Mixed case in some stored emails: identity matching must normalize.
     const email = `${random.chance(0.05) ? `${first}.${last}`.replace(/[^A-Za-z.]/g, '') : local}${i + 1}@${random.pick(DOMAINS)}`
     const createdAt = times[i]!
+    const address = {
+      first_name: first, last_name: last, address1: `${random.int(1, 999)} ${random.pick(['Oak', 'Main', 'Elm', 'High', 'Mill'])} Street`,
+      city: place.city, state_or_province: place.state, postal_code: place.zip, country_code: place.iso2, country: place.country,
+    }
     const customer = store.createCustomer({
       email,
       firstName: first,
@@ -185,12 +181,18 @@ function seedCustomers(store: BigCommerceStore, random: Random, count: number, s
       company: random.chance(0.08) ? `${last} ${random.pick(['Design', 'Studio', 'LLC', 'Trading'])}` : '',
       acceptsAbandonedCartEmails: random.chance(0.45),
       customerGroupId: random.chance(0.05) ? 1 : 0,
-      address: {
-        first_name: first, last_name: last, address1: `${random.int(1, 999)} ${random.pick(['Oak', 'Main', 'Elm', 'High', 'Mill'])} Street`,
-        city: place.city, state_or_province: place.state, postal_code: place.zip, country_code: place.iso2, country: place.country,
-      },
+      // Some accounts never saved an address: their region comes from their orders' billing addresses.
+      address: geo.chance(0.1) ? false : address,
       at: createdAt,
     }).value
+    // A few keep a second address (a gift recipient's, often abroad); the first saved stays their default.
+    if (geo.chance(0.05)) {
+      const other = geo.weighted(PLACES)
+      store.addCustomerAddress(customer.id, {
+        first_name: geo.pick(FIRST_NAMES), last_name: last, address1: `${geo.int(1, 999)} Station Road`,
+        city: other.city, state_or_province: other.state, postal_code: other.zip, country_code: other.iso2, country: other.country,
+      }, createdAt)
+    }
     const loyalty = random.weighted([[1, 70], [4, 22], [12, 8]] as const)
     seeded.push({ customer, place, loyalty, createdAt })
   }
@@ -228,6 +230,7 @@ interface OrderContext {
   guestEmails: string[]
   channels: SeedSummary['channels']
   counts: { shipments: number; refunds: number }
+  geo: Random
 }
 
 function seedOrder(store: BigCommerceStore, random: Random, ctx: OrderContext): void {
@@ -288,12 +291,12 @@ function seedOrder(store: BigCommerceStore, random: Random, ctx: OrderContext): 
     const first = products[0]!
     const partial = products.length > 1 ? [{ orderProductId: first.id, quantity: first.quantity }]
       : first.quantity > 1 ? [{ orderProductId: first.id, quantity: 1 }] : undefined
-    if (partial) store.addShipment(order.id, partial, { at: later(1, 4) })
+    if (partial) store.addShipment(order.id, partial, { ...shipmentFor(place, ctx.geo), at: later(1, 4) })
     else store.setOrderStatus(order.id, 3, later(1, 4))
     ctx.counts.shipments += partial ? 1 : 0
   }
   if ([2, 10, 4, 14].includes(status) && ships && !(status === 4 && random.chance(0.4))) {
-    store.addShipment(order.id, undefined, { at: later(1, 4) })
+    store.addShipment(order.id, undefined, { ...shipmentFor(place, ctx.geo), at: later(1, 4) })
     ctx.counts.shipments++
   }
   if (status === 10) store.setOrderStatus(order.id, 10, later(3, 9))
@@ -351,6 +354,9 @@ function phoneFor(random: Random, iso2: string): string {
     case 'DE': return `+49 30 ${digits(8)}`
     case 'FR': return `+33 1 ${digits(2)} ${digits(2)} ${digits(2)} ${digits(2)}`
     case 'IE': return `+353 1 ${digits(7)}`
+    case 'NL': return `+31 20 ${digits(3)} ${digits(4)}`
+    case 'NO': return `+47 ${digits(4)} ${digits(4)}`
+    case 'AU': return `+61 2 ${digits(4)} ${digits(4)}`
     default: {
       const area = random.pick(['512', '718', '503', '312', '619', '416'])
       return random.pick([`(${area}) 555-${digits(4)}`, `+1 ${area}-555-${digits(4)}`, `${area}.555.${digits(4)}`, `1${area}555${digits(4)}`])

@@ -8,8 +8,10 @@
  * per resource; tokens and UUIDs come from a seeded PRNG, so a store built the same way is the same store.
  */
 import { createRandom, type Random } from '../shared/prng'
+import { StoreError } from './errors'
 import { allocate, percentOf, roundCents, sum, toDecimal, toNumber, toUnits, type Units } from './money'
 import { BASE_CURRENCY, COUNTRIES, CURRENCIES, ORDER_STATUSES, paymentStatusFor } from './reference'
+import { trackingFields } from './shipping'
 import type {
   Address, BlockedDomain, Brand, Cart, CartItem, Category, Channel, ChannelStatus, ChannelType, Customer,
   CustomerAddress, Hook, Order, OrderCoupon, OrderProduct, OrderShippingAddress, OrderStatus, Product,
@@ -18,6 +20,7 @@ import type {
 } from './types'
 
 export type { StoreEvent } from './types'
+export { StoreError } from './errors'
 
 export interface StoreOptions {
   storeHash?: string
@@ -174,7 +177,6 @@ const DEFAULT_ADDRESS: Omit<Address, 'email' | 'first_name' | 'last_name'> = {
   phone: '',
 }
 
-export class StoreError extends Error {}
 
 /** The entry for `id`, or a StoreError naming what does not exist (and how to get it, where that helps). */
 function required<K, V>(map: ReadonlyMap<K, V>, id: K, what: string, hint = ''): V {
@@ -554,10 +556,31 @@ export class BigCommerceStore {
     const customer = this.requireCustomer(customerId)
     const stored = this.storeAddress(customer, address)
     customer.modifiedAt = at ?? this.clock()
-    return {
-      value: stored,
-      events: [{ scope: 'store/customer/address/created', data: { type: 'customer', id: stored.id, address: { customer_id: customerId } } }],
+    return { value: stored, events: [addressEvent('created', stored)] }
+  }
+
+  /** Changes a saved address; like its creation, only `store/customer/address/updated` fires. */
+  updateCustomerAddress(addressId: number, patch: Partial<Omit<CustomerAddress, 'id' | 'customer_id'>>, at?: number): Mutation<CustomerAddress> {
+    const { customer, address } = this.requireAddress(addressId)
+    Object.assign(address, patch)
+    customer.modifiedAt = at ?? this.clock()
+    return { value: address, events: [addressEvent('updated', address)] }
+  }
+
+  deleteCustomerAddress(addressId: number, at?: number): Mutation<CustomerAddress> {
+    const { customer, address } = this.requireAddress(addressId)
+    const list = this.customerAddresses.get(customer.id)!
+    list.splice(list.indexOf(address), 1)
+    customer.modifiedAt = at ?? this.clock()
+    return { value: address, events: [addressEvent('deleted', address)] }
+  }
+
+  private requireAddress(addressId: number): { customer: Customer; address: CustomerAddress } {
+    for (const [customerId, list] of this.customerAddresses) {
+      const address = list.find((a) => a.id === addressId)
+      if (address) return { customer: this.requireCustomer(customerId), address }
     }
+    throw new StoreError(`customer address ${addressId} does not exist`)
   }
 
   deleteCustomer(id: number): Mutation<Customer> {
@@ -630,8 +653,11 @@ export class BigCommerceStore {
     const statusId = input.statusId ?? 11
 
     const [firstName, lastName] = customer ? [customer.first_name, customer.last_name] : namesFromEmail(email)
+    // Checkout offers a customer's saved address first.
+    const saved = customer ? this.customerAddresses.get(customer.id)?.[0] : undefined
     const billing: Address = {
       ...DEFAULT_ADDRESS, first_name: firstName, last_name: lastName, phone: customer?.phone ?? '', email,
+      ...(saved ? orderAddressOf(saved) : {}),
       ...input.billing,
     }
     const shippingTo: Address = { ...billing, ...input.shipping }
@@ -894,7 +920,16 @@ export class BigCommerceStore {
    * status events.
    */
   addShipment(orderId: number, items?: { orderProductId: number; quantity: number }[], options: {
-    trackingNumber?: string; provider?: string; carrier?: string; at?: number
+    trackingNumber?: string
+    /** `shipping_provider` (default `ups`): an integrated provider, '' or `carrier_{id}`. */
+    provider?: string
+    /** `tracking_carrier` (default ''): an AfterShip courier slug. */
+    carrier?: string
+    /** A custom `tracking_link`; BigCommerce then generates none. */
+    trackingLink?: string
+    /** Display name of a `carrier_{id}` provider. */
+    providerName?: string
+    at?: number
   } = {}): Mutation<Shipment> {
     const order = this.requireOrder(orderId)
     const products = this.orderProducts.get(orderId)!
@@ -909,27 +944,28 @@ export class BigCommerceStore {
         throw new StoreError(`cannot ship ${item.quantity} of order product ${item.orderProductId}`)
       }
     }
+    const tracking = trackingFields({
+      trackingNumber: options.trackingNumber ?? `1Z${this.random.hex(16).toUpperCase()}`,
+      provider: options.provider ?? 'ups',
+      carrier: options.carrier ?? '',
+      trackingLink: options.trackingLink ?? '',
+      providerName: options.providerName,
+    })
     const at = options.at ?? this.clock()
     for (const item of wanted) products.find((p) => p.id === item.orderProductId)!.quantity_shipped += item.quantity
     order.items_shipped = sum(products.map((p) => p.quantity_shipped))
     const address = this.orderShippingAddresses.get(orderId)![0]!
     address.items_shipped = order.items_shipped
     const id = this.next.shipment++
-    const trackingNumber = options.trackingNumber ?? `1Z${this.random.hex(16).toUpperCase()}`
     const { id: _addressId, order_id: _orderId, ...shippingAddress } = address
     const shipment: Shipment = {
       id,
       order_id: orderId,
       customer_id: order.customer_id,
       order_address_id: address.id,
-      tracking_number: trackingNumber,
+      ...tracking,
       merchant_shipping_cost: toDecimal(0),
       shipping_method: address.shipping_method,
-      shipping_provider: options.provider ?? 'ups',
-      tracking_carrier: options.carrier ?? 'ups',
-      tracking_link: '',
-      generated_tracking_link: `https://www.ups.com/track?tracknum=${trackingNumber}`,
-      shipping_provider_display_name: 'UPS',
       comments: '',
       billing_address: pickAddress(order.billing_address),
       shipping_address: pickAddress(shippingAddress),
@@ -1380,8 +1416,20 @@ const AVS_MATCH = Object.freeze({ code: 'Y', message: 'Street address and 5-digi
 const CVV_MATCH = Object.freeze({ code: 'M', message: 'CVV2 match' })
 const TEST_CARD = Object.freeze({ card_type: 'visa', card_iin: '424242', card_last4: '4242', card_expiry_month: 12, card_expiry_year: 2030 })
 
+function addressEvent(kind: 'created' | 'updated' | 'deleted', address: CustomerAddress): StoreEvent {
+  return { scope: `store/customer/address/${kind}`, data: { type: 'customer', id: address.id, address: { customer_id: address.customer_id } } }
+}
+
 function lineItemEvent(kind: 'created' | 'updated' | 'deleted', id: string, cartId: string): StoreEvent {
   return { scope: `store/cart/lineItem/${kind}`, data: { type: 'cart_line_item', id, cartId } }
+}
+
+/** A saved address as an order's billing or shipping address. */
+function orderAddressOf(a: CustomerAddress): Partial<Address> {
+  return {
+    first_name: a.first_name, last_name: a.last_name, company: a.company, street_1: a.address1, street_2: a.address2,
+    city: a.city, state: a.state_or_province, zip: a.postal_code, country: a.country, country_iso2: a.country_code,
+  }
 }
 
 function pickAddress(a: Address): Address {

@@ -124,6 +124,56 @@ describe('v2 orders', () => {
     expect(shipped.items_shipped).toBe(2)
   })
 
+  it('fills tracking links as BigCommerce does for providers, AfterShip carriers and custom links', async () => {
+    const standin = createBigCommerceStandin({ clock: fixedClock().clock })
+    const ship = (options: Parameters<typeof standin.store.addShipment>[2]) => {
+      const order = standin.store.createOrder({ email: 'a@b.com' }).value
+      standin.store.addShipment(order.id, undefined, { trackingNumber: 'EJ958083578US', ...options })
+      return api(standin, `/v2/orders/${order.id}/shipments`).then(json).then((list) => list[0])
+    }
+    expect(await ship({ provider: 'usps' })).toMatchObject({
+      shipping_provider: 'usps', tracking_carrier: '', tracking_link: '', shipping_provider_display_name: 'USPS',
+      generated_tracking_link: 'https://trkcnfrm1.smi.usps.com/PTSInternetWeb/InterLabelInquiry.do?strOrigTrackNum=EJ958083578US',
+    })
+    expect(await ship({ provider: '', carrier: 'dhl' })).toMatchObject({
+      tracking_carrier: 'dhl', generated_tracking_link: 'https://track.aftership.com/dhl/EJ958083578US',
+    })
+    // A custom link is returned as given, and BigCommerce generates none.
+    expect(await ship({ provider: 'ups', trackingLink: 'https://track.example.com/EJ958083578US' })).toMatchObject({
+      tracking_link: 'https://track.example.com/EJ958083578US', generated_tracking_link: '',
+    })
+    // A third-party shipping provider with no courier slug: no link at all.
+    expect(await ship({ provider: 'carrier_12', providerName: 'Parcel Co' })).toMatchObject({
+      shipping_provider: 'carrier_12', shipping_provider_display_name: 'Parcel Co', tracking_link: '', generated_tracking_link: '',
+    })
+    const order = standin.store.createOrder({ email: 'a@b.com' }).value
+    expect(() => standin.store.addShipment(order.id, undefined, { provider: 'pigeon' })).toThrow(/shipping_provider must be one of/)
+  })
+
+  it('keeps saved addresses with the spec fields and offers the first at checkout', async () => {
+    const standin = createBigCommerceStandin({ clock: fixedClock().clock })
+    const customer = standin.store.createCustomer({
+      email: 'anna@example.de',
+      address: { city: 'München', state_or_province: 'Bayern', postal_code: '80331', country_code: 'DE', country: 'Germany' },
+    }).value
+    const second = standin.store.addCustomerAddress(customer.id, { city: 'Wien', state_or_province: '', postal_code: '1010', country_code: 'AT', country: 'Austria' })
+    expect(second.events).toEqual([
+      { scope: 'store/customer/address/created', data: { type: 'customer', id: second.value.id, address: { customer_id: customer.id } } },
+    ])
+    const body = await json(await api(standin, `/v3/customers?id:in=${customer.id}&include=addresses`))
+    expect(body.data[0].addresses.map((a: any) => [a.city, a.state_or_province, a.postal_code, a.country_code, a.country])).toEqual([
+      ['München', 'Bayern', '80331', 'DE', 'Germany'],
+      ['Wien', '', '1010', 'AT', 'Austria'],
+    ])
+    const order = standin.store.createOrder({ customerId: customer.id }).value
+    expect(order.billing_address).toMatchObject({ city: 'München', state: 'Bayern', zip: '80331', country: 'Germany', country_iso2: 'DE' })
+    const updated = standin.store.updateCustomerAddress(second.value.id, { city: 'Graz' })
+    expect(updated.events[0]!.scope).toBe('store/customer/address/updated')
+    expect(standin.store.deleteCustomerAddress(second.value.id).events[0]!.scope).toBe('store/customer/address/deleted')
+    expect(standin.store.customerAddresses.get(customer.id)).toHaveLength(1)
+    expect(() => standin.store.deleteCustomerAddress(second.value.id)).toThrow(/does not exist/)
+  })
+
   it('pages with page and limit, answers 204 past the end, and caps limit at 250', async () => {
     const standin = createBigCommerceStandin({ clock: fixedClock().clock })
     for (let i = 0; i < 5; i++) standin.store.createOrder({ email: `p${i}@b.com`, at: NOW + i * 1000 })
