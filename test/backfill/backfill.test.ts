@@ -6,7 +6,7 @@ import { contactObject } from '../../src/durable/stubs'
 import { seedStore } from '../../standins/bigcommerce'
 import { serveHost } from '../support/network'
 import { deliverEvents, freshWorld, type useStandins } from '../support/worker'
-import { expectHubSpotMatchesStore, firedDecisions, flushAll, runToEnd } from './support'
+import { expectHubSpotMatchesStore, expectLinksTrackingAndRegions, firedDecisions, flushAll, runToEnd } from './support'
 
 type Standins = ReturnType<typeof useStandins>
 let bigcommerce: Standins['bigcommerce']
@@ -36,6 +36,7 @@ describe('a backfill from scratch', () => {
     await flushAll()
 
     expectHubSpotMatchesStore(bigcommerce, hubspot)
+    expectLinksTrackingAndRegions(bigcommerce, hubspot)
     expect(await firedDecisions()).toBe(0)
 
     const status = await backfillStatus(env)
@@ -174,8 +175,9 @@ describe('resuming after an interruption', () => {
 
 describe('webhooks during the backfill', () => {
   it('keeps the newest state when a live update lands between the backfill listing an order and applying it', async () => {
-    const orders = [...bigcommerce.store.orders.values()].filter((o) => !o.is_deleted && [11, 9].includes(o.status_id))
-    const target = orders.at(-1)!
+    // A customer's order awaiting fulfillment, the newest: the seeded history need not hold one.
+    const buyer = [...bigcommerce.store.customers.values()][0]!
+    const target = bigcommerce.store.createOrder({ customerId: buyer.id, statusId: 11, at: NOW - 2 * 86_400_000 }).value
     const standinFetch = bigcommerce.fetch
     let raced = false
     // When the backfill asks for the order's line items, it has already listed the order in its old state:
@@ -207,10 +209,13 @@ describe('webhooks during the backfill', () => {
   })
 
   it('brings an order updated by webhook before the backfill reaches it to its newest state, once', async () => {
+    const buyer = [...bigcommerce.store.customers.values()][0]!
+    const lateId = bigcommerce.store.createOrder({ customerId: buyer.id, statusId: 11, at: NOW - 86_400_000 }).value.id
     await startBackfill(env)
     while ((await backfillStatus(env)).phase !== 'orders') await runBackfill(env, { maxChunks: 1 })
     await runBackfill(env, { maxChunks: 1 })
-    const late = [...bigcommerce.store.orders.values()].filter((o) => !o.is_deleted && o.status_id === 11).at(-1)!
+    // Placed before the backfill started, the newest order: the backfill reaches it last.
+    const late = bigcommerce.store.orders.get(lateId)!
     const cancelled = bigcommerce.store.setOrderStatus(late.id, 5, late.modifiedAt + 120_000)
     await deliverEvents(cancelled.events)
 

@@ -63,6 +63,34 @@ export function expectHubSpotMatchesStore(bigcommerce: BigCommerceStandin, hubsp
   expect(new Set(variantIds)).toEqual(new Set([...bigcommerce.store.variants.keys()].map(String)))
 }
 
+/**
+ * Every order links to its page in the control panel and carries its latest tracked shipment; every customer
+ * with a saved address shows its country (ISO code) and consent region.
+ */
+export function expectLinksTrackingAndRegions(bigcommerce: BigCommerceStandin, hubspot: { portal: PortalView }) {
+  const { store } = bigcommerce
+  let tracked = 0
+  for (const { properties } of hubspot.portal.records('orders')) {
+    const id = Number(properties.bc_order_id)
+    expect(properties.hs_external_order_url).toBe(`https://store-${store.storeHash}.mybigcommerce.com/manage/orders/${id}`)
+    const latest = (store.shipments.get(id) ?? []).filter((s) => s.tracking_number).at(-1)
+    expect(properties.hs_shipping_tracking_number ?? '', `order ${id}`).toBe(latest?.tracking_number ?? '')
+    const given = latest?.tracking_link || latest?.generated_tracking_link
+    if (given) expect(properties.hs_shipping_status_url, `order ${id}`).toBe(given)
+    if (latest) tracked++
+  }
+  expect(tracked).toBeGreaterThan(0)
+  const contacts = new Map(hubspot.portal.records('contacts').map((r) => [r.properties.email, r.properties]))
+  let located = 0
+  for (const customer of store.customers.values()) {
+    const saved = store.customerAddresses.get(customer.id)?.[0]
+    if (!saved) continue
+    expect(contacts.get(customer.email.trim().toLowerCase())).toMatchObject({ country: saved.country_code, city: saved.city })
+    located++
+  }
+  expect(located).toBeGreaterThan(0)
+}
+
 interface PortalView {
   records(type: 'contacts' | 'orders' | 'line_items' | 'products' | 'carts'): { properties: Record<string, string> }[]
 }

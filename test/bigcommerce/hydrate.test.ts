@@ -87,6 +87,9 @@ describe('hydrateOrder against the stand-in', () => {
       orderSource: 'www',
       emailOptIn: true,
       fulfillment: 'partially_shipped',
+      // The customer's saved address (the stand-in's default, in Austin) is the one checkout billed.
+      billingAddress: { country: 'US', state: 'US-TX', city: 'Austin', zip: '78108' },
+      adminUrl: `https://store-${standin.store.storeHash}.mybigcommerce.com/manage/orders/${placed.id}`,
     })
     expect(order!.lines.map((l) => [l.productId, l.variantId, l.quantity, l.category])).toEqual([
       [2, tee.id, 2, 'Apparel'],
@@ -94,7 +97,13 @@ describe('hydrateOrder against the stand-in', () => {
     ])
     expect(order!.lines.map((l) => l.quantityRefunded)).toEqual([0, 1])
     expect(order!.shipments).toEqual([
-      { shipmentId: expect.any(Number), createdAt: new Date(START - 1800_000).toISOString(), trackingNumber: '1Z999', carrier: expect.anything() },
+      {
+        shipmentId: expect.any(Number),
+        createdAt: new Date(START - 1800_000).toISOString(),
+        trackingNumber: '1Z999',
+        carrier: 'UPS',
+        trackingUrl: 'https://www.ups.com/track?tracknum=1Z999',
+      },
     ])
     expect(order!.refunds).toEqual([
       { refundId: refunded.id, createdAt: new Date(START - 600_000).toISOString(), amount: String(refunded.total_amount), lineItemIds: [terrariumLine!.id] },
@@ -240,6 +249,7 @@ describe('hydrating carts, customers, subscribers and products', () => {
       lastName: 'Lee',
       phone: '+15128675309',
       acceptsAbandonedCartEmails: true,
+      address: { country: 'US', state: 'US-TX', city: 'Austin', zip: '78108' },
       createdAt: new Date(START).toISOString(),
       modifiedAt: new Date(START).toISOString(),
     })
