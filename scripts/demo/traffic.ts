@@ -6,6 +6,7 @@
  */
 import { createRandom, type Random } from '../../standins/shared/prng'
 import type { BigCommerceStandin, StoreEvent } from '../../standins/bigcommerce'
+import { orderAddress, PLACES, savedAddress, shipmentTo } from '../../standins/bigcommerce/geography'
 
 export interface TrafficOptions {
   standin: BigCommerceStandin
@@ -167,6 +168,8 @@ export class DemoTraffic {
       statusId: this.random.chance(0.85) ? 11 : 7,
       isEmailOptIn: this.random.chance(0.5),
       ...(this.random.chance(0.2) && { coupons: [{ code: 'WELCOME10', type: 1 as const, amount: 10 }] }),
+      // A customer is billed at their saved address; a guest types one in.
+      ...(shopper.customerId === 0 && { billing: orderAddress(this.random.weighted(PLACES)) }),
     })
     this.liveOrderIds.push(converted.value.order.id)
     this.counts.orders++
@@ -199,7 +202,8 @@ export class DemoTraffic {
       await this.dispatch(store.setOrderStatus(this.random.pick(pending).id, 11).events)
     } else if (awaiting.length > 0 && this.random.chance(0.7)) {
       const order = this.random.pick(awaiting)
-      await this.dispatch(store.addShipment(order.id, undefined, { carrier: 'UPS' }).events)
+      // The usual carrier for where the parcel goes, with a tracking number in its format.
+      await this.dispatch(store.addShipment(order.id, undefined, shipmentTo(order.billing_address.country_iso2, this.random)).events)
       this.counts.shipments++
     } else if (shipped.length > 0) {
       await this.dispatch(store.setOrderStatus(this.random.pick(shipped).id, 10).events)
@@ -228,6 +232,7 @@ export class DemoTraffic {
       firstName: 'New',
       lastName: `Customer ${n}`,
       acceptsAbandonedCartEmails: this.random.chance(0.5),
+      address: savedAddress(this.random.weighted(PLACES), `${this.random.int(1, 999)} Harbour Street`),
     })
     this.counts.customers++
     await this.dispatch(created.events)

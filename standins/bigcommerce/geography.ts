@@ -71,8 +71,29 @@ export const PLACES: readonly (readonly [Place, number])[] = [
   [{ iso2: 'AU', country: 'Australia', city: 'Melbourne', state: 'Victoria', zip: '3000', currency: 'USD', tax: 0.1, carriers: [[AUSPOST, 80], [DHL, 20]] }, 1],
 ]
 
+export interface ShipmentOptions { provider: string; carrier: string; providerName?: string; trackingNumber: string }
+
 /** The shipment options a merchant shipping to `place` would enter. */
-export function shipmentFor(place: Place, random: Random): { provider: string; carrier: string; providerName?: string; trackingNumber: string } {
+export function shipmentFor(place: Place, random: Random): ShipmentOptions {
   const { trackingNumber, ...carrier } = random.weighted(place.carriers)
   return { ...carrier, trackingNumber: trackingNumber(random) }
+}
+
+/** The same for a country code (an order's `billing_address.country_iso2`); US carriers for other countries. */
+export function shipmentTo(iso2: string, random: Random): ShipmentOptions {
+  const place = PLACES.find(([p]) => p.iso2 === iso2)?.[0] ?? PLACES[0]![0]
+  return shipmentFor(place, random)
+}
+
+/** A place as an order's billing or shipping address (v2 order address fields). */
+export function orderAddress(place: Place) {
+  return { city: place.city, state: place.state, zip: place.zip, country: place.country, country_iso2: place.iso2 }
+}
+
+/** A place as a customer's saved address (customers.v3.yml `address_Full` fields). */
+export function savedAddress(place: Place, street: string) {
+  return {
+    address1: street, city: place.city, state_or_province: place.state, postal_code: place.zip,
+    country_code: place.iso2, country: place.country,
+  }
 }

@@ -9,7 +9,7 @@
  * 5,000 customers and 20,000 orders take about a second.
  */
 import { createRandom, type Random } from '../shared/prng'
-import { PLACES, shipmentFor, type Place } from './geography'
+import { orderAddress, PLACES, savedAddress, shipmentFor, type Place } from './geography'
 import type { BigCommerceStore, CouponInput, LineInput } from './store'
 import type { Address, Channel, Customer, SubscriberConsent, Variant } from './types'
 
@@ -170,8 +170,8 @@ function seedCustomers(store: BigCommerceStore, random: Random, geo: Random, cou
     const email = `${random.chance(0.05) ? `${first}.${last}`.replace(/[^A-Za-z.]/g, '') : local}${i + 1}@${random.pick(DOMAINS)}`
     const createdAt = times[i]!
     const address = {
-      first_name: first, last_name: last, address1: `${random.int(1, 999)} ${random.pick(['Oak', 'Main', 'Elm', 'High', 'Mill'])} Street`,
-      city: place.city, state_or_province: place.state, postal_code: place.zip, country_code: place.iso2, country: place.country,
+      first_name: first, last_name: last,
+      ...savedAddress(place, `${random.int(1, 999)} ${random.pick(['Oak', 'Main', 'Elm', 'High', 'Mill'])} Street`),
     }
     const customer = store.createCustomer({
       email,
@@ -189,8 +189,7 @@ function seedCustomers(store: BigCommerceStore, random: Random, geo: Random, cou
     if (geo.chance(0.05)) {
       const other = geo.weighted(PLACES)
       store.addCustomerAddress(customer.id, {
-        first_name: geo.pick(FIRST_NAMES), last_name: last, address1: `${geo.int(1, 999)} Station Road`,
-        city: other.city, state_or_province: other.state, postal_code: other.zip, country_code: other.iso2, country: other.country,
+        first_name: geo.pick(FIRST_NAMES), last_name: last, ...savedAddress(other, `${geo.int(1, 999)} Station Road`),
       }, createdAt)
     }
     const loyalty = random.weighted([[1, 70], [4, 22], [12, 8]] as const)
@@ -251,8 +250,7 @@ function seedOrder(store: BigCommerceStore, random: Random, ctx: OrderContext): 
     : buyer ? buyer.customer.email : random.pick(ctx.guestEmails)
   const [first, last] = buyer ? [buyer.customer.first_name, buyer.customer.last_name] : [random.pick(FIRST_NAMES), random.pick(LAST_NAMES)]
   const billing: Partial<Address> = {
-    first_name: first, last_name: last, city: place.city, state: place.state, zip: place.zip, country: place.country,
-    country_iso2: place.iso2, email, phone: buyer?.customer.phone ?? (random.chance(0.5) ? phoneFor(random, place.iso2) : ''),
+    first_name: first, last_name: last, ...orderAddress(place), email, phone: buyer?.customer.phone ?? (random.chance(0.5) ? phoneFor(random, place.iso2) : ''),
     street_1: `${random.int(1, 999)} ${random.pick(['Oak', 'Main', 'Elm', 'High', 'Mill'])} Street`,
   }
   const subtotalGuess = lines.length * 50
