@@ -24,7 +24,7 @@ import { customEventRecords } from '../hubspot/mapping/events'
 import { orderRecords } from '../hubspot/mapping/order'
 import { taskRecord } from '../hubspot/mapping/task'
 import type { HubSpotRecord } from '../hubspot/records'
-import { hubspotWriter } from './stubs'
+import { hubspotWriter } from './writer-stub'
 
 /** `live` fires triggers; `import` (historical backfill) sets state and properties but fires nothing. */
 export type ApplyMode = 'live' | 'import'
