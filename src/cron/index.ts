@@ -7,6 +7,7 @@ import { valueTiers } from './value-tiers'
 import { reconciliationJob } from '../admin/reconciliation'
 import { highValueCarts } from './high-value-carts'
 import { inboxRetention } from './inbox-retention'
+import { supportEscalationsJob } from './support-escalations'
 
 /** A periodic job: does only what is due at `now`, and is safe to repeat. */
 export interface CronJob {
@@ -26,6 +27,7 @@ export const JOBS: readonly CronJob[] = [
   reconciliationJob,
   highValueCarts,
   inboxRetention,
+  supportEscalationsJob,
 ]
 
 /**

@@ -3,6 +3,7 @@ import { audited } from '../../admin/audit'
 import { deadLetterView, replayDeadLetterAudited } from '../../admin/dead-letters'
 import {
   attributionReportFor,
+  checkSupportTickets,
   historyBackfillStatus,
   hubspotWriterStatus,
   registerStoreWebhooks,
@@ -77,9 +78,10 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
     description:
       'Idempotently creates the HubSpot property group, properties and unique keys (through the HubSpot writer), ' +
       'and, when PUBLIC_URL is set, registers the BigCommerce webhooks at PUBLIC_URL/webhooks/bigcommerce with the ' +
-      'X-Webhook-Secret header. Audited.',
+      'X-Webhook-Secret header. Also reads the open support tickets now (`supportTickets`): a token without the ' +
+      'tickets scope is reported there, and suppression by tickets is then off. Audited.',
     audit: 'setup',
-    success: { status: 200, description: '`{hubspot: SetupResult, webhooks}`; `hubspot.ok` false names what failed' },
+    success: { status: 200, description: '`{hubspot: SetupResult, webhooks, supportTickets}`; `hubspot.ok` false names what failed' },
     errors: { 502: 'the HubSpot writer could not run setup' },
     async handler(c) {
       const env = c.env
@@ -91,9 +93,14 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
           async () => {
             const hubspot = await runHubSpotSetup(env)
             const webhooks = await settle(() => registerStoreWebhooks(c.get('config')), 25_000)
-            return { hubspot, webhooks: webhooks.ok ? webhooks.value : { error: webhooks.error } }
+            const supportTickets = await settle(() => checkSupportTickets(env), 25_000)
+            return {
+              hubspot,
+              webhooks: webhooks.ok ? webhooks.value : { error: webhooks.error },
+              supportTickets: supportTickets.ok ? supportTickets.value : { error: supportTickets.error },
+            }
           },
-          (r) => ({ hubspot: setupSummary(r.hubspot), webhooks: r.webhooks }),
+          (r) => ({ hubspot: setupSummary(r.hubspot), webhooks: r.webhooks, supportTickets: r.supportTickets }),
         )
         return c.json(result)
       } catch (err) {
