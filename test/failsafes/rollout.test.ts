@@ -127,6 +127,23 @@ describe('the dashboard panel', () => {
   })
 })
 
+describe('/docs', () => {
+  it('documents the new settings, the fail-safes and the families, generated from the code', async () => {
+    const mapping = (await (await callWorker(new Request('https://worker.example.com/docs/mapping.json'))).json()) as {
+      settings: Record<string, unknown>
+      governance: { families: { family: string; configuredMode: string }[]; marketplaceBuyers: { relayDomains: { domains: string[] }[] } }
+    }
+    expect(mapping.settings).toMatchObject({
+      SUPPORT_SUPPRESSION_PRIORITIES: 'HIGH', MARKETING_EXCLUDED_ORDER_CHANNELS: 'marketplace', REVIEW_REQUEST_STEP: '21d',
+      TRIGGER_FAMILIES: expect.stringContaining('cart_abandoned:live'),
+    })
+    expect(mapping.governance.families).toHaveLength(9)
+    expect(mapping.governance.marketplaceBuyers.relayDomains.flatMap((m) => m.domains)).toContain('members.ebay.com')
+    const html = await (await callWorker(new Request('https://worker.example.com/docs'))).text()
+    for (const text of ['id="governance"', 'marketplace.amazon.com', 'metadata.ticketState is OPEN', 'replenishment_due']) expect(html).toContain(text)
+  })
+})
+
 describe('invalid configuration', () => {
   const health = (vars: Record<string, string>) => callWorker(new Request('https://worker.example.com/admin/api/status'), { ...env, ...vars })
 
