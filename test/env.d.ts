@@ -1,4 +1,6 @@
 import type { D1Migration } from 'cloudflare:test'
+import type { ContactObject } from '../src/durable/contact'
+import type { HubSpotWriter } from '../src/durable/hubspot-writer'
 import type { Env as WorkerEnv } from '../src/env'
 
 declare global {
@@ -6,8 +8,11 @@ declare global {
     interface GlobalProps {
       mainModule: typeof import('../src/index')
     }
+    // Tests call the Durable Objects' methods directly: give them the typed namespaces.
     interface Env extends WorkerEnv {
       TEST_MIGRATIONS: D1Migration[]
+      CONTACT: DurableObjectNamespace<ContactObject>
+      HUBSPOT_WRITER: DurableObjectNamespace<HubSpotWriter>
     }
   }
 }

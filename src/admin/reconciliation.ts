@@ -1,5 +1,5 @@
 import { requireConfig, type Config } from '../config'
-import type { CronJob } from '../cron'
+import type { CronJob } from '../cron/job'
 import { recentReconciliationRun, saveReconciliationRun, storeOrdersInRange, type StoreOrder } from '../db/reconciliation'
 import { add, amount, divide, subtract, toCents, toNumber } from '../domain/money'
 import { HubSpotClient, type BatchResult, type SimplePublicObject } from '../hubspot/client'

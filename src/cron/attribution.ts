@@ -19,7 +19,7 @@ import { creditContact } from '../domain/attribution'
 import type { Env } from '../env'
 import { contactTouchRecord, orderAttributionRecord } from '../hubspot/mapping/touches'
 import type { HubSpotRecord } from '../hubspot/records'
-import type { CronJob } from './index'
+import type { CronJob } from './job'
 
 /**
  * The attribution rollup, a stream processor: it reads the change stream (attribution_changes, appended by

@@ -1,4 +1,4 @@
-import type { CronJob } from '.'
+import type { CronJob } from './job'
 import { requireConfig } from '../config'
 import { cartCountsByCurrency, cartValueAtRank, saveCartThresholds } from '../db/cart-values'
 import { thresholdRank, type CartThresholds } from '../domain/high-value-cart'

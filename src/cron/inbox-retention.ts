@@ -1,4 +1,4 @@
-import type { CronJob } from '.'
+import type { CronJob } from './job'
 import { PROCESSED_RETENTION_MS, pruneProcessedEvents } from '../db/events'
 
 /** Keeps the webhook inbox from growing forever: old processed deliveries go, failures stay until replayed. */

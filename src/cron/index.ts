@@ -8,14 +8,7 @@ import { reconciliationJob } from '../admin/reconciliation'
 import { highValueCarts } from './high-value-carts'
 import { inboxRetention } from './inbox-retention'
 import { supportEscalationsJob } from './support-escalations'
-
-/** A periodic job: does only what is due at `now`, and is safe to repeat. */
-export interface CronJob {
-  name: string
-  /** The wrangler.toml cron expressions that run it. */
-  crons: string[]
-  run(env: Env, now: Date): Promise<void>
-}
+import type { CronJob } from './job'
 
 /** One line per job; the order is the order they run in within one tick. */
 export const JOBS: readonly CronJob[] = [

@@ -1,4 +1,4 @@
-import type { CronJob } from '.'
+import type { CronJob } from './job'
 import { sweepDueEvents } from '../pipeline/process-event'
 
 /** Retries webhook events whose earlier attempt failed (BigCommerce down, rate-limited, a bug fixed since). */

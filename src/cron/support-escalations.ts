@@ -1,4 +1,4 @@
-import type { CronJob } from '.'
+import type { CronJob } from './job'
 import { loadConfig } from '../config'
 import {
   readEscalationsState,

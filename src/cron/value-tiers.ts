@@ -1,4 +1,4 @@
-import type { CronJob } from '.'
+import type { CronJob } from './job'
 import { hubspotWriter } from '../durable/stubs'
 import type { Env } from '../env'
 import { valueTierRecord } from '../hubspot/mapping/contact'

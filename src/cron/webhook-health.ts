@@ -1,4 +1,4 @@
-import type { CronJob } from '.'
+import type { CronJob } from './job'
 import { reactivateHooks, webhookDestination, webhookHealth, type WebhookHealth } from '../bigcommerce/hooks'
 import { loadConfig } from '../config'
 import { readState, writeState } from '../db/backfill'

@@ -1,4 +1,4 @@
-import type { AutomationState } from './automation'
+import type { AutomationState } from './automation/state'
 import type { Cart, CartStatus, Customer, Email, IsoDate, Order, Subscriber } from './model'
 
 /** A cart as the contact knows it: the last hydrated cart plus what events told us about it. */

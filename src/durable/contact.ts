@@ -26,7 +26,7 @@ import { orderRecords } from '../hubspot/mapping/order'
 import { withWouldWrite } from '../hubspot/mapping/shadow'
 import { taskRecord } from '../hubspot/mapping/task'
 import type { HubSpotRecord } from '../hubspot/records'
-import { hubspotWriter } from './stubs'
+import { hubspotWriter } from './writer-stub'
 
 /** `live` fires triggers; `import` (historical backfill) sets state and properties but fires nothing. */
 export type ApplyMode = 'live' | 'import'
