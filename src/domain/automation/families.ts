@@ -1,30 +1,13 @@
-import type { Trigger } from '../model'
+import { TRIGGERS, type Trigger } from '../model'
 
 /**
  * Trigger families (contract section 2, `TRIGGER_FAMILIES`): the unit an operator rolls out, one at a time.
  * `live` fires as usual; `shadow` evaluates everything and records what it would have done (`shadowed`)
  * without writing anything to HubSpot; `off` evaluates nothing, and what falls due meanwhile is passed over.
  */
-export const TRIGGER_FAMILIES = [
-  'cart_abandoned',
-  'browse_abandoned',
-  'order_placed',
-  'order_shipped',
-  'order_refunded',
-  'order_cancelled',
-  'post_purchase',
-  'winback',
-  'replenishment',
-] as const
-export type TriggerFamily = (typeof TRIGGER_FAMILIES)[number]
-
-export const FAMILY_MODES = ['live', 'shadow', 'off'] as const
-export type FamilyMode = (typeof FAMILY_MODES)[number]
-
-export type FamilyModes = Record<TriggerFamily, FamilyMode>
 
 /** The family each trigger belongs to (one trigger per family; post-purchase steps are one family). */
-export const FAMILY_OF: Record<Trigger, TriggerFamily> = {
+export const FAMILY_OF = {
   cart_abandoned: 'cart_abandoned',
   browse_abandoned: 'browse_abandoned',
   order_placed: 'order_placed',
@@ -34,7 +17,16 @@ export const FAMILY_OF: Record<Trigger, TriggerFamily> = {
   post_purchase_step: 'post_purchase',
   winback_due: 'winback',
   replenishment_due: 'replenishment',
-}
+} as const satisfies Record<Trigger, string>
+export type TriggerFamily = (typeof FAMILY_OF)[Trigger]
+
+/** The families, in the order of their triggers (the contract's order). */
+export const TRIGGER_FAMILIES = TRIGGERS.map((t) => FAMILY_OF[t]) as [TriggerFamily, ...TriggerFamily[]]
+
+export const FAMILY_MODES = ['live', 'shadow', 'off'] as const
+export type FamilyMode = (typeof FAMILY_MODES)[number]
+
+export type FamilyModes = Record<TriggerFamily, FamilyMode>
 
 /** The triggers of one family, for people reading the dashboard. */
 export function triggersOf(family: TriggerFamily): Trigger[] {
