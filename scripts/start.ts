@@ -21,6 +21,7 @@ import { startBigCommerceStandin, type RunningStandin } from '../standins/bigcom
 import { startHubSpotStandin, type RunningHubSpotStandin } from '../standins/hubspot/server'
 import { freePort, runWrangler, startWranglerDev, stopAll, waitForHttp, type DevServer } from './demo/processes'
 import { DemoTraffic } from './demo/traffic'
+import { DemoHelpdesk } from './demo/helpdesk'
 import { CronDriver, WorkerApi } from './demo/worker-api'
 
 const { values: options } = parseArgs({
@@ -57,12 +58,14 @@ let bigcommerce: RunningStandin | null = null
 let dev: DevServer | null = null
 let traffic: DemoTraffic | null = null
 let cron: CronDriver | null = null
+let helpdesk: DemoHelpdesk | null = null
 let persistDir: string | null = null
 let shuttingDown: Promise<void> | null = null
 
 /** Stops everything this script started; safe to call twice. */
 function shutdown(): Promise<void> {
   shuttingDown ??= (async () => {
+    helpdesk?.stop()
     const stopping = [traffic?.stop(), cron?.stop()]
     await stopAll()
     await Promise.race([Promise.allSettled(stopping), new Promise((resolve) => setTimeout(resolve, 5_000))])
@@ -177,6 +180,8 @@ async function main(): Promise<number> {
   traffic.start(options.check ? 500 : 1500)
   cron = new CronDriver(api, (line) => !options.quiet && console.log(`  cron: ${line}`))
   cron.start()
+  helpdesk = new DemoHelpdesk(hubspot!.standin.portal, (line) => !options.quiet && console.log(`  helpdesk: ${line}`))
+  helpdesk.start()
 
   printBanner(workerUrl)
   return options.check ? check(api) : watch(api)

@@ -1,5 +1,8 @@
 import { z } from 'zod'
+import { parseFamilyModes } from './domain/automation/families'
+import { postPurchaseStepName } from './domain/automation/policy'
 import { parseDuration, type Duration } from './domain/duration'
+import { ORDER_CHANNELS, type OrderChannel } from './domain/model'
 
 /**
  * The environment, parsed once per isolate with zod (contract section 2). Invalid configuration never
@@ -87,6 +90,65 @@ const postPurchaseSteps = z
     return steps as Duration[]
   })
 
+/** SUPPORT_SUPPRESSION_PRIORITIES: HubSpot ticket priorities (the portal's `hs_ticket_priority` values); `off`: null. */
+const ticketPriorities = z
+  .string()
+  .default('HIGH')
+  .transform((text, ctx) => {
+    if (text.trim().toLowerCase() === 'off') return null
+    const values = text.split(',').map((v) => v.trim()).filter(Boolean)
+    const bad = values.find((v) => !/^[A-Za-z0-9_-]{1,100}$/.test(v))
+    if (values.length === 0 || bad !== undefined) {
+      ctx.addIssue({ code: 'custom', message: `"${text}" is not a comma-separated list of ticket priorities (like HIGH,URGENT) or "off"` })
+      return z.NEVER
+    }
+    return [...new Set(values)]
+  })
+
+/** MARKETING_EXCLUDED_ORDER_CHANNELS: order channels of contract section 5; `none`: no exclusion. */
+const orderChannels = z
+  .string()
+  .default('marketplace')
+  .transform((text, ctx) => {
+    if (text.trim().toLowerCase() === 'none') return [] as OrderChannel[]
+    const values = text.split(',').map((v) => v.trim()).filter(Boolean)
+    const unknown = values.filter((v) => !(ORDER_CHANNELS as readonly string[]).includes(v))
+    if (values.length === 0 || unknown.length) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${text}" must be "none" or order channels from ${ORDER_CHANNELS.join(', ')}${unknown.length ? `; unknown: ${unknown.join(', ')}` : ''}`,
+      })
+      return z.NEVER
+    }
+    return [...new Set(values)] as OrderChannel[]
+  })
+
+/** REVIEW_REQUEST_STEP: one of POST_PURCHASE_STEPS after day 0 (checked against them below), or `off`. */
+const reviewStep = z
+  .string()
+  .default('21d')
+  .transform((text, ctx) => {
+    if (text.trim().toLowerCase() === 'off') return null
+    const step = parseDuration(text)
+    if (!step || step.ms === 0) {
+      ctx.addIssue({ code: 'custom', message: `"${text}" must be a later post-purchase step like 21d, or "off"` })
+      return z.NEVER
+    }
+    return step
+  })
+
+const triggerFamilies = z
+  .string()
+  .default('')
+  .transform((text, ctx) => {
+    const parsed = parseFamilyModes(text)
+    if (!parsed.ok) {
+      ctx.addIssue({ code: 'custom', message: parsed.message })
+      return z.NEVER
+    }
+    return parsed.modes
+  })
+
 export const configSchema = z.object({
   BIGCOMMERCE_STORE_HASH: z.string().trim().regex(/^[A-Za-z0-9]+$/, 'must be the store hash, letters and digits'),
   BIGCOMMERCE_ACCESS_TOKEN: z.string().trim().min(1),
@@ -113,6 +175,20 @@ export const configSchema = z.object({
   HIGH_VALUE_CART_PERCENTILE: percentileOrOff,
   /** Also send fired triggers as HubSpot custom events (`bc_<trigger>`; Enterprise accounts). */
   HUBSPOT_CUSTOM_EVENTS: onOff('off'),
+  SUPPORT_SUPPRESSION_PRIORITIES: ticketPriorities,
+  MARKETING_EXCLUDED_ORDER_CHANNELS: orderChannels,
+  REVIEW_REQUEST_STEP: reviewStep,
+  TRIGGER_FAMILIES: triggerFamilies,
+}).superRefine((config, ctx) => {
+  const step = config.REVIEW_REQUEST_STEP
+  const steps = config.POST_PURCHASE_STEPS
+  if (step && !steps.some((s) => postPurchaseStepName(s) === postPurchaseStepName(step))) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['REVIEW_REQUEST_STEP'],
+      message: `${step.text} is not one of POST_PURCHASE_STEPS (${steps.map((s) => s.text).join(',')}); name one of them or "off"`,
+    })
+  }
 })
 
 export type Config = z.output<typeof configSchema>

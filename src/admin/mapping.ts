@@ -1,7 +1,14 @@
 import { ORDER_CHANNEL_RULES } from '../bigcommerce/channels'
 import type { Config } from '../config'
 import { DEFAULT_CHANNEL_RULES } from '../domain/channel-rules'
-import { TRIGGER_DEFINITIONS } from '../domain/automation'
+import {
+  postPurchaseStepName,
+  REVIEW_REQUEST_MAX_WAIT_MS,
+  TRIGGER_DEFINITIONS,
+  TRIGGER_FAMILIES,
+  triggersOf,
+} from '../domain/automation'
+import { MARKETPLACE_RELAY_DOMAINS } from '../domain/marketplace'
 import { ORDER_CHANNELS, TOUCH_CHANNELS, TRIGGERS } from '../domain/model'
 import { describeHubSpotMapping } from '../hubspot/properties'
 import { VERSION } from '../version'
@@ -9,7 +16,8 @@ import { VERSION } from '../version'
 /**
  * `/docs/mapping.json`: what the worker writes to HubSpot, every trigger and its rule, and the channel
  * taxonomy, assembled from the very definitions the code runs on (the property registry, the trigger
- * definitions, the order channel rules and the touch channel rules), plus the settings in force.
+ * definitions, the order channel rules and the touch channel rules), plus the settings in force and the
+ * fail-safes (support escalations, marketplace buyers, the review request) and trigger families they set.
  */
 export function describeMapping(config: Config) {
   const hubspot = describeHubSpotMapping()
@@ -41,7 +49,12 @@ export function describeMapping(config: Config) {
       SESSION_TIMEOUT: config.SESSION_TIMEOUT.text,
       HIGH_VALUE_CART_PERCENTILE: config.HIGH_VALUE_CART_PERCENTILE ?? 'off',
       HUBSPOT_CUSTOM_EVENTS: config.HUBSPOT_CUSTOM_EVENTS ? 'on' : 'off',
+      SUPPORT_SUPPRESSION_PRIORITIES: config.SUPPORT_SUPPRESSION_PRIORITIES?.join(',') ?? 'off',
+      MARKETING_EXCLUDED_ORDER_CHANNELS: config.MARKETING_EXCLUDED_ORDER_CHANNELS.join(',') || 'none',
+      REVIEW_REQUEST_STEP: config.REVIEW_REQUEST_STEP?.text ?? 'off',
+      TRIGGER_FAMILIES: TRIGGER_FAMILIES.map((f) => `${f}:${config.TRIGGER_FAMILIES[f]}`).join(','),
     },
+    governance: describeGovernance(config),
     channels: {
       order: {
         property: 'bc_channel',
@@ -64,3 +77,43 @@ export function describeMapping(config: Config) {
 }
 
 export type Mapping = ReturnType<typeof describeMapping>
+
+/** The marketing rules in the order they apply, the fail-safes with their settings, and the trigger families. */
+function describeGovernance(config: Config) {
+  return {
+    marketingRules: [
+      'a marketing trigger whose purpose is gone when it falls due is cancelled (later post-purchase steps after a refund or cancellation)',
+      'no consent (bc_email_consent not opted_in, and for an abandoned cart no abandoned_cart consent): suppressed',
+      'a marketplace buyer (MARKETING_EXCLUDED_ORDER_CHANNELS): suppressed',
+      'within REFUND_SUPPRESSION after a refund or cancellation: suppressed',
+      'an open support ticket of a SUPPORT_SUPPRESSION_PRIORITIES priority: suppressed, naming the ticket',
+      'the review request (REVIEW_REQUEST_STEP) before its order is fully shipped: deferred until it is, cancelled after the wait',
+      'over MARKETING_CAP per MARKETING_CAP_WINDOW: deferred until a slot frees, cancelled if its cause is gone',
+    ],
+    supportEscalations: {
+      priorities: config.SUPPORT_SUPPRESSION_PRIORITIES ?? 'off',
+      open: 'a ticket in a pipeline stage whose metadata.ticketState is OPEN',
+      priorityValues: "the portal's own hs_ticket_priority options, matched by value or label",
+      refresh: 'one search of open tickets of those priorities every 5 minutes, through the HubSpot writer (its rate budget), cached in D1',
+      withoutTicketsScope: 'reported by setup and the status; suppression by tickets is off',
+    },
+    marketplaceBuyers: {
+      excludedOrderChannels: config.MARKETING_EXCLUDED_ORDER_CHANNELS,
+      rule: 'transactional triggers only while every paid order came from these channels, or for a marketplace relay address; one paid order from another channel makes the contact marketable again',
+      relayDomains: MARKETPLACE_RELAY_DOMAINS,
+    },
+    reviewRequest: config.REVIEW_REQUEST_STEP
+      ? {
+          step: postPurchaseStepName(config.REVIEW_REQUEST_STEP),
+          rule: 'fires only once the first paid order is fully shipped (or completed) and nothing was refunded or cancelled; waits for the shipment, then is cancelled',
+          maxWaitDays: REVIEW_REQUEST_MAX_WAIT_MS / 86_400_000,
+        }
+      : 'off',
+    families: TRIGGER_FAMILIES.map((family) => ({ family, triggers: triggersOf(family), configuredMode: config.TRIGGER_FAMILIES[family] })),
+    familyModes: {
+      live: 'evaluated and written to HubSpot',
+      shadow: 'evaluated and recorded as shadowed with what would have been written; nothing is written, no cap slot is taken; turning it live never fires what was shadowed',
+      off: 'nothing is evaluated; what falls due meanwhile is passed over',
+    },
+  }
+}

@@ -1,5 +1,6 @@
 import { backfillStatus, startBackfill } from '../backfill'
 import { registerWebhooks, webhookDestination, webhookHealth } from '../bigcommerce/hooks'
+import { refreshSupportEscalations } from '../cron/support-escalations'
 import { lastWebhookHealth } from '../cron/webhook-health'
 import type { Config } from '../config'
 import { attributionReport, type AttributionModel } from '../db/attribution-report'
@@ -24,6 +25,11 @@ export async function hubspotWriterStatus(env: Env) {
 
 export async function replayHubSpotDeadLetter(env: Env, id: number) {
   return hubspotWriter(env).replayDeadLetter(id)
+}
+
+/** Setup's check of the tickets scope: refreshes the support escalations now (null: suppression is off). */
+export async function checkSupportTickets(env: Env) {
+  return refreshSupportEscalations(env, new Date(), { force: true })
 }
 
 /** Registers the BigCommerce webhooks at PUBLIC_URL/webhooks/bigcommerce (only when PUBLIC_URL is set). */

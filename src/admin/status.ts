@@ -4,6 +4,7 @@ import type { Env } from '../env'
 import type { BackfillStatus } from '../backfill'
 import type { WebhookHealth } from '../bigcommerce/hooks'
 import type { WriterStatus } from '../hubspot/sync/engine'
+import { lastSupportEscalations, supportEscalationProblems, type SupportEscalationsState } from '../cron/support-escalations'
 import { historyBackfillStatus, hubspotWriterStatus, storeWebhookHealth } from './operations'
 
 /**
@@ -37,14 +38,17 @@ export interface SyncStatus {
   hubspot: WriterStatus | { error: string }
   webhooks: WebhookHealth | { error: string }
   backfill: BackfillStatus | { error: string }
+  /** Support escalations (SUPPORT_SUPPRESSION_PRIORITIES): the last ticket search, null before the first. */
+  supportTickets: SupportEscalationsState | null | { error: string }
 }
 
 export async function syncStatus(env: Env, config: Config, now: Date): Promise<SyncStatus> {
-  const [queue, writer, webhooks, backfill] = await Promise.all([
+  const [queue, writer, webhooks, backfill, tickets] = await Promise.all([
     queueDepths(env.DB),
     settle(() => hubspotWriterStatus(env)),
     settle(() => storeWebhookHealth(env, config)),
     settle(() => historyBackfillStatus(env)),
+    settle(() => lastSupportEscalations(env)),
   ])
   const problems = queueProblems(queue, now)
   if (!writer.ok) problems.push(`the HubSpot writer did not report its status: ${writer.error}`)
@@ -53,6 +57,8 @@ export async function syncStatus(env: Env, config: Config, now: Date): Promise<S
   else problems.push(...webhookProblems(webhooks.value))
   if (!backfill.ok) problems.push(`backfill status unknown: ${backfill.error}`)
   else if (backfill.value.state === 'failed') problems.push(`the last backfill failed: ${backfill.value.lastError ?? 'no error recorded'}`)
+  if (!tickets.ok) problems.push(`support escalations unknown: ${tickets.error}`)
+  else problems.push(...supportEscalationProblems(tickets.value, now))
   return {
     health: problems.length ? 'attention' : 'ok',
     problems,
@@ -61,6 +67,7 @@ export async function syncStatus(env: Env, config: Config, now: Date): Promise<S
     hubspot: writer.ok ? writer.value : { error: writer.error },
     webhooks: webhooks.ok ? webhooks.value : { error: webhooks.error },
     backfill: backfill.ok ? backfill.value : { error: backfill.error },
+    supportTickets: tickets.ok ? tickets.value : { error: tickets.error },
   }
 }
 

@@ -7,6 +7,7 @@ import { valueTiers } from './value-tiers'
 import { reconciliationJob } from '../admin/reconciliation'
 import { highValueCarts } from './high-value-carts'
 import { inboxRetention } from './inbox-retention'
+import { supportEscalationsJob } from './support-escalations'
 import type { CronJob } from './job'
 
 /** One line per job; the order is the order they run in within one tick. */
@@ -19,6 +20,7 @@ export const JOBS: readonly CronJob[] = [
   reconciliationJob,
   highValueCarts,
   inboxRetention,
+  supportEscalationsJob,
 ]
 
 /**

@@ -1,9 +1,10 @@
 import { sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
-import type { ContactSummary, Order, TriggerDecision } from '../domain/model'
+import type { ContactSummary, Order } from '../domain/model'
 import { toNumber } from '../domain/money'
 import { countsAsPaid, netRevenue, refundedTotal, toBase } from '../domain/order-status'
 import { contacts, orders, triggerDecisions } from './schema'
+import { shadowDecisionInserts, type PublishedDecision } from './shadow-decisions'
 
 /**
  * The cross-contact figures a contact's Durable Object publishes to D1 after each change: its own row
@@ -13,7 +14,7 @@ export async function publishContactFigures(
   db: D1Database,
   summary: ContactSummary,
   changedOrders: Order[],
-  decisions: TriggerDecision[],
+  decisions: PublishedDecision[],
   eventCreatedAt: number | null,
   now: Date,
 ): Promise<void> {
@@ -42,16 +43,19 @@ export async function publishContactFigures(
           set: { ...row, eventCreatedAt: sql`coalesce(${orders.eventCreatedAt}, excluded.event_created_at)` },
         })
     }),
-    ...decisions.map((decision) =>
-      d.insert(triggerDecisions).values({
-        email: summary.email,
-        trigger: decision.trigger,
-        triggerKey: decision.key,
-        decision: decision.decision,
-        reason: decision.reason,
-        at: decision.at,
-      }),
+    ...decisions.flatMap(({ decision, ...rest }) =>
+      decision === 'shadowed'
+        ? []
+        : [d.insert(triggerDecisions).values({
+            email: summary.email,
+            trigger: rest.trigger,
+            triggerKey: rest.key,
+            decision,
+            reason: rest.reason,
+            at: rest.at,
+          })],
     ),
+    ...shadowDecisionInserts(d, summary.email, decisions),
   ]
   const [first, ...rest] = statements
   await d.batch([first!, ...rest])

@@ -1,6 +1,8 @@
 import { and, desc, eq, isNotNull, isNull, sql, type SQL } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
+import type { DecisionKind, ShadowOutcome } from '../domain/model'
 import { deadLetters, triggerDecisions, webhookEvents } from './schema'
+import { listShadowDecisions } from './shadow-decisions'
 
 /** What the admin API reads from the pipeline's tables: queue depths, dead letters, trigger decisions. */
 
@@ -83,23 +85,55 @@ export async function webhookEventState(
 export interface DecisionRow {
   email: string
   trigger: string
-  decision: 'fired' | 'deferred' | 'suppressed' | 'cancelled'
+  decision: DecisionKind
   reason: string
   at: string
+  /** Shadowed decisions: what a live family would have done, and the contact properties it would have written. */
+  shadow?: { outcome: ShadowOutcome; wouldWrite: Record<string, unknown> | null }
 }
 
-/** Newest first, for one contact or for everyone. */
-export async function listDecisions(db: D1Database, email: string | undefined, limit: number): Promise<DecisionRow[]> {
-  return drizzle(db)
-    .select({
-      email: triggerDecisions.email,
-      trigger: triggerDecisions.trigger,
-      decision: triggerDecisions.decision,
-      reason: triggerDecisions.reason,
-      at: triggerDecisions.at,
-    })
-    .from(triggerDecisions)
-    .where(email === undefined ? undefined : eq(triggerDecisions.email, email))
-    .orderBy(desc(triggerDecisions.id))
-    .limit(limit)
+/**
+ * Newest first, for one contact or for everyone, optionally of one kind. Real decisions and shadowed ones live
+ * in two tables; each list keeps its own order and the two are merged by decision time.
+ */
+export async function listDecisions(
+  db: D1Database,
+  email: string | undefined,
+  limit: number,
+  kind?: DecisionKind,
+): Promise<DecisionRow[]> {
+  const conditions: SQL[] = []
+  if (email !== undefined) conditions.push(eq(triggerDecisions.email, email))
+  if (kind !== undefined && kind !== 'shadowed') conditions.push(eq(triggerDecisions.decision, kind))
+  const [real, shadowed] = await Promise.all([
+    kind === 'shadowed'
+      ? []
+      : drizzle(db)
+          .select({
+            email: triggerDecisions.email,
+            trigger: triggerDecisions.trigger,
+            decision: triggerDecisions.decision,
+            reason: triggerDecisions.reason,
+            at: triggerDecisions.at,
+          })
+          .from(triggerDecisions)
+          .where(and(...conditions))
+          .orderBy(desc(triggerDecisions.id))
+          .limit(limit),
+    kind === undefined || kind === 'shadowed' ? listShadowDecisions(db, email, limit) : [],
+  ])
+  const merged: DecisionRow[] = []
+  let i = 0
+  let j = 0
+  while (merged.length < limit && (i < real.length || j < shadowed.length)) {
+    const next = shadowed[j]
+    if (next && (i >= real.length || next.at > real[i]!.at)) {
+      const { outcome, wouldWrite, ...row } = next
+      merged.push({ ...row, shadow: { outcome, wouldWrite } })
+      j++
+    } else {
+      merged.push(real[i++]!)
+    }
+  }
+  return merged
 }

@@ -268,7 +268,10 @@ export interface FiredTrigger {
   step?: string
 }
 
-export type DecisionKind = 'fired' | 'deferred' | 'suppressed' | 'cancelled'
+export type DecisionKind = 'fired' | 'deferred' | 'suppressed' | 'cancelled' | 'shadowed'
+
+/** What a trigger of a family in shadow mode would have done, had the family been live. */
+export type ShadowOutcome = Exclude<DecisionKind, 'shadowed'>
 
 export interface TriggerDecision {
   trigger: Trigger
@@ -277,4 +280,6 @@ export interface TriggerDecision {
   reason: string
   /** When the decision was taken. */
   at: IsoDate
+  /** With `shadowed`: what a live family would have done, and the trigger it would have written. */
+  shadow?: { outcome: ShadowOutcome; wouldFire?: FiredTrigger }
 }

@@ -1,8 +1,9 @@
 import { DurableObject } from 'cloudflare:workers'
-import { currentOverrides, withCapOverrides } from '../admin/overrides'
+import { currentOverrides, withAutomationOverrides } from '../admin/overrides'
 import { requireConfig, type Config } from '../config'
 import { currentCartThresholds, recordCartValues, type CartValue } from '../db/cart-values'
 import { publishContactFigures } from '../db/contacts'
+import { openEscalationsOf } from '../db/support-escalations'
 import { evaluateAutomation, initialAutomationState, policyFromConfig } from '../domain/automation'
 import type { CartState, ContactState, ProductView } from '../domain/contact-state'
 import {
@@ -22,6 +23,7 @@ import { cartRecord } from '../hubspot/mapping/cart'
 import { contactRecord } from '../hubspot/mapping/contact'
 import { customEventRecords } from '../hubspot/mapping/events'
 import { orderRecords } from '../hubspot/mapping/order'
+import { withWouldWrite } from '../hubspot/mapping/shadow'
 import { taskRecord } from '../hubspot/mapping/task'
 import type { HubSpotRecord } from '../hubspot/records'
 import { hubspotWriter } from './writer-stub'
@@ -126,9 +128,12 @@ export class ContactObject extends DurableObject<Env> {
       if (!changed && touched.orders.length === 0 && touched.carts.length === 0) return
 
       const config = requireConfig(this.env)
-      const policy = policyFromConfig(withCapOverrides(config, await currentOverrides(this.env.DB)))
+      const policy = policyFromConfig(withAutomationOverrides(config, await currentOverrides(this.env.DB)))
       const now = options.at ? new Date(options.at) : new Date()
-      const outcome = evaluateAutomation({ state, now, policy, mode: options.mode ?? 'live' })
+      const mode = options.mode ?? 'live'
+      // The cache of the last ticket search (src/cron/support-escalations.ts); imports fire nothing, so skip it.
+      const supportTickets = mode === 'live' && config.SUPPORT_SUPPRESSION_PRIORITIES ? await openEscalationsOf(this.env.DB, state.email) : null
+      const outcome = evaluateAutomation({ state, now, policy, mode, supportTickets })
       state.automation = outcome.automation
       touched.carts.push(...markAbandonedCarts(state, outcome.fired))
       const summary = summarizeContact(state, now, policy)
@@ -152,7 +157,7 @@ export class ContactObject extends DurableObject<Env> {
         this.env.DB,
         summary,
         touched.orders,
-        outcome.decisions,
+        withWouldWrite(outcome.decisions),
         options.eventCreatedAt ?? null,
         now,
       )

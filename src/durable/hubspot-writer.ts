@@ -4,6 +4,8 @@ import type { Env } from '../env'
 import { HubSpotClient } from '../hubspot/client'
 import type { CustomEventRecord, HubSpotRecord } from '../hubspot/records'
 import type { SetupResult } from '../hubspot/setup'
+import { budgetedReads, type BudgetedRead } from '../hubspot/tickets/budgeted'
+import { readOpenEscalations, type EscalationRead } from '../hubspot/tickets/read'
 import {
   realClock,
   WriterEngine,
@@ -28,6 +30,7 @@ export class HubSpotWriter extends DurableObject<Env> {
   private readonly store: SqlWriterStore
   private engineInstance: WriterEngine | null = null
   private running: Promise<FlushResult> | null = null
+  private reads: BudgetedRead | null = null
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
@@ -57,6 +60,17 @@ export class HubSpotWriter extends DurableObject<Env> {
   async runSetup(): Promise<SetupResult> {
     await this.running
     return this.engine.runSetup()
+  }
+
+  /**
+   * Support escalations: the open tickets of these priorities and their contacts' emails, read under this
+   * writer's rate budget (the same window its batches use), for the escalation cron's cache.
+   */
+  async readSupportEscalations(priorities: string[]): Promise<EscalationRead> {
+    const config = requireConfig(this.env)
+    this.reads ??= budgetedReads(this.engine.budget, realClock)
+    const client = new HubSpotClient({ baseUrl: config.HUBSPOT_API_BASE, accessToken: config.HUBSPOT_ACCESS_TOKEN })
+    return readOpenEscalations(client, this.reads, priorities)
   }
 
   /** Re-enqueues a HubSpot dead letter and marks it replayed. */

@@ -14,6 +14,18 @@ function options(values: string[]) {
   return { options: values.map((value, displayOrder) => ({ label: value, value, displayOrder, hidden: false })) }
 }
 
+export function labelled(values: { value: string; label: string }[]) {
+  return { options: values.map((o, displayOrder) => ({ ...o, displayOrder, hidden: false })) }
+}
+
+/** A portal's ticket priorities out of the box (admins may rename, remove or add options). */
+export const DEFAULT_TICKET_PRIORITIES = [
+  { value: 'LOW', label: 'Low' },
+  { value: 'MEDIUM', label: 'Medium' },
+  { value: 'HIGH', label: 'High' },
+  { value: 'URGENT', label: 'Urgent' },
+]
+
 const system = (modified: string): Spec[] => [
   ['hs_object_id', 'number', 'number', readOnly],
   ['createdate', 'datetime', 'date'],
@@ -146,6 +158,24 @@ const SPECS: Record<ObjectType, { group: string; label: string; properties: Spec
       ...system('hs_lastmodifieddate'),
     ],
   },
+  tickets: {
+    group: 'ticketinformation',
+    label: 'Ticket information',
+    properties: [
+      ['subject', 'string', 'text'],
+      ['content', 'string', 'textarea'],
+      // The stage must belong to the pipeline (checked on write, see ../pipelines.ts).
+      ['hs_pipeline', 'string', 'text'],
+      ['hs_pipeline_stage', 'string', 'text'],
+      // A portal's admins edit these options; createHubSpotStandin({ ticketPriorities }) replaces them.
+      ['hs_ticket_priority', 'enumeration', 'select', labelled(DEFAULT_TICKET_PRIORITIES)],
+      ['hs_ticket_category', 'enumeration', 'checkbox', options(['PRODUCT_ISSUE', 'BILLING_ISSUE', 'FEATURE_REQUEST', 'GENERAL_INQUIRY'])],
+      ['source_type', 'enumeration', 'select', options(['CHAT', 'EMAIL', 'FORM', 'PHONE'])],
+      ['closed_date', 'datetime', 'date'],
+      ['hubspot_owner_id', 'enumeration', 'select'],
+      ...system('hs_lastmodifieddate'),
+    ],
+  },
 }
 
 /** The name of the "last modified" system property, which differs between contacts and other objects. */
@@ -156,6 +186,7 @@ export const MODIFIED_PROPERTY: Record<ObjectType, string> = {
   line_items: 'hs_lastmodifieddate',
   carts: 'hs_lastmodifieddate',
   tasks: 'hs_lastmodifieddate',
+  tickets: 'hs_lastmodifieddate',
 }
 
 /** Properties HubSpot returns on a read when the caller names none. */
@@ -166,9 +197,13 @@ export const DEFAULT_READ_PROPERTIES: Record<ObjectType, string[]> = {
   line_items: ['name', 'quantity', 'price', 'amount'],
   carts: ['hs_cart_name'],
   tasks: ['hs_task_subject', 'hs_timestamp'],
+  tickets: ['content', 'hs_pipeline', 'hs_pipeline_stage', 'hs_ticket_category', 'hs_ticket_priority', 'subject'],
 }
 
-/** Properties a create must carry (research §2.1; products need only `name` in practice; tasks their due date). */
+/**
+ * Properties a create must carry (research §2.1; products need only `name` in practice; tasks their due date;
+ * tickets a subject and a pipeline stage).
+ */
 export const REQUIRED_ON_CREATE: Record<ObjectType, string[]> = {
   contacts: [],
   products: ['name'],
@@ -176,6 +211,7 @@ export const REQUIRED_ON_CREATE: Record<ObjectType, string[]> = {
   line_items: [],
   carts: [],
   tasks: ['hs_timestamp'],
+  tickets: ['subject', 'hs_pipeline_stage'],
 }
 
 export function propertyDefinition(

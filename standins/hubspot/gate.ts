@@ -1,6 +1,7 @@
 /**
- * What every HubSpot API request passes before its route: injected faults, `Authorization: Bearer`, and the
- * request budgets (rolling burst window with its headers, daily count, and search's own 5 per second).
+ * What every HubSpot API request passes before its route: injected faults, `Authorization: Bearer`, the
+ * token's scopes, and the request budgets (rolling burst window with its headers, daily count, and search's
+ * own 5 per second).
  */
 import type { MiddlewareHandler } from 'hono'
 import { errorBody, HubSpotFailure, json, rateLimitBody } from './errors'
@@ -63,5 +64,33 @@ export function budgetGate(budgets: Budgets, clock: () => number): MiddlewareHan
     budgets.daily.take(now)
     await next()
     for (const [name, value] of Object.entries(headers())) c.res.headers.set(name, value)
+  }
+}
+
+/** Scopes a token may lack; everything else is granted. */
+export interface Scopes {
+  /** `tickets`: tickets, their pipelines, properties and associations. */
+  tickets: boolean
+}
+
+const TICKET_PATH = /^\/crm\/v[34]\/(objects|pipelines|properties|associations)\/(.*\/)?(tickets|0-5)(\/|$)/i
+
+/** A call the token's scopes do not cover answers 403 MISSING_SCOPES, as HubSpot does. */
+export function scopeGate(scopes: Scopes): MiddlewareHandler<StandinEnv> {
+  return async (c, next) => {
+    if (!scopes.tickets && TICKET_PATH.test(c.req.path)) {
+      throw new HubSpotFailure(
+        403,
+        errorBody(
+          'MISSING_SCOPES',
+          "This app hasn't been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes.",
+          {
+            errors: [{ message: 'One or more of the following scopes are required.', context: { requiredGranularScopes: ['tickets'] } }],
+            links: { scopes: 'https://developers.hubspot.com/scopes' },
+          },
+        ),
+      )
+    }
+    await next()
   }
 }

@@ -12,20 +12,26 @@
  *   - options: `accessToken` ('hs-test-token'), `rateLimit` ({max: 100, intervalMs: 10_000}, rolling),
  *     `dailyLimit` (250_000), `clock` (Date.now; drives rate limits and timestamps), `missingProperties`
  *     (HubSpot-defined properties this portal lacks, per object), `customEvents` (false: event endpoints 403),
- *     `portalId` (12345678; custom event names are `pe{portalId}_{name}`), `latencyMs` (0; real delay per call).
+ *     `portalId` (12345678; custom event names are `pe{portalId}_{name}`), `latencyMs` (0; real delay per call),
+ *     `scopes` ({tickets: true}; `tickets: false` answers every ticket call 403 MISSING_SCOPES, also settable later
+ *     through `standin.scopes`), `ticketPriorities` (the portal's `hs_ticket_priority` options).
  *   - `fetch(request)`: the API. `portal`: the state (class `Portal`: `records(type)`, `record(type, id)`,
  *     `findByProperty(type, property, value)`, `associations(fromType, id, toType?)`, `properties(type)`,
- *     `property(type, name)`, `groups(type)`, `customEvents`, `eventDefinitions`).
+ *     `property(type, name)`, `groups(type)`, `customEvents`, `eventDefinitions`, `ticketPipelines`,
+ *     `addTicketPipeline(label, stages)`).
  *   - `faults.fail(match, response, times?)` / `faults.clear()`: see ./faults.ts (5xx, 429, 423, timeouts via
  *     `delayMs`). `requests`: every API call `{method, path, status, inputs?, at}`. `setRateLimit(max, ms)`.
  * - Types: `HubSpotStandin`, `HubSpotStandinOptions`, `RequestLogEntry`, `ObjectType`, `OBJECT_TYPES`,
  *   `OBJECT_TYPE_IDS`, `StoredRecord`, `PropertyDefinition`, `Portal`, `FaultMatch`, `FaultResponse`.
  *
- * Objects: contacts, products, orders, line_items, carts and tasks (`hs_timestamp` required on create).
+ * Objects: contacts, products, orders, line_items, carts, tasks (`hs_timestamp` required on create) and tickets
+ * (`subject` and `hs_pipeline_stage` required; the stage must be one of its pipeline's).
  * Endpoints (v3 objects and properties, v4 associations, v3 events; object types by name or id, 0-1 …):
  *   POST /crm/v3/objects/{type}/batch/{upsert,create,update,read}   ≤100 inputs
  *   POST /crm/v3/objects/{type} · GET|PATCH /crm/v3/objects/{type}/{id}[?idProperty=] · GET /crm/v3/objects/{type}
- *   POST /crm/v3/objects/{type}/search                              EQ/NEQ/IN/HAS_PROPERTY; 5 per second
+ *   POST /crm/v3/objects/{type}/search     EQ/NEQ/IN/NOT_IN/GT/GTE/LT/LTE/HAS_PROPERTY; one sort; ≤200 a page,
+ *                                          10,000 a query, body ≤3,000 chars, ≤5 groups × 6 filters (18); 5 per second
+ *   GET  /crm/v3/pipelines/tickets[/{pipelineId}]                   stages with metadata.ticketState OPEN|CLOSED
  *   POST /crm/v4/associations/{from}/{to}/batch/{associate/default,create,read}
  *   PUT  /crm/v4/objects/{from}/{id}/associations/default/{to}/{toId} · GET /crm/v4/objects/{from}/{id}/associations/{to}
  *   GET|POST /crm/v3/properties/{type}[/batch/create|/batch/read|/{name}] · PATCH …/{name} · GET|POST …/groups
@@ -51,7 +57,7 @@
 import { Hono } from 'hono'
 import { errorBody, HubSpotFailure, json } from './errors'
 import { FaultInjector } from './faults'
-import { authGate, budgetGate, faultGate } from './gate'
+import { authGate, budgetGate, faultGate, scopeGate, type Scopes } from './gate'
 import { iso, type StandinContext, type StandinEnv } from './http'
 import { DailyBudget, RollingWindow } from './limits'
 import { Portal } from './portal'
@@ -59,6 +65,7 @@ import { associationRoutes } from './routes/associations'
 import { eventRoutes } from './routes/events'
 import { objectBatchRoutes } from './routes/object-batches'
 import { objectRoutes } from './routes/objects'
+import { pipelineRoutes } from './routes/pipelines'
 import { propertyRoutes } from './routes/properties'
 import { viewRoutes } from './routes/view'
 import type { ObjectType } from './types'
@@ -80,6 +87,10 @@ export interface HubSpotStandinOptions {
   portalId?: number
   /** Real milliseconds every API call waits before answering (for benchmarks). */
   latencyMs?: number
+  /** The token's scopes (default: all granted); `{ tickets: false }` answers ticket calls with 403. */
+  scopes?: Partial<Scopes>
+  /** The portal's `hs_ticket_priority` options, when not HubSpot's defaults (LOW, MEDIUM, HIGH, URGENT). */
+  ticketPriorities?: { value: string; label: string }[]
 }
 
 export interface RequestLogEntry {
@@ -97,11 +108,14 @@ export interface HubSpotStandin {
   faults: Pick<FaultInjector, 'fail' | 'clear'>
   requests: RequestLogEntry[]
   setRateLimit(max: number, intervalMs: number): void
+  /** The token's scopes, changeable during a test (an admin granting the tickets scope). */
+  scopes: Scopes
 }
 
 export function createHubSpotStandin(options: HubSpotStandinOptions = {}): HubSpotStandin {
   const clock = options.clock ?? Date.now
-  const portal = new Portal(options.portalId ?? 12_345_678, options.missingProperties ?? {}, iso(clock()))
+  const portal = new Portal(options.portalId ?? 12_345_678, options.missingProperties ?? {}, iso(clock()), options.ticketPriorities)
+  const scopes: Scopes = { tickets: true, ...options.scopes }
   const faults = new FaultInjector()
   const requests: RequestLogEntry[] = []
   const { max, intervalMs } = options.rateLimit ?? { max: 100, intervalMs: 10_000 }
@@ -128,12 +142,14 @@ export function createHubSpotStandin(options: HubSpotStandinOptions = {}): HubSp
   })
   app.use('*', faultGate(faults))
   app.use('*', authGate(options.accessToken ?? 'hs-test-token'))
+  app.use('*', scopeGate(scopes))
   app.use('*', budgetGate(budgets, clock))
   app.route('/', objectBatchRoutes(context))
   app.route('/', objectRoutes(context))
   app.route('/', associationRoutes(context))
   app.route('/', propertyRoutes(context))
   app.route('/', eventRoutes(context, options.customEvents ?? false))
+  app.route('/', pipelineRoutes(context))
 
   return {
     fetch: async (request) => {
@@ -149,5 +165,6 @@ export function createHubSpotStandin(options: HubSpotStandinOptions = {}): HubSp
       budgets.burst.max = newMax
       budgets.burst.intervalMs = newIntervalMs
     },
+    scopes,
   }
 }

@@ -4,7 +4,8 @@
  * Routes mutate it; tests and the demo view read it.
  */
 import { defaultAssociationTypeId } from './associations-types'
-import { defaultGroups, defaultProperties, MODIFIED_PROPERTY } from './default-properties'
+import { defaultGroups, defaultProperties, labelled, MODIFIED_PROPERTY } from './default-properties'
+import { defaultTicketPipelines, pipeline, type Pipeline, type TicketState } from './pipelines'
 import {
   OBJECT_TYPES,
   type AssociationType,
@@ -29,7 +30,9 @@ function byType<T>(make: (type: ObjectType) => T): Record<ObjectType, T> {
 export class Portal {
   readonly customEvents: CustomEventOccurrence[] = []
   readonly eventDefinitions = new Map<string, CustomEventDefinition>()
+  readonly ticketPipelines: Pipeline[]
   private nextId = 10_001
+  private nextStageId = 1_000
   private readonly store = byType(() => new Map<string, StoredRecord>())
   /** type → unique property → value (emails lower-cased) → record id */
   private readonly uniqueIndex = byType(() => new Map<string, Map<string, string>>())
@@ -41,11 +44,16 @@ export class Portal {
   constructor(
     readonly portalId: number,
     missingProperties: Partial<Record<ObjectType, string[]>>,
-    at: string,
+    private readonly at: string,
+    /** The portal's own `hs_ticket_priority` options, when not HubSpot's defaults. */
+    ticketPriorities?: { value: string; label: string }[],
   ) {
     this.propertyDefs = byType(
       (type) => new Map(defaultProperties(type, missingProperties[type] ?? [], at).map((p) => [p.name, p])),
     )
+    const priority = this.propertyDefs.tickets.get('hs_ticket_priority')
+    if (priority && ticketPriorities) priority.options = labelled(ticketPriorities).options
+    this.ticketPipelines = defaultTicketPipelines(at)
     this.groupDefs = byType((type) => new Map(defaultGroups(type).map((g) => [g.name, g])))
     for (const type of OBJECT_TYPES) if (this.propertyDefs[type].has('email')) this.indexProperty(type, 'email')
   }
@@ -102,6 +110,14 @@ export class Portal {
     }
     record.updatedAt = now
     record.properties[MODIFIED_PROPERTY[record.objectType]] = new Date(now).toISOString()
+  }
+
+  /** Adds a ticket pipeline with these stages (ids assigned as HubSpot does: unique across the portal). */
+  addTicketPipeline(label: string, stages: { label: string; ticketState: TicketState }[]): Pipeline {
+    const id = String(this.nextStageId++)
+    const added = pipeline(id, label, stages.map((s) => ({ ...s, id: String(this.nextStageId++) })), this.at)
+    this.ticketPipelines.push(added)
+    return added
   }
 
   // ── Associations ───────────────────────────────────────────────────────────────────────────────────

@@ -1,6 +1,6 @@
 /** Shared types of the HubSpot stand-in: object types, stored records, property definitions. */
 
-export const OBJECT_TYPES = ['contacts', 'products', 'orders', 'line_items', 'carts', 'tasks'] as const
+export const OBJECT_TYPES = ['contacts', 'products', 'orders', 'line_items', 'carts', 'tasks', 'tickets'] as const
 export type ObjectType = (typeof OBJECT_TYPES)[number]
 
 /** HubSpot's object type ids; the API accepts either the name or the id in a path. */
@@ -11,6 +11,7 @@ export const OBJECT_TYPE_IDS: Record<ObjectType, string> = {
   line_items: '0-8',
   carts: '0-142',
   tasks: '0-27',
+  tickets: '0-5',
 }
 
 /** Singular upper-case names HubSpot uses in some error messages ("Could not get some CONTACT objects"). */
@@ -21,6 +22,7 @@ export const OBJECT_LABELS: Record<ObjectType, string> = {
   line_items: 'LINE_ITEM',
   carts: 'CART',
   tasks: 'TASK',
+  tickets: 'TICKET',
 }
 
 /** Resolves a path segment (`contacts`, `0-1`, `CONTACTS`) to an object type. */

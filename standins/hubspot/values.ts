@@ -5,6 +5,7 @@
  */
 import { REQUIRED_ON_CREATE } from './default-properties'
 import { validationFailure, type PropertyProblem } from './errors'
+import { ticketStageProblems } from './pipelines'
 import type { Portal } from './portal'
 import type { ObjectType, PropertyDefinition, StoredRecord } from './types'
 
@@ -50,6 +51,7 @@ export function checkProperties(
     if (typeof checked === 'string') values[name] = checked
     else problems.push(checked)
   }
+  if (type === 'tickets') problems.push(...ticketStageProblems(portal.ticketPipelines, values, existing))
   if (!existing) {
     for (const name of REQUIRED_ON_CREATE[type]) {
       if (!values[name] && !problems.some((p) => p.name === name)) {

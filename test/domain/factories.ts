@@ -1,6 +1,7 @@
 import type { CartState, ContactState, ProductView } from '../../src/domain/contact-state'
 import type { Customer, Order, OrderLine, Refund, Shipment, Subscriber } from '../../src/domain/model'
-import { evaluateAutomation, type AutomationPolicy } from '../../src/domain/automation'
+import { allLive, evaluateAutomation, type AutomationPolicy } from '../../src/domain/automation'
+import type { SupportTicket } from '../../src/domain/support'
 import { aCartState, aContactState, aCustomer, anOrder, anOrderLine, aSubscriber } from '../support/factories'
 import { parseDuration, type Duration } from '../../src/domain/duration'
 
@@ -31,6 +32,9 @@ export function policy(overrides: Partial<AutomationPolicy> = {}): AutomationPol
     marketingCap: 3,
     marketingCapWindowMs: 7 * DAY,
     browseAbandonAfterMs: 6 * HOUR,
+    familyModes: allLive(),
+    excludedOrderChannels: ['marketplace'],
+    reviewRequestStep: 'day_21',
     ...overrides,
   }
 }
@@ -123,9 +127,15 @@ export function optedIn(overrides: Partial<ContactState> = {}): ContactState {
 export function evaluate(
   state: ContactState,
   now: Date,
-  options: { policy?: AutomationPolicy; mode?: 'live' | 'import' } = {},
+  options: { policy?: AutomationPolicy; mode?: 'live' | 'import'; supportTickets?: SupportTicket[] | null } = {},
 ) {
-  const result = evaluateAutomation({ state, now, policy: options.policy ?? policy(), mode: options.mode ?? 'live' })
+  const result = evaluateAutomation({
+    state,
+    now,
+    policy: options.policy ?? policy(),
+    mode: options.mode ?? 'live',
+    supportTickets: options.supportTickets,
+  })
   return { ...result, state: { ...state, automation: result.automation } }
 }
 

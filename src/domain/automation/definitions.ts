@@ -1,4 +1,5 @@
 import type { Trigger } from '../model'
+import { REVIEW_REQUEST_MAX_WAIT_MS } from './policy'
 
 export type TriggerKind = 'transactional' | 'marketing'
 
@@ -60,7 +61,8 @@ export const TRIGGER_DEFINITIONS: Record<Trigger, TriggerDefinition> = {
     priority: 4,
     rule:
       'Each POST_PURCHASE_STEPS entry once, after the contact’s first paid order. `day_0` is transactional; ' +
-      'later steps are marketing and are skipped once a refund or a cancellation happened.',
+      'later steps are marketing and are skipped once a refund or a cancellation happened. The REVIEW_REQUEST_STEP ' +
+      `fires only once that order is fully shipped (or completed), waiting for the shipment at most ${REVIEW_REQUEST_MAX_WAIT_MS / 86_400_000} days.`,
   },
   winback_due: {
     trigger: 'winback_due',

@@ -1,11 +1,13 @@
 import type { ContactState } from '../contact-state'
-import type { FiredTrigger, IsoDate, TriggerDecision } from '../model'
-import { marketingConsent } from '../consent'
+import type { FiredTrigger, IsoDate, ShadowOutcome, TriggerDecision } from '../model'
 import { capCheck, recordSend } from '../caps'
 import { nextStatusChangeAt, paidOrdersOldestFirst } from '../lifecycle'
+import type { SupportTicket } from '../support'
 import { TRIGGER_DEFINITIONS } from './definitions'
-import { formatWindow, type AutomationPolicy } from './policy'
-import { goneReason, rememberPaidOrders, RULES, setbacks, type Candidate, type RuleContext } from './rules'
+import { FAMILY_OF } from './families'
+import { assess, type Verdict } from './governance'
+import type { AutomationPolicy } from './policy'
+import { goneReason, rememberPaidOrders, RULES, type Candidate, type RuleContext } from './rules'
 import { initialAutomationState, type AutomationState, type HandledOutcome } from './state'
 import { toIso, toMs } from './time'
 
@@ -15,6 +17,11 @@ export interface AutomationInput {
   policy: AutomationPolicy
   /** `import`: historical backfill; everything due by `now` is history and settles silently. */
   mode: 'live' | 'import'
+  /**
+   * The contact's open HubSpot tickets of a SUPPORT_SUPPRESSION_PRIORITIES priority, read from the cache of
+   * the last ticket search; null or absent when not known (suppression by tickets is off).
+   */
+  supportTickets?: readonly SupportTicket[] | null
 }
 
 export interface AutomationResult {
@@ -81,52 +88,62 @@ export function evaluateAutomation(input: AutomationInput): AutomationResult {
     }
 
     for (const c of live) {
-      if (!c.marketing) {
-        fire(c)
+      const family = FAMILY_OF[c.trigger]
+      const familyMode = policy.familyModes[family]
+      if (familyMode === 'off') {
+        // Nothing is evaluated; what fell due is passed over, so turning the family on later fires no history.
+        if (automation.deferred[c.key]) decide(c, 'cancelled', `TRIGGER_FAMILIES: ${family} is off`)
+        settle(c.key, 'off')
         continue
       }
-      if (c.skipReason) {
-        decide(c, 'cancelled', c.skipReason)
-        settle(c.key, 'cancelled')
-        continue
-      }
-      const consent = marketingConsent(state, c.trigger)
-      if (!consent.allowed) {
-        decide(c, 'suppressed', consent.reason)
-        settle(c.key, 'suppressed')
-        continue
-      }
-      const setback = setbacks(ctx)
-        .filter((s) => s.at <= now && now < s.at + policy.refundSuppressionMs)
-        .pop()
-      if (setback) {
-        const until = toIso(setback.at + policy.refundSuppressionMs)
-        decide(c, 'suppressed',
-          `within REFUND_SUPPRESSION (${formatWindow(policy.refundSuppressionMs)}) after ${setback.what}; ` +
-            `no marketing until ${until}`)
-        settle(c.key, 'suppressed')
-        continue
-      }
-      if (policy.marketingCap === 0) {
-        decide(c, 'suppressed', 'MARKETING_CAP is 0: no marketing trigger may go out')
-        settle(c.key, 'suppressed')
-        continue
-      }
-      const cap = capCheck(automation.capLedger, now, policy)
-      if (!cap.open) {
-        if (!automation.deferred[c.key]) {
-          const window = formatWindow(policy.marketingCapWindowMs)
-          const freesAt = cap.freesAt === null ? 'never' : toIso(cap.freesAt)
-          decide(c, 'deferred',
-            `${cap.used} marketing triggers within ${window} reach MARKETING_CAP (${policy.marketingCap}); ` +
-              `held until a slot frees at ${freesAt}`)
-          automation.deferred[c.key] = { trigger: c.trigger, key: c.key, subject: c.subject, at: c.fired.at, deferredAt: nowIso }
-        }
-        continue
-      }
-      automation.capLedger = recordSend(automation.capLedger, c.key, now, policy)
-      fire(c)
+      const verdict = assess(ctx, c, input.supportTickets ?? null)
+      if (familyMode === 'shadow') shadow(c, verdict, family)
+      else apply(c, verdict)
     }
+  }
+
+  /** A live family: the verdict takes effect. */
+  function apply(c: Candidate, verdict: Verdict) {
+    if (verdict.kind === 'fire') {
+      if (c.marketing) automation.capLedger = recordSend(automation.capLedger, c.key, now, policy)
+      fire(c)
+    } else if (verdict.kind === 'deferred') {
+      const existing = automation.deferred[c.key]
+      const waiting = verdict.waitingUntil !== undefined
+      // Recorded once per kind of wait: held by the cap, or waiting for its condition.
+      if (existing && Boolean(existing.waitingUntil) === waiting) return
+      decide(c, 'deferred', verdict.reason)
+      automation.deferred[c.key] = {
+        trigger: c.trigger,
+        key: c.key,
+        subject: c.subject,
+        at: c.fired.at,
+        deferredAt: existing?.deferredAt ?? nowIso,
+        ...(waiting ? { waitingUntil: toIso(verdict.waitingUntil!) } : {}),
+      }
+    } else {
+      decide(c, verdict.kind, verdict.reason)
+      settle(c.key, verdict.kind)
+    }
+  }
+
+  /**
+   * A family in shadow mode: the same evaluation, recorded as `shadowed` with what a live family would have
+   * done (and the trigger it would have written), then settled: nothing is written, no cap slot is taken, and
+   * turning the family live later never fires it.
+   */
+  function shadow(c: Candidate, verdict: Verdict, family: string) {
+    const outcome: ShadowOutcome = verdict.kind === 'fire' ? 'fired' : verdict.kind
+    const why = verdict.kind === 'fire' ? c.reason : verdict.reason
+    decisions.push({
+      trigger: c.trigger,
+      key: c.key,
+      decision: 'shadowed',
+      reason: `shadow mode (TRIGGER_FAMILIES ${family}): would have ${outcome === 'fired' ? 'fired' : `been ${outcome}`}: ${why}`,
+      at: nowIso,
+      shadow: outcome === 'fired' ? { outcome, wouldFire: c.fired } : { outcome },
+    })
+    settle(c.key, 'shadowed')
   }
 
   function fire(c: Candidate) {
@@ -144,7 +161,10 @@ function nextWake(ctx: RuleContext, candidates: Candidate[], automation: Automat
   const moments = candidates.filter((c) => !automation.handled[c.key] && c.dueAt > ctx.now).map((c) => c.dueAt)
   const statusChange = nextStatusChangeAt(ctx.state, new Date(ctx.now), ctx.policy)
   if (statusChange !== null) moments.push(statusChange)
-  if (Object.keys(automation.deferred).length > 0) {
+  const deferred = Object.values(automation.deferred)
+  // A trigger waiting for its condition is looked at again when that changes (an event), or at its limit.
+  for (const d of deferred) if (d.waitingUntil) moments.push(toMs(d.waitingUntil))
+  if (deferred.some((d) => !d.waitingUntil)) {
     const cap = capCheck(automation.capLedger, ctx.now, ctx.policy)
     // A deferral waits for a slot; with the cap open it is retried at once (e.g. after an import run).
     moments.push(cap.open ? ctx.now + 1 : (cap.freesAt ?? Number.POSITIVE_INFINITY))

@@ -1,4 +1,6 @@
 import type { Duration } from '../duration'
+import type { OrderChannel } from '../model'
+import type { FamilyModes } from './families'
 
 /** The automation settings of contract section 2, as milliseconds (steps keep their configured text). */
 export interface AutomationPolicy {
@@ -9,7 +11,19 @@ export interface AutomationPolicy {
   marketingCap: number
   marketingCapWindowMs: number
   browseAbandonAfterMs: number
+  /** TRIGGER_FAMILIES with the operator's overrides: live, shadow or off per family. */
+  familyModes: FamilyModes
+  /** MARKETING_EXCLUDED_ORDER_CHANNELS: buyers only from these get transactional triggers only. */
+  excludedOrderChannels: readonly OrderChannel[]
+  /** REVIEW_REQUEST_STEP as a step name (`day_21`), or null when no step waits for fulfilment. */
+  reviewRequestStep: string | null
 }
+
+/**
+ * How long a review request that fell due before its order shipped waits for the shipment: past this it is
+ * cancelled (an order still unshipped a month after the step is a problem for service, not a review).
+ */
+export const REVIEW_REQUEST_MAX_WAIT_MS = 30 * 86_400_000
 
 /** The parsed configuration fields the policy is built from (a structural slice of `Config`). */
 export interface AutomationSettings {
@@ -20,6 +34,9 @@ export interface AutomationSettings {
   MARKETING_CAP: number
   MARKETING_CAP_WINDOW: Duration
   BROWSE_ABANDON_AFTER: Duration
+  TRIGGER_FAMILIES: FamilyModes
+  MARKETING_EXCLUDED_ORDER_CHANNELS: readonly OrderChannel[]
+  REVIEW_REQUEST_STEP: Duration | null
 }
 
 export function policyFromConfig(config: AutomationSettings): AutomationPolicy {
@@ -31,6 +48,9 @@ export function policyFromConfig(config: AutomationSettings): AutomationPolicy {
     marketingCap: config.MARKETING_CAP,
     marketingCapWindowMs: config.MARKETING_CAP_WINDOW.ms,
     browseAbandonAfterMs: config.BROWSE_ABANDON_AFTER.ms,
+    familyModes: config.TRIGGER_FAMILIES,
+    excludedOrderChannels: config.MARKETING_EXCLUDED_ORDER_CHANNELS,
+    reviewRequestStep: config.REVIEW_REQUEST_STEP ? postPurchaseStepName(config.REVIEW_REQUEST_STEP) : null,
   }
 }
 

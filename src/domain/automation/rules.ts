@@ -2,7 +2,7 @@ import type { ContactState, CartState } from '../contact-state'
 import type { FiredTrigger, Order, Trigger } from '../model'
 import { countsAsPaid, isCancelled, PENDING_STATUSES, STATUS_NAMES } from '../order-status'
 import { replenishmentSchedules } from '../replenishment'
-import { formatWindow, postPurchaseStepName, type AutomationPolicy } from './policy'
+import { formatWindow, postPurchaseStepName, REVIEW_REQUEST_MAX_WAIT_MS, type AutomationPolicy } from './policy'
 import type { AutomationState, DeferredTrigger } from './state'
 import { toIso, toMs } from './time'
 
@@ -30,6 +30,11 @@ export interface Candidate {
   subject: string
   /** Set when it comes due with its purpose gone: it is settled as cancelled with this reason. */
   skipReason?: string
+  /**
+   * Set when it is due but must wait for a condition (the review request for its order's shipment): it is
+   * deferred until the condition holds, and cancelled with `expired` once `until` has come.
+   */
+  waitFor?: { reason: string; until: number; expired: string }
 }
 
 /** A refund or a cancellation of a paid order: what pauses marketing and ends the post-purchase series. */
@@ -150,8 +155,35 @@ function postPurchaseSteps(ctx: RuleContext): Candidate[] {
       extra: { step: name },
     })
     if (marketing && setback) c.skipReason = `later post-purchase steps are skipped after a setback: ${setback.what}`
+    else if (marketing && name === ctx.policy.reviewRequestStep) reviewRequest(ctx, c, first.orderId)
     return [c]
   })
+}
+
+/** Fully shipped, or completed (picked up, digital): what a review request needs (status ids, never labels). */
+const FULFILLED_STATUSES: ReadonlySet<number> = new Set([2, 10])
+
+/**
+ * REVIEW_REQUEST_STEP: the step fires only once the order that started the sequence is fully shipped (or
+ * completed); until then it waits, at most REVIEW_REQUEST_MAX_WAIT_MS past its due time. Refunds and
+ * cancellations already skip it like every later step.
+ */
+function reviewRequest(ctx: RuleContext, c: Candidate, orderId: string): void {
+  const order = ctx.state.orders[orderId]
+  const fulfilled = order && (order.fulfillment === 'shipped' || FULFILLED_STATUSES.has(order.statusId))
+  if (fulfilled) {
+    c.reason += `; review request (REVIEW_REQUEST_STEP): order ${orderId} is fully shipped and nothing was refunded or cancelled`
+    return
+  }
+  const why = order
+    ? `order ${orderId} is not fully shipped (${order.fulfillment.replace('_', ' ')}, status ${STATUS_NAMES[order.statusId] ?? order.statusId})`
+    : `order ${orderId} is no longer known`
+  const until = c.dueAt + REVIEW_REQUEST_MAX_WAIT_MS
+  c.waitFor = {
+    until,
+    reason: `review request (REVIEW_REQUEST_STEP) waits for the shipment: ${why}; cancelled if still not shipped at ${toIso(until)}`,
+    expired: `review request (REVIEW_REQUEST_STEP) cancelled: ${why} ${formatWindow(REVIEW_REQUEST_MAX_WAIT_MS)} after the step fell due`,
+  }
 }
 
 // ---- abandoned cart ----------------------------------------------------------------------------------

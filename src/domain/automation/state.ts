@@ -1,7 +1,10 @@
 import type { IsoDate, Trigger } from '../model'
 
-/** How a trigger key was settled; a settled key never fires again. */
-export type HandledOutcome = 'fired' | 'suppressed' | 'cancelled' | 'imported'
+/**
+ * How a trigger key was settled; a settled key never fires again. `shadowed`: evaluated while its family was
+ * in shadow mode; `off`: fell due while its family was off (passed over, like imported history).
+ */
+export type HandledOutcome = 'fired' | 'suppressed' | 'cancelled' | 'imported' | 'shadowed' | 'off'
 
 /** An order that has counted as paid at some point (what makes a later cancellation a trigger). */
 export interface PaidOrderMemory {
@@ -10,7 +13,7 @@ export interface PaidOrderMemory {
   cancelledAt: IsoDate | null
 }
 
-/** A marketing trigger held back by the cap, waiting for a slot. */
+/** A marketing trigger held back by the cap, waiting for a slot, or waiting for its condition (`waitingUntil`). */
 export interface DeferredTrigger {
   trigger: Trigger
   key: string
@@ -19,6 +22,8 @@ export interface DeferredTrigger {
   /** The cause's time (the value the trigger will carry). */
   at: IsoDate
   deferredAt: IsoDate
+  /** Set while it waits for its condition rather than a cap slot (a review request for the shipment): the limit. */
+  waitingUntil?: IsoDate
 }
 
 /** One marketing trigger sent, for the rolling cap. */

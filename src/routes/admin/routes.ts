@@ -3,13 +3,14 @@ import { audited } from '../../admin/audit'
 import { deadLetterView, replayDeadLetterAudited } from '../../admin/dead-letters'
 import {
   attributionReportFor,
+  checkSupportTickets,
   historyBackfillStatus,
   hubspotWriterStatus,
   registerStoreWebhooks,
   runHubSpotSetup,
   startHistoryBackfill,
 } from '../../admin/operations'
-import { overridesSchema, readOverrides, replaceOverrides } from '../../admin/overrides'
+import { overridesSchema, readOverrides, replaceOverridesAudited } from '../../admin/overrides'
 import { qualityReport } from '../../admin/quality'
 import { rangeQueryShape, resolveRange } from '../../admin/range'
 import { HubSpotReadError, hubspotClient, reconcile } from '../../admin/reconciliation'
@@ -25,12 +26,20 @@ import { route, type AdminRoute } from './define'
 /** The admin API (contract section 3), one entry per route. The OpenAPI document is generated from this. */
 
 const isoTime = z.string().describe('ISO-8601 UTC')
+const DECISION_KINDS = ['fired', 'deferred', 'suppressed', 'cancelled', 'shadowed'] as const
 const decision = z.object({
   email: z.string(),
   trigger: z.enum(TRIGGERS),
-  decision: z.enum(['fired', 'deferred', 'suppressed', 'cancelled']),
+  decision: z.enum(DECISION_KINDS),
   reason: z.string(),
   at: isoTime,
+  shadow: z
+    .object({
+      outcome: z.enum(['fired', 'deferred', 'suppressed', 'cancelled']).describe('what a live family would have done'),
+      wouldWrite: z.record(z.string(), z.unknown()).nullable().describe('the contact properties it would have written'),
+    })
+    .optional()
+    .describe('with `shadowed`: the family is in shadow mode'),
 })
 const deadLetter = z.object({
   id: z.number().int(),
@@ -69,9 +78,10 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
     description:
       'Idempotently creates the HubSpot property group, properties and unique keys (through the HubSpot writer), ' +
       'and, when PUBLIC_URL is set, registers the BigCommerce webhooks at PUBLIC_URL/webhooks/bigcommerce with the ' +
-      'X-Webhook-Secret header. Audited.',
+      'X-Webhook-Secret header. Also reads the open support tickets now (`supportTickets`): a token without the ' +
+      'tickets scope is reported there, and suppression by tickets is then off. Audited.',
     audit: 'setup',
-    success: { status: 200, description: '`{hubspot: SetupResult, webhooks}`; `hubspot.ok` false names what failed' },
+    success: { status: 200, description: '`{hubspot: SetupResult, webhooks, supportTickets}`; `hubspot.ok` false names what failed' },
     errors: { 502: 'the HubSpot writer could not run setup' },
     async handler(c) {
       const env = c.env
@@ -83,9 +93,14 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
           async () => {
             const hubspot = await runHubSpotSetup(env)
             const webhooks = await settle(() => registerStoreWebhooks(c.get('config')), 25_000)
-            return { hubspot, webhooks: webhooks.ok ? webhooks.value : { error: webhooks.error } }
+            const supportTickets = await settle(() => checkSupportTickets(env), 25_000)
+            return {
+              hubspot,
+              webhooks: webhooks.ok ? webhooks.value : { error: webhooks.error },
+              supportTickets: supportTickets.ok ? supportTickets.value : { error: supportTickets.error },
+            }
           },
-          (r) => ({ hubspot: setupSummary(r.hubspot), webhooks: r.webhooks }),
+          (r) => ({ hubspot: setupSummary(r.hubspot), webhooks: r.webhooks, supportTickets: r.supportTickets }),
         )
         return c.json(result)
       } catch (err) {
@@ -196,15 +211,18 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
     path: '/decisions',
     role: 'viewer',
     summary: 'Trigger decisions',
-    description: 'Every trigger decision (fired, deferred, suppressed, cancelled) with its reason, newest first.',
+    description:
+      'Every trigger decision (fired, deferred, suppressed, cancelled) with its reason, newest first, and what ' +
+      'families in shadow mode would have done (`shadowed`, with the properties they would have written).',
     query: z.object({
       email: z.string().trim().min(1).optional().describe('A contact; normalized (trimmed, lower-cased)'),
+      decision: z.enum(DECISION_KINDS).optional().describe('Only decisions of this kind'),
       limit: limit(100, 1000),
     }),
     success: { status: 200, description: 'Decisions', schema: z.array(decision) },
     async handler(c, { query }) {
       const email = query.email === undefined ? undefined : (normalizeEmail(query.email) ?? query.email)
-      return c.json(await listDecisions(c.env.DB, email, query.limit))
+      return c.json(await listDecisions(c.env.DB, email, query.limit, query.decision))
     },
   }),
   route({
@@ -279,7 +297,7 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
     path: '/overrides',
     role: 'viewer',
     summary: 'Configuration overrides',
-    description: 'The channel rules and marketing cap overrides in force (empty: the configuration applies).',
+    description: 'The channel rules, marketing cap and trigger family overrides in force (empty: the configuration applies).',
     success: { status: 200, description: 'The overrides', schema: overridesSchema },
     async handler(c) {
       return c.json(await readOverrides(c.env.DB))
@@ -295,14 +313,7 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
     audit: 'overrides.update',
     success: { status: 200, description: 'The overrides now in force', schema: overridesSchema },
     async handler(c, { body }) {
-      const db = c.env.DB
-      const actor = c.get('actor')
-      const before = await readOverrides(db)
-      await audited(db, { actor, action: 'overrides.update', target: null, before }, async () => {
-        await replaceOverrides(db, body, `${actor.role}:${actor.fingerprint}`, new Date())
-        return readOverrides(db)
-      })
-      return c.json(await readOverrides(db))
+      return c.json(await replaceOverridesAudited(c.env.DB, c.get('actor'), body, new Date()))
     },
   }),
 ]

@@ -1,37 +1,21 @@
 import { Hono } from 'hono'
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
+import { deleteCookie, setCookie } from 'hono/cookie'
 import { authenticateToken } from '../../admin/auth'
 import { deadLetterView, replayDeadLetterAudited } from '../../admin/dead-letters'
 import { qualityReport } from '../../admin/quality'
 import { hubspotClient, recentReconciliation } from '../../admin/reconciliation'
+import { rolloutReport } from '../../admin/rollout'
 import { settle, syncStatus } from '../../admin/status'
 import { attributionReportFor } from '../../admin/operations'
 import { listDeadLetters, listDecisions } from '../../db/operations'
 import { jsonError } from '../../http'
-import { checkActor, type AdminContext, type AdminEnv } from '../admin/define'
+import type { AdminEnv } from '../admin/define'
 import { revenueByChannel } from './chart'
+import { rolloutForms } from './rollout'
+import { COOKIE, cookieActor, guardForm, sameOrigin } from './session'
 import { renderDashboard, renderLogin } from './view'
 
-/**
- * `/admin`: the dashboard, rendered on the server. A browser signs in with a token once; it is kept in an
- * HttpOnly, SameSite=Strict cookie (Secure over https) that only these pages accept, never the JSON API.
- * Form posts must come from this origin.
- */
-const COOKIE = 'bc_admin_token'
-
-async function cookieActor(c: AdminContext) {
-  return authenticateToken(c.get('config').ADMIN_TOKENS, getCookie(c, COOKIE))
-}
-
-function sameOrigin(c: AdminContext): boolean {
-  const origin = c.req.header('origin')
-  return origin === undefined || origin === new URL(c.req.url).origin
-}
-
-function wantsHtml(c: AdminContext): boolean {
-  return (c.req.header('accept') ?? '').includes('text/html') || c.req.method === 'POST'
-}
-
+/** `/admin`: the dashboard, rendered on the server (sign-in and form posts: ./session.ts). */
 export const dashboard = new Hono<AdminEnv>()
 
 dashboard.get('/', async (c) => {
@@ -41,19 +25,22 @@ dashboard.get('/', async (c) => {
   const now = new Date()
   const db = c.env.DB
   const lastMonth = { from: new Date(now.getTime() - 30 * 86_400_000), to: now }
-  const [status, quality, reconciliation, revenue, decisions, deadLetters] = await Promise.all([
+  const [status, quality, reconciliation, revenue, decisions, deadLetters, rollout] = await Promise.all([
     syncStatus(c.env, c.get('config'), now),
     qualityReport(db, now, 30),
     settle(() => recentReconciliation(db, hubspotClient(c.get('config')), now), 8_000),
     settle(async () => revenueByChannel((await attributionReportFor(c.env, lastMonth, 'order')).rows)),
     listDecisions(db, undefined, 15),
     listDeadLetters(db, { state: 'open', limit: 25 }),
+    settle(() => rolloutReport(c.env, c.get('config'), now)),
   ])
-  const replayed = c.req.query('replayed')
-  const notice = replayed ? { ok: c.req.query('ok') === '1', text: replayed } : null
+  const message = c.req.query('replayed') ?? c.req.query('notice')
+  const notice = message ? { ok: c.req.query('ok') === '1', text: message } : null
   c.header('Cache-Control', 'no-store')
   return c.html(
-    renderDashboard({ now, actor, notice, status, quality, reconciliation, revenue, decisions, deadLetters: deadLetters.map(deadLetterView) }),
+    renderDashboard({
+      now, actor, notice, status, quality, reconciliation, revenue, decisions, deadLetters: deadLetters.map(deadLetterView), rollout,
+    }),
   )
 })
 
@@ -79,9 +66,8 @@ dashboard.post('/logout', (c) => {
 })
 
 dashboard.post('/dead-letters/:id/replay', async (c) => {
-  if (!sameOrigin(c)) return jsonError(c, 403, 'forbidden', 'cross-origin form posts are refused')
-  const denied = checkActor(c, await cookieActor(c), 'operator')
-  if (denied) return wantsHtml(c) && denied.status === 401 ? c.html(renderLogin('Sign in again to replay.'), 401) : denied
+  const denied = await guardForm(c, 'operator', 'Sign in again to replay.')
+  if (denied) return denied
   const id = Number(c.req.param('id'))
   if (!Number.isSafeInteger(id) || id <= 0) return jsonError(c, 400, 'invalid_request', 'path.id: must be a positive integer')
   const now = new Date()
@@ -89,3 +75,5 @@ dashboard.post('/dead-letters/:id/replay', async (c) => {
   const text = outcome.ok ? `Dead letter #${id} replayed: ${outcome.result}.` : outcome.message
   return c.redirect(`/admin?ok=${outcome.ok ? 1 : 0}&replayed=${encodeURIComponent(text)}`, 303)
 })
+
+dashboard.route('/families', rolloutForms)

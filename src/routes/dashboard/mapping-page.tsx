@@ -7,7 +7,7 @@ function conditions(list: { field: string; in?: string[]; matches?: string }[]):
 }
 
 export function renderMappingPage(mapping: Mapping): string {
-  const { hubspot, triggers, channels, settings } = mapping
+  const { hubspot, triggers, channels, settings, governance } = mapping
   return (
     '<!doctype html>' +
     (
@@ -21,6 +21,7 @@ export function renderMappingPage(mapping: Mapping): string {
           <ul>
             {hubspot.objects.map((o) => <li><a href={`#object-${o.objectType}`}>{o.objectType}</a> ({o.properties.length} properties)</li>)}
             <li><a href="#triggers">Automation triggers</a></li>
+            <li><a href="#governance">Fail-safes and trigger families</a></li>
             <li><a href="#channels">Channel taxonomy</a></li>
           </ul>
         </section>
@@ -70,6 +71,36 @@ export function renderMappingPage(mapping: Mapping): string {
             <tbody>
               {Object.entries(settings).map(([name, value]) => <tr><td><code>{name}</code></td><td>{String(value)}</td></tr>)}
             </tbody>
+          </table>
+        </section>
+        <section class="card" id="governance" style="margin-top:16px">
+          <h2>Fail-safes and trigger families</h2>
+          <p>A marketing trigger that falls due passes these checks, in order (transactional triggers always fire):</p>
+          <ol>{governance.marketingRules.map((r) => <li>{r}</li>)}</ol>
+          <h3>Support escalations</h3>
+          <table>
+            <tbody>{Object.entries(governance.supportEscalations).map(([k, v]) => <tr><td>{k}</td><td>{Array.isArray(v) ? v.join(', ') : v}</td></tr>)}</tbody>
+          </table>
+          <h3>Marketplace buyers</h3>
+          <p>
+            Excluded order channels: {governance.marketplaceBuyers.excludedOrderChannels.join(', ') || 'none'}.{' '}
+            {governance.marketplaceBuyers.rule}.
+          </p>
+          <table>
+            <thead><tr><th>marketplace</th><th>relay domains (and their subdomains)</th></tr></thead>
+            <tbody>{governance.marketplaceBuyers.relayDomains.map((m) => <tr><td>{m.marketplace}</td><td><code>{m.domains.join(', ')}</code></td></tr>)}</tbody>
+          </table>
+          <h3>Review request</h3>
+          <p>
+            {typeof governance.reviewRequest === 'string'
+              ? 'Off: every post-purchase step is an ordinary one.'
+              : `${governance.reviewRequest.step} ${governance.reviewRequest.rule} after ${governance.reviewRequest.maxWaitDays} days.`}
+          </p>
+          <h3>Trigger families</h3>
+          <p>{Object.entries(governance.familyModes).map(([mode, meaning]) => <span><b>{mode}</b>: {meaning}. </span>)}</p>
+          <table>
+            <thead><tr><th>family</th><th>triggers</th><th>configured mode</th></tr></thead>
+            <tbody>{governance.families.map((f) => <tr><td>{f.family}</td><td><code>{f.triggers.join(', ')}</code></td><td>{f.configuredMode}</td></tr>)}</tbody>
           </table>
         </section>
         <section class="card" id="channels" style="margin-top:16px">

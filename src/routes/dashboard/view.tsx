@@ -2,12 +2,14 @@ import { roleAllows } from '../../admin/auth'
 import type { deadLetterView } from '../../admin/dead-letters'
 import type { QualityReport } from '../../admin/quality'
 import type { ReconciliationReport } from '../../admin/reconciliation'
+import type { RolloutReport } from '../../admin/rollout'
 import type { Part, SyncStatus } from '../../admin/status'
 import type { Actor } from '../../db/audit'
 import type { DecisionRow } from '../../db/operations'
 import { RevenueChart, type ChannelRevenue } from './chart'
 import { duration, money, percent, verdict, when } from './format'
 import { Page } from './layout'
+import { Rollout } from './rollout-panel'
 
 export interface DashboardData {
   now: Date
@@ -19,6 +21,7 @@ export interface DashboardData {
   revenue: Part<ChannelRevenue[]>
   decisions: DecisionRow[]
   deadLetters: ReturnType<typeof deadLetterView>[]
+  rollout: Part<RolloutReport>
 }
 
 function Nav(props: { actor: Actor }) {
@@ -212,7 +215,7 @@ function Decisions({ decisions, now }: { decisions: DecisionRow[]; now: Date }) 
                 <td>{when(d.at, now)}</td>
                 <td>{d.email}</td>
                 <td>{d.trigger.replace(/_/g, ' ')}</td>
-                <td><span class={`pill ${d.decision === 'fired' ? 'ok' : d.decision === 'deferred' ? 'warn' : 'muted'}`}>{d.decision}</span></td>
+                <td><span class={`pill ${d.decision === 'fired' ? 'ok' : d.decision === 'deferred' || d.decision === 'shadowed' ? 'warn' : 'muted'}`}>{d.decision}</span></td>
                 <td>{d.reason}</td>
               </tr>
             ))}
@@ -279,6 +282,7 @@ export function renderDashboard(data: DashboardData): string {
             <h2>Revenue by channel (last 30 days)</h2>
             {data.revenue.ok ? <RevenueChart rows={data.revenue.value} /> : <p class="bad">{data.revenue.error}</p>}
           </section>
+          <Rollout part={data.rollout} canChange={roleAllows(data.actor.role, 'admin')} now={data.now} />
           <section class="card wide" style="padding:0;border:none;background:none">
             <Decisions decisions={data.decisions} now={data.now} />
           </section>

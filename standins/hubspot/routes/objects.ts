@@ -1,4 +1,4 @@
-/** Single-record object endpoints and a minimal search: `/crm/v3/objects/{type}[/{id}|/search]`. */
+/** Single-record object endpoints and search: `/crm/v3/objects/{type}[/{id}|/search]`. */
 import { Hono } from 'hono'
 import { validationFailure } from '../errors'
 import { apiRecord, objectTypeParam, propertyList, readJson, type StandinContext, type StandinEnv } from '../http'
@@ -7,7 +7,7 @@ import type { ObjectType, StoredRecord } from '../types'
 import { RecordWriter } from '../writes'
 import { checkIdProperty } from './object-batches'
 
-const SEARCH_OPERATORS = ['EQ', 'NEQ', 'IN', 'HAS_PROPERTY', 'NOT_HAS_PROPERTY']
+const SEARCH_OPERATORS = ['EQ', 'NEQ', 'IN', 'NOT_IN', 'GT', 'GTE', 'LT', 'LTE', 'HAS_PROPERTY', 'NOT_HAS_PROPERTY']
 
 export function objectRoutes({ portal, clock }: StandinContext) {
   const app = new Hono<StandinEnv>()
@@ -24,7 +24,7 @@ export function objectRoutes({ portal, clock }: StandinContext) {
       throw validationFailure('Search results are limited to 10,000 per query')
     }
     const requested = Array.isArray(body.properties) ? body.properties.map(String) : undefined
-    const found = portal.records(type).filter(matches)
+    const found = portal.records(type).filter(matches).sort(searchOrder(portal, type, body.sorts))
     const page = found.slice(after, after + limit)
     const next = after + limit < found.length ? { paging: { next: { after: String(after + limit) } } } : {}
     return c.json({ total: found.length, results: page.map((r) => apiRecord(r, requested)), ...next })
@@ -120,6 +120,7 @@ function searchFilter(portal: Portal, type: ObjectType, body: Record<string, unk
 function filterMatches(record: StoredRecord, filter: Filter): boolean {
   const actual = record.properties[String(filter.propertyName)]
   const same = (expected: unknown) => actual !== undefined && actual.toLowerCase() === String(expected).toLowerCase()
+  const order = () => (actual === undefined ? null : compareValues(actual, String(filter.value)))
   switch (filter.operator) {
     case 'EQ':
       return same(filter.value)
@@ -127,9 +128,49 @@ function filterMatches(record: StoredRecord, filter: Filter): boolean {
       return !same(filter.value)
     case 'IN':
       return Array.isArray(filter.values) && filter.values.some(same)
+    case 'NOT_IN':
+      return Array.isArray(filter.values) && !filter.values.some(same)
+    case 'GT':
+      return (order() ?? 0) > 0
+    case 'GTE':
+      return (order() ?? -1) >= 0
+    case 'LT':
+      return (order() ?? 0) < 0
+    case 'LTE':
+      return (order() ?? 1) <= 0
     case 'HAS_PROPERTY':
       return actual !== undefined
     default:
       return actual === undefined
+  }
+}
+
+/** Numbers compare as numbers (ids, amounts, epoch dates), anything else as text. */
+function compareValues(a: string, b: string): number {
+  const x = Number(a)
+  const y = Number(b)
+  if (a.trim() !== '' && b.trim() !== '' && Number.isFinite(x) && Number.isFinite(y)) return x - y
+  return a < b ? -1 : a > b ? 1 : 0
+}
+
+/** One sort at most (HubSpot applies a single sorting rule); without one, records in id order. */
+function searchOrder(portal: Portal, type: ObjectType, sorts: unknown) {
+  if (sorts !== undefined && !Array.isArray(sorts)) throw validationFailure('"sorts" must be an array')
+  const list = (sorts ?? []) as { propertyName?: unknown; direction?: unknown }[]
+  if (list.length > 1) throw validationFailure('Only one sorting rule can be applied to a search')
+  const sort = list[0]
+  const byId = (a: StoredRecord, b: StoredRecord) => Number(a.id) - Number(b.id)
+  if (!sort) return byId
+  const name = String(sort.propertyName)
+  if (!portal.property(type, name)) throw validationFailure(`Property "${name}" does not exist`)
+  const direction = sort.direction === 'DESCENDING' ? -1 : 1
+  if (sort.direction !== undefined && sort.direction !== 'ASCENDING' && sort.direction !== 'DESCENDING') {
+    throw validationFailure('direction must be ASCENDING or DESCENDING')
+  }
+  return (a: StoredRecord, b: StoredRecord) => {
+    const x = a.properties[name]
+    const y = b.properties[name]
+    if (x === undefined || y === undefined) return (x === undefined ? 1 : 0) - (y === undefined ? 1 : 0) || byId(a, b)
+    return direction * compareValues(x, y) || byId(a, b)
   }
 }

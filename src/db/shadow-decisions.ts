@@ -1,0 +1,82 @@
+import { and, desc, eq, gte, sql } from 'drizzle-orm'
+import { drizzle, type DrizzleD1Database } from 'drizzle-orm/d1'
+import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
+import { FAMILY_OF } from '../domain/automation'
+import type { ShadowOutcome, TriggerDecision } from '../domain/model'
+
+/** Drizzle mirror of shadow_decisions (migrations/0011_failsafes_and_rollout.sql). */
+export const shadowDecisions = sqliteTable('shadow_decisions', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  email: text('email').notNull(),
+  trigger: text('trigger').notNull(),
+  family: text('family').notNull(),
+  triggerKey: text('trigger_key').notNull(),
+  outcome: text('outcome', { enum: ['fired', 'deferred', 'suppressed', 'cancelled'] }).notNull(),
+  reason: text('reason').notNull(),
+  wouldWrite: text('would_write'),
+  at: text('at').notNull(),
+})
+
+/** A decision as the contact publishes it; a shadowed one with the contact properties it would have written. */
+export type PublishedDecision = TriggerDecision & { wouldWrite?: Record<string, unknown> }
+
+/** Insert statements for the shadowed decisions among `decisions` (the others belong in trigger_decisions). */
+export function shadowDecisionInserts(d: DrizzleD1Database, email: string, decisions: PublishedDecision[]) {
+  return decisions
+    .filter((decision) => decision.decision === 'shadowed')
+    .map((decision) =>
+      d.insert(shadowDecisions).values({
+        email,
+        trigger: decision.trigger,
+        family: FAMILY_OF[decision.trigger],
+        triggerKey: decision.key,
+        outcome: decision.shadow?.outcome ?? 'fired',
+        reason: decision.reason,
+        wouldWrite: decision.wouldWrite ? JSON.stringify(decision.wouldWrite) : null,
+        at: decision.at,
+      }),
+    )
+}
+
+export interface ShadowDecisionRow {
+  email: string
+  trigger: string
+  decision: 'shadowed'
+  outcome: ShadowOutcome
+  reason: string
+  wouldWrite: Record<string, unknown> | null
+  at: string
+}
+
+/** Newest first, for one contact or for everyone. */
+export async function listShadowDecisions(db: D1Database, email: string | undefined, limit: number): Promise<ShadowDecisionRow[]> {
+  const rows = await drizzle(db)
+    .select()
+    .from(shadowDecisions)
+    .where(email === undefined ? undefined : eq(shadowDecisions.email, email))
+    .orderBy(desc(shadowDecisions.id))
+    .limit(limit)
+  return rows.map((r) => ({
+    email: r.email,
+    trigger: r.trigger,
+    decision: 'shadowed',
+    outcome: r.outcome,
+    reason: r.reason,
+    wouldWrite: r.wouldWrite ? (JSON.parse(r.wouldWrite) as Record<string, unknown>) : null,
+    at: r.at,
+  }))
+}
+
+/** Per family, how many triggers would have fired since each of the given instants (ISO), on the family index. */
+export async function wouldHaveFired(db: D1Database, since: { days7: string; days14: string }) {
+  const rows = await drizzle(db)
+    .select({
+      family: shadowDecisions.family,
+      days7: sql<number>`coalesce(sum(${shadowDecisions.at} >= ${since.days7}), 0)`,
+      days14: sql<number>`count(*)`,
+    })
+    .from(shadowDecisions)
+    .where(and(eq(shadowDecisions.outcome, 'fired'), gte(shadowDecisions.at, since.days14)))
+    .groupBy(shadowDecisions.family)
+  return new Map(rows.map((r) => [r.family, { days7: r.days7, days14: r.days14 }]))
+}

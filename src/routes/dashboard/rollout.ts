@@ -1,0 +1,21 @@
+import { Hono } from 'hono'
+import { setFamilyMode } from '../../admin/rollout'
+import { isFamilyMode, isTriggerFamily } from '../../domain/automation'
+import { jsonError } from '../../http'
+import type { AdminEnv } from '../admin/define'
+import { guardForm } from './session'
+
+/** `POST /admin/families/{family}` (admin): the rollout panel's mode switch, audited like the API's. */
+export const rolloutForms = new Hono<AdminEnv>()
+
+rolloutForms.post('/:family', async (c) => {
+  const denied = await guardForm(c, 'admin', 'Sign in again to change a trigger family.')
+  if (denied) return denied
+  const family = c.req.param('family')
+  const mode = (await c.req.parseBody()).mode
+  if (!isTriggerFamily(family)) return jsonError(c, 400, 'invalid_request', `path.family: unknown trigger family "${family}"`)
+  if (typeof mode !== 'string' || !isFamilyMode(mode)) return jsonError(c, 400, 'invalid_request', 'mode: must be live, shadow or off')
+  await setFamilyMode(c.env.DB, c.get('actor'), family, mode, new Date())
+  const text = `${family.replace(/_/g, ' ')} is now ${mode} (within a minute for every contact).`
+  return c.redirect(`/admin?ok=1&notice=${encodeURIComponent(text)}`, 303)
+})
