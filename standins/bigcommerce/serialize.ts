@@ -8,7 +8,8 @@ import type {
 
 export const API_ORIGIN = 'https://api.bigcommerce.com'
 
-export function v2Order(store: BigCommerceStore, order: Order): Record<string, unknown> {
+/** A v2 order; `included` holds its `consignments` and `fees` as the request's `include` shapes them. */
+export function v2Order(store: BigCommerceStore, order: Order, included: Record<string, unknown> = {}): Record<string, unknown> {
   const { createdAt, modifiedAt, shippedAt, ...fields } = order
   const link = (resource: string) => ({
     url: `${API_ORIGIN}/stores/${store.storeHash}/v2/orders/${order.id}/${resource}`,
@@ -24,6 +25,7 @@ export function v2Order(store: BigCommerceStore, order: Order): Record<string, u
     products: link('products'),
     shipping_addresses: link('shippingaddresses'),
     coupons: link('coupons'),
+    ...included,
   }
 }
 

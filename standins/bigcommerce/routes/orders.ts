@@ -1,8 +1,10 @@
 /** v2 orders: `/orders`, `/orders/{id}` and its sub-resources, `/order_statuses`. Bare arrays, 204 when empty. */
 import { Hono } from 'hono'
 import {
-  compareBy, noContent, pageAndLimit, QueryError, queryDate, queryInt, searchParams, slice, v2NotFound, within,
+  compareBy, noContent, pageAndLimit, QueryError, queryDate, queryInt, queryStringList, searchParams, slice, v2NotFound,
+  within,
 } from '../http'
+import { orderConsignments, orderIncludedFields, orderIncludes } from '../consignments'
 import { toUnits } from '../money'
 import { v2Order, v2OrderProduct, v2Shipment } from '../serialize'
 import type { BigCommerceStore } from '../store'
@@ -89,14 +91,28 @@ export function ordersV2(store: BigCommerceStore): Hono {
 
   app.get('/orders', (c) => {
     const params = searchParams(c.req.url)
+    const includes = orderIncludes(params)
     const matches = [...store.orders.values()].filter(orderFilter(params)).sort(orderSort(params))
-    return v2Page(matches, params, (o) => v2Order(store, o))
+    return v2Page(matches, params, (o) => v2Order(store, o, orderIncludedFields(store, o, includes)))
   })
 
   app.get('/orders/:id{[0-9]+}', (c) => {
+    const includes = orderIncludes(searchParams(c.req.url))
     const order = orderOf(c.req.param('id'))
-    return order ? c.json(v2Order(store, order)) : v2NotFound()
+    return order ? c.json(v2Order(store, order, orderIncludedFields(store, order, includes))) : v2NotFound()
   })
+
+  app.get('/orders/:id{[0-9]+}/consignments', (c) => {
+    const include = queryStringList(searchParams(c.req.url), 'include') ?? []
+    if (include.some((value) => value !== 'consignments.line_items')) {
+      throw new QueryError('include', "The field 'include' must be consignments.line_items.")
+    }
+    const order = orderOf(c.req.param('id'))
+    return order ? c.json(orderConsignments(store, order, include.length > 0)) : v2NotFound()
+  })
+
+  // The stand-in's orders carry no fees.
+  app.get('/orders/:id{[0-9]+}/fees', (c) => (orderOf(c.req.param('id')) ? noContent() : v2NotFound()))
 
   app.get('/orders/:id{[0-9]+}/products', (c) => {
     const order = orderOf(c.req.param('id'))
