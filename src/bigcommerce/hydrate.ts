@@ -1,4 +1,3 @@
-import { z } from 'zod'
 import type { Cart, Customer, Order, ProductVariant, Subscriber } from '../domain/model'
 import type { ChannelInfo } from './channels'
 import type { BigCommerceClient } from './client'
@@ -12,10 +11,7 @@ import {
   normalizeSubscriber,
 } from './normalize'
 import {
-  v2Coupon,
   v2Order,
-  v2OrderProduct,
-  v2Shipment,
   v3AbandonedCart,
   v3Cart,
   v3CartRedirectUrls,
@@ -28,6 +24,10 @@ import {
   type V3Customer,
   type V3Subscriber,
 } from './resources'
+import { InvalidPayloadError, parsePayload as parse, parsePayloadList as parseList } from './parse'
+import { ORDER_INCLUDES, readOrderParts } from './order-reads'
+
+export { InvalidPayloadError }
 
 /**
  * Hydration: webhooks carry only ids, so every handler re-fetches the current state and normalizes it. A
@@ -45,43 +45,21 @@ export interface CatalogLookups {
   channel(channelId: number): Promise<ChannelInfo | null>
 }
 
-export class InvalidPayloadError extends Error {
-  override readonly name = 'InvalidPayloadError'
-  readonly retryable = false
-
-  constructor(what: string, error: z.ZodError) {
-    const issues = error.issues
-      .slice(0, 5)
-      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
-      .join('; ')
-    super(`BigCommerce ${what} does not match its schema: ${issues}`)
-  }
-}
-
-function parse<T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> {
-  const result = schema.safeParse(value)
-  if (!result.success) throw new InvalidPayloadError(what, result.error)
-  return result.data
-}
-
-function parseList<T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T>[] {
-  return parse(z.array(schema), value, what)
-}
-
-/** The order with its products, shipments, coupons and v3 refunds. Status 0 orders come back as they are. */
+/**
+ * The order with its line items (in the same call), refunds, and the shipments and coupons it says it has.
+ * Status 0 orders come back as they are.
+ */
 export async function hydrateOrder(client: BigCommerceClient, orderId: number, lookups: CatalogLookups): Promise<Order | null> {
-  const raw = await client.v2(`/orders/${orderId}`)
+  const raw = await client.v2(`/orders/${orderId}`, ORDER_INCLUDES)
   if (raw === null) return null
   const order = parse(v2Order, raw, `order ${orderId}`)
 
-  const [products, shipments, coupons, refunds, channel] = await Promise.all([
-    client.all('v2', `/orders/${orderId}/products`),
-    client.all('v2', `/orders/${orderId}/shipments`),
-    client.all('v2', `/orders/${orderId}/coupons`),
+  const [parts, refunds, channel] = await Promise.all([
+    readOrderParts(client, order, raw),
     client.all('v3', `/orders/${orderId}/payment_actions/refunds`),
     lookups.channel(order.channel_id ?? 1),
   ])
-  const parsedProducts = parseList(v2OrderProduct, products, `order ${orderId} products`)
+  const parsedProducts = parts.products
   const categories = await categoriesOf(
     parsedProducts.map((p) => p.product_id).filter((id): id is number => id !== null),
     lookups,
@@ -96,8 +74,8 @@ export async function hydrateOrder(client: BigCommerceClient, orderId: number, l
   return normalizeOrder({
     order,
     products: parsedProducts,
-    shipments: parseList(v2Shipment, shipments, `order ${orderId} shipments`),
-    coupons: parseList(v2Coupon, coupons, `order ${orderId} coupons`),
+    shipments: parts.shipments,
+    coupons: parts.coupons,
     refunds: parseList(v3Refund, refunds, `order ${orderId} refunds`),
     categories,
     channel,

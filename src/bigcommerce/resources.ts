@@ -119,6 +119,24 @@ export const v2OrderProduct = z.object({
 })
 export type V2OrderProduct = z.output<typeof v2OrderProduct>
 
+/**
+ * The order's consignments in their object structure (`consignment_structure=object`), as
+ * `include=consignments.line_items` embeds them in an order (orders.v2.oas2.yml `orderConsignment_Get`):
+ * every line item sits in the consignment that fulfils it. Line items are left unparsed here: with
+ * `include=consignments` alone they are resource links, with `.line_items` the order products themselves.
+ */
+const consignment = z.object({ line_items: list(z.record(z.string(), z.unknown())) })
+export const v2OrderConsignments = z.object({
+  pickups: list(consignment),
+  shipping: list(consignment),
+  downloads: list(consignment),
+  email: z
+    .object({ gift_certificates: list(consignment) })
+    .nullish()
+    .transform((v) => v ?? { gift_certificates: [] }),
+})
+export type V2OrderConsignments = z.output<typeof v2OrderConsignments>
+
 export const v2Shipment = z.object({
   id,
   order_id: id,

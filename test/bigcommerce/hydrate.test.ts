@@ -139,14 +139,20 @@ describe('hydrateOrder against the stand-in', () => {
 
   it('retries a failing endpoint and still hydrates', async () => {
     const placed = standin.store.createOrder({ email: 'retry@example.com' }).value
-    standin.faults.fail({ path: /\/products$/ }, { status: 503 }, 2)
+    standin.faults.fail({ path: new RegExp(`/v2/orders/${placed.id}$`) }, { status: 503 }, 2)
     const order = await hydrateOrder(client, placed.id, lookups)
     expect(order?.lines).toHaveLength(1)
     expect(waits).toEqual([188, 375])
   })
 
   it('pauses at the reserve instead of running into the rate limit', async () => {
-    const placed = standin.store.createOrder({ email: 'busy@example.com' }).value
+    // Shipped, with a coupon and two products: the order, its shipments, coupons, refunds, channel, categories.
+    const placed = standin.store.createOrder({
+      email: 'busy@example.com',
+      lines: [{ productId: 1 }, { productId: 2 }],
+      coupons: [{ code: 'BUSY5', type: 2, amount: 5 }],
+    }).value
+    standin.store.addShipment(placed.id)
     standin.setRateLimit(6, 5_000)
     const order = await hydrateOrder(client, placed.id, lookups)
     expect(order?.orderId).toBe(placed.id)

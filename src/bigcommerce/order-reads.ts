@@ -1,0 +1,83 @@
+import { isZero } from '../domain/money'
+import type { BigCommerceClient } from './client'
+import { parsePayloadList } from './parse'
+import {
+  v2Coupon,
+  v2OrderConsignments,
+  v2OrderProduct,
+  v2Shipment,
+  type V2Coupon,
+  type V2Order,
+  type V2OrderProduct,
+  type V2Shipment,
+} from './resources'
+
+/**
+ * Reading an order at the least cost to the store's API quota, which every app on the store shares: the
+ * order (or a page of 250) carries its line items in the same call, and a sub-resource is fetched only when
+ * the order says it holds something. Hydration and the backfill both read orders this way.
+ */
+
+/** Line items embedded in the order's consignments (orders.v2.oas2.yml, parameter `order_includes`). */
+export const ORDER_INCLUDES = { include: 'consignments.line_items', consignment_structure: 'object' } as const
+
+/** Shipped (2) and Partially Shipped (3): shipments exist even if a counter says otherwise. */
+const SHIPPED_STATUSES = new Set([2, 3])
+
+export interface OrderParts {
+  products: V2OrderProduct[]
+  shipments: V2Shipment[]
+  coupons: V2Coupon[]
+}
+
+/**
+ * The order's line items, shipments and coupons. `raw` is the order as the API returned it (with
+ * `ORDER_INCLUDES`); its line items are used when it carries them all, else `/products` is fetched.
+ * Shipments only for an order that shipped something (their tracking numbers and the shipped trigger need
+ * them; the fulfillment status comes from the line items), coupons only with a coupon discount.
+ */
+export async function readOrderParts(client: BigCommerceClient, order: V2Order, raw: unknown): Promise<OrderParts> {
+  const what = `order ${order.id}`
+  const [products, shipments, coupons] = await Promise.all([
+    includedLineItems(raw, order) ?? client.all('v2', `/orders/${order.id}/products`),
+    hasShipped(order) ? client.all('v2', `/orders/${order.id}/shipments`) : [],
+    hasCouponDiscount(order) ? client.all('v2', `/orders/${order.id}/coupons`) : [],
+  ])
+  return {
+    products: parsePayloadList(v2OrderProduct, products, `${what} products`),
+    shipments: parsePayloadList(v2Shipment, shipments, `${what} shipments`),
+    coupons: parsePayloadList(v2Coupon, coupons, `${what} coupons`),
+  }
+}
+
+/**
+ * The order products embedded in `raw.consignments`, by id; null when the response does not carry them
+ * all: no `consignments` (or the legacy array structure, or only the resource link), line items as links
+ * (`include=consignments` without `.line_items`), or fewer units than the order's `items_total` (an item
+ * outside every consignment). The caller then asks `/products`.
+ */
+export function includedLineItems(raw: unknown, order: V2Order): unknown[] | null {
+  if (typeof raw !== 'object' || raw === null) return null
+  const parsed = v2OrderConsignments.safeParse((raw as { consignments?: unknown }).consignments)
+  if (!parsed.success) return null
+  const { pickups, shipping, downloads, email } = parsed.data
+  const byId = new Map<unknown, Record<string, unknown>>()
+  for (const consignment of [...pickups, ...shipping, ...downloads, ...email.gift_certificates]) {
+    for (const item of consignment.line_items) {
+      if (!('id' in item)) return null
+      byId.set(item.id, item)
+    }
+  }
+  const items = [...byId.values()].sort((a, b) => Number(a.id) - Number(b.id))
+  const units = items.reduce((sum, item) => sum + (Number(item.quantity) || 0), 0)
+  return units === order.items_total ? items : null
+}
+
+/** Whether the order shipped anything: its counter, its shipping date or its status says so. */
+export function hasShipped(order: V2Order): boolean {
+  return order.items_shipped > 0 || order.date_shipped !== null || SHIPPED_STATUSES.has(order.status_id)
+}
+
+export function hasCouponDiscount(order: V2Order): boolean {
+  return !isZero(order.coupon_discount)
+}
