@@ -1,19 +1,10 @@
 import { z } from 'zod'
 import { normalizeOrder } from '../bigcommerce/normalize'
-import {
-  v2Coupon,
-  v2Order,
-  v2OrderProduct,
-  v2Shipment,
-  v3Customer,
-  v3Refund,
-  type V2Order,
-  type V3Refund,
-} from '../bigcommerce/resources'
+import { ORDER_INCLUDES, readOrderParts } from '../bigcommerce/order-reads'
+import { v2Order, v3Customer, v3Refund, type V2Order, type V3Refund } from '../bigcommerce/resources'
 import { knownCustomerEmails } from '../db/backfill'
 import { linkCartToOrder } from '../db/identity'
 import { normalizeEmail } from '../domain/identity'
-import { isZero } from '../domain/money'
 import { isSynced } from '../domain/order-status'
 import { contactObject } from '../durable/stubs'
 import { mapLimit, modifiedSince, type Phase, type PhaseContext } from './context'
@@ -23,16 +14,20 @@ import { isSkippable, parseRecord } from './skip'
 const PAGE = 250
 /** Orders applied between checkpoints. */
 const CHUNK = 25
-/** Calls one chunk may take at most: products, shipments, coupons and the contact, per order. */
+/**
+ * Calls one chunk may take at most, per order: products (only when the list left them out), shipments,
+ * coupons and the contact.
+ */
 const CHUNK_CALLS = CHUNK * 4
 const CONCURRENCY = 6
 /** Refunded (4) and Partially Refunded (14): their refunds are fetched even if `refunded_amount` says 0. */
 const REFUND_STATUSES = new Set([4, 14])
 
-/** One row of the order list: the parsed order (null when it breaks the schema) and what decides calls. */
+/** One row of the order list: the parsed order (null when it breaks the schema), the row, what decides calls. */
 interface Listed {
   id: number
   order: V2Order | null
+  raw: unknown
   refunded: boolean
 }
 
@@ -42,9 +37,10 @@ const listedRefund = z.object({ refunded_amount: z.union([z.string(), z.number()
 /**
  * Orders by id from a resume point (`min_id`, so orders created meanwhile only append and the walk never
  * skips one), each with its line items, shipments, coupons and v3 refunds, through the same normalizer as
- * webhooks and into its contact in `import` mode. Calls are spent where they tell something: refunds in
- * one `order_id:in` call per page for the orders that have any, shipments only when items shipped, coupons
- * only with a coupon discount, categories and channels from the catalog cache the products phase primed.
+ * webhooks and into its contact in `import` mode. Calls are spent where they tell something: line items come
+ * with the page (`include=consignments.line_items`, one call for 250 orders and their lines), refunds in one
+ * `order_id:in` call per page for the orders that have any, shipments only when items shipped, coupons only
+ * with a coupon discount, categories and channels from the catalog cache the products phase primed.
  */
 export const ordersPhase: Phase = {
   name: 'orders',
@@ -61,6 +57,7 @@ export const ordersPhase: Phase = {
         min_id: lastId + 1,
         sort: 'id:asc',
         limit: PAGE,
+        ...ORDER_INCLUDES,
         ...modifiedSince(ctx, 'min_date_modified'),
       })
       const rows = Array.isArray(raw) ? raw : []
@@ -69,7 +66,7 @@ export const ordersPhase: Phase = {
         if (!id.success) return []
         const refundedAmount = Number(listedRefund.safeParse(row).data?.refunded_amount ?? 0)
         const order = parseRecord(v2Order, row)
-        return [{ id: id.data.id, order, refunded: refundedAmount > 0 || (order !== null && REFUND_STATUSES.has(order.status_id)) }]
+        return [{ id: id.data.id, order, raw: row, refunded: refundedAmount > 0 || (order !== null && REFUND_STATUSES.has(order.status_id)) }]
       })
       const pageLast = rows.length < PAGE
       if (rows.length === 0) {
@@ -111,11 +108,7 @@ async function importOrder(
   // Incomplete orders (status 0) are never synced.
   if (!isSynced(order.status_id)) return 'ignored'
   try {
-    const [products, shipments, coupons] = await Promise.all([
-      fetchList(ctx, `/orders/${order.id}/products`, v2OrderProduct),
-      order.items_shipped > 0 ? fetchList(ctx, `/orders/${order.id}/shipments`, v2Shipment) : [],
-      isZero(order.coupon_discount) ? [] : fetchList(ctx, `/orders/${order.id}/coupons`, v2Coupon),
-    ])
+    const { products, shipments, coupons } = await readOrderParts(ctx.client, order, item.raw)
     const productIds = [...new Set(products.map((p) => p.product_id).filter((id): id is number => id !== null))]
     const [channel, names] = await Promise.all([
       ctx.lookups.channel(order.channel_id ?? 1),
@@ -140,10 +133,6 @@ async function importOrder(
     if (isSkippable(err)) return 'skipped'
     throw err
   }
-}
-
-async function fetchList<T extends z.ZodType>(ctx: PhaseContext, path: string, schema: T): Promise<z.output<T>[]> {
-  return z.array(schema).parse(await ctx.client.all('v2', path))
 }
 
 /** The page's refunds, grouped by order: one call per 100 refunded orders rather than one per order. */

@@ -139,9 +139,10 @@ describe('resuming after an interruption', () => {
     await startBackfill(env)
     // Through customers, subscribers and products, into the orders.
     while ((await backfillStatus(env)).phase !== 'orders') await runBackfill(env, { maxChunks: 1 })
-    const orders = [...bigcommerce.store.orders.values()].filter((o) => !o.is_deleted && o.status_id !== 0)
-    const victim = orders[10]!
-    bigcommerce.faults.fail({ method: 'GET', path: `/v2/orders/${victim.id}/products` }, { status: 500 }, 1000)
+    // An order of the first chunk (25 by id) that needs a call of its own: its shipments.
+    const byId = [...bigcommerce.store.orders.values()].filter((o) => !o.is_deleted).sort((a, b) => a.id - b.id)
+    const victim = byId.slice(0, 25).find((o) => o.status_id !== 0 && o.items_shipped > 0)!
+    bigcommerce.faults.fail({ method: 'GET', path: `/v2/orders/${victim.id}/shipments` }, { status: 500 }, 1000)
 
     const failed = await runBackfill(env, { sleep: async () => {} })
     expect(failed).toMatchObject({ ran: true, state: 'running', error: expect.stringMatching(/500/) })
@@ -180,16 +181,19 @@ describe('webhooks during the backfill', () => {
     const target = bigcommerce.store.createOrder({ customerId: buyer.id, statusId: 11, at: NOW - 2 * 86_400_000 }).value
     const standinFetch = bigcommerce.fetch
     let raced = false
-    // When the backfill asks for the order's line items, it has already listed the order in its old state:
-    // the merchant ships it now and the webhooks are processed before the backfill applies its snapshot.
+    // The backfill lists the order, with its line items, in its old state; the merchant ships it now and
+    // the webhooks are processed before the backfill applies its snapshot.
     serveHost('bigcommerce.standin', async (request) => {
-      if (!raced && new URL(request.url).pathname.endsWith(`/v2/orders/${target.id}/products`)) {
+      const listed = await standinFetch(request)
+      if (raced || !new URL(request.url).pathname.endsWith('/v2/orders') || listed.status !== 200) return listed
+      const page = (await listed.json()) as { id: number }[]
+      if (page.some((o) => o.id === target.id)) {
         raced = true
         const at = target.modifiedAt + 60_000
         const shipped = bigcommerce.store.addShipment(target.id, undefined, { at })
         await deliverEvents(shipped.events)
       }
-      return standinFetch(request)
+      return Response.json(page, { headers: listed.headers })
     })
 
     await startBackfill(env)
@@ -242,16 +246,20 @@ async function expectHistoryWithoutTriggers() {
   expect(state?.orders[String(refunded!.id)]?.refunds.length).toBeGreaterThan(0)
 }
 
-/** Pages of 250, batched refunds, no needless per-order calls. */
+/** Pages of 250 with their line items, batched refunds, no needless per-order calls. */
 function expectEconomicalCalls() {
   const orders = [...bigcommerce.store.orders.values()].filter((o) => !o.is_deleted && o.status_id !== 0)
   const lists = bigcommerce.requests.filter((r) => /\/v2\/orders$|\/v3\/customers$|\/v3\/catalog\/products$/.test(r.path))
   for (const list of lists.filter((r) => !r.query.includes('limit=1&') && !r.query.endsWith('limit=1'))) {
     expect(list.query).toContain('limit=250')
   }
+  for (const list of requests(/\/v2\/orders$/)) {
+    expect(new URLSearchParams(list.query).get('include')).toBe('consignments.line_items')
+    expect(new URLSearchParams(list.query).get('consignment_structure')).toBe('object')
+  }
   expect(requests(/\/v3\/orders\/\d+\/payment_actions\/refunds$/)).toHaveLength(0)
   expect(requests(/\/v3\/orders\/payment_actions\/refunds$/).length).toBeGreaterThan(0)
-  expect(requests(/\/v2\/orders\/\d+\/products$/)).toHaveLength(orders.length)
+  expect(requests(/\/v2\/orders\/\d+\/products$/)).toHaveLength(0)
   const shipped = orders.filter((o) => o.items_shipped > 0)
   expect(requests(/\/v2\/orders\/\d+\/shipments$/)).toHaveLength(shipped.length)
   const withCoupons = orders.filter((o) => Number(o.coupon_discount) !== 0)

@@ -1,0 +1,89 @@
+import { env } from 'cloudflare:workers'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { backfillStatus, startBackfill } from '../../src/backfill'
+import { seedStore } from '../../standins/bigcommerce'
+import type { Order } from '../../standins/bigcommerce/types'
+import { serveHost } from '../support/network'
+import { freshWorld, type useStandins } from '../support/worker'
+import { expectHubSpotMatchesStore, expectLinksTrackingAndRegions, flushAll, runToEnd } from './support'
+
+type Standins = ReturnType<typeof useStandins>
+let bigcommerce: Standins['bigcommerce']
+let hubspot: Standins['hubspot']
+
+const NOW = Date.now()
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 30_000 })
+
+beforeEach(async () => {
+  ;({ bigcommerce, hubspot } = await freshWorld())
+  bigcommerce.setRateLimit(1_000_000, 30_000)
+})
+
+const synced = (o: Order) => !o.is_deleted && o.status_id !== 0
+const shipped = (o: Order) => o.items_shipped > 0 || o.shippedAt !== null || o.status_id === 2 || o.status_id === 3
+const withCoupon = (o: Order) => Number(o.coupon_discount) !== 0
+const refunded = (o: Order) => o.status_id === 4 || o.status_id === 14
+
+/** The orders phase's requests, cut into pages at each `/v2/orders` list call. */
+function orderPhasePages(): { path: string; query: string }[][] {
+  const pages: { path: string; query: string }[][] = []
+  for (const r of bigcommerce.requests) {
+    if (/\/v2\/orders$/.test(r.path)) pages.push([])
+    if (pages.length > 0) pages.at(-1)!.push(r)
+  }
+  return pages
+}
+
+describe('what a backfilled page of orders costs', () => {
+  it('one list call for 250 orders and their lines, refunds per 100 refunded, shipments and coupons only where due', async () => {
+    seedStore(bigcommerce.store, { customers: 30, orders: 520, seed: 3, now: NOW })
+    await startBackfill(env)
+    // One run for the whole import, so that each list call starts a page of 250 (a run that stops between
+    // chunks lists again from its resume point).
+    expect((await runToEnd({ maxCalls: 1_000_000, budgetMs: 600_000 })).at(-1)).toMatchObject({ state: 'done' })
+
+    const byId = [...bigcommerce.store.orders.values()].filter((o) => !o.is_deleted).sort((a, b) => a.id - b.id)
+    const pages = orderPhasePages()
+    expect(pages).toHaveLength(Math.ceil(byId.length / 250))
+    pages.forEach((requests, index) => {
+      const orders = byId.slice(index * 250, (index + 1) * 250).filter(synced)
+      const count = (pattern: RegExp) => requests.filter((r) => pattern.test(r.path)).length
+      expect(count(/\/v2\/orders$/), `page ${index + 1}`).toBe(1)
+      expect(count(/\/v2\/orders\/\d+\/products$/), `page ${index + 1}`).toBe(0)
+      expect(count(/\/v3\/orders\/payment_actions\/refunds$/), `page ${index + 1}`).toBe(Math.ceil(orders.filter(refunded).length / 100))
+      expect(count(/\/v2\/orders\/\d+\/shipments$/), `page ${index + 1}`).toBe(orders.filter(shipped).length)
+      expect(count(/\/v2\/orders\/\d+\/coupons$/), `page ${index + 1}`).toBe(orders.filter(withCoupon).length)
+      // Nothing else but a first look at each order channel (the catalog was primed by the products phase).
+      const other = requests.filter((r) => !/\/v2\/orders(\/\d+\/(shipments|coupons))?$|\/payment_actions\/refunds$/.test(r.path))
+      expect(other.every((r) => /\/v3\/channels\/\d+$/.test(r.path)), `page ${index + 1}: ${other.map((r) => r.path)}`).toBe(true)
+    })
+    // The unshipped, coupon-free orders (most of a live store's backlog) cost nothing beyond their page.
+    expect(byId.filter(synced).some((o) => !shipped(o) && !withCoupon(o))).toBe(true)
+
+    await flushAll()
+    expectHubSpotMatchesStore(bigcommerce, hubspot)
+    expectLinksTrackingAndRegions(bigcommerce, hubspot)
+  })
+
+  it('falls back to one /products call per order when the list comes without consignments, with the same HubSpot result', async () => {
+    seedStore(bigcommerce.store, { customers: 10, orders: 40, seed: 11, now: NOW })
+    const standinFetch = bigcommerce.fetch
+    serveHost('bigcommerce.standin', async (request) => {
+      const response = await standinFetch(request)
+      if (!new URL(request.url).pathname.endsWith('/v2/orders') || response.status !== 200) return response
+      const page = (await response.json()) as Record<string, unknown>[]
+      for (const order of page) delete order.consignments
+      return Response.json(page, { headers: response.headers })
+    })
+    await startBackfill(env)
+    expect((await runToEnd()).at(-1)).toMatchObject({ state: 'done' })
+    await flushAll()
+
+    const orders = [...bigcommerce.store.orders.values()].filter(synced)
+    const productCalls = bigcommerce.requests.filter((r) => /\/v2\/orders\/\d+\/products$/.test(r.path)).map((r) => r.path)
+    expect(productCalls.sort()).toEqual(orders.map((o) => `/stores/${bigcommerce.store.storeHash}/v2/orders/${o.id}/products`).sort())
+    expectHubSpotMatchesStore(bigcommerce, hubspot)
+    expectLinksTrackingAndRegions(bigcommerce, hubspot)
+    expect((await backfillStatus(env)).skipped).toBe(0)
+  })
+})
