@@ -12,11 +12,11 @@ import { HubSpotClient } from '../src/hubspot/client'
 import { contactRecord } from '../src/hubspot/mapping/contact'
 import { orderRecords } from '../src/hubspot/mapping/order'
 import { productRecords } from '../src/hubspot/mapping/product'
-import { prepareProperties } from '../src/hubspot/properties'
-import { ID_PROPERTY, OBJECT_TYPES, type HubSpotObjectType, type HubSpotRecord } from '../src/hubspot/records'
+import { OBJECT_TYPES, type HubSpotRecord } from '../src/hubspot/records'
 import { WriterEngine, type WriterSink } from '../src/hubspot/sync/engine'
 import { MemoryWriterStore } from '../src/hubspot/sync/memory-store'
 import { generateCanonicalStore } from './support/demo-store'
+import { expectedRecords, verifyPortal } from './support/verify-hubspot'
 
 const RATE = { max: 100, intervalMs: 10_000 }
 
@@ -42,12 +42,10 @@ async function main() {
   batches.push(store.summaries.map((s) => contactRecord(s)))
 
   // Expected final state, by (type, key): the last properties enqueued win property by property.
-  const expected = new Map<HubSpotObjectType, Map<string, Record<string, unknown>>>(OBJECT_TYPES.map((t) => [t, new Map()]))
+  const expected = expectedRecords(batches)
   const pairs = new Map<string, number>()
   for (const batch of batches) {
     for (const r of batch) {
-      const table = expected.get(r.objectType)!
-      table.set(r.key, { ...(table.get(r.key) ?? {}), ...r.properties })
       for (const a of r.associations ?? []) {
         if (a.toObjectType === 'products') continue // hs_product_id, not an association
         const key = [r.objectType, a.toObjectType].sort().join('→')
@@ -84,37 +82,11 @@ async function main() {
   const wallMs = performance.now() - wallStart
 
   // ── Verification: every record once, with its final properties ────────────────────────────────────
-  let lost = 0
-  let duplicated = 0
-  let wrongValues = 0
-  for (const type of OBJECT_TYPES) {
-    const table = expected.get(type)!
-    const seen = new Map<string, number>()
-    for (const record of standin.portal.records(type)) {
-      const key = record.properties[ID_PROPERTY[type]]
-      if (key !== undefined) seen.set(key, (seen.get(key) ?? 0) + 1)
-    }
-    for (const [key, properties] of table) {
-      const count = seen.get(key) ?? 0
-      if (count === 0) lost++
-      if (count > 1) duplicated += count - 1
-      if (count === 0) continue
-      const record = standin.portal.findByProperty(type, ID_PROPERTY[type], key)!
-      const sent = prepareProperties(type, properties as HubSpotRecord['properties']).properties
-      for (const [name, value] of Object.entries(sent)) {
-        const stored = record.properties[name] ?? ''
-        if (value === '' ? stored !== '' : stored !== value && Number(stored) !== Number(value)) wrongValues++
-      }
-    }
-  }
-  let missingAssociations = 0
-  for (const order of store.orders) {
-    const o = standin.portal.findByProperty('orders', 'bc_order_id', String(order.orderId))
-    if (!o) continue
-    if (standin.portal.associations('orders', o.id, 'contacts').length !== 1) missingAssociations++
-    if (standin.portal.associations('orders', o.id, 'line_items').length !== order.lines.length) missingAssociations++
-  }
-  const lineItemsWithoutProduct = standin.portal.records('line_items').filter((li) => !li.properties.hs_product_id).length
+  const { lost, duplicated, wrongValues, missingAssociations, lineItemsWithoutProduct } = verifyPortal(
+    standin.portal,
+    expected,
+    store.orders,
+  )
 
   // ── Calls: actual vs the minimum 100-input batches (and 2,000-pair association batches) allow ───────
   const requests = standin.requests

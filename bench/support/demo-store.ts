@@ -48,7 +48,11 @@ export function generateCanonicalStore(options: { customers: number; orders: num
   const now = options.now ?? Date.UTC(2026, 10, 1)
   const store = new BigCommerceStore({ seed: options.seed ?? 7, clock: () => now })
   const seed = seedStore(store, { customers: options.customers, orders: options.orders, seed: options.seed ?? 7, now })
+  return { seed, ...canonicalStoreOf(store, now) }
+}
 
+/** What the worker's path makes of an existing store's records, summaries as of `now`. */
+export function canonicalStoreOf(store: BigCommerceStore, now: number): Omit<CanonicalStore, 'seed'> {
   const categoryName = (id: number) => store.categories.get(id)?.name ?? null
   const productCategory = new Map<number, string | null>(
     [...store.products.values()].map((p) => [p.id, p.categories[0] !== undefined ? categoryName(p.categories[0]) : null]),
@@ -123,5 +127,5 @@ export function generateCanonicalStore(options: { customers: number; orders: num
       }
     }
   }
-  return { seed, orders, variants, summaries, paymentValues: [...paymentValues] }
+  return { orders, variants, summaries, paymentValues: [...paymentValues] }
 }

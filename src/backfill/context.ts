@@ -68,6 +68,21 @@ export class Budget {
   exhausted(reserve = 0): boolean {
     return this.stopped || this.clock() >= this.deadline || this.calls + reserve >= this.maxCalls
   }
+
+  /** Wall time left to start chunks in. */
+  get remainingMs(): number {
+    return Math.max(0, this.deadline - this.clock())
+  }
+}
+
+/**
+ * Before work that needs `calls` BigCommerce requests: waits for the store's rate window to reset if the
+ * requests left would run into the reserve kept for other apps and the run has the time; false when it has
+ * not (the run then ends at its checkpoint and the next one starts in a fresh window, instead of giving up
+ * half-way through a chunk and spending its calls again).
+ */
+export function quotaFor(ctx: PhaseContext, calls: number): Promise<boolean> {
+  return ctx.client.reserveQuota(calls, ctx.budget.remainingMs)
 }
 
 /** `fn` over `items`, at most `limit` at a time, results in order. */

@@ -1,13 +1,13 @@
 import { z } from 'zod'
 import { normalizeOrder } from '../bigcommerce/normalize'
-import { ORDER_INCLUDES, readOrderParts } from '../bigcommerce/order-reads'
+import { ORDER_INCLUDES, orderPartCalls, readOrderParts } from '../bigcommerce/order-reads'
 import { v2Order, v3Customer, v3Refund, type V2Order, type V3Refund } from '../bigcommerce/resources'
 import { knownCustomerEmails } from '../db/backfill'
 import { linkCartToOrder } from '../db/identity'
 import { normalizeEmail } from '../domain/identity'
 import { isSynced } from '../domain/order-status'
 import { contactObject } from '../durable/stubs'
-import { mapLimit, modifiedSince, type Phase, type PhaseContext } from './context'
+import { mapLimit, modifiedSince, quotaFor, type Phase, type PhaseContext } from './context'
 import { fetchGrouped } from './listing'
 import { isSkippable, parseRecord } from './skip'
 
@@ -53,6 +53,8 @@ export const ordersPhase: Phase = {
   async run(ctx, cursor, checkpoint) {
     let lastId = cursor ? (JSON.parse(cursor) as { lastId: number }).lastId : 0
     while (!ctx.budget.exhausted(CHUNK_CALLS + 2)) {
+      // The page and its refunds.
+      if (!(await quotaFor(ctx, 2))) return false
       const raw = await ctx.client.v2<unknown[]>('/orders', {
         min_id: lastId + 1,
         sort: 'id:asc',
@@ -81,6 +83,9 @@ export const ordersPhase: Phase = {
       for (let i = 0; i < listed.length; i += CHUNK) {
         if (i > 0 && ctx.budget.exhausted(CHUNK_CALLS)) return false
         const chunk = listed.slice(i, i + CHUNK)
+        if (!(await quotaFor(ctx, chunk.reduce((n, l) => n + (l.order && isSynced(l.order.status_id) ? orderPartCalls(l.order, l.raw) : 0), 0)))) {
+          return false
+        }
         const results = await mapLimit(chunk, CONCURRENCY, (item) => importOrder(ctx, item, refunds, emails))
         const chunkLastId = Math.max(...chunk.map((l) => l.id))
         const finished = pageLast && i + CHUNK >= listed.length

@@ -303,9 +303,28 @@ export class BigCommerceClient {
   private reservePause(): number {
     const rate = this.rate
     if (!rate) return 0
-    const reserve = this.reserve < 1 ? Math.ceil((rate.quota ?? DEFAULT_QUOTA) * this.reserve) : this.reserve
-    if (rate.left > reserve) return 0
+    if (rate.left > this.reserveOf(rate)) return 0
     return Math.max(0, rate.resetMs - (this.now() - rate.at))
+  }
+
+  private reserveOf(rate: RateReading): number {
+    return this.reserve < 1 ? Math.ceil((rate.quota ?? DEFAULT_QUOTA) * this.reserve) : this.reserve
+  }
+
+  /**
+   * Makes sure `calls` requests can go without touching the reserve, waiting for the rate window to reset if
+   * it must and may (at most `maxWaitMs`). False when it would have to wait longer: a batch of work that
+   * needs them is better started in a later run than cut short by a pause it cannot sit out.
+   */
+  async reserveQuota(calls: number, maxWaitMs: number): Promise<boolean> {
+    const rate = this.rate
+    if (!rate || calls <= 0) return true
+    const resetInMs = Math.max(0, rate.resetMs - (this.now() - rate.at))
+    if (resetInMs === 0 || rate.left - this.reserveOf(rate) >= calls) return true
+    if (resetInMs > maxWaitMs) return false
+    await this.sleep(resetInMs)
+    this.rate = null
+    return true
   }
 
   private observe(headers: Headers): void {

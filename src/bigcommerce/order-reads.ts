@@ -50,6 +50,11 @@ export async function readOrderParts(client: BigCommerceClient, order: V2Order, 
   }
 }
 
+/** How many calls `readOrderParts` makes for this order. */
+export function orderPartCalls(order: V2Order, raw: unknown): number {
+  return (includedLineItems(raw, order) === null ? 1 : 0) + (hasShipped(order) ? 1 : 0) + (hasCouponDiscount(order) ? 1 : 0)
+}
+
 /**
  * The order products embedded in `raw.consignments`, by id; null when the response does not carry them
  * all: no `consignments` (or the legacy array structure, or only the resource link), line items as links
