@@ -11,10 +11,10 @@
  * The same import is measured a second time, on a smaller store, with the line items left out of the order
  * list (the worker then asks `/orders/{id}/products` for each order, as it always did before): the baseline.
  *
- *   npm run bench:backfill -- --customers 10000 --orders 100000 --baseline-orders 10000
+ *   npm run bench:backfill -- --customers 20000 --orders 100000 --baseline-orders 5000
  */
 import { ContactObject } from '../src/durable/contact'
-import { startBackfill, backfillStatus, runBackfill } from '../src/backfill'
+import { backfillStatus, runBackfill, startBackfill, type RunOutcome } from '../src/backfill'
 import { BACKFILL_RUN_BUDGET_MS } from '../src/cron/backfill'
 import { isSynced } from '../src/domain/order-status'
 import { HubSpotClient } from '../src/hubspot/client'
@@ -49,6 +49,8 @@ interface ImportFigures {
   orders: number
   syncedOrders: number
   couponOrders: number
+  /** Orders with a coupon that discounted nothing: not read, by rule. */
+  idleCouponOrders: number
   shippedOrders: number
   bigcommerceCalls: number
   byKind: Map<string, number>
@@ -96,7 +98,13 @@ function windowCounts(times: number[], windowMs: number): number[] {
   return counts
 }
 
-async function importStore(options: { customers: number; orders: number; seed: number; withoutLineItems: boolean }): Promise<ImportFigures> {
+async function importStore(options: {
+  customers: number
+  orders: number
+  seed: number
+  withoutLineItems: boolean
+  runBudgetMs: number
+}): Promise<ImportFigures> {
   const wallStart = performance.now()
   const time = new VirtualTime(HISTORY_END + 86_400_000)
   const bigcommerce: BigCommerceStandin = createBigCommerceStandin({ clock: () => time.now, rateLimit: BIGCOMMERCE_QUOTA })
@@ -172,18 +180,15 @@ async function importStore(options: { customers: number; orders: number; seed: n
   const clock = () => new Date(time.now)
   const started = time.now
   const runs: Promise<unknown>[] = []
-  await startBackfill(env, null, { now: clock(), waitUntil: (p) => void runs.push(p), kick: { now: clock, sleep: time.sleep } })
+  let state = 'running'
+  const track = (run: Promise<RunOutcome>) =>
+    runs.push(run.then((outcome) => void (outcome.ran && outcome.state !== 'running' && (state = outcome.state))))
+  await startBackfill(env, null, { now: clock(), waitUntil: (p) => track(p as Promise<RunOutcome>), kick: { now: clock, sleep: time.sleep } })
   const tick = () => {
     time.at(time.now + 60_000, tick)
-    runs.push(runBackfill(env, { budgetMs: BACKFILL_RUN_BUDGET_MS, now: clock, sleep: time.sleep }))
+    track(runBackfill(env, { budgetMs: options.runBudgetMs, now: clock, sleep: time.sleep }))
   }
   time.at(started - (started % 60_000) + 60_000, tick)
-  let state = 'running'
-  const poll = () => {
-    void backfillStatus(env, clock()).then((s) => (state = s.state))
-    if (state === 'running') time.at(time.now + 1_000, poll)
-  }
-  poll()
   await time.run(() => state !== 'running' && alarm === null && flushing === null && !engine.hasPendingWork())
   const importMs = time.now - started
   await Promise.all(runs)
@@ -191,7 +196,7 @@ async function importStore(options: { customers: number; orders: number; seed: n
   if (status.state !== 'done') throw new Error(`backfill ended ${status.state}: ${status.lastError}`)
 
   // ── What HubSpot should hold: the store read the old way, mapped by the production mapping ──────────
-  const canonical = canonicalStoreOf(bigcommerce.store, time.now)
+  const canonical = canonicalStoreOf(bigcommerce.store, time.now, { couponsOnlyWithDiscount: true })
   const expected = expectedRecords([productRecords(canonical.variants), ...canonical.orders.map((o) => orderRecords(o))])
   // Contacts: one per person, with the order figures that do not depend on when they are computed.
   const contactTable = expected.get('contacts')!
@@ -210,6 +215,7 @@ async function importStore(options: { customers: number; orders: number; seed: n
     orders: all.length,
     syncedOrders: synced.length,
     couponOrders: synced.filter((o) => Number(o.coupon_discount) !== 0).length,
+    idleCouponOrders: synced.filter((o) => Number(o.coupon_discount) === 0 && (bigcommerce.store.orderCoupons.get(o.id) ?? []).length > 0).length,
     shippedOrders: synced.filter((o) => o.items_shipped > 0 || o.shippedAt !== null || o.status_id === 2 || o.status_id === 3).length,
     bigcommerceCalls: bigcommerce.requests.length,
     byKind,
@@ -233,13 +239,16 @@ const minutes = (ms: number) => `${(ms / 60_000).toFixed(1)} min`
 const floorMs = (calls: number, max: number, windowMs: number) => Math.max(0, Math.ceil(calls / max) - 1) * windowMs
 
 async function main() {
-  const customers = arg('customers', 10_000)
+  const customers = arg('customers', 20_000)
   const orders = arg('orders', 100_000)
-  const baselineOrders = arg('baseline-orders', 10_000)
+  const baselineOrders = arg('baseline-orders', 5_000)
   const seed = arg('seed', 7)
+  // Each cron tick's run (src/cron/backfill.ts); another value shows what a longer run would give.
+  const runBudgetMs = arg('run-budget-ms', BACKFILL_RUN_BUDGET_MS)
 
-  const now = await importStore({ customers, orders, seed, withoutLineItems: false })
-  const before = await importStore({ customers: Math.max(1, Math.round((customers * baselineOrders) / orders)), orders: baselineOrders, seed, withoutLineItems: true })
+  const now = await importStore({ customers, orders, seed, withoutLineItems: false, runBudgetMs })
+  const baselineCustomers = Math.max(1, Math.round((customers * baselineOrders) / orders))
+  const before = await importStore({ customers: baselineCustomers, orders: baselineOrders, seed, withoutLineItems: true, runBudgetMs })
 
   const target = (f: ImportFigures) => 10 + perThousand(f.couponOrders, f.orders)
   const tracking = (f: ImportFigures) => f.byKind.get('shipments (orders that shipped)') ?? 0
@@ -267,6 +276,7 @@ async function main() {
       `${f.hubspotCalls.toLocaleString('en-US')} (${perThousand(f.hubspotCalls, f.orders).toFixed(1)} per 1,000 orders)`,
       `${v.lost} / ${v.duplicated} / ${v.wrongValues} / ${v.missingAssociations}`,
       `${v.lineItemsWithoutProduct} / ${f.deadLetters} / ${f.skipped}`,
+      `${f.idleCouponOrders}`,
       `${(f.wallMs / 1000).toFixed(0)} s`,
     ]
   }
@@ -285,13 +295,14 @@ async function main() {
     'HubSpot calls',
     'records lost / duplicated / wrong / missing associations',
     'line items without product / dead letters / skipped',
+    'orders whose coupon discounted nothing (code not read)',
     'wall time of this benchmark run',
   ]
   const nowColumn = column(now)
   const beforeColumn = column(before)
   const width = Math.max(...labels.map((l) => l.length))
   const colWidth = Math.max(...nowColumn.map((c) => c.length))
-  console.log(`\nBackfill benchmark: BigCommerce ${BIGCOMMERCE_QUOTA.quota} per ${BIGCOMMERCE_QUOTA.windowMs / 1000} s (Standard plan), HubSpot ${HUBSPOT_RATE.max} per ${HUBSPOT_RATE.intervalMs / 1000} s, simulated clock`)
+  console.log(`\nBackfill benchmark: BigCommerce ${BIGCOMMERCE_QUOTA.quota} per ${BIGCOMMERCE_QUOTA.windowMs / 1000} s (Standard plan), HubSpot ${HUBSPOT_RATE.max} per ${HUBSPOT_RATE.intervalMs / 1000} s, simulated clock; a run of ${runBudgetMs / 1000} s each cron minute`)
   console.log('─'.repeat(width + colWidth + 60))
   console.log(`${''.padEnd(width)}  ${'line items with the order'.padEnd(colWidth)}  baseline: /products per order`)
   labels.forEach((label, i) => console.log(`${label.padEnd(width)}  ${nowColumn[i]!.padEnd(colWidth)}  ${beforeColumn[i]}`))

@@ -51,8 +51,16 @@ export function generateCanonicalStore(options: { customers: number; orders: num
   return { seed, ...canonicalStoreOf(store, now) }
 }
 
-/** What the worker's path makes of an existing store's records, summaries as of `now`. */
-export function canonicalStoreOf(store: BigCommerceStore, now: number): Omit<CanonicalStore, 'seed'> {
+/**
+ * What the worker's path makes of an existing store's records, summaries as of `now`. With
+ * `couponsOnlyWithDiscount`, an order's coupons are read only when it has a coupon discount, as the worker
+ * does (a coupon that discounted nothing is not worth a call).
+ */
+export function canonicalStoreOf(
+  store: BigCommerceStore,
+  now: number,
+  options: { couponsOnlyWithDiscount?: boolean } = {},
+): Omit<CanonicalStore, 'seed'> {
   const categoryName = (id: number) => store.categories.get(id)?.name ?? null
   const productCategory = new Map<number, string | null>(
     [...store.products.values()].map((p) => [p.id, p.categories[0] !== undefined ? categoryName(p.categories[0]) : null]),
@@ -67,7 +75,10 @@ export function canonicalStoreOf(store: BigCommerceStore, now: number): Omit<Can
         order: v2OrderSchema.parse(v2Order(store, raw)),
         products: (store.orderProducts.get(raw.id) ?? []).map((p) => v2OrderProductSchema.parse(v2OrderProduct(p))),
         shipments: (store.shipments.get(raw.id) ?? []).map((s) => v2ShipmentSchema.parse(v2Shipment(s))),
-        coupons: (store.orderCoupons.get(raw.id) ?? []).map((c) => v2CouponSchema.parse(c)),
+        coupons:
+          options.couponsOnlyWithDiscount && Number(raw.coupon_discount) === 0
+            ? []
+            : (store.orderCoupons.get(raw.id) ?? []).map((c) => v2CouponSchema.parse(c)),
         refunds: (store.orderRefunds.get(raw.id) ?? []).map((r) => v3RefundSchema.parse(v3Refund(r))),
         categories: productCategory,
         channel: channel ? { type: channel.type, platform: channel.platform, name: channel.name } : null,

@@ -5,7 +5,7 @@ import { register } from 'node:module'
 register(
   'data:text/javascript,' +
     encodeURIComponent(`
-      const runtime = ${JSON.stringify(new URL('./workers-runtime.ts', import.meta.url).href)}
+      const runtime = ${JSON.stringify(import.meta.resolve("./workers-runtime.ts"))}
       export async function resolve(specifier, context, next) {
         if (specifier === 'cloudflare:workers') return { url: runtime, shortCircuit: true }
         return next(specifier, context)
