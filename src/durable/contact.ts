@@ -151,7 +151,7 @@ export class ContactObject extends DurableObject<Env> {
       // HubSpot first, then our own state: if saving fails, the retry re-sends the same values (trigger
       // times are event times), which enrolls nobody twice. The reverse order could lose a trigger. Tasks
       // and custom events are keyed by the trigger's key, so a retry creates or sends nothing twice.
-      await hubspotWriter(this.env).enqueue(records, customEventRecords(state.email, outcome.fired))
+      await hubspotWriter(this.env).enqueue(records, customEventRecords(state.email, outcome.fired), mode === 'import' ? 'bulk' : 'live')
       await this.save(state, touched.orders)
       await publishContactFigures(
         this.env.DB,
