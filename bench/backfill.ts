@@ -21,8 +21,9 @@ import { HubSpotClient } from '../src/hubspot/client'
 import { contactRecord } from '../src/hubspot/mapping/contact'
 import { orderRecords } from '../src/hubspot/mapping/order'
 import { productRecords } from '../src/hubspot/mapping/product'
-import type { HubSpotRecord } from '../src/hubspot/records'
-import { WriterEngine, type WriterSink } from '../src/hubspot/sync/engine'
+import type { HubSpotRecord, WriteLane } from '../src/hubspot/records'
+import { WriterEngine } from '../src/hubspot/sync/engine'
+import type { WriterSink } from '../src/hubspot/sync/options'
 import { MemoryWriterStore } from '../src/hubspot/sync/memory-store'
 import type { Env } from '../src/env'
 import { createBigCommerceStandin, seedStore, type BigCommerceStandin } from '../standins/bigcommerce'
@@ -147,9 +148,9 @@ async function importStore(options: {
     })
   }
   const writer = {
-    async enqueue(records: HubSpotRecord[]) {
+    async enqueue(records: HubSpotRecord[], _events: unknown[] = [], lane: WriteLane = 'live') {
       if (!records.length) return
-      engine.enqueue(records)
+      engine.enqueue(records, lane)
       const soon = time.now + FLUSH_DELAY_MS
       if (alarm === null || alarm > soon + FLUSH_DELAY_MS) setAlarm(soon)
     },

@@ -2,8 +2,9 @@ import { duplicateContacts, eventLatency, orderMatchCounts, type DuplicateFigure
 
 /**
  * Data-quality figures against the targets integration playbooks name: orders matched to a contact above
- * 95%, duplicate contacts under 2%, event latency (webhook `created_at` to the accepted HubSpot write) well
- * under 15 minutes, here: the 99th percentile under 15 minutes.
+ * 95%, duplicate contacts under 2%, event latency (webhook `created_at` to the order's first accepted HubSpot
+ * write, live events only: orders the backfill wrote first do not count) well under 15 minutes, here: the 99th
+ * percentile under 15 minutes.
  */
 export const QUALITY_TARGETS = {
   matchRate: { above: 0.95, text: 'above 95%' },
@@ -26,6 +27,7 @@ export interface QualityReport {
     samples: number
     p50Ms: number | null
     p90Ms: number | null
+    p95Ms: number | null
     p99Ms: number | null
     target: string
     met: boolean | null
@@ -42,7 +44,7 @@ export async function qualityReport(db: D1Database, now: Date, days: number): Pr
   const [match, duplicates, latency] = await Promise.all([
     orderMatchCounts(db, since),
     duplicateContacts(db, 10),
-    eventLatency(db, since, [50, 90, 99]),
+    eventLatency(db, since, [50, 90, 95, 99]),
   ])
   const matchRate = ratio(match.matched, match.synced)
   const duplicateRate = ratio(duplicates.duplicates, duplicates.contacts)
@@ -68,6 +70,7 @@ export async function qualityReport(db: D1Database, now: Date, days: number): Pr
       samples: latency.samples,
       p50Ms: latency.percentiles[50] ?? null,
       p90Ms: latency.percentiles[90] ?? null,
+      p95Ms: latency.percentiles[95] ?? null,
       p99Ms: p99,
       target: QUALITY_TARGETS.latencyP99Ms.text,
       met: p99 === null ? null : p99 < QUALITY_TARGETS.latencyP99Ms.below,

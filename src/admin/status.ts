@@ -3,7 +3,7 @@ import { queueDepths, type QueueDepths } from '../db/operations'
 import type { Env } from '../env'
 import type { BackfillStatus } from '../backfill'
 import type { WebhookHealth } from '../bigcommerce/hooks'
-import type { WriterStatus } from '../hubspot/sync/engine'
+import type { WriterStatus } from '../hubspot/sync/status'
 import { lastSupportEscalations, supportEscalationProblems, type SupportEscalationsState } from '../cron/support-escalations'
 import { historyBackfillStatus, hubspotWriterStatus, storeWebhookHealth } from './operations'
 

@@ -49,7 +49,7 @@ export const productsPhase: Phase = {
       }
       for (let i = 0; i < models.length; i += 500) {
         ctx.budget.spend()
-        await hubspotWriter(ctx.env).enqueue(productRecords(models.slice(i, i + 500)))
+        await hubspotWriter(ctx.env).enqueue(productRecords(models.slice(i, i + 500)), [], 'bulk')
       }
       const last = body.data.length < PAGE
       await checkpoint({

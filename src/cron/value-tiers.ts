@@ -41,7 +41,7 @@ export async function recomputeValueTiers(env: Env, now: Date, options: Partial<
     const changes = await tierChanges(env.DB, thresholds, after, Math.min(chunk, maxRows - changed))
     if (changes.length === 0) break
     after = changes[changes.length - 1].email
-    await writer.enqueue(changes.map((c) => valueTierRecord(c.email, c.tier)))
+    await writer.enqueue(changes.map((c) => valueTierRecord(c.email, c.tier)), [], 'bulk')
     await saveTiers(env.DB, changes, now)
     changed += changes.length
   }

@@ -59,9 +59,12 @@ export interface LatencySample {
   percentiles: Record<number, number | null>
 }
 
-const LATENCY_WHERE = 'synced_at IS NOT NULL AND synced_at >= ?1 AND event_created_at IS NOT NULL'
+// Live events only: an order first written by the backfill (before any webhook named it) or never named by a
+// webhook has no latency to measure.
+const LATENCY_WHERE =
+  'synced_at IS NOT NULL AND synced_at >= ?1 AND event_created_at IS NOT NULL AND synced_at >= event_created_at * 1000'
 
-/** Time from the webhook's created_at to the accepted HubSpot write, for orders synced in the window. */
+/** Time from the webhook's created_at to the order's first accepted HubSpot write, for live orders synced in the window. */
 export async function eventLatency(db: D1Database, sinceMs: number, percentiles: number[]): Promise<LatencySample> {
   const count = await db.prepare(`SELECT count(*) AS n FROM orders WHERE ${LATENCY_WHERE}`).bind(sinceMs).first<{ n: number }>()
   const samples = count?.n ?? 0
@@ -70,7 +73,7 @@ export async function eventLatency(db: D1Database, sinceMs: number, percentiles:
     percentiles.map((p) =>
       db
         .prepare(
-          `SELECT max(0, synced_at - event_created_at * 1000) AS latency FROM orders WHERE ${LATENCY_WHERE}
+          `SELECT synced_at - event_created_at * 1000 AS latency FROM orders WHERE ${LATENCY_WHERE}
            ORDER BY latency LIMIT 1 OFFSET ?2`,
         )
         .bind(sinceMs, Math.max(0, Math.ceil((p / 100) * samples) - 1)),

@@ -14,6 +14,7 @@ import {
   applyOrderUpdate,
   applySubscriberUpdate,
 } from '../domain/contact-updates'
+import { markAbandonedCarts, nextCartAbandonmentAt } from '../domain/cart-status'
 import { highValueCartTasks, type HighValueCartTask } from '../domain/high-value-cart'
 import { summarizeContact } from '../domain/lifecycle'
 import { compare } from '../domain/money'
@@ -135,7 +136,7 @@ export class ContactObject extends DurableObject<Env> {
       const supportTickets = mode === 'live' && config.SUPPORT_SUPPRESSION_PRIORITIES ? await openEscalationsOf(this.env.DB, state.email) : null
       const outcome = evaluateAutomation({ state, now, policy, mode, supportTickets })
       state.automation = outcome.automation
-      touched.carts.push(...markAbandonedCarts(state, outcome.fired))
+      touched.carts.push(...markAbandonedCarts(state, now.getTime(), policy))
       const summary = summarizeContact(state, now, policy)
 
       const carts = unique(touched.carts)
@@ -151,7 +152,7 @@ export class ContactObject extends DurableObject<Env> {
       // HubSpot first, then our own state: if saving fails, the retry re-sends the same values (trigger
       // times are event times), which enrolls nobody twice. The reverse order could lose a trigger. Tasks
       // and custom events are keyed by the trigger's key, so a retry creates or sends nothing twice.
-      await hubspotWriter(this.env).enqueue(records, customEventRecords(state.email, outcome.fired))
+      await hubspotWriter(this.env).enqueue(records, customEventRecords(state.email, outcome.fired), mode === 'import' ? 'bulk' : 'live')
       await this.save(state, touched.orders)
       await publishContactFigures(
         this.env.DB,
@@ -162,7 +163,8 @@ export class ContactObject extends DurableObject<Env> {
         now,
       )
       await recordCartValues(this.env.DB, carts.filter(hasValue).map(cartValue), now)
-      if (outcome.nextWakeAt) await this.ctx.storage.setAlarm(new Date(outcome.nextWakeAt))
+      const wakeAt = earliest(outcome.nextWakeAt ? Date.parse(outcome.nextWakeAt) : null, nextCartAbandonmentAt(state, now.getTime(), policy))
+      if (wakeAt !== null) await this.ctx.storage.setAlarm(wakeAt)
       else await this.ctx.storage.deleteAlarm()
     })
   }
@@ -200,15 +202,9 @@ export class ContactObject extends DurableObject<Env> {
   }
 }
 
-/** A cart whose abandonment fired shows as abandoned in HubSpot until it changes again. Returns their ids. */
-function markAbandonedCarts(state: ContactState, fired: FiredTrigger[]): string[] {
-  const keys = fired.filter((f) => f.trigger === 'cart_abandoned').map((f) => f.key)
-  return Object.entries(state.carts)
-    .filter(([cartId, cart]) => cart.status === 'open' && keys.some((key) => key.startsWith(`cart_abandoned:${cartId}:`)))
-    .map(([cartId, cart]) => {
-      state.carts[cartId] = { ...cart, status: 'abandoned' }
-      return cartId
-    })
+function earliest(...moments: (number | null)[]): number | null {
+  const known = moments.filter((m): m is number => m !== null)
+  return known.length ? Math.min(...known) : null
 }
 
 /** Carts with items and a value rank among the store's cart values (HIGH_VALUE_CART_PERCENTILE). */

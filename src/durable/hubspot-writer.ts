@@ -2,21 +2,16 @@ import { DurableObject } from 'cloudflare:workers'
 import { requireConfig } from '../config'
 import type { Env } from '../env'
 import { HubSpotClient } from '../hubspot/client'
-import type { CustomEventRecord, HubSpotRecord } from '../hubspot/records'
+import type { CustomEventRecord, HubSpotRecord, WriteLane } from '../hubspot/records'
 import type { SetupResult } from '../hubspot/setup'
 import { budgetedReads, type BudgetedRead } from '../hubspot/tickets/budgeted'
 import { readOpenEscalations, type EscalationRead } from '../hubspot/tickets/read'
-import {
-  realClock,
-  WriterEngine,
-  type EngineOptions,
-  type FlushResult,
-  type WriterSink,
-  type WriterStatus,
-} from '../hubspot/sync/engine'
+import { WriterEngine, type FlushResult } from '../hubspot/sync/engine'
+import { realClock, type EngineOptions, type WriterSink } from '../hubspot/sync/options'
+import type { WriterStatus } from '../hubspot/sync/status'
 import { SqlWriterStore } from '../hubspot/sync/sql-store'
 
-export type { WriterStatus } from '../hubspot/sync/engine'
+export type { WriterStatus } from '../hubspot/sync/status'
 
 /** Pending writes are flushed this soon after a change. */
 const FLUSH_DELAY_MS = 1_000
@@ -38,14 +33,15 @@ export class HubSpotWriter extends DurableObject<Env> {
   }
 
   /**
-   * Durably queues records (coalesced by object type and key) and custom events (once per key: a replayed
-   * one is ignored) and makes sure a flush follows shortly. Whether events are sent (HUBSPOT_CUSTOM_EVENTS)
-   * is the flush's decision.
+   * Durably queues records (state coalesced by object type and key, each fired trigger its own write) and
+   * custom events (once per key: a replayed one is ignored) and makes sure a flush follows shortly. `bulk`
+   * work (backfill, periodic recomputes) is written after live work. Whether events are sent
+   * (HUBSPOT_CUSTOM_EVENTS) is the flush's decision.
    */
-  async enqueue(records: HubSpotRecord[], events: CustomEventRecord[] = []): Promise<void> {
+  async enqueue(records: HubSpotRecord[], events: CustomEventRecord[] = [], lane: WriteLane = 'live'): Promise<void> {
     if (!records.length && !events.length) return
     // Straight to storage: queuing never depends on configuration or on HubSpot being reachable.
-    this.store.enqueue(records, Date.now())
+    this.store.enqueue(records, Date.now(), lane)
     this.store.enqueueEvents(events, Date.now())
     const alarm = await this.ctx.storage.getAlarm()
     const soon = Date.now() + FLUSH_DELAY_MS

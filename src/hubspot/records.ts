@@ -32,7 +32,22 @@ export interface HubSpotRecord {
   properties: Record<string, PropertyValue>
   /** Default (HUBSPOT_DEFINED) associations from this record to others. */
   associations?: RecordAssociation[]
+  /**
+   * Fired triggers, in firing order. Unlike `properties` they never merge: each reaches HubSpot as its own
+   * change of its trigger property (a workflow enrolls on the property being updated).
+   */
+  triggers?: TriggerWrite[]
 }
+
+/** One fired trigger's write: `bc_<trigger>_at` and its companions, always sent together. */
+export interface TriggerWrite {
+  /** The trigger's datetime property: at most one value of it per HubSpot call for a record. */
+  property: string
+  properties: Record<string, PropertyValue>
+}
+
+/** Which HubSpot write lane a record travels in: live work is written before bulk work (backfill, recomputes). */
+export type WriteLane = 'live' | 'bulk'
 
 /**
  * A HubSpot custom event occurrence (`POST /events/v3/send`) for a fired trigger. Sent once per key, after

@@ -68,7 +68,7 @@ export function iso(at: number): string {
  * A record as the API returns it. Reads return the requested properties (null when unset) or the object's
  * defaults, plus the system ones; writes return everything the record holds.
  */
-export function apiRecord(record: StoredRecord, requested?: string[] | 'all') {
+export function apiRecord(record: StoredRecord, requested?: string[] | 'all', withHistory?: string[]) {
   const type = record.objectType
   let properties: Record<string, string | null>
   if (requested === 'all') properties = { ...record.properties }
@@ -81,7 +81,20 @@ export function apiRecord(record: StoredRecord, requested?: string[] | 'all') {
     ])
     properties = Object.fromEntries([...names].map((name) => [name, record.properties[name] ?? null]))
   }
-  return { id: record.id, properties, createdAt: iso(record.createdAt), updatedAt: iso(record.updatedAt), archived: false }
+  const history = withHistory?.length ? { propertiesWithHistory: propertiesWithHistory(record, withHistory) } : {}
+  return { id: record.id, properties, ...history, createdAt: iso(record.createdAt), updatedAt: iso(record.updatedAt), archived: false }
+}
+
+/** HubSpot's `propertiesWithHistory`: each requested property's changes, newest first. */
+function propertiesWithHistory(record: StoredRecord, names: string[]) {
+  return Object.fromEntries(
+    names.map((name) => [
+      name,
+      (record.history[name] ?? [])
+        .map((change) => ({ value: change.value, timestamp: iso(change.timestamp), sourceType: 'INTEGRATION' }))
+        .reverse(),
+    ]),
+  )
 }
 
 /** `properties=a,b&properties=c` as a list. */

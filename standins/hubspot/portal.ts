@@ -87,6 +87,7 @@ export class Portal {
       id,
       objectType: type,
       properties: { hs_object_id: id, createdate: at, [MODIFIED_PROPERTY[type]]: at, hs_object_source: 'INTEGRATION' },
+      history: {},
       createdAt: now,
       updatedAt: now,
     }
@@ -102,6 +103,7 @@ export class Portal {
       const unique = index.get(name)
       const previous = record.properties[name]
       if (unique && previous !== undefined) unique.delete(indexKey(name, previous))
+      if (value !== (previous ?? '')) (record.history[name] ??= []).push({ value, timestamp: now })
       if (value === '') delete record.properties[name]
       else {
         record.properties[name] = value

@@ -80,8 +80,15 @@ export interface StoredRecord {
   id: string
   objectType: ObjectType
   properties: Record<string, string>
+  /** Every change of each property, oldest first (HubSpot's property history; a write of the same value is no change). */
+  history: Record<string, PropertyChange[]>
   createdAt: number
   updatedAt: number
+}
+
+export interface PropertyChange {
+  value: string
+  timestamp: number
 }
 
 export interface AssociationType {

@@ -40,20 +40,25 @@ describe('data-quality figures on a planted data set', () => {
       ...synced,
       // Not synced yet, and synced long before the window: neither counts.
       { orderId: 200, email: 'nobody@example.com', eventCreatedAt: Math.floor(now / 1000) - 60, syncedAt: null },
+      // Written by the backfill an hour before its first webhook: not a live event, no latency.
+      { orderId: 202, email: 'nobody@example.com', eventCreatedAt: Math.floor(now / 1000) - 60, syncedAt: now - 3_600_000 },
       { orderId: 201, email: 'nobody@example.com', eventCreatedAt: 1, syncedAt: now - 40 * 86_400_000 },
     ])
 
     const report = await quality()
     expect(report.window.days).toBe(30)
-    expect(report.matchRate).toMatchObject({ matched: 19, orders: 20, value: 0.95, target: 'above 95%', met: false })
+    expect(report.matchRate).toMatchObject({ matched: 19, orders: 21, target: 'above 95%', met: false })
+    expect(report.matchRate.value).toBeCloseTo(19 / 21, 10)
     expect(report.duplicateRate).toMatchObject({ duplicates: 2, contacts: 48, target: 'below 2%', met: false })
     expect(report.duplicateRate.value).toBeCloseTo(2 / 48, 10)
     expect(report.duplicateRate.examples).toEqual([
       { email: ' Buyer1@Example.com', reason: 'email_variant' },
       { email: 'second.address@example.com', reason: 'shared_customer_id' },
     ])
-    // Nearest rank over 1..20 minutes: p50 = 10th, p90 = 18th, p99 = 20th.
-    expect(report.eventLatency).toMatchObject({ samples: 20, p50Ms: 10 * MINUTE, p90Ms: 18 * MINUTE, p99Ms: 20 * MINUTE, met: false })
+    // Nearest rank over 1..20 minutes: p50 = 10th, p90 = 18th, p95 = 19th, p99 = 20th.
+    expect(report.eventLatency).toMatchObject({
+      samples: 20, p50Ms: 10 * MINUTE, p90Ms: 18 * MINUTE, p95Ms: 19 * MINUTE, p99Ms: 20 * MINUTE, met: false,
+    })
   })
 
   it('meets the targets on a clean data set, and says "no data" rather than passing on nothing', async () => {

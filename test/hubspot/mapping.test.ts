@@ -9,7 +9,10 @@ import { cart, order, summary, variant } from './fixtures'
 
 /** Every mapped property must be one the registry knows, with a value of the right shape. */
 function expectValid(records: HubSpotRecord[]) {
-  for (const r of records) expect(prepareProperties(r.objectType, r.properties).problems, `${r.objectType}:${r.key}`).toEqual([])
+  for (const r of records) {
+    expect(prepareProperties(r.objectType, r.properties).problems, `${r.objectType}:${r.key}`).toEqual([])
+    for (const t of r.triggers ?? []) expect(prepareProperties(r.objectType, t.properties).problems, t.property).toEqual([])
+  }
 }
 
 describe('mapping to HubSpot records', () => {
@@ -159,7 +162,7 @@ describe('mapping to HubSpot records', () => {
     expect(unshipped!.properties).toMatchObject({ hs_shipping_tracking_number: '', hs_shipping_status_url: '' })
   })
 
-  it('sets each fired trigger and its companions; the later of two firings wins', () => {
+  it('carries each fired trigger as its own write with its companions, in firing order, never merged', () => {
     const record = contactRecord(summary('ada@example.com'), [
       { trigger: 'cart_abandoned', key: 'cart_abandoned:c2', at: '2026-10-05T12:00:00Z', cartUrl: 'https://s/2', cartValue: '80.015' },
       { trigger: 'cart_abandoned', key: 'cart_abandoned:c1', at: '2026-10-05T11:00:00Z', cartUrl: 'https://s/1', cartValue: '10' },
@@ -169,17 +172,23 @@ describe('mapping to HubSpot records', () => {
       { trigger: 'winback_due', key: 'w', at: '2026-12-01T00:00:00Z' },
     ])
     expectValid([record])
-    expect(record.properties).toMatchObject({
-      bc_cart_abandoned_at: '2026-10-05T12:00:00.000Z',
-      bc_abandoned_cart_url: 'https://s/2',
-      bc_abandoned_cart_value: 80.02,
-      bc_browse_abandoned_at: '2026-10-04T08:00:00.000Z',
-      bc_browse_abandoned_product: 'Blue widget',
-      bc_post_purchase_step_at: '2026-10-08T14:03:00.000Z',
-      bc_post_purchase_step: 'day_3',
-      bc_order_placed_at: '2026-10-05T14:03:00.000Z',
-      bc_winback_due_at: '2026-12-01T00:00:00.000Z',
-    })
+    // State and triggers travel apart: no trigger property among the state properties.
+    expect(Object.keys(record.properties).filter((name) => name.endsWith('_at') || name.startsWith('bc_abandoned'))).toEqual([])
+    expect(record.triggers).toEqual([
+      { property: 'bc_browse_abandoned_at', properties: { bc_browse_abandoned_at: '2026-10-04T08:00:00.000Z', bc_browse_abandoned_product: 'Blue widget' } },
+      {
+        property: 'bc_cart_abandoned_at',
+        properties: { bc_cart_abandoned_at: '2026-10-05T11:00:00.000Z', bc_abandoned_cart_url: 'https://s/1', bc_abandoned_cart_value: 10 },
+      },
+      {
+        property: 'bc_cart_abandoned_at',
+        properties: { bc_cart_abandoned_at: '2026-10-05T12:00:00.000Z', bc_abandoned_cart_url: 'https://s/2', bc_abandoned_cart_value: 80.02 },
+      },
+      { property: 'bc_order_placed_at', properties: { bc_order_placed_at: '2026-10-05T14:03:00.000Z' } },
+      { property: 'bc_post_purchase_step_at', properties: { bc_post_purchase_step_at: '2026-10-08T14:03:00.000Z', bc_post_purchase_step: 'day_3' } },
+      { property: 'bc_winback_due_at', properties: { bc_winback_due_at: '2026-12-01T00:00:00.000Z' } },
+    ])
+    expect(contactRecord(summary('ada@example.com')).triggers).toBeUndefined()
   })
 
   it('maps products, carts and value tiers', () => {

@@ -1,6 +1,7 @@
 import { createHubSpotStandin, type HubSpotStandinOptions } from '../../standins/hubspot/index'
 import { HubSpotClient } from '../../src/hubspot/client'
-import { WriterEngine, type DeadLetter, type EngineOptions, type WriterSink } from '../../src/hubspot/sync/engine'
+import { WriterEngine } from '../../src/hubspot/sync/engine'
+import type { DeadLetter, EngineOptions, WriterSink } from '../../src/hubspot/sync/options'
 import { MemoryWriterStore } from '../../src/hubspot/sync/memory-store'
 import type { WriterStore } from '../../src/hubspot/sync/store'
 import { serveHost } from '../support/network'

@@ -1,7 +1,8 @@
-import type { ContactState, CartState } from '../contact-state'
+import type { ContactState } from '../contact-state'
 import type { FiredTrigger, Order, Trigger } from '../model'
 import { countsAsPaid, isCancelled, PENDING_STATUSES, STATUS_NAMES } from '../order-status'
 import { replenishmentSchedules } from '../replenishment'
+import { cartAbandonment, cartClosedReason } from './cart-abandonment'
 import { formatWindow, postPurchaseStepName, REVIEW_REQUEST_MAX_WAIT_MS, type AutomationPolicy } from './policy'
 import type { AutomationState, DeferredTrigger } from './state'
 import { toIso, toMs } from './time'
@@ -188,33 +189,13 @@ function reviewRequest(ctx: RuleContext, c: Candidate, orderId: string): void {
 
 // ---- abandoned cart ----------------------------------------------------------------------------------
 
-function orderSince(state: ContactState, since: number): Order | undefined {
-  return Object.values(state.orders).find((o) => toMs(o.createdAt) >= since)
-}
-
-/** Why a cart cannot be abandoned (now or ever, until it changes), or null when it can. */
-function cartClosedReason(state: ContactState, cart: CartState): string | null {
-  const convertedBy = cart.convertedOrderId ?? Object.values(state.orders).find((o) => o.cartId === cart.cartId)?.orderId
-  if (convertedBy !== undefined && convertedBy !== null) return `cart ${cart.cartId} converted to order ${convertedBy}`
-  if (cart.status === 'converted') return `cart ${cart.cartId} converted`
-  if (cart.status === 'deleted') return `cart ${cart.cartId} was deleted`
-  if (cart.status === 'emptied' || cart.lines.length === 0) return `cart ${cart.cartId} was emptied`
-  if (!cart.email) return `cart ${cart.cartId} has no email`
-  const order = orderSince(state, toMs(cart.updatedAt))
-  if (order) return `order ${order.orderId} was placed after cart ${cart.cartId} last changed`
-  return null
-}
-
 function cartsAbandoned(ctx: RuleContext): Candidate[] {
   return Object.values(ctx.state.carts).flatMap((cart) => {
-    if (cartClosedReason(ctx.state, cart)) return []
+    const abandonment = cartAbandonment(ctx.state, cart, ctx.policy)
+    if (!abandonment) return []
     const changed = toMs(cart.updatedAt)
-    const idleEnds = changed + ctx.policy.cartAbandonAfterMs
-    // BigCommerce's own signal counts only for the current quiet period (sent after the last change).
-    const signal = cart.abandonedSignalAt ? toMs(cart.abandonedSignalAt) : null
-    const bySignal = signal !== null && signal >= changed && signal < idleEnds
-    const dueAt = bySignal ? (signal as number) : idleEnds
-    const reason = bySignal
+    const dueAt = abandonment.at
+    const reason = abandonment.bySignal
       ? `BigCommerce marked cart ${cart.cartId} abandoned at ${toIso(dueAt)}`
       : `cart ${cart.cartId} idle for ${formatWindow(ctx.policy.cartAbandonAfterMs)} since ${toIso(changed)}`
     const extra: Partial<FiredTrigger> = { cartValue: cart.amount }

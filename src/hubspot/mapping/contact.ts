@@ -1,7 +1,7 @@
 import { toNumber } from '../../domain/money'
 import type { ContactSummary, Email, FiredTrigger, ValueTier } from '../../domain/model'
 import { toHubSpotDate, toHubSpotDateTime, triggerProperty } from '../properties'
-import type { HubSpotRecord, PropertyValue } from '../records'
+import type { HubSpotRecord, PropertyValue, TriggerWrite } from '../records'
 
 /**
  * The contact, keyed by normalized email: identity, the BigCommerce summary, and the triggers that fired.
@@ -34,29 +34,23 @@ export function contactRecord(summary: ContactSummary, fired: FiredTrigger[] = [
     bc_last_order_channel: summary.lastOrderChannel ?? '',
     bc_consent_region: summary.consentRegion,
   })
-  Object.assign(properties, triggerProperties(fired))
-  return { objectType: 'contacts', key: summary.email, properties }
+  const triggers = [...fired].sort((a, b) => Date.parse(a.at) - Date.parse(b.at)).map(triggerWrite)
+  return { objectType: 'contacts', key: summary.email, properties, ...(triggers.length ? { triggers } : {}) }
 }
 
-/**
- * `bc_<trigger>_at` and its companions for each fired trigger. Two firings of one trigger in the same write:
- * the later one wins, so the property ends at the latest cause whatever order they came in.
- */
-export function triggerProperties(fired: FiredTrigger[]): Record<string, PropertyValue> {
-  const properties: Record<string, PropertyValue> = {}
-  const byTime = [...fired].sort((a, b) => Date.parse(a.at) - Date.parse(b.at))
-  for (const f of byTime) {
-    properties[triggerProperty(f.trigger)] = toHubSpotDateTime(f.at)
-    if (f.trigger === 'cart_abandoned') {
-      properties.bc_abandoned_cart_url = f.cartUrl ?? ''
-      properties.bc_abandoned_cart_value = f.cartValue !== undefined ? toNumber(f.cartValue) : ''
-    } else if (f.trigger === 'browse_abandoned') {
-      properties.bc_browse_abandoned_product = f.productName ?? ''
-    } else if (f.trigger === 'post_purchase_step') {
-      properties.bc_post_purchase_step = f.step ?? ''
-    }
+/** `bc_<trigger>_at` and its companions for one fired trigger: written together, never merged with another. */
+export function triggerWrite(f: FiredTrigger): TriggerWrite {
+  const property = triggerProperty(f.trigger)
+  const properties: Record<string, PropertyValue> = { [property]: toHubSpotDateTime(f.at) }
+  if (f.trigger === 'cart_abandoned') {
+    properties.bc_abandoned_cart_url = f.cartUrl ?? ''
+    properties.bc_abandoned_cart_value = f.cartValue !== undefined ? toNumber(f.cartValue) : ''
+  } else if (f.trigger === 'browse_abandoned') {
+    properties.bc_browse_abandoned_product = f.productName ?? ''
+  } else if (f.trigger === 'post_purchase_step') {
+    properties.bc_post_purchase_step = f.step ?? ''
   }
-  return properties
+  return { property, properties }
 }
 
 /** The value tier, set by the ranking cron; `null` clears it (prospects have none). */

@@ -1,8 +1,8 @@
 import type { Email, FiredTrigger } from '../../domain/model'
 import { eventName } from '../events'
-import { toHubSpotDateTime, triggerProperty } from '../properties'
+import { toHubSpotDateTime } from '../properties'
 import type { CustomEventRecord } from '../records'
-import { triggerProperties } from './contact'
+import { triggerWrite } from './contact'
 
 /**
  * Fired triggers as custom event occurrences: at the trigger's time, with its key and the same companion
@@ -11,8 +11,9 @@ import { triggerProperties } from './contact'
 export function customEventRecords(email: Email, fired: FiredTrigger[]): CustomEventRecord[] {
   return fired.map((f) => {
     const properties: Record<string, string> = { bc_trigger_key: f.key }
-    for (const [name, value] of Object.entries(triggerProperties([f]))) {
-      if (name !== triggerProperty(f.trigger) && value !== null && value !== '') properties[name] = String(value)
+    const write = triggerWrite(f)
+    for (const [name, value] of Object.entries(write.properties)) {
+      if (name !== write.property && value !== null && value !== '') properties[name] = String(value)
     }
     return { key: `${email}|${f.key}`, name: eventName(f.trigger), email, occurredAt: toHubSpotDateTime(f.at), properties }
   })

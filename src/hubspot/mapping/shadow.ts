@@ -1,6 +1,6 @@
 import type { TriggerDecision } from '../../domain/model'
 import type { PropertyValue } from '../records'
-import { triggerProperties } from './contact'
+import { triggerWrite } from './contact'
 
 /**
  * Decisions as the contact publishes them: a shadowed trigger that would have fired carries the contact
@@ -8,5 +8,5 @@ import { triggerProperties } from './contact'
  * live family would have sent.
  */
 export function withWouldWrite(decisions: TriggerDecision[]): (TriggerDecision & { wouldWrite?: Record<string, PropertyValue> })[] {
-  return decisions.map((d) => (d.shadow?.wouldFire ? { ...d, wouldWrite: triggerProperties([d.shadow.wouldFire]) } : d))
+  return decisions.map((d) => (d.shadow?.wouldFire ? { ...d, wouldWrite: triggerWrite(d.shadow.wouldFire).properties } : d))
 }

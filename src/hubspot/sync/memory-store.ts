@@ -1,7 +1,16 @@
-import { OBJECT_TYPES, type CustomEventRecord, type HubSpotObjectType, type HubSpotRecord } from '../records'
+import {
+  OBJECT_TYPES,
+  type CustomEventRecord,
+  type HubSpotObjectType,
+  type HubSpotRecord,
+  type TriggerWrite,
+  type WriteLane,
+} from '../records'
 import {
   canonicalPair,
   recordKey,
+  type CompletedRow,
+  type PendingTrigger,
   type KnownId,
   type PendingAssociation,
   type PendingEvent,
@@ -12,9 +21,11 @@ import {
 
 /** The writer store in memory: for the benchmark in Node and for unit tests. Same semantics as the SQL one. */
 export class MemoryWriterStore implements WriterStore {
-  private readonly rows = new Map<HubSpotObjectType, Map<string, PendingRecord & { seq: number }>>(
-    OBJECT_TYPES.map((t) => [t, new Map()]),
-  )
+  private readonly rows = new Map<HubSpotObjectType, Map<string, StoredRow>>(OBJECT_TYPES.map((t) => [t, new Map()]))
+  /** `${type}\n${key}` → queued trigger writes, in firing order. */
+  private readonly triggers = new Map<string, PendingTrigger[]>()
+  /** `${type}\n${key}\n${properties}` → when that trigger write was accepted. */
+  private readonly written = new Map<string, number>()
   private readonly ids = new Map<HubSpotObjectType, Map<string, KnownId>>(OBJECT_TYPES.map((t) => [t, new Map()]))
   private readonly associations = new Map<string, PendingAssociation>()
   /** `${fromType}\n${fromKey}` → association ids, for associationsOf. */
@@ -24,19 +35,22 @@ export class MemoryWriterStore implements WriterStore {
   private readonly sentEvents = new Map<string, number>()
   private seq = 0
 
-  enqueue(records: HubSpotRecord[], now: number): void {
+  enqueue(records: HubSpotRecord[], now: number, lane: WriteLane = 'live'): void {
     for (const record of records) {
       const key = recordKey(record.objectType, record.key)
+      const queued = (record.triggers ?? []).filter((t) => this.queueTrigger(record.objectType, key, t))
       const table = this.rows.get(record.objectType)!
       const existing = table.get(key)
       if (existing) {
         existing.properties = { ...existing.properties, ...record.properties }
         existing.version++
-      } else {
+        if (lane === 'live') existing.lane = 'live'
+      } else if (Object.keys(record.properties).length || queued.length) {
         table.set(key, {
           objectType: record.objectType,
           key,
           properties: { ...record.properties },
+          lane,
           version: 1,
           attempts: 0,
           nextAttemptAt: now,
@@ -56,18 +70,42 @@ export class MemoryWriterStore implements WriterStore {
     }
   }
 
-  due(objectType: HubSpotObjectType, now: number, limit: number): PendingRecord[] {
+  private queueTrigger(objectType: HubSpotObjectType, key: string, trigger: TriggerWrite): boolean {
+    const text = JSON.stringify(trigger.properties)
+    const queue = this.triggers.get(`${objectType}\n${key}`) ?? []
+    if (queue.some((t) => JSON.stringify(t.properties) === text) || this.written.has(`${objectType}\n${key}\n${text}`)) return false
+    queue.push({ seq: ++this.seq, property: trigger.property, properties: { ...trigger.properties } })
+    this.triggers.set(`${objectType}\n${key}`, queue)
+    return true
+  }
+
+  due(objectType: HubSpotObjectType, now: number, limit: number, lane: WriteLane = 'live'): PendingRecord[] {
     const out: PendingRecord[] = []
     for (const row of this.rows.get(objectType)!.values()) {
-      if (row.nextAttemptAt <= now) out.push(copy(row))
+      if (row.lane === lane && row.nextAttemptAt <= now) out.push(this.copy(row))
       if (out.length >= limit) break
     }
     return out
   }
 
-  complete(objectType: HubSpotObjectType, rows: { key: string; version: number }[]): void {
+  hasDue(types: readonly HubSpotObjectType[], now: number, lane: WriteLane): boolean {
+    return types.some((t) => [...this.rows.get(t)!.values()].some((row) => row.lane === lane && row.nextAttemptAt <= now))
+  }
+
+  complete(objectType: HubSpotObjectType, rows: CompletedRow[], now: number): void {
     const table = this.rows.get(objectType)!
-    for (const { key, version } of rows) if (table.get(key)?.version === version) table.delete(key)
+    for (const { key, version, triggers = [] } of rows) {
+      const id = `${objectType}\n${key}`
+      const sent = new Set(triggers.map((t) => t.seq))
+      const left = (this.triggers.get(id) ?? []).filter((t) => !sent.has(t.seq))
+      for (const t of triggers) this.written.set(`${id}\n${JSON.stringify(t.properties)}`, now)
+      if (left.length) this.triggers.set(id, left)
+      else this.triggers.delete(id)
+      const row = table.get(key)
+      if (row?.version !== version) continue
+      if (!left.length) table.delete(key)
+      else Object.assign(row, { properties: {}, attempts: 0, nextAttemptAt: now, lastError: null })
+    }
   }
 
   retryLater(objectType: HubSpotObjectType, key: string, attempts: number, nextAttemptAt: number, error: string): void {
@@ -79,11 +117,32 @@ export class MemoryWriterStore implements WriterStore {
     const table = this.rows.get(objectType)!
     if (table.get(key)?.version !== version) return false
     table.delete(key)
+    this.triggers.delete(`${objectType}\n${key}`)
     return true
+  }
+
+  queuedTriggers(objectType: HubSpotObjectType, key: string): TriggerWrite[] {
+    return (this.triggers.get(`${objectType}\n${key}`) ?? []).map((t) => ({ property: t.property, properties: { ...t.properties } }))
+  }
+
+  queuedTriggerCount(): number {
+    let n = 0
+    for (const queue of this.triggers.values()) n += queue.length
+    return n
+  }
+
+  forgetWrittenTriggers(before: number): void {
+    for (const [id, at] of this.written) if (at < before) this.written.delete(id)
   }
 
   pendingCounts(): Record<HubSpotObjectType, number> {
     return Object.fromEntries(OBJECT_TYPES.map((t) => [t, this.rows.get(t)!.size])) as Record<HubSpotObjectType, number>
+  }
+
+  laneCounts(): Record<WriteLane, number> {
+    const counts: Record<WriteLane, number> = { live: 0, bulk: 0 }
+    for (const table of this.rows.values()) for (const row of table.values()) counts[row.lane]++
+    return counts
   }
 
   nextDueAt(types: readonly HubSpotObjectType[]): number | null {
@@ -224,6 +283,16 @@ export class MemoryWriterStore implements WriterStore {
     return next
   }
 
+  /** A due row with the oldest queued write of each of its trigger properties. */
+  private copy(row: StoredRow): PendingRecord {
+    const { seq: _seq, ...rest } = row
+    const heads: PendingTrigger[] = []
+    for (const t of this.triggers.get(`${row.objectType}\n${row.key}`) ?? []) {
+      if (!heads.some((h) => h.property === t.property)) heads.push({ ...t, properties: { ...t.properties } })
+    }
+    return { ...rest, properties: { ...rest.properties }, triggers: heads }
+  }
+
   getValue<T>(name: string): T | undefined {
     const text = this.values.get(name)
     return text === undefined ? undefined : (JSON.parse(text) as T)
@@ -238,7 +307,4 @@ function associationId(a: { fromType: string; fromKey: string; toType: string; t
   return `${a.fromType}\n${a.fromKey}\n${a.toType}\n${a.toKey}`
 }
 
-function copy(row: PendingRecord & { seq: number }): PendingRecord {
-  const { seq: _seq, ...rest } = row
-  return { ...rest, properties: { ...rest.properties } }
-}
+type StoredRow = Omit<PendingRecord, 'triggers'> & { seq: number }

@@ -1,7 +1,17 @@
-import { OBJECT_TYPES, type CustomEventRecord, type HubSpotObjectType, type HubSpotRecord, type PropertyValue } from '../records'
+import {
+  OBJECT_TYPES,
+  type CustomEventRecord,
+  type HubSpotObjectType,
+  type HubSpotRecord,
+  type PropertyValue,
+  type TriggerWrite,
+  type WriteLane,
+} from '../records'
 import {
   canonicalPair,
   recordKey,
+  type CompletedRow,
+  type PendingTrigger,
   type KnownId,
   type PendingAssociation,
   type PendingEvent,
@@ -28,6 +38,24 @@ export class SqlWriterStore implements WriterStore {
       UNIQUE (object_type, key)
     )`)
     sql.exec('CREATE INDEX IF NOT EXISTS pending_due ON pending (object_type, next_attempt_at, seq)')
+    addColumn(sql, "ALTER TABLE pending ADD COLUMN lane TEXT NOT NULL DEFAULT 'live'")
+    sql.exec('CREATE INDEX IF NOT EXISTS pending_lane_due ON pending (object_type, lane, next_attempt_at, seq)')
+    sql.exec(`CREATE TABLE IF NOT EXISTS pending_triggers (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT,
+      object_type TEXT NOT NULL,
+      key TEXT NOT NULL,
+      property TEXT NOT NULL,
+      properties TEXT NOT NULL
+    )`)
+    sql.exec('CREATE INDEX IF NOT EXISTS pending_triggers_record ON pending_triggers (object_type, key, seq)')
+    sql.exec(`CREATE TABLE IF NOT EXISTS written_triggers (
+      object_type TEXT NOT NULL,
+      key TEXT NOT NULL,
+      properties TEXT NOT NULL,
+      written_at INTEGER NOT NULL,
+      PRIMARY KEY (object_type, key, properties)
+    )`)
+    sql.exec('CREATE INDEX IF NOT EXISTS written_triggers_age ON written_triggers (written_at)')
     sql.exec(`CREATE TABLE IF NOT EXISTS pending_associations (
       from_type TEXT NOT NULL,
       from_key TEXT NOT NULL,
@@ -57,27 +85,31 @@ export class SqlWriterStore implements WriterStore {
     sql.exec('CREATE TABLE IF NOT EXISTS sent_events (key TEXT PRIMARY KEY, sent_at INTEGER NOT NULL)')
   }
 
-  enqueue(records: HubSpotRecord[], now: number): void {
+  enqueue(records: HubSpotRecord[], now: number, lane: WriteLane = 'live'): void {
     for (const record of records) {
       const key = recordKey(record.objectType, record.key)
+      const queued = (record.triggers ?? []).filter((t) => this.queueTrigger(record.objectType, key, t))
       const existing = this.sql
         .exec<{ properties: string }>('SELECT properties FROM pending WHERE object_type = ? AND key = ?', record.objectType, key)
         .toArray()[0]
       if (existing) {
         const merged = { ...(JSON.parse(existing.properties) as Record<string, PropertyValue>), ...record.properties }
         this.sql.exec(
-          'UPDATE pending SET properties = ?, version = version + 1 WHERE object_type = ? AND key = ?',
+          `UPDATE pending SET properties = ?, version = version + 1, lane = CASE WHEN ? = 'live' THEN 'live' ELSE lane END
+           WHERE object_type = ? AND key = ?`,
           JSON.stringify(merged),
+          lane,
           record.objectType,
           key,
         )
-      } else {
+      } else if (Object.keys(record.properties).length || queued.length) {
         this.sql.exec(
-          'INSERT INTO pending (object_type, key, properties, version, next_attempt_at) VALUES (?, ?, ?, 1, ?)',
+          'INSERT INTO pending (object_type, key, properties, version, next_attempt_at, lane) VALUES (?, ?, ?, 1, ?, ?)',
           record.objectType,
           key,
           JSON.stringify(record.properties),
           now,
+          lane,
         )
       }
       for (const a of record.associations ?? []) {
@@ -96,22 +128,110 @@ export class SqlWriterStore implements WriterStore {
     }
   }
 
-  due(objectType: HubSpotObjectType, now: number, limit: number): PendingRecord[] {
-    return this.sql
-      .exec<PendingRow>(
-        `SELECT object_type, key, properties, version, attempts, next_attempt_at, last_error FROM pending
-         WHERE object_type = ? AND next_attempt_at <= ? ORDER BY seq LIMIT ?`,
+  /** Queues a trigger write unless the same one is queued or was written already (a replay). */
+  private queueTrigger(objectType: HubSpotObjectType, key: string, trigger: TriggerWrite): boolean {
+    const properties = JSON.stringify(trigger.properties)
+    const known = this.sql
+      .exec(
+        `SELECT 1 FROM pending_triggers WHERE object_type = ? AND key = ? AND properties = ?
+         UNION ALL SELECT 1 FROM written_triggers WHERE object_type = ? AND key = ? AND properties = ?`,
         objectType,
+        key,
+        properties,
+        objectType,
+        key,
+        properties,
+      )
+      .toArray().length
+    if (known) return false
+    this.sql.exec(
+      'INSERT INTO pending_triggers (object_type, key, property, properties) VALUES (?, ?, ?, ?)',
+      objectType,
+      key,
+      trigger.property,
+      properties,
+    )
+    return true
+  }
+
+  due(objectType: HubSpotObjectType, now: number, limit: number, lane: WriteLane = 'live'): PendingRecord[] {
+    const rows = this.sql
+      .exec<PendingRow>(
+        `SELECT object_type, key, properties, version, attempts, next_attempt_at, last_error, lane FROM pending
+         WHERE object_type = ? AND lane = ? AND next_attempt_at <= ? ORDER BY seq LIMIT ?`,
+        objectType,
+        lane,
         now,
         limit,
       )
       .toArray()
-      .map(toPendingRecord)
+    const heads = this.triggerHeads(objectType, rows.map((r) => r.key))
+    return rows.map((row) => toPendingRecord(row, heads.get(row.key) ?? []))
   }
 
-  complete(objectType: HubSpotObjectType, rows: { key: string; version: number }[]): void {
-    for (const { key, version } of rows) {
-      this.sql.exec('DELETE FROM pending WHERE object_type = ? AND key = ? AND version = ?', objectType, key, version)
+  /** The oldest queued write of each trigger property, per record. */
+  private triggerHeads(objectType: HubSpotObjectType, keys: string[]): Map<string, PendingTrigger[]> {
+    const heads = new Map<string, PendingTrigger[]>()
+    for (let i = 0; i < keys.length; i += KEYS_PER_QUERY) {
+      const chunk = keys.slice(i, i + KEYS_PER_QUERY)
+      const rows = this.sql.exec<{ seq: number; key: string; property: string; properties: string }>(
+        `SELECT seq, key, property, properties FROM pending_triggers
+         WHERE object_type = ? AND key IN (${chunk.map(() => '?').join(',')}) ORDER BY seq`,
+        objectType,
+        ...chunk,
+      )
+      for (const row of rows) {
+        const list = heads.get(row.key) ?? []
+        if (list.some((t) => t.property === row.property)) continue
+        list.push({ seq: row.seq, property: row.property, properties: JSON.parse(row.properties) as Record<string, PropertyValue> })
+        heads.set(row.key, list)
+      }
+    }
+    return heads
+  }
+
+  hasDue(types: readonly HubSpotObjectType[], now: number, lane: WriteLane): boolean {
+    if (!types.length) return false
+    return (
+      this.sql
+        .exec(
+          `SELECT 1 FROM pending WHERE object_type IN (${types.map(() => '?').join(',')}) AND lane = ? AND next_attempt_at <= ? LIMIT 1`,
+          ...types,
+          lane,
+          now,
+        )
+        .toArray().length > 0
+    )
+  }
+
+  complete(objectType: HubSpotObjectType, rows: CompletedRow[], now: number): void {
+    for (const { key, version, triggers = [] } of rows) {
+      for (const t of triggers) {
+        this.sql.exec('DELETE FROM pending_triggers WHERE seq = ?', t.seq)
+        this.sql.exec(
+          'INSERT OR REPLACE INTO written_triggers (object_type, key, properties, written_at) VALUES (?, ?, ?, ?)',
+          objectType,
+          key,
+          JSON.stringify(t.properties),
+          now,
+        )
+      }
+      const waiting = this.sql
+        .exec('SELECT 1 FROM pending_triggers WHERE object_type = ? AND key = ? LIMIT 1', objectType, key)
+        .toArray().length
+      if (!waiting) {
+        this.sql.exec('DELETE FROM pending WHERE object_type = ? AND key = ? AND version = ?', objectType, key, version)
+        continue
+      }
+      // The state went out with this call; what is left is the next trigger write of each property.
+      this.sql.exec(
+        `UPDATE pending SET properties = '{}', attempts = 0, next_attempt_at = ?, last_error = NULL
+         WHERE object_type = ? AND key = ? AND version = ?`,
+        now,
+        objectType,
+        key,
+        version,
+      )
     }
   }
 
@@ -127,8 +247,30 @@ export class SqlWriterStore implements WriterStore {
   }
 
   remove(objectType: HubSpotObjectType, key: string, version: number): boolean {
-    return this.sql.exec('DELETE FROM pending WHERE object_type = ? AND key = ? AND version = ?', objectType, key, version)
-      .rowsWritten > 0
+    const removed =
+      this.sql.exec('DELETE FROM pending WHERE object_type = ? AND key = ? AND version = ?', objectType, key, version)
+        .rowsWritten > 0
+    if (removed) this.sql.exec('DELETE FROM pending_triggers WHERE object_type = ? AND key = ?', objectType, key)
+    return removed
+  }
+
+  queuedTriggers(objectType: HubSpotObjectType, key: string): TriggerWrite[] {
+    return this.sql
+      .exec<{ property: string; properties: string }>(
+        'SELECT property, properties FROM pending_triggers WHERE object_type = ? AND key = ? ORDER BY seq',
+        objectType,
+        key,
+      )
+      .toArray()
+      .map((row) => ({ property: row.property, properties: JSON.parse(row.properties) as Record<string, PropertyValue> }))
+  }
+
+  queuedTriggerCount(): number {
+    return this.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM pending_triggers').one().n
+  }
+
+  forgetWrittenTriggers(before: number): void {
+    this.sql.exec('DELETE FROM written_triggers WHERE written_at < ?', before)
   }
 
   pendingCounts(): Record<HubSpotObjectType, number> {
@@ -137,6 +279,14 @@ export class SqlWriterStore implements WriterStore {
       'SELECT object_type, COUNT(*) AS n FROM pending GROUP BY object_type',
     )) {
       counts[row.object_type] = row.n
+    }
+    return counts
+  }
+
+  laneCounts(): Record<WriteLane, number> {
+    const counts: Record<WriteLane, number> = { live: 0, bulk: 0 }
+    for (const row of this.sql.exec<{ lane: WriteLane; n: number }>('SELECT lane, COUNT(*) AS n FROM pending GROUP BY lane')) {
+      counts[row.lane] = row.n
     }
     return counts
   }
@@ -347,6 +497,7 @@ type PendingRow = {
   attempts: number
   next_attempt_at: number
   last_error: string | null
+  lane: WriteLane
 }
 
 type AssociationRow = {
@@ -359,11 +510,13 @@ type AssociationRow = {
   next_attempt_at: number
 }
 
-function toPendingRecord(row: PendingRow): PendingRecord {
+function toPendingRecord(row: PendingRow, triggers: PendingTrigger[]): PendingRecord {
   return {
     objectType: row.object_type,
     key: row.key,
     properties: JSON.parse(row.properties) as Record<string, PropertyValue>,
+    triggers,
+    lane: row.lane,
     version: row.version,
     attempts: row.attempts,
     nextAttemptAt: row.next_attempt_at,
@@ -380,5 +533,14 @@ function toAssociation(row: AssociationRow): PendingAssociation {
     createdAt: row.created_at,
     attempts: row.attempts,
     nextAttemptAt: row.next_attempt_at,
+  }
+}
+
+/** Adds a column to a table created by an older version; a no-op when it is there already. */
+function addColumn(sql: SqlStorage, statement: string): void {
+  try {
+    sql.exec(statement)
+  } catch (err) {
+    if (!/duplicate column/i.test(err instanceof Error ? err.message : String(err))) throw err
   }
 }

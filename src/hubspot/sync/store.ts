@@ -1,19 +1,36 @@
-import type { CustomEventRecord, HubSpotObjectType, HubSpotRecord, PropertyValue } from '../records'
+import type { CustomEventRecord, HubSpotObjectType, HubSpotRecord, PropertyValue, TriggerWrite, WriteLane } from '../records'
 
 /**
- * What the writer keeps durably: pending record writes (coalesced by object type and key), pending
- * associations, the HubSpot ids learned from upsert results, and a few named values. Synchronous, because
- * Durable Object SQLite storage is; the same interface has an in-memory twin for the benchmark and tests.
+ * What the writer keeps durably: pending record writes (state properties coalesced by object type and key,
+ * trigger writes queued behind each other), pending associations, the HubSpot ids learned from upsert
+ * results, and a few named values. Synchronous, because Durable Object SQLite storage is; the same interface
+ * has an in-memory twin for the benchmark and tests.
  */
 export interface PendingRecord {
   objectType: HubSpotObjectType
   key: string
+  /** State properties: a later enqueue overwrites an earlier value. */
   properties: Record<string, PropertyValue>
+  /** The oldest queued write of each trigger property: what this record's next call carries. */
+  triggers: PendingTrigger[]
+  lane: WriteLane
   /** Bumped by every coalesced enqueue: a row leaves pending only if it is unchanged since it was sent. */
   version: number
   attempts: number
   nextAttemptAt: number
   lastError: string | null
+}
+
+export interface PendingTrigger extends TriggerWrite {
+  /** Queue position: firing order. */
+  seq: number
+}
+
+/** A row HubSpot accepted: the version it was read at and the trigger writes it carried. */
+export interface CompletedRow {
+  key: string
+  version: number
+  triggers?: PendingTrigger[]
 }
 
 export interface PendingAssociation {
@@ -45,17 +62,35 @@ export interface KnownId {
 }
 
 export interface WriterStore {
-  /** Stores records as pending, coalescing with what is already pending for the same (type, key). */
-  enqueue(records: HubSpotRecord[], now: number): void
-  /** Pending rows of one type due by `now`, oldest first. */
-  due(objectType: HubSpotObjectType, now: number, limit: number): PendingRecord[]
-  /** Removes rows HubSpot accepted, unless they changed since they were read (then they stay pending). */
-  complete(objectType: HubSpotObjectType, rows: { key: string; version: number }[]): void
+  /**
+   * Stores records as pending: state properties coalesce with what is pending for the same (type, key);
+   * each trigger write is queued behind earlier ones of its property, unless the same write is already
+   * queued or was written (a replay). A live enqueue moves a bulk row to the live lane.
+   */
+  enqueue(records: HubSpotRecord[], now: number, lane?: WriteLane): void
+  /** Pending rows of one type and lane due by `now`, oldest first. */
+  due(objectType: HubSpotObjectType, now: number, limit: number, lane?: WriteLane): PendingRecord[]
+  /** Whether any row of these types in this lane is due by `now`. */
+  hasDue(types: readonly HubSpotObjectType[], now: number, lane: WriteLane): boolean
+  /**
+   * Records what HubSpot accepted: the trigger writes sent leave their queue (remembered as written), and a
+   * row leaves pending unless it changed since it was read or more trigger writes wait (then it stays due,
+   * carrying only those).
+   */
+  complete(objectType: HubSpotObjectType, rows: CompletedRow[], now: number): void
   /** Records a failed attempt of one row. */
   retryLater(objectType: HubSpotObjectType, key: string, attempts: number, nextAttemptAt: number, error: string): void
-  /** Drops a row (it went to the dead letters), unless it changed since it was read. Returns whether it did. */
+  /** Drops a row and its queued trigger writes (they went to the dead letters), unless it changed since it was read. Returns whether it did. */
   remove(objectType: HubSpotObjectType, key: string, version: number): boolean
+  /** Every queued trigger write of a record, in firing order (for its dead letter). */
+  queuedTriggers(objectType: HubSpotObjectType, key: string): TriggerWrite[]
   pendingCounts(): Record<HubSpotObjectType, number>
+  /** Pending records per lane. */
+  laneCounts(): Record<WriteLane, number>
+  /** Trigger writes not yet accepted by HubSpot. */
+  queuedTriggerCount(): number
+  /** Forgets written trigger writes older than `before` (the memory that makes a replay a no-op). */
+  forgetWrittenTriggers(before: number): void
   /** The earliest next_attempt_at over pending rows of these types, or null when none is pending. */
   nextDueAt(types: readonly HubSpotObjectType[]): number | null
 

@@ -232,8 +232,9 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
     summary: 'Data-quality figures',
     description:
       'Order-to-contact match rate (target above 95%), duplicate contact rate (below 2%: emails differing only ' +
-      'by case or whitespace, customer ids on more than one contact) and event latency percentiles from the ' +
-      "webhook's created_at to the accepted HubSpot write (99th percentile under 15 minutes), each with its target " +
+      'by case or whitespace, customer ids on more than one contact) and event latency percentiles (p50, p90, p95, ' +
+      "p99) from the webhook's created_at to the order's first accepted HubSpot write, live events only (orders the " +
+      'backfill wrote first do not count; 99th percentile under 15 minutes), each with its target ' +
       'and whether it is met (null: nothing to measure).',
     query: z.object({ days: z.coerce.number().int().min(1).max(365).default(30).describe('Window for orders and latency') }),
     success: { status: 200, description: 'The figures' },

@@ -132,7 +132,7 @@ function Quality({ quality }: { quality: QualityReport }) {
   const figures = [
     { name: 'Orders matched to a contact', value: percent(quality.matchRate.value), detail: `${quality.matchRate.matched} of ${quality.matchRate.orders} orders`, target: quality.matchRate.target, met: quality.matchRate.met },
     { name: 'Duplicate contacts', value: percent(quality.duplicateRate.value, 2), detail: `${quality.duplicateRate.duplicates} of ${quality.duplicateRate.contacts} contacts`, target: quality.duplicateRate.target, met: quality.duplicateRate.met },
-    { name: 'Event to HubSpot (p99)', value: duration(quality.eventLatency.p99Ms), detail: `median ${duration(quality.eventLatency.p50Ms)}, p90 ${duration(quality.eventLatency.p90Ms)}, ${quality.eventLatency.samples} orders`, target: quality.eventLatency.target, met: quality.eventLatency.met },
+    { name: 'Live event to HubSpot (p99)', value: duration(quality.eventLatency.p99Ms), detail: `median ${duration(quality.eventLatency.p50Ms)}, p95 ${duration(quality.eventLatency.p95Ms)}, ${quality.eventLatency.samples} live orders (webhook to first write; backfilled orders excluded)`, target: quality.eventLatency.target, met: quality.eventLatency.met },
   ]
   return (
     <section class="card" id="quality">

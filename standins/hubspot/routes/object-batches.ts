@@ -120,9 +120,10 @@ export function objectBatchRoutes({ portal, clock }: StandinContext) {
     const inputs = readInputs<WriteInput>(c, body, MAX_INPUTS)
     const idProperty = checkIdProperty(portal, type, body.idProperty ?? 'hs_object_id')
     const requested = Array.isArray(body.properties) ? body.properties.map(String) : undefined
+    const withHistory = Array.isArray(body.propertiesWithHistory) ? body.propertiesWithHistory.map(String) : undefined
     const ids = [...new Set(inputs.map((input) => requireId(input.id, idProperty)))]
     const found = ids.map((id) => portal.findByProperty(type, idProperty, id))
-    const results = found.flatMap((record) => (record ? [apiRecord(record, requested)] : []))
+    const results = found.flatMap((record) => (record ? [apiRecord(record, requested, withHistory)] : []))
     const missing = ids.filter((_, index) => !found[index])
     const times = { startedAt: iso(startedAt), completedAt: iso(clock()) }
     if (!missing.length) return c.json({ status: 'COMPLETE', results, ...times })

@@ -52,7 +52,7 @@ export function objectRoutes({ portal, clock }: StandinContext) {
     const record = findRecord(portal, type, c.req.param('id'), c.req.query('idProperty'))
     const associations = propertyList(c, 'associations')
     return c.json({
-      ...apiRecord(record, propertyList(c)),
+      ...apiRecord(record, propertyList(c), propertyList(c, 'propertiesWithHistory')),
       ...(associations?.length ? { associations: associatedIds(portal, record, associations) } : {}),
     })
   })

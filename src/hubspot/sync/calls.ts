@@ -1,0 +1,144 @@
+import type { HubSpotResponse } from '../client'
+import { STORE_KEYS, type EngineOptions, type WriterClock } from './options'
+import type { RateBudget } from './rate-budget'
+import type { WriterStats } from './status'
+import type { WriterStore } from './store'
+
+export type StopReason = 'daily_limit' | 'rate_budget' | 'transient' | 'deadline' | 'setup'
+
+/** A daily-limit pause, kept in the store so a restarted writer honours it. */
+export interface Pause {
+  until: number
+  reason: string
+}
+
+/**
+ * The calls of one flush under the account's rate budget: each waits for room in the rolling window, is
+ * repeated through ten-secondly 429s and short transient failures, and the flush stops (with the moment to
+ * resume) on a daily limit, a long wait or the end of its time slice. Shared by the record, association and
+ * event writers of the flush.
+ */
+export class FlushControl {
+  stop: StopReason | null = null
+  resumeAt = 0
+  deadline = Infinity
+  /** Calls sent since the writer started. */
+  calls = 0
+  /** After a transient failure too long to wait for inline, no call goes out before this. */
+  backoffUntil = 0
+  /** Setup waits for the budget as long as the slice allows: it is short, and everything else waits for it. */
+  inSetup = false
+  private transientStreak = 0
+
+  constructor(
+    private readonly store: WriterStore,
+    private readonly clock: WriterClock,
+    private readonly options: EngineOptions,
+    readonly budget: RateBudget,
+    private readonly stats: WriterStats,
+  ) {}
+
+  /** Starts a slice of work: no stop, a fresh deadline. */
+  begin(): void {
+    this.stop = null
+    this.deadline = this.clock.now() + this.options.sliceMs
+  }
+
+  halt(reason: StopReason, resumeAt: number): void {
+    if (this.stop) return
+    this.stop = reason
+    this.resumeAt = resumeAt
+  }
+
+  /** Halts the flush once its slice is used up. */
+  checkDeadline(): void {
+    if (this.clock.now() >= this.deadline) this.halt('deadline', this.clock.now())
+  }
+
+  /**
+   * One call under the rate budget, repeated through ten-secondly 429s and transient failures while the
+   * waits are short. Returns null when the flush must stop (daily limit, long wait, deadline).
+   */
+  async send<T>(call: () => Promise<HubSpotResponse<T>>): Promise<HubSpotResponse<T> | null> {
+    for (;;) {
+      if (!(await this.acquire())) return null
+      const res = await call()
+      const now = this.clock.now()
+      this.budget.observe(res.rateLimit, now)
+      if (res.ok) {
+        this.transientStreak = 0
+        return res
+      }
+      const error = res.error
+      this.stats.lastError = { at: now, message: `HTTP ${error.status}: ${error.message}` }
+      if (error.kind === 'rate_limit') {
+        this.stats.rateLimited++
+        if (error.policyName === 'DAILY') {
+          const until = error.retryAfterMs ? now + error.retryAfterMs : nextUtcMidnight(now)
+          this.store.setValue(STORE_KEYS.pause, { until, reason: `HubSpot daily API limit reached: ${error.message}` } satisfies Pause)
+          this.halt('daily_limit', until)
+          return null
+        }
+        const window = error.policyName === 'SECONDLY' ? 1_000 : this.budget.intervalMs
+        this.budget.block(now + (error.retryAfterMs ?? window))
+        continue
+      }
+      if (error.retryable) {
+        this.stats.transientErrors++
+        this.transientStreak++
+        const wait = Math.min(
+          error.retryAfterMs ?? this.options.transientBaseMs * 2 ** (this.transientStreak - 1),
+          this.options.transientMaxMs,
+        )
+        if (wait > this.options.maxInlineWaitMs || now + wait > this.deadline) {
+          this.backoffUntil = now + wait
+          this.halt('transient', now + wait)
+          return null
+        }
+        await this.clock.sleep(wait)
+        continue
+      }
+      return res
+    }
+  }
+
+  private async acquire(): Promise<boolean> {
+    for (;;) {
+      if (this.stop) return false
+      const now = this.clock.now()
+      const wait = this.budget.waitMs(now)
+      if (wait === 0) {
+        this.budget.take(now)
+        this.calls++
+        return true
+      }
+      const limit = this.inSetup ? Infinity : this.options.maxInlineWaitMs
+      if (wait > limit || now + wait > this.deadline) {
+        this.halt('rate_budget', now + wait)
+        return false
+      }
+      await this.clock.sleep(wait)
+    }
+  }
+}
+
+export function nextUtcMidnight(now: number): number {
+  return (Math.floor(now / 86_400_000) + 1) * 86_400_000
+}
+
+/** The answer of a call the stopped flush did not send (setup reads it as a retryable failure). */
+export function stoppedResponse(reason: StopReason | null): HubSpotResponse<never> {
+  return {
+    ok: false,
+    status: 0,
+    rateLimit: {},
+    error: {
+      kind: 'other',
+      status: 0,
+      message: `not sent: the writer stopped (${reason ?? 'unknown'})`,
+      retryable: true,
+      propertyErrors: [],
+      inputRefs: [],
+    },
+  }
+}

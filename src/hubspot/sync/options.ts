@@ -1,0 +1,85 @@
+import { ASSOCIATION_BATCH_LIMIT, BATCH_LIMIT } from '../client'
+import type { HubSpotObjectType, HubSpotRecord } from '../records'
+import type { RateBudgetOptions } from './rate-budget'
+
+/** The writer's clock: real time in the Durable Object, a simulated one in the benchmark. */
+export interface WriterClock {
+  now(): number
+  sleep(ms: number): Promise<void>
+}
+
+export const realClock: WriterClock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+}
+
+export interface DeadLetter {
+  objectType: HubSpotObjectType
+  key: string
+  record: HubSpotRecord
+  error: string
+  attempts: number
+  at: number
+}
+
+/** Where the writer reports outside its own storage (D1 in the Durable Object, memory in the benchmark). */
+export interface WriterSink {
+  deadLetter(entry: DeadLetter): Promise<void>
+  ordersSynced(orderIds: string[], at: number): Promise<void>
+}
+
+export interface EngineOptions {
+  /** A record failing this many times goes to the dead letters. */
+  maxAttempts: number
+  batchSize: number
+  associationBatchSize: number
+  /** Batches of one object type in flight at once. */
+  concurrency: number
+  /** Longer waits end the flush and ask to be run again later (an alarm) instead of sleeping. */
+  maxInlineWaitMs: number
+  /** Wall time one flush may take before it yields. */
+  sliceMs: number
+  /** An association whose other end never gets an id is given up after this long. */
+  associationBoundMs: number
+  /** Backoff of a failing record: base × 2^(attempts-1). */
+  recordRetryBaseMs: number
+  /** Backoff after 5xx and timeouts: base × 2^(streak-1), capped. */
+  transientBaseMs: number
+  transientMaxMs: number
+  /** Pause of an object type after 401/403 (a token or scope problem an operator must fix). */
+  authBackoffMs: number
+  /** Setup with permanent errors or blocked objects is tried again after this long. */
+  setupRetryMs: number
+  /** How long a written trigger value is remembered, so that a replay of it writes nothing. */
+  writtenTriggerMemoryMs: number
+  /** HUBSPOT_CUSTOM_EVENTS: send pending custom events (else they are dropped). */
+  customEvents: boolean
+  budget: RateBudgetOptions
+}
+
+export const DEFAULT_OPTIONS: EngineOptions = {
+  maxAttempts: 5,
+  batchSize: BATCH_LIMIT,
+  associationBatchSize: ASSOCIATION_BATCH_LIMIT,
+  concurrency: 3,
+  maxInlineWaitMs: 5_000,
+  sliceMs: 25_000,
+  associationBoundMs: 24 * 3600_000,
+  recordRetryBaseMs: 2_000,
+  transientBaseMs: 250,
+  transientMaxMs: 60_000,
+  authBackoffMs: 5 * 60_000,
+  setupRetryMs: 3600_000,
+  writtenTriggerMemoryMs: 90 * 86_400_000,
+  customEvents: false,
+  budget: {},
+}
+
+/** Names of the values the writer keeps in its store. */
+export const STORE_KEYS = {
+  stats: 'stats',
+  setup: 'setup',
+  pause: 'pause',
+  /** HubSpot properties the account turned out to lack, per object type. */
+  unavailable: 'unavailable',
+} as const

@@ -1,0 +1,357 @@
+import {
+  type BatchErrorBody,
+  type BatchResult,
+  type HubSpotClient,
+  type HubSpotError,
+  inputRefsOf,
+  propertyErrorsOf,
+} from '../client'
+import { prepareProperties, propertyDefinition } from '../properties'
+import { ID_PROPERTY, type HubSpotObjectType, type HubSpotRecord, type PropertyValue, type WriteLane } from '../records'
+import type { SetupResult } from '../setup'
+import type { FlushControl } from './calls'
+import { STORE_KEYS, type EngineOptions, type WriterClock, type WriterSink } from './options'
+import type { WriterStats } from './status'
+import { recordKey, type PendingAssociation, type PendingRecord, type WriterStore } from './store'
+
+/**
+ * Objects written once: a record HubSpot already has (its id is known) is not written again, so a replay
+ * never reopens a task someone completed. The unique key still makes a replay before that an upsert.
+ */
+const CREATE_ONCE: ReadonlySet<HubSpotObjectType> = new Set(['tasks'])
+
+interface Item {
+  row: PendingRecord
+  properties: Record<string, string>
+  /** Line item → product links sent inline as hs_product_id. */
+  inlined: PendingAssociation[]
+}
+
+export interface RecordWriteDeps {
+  store: WriterStore
+  client: HubSpotClient
+  sink: WriterSink
+  clock: WriterClock
+  options: EngineOptions
+  control: FlushControl
+  stats: WriterStats
+  /** Object types paused after 401/403, until when. */
+  typeBackoff: Map<HubSpotObjectType, number>
+  /** One of our properties vanished or a key lost its uniqueness: setup must run again. */
+  onSetupStale(): void
+}
+
+/**
+ * Record writes: pending rows of one lane, type by type, upserted 100 per call by their unique property (or
+ * updated by id after a 409), each carrying its state and at most one value of each trigger property. Rows
+ * leave pending only once HubSpot accepted them, and only if they did not change meanwhile; a refused batch
+ * is narrowed down to the records at fault, which alone take an attempt (and the dead letters at the end).
+ */
+export class RecordWrites {
+  private readonly store: WriterStore
+  private readonly client: HubSpotClient
+  private readonly sink: WriterSink
+  private readonly clock: WriterClock
+  private readonly options: EngineOptions
+  private readonly control: FlushControl
+  private readonly stats: WriterStats
+  private readonly typeBackoff: Map<HubSpotObjectType, number>
+
+  constructor(private readonly deps: RecordWriteDeps) {
+    this.store = deps.store
+    this.client = deps.client
+    this.sink = deps.sink
+    this.clock = deps.clock
+    this.options = deps.options
+    this.control = deps.control
+    this.stats = deps.stats
+    this.typeBackoff = deps.typeBackoff
+  }
+
+  /**
+   * Writes the due rows of `lane`, type by type in `types` order; true when any call went out. A bulk pass
+   * gives way as soon as live work is due (`yieldTo`), so live records never wait behind history.
+   */
+  async writeLane(lane: WriteLane, types: readonly HubSpotObjectType[], yieldTo?: WriteLane): Promise<boolean> {
+    let wrote = false
+    for (const type of types) {
+      let passes = 0
+      while (!this.control.stop) {
+        if (yieldTo && this.store.hasDue(types, this.clock.now(), yieldTo)) return wrote
+        const rows = this.store.due(type, this.clock.now(), this.options.batchSize * this.options.concurrency, lane)
+        if (!rows.length) break
+        // A safety net: rows that neither leave nor wait must not spin a flush forever.
+        if (++passes > 10_000) break
+        const batches: PendingRecord[][] = []
+        for (let i = 0; i < rows.length; i += this.options.batchSize) batches.push(rows.slice(i, i + this.options.batchSize))
+        await Promise.all(batches.map((batch) => this.writeBatch(type, batch)))
+        wrote = true
+        if ((this.typeBackoff.get(type) ?? 0) > this.clock.now()) break
+        this.control.checkDeadline()
+      }
+      if (this.control.stop) break
+    }
+    return wrote
+  }
+
+  private async writeBatch(type: HubSpotObjectType, rows: PendingRecord[]): Promise<void> {
+    let items = this.prepare(type, rows)
+    const known = this.store.knownIds(type, rows.map((r) => r.key))
+    if (CREATE_ONCE.has(type)) {
+      const existing = items.filter((i) => known.has(i.row.key))
+      this.store.complete(type, existing.map((i) => ({ key: i.row.key, version: i.row.version })), this.clock.now())
+      items = items.filter((i) => !known.has(i.row.key))
+    }
+    const byId = items.filter((i) => known.get(i.row.key)?.updateById)
+    const upserts = items.filter((i) => !known.get(i.row.key)?.updateById)
+    await this.upsert(type, upserts)
+    await this.updateById(type, byId.map((item) => ({ item, id: known.get(item.row.key)!.id })))
+  }
+
+  /** The properties to send: the registry and the portal decide; line items get hs_product_id inline. */
+  prepare(type: HubSpotObjectType, rows: PendingRecord[]): Item[] {
+    const available = this.availableProperties(type)
+    let links = new Map<string, { association: PendingAssociation; productId: string }>()
+    if (type === 'line_items' && available?.has('hs_product_id') !== false) {
+      const associations = this.store.associationsOf('line_items', rows.map((r) => r.key), 'products')
+      const productIds = this.store.knownIds('products', associations.map((a) => a.toKey))
+      links = new Map(
+        associations
+          .filter((a) => productIds.has(a.toKey))
+          .map((a) => [a.fromKey, { association: a, productId: productIds.get(a.toKey)!.id }]),
+      )
+    }
+    return rows.map((row) => {
+      const link = links.get(row.key)
+      // One value of each trigger property per call: the oldest queued one, with its companions.
+      const triggers = Object.assign({}, ...row.triggers.map((t) => t.properties)) as Record<string, PropertyValue>
+      const wanted = { ...row.properties, ...triggers, [ID_PROPERTY[type]]: row.key, ...(link ? { hs_product_id: link.productId } : {}) }
+      const { properties, problems } = prepareProperties(type, wanted, available)
+      for (const p of problems) {
+        if (p.reason !== 'unavailable') this.stats.droppedProperties[`${type}.${p.name}`] = p.reason === 'unknown' ? 'not in the property registry' : 'invalid value'
+      }
+      return { row, properties, inlined: link ? [link.association] : [] }
+    })
+  }
+
+  availableProperties(type: HubSpotObjectType): Set<string> | undefined {
+    const setup = this.store.getValue<SetupResult>(STORE_KEYS.setup)
+    if (!setup) return undefined
+    const unavailable = this.store.getValue<Partial<Record<HubSpotObjectType, string[]>>>(STORE_KEYS.unavailable)?.[type] ?? []
+    const available = new Set(setup.available[type])
+    for (const name of unavailable) available.delete(name)
+    return available
+  }
+
+  private async upsert(type: HubSpotObjectType, items: Item[]): Promise<void> {
+    if (!items.length || this.control.stop) return
+    const idProperty = ID_PROPERTY[type]
+    const res = await this.control.send(() =>
+      this.client.batchUpsert(type, idProperty, items.map((i) => ({ id: i.row.key, properties: i.properties }))),
+    )
+    if (!res) return
+    if (res.ok) {
+      const ids = matchUpsertResults(type, items, res.data)
+      await this.accepted(type, items.filter((i) => ids.has(i.row.key)), ids)
+      const failed = items.filter((i) => !ids.has(i.row.key))
+      if (failed.length) await this.inputErrors(type, failed, res.data.errors ?? [], (rest) => this.upsert(type, rest))
+      return
+    }
+    await this.batchFailed(type, items, res.error, (rest) => this.upsert(type, rest))
+  }
+
+  /** Records a 409 resolved to an existing HubSpot id are written by that id. */
+  private async updateById(type: HubSpotObjectType, entries: { item: Item; id: string }[]): Promise<void> {
+    if (!entries.length || this.control.stop) return
+    const res = await this.control.send(() =>
+      this.client.batchUpdate(type, entries.map((e) => ({ id: e.id, properties: withoutKey(type, e.item.properties) }))),
+    )
+    if (!res) return
+    const items = entries.map((e) => e.item)
+    if (res.ok) {
+      const returned = new Set((res.data.results ?? []).map((r) => r.id))
+      const ids = new Map(entries.filter((e) => returned.has(e.id) || res.status === 200).map((e) => [e.item.row.key, e.id]))
+      await this.accepted(type, items.filter((i) => ids.has(i.row.key)), ids, true)
+      const failed = items.filter((i) => !ids.has(i.row.key))
+      for (const item of failed) this.store.forgetId(type, item.row.key)
+      if (failed.length) await this.inputErrors(type, failed, res.data.errors ?? [], async () => {})
+      return
+    }
+    if (res.error.kind === 'not_found') {
+      // The record was deleted or merged away in HubSpot: upsert it afresh by its key.
+      for (const item of items) this.store.forgetId(type, item.row.key)
+      return
+    }
+    await this.batchFailed(type, items, res.error, (rest) =>
+      this.updateById(type, rest.map((item) => entries.find((e) => e.item === item)!)),
+    )
+  }
+
+  private async accepted(type: HubSpotObjectType, items: Item[], ids: Map<string, string>, byId = false): Promise<void> {
+    if (!items.length) return
+    const now = this.clock.now()
+    this.store.saveIds(type, items.map((i) => ({ key: i.row.key, id: ids.get(i.row.key)!, updateById: byId })))
+    this.store.complete(type, items.map((i) => ({ key: i.row.key, version: i.row.version, triggers: i.row.triggers })), now)
+    this.store.deleteAssociations(items.flatMap((i) => i.inlined))
+    this.stats.written[type] += items.length
+    this.stats.triggersWritten += items.reduce((n, i) => n + i.row.triggers.length, 0)
+    this.stats.lastSuccessAt = now
+    if (type === 'orders') {
+      try {
+        await this.sink.ordersSynced(items.map((i) => i.row.key), now)
+      } catch (err) {
+        console.error('hubspot writer: could not record synced orders:', err instanceof Error ? err.message : String(err))
+      }
+    }
+  }
+
+  /** Per-input errors of a 207: drop properties the account lacks and retry, else count an attempt. */
+  private async inputErrors(
+    type: HubSpotObjectType,
+    failed: Item[],
+    errors: BatchErrorBody[],
+    retry: (items: Item[]) => Promise<void>,
+  ): Promise<void> {
+    const again: Item[] = []
+    for (const item of failed) {
+      const error =
+        errors.find((e) => inputRefsOf(e).some((ref) => recordKey(type, ref) === item.row.key)) ??
+        (errors.length === 1 && failed.length === 1 ? errors[0] : undefined)
+      const missing = error ? this.lackingHubSpotProperties(type, propertyErrorsOf(error).map((p) => p)) : []
+      if (missing.length) {
+        this.markUnavailable(type, missing)
+        again.push(item)
+      } else {
+        await this.recordFailed(type, item, error?.message ?? 'HubSpot did not accept this record')
+      }
+    }
+    if (again.length) await retry(this.prepare(type, again.map((i) => i.row)))
+  }
+
+  /** A whole batch refused: find the records at fault (by the error, else by halving), fail only those. */
+  private async batchFailed(
+    type: HubSpotObjectType,
+    items: Item[],
+    error: HubSpotError,
+    retry: (items: Item[]) => Promise<void>,
+  ): Promise<void> {
+    if (error.kind === 'rate_limit' || error.retryable) return // the budget or backoff already acted
+    if (error.kind === 'auth') {
+      this.typeBackoff.set(type, this.clock.now() + this.options.authBackoffMs)
+      return
+    }
+    const missing = this.lackingHubSpotProperties(type, error.propertyErrors)
+    if (missing.length) {
+      this.markUnavailable(type, missing)
+      return retry(this.prepare(type, items.map((i) => i.row)))
+    }
+    const keyUnusable = /non-unique/i.test(error.message)
+    const ours = error.propertyErrors.some((p) => p.code === 'PROPERTY_DOESNT_EXIST' && propertyDefinition(type, p.name)?.custom)
+    const ranAt = this.store.getValue<SetupResult>(STORE_KEYS.setup)?.ranAt
+    const setupIsOld = !ranAt || this.clock.now() - Date.parse(ranAt) > 60_000
+    if ((keyUnusable || ours) && setupIsOld) {
+      // One of our properties vanished, or a key lost its uniqueness: setup recreates or reports (and blocks)
+      // it. Right after a setup the records themselves take the failure, so nothing loops.
+      this.deps.onSetupStale()
+      this.control.halt('setup', this.clock.now() + 1_000)
+      return
+    }
+    if (error.kind === 'conflict' && items.length === 1 && error.existingId) {
+      const [item] = items as [Item]
+      this.store.saveIds(type, [{ key: item.row.key, id: error.existingId, updateById: true }])
+      return this.updateById(type, [{ item, id: error.existingId }])
+    }
+    const named = items.filter((i) => error.inputRefs.some((ref) => recordKey(type, ref) === i.row.key))
+    if (named.length && named.length < items.length) {
+      for (const item of named) await this.recordFailed(type, item, error.message)
+      return retry(items.filter((i) => !named.includes(i)))
+    }
+    if (items.length > 1) {
+      const half = Math.ceil(items.length / 2)
+      await retry(items.slice(0, half))
+      await retry(items.slice(half))
+      return
+    }
+    await this.recordFailed(type, items[0]!, error.message)
+  }
+
+  /** HubSpot properties (not ours) that the portal says do not exist. */
+  private lackingHubSpotProperties(type: HubSpotObjectType, errors: { name: string; code?: string }[]): string[] {
+    return errors
+      .filter((p) => p.code === 'PROPERTY_DOESNT_EXIST')
+      .map((p) => p.name)
+      .filter((name) => {
+        const definition = propertyDefinition(type, name)
+        return definition && !definition.custom && name !== ID_PROPERTY[type]
+      })
+  }
+
+  private markUnavailable(type: HubSpotObjectType, names: string[]): void {
+    const unavailable = this.store.getValue<Partial<Record<HubSpotObjectType, string[]>>>(STORE_KEYS.unavailable) ?? {}
+    unavailable[type] = [...new Set([...(unavailable[type] ?? []), ...names])].sort()
+    this.store.setValue(STORE_KEYS.unavailable, unavailable)
+  }
+
+  private async recordFailed(type: HubSpotObjectType, item: Item, message: string): Promise<void> {
+    const now = this.clock.now()
+    const attempts = item.row.attempts + 1
+    this.stats.recordFailures++
+    this.stats.lastError = { at: now, message: `${type}:${item.row.key}: ${message}` }
+    if (attempts < this.options.maxAttempts) {
+      const delay = this.options.recordRetryBaseMs * 2 ** (attempts - 1)
+      this.store.retryLater(type, item.row.key, attempts, now + delay, message)
+      return
+    }
+    const associations = this.store.associationsInvolving(type, item.row.key).map((a) =>
+      a.fromType === type && a.fromKey === item.row.key
+        ? { toObjectType: a.toType, toKey: a.toKey }
+        : { toObjectType: a.fromType, toKey: a.fromKey },
+    )
+    const triggers = this.store.queuedTriggers(type, item.row.key)
+    const record: HubSpotRecord = {
+      objectType: type,
+      key: item.row.key,
+      properties: item.row.properties,
+      associations,
+      ...(triggers.length ? { triggers } : {}),
+    }
+    try {
+      await this.sink.deadLetter({ objectType: type, key: item.row.key, record, error: message, attempts, at: now })
+    } catch (err) {
+      // Keep it pending rather than lose it; try again later.
+      this.store.retryLater(type, item.row.key, attempts - 1, now + this.options.recordRetryBaseMs, message)
+      console.error('hubspot writer: dead letter not stored:', err instanceof Error ? err.message : String(err))
+      return
+    }
+    this.stats.deadLettered++
+    // Changed since it was read: the new data deserves fresh attempts.
+    if (!this.store.remove(type, item.row.key, item.row.version)) this.store.retryLater(type, item.row.key, 0, now, message)
+  }
+}
+
+/** Upsert results carry the unique property's value; that is how each result finds its input. */
+function matchUpsertResults(type: HubSpotObjectType, items: Item[], data: BatchResult): Map<string, string> {
+  const idProperty = ID_PROPERTY[type]
+  const ids = new Map<string, string>()
+  const keys = new Set(items.map((i) => i.row.key))
+  const unmatched: string[] = []
+  for (const result of data.results ?? []) {
+    const value = result.properties?.[idProperty]
+    const key = typeof value === 'string' ? recordKey(type, value) : undefined
+    if (key && keys.has(key)) ids.set(key, result.id)
+    else unmatched.push(result.id)
+  }
+  // Results without the key, when nothing failed: HubSpot keeps input order.
+  if (unmatched.length && !(data.errors?.length) && (data.results ?? []).length === items.length) {
+    items.forEach((item, index) => {
+      if (!ids.has(item.row.key)) ids.set(item.row.key, data.results[index]!.id)
+    })
+  }
+  return ids
+}
+
+function withoutKey(type: HubSpotObjectType, properties: Record<string, string>): Record<string, string> {
+  // batch/update addresses records by id; the unique key stays as it is.
+  const { [ID_PROPERTY[type]]: _key, ...rest } = properties
+  return type === 'contacts' ? properties : rest
+}

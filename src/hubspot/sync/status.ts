@@ -1,0 +1,150 @@
+import type { RateLimitInfo } from '../client'
+import { OBJECT_TYPES, type HubSpotObjectType } from '../records'
+import type { SetupResult } from '../setup'
+import type { Pause } from './calls'
+import { EVENT_DEFINITIONS_KEY, type EventDefinitionsState } from './events'
+import { STORE_KEYS, type EngineOptions } from './options'
+import type { RateBudget } from './rate-budget'
+import type { WriterStore } from './store'
+
+/** Counters the writer keeps across flushes (in its store). */
+export interface WriterStats {
+  written: Record<HubSpotObjectType, number>
+  associated: number
+  lastSuccessAt: number | null
+  lastError: { at: number; message: string } | null
+  rateLimited: number
+  transientErrors: number
+  recordFailures: number
+  deadLettered: number
+  associationsFailed: number
+  associationsAbandoned: number
+  /** Properties left out of writes: `<objectType>.<name>` → why. */
+  droppedProperties: Record<string, string>
+  /** Trigger values HubSpot accepted, each its own change of its property. */
+  triggersWritten: number
+  eventsSent: number
+  /** Custom events not sent: the feature is off, the account lacks it, or they kept failing. */
+  eventsDropped: number
+}
+
+export interface WriterStatus {
+  queue: Record<HubSpotObjectType, number>
+  /** Records waiting in each lane: live work is written before bulk work (backfill, recomputes). */
+  lanes: { live: number; bulk: number }
+  /** Fired triggers not yet accepted by HubSpot (a second value of a property waits for the first). */
+  triggersPending: number
+  triggersWritten: number
+  associationsPending: number
+  lastSuccessAt: string | null
+  lastError: { at: string; message: string } | null
+  errors: {
+    rateLimited: number
+    transient: number
+    recordFailures: number
+    deadLettered: number
+    associationsFailed: number
+    associationsAbandoned: number
+  }
+  written: Record<HubSpotObjectType, number>
+  associated: number
+  pausedUntil: string | null
+  pauseReason: string | null
+  /** HubSpot properties the account lacks, left out of writes. */
+  missingProperties: Partial<Record<HubSpotObjectType, string[]>>
+  droppedProperties: Record<string, string>
+  blockedObjects: HubSpotObjectType[]
+  setup: SetupResult | null
+  rateLimit: (RateLimitInfo & { at: string }) | null
+  customEvents: {
+    enabled: boolean
+    /** Null until the account was asked. */
+    available: boolean | null
+    reason: string | null
+    pending: number
+    sent: number
+    dropped: number
+  }
+}
+
+/** Stats stored by an older version lack newer counters (and object types): start those at zero. */
+export function withDefaults(stored: WriterStats | undefined): WriterStats {
+  const empty = emptyStats()
+  if (!stored) return empty
+  return { ...empty, ...stored, written: { ...empty.written, ...stored.written } }
+}
+
+function emptyStats(): WriterStats {
+  return {
+    written: { contacts: 0, products: 0, orders: 0, line_items: 0, carts: 0, tasks: 0 },
+    associated: 0,
+    lastSuccessAt: null,
+    lastError: null,
+    rateLimited: 0,
+    transientErrors: 0,
+    recordFailures: 0,
+    deadLettered: 0,
+    associationsFailed: 0,
+    associationsAbandoned: 0,
+    droppedProperties: {},
+    triggersWritten: 0,
+    eventsSent: 0,
+    eventsDropped: 0,
+  }
+}
+
+/** The writer's status as the admin API shows it. */
+export function writerStatus(
+  store: WriterStore,
+  stats: WriterStats,
+  budget: RateBudget,
+  options: EngineOptions,
+  now: number,
+): WriterStatus {
+  const setup = store.getValue<SetupResult>(STORE_KEYS.setup) ?? null
+  const pause = store.getValue<Pause>(STORE_KEYS.pause)
+  const paused = pause && pause.until > now ? pause : null
+  const unavailable = store.getValue<Partial<Record<HubSpotObjectType, string[]>>>(STORE_KEYS.unavailable) ?? {}
+  const events = store.getValue<EventDefinitionsState>(EVENT_DEFINITIONS_KEY)
+  const missing: Partial<Record<HubSpotObjectType, string[]>> = {}
+  for (const type of OBJECT_TYPES) {
+    const names = [...new Set([...(setup?.missing[type] ?? []), ...(unavailable[type] ?? [])])].sort()
+    if (names.length) missing[type] = names
+  }
+  const s = stats
+  const last = budget.last
+  return {
+    queue: store.pendingCounts(),
+    lanes: store.laneCounts(),
+    triggersPending: store.queuedTriggerCount(),
+    triggersWritten: s.triggersWritten,
+    associationsPending: store.associationCount(),
+    lastSuccessAt: s.lastSuccessAt ? new Date(s.lastSuccessAt).toISOString() : null,
+    lastError: s.lastError ? { at: new Date(s.lastError.at).toISOString(), message: s.lastError.message } : null,
+    errors: {
+      rateLimited: s.rateLimited,
+      transient: s.transientErrors,
+      recordFailures: s.recordFailures,
+      deadLettered: s.deadLettered,
+      associationsFailed: s.associationsFailed,
+      associationsAbandoned: s.associationsAbandoned,
+    },
+    written: { ...s.written },
+    associated: s.associated,
+    pausedUntil: paused ? new Date(paused.until).toISOString() : null,
+    pauseReason: paused?.reason ?? null,
+    missingProperties: missing,
+    droppedProperties: { ...s.droppedProperties },
+    blockedObjects: setup?.blocked ?? [],
+    setup,
+    rateLimit: last ? { ...last, at: new Date(last.at).toISOString() } : null,
+    customEvents: {
+      enabled: options.customEvents,
+      available: events?.available ?? null,
+      reason: events?.reason ?? null,
+      pending: store.pendingEventCount(),
+      sent: s.eventsSent,
+      dropped: s.eventsDropped,
+    },
+  }
+}
