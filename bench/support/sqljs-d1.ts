@@ -57,7 +57,7 @@ class SqlJsStatement {
   }
 
   async raw<T = unknown[]>(options?: { columnNames?: boolean }): Promise<T[]> {
-    const { arrays, columns } = this.d1.execute(this.sql, this.params)
+    const { arrays, columns } = this.d1.execute(this.sql, this.params, 'arrays')
     return (options?.columnNames ? [columns, ...arrays] : arrays) as T[]
   }
 }
@@ -93,35 +93,46 @@ export class SqlJsD1 {
     return { count: 1, duration: 0 }
   }
 
-  /** Runs one statement (cached by its text) with its parameters; synchronous, as SQLite is. */
-  execute(sql: string, params: SqlValue[]) {
+  /**
+   * Runs one statement (cached by its text) with its parameters; synchronous, as SQLite is. Rows come as
+   * objects or as arrays, whichever the caller reads.
+   */
+  execute(sql: string, params: SqlValue[], shape: 'objects' | 'arrays' = 'objects') {
     this.queries++
-    let statement = this.statements.get(sql)
-    if (!statement) this.statements.set(sql, (statement = this.db.prepare(sql)))
+    const statement = this.statement(sql)
     const rows: Record<string, unknown>[] = []
     const arrays: unknown[][] = []
+    let columns: string[] = []
     try {
       statement.bind(params)
-      const columns = statement.getColumnNames()
+      columns = statement.getColumnNames()
       while (statement.step()) {
-        const values = statement.get()
-        arrays.push(values)
-        rows.push(Object.fromEntries(columns.map((c, i) => [c, values[i]])))
+        if (shape === 'arrays') arrays.push(statement.get())
+        else rows.push(statement.getAsObject())
       }
-      const changes = this.db.getRowsModified()
-      const meta: Meta = {
-        duration: 0,
-        changes,
-        last_row_id: Number(this.db.exec('SELECT last_insert_rowid()')[0]?.values[0]?.[0] ?? 0),
-        rows_read: rows.length,
-        rows_written: changes,
-        changed_db: changes > 0,
-        size_after: 0,
-      }
-      return { rows, arrays, columns, meta }
     } finally {
       statement.reset()
     }
+    const changes = this.db.getRowsModified()
+    const lastRowId = this.statement('SELECT last_insert_rowid()')
+    lastRowId.step()
+    const meta: Meta = {
+      duration: 0,
+      changes,
+      last_row_id: Number(lastRowId.get()[0] ?? 0),
+      rows_read: rows.length + arrays.length,
+      rows_written: changes,
+      changed_db: changes > 0,
+      size_after: 0,
+    }
+    lastRowId.reset()
+    return { rows, arrays, columns, meta }
+  }
+
+  private statement(sql: string): Statement {
+    let statement = this.statements.get(sql)
+    if (!statement) this.statements.set(sql, (statement = this.db.prepare(sql)))
+    return statement
   }
 }
 

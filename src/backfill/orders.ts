@@ -20,6 +20,8 @@ const CHUNK = 25
  */
 const CHUNK_CALLS = CHUNK * 4
 const CONCURRENCY = 6
+/** Order ids per `order_id:in` refunds call. */
+const REFUNDS_PER_CALL = 100
 /** Refunded (4) and Partially Refunded (14): their refunds are fetched even if `refunded_amount` says 0. */
 const REFUND_STATUSES = new Set([4, 14])
 
@@ -51,8 +53,14 @@ export const ordersPhase: Phase = {
   },
 
   async run(ctx, cursor, checkpoint) {
-    let lastId = cursor ? (JSON.parse(cursor) as { lastId: number }).lastId : 0
+    const resume = cursor ? (JSON.parse(cursor) as OrdersCursor) : { lastId: 0 }
+    let lastId = resume.lastId
+    // BigCommerce calls the last page took: a page is started only if the run can finish it (the first of a
+    // run always is), since a page left half-way is listed again, with its refunds, by the next run.
+    let pageCalls = resume.pageCalls
+    let pagesDone = 0
     while (!ctx.budget.exhausted(CHUNK_CALLS + 2)) {
+      if (pagesDone > 0 && pageCalls !== undefined && !fitsInRun(ctx, pageCalls)) return false
       // The page and its refunds.
       if (!(await quotaFor(ctx, 2))) return false
       const raw = await ctx.client.v2<unknown[]>('/orders', {
@@ -77,7 +85,11 @@ export const ordersPhase: Phase = {
       }
       if (listed.length === 0) throw new Error('BigCommerce GET /v2/orders: a page of orders without ids')
 
-      const refunds = await refundsOf(ctx, listed.filter((l) => l.refunded && l.order && isSynced(l.order.status_id)).map((l) => l.id))
+      const refundedIds = listed.filter((l) => l.refunded && l.order && isSynced(l.order.status_id)).map((l) => l.id)
+      const refunds = await refundsOf(ctx, refundedIds)
+      const syncedOrders = listed.filter((l) => l.order && isSynced(l.order.status_id))
+      const thisPageCalls =
+        1 + Math.ceil(refundedIds.length / REFUNDS_PER_CALL) + syncedOrders.reduce((n, l) => n + orderPartCalls(l.order!, l.raw), 0)
       const emails = await fallbackEmails(ctx, listed.flatMap((l) => (l.order ? [l.order] : [])))
 
       for (let i = 0; i < listed.length; i += CHUNK) {
@@ -90,16 +102,29 @@ export const ordersPhase: Phase = {
         const chunkLastId = Math.max(...chunk.map((l) => l.id))
         const finished = pageLast && i + CHUNK >= listed.length
         await checkpoint({
-          cursor: finished ? null : JSON.stringify({ lastId: chunkLastId }),
+          cursor: finished ? null : JSON.stringify({ lastId: chunkLastId, pageCalls: thisPageCalls } satisfies OrdersCursor),
           processed: chunk.length + (i === 0 ? rows.length - listed.length : 0),
           skipped: results.filter((r) => r === 'skipped').length + (i === 0 ? rows.length - listed.length : 0),
         })
         if (finished) return true
         lastId = chunkLastId
       }
+      pageCalls = thisPageCalls
+      pagesDone++
     }
     return false
   },
+}
+
+/** Where the walk resumes, and what the last page cost. */
+interface OrdersCursor {
+  lastId: number
+  pageCalls?: number
+}
+
+/** Whether the run has the quota, the time and the outbound calls for a page that costs `calls`. */
+function fitsInRun(ctx: PhaseContext, calls: number): boolean {
+  return ctx.client.capacityWithin(ctx.budget.remainingMs) >= calls && !ctx.budget.exhausted(calls + PAGE)
 }
 
 async function importOrder(
@@ -142,7 +167,7 @@ async function importOrder(
 
 /** The page's refunds, grouped by order: one call per 100 refunded orders rather than one per order. */
 function refundsOf(ctx: PhaseContext, orderIds: number[]): Promise<Map<number, V3Refund[]>> {
-  const request = { path: '/orders/payment_actions/refunds', filter: 'order_id', ids: orderIds, perCall: 100 }
+  const request = { path: '/orders/payment_actions/refunds', filter: 'order_id', ids: orderIds, perCall: REFUNDS_PER_CALL }
   return fetchGrouped(ctx, request, v3Refund, (r) => r.order_id)
 }
 

@@ -28,8 +28,8 @@ const PHASES: Record<BackfillPhase, Phase> = {
 
 export interface RunOptions {
   /**
-   * Wall time this run may start chunks in. Default 25 s: a `waitUntil` (the kick, and the scheduled
-   * handler's jobs) is cancelled 30 s after the response.
+   * Wall time this run may start chunks in. Default 25 s: the kick runs in an HTTP request's `waitUntil`,
+   * which is cancelled 30 s after the response (the cron passes its own, longer budget).
    */
   budgetMs?: number
   /** Outbound calls (BigCommerce and Durable Objects) this run may make. Default 800. */
@@ -101,6 +101,8 @@ export async function runBackfill(env: Env, options: RunOptions = {}): Promise<R
         budget.spend()
         return fetch(input, init)
       },
+      // The run's clock: rate-limit readings age with the time the run sees.
+      now: () => clock().getTime(),
       ...(options.sleep && { sleep: options.sleep }),
     })
     const ctx: PhaseContext = {

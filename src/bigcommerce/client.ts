@@ -72,10 +72,12 @@ interface RateReading {
   left: number
   quota: number | null
   resetMs: number
+  windowMs: number | null
   at: number
 }
 
 const DEFAULT_QUOTA = 150 // Standard/Plus plans: 150 requests per 30 s window.
+const DEFAULT_WINDOW_MS = 30_000
 const BACKOFF_BASE_MS = 250
 const BACKOFF_CAP_MS = 8_000
 
@@ -312,6 +314,21 @@ export class BigCommerceClient {
   }
 
   /**
+   * How many requests can go within `ms` from now without touching the reserve, by the last reading: what is
+   * left of this window, then a full share of each window that starts in time. Unbounded before any reading.
+   */
+  capacityWithin(ms: number): number {
+    const rate = this.rate
+    if (!rate) return Number.POSITIVE_INFINITY
+    const share = Math.max(0, (rate.quota ?? DEFAULT_QUOTA) - this.reserveOf(rate))
+    const windowMs = rate.windowMs || DEFAULT_WINDOW_MS
+    const resetInMs = Math.max(0, rate.resetMs - (this.now() - rate.at))
+    const leftNow = resetInMs === 0 ? share : Math.max(0, rate.left - this.reserveOf(rate))
+    if (ms < resetInMs) return leftNow
+    return leftNow + share * (Math.floor((ms - resetInMs) / windowMs) + (resetInMs === 0 ? 0 : 1))
+  }
+
+  /**
    * Makes sure `calls` requests can go without touching the reserve, waiting for the rate window to reset if
    * it must and may (at most `maxWaitMs`). False when it would have to wait longer: a batch of work that
    * needs them is better started in a later run than cut short by a pause it cannot sit out.
@@ -331,7 +348,13 @@ export class BigCommerceClient {
     const left = numberHeader(headers, 'X-Rate-Limit-Requests-Left')
     const resetMs = numberHeader(headers, 'X-Rate-Limit-Time-Reset-Ms')
     if (left === null || resetMs === null) return
-    this.rate = { left, resetMs, quota: numberHeader(headers, 'X-Rate-Limit-Requests-Quota'), at: this.now() }
+    this.rate = {
+      left,
+      resetMs,
+      quota: numberHeader(headers, 'X-Rate-Limit-Requests-Quota'),
+      windowMs: numberHeader(headers, 'X-Rate-Limit-Time-Window-Ms'),
+      at: this.now(),
+    }
   }
 
   /** A 429's wait: the window reset, else `X-Retry-After` seconds; null without either (platform load). */

@@ -14,13 +14,14 @@ import type { CronJob } from './job'
 export const JOBS: readonly CronJob[] = [
   retrySweep,
   attributionRollup,
-  backfillJob,
   webhookHealthJob,
   valueTiers,
   reconciliationJob,
   highValueCarts,
   inboxRetention,
   supportEscalationsJob,
+  // Last: its run takes most of a minute when there is history to import.
+  backfillJob,
 ]
 
 /**
