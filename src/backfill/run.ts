@@ -108,7 +108,7 @@ export async function runBackfill(env: Env, options: RunOptions = {}): Promise<R
     const ctx: PhaseContext = {
       env,
       client,
-      lookups: createCatalogLookups(env.DB, client, clock),
+      lookups: createCatalogLookups(env.DB, client, clock, { remember: true }),
       since: job.since,
       budget,
       now: clock,

@@ -49,6 +49,13 @@ export const DEFAULT_CATALOG_TTL_MS = 24 * 60 * 60 * 1000
 export interface CatalogLookupOptions {
   /** How long a cached fact is trusted. Default 24 h. */
   ttlMs?: number
+  /**
+   * Keep each fact this instance read for its whole life instead of asking D1 again per lookup: for a
+   * backfill run, whose orders name the same products hundreds of times within a minute (D1 counts every
+   * query against the invocation's limit). Off for webhook processing, where a catalog webhook may have
+   * just dropped a fact.
+   */
+  remember?: boolean
 }
 
 type Clock = () => Date
@@ -62,13 +69,16 @@ export function createCatalogLookups(
   const orm = drizzle(db)
   const clock: Clock = typeof now === 'function' ? now : () => now
   const ttlMs = options.ttlMs ?? DEFAULT_CATALOG_TTL_MS
-  // Concurrent lookups of one id within this instance share a single fetch.
+  // Concurrent lookups of one id within this instance share a single fetch (and, remembering, later ones
+  // too; a failed lookup is never remembered).
   const inFlight = new Map<string, Promise<unknown>>()
   const once = <T>(key: string, load: () => Promise<T>): Promise<T> => {
     const pending = inFlight.get(key) as Promise<T> | undefined
     if (pending) return pending
-    const started = load().finally(() => inFlight.delete(key))
+    const started = load()
     inFlight.set(key, started)
+    const forget = () => void inFlight.delete(key)
+    started.then(options.remember ? undefined : forget, forget)
     return started
   }
 

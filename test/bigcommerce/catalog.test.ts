@@ -87,6 +87,38 @@ describe('createCatalogLookups', () => {
     await expect(lookups.categoryName(23)).rejects.toMatchObject({ status: 503, retryable: true })
   })
 
+  it("remembering, asks D1 once per fact for the instance's life, and never remembers a failure", async () => {
+    let queries = 0
+    const db = new Proxy(env.DB, {
+      get(target, key) {
+        if (key === 'prepare') return (query: string) => (queries++, target.prepare(query))
+        const value = Reflect.get(target, key) as unknown
+        return typeof value === 'function' ? value.bind(target) : value
+      },
+    })
+    const at = new Date('2026-01-01T00:00:00Z')
+    await createCatalogLookups(db, client(), at).productCategory(77) // primes D1, as the products phase does
+
+    const plain = createCatalogLookups(db, client(), at)
+    queries = 0
+    await plain.productCategory(77)
+    const perLookup = queries
+    await plain.productCategory(77)
+    expect(queries).toBe(perLookup * 2) // each lookup reads D1 again
+
+    queries = 0
+    requests = []
+    const remembering = createCatalogLookups(db, client(), at, { remember: true })
+    for (let i = 0; i < 3; i++) expect(await remembering.productCategory(77)).toBe('Kitchen')
+    expect(queries).toBe(perLookup)
+    expect(requests).toEqual([])
+
+    failing = true
+    await expect(remembering.brandName(36)).rejects.toMatchObject({ status: 503 })
+    failing = false
+    expect(await remembering.brandName(36)).toBe('Fog Linen')
+  })
+
   it('forgets an entry so the next lookup refetches it', async () => {
     const lookups = () => createCatalogLookups(env.DB, client(), new Date('2026-01-01T00:00:00Z'))
     await lookups().productCategory(78)
