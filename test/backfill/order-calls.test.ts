@@ -1,7 +1,8 @@
 import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { backfillStatus, startBackfill } from '../../src/backfill'
-import { seedStore } from '../../standins/bigcommerce'
+import { backfillStatus, runBackfill, startBackfill, type RunOutcome } from '../../src/backfill'
+import { BACKFILL_RUN_BUDGET_MS } from '../../src/cron/backfill'
+import { createBigCommerceStandin, seedStore } from '../../standins/bigcommerce'
 import type { Order } from '../../standins/bigcommerce/types'
 import { serveHost } from '../support/network'
 import { freshWorld, type useStandins } from '../support/worker'
@@ -85,5 +86,46 @@ describe('what a backfilled page of orders costs', () => {
     expectHubSpotMatchesStore(bigcommerce, hubspot)
     expectLinksTrackingAndRegions(bigcommerce, hubspot)
     expect((await backfillStatus(env)).skipped).toBe(0)
+  })
+})
+
+describe('a backfill at the Standard plan quota', () => {
+  it('never runs into the rate limit or the reserve, and lists each page of orders once across cron runs', async () => {
+    // The cron's runs on a simulated clock shared with the stand-in: 150 requests per 30 s.
+    let clock = NOW
+    const standin = createBigCommerceStandin({ storeHash: 'teststore', accessToken: 'bc-test-token', clock: () => clock })
+    standin.setRateLimit(150, 30_000)
+    serveHost('bigcommerce.standin', (request) => standin.fetch(request))
+    seedStore(standin.store, { customers: 30, orders: 520, seed: 3, now: NOW })
+
+    await startBackfill(env)
+    const outcomes: RunOutcome[] = []
+    for (let tick = 1; (await backfillStatus(env)).state === 'running'; tick++) {
+      expect(tick, 'cron ticks').toBeLessThan(30)
+      clock = Math.max(clock, NOW + tick * 60_000)
+      outcomes.push(await runBackfill(env, { budgetMs: BACKFILL_RUN_BUDGET_MS, now: () => new Date(clock), sleep: async (ms) => void (clock += ms) }))
+    }
+    expect(outcomes.at(-1)).toMatchObject({ state: 'done' })
+    expect(outcomes.filter((o) => o.ran && o.error)).toEqual([])
+
+    expect(standin.requests.filter((r) => r.status === 429)).toEqual([])
+    // Each rate window as the stand-in counts it (from its first request): at most 150 less the 10% reserve.
+    const perWindow: number[] = []
+    let windowStart = Number.NEGATIVE_INFINITY
+    for (const { at } of standin.requests) {
+      if (at >= windowStart + 30_000) perWindow.push(0), (windowStart = at)
+      perWindow[perWindow.length - 1]!++
+    }
+    expect(Math.max(...perWindow)).toBeLessThanOrEqual(135)
+    // Three pages of orders (250, 250, 20), each listed once, from its first order: no run stops half-way
+    // through a page (and has the next run list its rest, with its refunds, again), though no run has the
+    // quota for two pages.
+    const ids = [...standin.store.orders.values()].filter((o) => !o.is_deleted).map((o) => o.id).sort((a, b) => a - b)
+    const listed = standin.requests.filter((r) => /\/v2\/orders$/.test(r.path)).map((r) => Number(new URLSearchParams(r.query).get('min_id')))
+    expect(listed).toEqual([1, ids[249]! + 1, ids[499]! + 1])
+    expect(outcomes.length).toBeGreaterThanOrEqual(3)
+
+    await flushAll()
+    expectHubSpotMatchesStore(standin, hubspot)
   })
 })

@@ -222,6 +222,38 @@ describe('BigCommerceClient rate limits and retries', () => {
   })
 })
 
+describe('BigCommerceClient quota planning', () => {
+  it('counts the requests that fit in a span: what is left above the reserve, then a share of each new window', async () => {
+    let clock = 1_000_000
+    serve(json({}, 200, rate(40, 10_000)))
+    const bc = client({ now: () => clock })
+    expect(bc.capacityWithin(60_000)).toBe(Number.POSITIVE_INFINITY) // nothing read yet
+    await bc.v2('/orders/1')
+    // 40 left, 15 of them the reserve (10% of 150): 25 now; each window after the reset brings 135.
+    expect(bc.capacityWithin(9_999)).toBe(25)
+    expect(bc.capacityWithin(10_000)).toBe(25 + 135)
+    expect(bc.capacityWithin(45_000)).toBe(25 + 2 * 135)
+    clock += 10_000 // the window has reset since the reading
+    expect(bc.capacityWithin(0)).toBe(135)
+    expect(bc.capacityWithin(30_000)).toBe(2 * 135)
+  })
+
+  it('waits for the reset when the window has not the calls a batch needs, if the caller has that long', async () => {
+    let clock = 1_000_000
+    serve(json({}, 200, rate(40, 10_000)))
+    const bc = client({ now: () => clock, sleep: async (ms) => void (waits.push(ms), (clock += ms)) })
+    await bc.v2('/orders/1')
+    expect(await bc.reserveQuota(25, 0)).toBe(true) // 25 fit above the reserve
+    expect(waits).toEqual([])
+    clock += 4_000
+    expect(await bc.reserveQuota(26, 5_000)).toBe(false) // the reset is 6 s away: too long
+    expect(waits).toEqual([])
+    expect(await bc.reserveQuota(26, 6_000)).toBe(true)
+    expect(waits).toEqual([6_000])
+    expect(await bc.reserveQuota(140, 0)).toBe(true) // no reading since the reset: nothing to wait for
+  })
+})
+
 describe('BigCommerceClient pagination', () => {
   it('pages v2 collections until a short page', async () => {
     const rows = [1, 2, 3, 4, 5].map((id) => ({ id }))
