@@ -19,7 +19,7 @@
  *     `findByProperty(type, property, value)`, `associations(fromType, id, toType?)`, `properties(type)`,
  *     `property(type, name)`, `groups(type)`, `customEvents`, `eventDefinitions`, `ticketPipelines`,
  *     `addTicketPipeline(label, stages)`).
- *   - `faults.fail(match, response, times?)` / `faults.clear()`: see ./faults.ts (5xx, 429, 423, timeouts via
+ *   - `faults.fail(match, response, times?, share?)` / `faults.clear()`: see ./faults.ts (5xx, 429, 423, timeouts via
  *     `delayMs`). `requests`: every API call `{method, path, status, inputs?, at}`. `setRateLimit(max, ms)`.
  * - Types: `HubSpotStandin`, `HubSpotStandinOptions`, `RequestLogEntry`, `ObjectType`, `OBJECT_TYPES`,
  *   `OBJECT_TYPE_IDS`, `StoredRecord`, `PropertyDefinition`, `Portal`, `FaultMatch`, `FaultResponse`.
