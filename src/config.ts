@@ -179,6 +179,8 @@ export const configSchema = z.object({
   MARKETING_EXCLUDED_ORDER_CHANNELS: orderChannels,
   REVIEW_REQUEST_STEP: reviewStep,
   TRIGGER_FAMILIES: triggerFamilies,
+  /** `queue` (Cloudflare Queues); `inline` processes in the request's waitUntil, for accounts without Queues. */
+  WEBHOOK_PROCESSING: z.enum(['queue', 'inline']).default('queue'),
 }).superRefine((config, ctx) => {
   const step = config.REVIEW_REQUEST_STEP
   const steps = config.POST_PURCHASE_STEPS

@@ -53,6 +53,7 @@ export function describeMapping(config: Config) {
       MARKETING_EXCLUDED_ORDER_CHANNELS: config.MARKETING_EXCLUDED_ORDER_CHANNELS.join(',') || 'none',
       REVIEW_REQUEST_STEP: config.REVIEW_REQUEST_STEP?.text ?? 'off',
       TRIGGER_FAMILIES: TRIGGER_FAMILIES.map((f) => `${f}:${config.TRIGGER_FAMILIES[f]}`).join(','),
+      WEBHOOK_PROCESSING: config.WEBHOOK_PROCESSING,
     },
     governance: describeGovernance(config),
     channels: {
