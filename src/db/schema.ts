@@ -39,6 +39,8 @@ export const contacts = sqliteTable('contacts', {
   valueTier: text('value_tier'),
   firstOrderAt: text('first_order_at'),
   lastOrderAt: text('last_order_at'),
+  /** The first of the contact's category affinity (migration 0013), for the store's top categories. */
+  topCategory: text('top_category'),
   updatedAt: integer('updated_at').notNull(),
 })
 

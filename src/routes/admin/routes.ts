@@ -8,6 +8,7 @@ import {
   hubspotWriterStatus,
   registerStoreWebhooks,
   runHubSpotSetup,
+  setUpAudienceLists,
   startHistoryBackfill,
 } from '../../admin/operations'
 import { overridesSchema, readOverrides, replaceOverridesAudited } from '../../admin/overrides'
@@ -79,11 +80,20 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
       'Idempotently creates the HubSpot property group, properties and unique keys (through the HubSpot writer), ' +
       'and, when PUBLIC_URL is set, registers the BigCommerce webhooks at PUBLIC_URL/webhooks/bigcommerce with the ' +
       'X-Webhook-Secret header. Also reads the open support tickets now (`supportTickets`): a token without the ' +
-      'tickets scope is reported there, and suppression by tickets is then off. Audited.',
+      'tickets scope is reported there, and suppression by tickets is then off. Creates the audiences as HubSpot ' +
+      'active lists (`lists`, found again by name, never duplicated); a list edited in HubSpot is left as it is ' +
+      'and reported as drifted, unless `repairLists` is true. A token without list access is reported there. Audited.',
+    body: z
+      .object({ repairLists: z.boolean().optional().describe('put lists edited in HubSpot back to our definition') })
+      .strict()
+      .optional(),
     audit: 'setup',
-    success: { status: 200, description: '`{hubspot: SetupResult, webhooks, supportTickets}`; `hubspot.ok` false names what failed' },
+    success: {
+      status: 200,
+      description: '`{hubspot: SetupResult, webhooks, supportTickets, lists}`; `hubspot.ok` false names what failed',
+    },
     errors: { 502: 'the HubSpot writer could not run setup' },
-    async handler(c) {
+    async handler(c, { body }) {
       const env = c.env
       const before = await settle(() => hubspotWriterStatus(env))
       try {
@@ -94,13 +104,15 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
             const hubspot = await runHubSpotSetup(env)
             const webhooks = await settle(() => registerStoreWebhooks(c.get('config')), 25_000)
             const supportTickets = await settle(() => checkSupportTickets(env), 25_000)
+            const lists = await settle(() => setUpAudienceLists(env, body?.repairLists ?? false), 25_000)
             return {
               hubspot,
               webhooks: webhooks.ok ? webhooks.value : { error: webhooks.error },
               supportTickets: supportTickets.ok ? supportTickets.value : { error: supportTickets.error },
+              lists: lists.ok ? lists.value : { error: lists.error },
             }
           },
-          (r) => ({ hubspot: setupSummary(r.hubspot), webhooks: r.webhooks, supportTickets: r.supportTickets }),
+          (r) => ({ hubspot: setupSummary(r.hubspot), webhooks: r.webhooks, supportTickets: r.supportTickets, lists: r.lists }),
         )
         return c.json(result)
       } catch (err) {
