@@ -73,6 +73,7 @@ export function orderRow(order: Order) {
     createdAt: order.createdAt,
     modifiedAt: order.modifiedAt,
     currency: order.currency,
+    baseCurrency: order.baseCurrency,
     totalIncTax: order.totalIncTax,
     refunded: refundedTotal(order),
     netRevenue: net,

@@ -68,6 +68,7 @@ export const orders = sqliteTable('orders', {
   createdAt: text('created_at').notNull(),
   modifiedAt: text('modified_at').notNull(),
   currency: text('currency').notNull(),
+  baseCurrency: text('base_currency'),
   totalIncTax: text('total_inc_tax').notNull(),
   refunded: text('refunded').notNull(),
   netRevenue: text('net_revenue').notNull(),

@@ -11,6 +11,7 @@ import {
   setUpAudienceLists,
   startHistoryBackfill,
 } from '../../admin/operations'
+import { outcomesReport } from '../../admin/outcomes'
 import { overridesSchema, readOverrides, replaceOverridesAudited } from '../../admin/overrides'
 import { qualityReport } from '../../admin/quality'
 import { rangeQueryShape, resolveRange } from '../../admin/range'
@@ -291,6 +292,25 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
       const range = resolveRange(query, new Date())
       if (!range.ok) return jsonError(c, 400, 'invalid_request', range.message)
       return c.json(await attributionReportFor(c.env, range, query.model))
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/outcomes',
+    role: 'viewer',
+    summary: 'Outcome of each trigger family, per week',
+    description:
+      'Per trigger family and ISO week: triggers fired, how many were followed by a paid order of the contact within ' +
+      "the family's window (abandoned cart 7 days, and whether the cart itself became an order; post-purchase a second " +
+      'order within 60 days of the first; winback 30 days; ...), the conversion rate and the revenue of those orders ' +
+      "(store base currency, in its minor units), and the same for contacts whose trigger was suppressed or capped: " +
+      "an observational comparison group, not a controlled test. With the playbook's reference ranges.",
+    query: z.object(rangeQueryShape),
+    success: { status: 200, description: 'The outcomes report' },
+    async handler(c, { query }) {
+      const range = resolveRange(query, new Date())
+      if (!range.ok) return jsonError(c, 400, 'invalid_request', range.message)
+      return c.json(await outcomesReport(c.env.DB, range))
     },
   }),
   route({
