@@ -12,14 +12,12 @@
  *   options: --customers N --orders N --port P --timeout SECONDS (check mode) --quiet
  */
 import { randomBytes } from 'node:crypto'
-import { createWriteStream } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
-import os from 'node:os'
-import path from 'node:path'
-import { parseArgs, stripVTControlCharacters } from 'node:util'
+import { rm } from 'node:fs/promises'
+import { parseArgs } from 'node:util'
 import { startBigCommerceStandin, type RunningStandin } from '../standins/bigcommerce/server'
 import { startHubSpotStandin, type RunningHubSpotStandin } from '../standins/hubspot/server'
-import { freePort, runWrangler, startWranglerDev, stopAll, waitForHttp, type DevServer } from './demo/processes'
+import { startLocalWorker } from './demo/local-worker'
+import { stopAll, type DevServer } from './demo/processes'
 import { DemoTraffic } from './demo/traffic'
 import { DemoHelpdesk } from './demo/helpdesk'
 import { CronDriver, WorkerApi } from './demo/worker-api'
@@ -102,54 +100,38 @@ async function main(): Promise<number> {
       `${seeded.products} products (${seeded.variants} variants), ${seeded.orders} orders over two years`,
   )
 
-  persistDir = await mkdtemp(path.join(os.tmpdir(), 'bc-hubspot-demo-'))
-  await runWrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistDir])
-  say('local D1 migrations applied')
-
-  const port = options.port ? Number(options.port) : await freePort()
-  const workerUrl = `http://127.0.0.1:${port}`
-  const vars: Record<string, string> = {
-    BIGCOMMERCE_STORE_HASH: STORE_HASH,
-    BIGCOMMERCE_ACCESS_TOKEN: SECRETS.bigcommerceToken,
-    BIGCOMMERCE_API_BASE: bigcommerce.url,
-    BIGCOMMERCE_CLIENT_SECRET: SECRETS.clientSecret,
-    BIGCOMMERCE_WEBHOOK_SECRET: SECRETS.webhookSecret,
-    HUBSPOT_ACCESS_TOKEN: SECRETS.hubspotToken,
-    HUBSPOT_API_BASE: hubspot.url,
-    PUBLIC_URL: workerUrl,
-    BEACON_ALLOWED_ORIGINS: STOREFRONT_ORIGIN,
-    ADMIN_TOKENS: `admin:${SECRETS.adminToken},viewer:${SECRETS.viewerToken}`,
-    // Short enough that abandoned carts and the post-purchase steps show up while the demo runs.
-    CART_ABANDON_AFTER: '2m',
-  }
-  const logFile = path.join(persistDir, 'worker.log')
-  const log = createWriteStream(logFile)
-  dev = startWranglerDev(
-    [
-      '--port', String(port),
-      '--ip', '127.0.0.1',
-      '--inspector-port', String(await freePort()),
-      '--persist-to', persistDir,
-      '--test-scheduled',
-      '--show-interactive-dev-session=false',
-      ...Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
-    ],
-    (raw) => {
-      const line = stripVTControlCharacters(raw)
-      log.write(`${line}\n`)
+  const worker = await startLocalWorker({
+    port: options.port ? Number(options.port) : undefined,
+    vars: (url) => ({
+      BIGCOMMERCE_STORE_HASH: STORE_HASH,
+      BIGCOMMERCE_ACCESS_TOKEN: SECRETS.bigcommerceToken,
+      BIGCOMMERCE_API_BASE: bigcommerce!.url,
+      BIGCOMMERCE_CLIENT_SECRET: SECRETS.clientSecret,
+      BIGCOMMERCE_WEBHOOK_SECRET: SECRETS.webhookSecret,
+      HUBSPOT_ACCESS_TOKEN: SECRETS.hubspotToken,
+      HUBSPOT_API_BASE: hubspot!.url,
+      PUBLIC_URL: url,
+      BEACON_ALLOWED_ORIGINS: STOREFRONT_ORIGIN,
+      ADMIN_TOKENS: `admin:${SECRETS.adminToken},viewer:${SECRETS.viewerToken}`,
+      // Short enough that abandoned carts and the post-purchase steps show up while the demo runs.
+      CART_ABANDON_AFTER: '2m',
+    }),
+    onLine: (line) => {
       // wrangler's attempts to reach Cloudflare (offline here) and workerd's notes about peers closing idle
       // keep-alive connections are noise; the worker's own errors are not.
       if (options.quiet || /ENOTFOUND|workers\.cloudflare\.com|getCaughtExceptionAsKj.*disconnected/.test(line)) return
       if (/✘|\[ERROR\]|Uncaught|unhandled error/.test(line)) console.log(`  worker: ${line}`)
     },
-  )
-  const health = await waitForHttp(`${workerUrl}/health`, dev, 90_000)
+  })
+  persistDir = worker.persistDir
+  dev = worker.dev
+  const { url: workerUrl, health, logFile } = worker
   const healthBody = (await health.json()) as { status: string }
   if (health.status !== 200) {
     say(`the worker reports a configuration problem: ${JSON.stringify(healthBody)}`)
     return 1
   }
-  say(`worker up on ${workerUrl} (log: ${logFile})`)
+  say(`worker up on ${workerUrl} (fresh local D1 with the migrations applied; log: ${logFile})`)
 
   const api = new WorkerApi(workerUrl, SECRETS.adminToken)
   const setup = await api.admin('POST', '/setup', {})

@@ -1,3 +1,5 @@
+import type { WebhookMessage } from './pipeline/message'
+
 /**
  * The worker's bindings: D1, the Durable Objects, and the raw configuration variables (see config.ts).
  * The namespaces are left open here so that the Durable Object classes, which need `Env`, are not imported
@@ -5,6 +7,8 @@
  */
 export interface Env {
   DB: D1Database
+  /** Webhook processing (wrangler.toml `[[queues.producers]]`). */
+  WEBHOOK_QUEUE: Queue<WebhookMessage>
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- typed by the stub helpers
   CONTACT: DurableObjectNamespace<any>
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- typed by the stub helpers

@@ -7,7 +7,7 @@ import {
 import type { Actor } from '../db/audit'
 import { requeueWebhookEvent } from '../db/events'
 import type { Env } from '../env'
-import { processNewEvent } from '../pipeline/process-event'
+import { processEventNow } from '../pipeline/process-event'
 import { audited } from './audit'
 import { replayHubSpotDeadLetter } from './operations'
 
@@ -59,7 +59,7 @@ export async function replayDeadLetter(env: Env, id: number, now: Date): Promise
     }
   }
   await markDeadLetterReplayed(env.DB, id, now.getTime())
-  await processNewEvent(env, row.reference)
+  await processEventNow(env, row.reference)
   const state = await webhookEventState(env.DB, row.reference)
   const result =
     state?.status === 'done' || state?.status === 'ignored'

@@ -10,6 +10,7 @@ import {
 } from '../domain/automation'
 import { MARKETPLACE_RELAY_DOMAINS } from '../domain/marketplace'
 import { ORDER_CHANNELS, TOUCH_CHANNELS, TRIGGERS } from '../domain/model'
+import { AUDIENCES, categoryAudience, LIST_NAME_PREFIX } from '../hubspot/lists'
 import { describeHubSpotMapping } from '../hubspot/properties'
 import { VERSION } from '../version'
 
@@ -53,8 +54,17 @@ export function describeMapping(config: Config) {
       MARKETING_EXCLUDED_ORDER_CHANNELS: config.MARKETING_EXCLUDED_ORDER_CHANNELS.join(',') || 'none',
       REVIEW_REQUEST_STEP: config.REVIEW_REQUEST_STEP?.text ?? 'off',
       TRIGGER_FAMILIES: TRIGGER_FAMILIES.map((f) => `${f}:${config.TRIGGER_FAMILIES[f]}`).join(','),
+      AUDIENCE_TOP_CATEGORIES: config.AUDIENCE_TOP_CATEGORIES,
+      WEBHOOK_PROCESSING: config.WEBHOOK_PROCESSING,
     },
     governance: describeGovernance(config),
+    lists: {
+      prefix: LIST_NAME_PREFIX,
+      kind: 'HubSpot active (DYNAMIC) contact lists, created by setup, found again by name, never duplicated',
+      audiences: [...AUDIENCES, categoryAudience('<category>')].map((a) => ({ id: a.id, name: a.name, description: a.description, filters: a.filters })),
+      topCategories: `one category list per top category of the store (AUDIENCE_TOP_CATEGORIES = ${config.AUDIENCE_TOP_CATEGORIES}), ranked by how many buyers most recently bought it`,
+      repair: 'a list edited in HubSpot is left alone and reported as drifted; POST /admin/api/setup with {"repairLists": true} puts its filters back',
+    },
     channels: {
       order: {
         property: 'bc_channel',

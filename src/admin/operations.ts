@@ -1,5 +1,6 @@
 import { backfillStatus, startBackfill } from '../backfill'
 import { registerWebhooks, webhookDestination, webhookHealth } from '../bigcommerce/hooks'
+import { keepAudienceLists, lastAudienceLists } from '../cron/audience-lists'
 import { refreshSupportEscalations } from '../cron/support-escalations'
 import { lastWebhookHealth } from '../cron/webhook-health'
 import type { Config } from '../config'
@@ -30,6 +31,15 @@ export async function replayHubSpotDeadLetter(env: Env, id: number) {
 /** Setup's check of the tickets scope: refreshes the support escalations now (null: suppression is off). */
 export async function checkSupportTickets(env: Env) {
   return refreshSupportEscalations(env, new Date(), { force: true })
+}
+
+/** Setup's audiences: creates the missing HubSpot lists; puts edited ones back only when `repair` is asked. */
+export async function setUpAudienceLists(env: Env, repair: boolean) {
+  return keepAudienceLists(env, new Date(), { repair })
+}
+
+export async function audienceListsStatus(env: Env) {
+  return lastAudienceLists(env)
 }
 
 /** Registers the BigCommerce webhooks at PUBLIC_URL/webhooks/bigcommerce (only when PUBLIC_URL is set). */

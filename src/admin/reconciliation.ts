@@ -1,7 +1,7 @@
 import { requireConfig, type Config } from '../config'
 import type { CronJob } from '../cron/job'
 import { recentReconciliationRun, saveReconciliationRun, storeOrdersInRange, type StoreOrder } from '../db/reconciliation'
-import { add, amount, divide, subtract, toCents, toNumber } from '../domain/money'
+import { add, amount, divide, subtract, toMinorUnits, toNumber } from '../domain/money'
 import { HubSpotClient, type BatchResult, type SimplePublicObject } from '../hubspot/client'
 
 /**
@@ -74,7 +74,8 @@ export function compareOrders(
   }
   const differences: OrderDifference[] = []
   for (const order of store) {
-    const storeSide = { netRevenue: toCents(order.netRevenue), totalPrice: toCents(order.totalIncTax), currency: order.currency }
+    const money = (value: string) => toMinorUnits(value, order.currency)
+    const storeSide = { netRevenue: money(order.netRevenue), totalPrice: money(order.totalIncTax), currency: order.currency }
     const t = totalsOf(order.currency)
     t.store.orders++
     t.store.net = add(t.store.net, order.netRevenue)
@@ -86,10 +87,10 @@ export function compareOrders(
     const remoteCurrency = remote.currency || order.currency
     const r = totalsOf(remoteCurrency)
     r.hubspot.orders++
-    r.hubspot.net = add(r.hubspot.net, cents(remote.netRevenue))
+    r.hubspot.net = add(r.hubspot.net, inMinorUnits(remote.netRevenue, remoteCurrency))
     const kinds: DifferenceKind[] = []
-    if (cents(remote.netRevenue) !== storeSide.netRevenue) kinds.push('net_revenue')
-    if (cents(remote.totalPrice) !== storeSide.totalPrice) kinds.push('total_price')
+    if (inMinorUnits(remote.netRevenue, order.currency) !== storeSide.netRevenue) kinds.push('net_revenue')
+    if (inMinorUnits(remote.totalPrice, order.currency) !== storeSide.totalPrice) kinds.push('total_price')
     if (remote.currency && remote.currency !== order.currency) kinds.push('currency')
     if (kinds.length) {
       differences.push({ orderId: order.orderId, kinds, store: storeSide, hubspot: remote, syncPending: order.syncedAt === null })
@@ -99,12 +100,12 @@ export function compareOrders(
     totals: [...totals.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([currency, t]) => {
-        const difference = toCents(subtract(t.hubspot.net, t.store.net))
+        const difference = toMinorUnits(subtract(t.hubspot.net, t.store.net), currency)
         const ratio = toNumber(t.store.net) === 0 ? null : Number(divide(difference, t.store.net, 6))
         return {
           currency,
-          store: { orders: t.store.orders, netRevenue: toCents(t.store.net) },
-          hubspot: { orders: t.hubspot.orders, netRevenue: toCents(t.hubspot.net) },
+          store: { orders: t.store.orders, netRevenue: toMinorUnits(t.store.net, currency) },
+          hubspot: { orders: t.hubspot.orders, netRevenue: toMinorUnits(t.hubspot.net, currency) },
           difference,
           differenceRatio: ratio,
           withinTolerance: ratio === null ? toNumber(difference) === 0 : Math.abs(ratio) <= REVENUE_TOLERANCE,
@@ -114,9 +115,10 @@ export function compareOrders(
   }
 }
 
-function cents(value: string | null): string {
+/** A HubSpot number as an exact decimal in the currency's minor units ('invalid' when it is not a number). */
+function inMinorUnits(value: string | null, currency: string): string {
   try {
-    return toCents(amount(value))
+    return toMinorUnits(amount(value), currency)
   } catch {
     return 'invalid'
   }

@@ -1,11 +1,13 @@
 import type { Config } from '../config'
-import { queueDepths, type QueueDepths } from '../db/operations'
+import { installationFirsts, queueDepths, type QueueDepths } from '../db/operations'
 import type { Env } from '../env'
 import type { BackfillStatus } from '../backfill'
 import type { WebhookHealth } from '../bigcommerce/hooks'
 import type { WriterStatus } from '../hubspot/sync/status'
 import { lastSupportEscalations, supportEscalationProblems, type SupportEscalationsState } from '../cron/support-escalations'
-import { historyBackfillStatus, hubspotWriterStatus, storeWebhookHealth } from './operations'
+import type { ListSyncResult } from '../hubspot/lists-sync'
+import { setupChecklist, type SetupChecklist } from './getting-started'
+import { audienceListsStatus, historyBackfillStatus, hubspotWriterStatus, storeWebhookHealth } from './operations'
 
 /**
  * `GET /admin/api/status`: one view of sync health. Each part is gathered on its own with a time limit, so a
@@ -40,15 +42,21 @@ export interface SyncStatus {
   backfill: BackfillStatus | { error: string }
   /** Support escalations (SUPPORT_SUPPRESSION_PRIORITIES): the last ticket search, null before the first. */
   supportTickets: SupportEscalationsState | null | { error: string }
+  /** The audience lists: the last setup or hourly check, null before the first setup. */
+  lists: ListSyncResult | null | { error: string }
+  /** Getting started: whether the installation is complete, each step with what to do next. */
+  setup: SetupChecklist
 }
 
 export async function syncStatus(env: Env, config: Config, now: Date): Promise<SyncStatus> {
-  const [queue, writer, webhooks, backfill, tickets] = await Promise.all([
+  const [queue, writer, webhooks, backfill, tickets, lists, firsts] = await Promise.all([
     queueDepths(env.DB),
     settle(() => hubspotWriterStatus(env)),
     settle(() => storeWebhookHealth(env, config)),
     settle(() => historyBackfillStatus(env)),
     settle(() => lastSupportEscalations(env)),
+    settle(() => audienceListsStatus(env)),
+    installationFirsts(env.DB),
   ])
   const problems = queueProblems(queue, now)
   if (!writer.ok) problems.push(`the HubSpot writer did not report its status: ${writer.error}`)
@@ -59,6 +67,8 @@ export async function syncStatus(env: Env, config: Config, now: Date): Promise<S
   else if (backfill.value.state === 'failed') problems.push(`the last backfill failed: ${backfill.value.lastError ?? 'no error recorded'}`)
   if (!tickets.ok) problems.push(`support escalations unknown: ${tickets.error}`)
   else problems.push(...supportEscalationProblems(tickets.value, now))
+  if (lists.ok && lists.value && !lists.value.available) problems.push(`audience lists: ${lists.value.reason ?? 'HubSpot refused list access'}`)
+  const part = <T>(p: Part<T>): T | { error: string } => (p.ok ? p.value : { error: p.error })
   return {
     health: problems.length ? 'attention' : 'ok',
     problems,
@@ -68,6 +78,15 @@ export async function syncStatus(env: Env, config: Config, now: Date): Promise<S
     webhooks: webhooks.ok ? webhooks.value : { error: webhooks.error },
     backfill: backfill.ok ? backfill.value : { error: backfill.error },
     supportTickets: tickets.ok ? tickets.value : { error: tickets.error },
+    lists: part(lists),
+    setup: setupChecklist({
+      hubspot: part(writer),
+      webhooks: part(webhooks),
+      backfill: part(backfill),
+      lists: part(lists),
+      beaconHitAt: firsts.beaconHitAt,
+      liveWebhookAt: firsts.liveWebhookAt,
+    }),
   }
 }
 

@@ -8,6 +8,7 @@ import { reconciliationJob } from '../admin/reconciliation'
 import { highValueCarts } from './high-value-carts'
 import { inboxRetention } from './inbox-retention'
 import { supportEscalationsJob } from './support-escalations'
+import { audienceListsJob } from './audience-lists'
 import type { CronJob } from './job'
 
 /** One line per job; the order is the order they run in within one tick. */
@@ -20,6 +21,7 @@ export const JOBS: readonly CronJob[] = [
   highValueCarts,
   inboxRetention,
   supportEscalationsJob,
+  audienceListsJob,
   // Last: its run takes most of a minute when there is history to import.
   backfillJob,
 ]

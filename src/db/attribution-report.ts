@@ -1,10 +1,11 @@
 import Big from 'big.js'
-import { add, type Amount } from '../domain/money'
+import { add, toMinorUnits, type Amount } from '../domain/money'
 
 /**
  * The attribution report (`GET /admin/api/attribution`): revenue and orders by channel, source and campaign
  * for orders created in [from, to), next to the store's own figures for the same range, so the two reconcile.
- * Revenue is `net_revenue_base` (store base currency) of orders that count as paid, as in reconciliation.
+ * Revenue is `net_revenue_base` (store base currency) of orders that count as paid, as in reconciliation, summed
+ * exactly and shown in the base currency's minor units (rounded half-even).
  *
  * Models: `order` credits each order's attributed touch (last non-direct within ATTRIBUTION_LOOKBACK),
  * `first` the buyer's first touch before the order, `last` the buyer's last touch before it (direct included).
@@ -32,6 +33,8 @@ export interface AttributionReport {
   from: string
   to: string
   model: AttributionModel
+  /** The store's base currency, which every revenue figure is in (null without orders in the range). */
+  currency: string | null
   rows: AttributionRow[]
   total: { orders: number; revenue: Amount }
   /** The store's own figures for the range, straight from the orders table. */
@@ -54,6 +57,7 @@ export async function attributionReport(db: D1Database, query: AttributionReport
   const [credited, store] = await db.batch<{
     order_id: number
     net_revenue_base: string
+    base_currency: string | null
     channel: string | null
     source: string | null
     campaign: string | null
@@ -64,7 +68,7 @@ export async function attributionReport(db: D1Database, query: AttributionReport
          FROM orders o LEFT JOIN order_attribution a ON a.order_id = o.order_id WHERE ${range}`,
       )
       .bind(from, to),
-    db.prepare(`SELECT o.order_id, o.net_revenue_base FROM orders o WHERE ${range}`).bind(from, to),
+    db.prepare(`SELECT o.order_id, o.net_revenue_base, coalesce(o.base_currency, o.currency) AS base_currency FROM orders o WHERE ${range}`).bind(from, to),
   ])
 
   const groups = new Map<string, { row: AttributionRow; revenue: Big }>()
@@ -86,13 +90,16 @@ export async function attributionReport(db: D1Database, query: AttributionReport
     .sort((a, b) => new Big(b.revenue).cmp(a.revenue) || b.orders - a.orders || a.channel.localeCompare(b.channel))
   const total = { orders: credited!.results.length, revenue: add(...rows.map((r) => r.revenue)) }
   const storeFigures = { orders: store!.results.length, revenue: add(...store!.results.map((r) => r.net_revenue_base)) }
+  const currency = store!.results.find((r) => r.base_currency)?.base_currency ?? null
+  const money = (value: Amount) => toMinorUnits(value, currency)
   return {
     from,
     to,
     model: query.model,
-    rows,
-    total,
-    store: storeFigures,
+    currency,
+    rows: rows.map((r) => ({ ...r, revenue: money(r.revenue) })),
+    total: { ...total, revenue: money(total.revenue) },
+    store: { ...storeFigures, revenue: money(storeFigures.revenue) },
     reconciles: total.orders === storeFigures.orders && new Big(total.revenue).eq(storeFigures.revenue),
     pendingOrders,
   }

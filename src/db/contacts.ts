@@ -28,6 +28,7 @@ export async function publishContactFigures(
     customerStatus: summary.customerStatus,
     firstOrderAt: summary.firstOrderAt,
     lastOrderAt: summary.lastOrderAt,
+    topCategory: summary.categoryAffinity[0] ?? null,
     updatedAt: now.getTime(),
   }
   const statements = [
@@ -72,6 +73,7 @@ export function orderRow(order: Order) {
     createdAt: order.createdAt,
     modifiedAt: order.modifiedAt,
     currency: order.currency,
+    baseCurrency: order.baseCurrency,
     totalIncTax: order.totalIncTax,
     refunded: refundedTotal(order),
     netRevenue: net,
@@ -79,4 +81,17 @@ export function orderRow(order: Order) {
     channel: order.channel,
     cartId: order.cartId,
   }
+}
+
+/** The store's top categories: the ones most contacts bought most recently, most buyers first. */
+export async function topCategories(db: D1Database, limit: number): Promise<string[]> {
+  if (limit <= 0) return []
+  const { results } = await db
+    .prepare(
+      `SELECT top_category AS category FROM contacts WHERE top_category IS NOT NULL
+       GROUP BY top_category ORDER BY count(*) DESC, top_category LIMIT ?`,
+    )
+    .bind(limit)
+    .all<{ category: string }>()
+  return results.map((r) => r.category)
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, lt, lte, ne, sql } from 'drizzle-orm'
+import { and, asc, eq, gt, inArray, lt, lte, ne, or, sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
 import { deadLetters, webhookEvents } from './schema'
 
@@ -44,13 +44,31 @@ export async function recordWebhookEvent(db: D1Database, event: NewWebhookEvent)
   return inserted.length === 1
 }
 
-/** Claims a specific pending event for its first attempt (right after it was recorded). */
-export async function claimNewEvent(db: D1Database, id: string, now: number): Promise<WebhookEventRow | null> {
+/**
+ * Claims one pending event for an attempt: its first (right after it was recorded), or a retry whose time
+ * has come. Null when it is done, dead, or leased to another attempt (the queue and the sweep race safely).
+ */
+export async function claimEvent(db: D1Database, id: string, now: number): Promise<WebhookEventRow | null> {
   const rows = await drizzle(db)
     .update(webhookEvents)
     .set({ attempts: sql`${webhookEvents.attempts} + 1`, nextAttemptAt: now + PROCESSING_LEASE_MS, startedAt: now })
-    .where(and(eq(webhookEvents.id, id), eq(webhookEvents.status, 'pending'), eq(webhookEvents.attempts, 0)))
+    .where(
+      and(
+        eq(webhookEvents.id, id),
+        eq(webhookEvents.status, 'pending'),
+        or(eq(webhookEvents.attempts, 0), lte(webhookEvents.nextAttemptAt, now)),
+      ),
+    )
     .returning()
+  return rows[0] ?? null
+}
+
+/** An event's state, for a queue message whose event could not be claimed. */
+export async function eventState(db: D1Database, id: string): Promise<Pick<WebhookEventRow, 'status' | 'nextAttemptAt'> | null> {
+  const rows = await drizzle(db)
+    .select({ status: webhookEvents.status, nextAttemptAt: webhookEvents.nextAttemptAt })
+    .from(webhookEvents)
+    .where(eq(webhookEvents.id, id))
   return rows[0] ?? null
 }
 
@@ -124,7 +142,7 @@ export async function markEventFailed(
   event: WebhookEventRow,
   { error, retryAfterMs, final = false }: EventFailure,
   now: number,
-): Promise<'retry' | 'dead'> {
+): Promise<{ outcome: 'retry'; at: number } | { outcome: 'dead' }> {
   const d = drizzle(db)
   if (final || event.attempts >= MAX_ATTEMPTS) {
     await d.batch([
@@ -141,13 +159,23 @@ export async function markEventFailed(
         createdAt: now,
       }),
     ])
-    return 'dead'
+    return { outcome: 'dead' }
   }
-  await d
-    .update(webhookEvents)
-    .set({ lastError: error, nextAttemptAt: now + Math.max(retryBackoffMs(event.attempts), retryAfterMs ?? 0) })
-    .where(eq(webhookEvents.id, event.id))
-  return 'retry'
+  const at = now + Math.max(retryBackoffMs(event.attempts), retryAfterMs ?? 0)
+  await d.update(webhookEvents).set({ lastError: error, nextAttemptAt: at }).where(eq(webhookEvents.id, event.id))
+  return { outcome: 'retry', at }
+}
+
+/** Dead-letters a pending event the queue gave up on (it keeps its last error); false when it is settled already. */
+export async function giveUpEvent(db: D1Database, id: string, reason: string, now: number): Promise<boolean> {
+  const rows = await drizzle(db)
+    .select()
+    .from(webhookEvents)
+    .where(and(eq(webhookEvents.id, id), eq(webhookEvents.status, 'pending')))
+  const row = rows[0]
+  if (!row) return false
+  await markEventFailed(db, row, { error: row.lastError ? `${row.lastError} (${reason})` : reason, final: true }, now)
+  return true
 }
 
 /** 30 s, 1 min, 2 min, ... capped at 1 h: a few hours in all before an event is dead-lettered. */

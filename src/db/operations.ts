@@ -137,3 +137,13 @@ export async function listDecisions(
   }
   return merged
 }
+
+/** Whether the storefront's beacon and a live webhook have done their part (getting started): when, or null. */
+export async function installationFirsts(db: D1Database): Promise<{ beaconHitAt: number | null; liveWebhookAt: number | null }> {
+  const [beacon, webhook] = await db.batch<{ at: number | null }>([
+    // Any one row says it happened; the first found is cheap on tables of any size.
+    db.prepare('SELECT last_seen_at AS at FROM beacon_visitors LIMIT 1'),
+    db.prepare("SELECT processed_at AS at FROM webhook_events WHERE status = 'done' LIMIT 1"),
+  ])
+  return { beaconHitAt: beacon!.results[0]?.at ?? null, liveWebhookAt: webhook!.results[0]?.at ?? null }
+}

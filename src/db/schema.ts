@@ -39,6 +39,8 @@ export const contacts = sqliteTable('contacts', {
   valueTier: text('value_tier'),
   firstOrderAt: text('first_order_at'),
   lastOrderAt: text('last_order_at'),
+  /** The first of the contact's category affinity (migration 0013), for the store's top categories. */
+  topCategory: text('top_category'),
   updatedAt: integer('updated_at').notNull(),
 })
 
@@ -66,6 +68,7 @@ export const orders = sqliteTable('orders', {
   createdAt: text('created_at').notNull(),
   modifiedAt: text('modified_at').notNull(),
   currency: text('currency').notNull(),
+  baseCurrency: text('base_currency'),
   totalIncTax: text('total_inc_tax').notNull(),
   refunded: text('refunded').notNull(),
   netRevenue: text('net_revenue').notNull(),

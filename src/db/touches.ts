@@ -59,6 +59,8 @@ export async function getVisitor(db: D1Database, anonymousId: string): Promise<V
 
 export interface HitRecord {
   anonymousId: string
+  /** The visitor as it was read when the hit was planned (null: unknown until now). */
+  seen: VisitorState | null
   at: number
   receivedAt: number
   classification: Classification
@@ -67,16 +69,24 @@ export interface HitRecord {
   plan: HitPlan
 }
 
-/** Writes what planHit decided, in one transaction; a hit with nothing new writes nothing. */
+/**
+ * Writes what planHit decided, in one transaction; a hit with nothing new writes nothing. The touch is written
+ * only if the visitor is still as it was read: of two hits of one page arriving together (the landing hit and
+ * the one carrying the cart id), only the first makes the session's touch.
+ */
 export async function recordHit(db: D1Database, hit: HitRecord): Promise<void> {
   const { plan, classification: c } = hit
   const statements: D1PreparedStatement[] = []
   if (plan.touch) {
+    const unchanged = hit.seen
+      ? 'EXISTS (SELECT 1 FROM beacon_visitors WHERE anonymous_id = ?14 AND last_seen_at = ?15 AND campaign_fingerprint IS ?16)'
+      : 'NOT EXISTS (SELECT 1 FROM beacon_visitors WHERE anonymous_id = ?14)'
     statements.push(
       db
         .prepare(
           `INSERT INTO touches (anonymous_id, occurred_at, channel, source, medium, campaign, term, content, click_id,
-             referrer_host, landing_page, reason, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             referrer_host, landing_page, reason, received_at)
+           SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13 WHERE ${unchanged}`,
         )
         .bind(
           hit.anonymousId,
@@ -92,6 +102,7 @@ export async function recordHit(db: D1Database, hit: HitRecord): Promise<void> {
           hit.landingPage,
           plan.touch.reason,
           hit.receivedAt,
+          ...(hit.seen ? [hit.anonymousId, hit.seen.lastSeenAt, hit.seen.campaignFingerprint] : [hit.anonymousId]),
         ),
     )
   }

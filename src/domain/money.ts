@@ -48,6 +48,21 @@ export function toCents(a: Amount): Amount {
   return new Big(a).round(2, Big.roundHalfEven).toFixed(2)
 }
 
+/** Decimal places of a currency's minor unit (ISO 4217, as the platform's Intl knows them): JPY 0, USD 2, KWD 3. */
+export function minorUnits(currency: string | null | undefined): number {
+  if (!currency) return 2
+  try {
+    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2
+  } catch {
+    return 2
+  }
+}
+
+/** An exact decimal string in the currency's minor units, rounded half-even ("1949.29"; JPY "1949"). */
+export function toMinorUnits(a: Amount, currency: string | null | undefined): Amount {
+  return new Big(a).round(minorUnits(currency), Big.roundHalfEven).toFixed(minorUnits(currency))
+}
+
 export function toNumber(a: Amount): number {
   return Number(toCents(a))
 }

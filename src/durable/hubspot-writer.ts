@@ -10,6 +10,8 @@ import { WriterEngine, type FlushResult } from '../hubspot/sync/engine'
 import { realClock, type EngineOptions, type WriterSink } from '../hubspot/sync/options'
 import type { WriterStatus } from '../hubspot/sync/status'
 import { SqlWriterStore } from '../hubspot/sync/sql-store'
+import type { AudienceDefinition } from '../hubspot/lists'
+import { syncAudienceLists, type ListSyncResult } from '../hubspot/lists-sync'
 
 export type { WriterStatus } from '../hubspot/sync/status'
 
@@ -67,6 +69,14 @@ export class HubSpotWriter extends DurableObject<Env> {
     this.reads ??= budgetedReads(this.engine.budget, realClock)
     const client = new HubSpotClient({ baseUrl: config.HUBSPOT_API_BASE, accessToken: config.HUBSPOT_ACCESS_TOKEN })
     return readOpenEscalations(client, this.reads, priorities)
+  }
+
+  /** The audiences as HubSpot active lists (setup, and the hourly check), under this writer's rate budget. */
+  async syncAudiences(audiences: AudienceDefinition[], repair: boolean): Promise<ListSyncResult> {
+    const config = requireConfig(this.env)
+    this.reads ??= budgetedReads(this.engine.budget, realClock)
+    const client = new HubSpotClient({ baseUrl: config.HUBSPOT_API_BASE, accessToken: config.HUBSPOT_ACCESS_TOKEN })
+    return syncAudienceLists(client, this.reads, audiences, { repair, now: new Date() })
   }
 
   /** Re-enqueues a HubSpot dead letter and marks it replayed. */

@@ -208,7 +208,7 @@ export class HubSpotClient {
     return this.request<unknown>('POST', `/events/${API_VERSION.events}/send`, occurrence)
   }
 
-  async request<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<HubSpotResponse<T>> {
+  async request<T>(method: 'GET' | 'POST' | 'PATCH' | 'PUT', path: string, body?: unknown): Promise<HubSpotResponse<T>> {
     const route = `${method} ${path.replace(/\/\d+(?=\/|$)/g, '/{id}')}`
     this.calls.set(route, (this.calls.get(route) ?? 0) + 1)
     let response: Response

@@ -1,6 +1,6 @@
 import { requireConfig } from '../config'
 import type { WebhookSubject } from '../bigcommerce/webhook'
-import { claimDueEvents, claimNewEvent, isSuperseded, markEventDone, markEventFailed, type WebhookEventRow } from '../db/events'
+import { claimDueEvents, claimEvent, isSuperseded, markEventDone, markEventFailed, type WebhookEventRow } from '../db/events'
 import type { Env } from '../env'
 import { applySubject } from './apply'
 import { pipelineDeps, type ClientTuning } from './deps'
@@ -13,10 +13,17 @@ export interface StoredEvent {
   subject: WebhookSubject
 }
 
-/** Runs right after the route recorded a delivery (in `waitUntil`), as its first attempt. */
-export async function processNewEvent(env: Env, id: string): Promise<void> {
-  const row = await claimNewEvent(env.DB, id, Date.now())
-  if (row) await runEvent(env, row)
+/** How one attempt at an event ended: done, to be retried at `at`, or dead-lettered. */
+export type EventOutcome = { outcome: 'done' } | { outcome: 'retry'; at: number } | { outcome: 'dead' }
+
+/** Groups of at most this many resources are fetched at once (each costs one or more BigCommerce calls). */
+const PARALLEL_RESOURCES = 4
+
+/** Claims one event and processes it now: a dead letter's replay, or a delivery without the queue. */
+export async function processEventNow(env: Env, id: string, tuning?: ClientTuning): Promise<EventOutcome | null> {
+  const row = await claimEvent(env.DB, id, Date.now())
+  if (!row) return null
+  return (await processEvents(env, [row], tuning)).get(row.id)!
 }
 
 /** The cron sweep: retries every pending event whose time has come, a bounded number per tick. */
@@ -26,18 +33,76 @@ export async function sweepDueEvents(
   options: { limit?: number; tuning?: ClientTuning } = {},
 ): Promise<number> {
   const rows = await claimDueEvents(env.DB, now.getTime(), options.limit ?? 50)
-  for (const row of rows) await runEvent(env, row, options.tuning)
+  await processEvents(env, rows, options.tuning)
   return rows.length
 }
 
-async function runEvent(env: Env, row: WebhookEventRow, tuning?: ClientTuning): Promise<void> {
-  const stored = JSON.parse(row.payload) as StoredEvent
+/**
+ * Processes claimed events: events that name the same resource (five updates of one order in a burst) cost
+ * one re-fetch, since each re-fetch reads the resource's whole current state; a few resources at a time.
+ */
+export async function processEvents(env: Env, rows: WebhookEventRow[], tuning?: ClientTuning): Promise<Map<string, EventOutcome>> {
+  const outcomes = new Map<string, EventOutcome>()
+  const groups = [...groupByResource(rows).values()]
+  for (let i = 0; i < groups.length; i += PARALLEL_RESOURCES) {
+    const results = await Promise.all(groups.slice(i, i + PARALLEL_RESOURCES).map((group) => runGroup(env, group, tuning)))
+    for (const result of results) for (const [id, outcome] of result) outcomes.set(id, outcome)
+  }
+  return outcomes
+}
+
+/** Events whose processing is a plain re-fetch of the same resource share a key; others stand alone. */
+function groupByResource(rows: WebhookEventRow[]): Map<string, { row: WebhookEventRow; stored: StoredEvent }[]> {
+  const groups = new Map<string, { row: WebhookEventRow; stored: StoredEvent }[]>()
+  for (const row of rows) {
+    const stored = JSON.parse(row.payload) as StoredEvent
+    const key = refetchKey(stored.subject) ?? `event:${row.id}`
+    groups.set(key, [...(groups.get(key) ?? []), { row, stored }])
+  }
+  return groups
+}
+
+function refetchKey(subject: WebhookSubject): string | null {
+  switch (subject.kind) {
+    case 'order':
+      return `order:${subject.orderId}`
+    case 'cart':
+      return subject.change === 'updated' ? `cart:${subject.cartId}` : null
+    case 'customer':
+      return subject.change === 'updated' ? `customer:${subject.customerId}` : null
+    case 'subscriber':
+      return subject.change === 'updated' ? `subscriber:${subject.subscriberId}` : null
+    case 'product':
+      return subject.change === 'updated' ? `product:${subject.productId}` : null
+    default:
+      return null
+  }
+}
+
+async function runGroup(
+  env: Env,
+  group: { row: WebhookEventRow; stored: StoredEvent }[],
+  tuning?: ClientTuning,
+): Promise<Map<string, EventOutcome>> {
+  const latest = group.reduce((a, b) => (b.row.receivedAt > a.row.receivedAt ? b : a))
+  const outcomes = new Map<string, EventOutcome>()
+  const markAllDone = async () => {
+    for (const { row } of group) {
+      await markEventDone(env.DB, row.id, Date.now())
+      outcomes.set(row.id, { outcome: 'done' })
+    }
+  }
   try {
-    if (await isSuperseded(env.DB, row)) return await markEventDone(env.DB, row.id, Date.now())
-    await applySubject(pipelineDeps(env, requireConfig(env), tuning), stored.subject, {
-      eventCreatedAt: stored.createdAt ?? null,
+    if (await isSuperseded(env.DB, latest.row)) {
+      await markAllDone()
+      return outcomes
+    }
+    // The earliest delivery of the group is the one whose latency counts.
+    const createdAt = group.map((g) => g.stored.createdAt).filter((t): t is number => t !== undefined)
+    await applySubject(pipelineDeps(env, requireConfig(env), tuning), latest.stored.subject, {
+      eventCreatedAt: createdAt.length ? Math.min(...createdAt) : null,
     })
-    await markEventDone(env.DB, row.id, Date.now())
+    await markAllDone()
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err)
     const { retryAfterMs, retryable } = err as { retryAfterMs?: unknown; retryable?: unknown }
@@ -46,7 +111,11 @@ async function runEvent(env: Env, row: WebhookEventRow, tuning?: ClientTuning): 
       retryAfterMs: typeof retryAfterMs === 'number' ? retryAfterMs : undefined,
       final: retryable === false,
     }
-    const outcome = await markEventFailed(env.DB, row, failure, Date.now())
-    console.warn(`webhook event ${row.scope} ${row.resourceId ?? ''} failed (attempt ${row.attempts}, ${outcome}): ${message}`)
+    for (const { row } of group) {
+      const outcome = await markEventFailed(env.DB, row, failure, Date.now())
+      outcomes.set(row.id, outcome)
+      console.warn(`webhook event ${row.scope} ${row.resourceId ?? ''} failed (attempt ${row.attempts}, ${outcome.outcome}): ${message}`)
+    }
   }
+  return outcomes
 }

@@ -86,7 +86,7 @@ beacon.post('/beacon', async (c) => {
     { anonymousId: hit.anonymousId, at, classification, identity: identityOf(hit) },
     config.SESSION_TIMEOUT.ms,
   )
-  await recordHit(c.env.DB, { anonymousId: hit.anonymousId, at, receivedAt: now, classification, landingPage: pageOf(hit.url), plan })
+  await recordHit(c.env.DB, { anonymousId: hit.anonymousId, seen: visitor, at, receivedAt: now, classification, landingPage: pageOf(hit.url), plan })
 
   if (hit.productId !== undefined) {
     c.executionCtx.waitUntil(forwardProductView(c.env, hit, visitor, { productId: hit.productId, productName: null, at: new Date(at).toISOString() }))

@@ -4,13 +4,14 @@ import { authenticateWebhook } from '../bigcommerce/signature'
 import { EnvelopeError, envelopeSchema, subjectResource, webhookSubject } from '../bigcommerce/webhook'
 import { recordWebhookEvent } from '../db/events'
 import { jsonError, type AppEnv } from '../http'
-import { processNewEvent } from '../pipeline/process-event'
+import { handOver } from '../pipeline/queue'
 
 const MAX_BODY_BYTES = 1024 * 1024
 
 /**
  * `POST /webhooks/bigcommerce` (contract section 3). Authenticate the raw body, validate the envelope,
- * record it durably under its idempotency key, answer 200, and only then process it. BigCommerce blocks a
+ * record it durably under its idempotency key, answer 200, and only then hand it to processing (the webhook
+ * queue). BigCommerce blocks a
  * domain whose deliveries fall below 90% success, so nothing slow or outbound happens before the answer.
  */
 export const webhooks = new Hono<AppEnv>().post(
@@ -81,7 +82,7 @@ export const webhooks = new Hono<AppEnv>().post(
       ignored,
     })
 
-    if (isNew && !ignored) c.executionCtx.waitUntil(processNewEvent(c.env, id))
+    if (isNew && !ignored) c.executionCtx.waitUntil(handOver(c.env, config, id))
     return c.json({ status: !isNew ? 'duplicate' : ignored ? 'ignored' : 'accepted' }, 200)
   },
 )

@@ -8,11 +8,12 @@
  *   createBigCommerceStandin(options?) → BigCommerceStandin
  *     options: { storeHash = 'teststore', accessToken = 'bc-test-token',
  *                rateLimit = { quota: 150, windowMs: 30000 }, clock = Date.now,
- *                randomSeed = 1 (tokens/UUIDs), defaultCatalog = true (products 1–3) }
+ *                randomSeed = 1 (tokens/UUIDs), defaultCatalog = true (products 1–3),
+ *                latencyMs = 0 (real delay per call, for benchmarks) }
  *   standin.fetch(request)          serves `/stores/{hash}/v2/...` and `/stores/{hash}/v3/...`
  *   standin.store                   BigCommerceStore: state maps + mutations returning webhook events
  *                                   (store.ts documents each one)
- *   standin.faults.fail(match, response, times = 1) / faults.clear()
+ *   standin.faults.fail(match, response, times = 1, share = 1) / faults.clear()
  *                                   match { method?, path: string | RegExp }; response { status, headers?,
  *                                   body?, delayMs? } (a timeout: a delay longer than the client's timeout)
  *   standin.requests                log of { method, path, query, status, at }
@@ -59,13 +60,15 @@ export interface BigCommerceStandinOptions {
   randomSeed?: number
   /** Start with products 1–3 (default true). */
   defaultCatalog?: boolean
+  /** Real milliseconds every API call waits before answering (for benchmarks). */
+  latencyMs?: number
 }
 
 export interface BigCommerceStandin {
   fetch(request: Request): Promise<Response>
   store: BigCommerceStore
   faults: {
-    fail(match: FaultMatch, response: FaultResponse, times?: number): void
+    fail(match: FaultMatch, response: FaultResponse, times?: number, share?: number): void
     clear(): void
   }
   requests: RequestLogEntry[]
@@ -89,9 +92,13 @@ export function createBigCommerceStandin(options: BigCommerceStandinOptions = {}
   const requests: RequestLogEntry[] = []
   const app = createApp({ store, accessToken: options.accessToken ?? 'bc-test-token', clock, limiter, faults, log: requests })
   return {
-    fetch: (request) => withAbort(request, () => Promise.resolve(app.fetch(request))),
+    fetch: (request) =>
+      withAbort(request, async () => {
+        if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs))
+        return app.fetch(request)
+      }),
     store,
-    faults: { fail: (match, response, times) => faults.fail(match, response, times), clear: () => faults.clear() },
+    faults: { fail: (match, response, times, share) => faults.fail(match, response, times, share), clear: () => faults.clear() },
     requests,
     setRateLimit: (quota, windowMs) => limiter.reset(quota, windowMs),
     dispatch: (events, dispatchOptions) => dispatchToHooks(store, events, dispatchOptions),

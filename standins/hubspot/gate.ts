@@ -71,26 +71,33 @@ export function budgetGate(budgets: Budgets, clock: () => number): MiddlewareHan
 export interface Scopes {
   /** `tickets`: tickets, their pipelines, properties and associations. */
   tickets: boolean
+  /** `crm.lists.read` and `crm.lists.write`: the Lists v3 API. */
+  lists: boolean
 }
 
 const TICKET_PATH = /^\/crm\/v[34]\/(objects|pipelines|properties|associations)\/(.*\/)?(tickets|0-5)(\/|$)/i
 
 /** A call the token's scopes do not cover answers 403 MISSING_SCOPES, as HubSpot does. */
+const LIST_PATH = /^\/crm\/v3\/lists(\/|$)/i
+
 export function scopeGate(scopes: Scopes): MiddlewareHandler<StandinEnv> {
   return async (c, next) => {
-    if (!scopes.tickets && TICKET_PATH.test(c.req.path)) {
-      throw new HubSpotFailure(
-        403,
-        errorBody(
-          'MISSING_SCOPES',
-          "This app hasn't been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes.",
-          {
-            errors: [{ message: 'One or more of the following scopes are required.', context: { requiredGranularScopes: ['tickets'] } }],
-            links: { scopes: 'https://developers.hubspot.com/scopes' },
-          },
-        ),
-      )
-    }
+    if (!scopes.tickets && TICKET_PATH.test(c.req.path)) throw missingScopes(['tickets'])
+    if (!scopes.lists && LIST_PATH.test(c.req.path)) throw missingScopes(['crm.lists.read', 'crm.lists.write'])
     await next()
   }
+}
+
+function missingScopes(required: string[]): HubSpotFailure {
+  return new HubSpotFailure(
+    403,
+    errorBody(
+      'MISSING_SCOPES',
+      "This app hasn't been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes.",
+      {
+        errors: [{ message: 'One or more of the following scopes are required.', context: { requiredGranularScopes: required } }],
+        links: { scopes: 'https://developers.hubspot.com/scopes' },
+      },
+    ),
+  )
 }

@@ -19,7 +19,7 @@
  *     `findByProperty(type, property, value)`, `associations(fromType, id, toType?)`, `properties(type)`,
  *     `property(type, name)`, `groups(type)`, `customEvents`, `eventDefinitions`, `ticketPipelines`,
  *     `addTicketPipeline(label, stages)`).
- *   - `faults.fail(match, response, times?)` / `faults.clear()`: see ./faults.ts (5xx, 429, 423, timeouts via
+ *   - `faults.fail(match, response, times?, share?)` / `faults.clear()`: see ./faults.ts (5xx, 429, 423, timeouts via
  *     `delayMs`). `requests`: every API call `{method, path, status, inputs?, at}`. `setRateLimit(max, ms)`.
  * - Types: `HubSpotStandin`, `HubSpotStandinOptions`, `RequestLogEntry`, `ObjectType`, `OBJECT_TYPES`,
  *   `OBJECT_TYPE_IDS`, `StoredRecord`, `PropertyDefinition`, `Portal`, `FaultMatch`, `FaultResponse`.
@@ -32,6 +32,9 @@
  *   POST /crm/v3/objects/{type}/search     EQ/NEQ/IN/NOT_IN/GT/GTE/LT/LTE/HAS_PROPERTY; one sort; ≤200 a page,
  *                                          10,000 a query, body ≤3,000 chars, ≤5 groups × 6 filters (18); 5 per second
  *   GET  /crm/v3/pipelines/tickets[/{pipelineId}]                   stages with metadata.ticketState OPEN|CLOSED
+ *   POST /crm/v3/lists · POST /crm/v3/lists/search · GET /crm/v3/lists[/{id}] · PUT /crm/v3/lists/{id}/update-list-filters
+ *                                          contact lists (Lists v3): unique names; DYNAMIC lists' PROPERTY filters are
+ *                                          checked against the portal's contact properties; `scopes.lists: false` → 403
  *   POST /crm/v4/associations/{from}/{to}/batch/{associate/default,create,read}
  *   PUT  /crm/v4/objects/{from}/{id}/associations/default/{to}/{toId} · GET /crm/v4/objects/{from}/{id}/associations/{to}
  *   GET|POST /crm/v3/properties/{type}[/batch/create|/batch/read|/{name}] · PATCH …/{name} · GET|POST …/groups
@@ -66,6 +69,7 @@ import { eventRoutes } from './routes/events'
 import { objectBatchRoutes } from './routes/object-batches'
 import { objectRoutes } from './routes/objects'
 import { pipelineRoutes } from './routes/pipelines'
+import { listRoutes } from './routes/lists'
 import { propertyRoutes } from './routes/properties'
 import { viewRoutes } from './routes/view'
 import type { ObjectType } from './types'
@@ -115,7 +119,7 @@ export interface HubSpotStandin {
 export function createHubSpotStandin(options: HubSpotStandinOptions = {}): HubSpotStandin {
   const clock = options.clock ?? Date.now
   const portal = new Portal(options.portalId ?? 12_345_678, options.missingProperties ?? {}, iso(clock()), options.ticketPriorities)
-  const scopes: Scopes = { tickets: true, ...options.scopes }
+  const scopes: Scopes = { tickets: true, lists: true, ...options.scopes }
   const faults = new FaultInjector()
   const requests: RequestLogEntry[] = []
   const { max, intervalMs } = options.rateLimit ?? { max: 100, intervalMs: 10_000 }
@@ -150,6 +154,7 @@ export function createHubSpotStandin(options: HubSpotStandinOptions = {}): HubSp
   app.route('/', propertyRoutes(context))
   app.route('/', eventRoutes(context, options.customEvents ?? false))
   app.route('/', pipelineRoutes(context))
+  app.route('/', listRoutes(context))
 
   return {
     fetch: async (request) => {

@@ -3,6 +3,7 @@
  * associations in both directions, property definitions and groups, and custom events received.
  * Routes mutate it; tests and the demo view read it.
  */
+import { ContactLists } from './lists'
 import { defaultAssociationTypeId } from './associations-types'
 import { defaultGroups, defaultProperties, labelled, MODIFIED_PROPERTY } from './default-properties'
 import { defaultTicketPipelines, pipeline, type Pipeline, type TicketState } from './pipelines'
@@ -31,6 +32,7 @@ export class Portal {
   readonly customEvents: CustomEventOccurrence[] = []
   readonly eventDefinitions = new Map<string, CustomEventDefinition>()
   readonly ticketPipelines: Pipeline[]
+  readonly lists = new ContactLists(this)
   private nextId = 10_001
   private nextStageId = 1_000
   private readonly store = byType(() => new Map<string, StoredRecord>())

@@ -1,3 +1,5 @@
+import { createRandom } from './prng'
+
 /**
  * Fault injection for stand-ins: the next matching request(s) get a canned response (a 5xx, a 429 without
  * rate-limit headers, a slow answer that trips a client's timeout) instead of the real one.
@@ -21,14 +23,20 @@ interface Fault {
   match: FaultMatch
   response: FaultResponse
   remaining: number
+  share: number
 }
 
 export class FaultInjector {
   private faults: Fault[] = []
+  // Seeded: a benchmark's "10% of calls" picks the same calls every run.
+  private readonly random = createRandom(7)
 
-  /** `times` defaults to 1; Infinity keeps the fault until `clear()`. */
-  fail(match: FaultMatch, response: FaultResponse, times = 1): void {
-    this.faults.push({ match, response, remaining: times })
+  /**
+   * `times` defaults to 1; Infinity keeps the fault until `clear()`. `share` (default 1) makes only that share
+   * of the matching requests fail, e.g. 0.1 for one in ten, picked at random.
+   */
+  fail(match: FaultMatch, response: FaultResponse, times = 1, share = 1): void {
+    this.faults.push({ match, response, remaining: times, share })
   }
 
   clear(): void {
@@ -39,6 +47,7 @@ export class FaultInjector {
   take(method: string, pathname: string, candidates: readonly string[] = [pathname]): FaultResponse | undefined {
     const fault = this.faults.find((f) =>
       f.remaining > 0 &&
+      (f.share >= 1 || this.random.chance(f.share)) &&
       (!f.match.method || f.match.method.toUpperCase() === method.toUpperCase()) &&
       (typeof f.match.path === 'string' ? candidates.includes(f.match.path) : f.match.path.test(pathname)))
     if (!fault) return undefined

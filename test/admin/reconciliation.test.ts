@@ -134,3 +134,38 @@ describe('reconciliation job', () => {
     expect(Date.parse(results[0]!.range_to) - Date.parse(results[0]!.range_from)).toBe(31 * 86_400_000)
   })
 })
+
+describe('money in admin answers', () => {
+  let world: World
+  beforeEach(async () => {
+    world = await freshWorld()
+    expect((await adminCall('POST', '/admin/api/setup', { role: 'admin' })).status).toBe(200)
+  })
+
+  it('states money as exact decimals in each currency minor units: two places for USD, none for JPY', async () => {
+    const day = new Date(Date.now() - 86_400_000).toISOString()
+    await plantOrders([
+      { orderId: 31, total: '1949.28764703192', net: '1949.28764703192', createdAt: day, syncedAt: Date.now() },
+      { orderId: 32, total: '1949.5', net: '1949.5', currency: 'JPY', baseCurrency: 'USD', createdAt: day, syncedAt: Date.now() },
+    ])
+    await plantHubSpotOrders(world, [{ id: 31, net: '1949.29', total: '1949.29' }, { id: 32, net: '1950', total: '1950', currency: 'JPY' }])
+    const report = (await (await adminCall('GET', '/admin/api/reconciliation', { role: 'viewer' })).json()) as ReconciliationReport
+    const usd = report.totals.find((t) => t.currency === 'USD')!
+    const jpy = report.totals.find((t) => t.currency === 'JPY')!
+    expect([usd.store.netRevenue, usd.hubspot.netRevenue, usd.difference]).toEqual(['1949.29', '1949.29', '0.00'])
+    for (const value of [usd.store.netRevenue, usd.hubspot.netRevenue, usd.difference]) expect(value).toMatch(/^-?\d+\.\d{2}$/)
+    expect([jpy.store.netRevenue, jpy.hubspot.netRevenue, jpy.difference]).toEqual(['1950', '1950', '0'])
+    expect(report.differences).toEqual([])
+
+    const attribution = (await (await adminCall('GET', '/admin/api/attribution', { role: 'viewer' })).json()) as {
+      currency: string
+      rows: { revenue: string }[]
+      total: { revenue: string }
+      store: { revenue: string }
+    }
+    for (const value of [...attribution.rows.map((r) => r.revenue), attribution.total.revenue, attribution.store.revenue]) {
+      expect(value).toMatch(/^-?\d+\.\d{2}$/)
+    }
+    expect(attribution.store.revenue).toBe('3898.79')
+  })
+})

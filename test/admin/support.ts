@@ -40,6 +40,8 @@ export interface PlantedOrder {
   net?: string
   eventCreatedAt?: number | null
   syncedAt?: number | null
+  cartId?: string | null
+  baseCurrency?: string
 }
 
 export async function plantOrders(orders: PlantedOrder[]): Promise<void> {
@@ -49,8 +51,8 @@ export async function plantOrders(orders: PlantedOrder[]): Promise<void> {
       const net = o.net ?? total
       return env.DB.prepare(
         `INSERT INTO orders (order_id, email, customer_id, status_id, counts_as_paid, created_at, modified_at, currency,
-           total_inc_tax, refunded, net_revenue, net_revenue_base, channel, cart_id, event_created_at, synced_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'storefront', NULL, ?, ?)`,
+           total_inc_tax, refunded, net_revenue, net_revenue_base, channel, cart_id, event_created_at, synced_at, base_currency)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'storefront', ?, ?, ?, ?)`,
       ).bind(
         o.orderId,
         o.email ?? `buyer${o.orderId}@example.com`,
@@ -64,8 +66,10 @@ export async function plantOrders(orders: PlantedOrder[]): Promise<void> {
         o.refunded ?? '0',
         net,
         net,
+        o.cartId ?? null,
         o.eventCreatedAt ?? null,
         o.syncedAt ?? null,
+        o.baseCurrency ?? o.currency ?? 'USD',
       )
     }),
   )

@@ -198,7 +198,7 @@ describe('attributionReport', () => {
     const byOrder = await attributionReport(env.DB, { from: day, to: day, model: 'order' })
     expect(byOrder.rows).toEqual([
       { channel: 'email', source: 'klaviyo', campaign: 'spring', orders: 2, revenue: '150.15' },
-      { channel: 'paid_social', source: 'facebook', campaign: 'retarget', orders: 1, revenue: '20' },
+      { channel: 'paid_social', source: 'facebook', campaign: 'retarget', orders: 1, revenue: '20.00' },
       { channel: 'unassigned', source: null, campaign: null, orders: 1, revenue: '9.99' },
     ])
     expect(byOrder.total).toEqual({ orders: 4, revenue: '180.14' })

@@ -166,6 +166,16 @@ describe('lean storage', () => {
     expect(touches[0]!.landing_page).toBe(`${SHOP}/`)
   })
 
+  it('makes one touch of two hits of one page that arrive together (the landing hit and the cart id)', async () => {
+    for (let i = 0; i < 5; i++) {
+      const id = newId()
+      const url = `${SHOP}/?utm_source=google&utm_medium=cpc&gclid=together`
+      const responses = await Promise.all([post({ anonymousId: id, url }), post({ anonymousId: id, url, cartId: 'c0ffee-cart' })])
+      expect(responses.map((r) => r.status)).toEqual([204, 204])
+      expect((await touchesOf(id)).map((t) => [t.channel, t.reason])).toEqual([['paid_search', 'session']])
+    }
+  })
+
   it('trusts occurredAt within 24 hours only', async () => {
     const id = newId()
     const before = Date.now()

@@ -135,7 +135,7 @@ describe('the dashboard in Chromium', () => {
       const quality = tab.locator('#quality')
       await expect.poll(() => quality.locator('[data-figure="Orders matched to a contact"] .figure').textContent()).toBe('100.0%')
       expect(await quality.locator('[data-figure="Duplicate contacts"] .figure').textContent()).toBe('0.00%')
-      expect(await quality.locator('[data-figure="Event to HubSpot (p99)"] .figure').textContent()).toBe('1.5 min')
+      expect(await quality.locator('[data-figure="Live event to HubSpot (p99)"] .figure').textContent()).toBe('1.5 min')
       expect(await quality.textContent()).toContain('on target')
 
       // Reconciliation: two orders missing in HubSpot (106, 107), one with a stale amount (103).

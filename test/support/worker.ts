@@ -11,18 +11,23 @@ import { createBigCommerceStandin, deliver, type BigCommerceStandin, type StoreE
 import { createHubSpotStandin } from '../../standins/hubspot'
 import { contactObject, hubspotWriter } from '../../src/durable/stubs'
 import { serveHost } from './network'
+import { CapturingQueue, consumeBatch } from './queue'
 
 export const WEBHOOK_URL = 'https://worker.example.com/webhooks/bigcommerce'
 export const SECRETS = { clientSecret: 'test-client-secret', webhookSecret: 'test-webhook-secret' }
 
 /**
- * Calls the worker and waits for everything it deferred with waitUntil (the processing after the ack).
- * `withEnv` replaces the environment, e.g. to test another configuration.
+ * Calls the worker and waits for everything it deferred, and for what it queued: the webhook queue's consumer
+ * runs on the messages the call sent, as Cloudflare would run it next. `withEnv` replaces the environment,
+ * e.g. to test another configuration.
  */
 export async function callWorker(request: Request, withEnv: Record<string, unknown> = env): Promise<Response> {
+  const queue = new CapturingQueue()
+  const workerEnv = { ...withEnv, WEBHOOK_QUEUE: queue.asQueue() } as unknown as typeof env
   const ctx = createExecutionContext()
-  const response = await worker.fetch(request, withEnv as typeof env, ctx)
+  const response = await worker.fetch(request, workerEnv, ctx)
   await waitOnExecutionContext(ctx)
+  for (let messages = queue.take(); messages.length; messages = queue.take()) await consumeBatch(messages, workerEnv)
   return response
 }
 

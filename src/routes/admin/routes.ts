@@ -8,8 +8,10 @@ import {
   hubspotWriterStatus,
   registerStoreWebhooks,
   runHubSpotSetup,
+  setUpAudienceLists,
   startHistoryBackfill,
 } from '../../admin/operations'
+import { outcomesReport } from '../../admin/outcomes'
 import { overridesSchema, readOverrides, replaceOverridesAudited } from '../../admin/overrides'
 import { qualityReport } from '../../admin/quality'
 import { rangeQueryShape, resolveRange } from '../../admin/range'
@@ -79,11 +81,20 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
       'Idempotently creates the HubSpot property group, properties and unique keys (through the HubSpot writer), ' +
       'and, when PUBLIC_URL is set, registers the BigCommerce webhooks at PUBLIC_URL/webhooks/bigcommerce with the ' +
       'X-Webhook-Secret header. Also reads the open support tickets now (`supportTickets`): a token without the ' +
-      'tickets scope is reported there, and suppression by tickets is then off. Audited.',
+      'tickets scope is reported there, and suppression by tickets is then off. Creates the audiences as HubSpot ' +
+      'active lists (`lists`, found again by name, never duplicated); a list edited in HubSpot is left as it is ' +
+      'and reported as drifted, unless `repairLists` is true. A token without list access is reported there. Audited.',
+    body: z
+      .object({ repairLists: z.boolean().optional().describe('put lists edited in HubSpot back to our definition') })
+      .strict()
+      .optional(),
     audit: 'setup',
-    success: { status: 200, description: '`{hubspot: SetupResult, webhooks, supportTickets}`; `hubspot.ok` false names what failed' },
+    success: {
+      status: 200,
+      description: '`{hubspot: SetupResult, webhooks, supportTickets, lists}`; `hubspot.ok` false names what failed',
+    },
     errors: { 502: 'the HubSpot writer could not run setup' },
-    async handler(c) {
+    async handler(c, { body }) {
       const env = c.env
       const before = await settle(() => hubspotWriterStatus(env))
       try {
@@ -94,13 +105,15 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
             const hubspot = await runHubSpotSetup(env)
             const webhooks = await settle(() => registerStoreWebhooks(c.get('config')), 25_000)
             const supportTickets = await settle(() => checkSupportTickets(env), 25_000)
+            const lists = await settle(() => setUpAudienceLists(env, body?.repairLists ?? false), 25_000)
             return {
               hubspot,
               webhooks: webhooks.ok ? webhooks.value : { error: webhooks.error },
               supportTickets: supportTickets.ok ? supportTickets.value : { error: supportTickets.error },
+              lists: lists.ok ? lists.value : { error: lists.error },
             }
           },
-          (r) => ({ hubspot: setupSummary(r.hubspot), webhooks: r.webhooks, supportTickets: r.supportTickets }),
+          (r) => ({ hubspot: setupSummary(r.hubspot), webhooks: r.webhooks, supportTickets: r.supportTickets, lists: r.lists }),
         )
         return c.json(result)
       } catch (err) {
@@ -279,6 +292,25 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
       const range = resolveRange(query, new Date())
       if (!range.ok) return jsonError(c, 400, 'invalid_request', range.message)
       return c.json(await attributionReportFor(c.env, range, query.model))
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/outcomes',
+    role: 'viewer',
+    summary: 'Outcome of each trigger family, per week',
+    description:
+      'Per trigger family and ISO week: triggers fired, how many were followed by a paid order of the contact within ' +
+      "the family's window (abandoned cart 7 days, and whether the cart itself became an order; post-purchase a second " +
+      'order within 60 days of the first; winback 30 days; ...), the conversion rate and the revenue of those orders ' +
+      "(store base currency, in its minor units), and the same for contacts whose trigger was suppressed or capped: " +
+      "an observational comparison group, not a controlled test. With the playbook's reference ranges.",
+    query: z.object(rangeQueryShape),
+    success: { status: 200, description: 'The outcomes report' },
+    async handler(c, { query }) {
+      const range = resolveRange(query, new Date())
+      if (!range.ok) return jsonError(c, 400, 'invalid_request', range.message)
+      return c.json(await outcomesReport(c.env.DB, range))
     },
   }),
   route({

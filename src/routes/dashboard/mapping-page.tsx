@@ -22,6 +22,7 @@ export function renderMappingPage(mapping: Mapping): string {
             {hubspot.objects.map((o) => <li><a href={`#object-${o.objectType}`}>{o.objectType}</a> ({o.properties.length} properties)</li>)}
             <li><a href="#triggers">Automation triggers</a></li>
             <li><a href="#governance">Fail-safes and trigger families</a></li>
+            <li><a href="#lists">Audience lists</a></li>
             <li><a href="#channels">Channel taxonomy</a></li>
           </ul>
         </section>
@@ -101,6 +102,22 @@ export function renderMappingPage(mapping: Mapping): string {
           <table>
             <thead><tr><th>family</th><th>triggers</th><th>configured mode</th></tr></thead>
             <tbody>{governance.families.map((f) => <tr><td>{f.family}</td><td><code>{f.triggers.join(', ')}</code></td><td>{f.configuredMode}</td></tr>)}</tbody>
+          </table>
+        </section>
+        <section class="card" id="lists" style="margin-top:16px">
+          <h2>Audience lists</h2>
+          <p>{mapping.lists.kind}; names start with <code>{mapping.lists.prefix}</code>. {mapping.lists.topCategories}. {mapping.lists.repair}.</p>
+          <table>
+            <thead><tr><th>list</th><th>who</th><th>filters (all must hold)</th></tr></thead>
+            <tbody>
+              {mapping.lists.audiences.map((a) => (
+                <tr>
+                  <td>{a.name}</td>
+                  <td>{a.description}</td>
+                  <td><code>{a.filters.map((f) => `${f.property} ${f.operation.operator}${'values' in f.operation ? ` ${f.operation.values.join('|')}` : 'value' in f.operation ? ` ${f.operation.value}` : ` last ${-(f.operation.lowerBoundTimePoint.offset?.days ?? 0)} days`}`).join('; ')}</code></td>
+                </tr>
+              ))}
+            </tbody>
           </table>
         </section>
         <section class="card" id="channels" style="margin-top:16px">

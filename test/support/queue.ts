@@ -1,0 +1,62 @@
+import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test'
+import worker from '../../src/index'
+import type { Env } from '../../src/env'
+import type { WebhookMessage } from '../../src/pipeline/message'
+
+export const WEBHOOK_QUEUE = 'bc-hubspot-webhooks'
+
+/** The webhook queue's producer in tests: keeps what the worker sends, for the test to deliver as a batch. */
+export class CapturingQueue {
+  private sent: WebhookMessage[] = []
+
+  async send(body: WebhookMessage): Promise<void> {
+    this.sent.push(body)
+  }
+
+  async sendBatch(messages: Iterable<MessageSendRequest<WebhookMessage>>): Promise<void> {
+    for (const m of messages) this.sent.push(m.body)
+  }
+
+  /** What was sent since the last take. */
+  take(): WebhookMessage[] {
+    const taken = this.sent
+    this.sent = []
+    return taken
+  }
+
+  asQueue(): Queue<WebhookMessage> {
+    return this as unknown as Queue<WebhookMessage>
+  }
+}
+
+/**
+ * Runs the worker's queue consumer on one batch, as Cloudflare would, and returns what it acked or retried,
+ * with the delay it asked for each retried message (by message body id).
+ */
+export async function consumeBatch(messages: WebhookMessage[], workerEnv: Env, options: { attempts?: number; queue?: string } = {}) {
+  const batch = createMessageBatch<WebhookMessage>(
+    options.queue ?? WEBHOOK_QUEUE,
+    messages.map((body, i) => ({ id: `message-${i}`, timestamp: new Date(), body, attempts: options.attempts ?? 1 })),
+  )
+  // The pool's result does not say how long a retry asked to wait: the consumer sees messages that note it.
+  const delays = new Map<string, number | undefined>()
+  const noting: MessageBatch<WebhookMessage> = {
+    queue: batch.queue,
+    metadata: batch.metadata,
+    messages: batch.messages.map((m) => ({
+      id: m.id,
+      timestamp: m.timestamp,
+      body: m.body,
+      attempts: m.attempts,
+      ack: () => m.ack(),
+      retry: (retry?: QueueRetryOptions) => {
+        delays.set(m.body.id, retry?.delaySeconds)
+        m.retry(retry)
+      },
+    })),
+    ackAll: () => batch.ackAll(),
+    retryAll: (retry?: QueueRetryOptions) => batch.retryAll(retry),
+  }
+  await worker.queue(noting, workerEnv)
+  return { ...(await getQueueResult(batch, createExecutionContext())), delays }
+}

@@ -1,0 +1,155 @@
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
+import { env } from 'cloudflare:workers'
+import { beforeEach, describe, expect, it } from 'vitest'
+import worker from '../../src/index'
+import { deliver, type StoreEvent } from '../../standins/bigcommerce'
+import { adminCall } from '../admin/support'
+import { CapturingQueue, consumeBatch, WEBHOOK_QUEUE } from '../support/queue'
+import { flushHubSpot, freshWorld, SECRETS, WEBHOOK_URL, type useStandins } from '../support/worker'
+
+/**
+ * Webhook processing on the queue: the route records and queues; the consumer batches, fetches each resource
+ * once per batch, paces retries to what BigCommerce asks, and hands what keeps failing to the dead letters.
+ */
+type Standins = ReturnType<typeof useStandins>
+let bigcommerce: Standins['bigcommerce']
+let hubspot: Standins['hubspot']
+
+beforeEach(async () => {
+  ;({ bigcommerce, hubspot } = await freshWorld())
+})
+
+/** Delivers signed webhooks to the route; returns what it queued, without consuming it. */
+async function deliverQueued(events: StoreEvent[]) {
+  const queue = new CapturingQueue()
+  const workerEnv = { ...env, WEBHOOK_QUEUE: queue.asQueue() }
+  for (const [i, event] of events.entries()) {
+    const response = await deliver(
+      async (request) => {
+        const ctx = createExecutionContext()
+        const answer = await worker.fetch(request, workerEnv, ctx)
+        await waitOnExecutionContext(ctx)
+        return answer
+      },
+      WEBHOOK_URL,
+      event,
+      { storeHash: 'teststore', ...SECRETS, webhookId: `msg_queue_${i}` },
+    )
+    expect(response.status).toBe(200)
+  }
+  return { messages: queue.take(), workerEnv }
+}
+
+const orderCalls = (orderId: number) => bigcommerce.requests.filter((r) => r.path === `/stores/teststore/v2/orders/${orderId}`)
+
+async function statuses() {
+  const { results } = await env.DB.prepare('SELECT status, count(*) AS n FROM webhook_events GROUP BY status').all<{ status: string; n: number }>()
+  return Object.fromEntries(results.map((r) => [r.status, r.n]))
+}
+
+describe('webhook queue', () => {
+  it('queues each new delivery once and makes one order call for five events about one order in a batch', async () => {
+    const created = bigcommerce.store.createOrder({ email: 'burst@example.com', statusId: 11 })
+    const id = created.value.id
+    const events = [
+      ...created.events,
+      ...bigcommerce.store.setOrderStatus(id, 9).events,
+      ...bigcommerce.store.updateOrder(id, { staff_notes: 'gift wrap' }).events,
+      ...bigcommerce.store.setOrderStatus(id, 11).events,
+    ].filter((e) => e.scope.startsWith('store/order/'))
+    expect(events.length).toBeGreaterThanOrEqual(5)
+    const { messages, workerEnv } = await deliverQueued(events)
+    expect(messages).toHaveLength(events.length)
+    expect(orderCalls(id)).toHaveLength(0) // nothing fetched before the consumer runs
+
+    const result = await consumeBatch(messages, workerEnv)
+    expect(result.explicitAcks).toHaveLength(messages.length)
+    expect(orderCalls(id)).toHaveLength(1)
+    expect(await statuses()).toEqual({ done: events.length })
+    await flushHubSpot()
+    expect(hubspot.portal.findByProperty('orders', 'bc_order_id', String(id))?.properties.bc_status).toBe('awaiting_fulfillment')
+
+    // At-least-once: the same batch delivered again costs nothing.
+    const again = await consumeBatch(messages, workerEnv)
+    expect(again.explicitAcks).toHaveLength(messages.length)
+    expect(orderCalls(id)).toHaveLength(1)
+  })
+
+  it("retries a message when BigCommerce's quota resets, honouring X-Rate-Limit-Time-Reset-Ms", async () => {
+    const created = bigcommerce.store.createOrder({ email: 'throttled@example.com' })
+    const { messages, workerEnv } = await deliverQueued(created.events.filter((e) => e.scope === 'store/order/created'))
+    bigcommerce.faults.fail(
+      { method: 'GET', path: `/stores/teststore/v2/orders/${created.value.id}` },
+      {
+        status: 429,
+        headers: { 'X-Rate-Limit-Time-Reset-Ms': '95000', 'X-Rate-Limit-Requests-Left': '0', 'X-Rate-Limit-Requests-Quota': '150', 'X-Rate-Limit-Time-Window-Ms': '30000' },
+      },
+      Infinity,
+    )
+    const result = await consumeBatch(messages, workerEnv)
+    expect(result.retryMessages).toHaveLength(1)
+    expect(result.delays.get(messages[0]!.id)).toBeGreaterThanOrEqual(95)
+    expect(result.delays.get(messages[0]!.id)).toBeLessThanOrEqual(96)
+    expect(await statuses()).toEqual({ pending: 1 })
+  })
+
+  it('a message the queue gives up on reaches the dead letters, and replays from there', async () => {
+    const created = bigcommerce.store.createOrder({ email: 'given-up@example.com' })
+    const { messages, workerEnv } = await deliverQueued(created.events.filter((e) => e.scope === 'store/order/created'))
+    bigcommerce.faults.fail({ method: 'GET', path: `/stores/teststore/v2/orders/${created.value.id}` }, { status: 500 }, Infinity)
+    const first = await consumeBatch(messages, workerEnv)
+    expect(first.retryMessages).toHaveLength(1)
+    // After max_retries the queue moves the message to its dead-letter queue, whose consumer dead-letters the event.
+    const dlq = await consumeBatch(messages, workerEnv, { queue: `${WEBHOOK_QUEUE}-dlq`, attempts: 11 })
+    expect(dlq.explicitAcks).toHaveLength(1)
+    expect(await statuses()).toEqual({ dead: 1 })
+    const letters = (await (await adminCall('GET', '/admin/api/dead-letters', { role: 'viewer' })).json()) as {
+      deadLetters: { id: number; source: string; error: string }[]
+    }
+    const letter = letters.deadLetters.find((d) => d.source === 'webhook')!
+    expect(letter.error).toContain('the webhook queue gave up')
+
+    bigcommerce.faults.clear()
+    const replay = await adminCall('POST', `/admin/api/dead-letters/${letter.id}/replay`, { role: 'operator' })
+    expect(replay.status).toBe(200)
+    expect(await replay.json()).toMatchObject({ result: 'processed' })
+    await flushHubSpot()
+    expect(hubspot.portal.findByProperty('orders', 'bc_order_id', String(created.value.id))).toBeDefined()
+  })
+
+  it('leaves an event the retry sweep is working on to it, and comes back when its lease ends', async () => {
+    const created = bigcommerce.store.createOrder({ email: 'leased@example.com' })
+    const { messages, workerEnv } = await deliverQueued(created.events.filter((e) => e.scope === 'store/order/created'))
+    // Another attempt holds the event (as a sweep that claimed it would).
+    await env.DB.prepare('UPDATE webhook_events SET attempts = 1, next_attempt_at = ?').bind(Date.now() + 60_000).run()
+    const result = await consumeBatch(messages, workerEnv)
+    expect(orderCalls(created.value.id)).toHaveLength(0)
+    expect(result.retryMessages).toHaveLength(1)
+    expect(result.delays.get(messages[0]!.id)).toBeGreaterThanOrEqual(59)
+  })
+
+  it('with WEBHOOK_PROCESSING=inline processes in the request instead (no queue); an unknown mode is a 503', async () => {
+    const created = bigcommerce.store.createOrder({ email: 'inline@example.com' })
+    const queue = new CapturingQueue()
+    const inlineEnv = { ...env, WEBHOOK_QUEUE: queue.asQueue(), WEBHOOK_PROCESSING: 'inline' }
+    const event = created.events.find((e) => e.scope === 'store/order/created')!
+    const response = await deliver(
+      async (request) => {
+        const ctx = createExecutionContext()
+        const answer = await worker.fetch(request, inlineEnv, ctx)
+        await waitOnExecutionContext(ctx)
+        return answer
+      },
+      WEBHOOK_URL,
+      event,
+      { storeHash: 'teststore', ...SECRETS },
+    )
+    expect(response.status).toBe(200)
+    expect(queue.take()).toEqual([])
+    expect(await statuses()).toEqual({ done: 1 })
+
+    const invalid = await worker.fetch(new Request('https://worker.example.com/admin/api/status'), { ...env, WEBHOOK_PROCESSING: 'cron' }, createExecutionContext())
+    expect(invalid.status).toBe(503)
+    expect(await invalid.json()).toMatchObject({ error: 'invalid_configuration', variable: 'WEBHOOK_PROCESSING' })
+  })
+})
