@@ -55,6 +55,7 @@ export function describeMapping(config: Config) {
       REVIEW_REQUEST_STEP: config.REVIEW_REQUEST_STEP?.text ?? 'off',
       TRIGGER_FAMILIES: TRIGGER_FAMILIES.map((f) => `${f}:${config.TRIGGER_FAMILIES[f]}`).join(','),
       AUDIENCE_TOP_CATEGORIES: config.AUDIENCE_TOP_CATEGORIES,
+      DECISIONS_RETENTION: config.DECISIONS_RETENTION.text,
       WEBHOOK_PROCESSING: config.WEBHOOK_PROCESSING,
     },
     governance: describeGovernance(config),
