@@ -14,13 +14,9 @@
  * BigCommerce's quota is set large here (3,000 requests per 30 s) so that it does not bound these figures;
  * what the worker spends of a Standard plan's quota is `npm run bench:backfill`'s subject.
  */
-import { randomBytes } from 'node:crypto'
-import { startBigCommerceStandin } from '../standins/bigcommerce/server'
-import { startHubSpotStandin } from '../standins/hubspot/server'
-import { startLocalWorker } from '../scripts/demo/local-worker'
 import { stopAll } from '../scripts/demo/processes'
-import { CronDriver, WorkerApi } from '../scripts/demo/worker-api'
 import { LiveLoad } from './support/live-load'
+import { startStack } from './support/local-stack'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60)
 const RATE = Number(process.env.BENCH_RATE ?? 20)
@@ -60,39 +56,17 @@ function percentile(sorted: number[], p: number): number | null {
   return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!
 }
 
-const secret = (prefix: string) => `${prefix}-${randomBytes(12).toString('hex')}`
-
 async function runCase(c: Case): Promise<Result> {
-  const secrets = { bc: secret('bc'), hs: secret('hs'), client: secret('client'), webhook: secret('whsec'), admin: secret('admin') }
-  const hubspot = await startHubSpotStandin({ accessToken: secrets.hs, latencyMs: 200, rateLimit: { max: 100, intervalMs: 10_000 } })
-  const bigcommerce = await startBigCommerceStandin({
-    storeHash: 'latencystore',
-    accessToken: secrets.bc,
-    latencyMs: 150,
-    rateLimit: { quota: 3_000, windowMs: 30_000 },
-    seed: { customers: c.backfillOrders ? Math.ceil(c.backfillOrders / 10) : 300, orders: c.backfillOrders || 300, seed: 42 },
-  })
-  const worker = await startLocalWorker({
-    vars: (url) => ({
-      BIGCOMMERCE_STORE_HASH: 'latencystore',
-      BIGCOMMERCE_ACCESS_TOKEN: secrets.bc,
-      BIGCOMMERCE_API_BASE: bigcommerce.url,
-      BIGCOMMERCE_CLIENT_SECRET: secrets.client,
-      BIGCOMMERCE_WEBHOOK_SECRET: secrets.webhook,
-      HUBSPOT_ACCESS_TOKEN: secrets.hs,
-      HUBSPOT_API_BASE: hubspot.url,
-      PUBLIC_URL: url,
-      ADMIN_TOKENS: `admin:${secrets.admin}`,
-    }),
-    onLine: (line) => {
-      if (process.env.BENCH_VERBOSE) console.log(`  worker: ${line}`)
+  const stack = await startStack({
+    hubspot: { latencyMs: 200, rateLimit: { max: 100, intervalMs: 10_000 } },
+    bigcommerce: {
+      latencyMs: 150,
+      rateLimit: { quota: 3_000, windowMs: 30_000 },
+      seed: { customers: c.backfillOrders ? Math.ceil(c.backfillOrders / 10) : 300, orders: c.backfillOrders || 300, seed: 42 },
     },
   })
-  const api = new WorkerApi(worker.url, secrets.admin)
-  const cron = new CronDriver(api, (line) => console.log(`  cron: ${line}`))
+  const { hubspot, bigcommerce, api, cron } = stack
   try {
-    const setup = await api.admin('POST', '/setup', {})
-    if (setup.status !== 200) throw new Error(`setup answered ${setup.status}: ${JSON.stringify(setup.body).slice(0, 300)}`)
     if (c.backfillOrders) {
       const backfill = await api.admin('POST', '/backfill', {})
       if (backfill.status !== 202) throw new Error(`backfill answered ${backfill.status}`)
@@ -103,7 +77,7 @@ async function runCase(c: Case): Promise<Result> {
       hubspot.standin.faults.fail({ path: /^\/crm\// }, { status: 502 }, Infinity, 0.03 / 0.9)
     }
     cron.start()
-    const load = new LiveLoad({ standin: bigcommerce.standin, clientSecret: secrets.client, rate: RATE })
+    const load = new LiveLoad({ standin: bigcommerce.standin, clientSecret: stack.clientSecret, rate: RATE })
     console.log(`(${c.id}) ${c.title}: delivering…`)
     await load.run(SECONDS)
     const backfill = await api.admin('GET', '/status')
@@ -137,9 +111,7 @@ async function runCase(c: Case): Promise<Result> {
       hubspotErrors: hubspot.standin.requests.filter((r) => r.status === 429 || r.status >= 500).length,
     }
   } finally {
-    await cron.stop()
-    await worker.close()
-    await Promise.allSettled([hubspot.close(), bigcommerce.close()])
+    await stack.stop()
   }
 }
 

@@ -179,6 +179,8 @@ export const configSchema = z.object({
   MARKETING_EXCLUDED_ORDER_CHANNELS: orderChannels,
   REVIEW_REQUEST_STEP: reviewStep,
   TRIGGER_FAMILIES: triggerFamilies,
+  /** Trigger decisions (and shadow-mode decisions) older than this are deleted by the hourly retention job. */
+  DECISIONS_RETENTION: duration('400d'),
   /** How many of the store's top categories get a HubSpot list of their buyers (0: none). */
   AUDIENCE_TOP_CATEGORIES: z.coerce.number().int().min(0).max(50).default(5),
   /** `queue` (Cloudflare Queues); `inline` processes in the request's waitUntil, for accounts without Queues. */

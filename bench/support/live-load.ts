@@ -4,7 +4,7 @@
  * `dispatch`), at a fixed number of deliveries per second. Remembers when each new order's
  * `store/order/created` was delivered, so a benchmark can measure how long it took to reach HubSpot.
  */
-import type { BigCommerceStandin, StoreEvent } from '../../standins/bigcommerce'
+import { StoreError, type BigCommerceStandin, type StoreEvent } from '../../standins/bigcommerce'
 import { createRandom } from '../../standins/shared/prng'
 
 export interface LiveLoadOptions {
@@ -45,8 +45,14 @@ export class LiveLoad {
   }
 
   private async deliverNext(): Promise<void> {
-    // Some changes send nothing (a status set to what it was): draw until one does.
-    while (!this.backlog.length) this.backlog.push(...this.nextChange())
+    // Some changes send nothing (a status set to what it was) or are refused (a refund of a refunded order).
+    while (!this.backlog.length) {
+      try {
+        this.backlog.push(...this.nextChange())
+      } catch (err) {
+        if (!(err instanceof StoreError)) throw err
+      }
+    }
     const event = this.backlog.shift()!
     const orderId = event.scope === 'store/order/created' ? Number(event.data.id) : null
     if (orderId !== null) this.orderCreatedAt.set(orderId, Date.now())
@@ -55,15 +61,17 @@ export class LiveLoad {
     if (results.some((r) => r.status !== 200)) this.refused++
   }
 
-  /** One store change, weighted like a busy store's webhook mix: half are new orders. */
+  /** One store change, weighted like a busy store's webhook mix: about half are new orders. */
   private nextChange(): StoreEvent[] {
     const { store } = this.options.standin
-    const kind = this.random.weighted<'order' | 'status' | 'ship' | 'cart' | 'customer'>([
+    const kind = this.random.weighted<'order' | 'status' | 'ship' | 'refund' | 'cart' | 'customer' | 'product'>([
       ['order', this.recentOrders.length < 20 ? 8 : 5],
       ['status', this.recentOrders.length ? 1 : 0],
       ['ship', this.recentOrders.length ? 2 : 0],
+      ['refund', this.recentOrders.length ? 0.5 : 0],
       ['cart', 1],
       ['customer', 1],
+      ['product', 0.3],
     ])
     const customers = [...store.customers.values()]
     switch (kind) {
@@ -82,6 +90,12 @@ export class LiveLoad {
       case 'ship': {
         const orderId = this.recentOrders.shift()!
         return store.addShipment(orderId).events
+      }
+      case 'refund':
+        return store.addRefund(this.random.pick(this.recentOrders), { amount: 1 }).events
+      case 'product': {
+        const product = this.random.pick([...store.products.values()])
+        return store.updateProduct(product.id, { price: this.random.int(10, 90) }).events
       }
       case 'cart': {
         const cartId = this.openCarts.pop()

@@ -9,6 +9,7 @@ import {
   triggersOf,
 } from '../domain/automation'
 import { MARKETPLACE_RELAY_DOMAINS } from '../domain/marketplace'
+import { OUTCOME_RULES } from '../domain/outcomes'
 import { ORDER_CHANNELS, TOUCH_CHANNELS, TRIGGERS } from '../domain/model'
 import { AUDIENCES, categoryAudience, LIST_NAME_PREFIX } from '../hubspot/lists'
 import { describeHubSpotMapping } from '../hubspot/properties'
@@ -55,6 +56,7 @@ export function describeMapping(config: Config) {
       REVIEW_REQUEST_STEP: config.REVIEW_REQUEST_STEP?.text ?? 'off',
       TRIGGER_FAMILIES: TRIGGER_FAMILIES.map((f) => `${f}:${config.TRIGGER_FAMILIES[f]}`).join(','),
       AUDIENCE_TOP_CATEGORIES: config.AUDIENCE_TOP_CATEGORIES,
+      DECISIONS_RETENTION: config.DECISIONS_RETENTION.text,
       WEBHOOK_PROCESSING: config.WEBHOOK_PROCESSING,
     },
     governance: describeGovernance(config),
@@ -64,6 +66,11 @@ export function describeMapping(config: Config) {
       audiences: [...AUDIENCES, categoryAudience('<category>')].map((a) => ({ id: a.id, name: a.name, description: a.description, filters: a.filters })),
       topCategories: `one category list per top category of the store (AUDIENCE_TOP_CATEGORIES = ${config.AUDIENCE_TOP_CATEGORIES}), ranked by how many buyers most recently bought it`,
       repair: 'a list edited in HubSpot is left alone and reported as drifted; POST /admin/api/setup with {"repairLists": true} puts its filters back',
+    },
+    outcomes: {
+      route: 'GET /admin/api/outcomes',
+      comparison: 'held back: suppressed or capped (deferred and never fired) triggers of the same family; observational, not a controlled test',
+      families: Object.entries(OUTCOME_RULES).map(([family, rule]) => ({ family, ...rule })),
     },
     channels: {
       order: {

@@ -137,6 +137,7 @@ const ORDER_FIELDS = [
   'email',
   'touch_id',
   'touch_at',
+  'last_touch_id',
   ...['first', 'last'].flatMap((w) => ['channel', 'source', 'medium', 'campaign'].map((f) => `${w}_${f}`)),
 ] as (keyof OrderAttributionRow)[]
 

@@ -6,7 +6,7 @@ import { webhookHealthJob } from './webhook-health'
 import { valueTiers } from './value-tiers'
 import { reconciliationJob } from '../admin/reconciliation'
 import { highValueCarts } from './high-value-carts'
-import { inboxRetention } from './inbox-retention'
+import { retention } from './retention'
 import { supportEscalationsJob } from './support-escalations'
 import { audienceListsJob } from './audience-lists'
 import type { CronJob } from './job'
@@ -19,7 +19,7 @@ export const JOBS: readonly CronJob[] = [
   valueTiers,
   reconciliationJob,
   highValueCarts,
-  inboxRetention,
+  retention,
   supportEscalationsJob,
   audienceListsJob,
   // Last: its run takes most of a minute when there is history to import.

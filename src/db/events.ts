@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, lt, lte, ne, or, sql } from 'drizzle-orm'
+import { and, asc, eq, gt, lte, ne, or, sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
 import { deadLetters, webhookEvents } from './schema'
 
@@ -191,16 +191,4 @@ export async function requeueWebhookEvent(db: D1Database, id: string, now: numbe
     .where(and(eq(webhookEvents.id, id), eq(webhookEvents.status, 'dead')))
     .returning({ id: webhookEvents.id })
   return rows.length === 1
-}
-
-/** Deliveries are kept this long after processing: far past BigCommerce's 48 h of retries, for dedupe and reports. */
-export const PROCESSED_RETENTION_MS = 30 * 86_400_000
-
-/** Deletes processed and ignored deliveries received before `before`; pending and dead ones stay. */
-export async function pruneProcessedEvents(db: D1Database, before: number): Promise<number> {
-  const deleted = await drizzle(db)
-    .delete(webhookEvents)
-    .where(and(inArray(webhookEvents.status, ['done', 'ignored']), lt(webhookEvents.receivedAt, before)))
-    .returning({ id: webhookEvents.id })
-  return deleted.length
 }

@@ -313,6 +313,8 @@ export interface OrderAttributionRow {
   last_source: string | null
   last_medium: string | null
   last_campaign: string | null
+  /** The order's last touch before it, kept by retention (migrations/0010). */
+  last_touch_id: number | null
 }
 
 export async function storedContactTouches(
@@ -374,6 +376,7 @@ export function orderAttributionRow(email: string, credit: OrderCredit): OrderAt
     touch_at: credit.attributed.at,
     ...part('first', credit.first),
     ...part('last', credit.last),
+    last_touch_id: credit.last.touchId,
   } as OrderAttributionRow
 }
 

@@ -4,7 +4,7 @@
  * PROPERTY filters on existing contact properties, with an operation that suits the property's type).
  */
 import { validationFailure } from './errors'
-import type { Portal } from './portal'
+import type { PropertyDefinition } from './types'
 
 export interface StoredList {
   listId: string
@@ -32,7 +32,8 @@ export class ContactLists {
   private readonly lists = new Map<string, StoredList>()
   private nextId = 101
 
-  constructor(private readonly portal: Portal) {}
+  /** `contactProperty`: the portal's contact property of that name, if it has one. */
+  constructor(private readonly contactProperty: (name: string) => PropertyDefinition | undefined) {}
 
   all(): StoredList[] {
     return [...this.lists.values()]
@@ -94,7 +95,7 @@ export class ContactLists {
   private checkFilter(filter: Record<string, unknown>): void {
     if (filter.filterType !== 'PROPERTY') throw validationFailure(`The stand-in checks PROPERTY filters only, not ${String(filter.filterType)}`)
     const name = String(filter.property)
-    const property = this.portal.property('contacts', name)
+    const property = this.contactProperty(name)
     if (!property) throw validationFailure(`Property ${name} does not exist on contacts`)
     const operation = (filter.operation ?? {}) as Record<string, unknown>
     const allowed = OPERATIONS_BY_TYPE[property.type] ?? []

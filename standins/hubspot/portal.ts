@@ -32,7 +32,7 @@ export class Portal {
   readonly customEvents: CustomEventOccurrence[] = []
   readonly eventDefinitions = new Map<string, CustomEventDefinition>()
   readonly ticketPipelines: Pipeline[]
-  readonly lists = new ContactLists(this)
+  readonly lists = new ContactLists((name) => this.property('contacts', name))
   private nextId = 10_001
   private nextStageId = 1_000
   private readonly store = byType(() => new Map<string, StoredRecord>())

@@ -28,9 +28,13 @@ describe('dashboard', () => {
     expect(response.status).toBe(200)
     expect(response.headers.get('cache-control')).toBe('no-store')
     const html = await response.text()
-    for (const id of ['health', 'backfill', 'quality', 'reconciliation', 'revenue', 'decisions', 'dead-letters']) {
+    for (const id of ['health', 'backfill', 'quality', 'reconciliation', 'revenue', 'decisions', 'dead-letters', 'outcomes', 'getting-started']) {
       expect(html).toContain(`id="${id}"`)
     }
+    // The outcomes show the playbook's reference ranges; getting started says what to do first on a fresh install.
+    expect(html).toContain('cart recovery 3–10% of abandoned carts')
+    expect(html).toContain('data-family="order_placed"')
+    expect(html).toMatch(/data-check="hubspot_token"[\s\S]*Next: /)
     expect(html).toContain('ada@example.com')
     expect(html).toContain('data-channel="unassigned"')
     expect(html).not.toContain(TOKENS.viewer)

@@ -63,7 +63,8 @@ describe('/docs', () => {
     expect(response.status).toBe(200)
     const html = await response.text()
     for (const name of ['bc_cart_abandoned_at', 'bc_net_revenue', 'bc_line_item_id', 'bc_variant_id', 'hs_cart_url', 'organic_social', 'wholesale',
-      'bc_consent_region', 'eu_eea', 'ISO 3166-2', 'hs_shipping_tracking_number', 'hs_shipping_status_url', 'hs_external_order_url']) {
+      'bc_consent_region', 'eu_eea', 'ISO 3166-2', 'hs_shipping_tracking_number', 'hs_shipping_status_url', 'hs_external_order_url',
+      'id="lists"', 'BigCommerce · VIP and high value', 'id="outcomes"', 'cart recovery 3–10% of abandoned carts', 'AUDIENCE_TOP_CATEGORIES']) {
       expect(html).toContain(name)
     }
     expect(html).not.toContain('<script')

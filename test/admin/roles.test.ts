@@ -23,6 +23,7 @@ describe('admin API roles', () => {
         'GET /reconciliation viewer',
         'GET /attribution viewer',
         'GET /audit viewer',
+        'GET /outcomes viewer',
         'GET /openapi.json viewer',
         'GET /docs viewer',
         'GET /overrides viewer',
@@ -93,5 +94,16 @@ describe('admin API roles', () => {
       }),
     )
     expect(crossSite.status).toBe(403)
+  })
+
+  it('accepts the dashboard session on the pages the dashboard links to, with the same roles, and never on the JSON API', async () => {
+    const withCookie = (path: string, token: string) =>
+      callWorker(new Request(`https://worker.example.com${path}`, { headers: { cookie: `bc_admin_token=${token}` } }))
+    expect((await withCookie('/admin/api/docs', TOKENS.viewer)).status).toBe(200)
+    expect((await withCookie('/admin/api/openapi.json', TOKENS.viewer)).status).toBe(200)
+    expect((await withCookie('/admin/api/docs', 'not-a-token')).status).toBe(401)
+    for (const path of ['/admin/api/status', '/admin/api/outcomes', '/admin/api/dead-letters']) {
+      expect((await withCookie(path, TOKENS.admin)).status, path).toBe(401)
+    }
   })
 })

@@ -176,4 +176,23 @@ describe('the dashboard in Chromium', () => {
       await context.close()
     }
   })
+
+  it('opens the API docs from the signed-in dashboard (the session works there, not on the JSON API)', async () => {
+    const context = await browser.newContext()
+    try {
+      const tab = await context.newPage()
+      await tab.goto(`${worker.url}/admin`)
+      await tab.fill('#token', OPERATOR_TOKEN)
+      await Promise.all([tab.waitForURL(`${worker.url}/admin`), tab.click('input[type=submit]')])
+      const [docs] = await Promise.all([tab.waitForResponse((r) => r.url().endsWith('/admin/api/docs')), tab.click('a[href="/admin/api/docs"]')])
+      expect(docs.status()).toBe(200)
+      expect(await tab.textContent('body')).toContain('/outcomes')
+      const json = await tab.goto(`${worker.url}/admin/api/openapi.json`)
+      expect(json?.status()).toBe(200)
+      const api = await tab.goto(`${worker.url}/admin/api/status`)
+      expect(api?.status()).toBe(401)
+    } finally {
+      await context.close()
+    }
+  })
 })

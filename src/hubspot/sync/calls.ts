@@ -1,16 +1,10 @@
 import type { HubSpotResponse } from '../client'
-import { STORE_KEYS, type EngineOptions, type WriterClock } from './options'
+import { STORE_KEYS, type EngineOptions, type Pause, type WriterClock } from './options'
 import type { RateBudget } from './rate-budget'
 import type { WriterStats } from './status'
 import type { WriterStore } from './store'
 
 export type StopReason = 'daily_limit' | 'rate_budget' | 'transient' | 'deadline' | 'setup'
-
-/** A daily-limit pause, kept in the store so a restarted writer honours it. */
-export interface Pause {
-  until: number
-  reason: string
-}
 
 /**
  * The calls of one flush under the account's rate budget: each waits for room in the rolling window, is

@@ -83,3 +83,9 @@ export const STORE_KEYS = {
   /** HubSpot properties the account turned out to lack, per object type. */
   unavailable: 'unavailable',
 } as const
+
+/** A daily-limit pause, kept in the store so a restarted writer honours it. */
+export interface Pause {
+  until: number
+  reason: string
+}

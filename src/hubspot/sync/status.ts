@@ -1,9 +1,8 @@
 import type { RateLimitInfo } from '../client'
 import { OBJECT_TYPES, type HubSpotObjectType } from '../records'
 import type { SetupResult } from '../setup'
-import type { Pause } from './calls'
 import { EVENT_DEFINITIONS_KEY, type EventDefinitionsState } from './events'
-import { STORE_KEYS, type EngineOptions } from './options'
+import { STORE_KEYS, type EngineOptions, type Pause } from './options'
 import type { RateBudget } from './rate-budget'
 import type { WriterStore } from './store'
 

@@ -5,6 +5,7 @@ import type { Config, Role } from '../../config'
 import type { Actor } from '../../db/audit'
 import type { Env } from '../../env'
 import { jsonError } from '../../http'
+import { cookieActor } from './session-cookie'
 
 /**
  * An admin API route is data: method, path, role, zod schemas of its inputs, and its handler. The Hono app
@@ -32,6 +33,8 @@ export interface RouteSpec {
   errors?: Record<number, string>
   /** The audit action a successful (or failed) call records. */
   audit?: string
+  /** A read-only page the dashboard links to: the signed-in dashboard session is accepted too, same roles. */
+  session?: true
 }
 
 export interface Input<P, Q, B> {
@@ -108,7 +111,8 @@ export function mountRoutes(app: Hono<AdminEnv>, routes: readonly AdminRoute[]):
   for (const r of routes) {
     const honoPath = r.path.replace(/\{(\w+)\}/g, ':$1')
     app.on(r.method.toUpperCase(), honoPath, async (c) => {
-      const denied = await requireBearer(c, r.role)
+      const bearer = c.req.header('authorization') !== undefined
+      const denied = r.session && !bearer ? checkActor(c, await cookieActor(c, c.get('config')), r.role) : await requireBearer(c, r.role)
       if (denied) return denied
       const problems: string[] = []
       const parse = (where: string, schema: z.ZodType | undefined, value: unknown) => {

@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { deleteCookie, setCookie } from 'hono/cookie'
 import { authenticateToken } from '../../admin/auth'
 import { deadLetterView, replayDeadLetterAudited } from '../../admin/dead-letters'
+import { outcomesReport } from '../../admin/outcomes'
 import { qualityReport } from '../../admin/quality'
 import { hubspotClient, recentReconciliation } from '../../admin/reconciliation'
 import { rolloutReport } from '../../admin/rollout'
@@ -12,20 +13,21 @@ import { jsonError } from '../../http'
 import type { AdminEnv } from '../admin/define'
 import { revenueByChannel } from './chart'
 import { rolloutForms } from './rollout'
-import { COOKIE, cookieActor, guardForm, sameOrigin } from './session'
+import { COOKIE, cookieActor } from '../admin/session-cookie'
+import { guardForm, sameOrigin } from './session'
 import { renderDashboard, renderLogin } from './view'
 
 /** `/admin`: the dashboard, rendered on the server (sign-in and form posts: ./session.ts). */
 export const dashboard = new Hono<AdminEnv>()
 
 dashboard.get('/', async (c) => {
-  const actor = await cookieActor(c)
+  const actor = await cookieActor(c, c.get('config'))
   if (!actor) return c.html(renderLogin(null), 401)
   c.set('actor', actor)
   const now = new Date()
   const db = c.env.DB
   const lastMonth = { from: new Date(now.getTime() - 30 * 86_400_000), to: now }
-  const [status, quality, reconciliation, revenue, decisions, deadLetters, rollout] = await Promise.all([
+  const [status, quality, reconciliation, revenue, decisions, deadLetters, rollout, outcomes] = await Promise.all([
     syncStatus(c.env, c.get('config'), now),
     qualityReport(db, now, 30),
     settle(() => recentReconciliation(db, hubspotClient(c.get('config')), now), 8_000),
@@ -33,13 +35,14 @@ dashboard.get('/', async (c) => {
     listDecisions(db, undefined, 15),
     listDeadLetters(db, { state: 'open', limit: 25 }),
     settle(() => rolloutReport(c.env, c.get('config'), now)),
+    settle(() => outcomesReport(db, lastMonth)),
   ])
   const message = c.req.query('replayed') ?? c.req.query('notice')
   const notice = message ? { ok: c.req.query('ok') === '1', text: message } : null
   c.header('Cache-Control', 'no-store')
   return c.html(
     renderDashboard({
-      now, actor, notice, status, quality, reconciliation, revenue, decisions, deadLetters: deadLetters.map(deadLetterView), rollout,
+      now, actor, notice, status, quality, reconciliation, revenue, decisions, deadLetters: deadLetters.map(deadLetterView), rollout, outcomes,
     }),
   )
 })

@@ -23,6 +23,7 @@ export function renderMappingPage(mapping: Mapping): string {
             <li><a href="#triggers">Automation triggers</a></li>
             <li><a href="#governance">Fail-safes and trigger families</a></li>
             <li><a href="#lists">Audience lists</a></li>
+            <li><a href="#outcomes">Outcomes</a></li>
             <li><a href="#channels">Channel taxonomy</a></li>
           </ul>
         </section>
@@ -118,6 +119,14 @@ export function renderMappingPage(mapping: Mapping): string {
                 </tr>
               ))}
             </tbody>
+          </table>
+        </section>
+        <section class="card" id="outcomes" style="margin-top:16px">
+          <h2>Outcomes</h2>
+          <p>{mapping.outcomes.route}: per family and ISO week, triggers fired and those followed by a paid order within the window, with revenue; {mapping.outcomes.comparison}.</p>
+          <table>
+            <thead><tr><th>family</th><th>window</th><th>converted when</th><th>playbook</th></tr></thead>
+            <tbody>{mapping.outcomes.families.map((f) => <tr><td>{f.family}</td><td class="num">{f.windowDays} d</td><td>{f.measure}</td><td>{f.reference?.text ?? ''}</td></tr>)}</tbody>
           </table>
         </section>
         <section class="card" id="channels" style="margin-top:16px">

@@ -1,20 +1,10 @@
-import { getCookie } from 'hono/cookie'
-import { authenticateToken } from '../../admin/auth'
 import type { Role } from '../../config'
 import { jsonError } from '../../http'
 import { checkActor, type AdminContext } from '../admin/define'
+import { cookieActor } from '../admin/session-cookie'
 import { renderLogin } from './view'
 
-/**
- * The dashboard's session: a browser signs in with a token once; it is kept in an HttpOnly, SameSite=Strict
- * cookie (Secure over https) that only these pages accept, never the JSON API. Form posts must come from
- * this origin.
- */
-export const COOKIE = 'bc_admin_token'
-
-export async function cookieActor(c: AdminContext) {
-  return authenticateToken(c.get('config').ADMIN_TOKENS, getCookie(c, COOKIE))
-}
+/** The dashboard's form posts: same origin and a signed-in session (see ../admin/session-cookie.ts). */
 
 export function sameOrigin(c: AdminContext): boolean {
   const origin = c.req.header('origin')
@@ -31,7 +21,7 @@ function wantsHtml(c: AdminContext): boolean {
  */
 export async function guardForm(c: AdminContext, role: Role, signInAgain: string): Promise<Response | null> {
   if (!sameOrigin(c)) return jsonError(c, 403, 'forbidden', 'cross-origin form posts are refused')
-  const denied = checkActor(c, await cookieActor(c), role)
+  const denied = checkActor(c, await cookieActor(c, c.get('config')), role)
   if (denied) return wantsHtml(c) && denied.status === 401 ? c.html(renderLogin(signInAgain), 401) : denied
   return null
 }

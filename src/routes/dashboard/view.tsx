@@ -9,6 +9,8 @@ import type { DecisionRow } from '../../db/operations'
 import { RevenueChart, type ChannelRevenue } from './chart'
 import { duration, money, percent, verdict, when } from './format'
 import { Page } from './layout'
+import { GettingStarted } from './getting-started-panel'
+import { Outcomes, type OutcomesReport } from './outcomes-panel'
 import { Rollout } from './rollout-panel'
 
 export interface DashboardData {
@@ -22,6 +24,7 @@ export interface DashboardData {
   decisions: DecisionRow[]
   deadLetters: ReturnType<typeof deadLetterView>[]
   rollout: Part<RolloutReport>
+  outcomes: Part<OutcomesReport>
 }
 
 function Nav(props: { actor: Actor }) {
@@ -269,6 +272,7 @@ export function renderDashboard(data: DashboardData): string {
       <Page title="BigCommerce → HubSpot" nav={<Nav actor={data.actor} />}>
         {data.notice && <div class={`notice ${data.notice.ok ? '' : 'bad'}`} role="status">{data.notice.text}</div>}
         <div class="grid">
+          {!data.status.setup.complete && <GettingStarted checklist={data.status.setup} />}
           <Health status={data.status} now={data.now} />
           <section class="card" id="backfill">
             <h2>History import</h2>
@@ -283,6 +287,8 @@ export function renderDashboard(data: DashboardData): string {
             {data.revenue.ok ? <RevenueChart rows={data.revenue.value} /> : <p class="bad">{data.revenue.error}</p>}
           </section>
           <Rollout part={data.rollout} canChange={roleAllows(data.actor.role, 'admin')} now={data.now} />
+          <Outcomes part={data.outcomes} />
+          {data.status.setup.complete && <GettingStarted checklist={data.status.setup} />}
           <section class="card wide" style="padding:0;border:none;background:none">
             <Decisions decisions={data.decisions} now={data.now} />
           </section>
