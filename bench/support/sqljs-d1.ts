@@ -102,7 +102,7 @@ export class SqlJsD1 {
     const statement = this.statement(sql)
     const rows: Record<string, unknown>[] = []
     const arrays: unknown[][] = []
-    let columns: string[] = []
+    let columns: string[]
     try {
       statement.bind(params)
       columns = statement.getColumnNames()

@@ -113,7 +113,10 @@ describe('a backfill at the Standard plan quota', () => {
     const perWindow: number[] = []
     let windowStart = Number.NEGATIVE_INFINITY
     for (const { at } of standin.requests) {
-      if (at >= windowStart + 30_000) perWindow.push(0), (windowStart = at)
+      if (at >= windowStart + 30_000) {
+        perWindow.push(0)
+        windowStart = at
+      }
       perWindow[perWindow.length - 1]!++
     }
     expect(Math.max(...perWindow)).toBeLessThanOrEqual(135)
