@@ -85,20 +85,6 @@ export function quotaFor(ctx: PhaseContext, calls: number): Promise<boolean> {
   return ctx.client.reserveQuota(calls, ctx.budget.remainingMs)
 }
 
-/** `fn` over `items`, at most `limit` at a time, results in order. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length)
-  let next = 0
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++
-      results[index] = await fn(items[index]!, index)
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
-  return results
-}
-
 /** The `since` filter under the name a collection uses for it (`date_modified:min`, `min_date_modified`). */
 export function modifiedSince(ctx: PhaseContext, parameter: string): Record<string, string> {
   return ctx.since ? { [parameter]: ctx.since } : {}

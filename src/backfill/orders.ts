@@ -7,7 +7,8 @@ import { linkCartToOrder } from '../db/identity'
 import { normalizeEmail } from '../domain/identity'
 import { isSynced } from '../domain/order-status'
 import { contactObject } from '../durable/stubs'
-import { mapLimit, modifiedSince, quotaFor, type Phase, type PhaseContext } from './context'
+import { mapLimit } from '../map-limit'
+import { modifiedSince, quotaFor, type Phase, type PhaseContext } from './context'
 import { fetchGrouped } from './listing'
 import { isSkippable, parseRecord } from './skip'
 
@@ -15,10 +16,10 @@ const PAGE = 250
 /** Orders applied between checkpoints. */
 const CHUNK = 25
 /**
- * Calls one chunk may take at most, per order: products (only when the list left them out), shipments,
- * coupons and the contact.
+ * Calls one chunk may take at most, per order: products (only when the list left them out), coupons and the
+ * contact.
  */
-const CHUNK_CALLS = CHUNK * 4
+const CHUNK_CALLS = CHUNK * 3
 const CONCURRENCY = 6
 /** Order ids per `order_id:in` refunds call. */
 const REFUNDS_PER_CALL = 100
@@ -38,11 +39,11 @@ const listedRefund = z.object({ refunded_amount: z.union([z.string(), z.number()
 
 /**
  * Orders by id from a resume point (`min_id`, so orders created meanwhile only append and the walk never
- * skips one), each with its line items, shipments, coupons and v3 refunds, through the same normalizer as
+ * skips one), each with its line items, coupons and v3 refunds, through the same normalizer as
  * webhooks and into its contact in `import` mode. Calls are spent where they tell something: line items come
  * with the page (`include=consignments.line_items`, one call for 250 orders and their lines), refunds in one
- * `order_id:in` call per page for the orders that have any, shipments only when items shipped, coupons only
- * with a coupon discount, categories and channels from the catalog cache the products phase primed.
+ * `order_id:in` call per page for the orders that have any, coupons only with a coupon discount, no shipments
+ * (history fires no shipped trigger; see `OrderReadPurpose`), categories and channels from the catalog cache the products phase primed.
  */
 export const ordersPhase: Phase = {
   name: 'orders',
@@ -89,13 +90,13 @@ export const ordersPhase: Phase = {
       const refunds = await refundsOf(ctx, refundedIds)
       const syncedOrders = listed.filter((l) => l.order && isSynced(l.order.status_id))
       const thisPageCalls =
-        1 + Math.ceil(refundedIds.length / REFUNDS_PER_CALL) + syncedOrders.reduce((n, l) => n + orderPartCalls(l.order!, l.raw), 0)
+        1 + Math.ceil(refundedIds.length / REFUNDS_PER_CALL) + syncedOrders.reduce((n, l) => n + orderPartCalls(l.order!, l.raw, 'history'), 0)
       const emails = await fallbackEmails(ctx, listed.flatMap((l) => (l.order ? [l.order] : [])))
 
       for (let i = 0; i < listed.length; i += CHUNK) {
         if (i > 0 && ctx.budget.exhausted(CHUNK_CALLS)) return false
         const chunk = listed.slice(i, i + CHUNK)
-        if (!(await quotaFor(ctx, chunk.reduce((n, l) => n + (l.order && isSynced(l.order.status_id) ? orderPartCalls(l.order, l.raw) : 0), 0)))) {
+        if (!(await quotaFor(ctx, chunk.reduce((n, l) => n + (l.order && isSynced(l.order.status_id) ? orderPartCalls(l.order, l.raw, 'history') : 0), 0)))) {
           return false
         }
         const results = await mapLimit(chunk, CONCURRENCY, (item) => importOrder(ctx, item, refunds, emails))
@@ -138,7 +139,7 @@ async function importOrder(
   // Incomplete orders (status 0) are never synced.
   if (!isSynced(order.status_id)) return 'ignored'
   try {
-    const { products, shipments, coupons } = await readOrderParts(ctx.client, order, item.raw)
+    const { products, shipments, coupons } = await readOrderParts(ctx.client, order, item.raw, 'history')
     const productIds = [...new Set(products.map((p) => p.product_id).filter((id): id is number => id !== null))]
     const [channel, names] = await Promise.all([
       ctx.lookups.channel(order.channel_id ?? 1),

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { InvalidPayloadError } from '../bigcommerce/hydrate'
 import { UnusableResourceError } from '../bigcommerce/normalize'
-import { mapLimit } from './context'
+import { mapLimit } from '../map-limit'
 
 /**
  * A record that can never be imported (no usable email, a payload that breaks its schema): skipped and

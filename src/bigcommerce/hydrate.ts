@@ -55,7 +55,7 @@ export async function hydrateOrder(client: BigCommerceClient, orderId: number, l
   const order = parse(v2Order, raw, `order ${orderId}`)
 
   const [parts, refunds, channel] = await Promise.all([
-    readOrderParts(client, order, raw),
+    readOrderParts(client, order, raw, 'live'),
     client.all('v3', `/orders/${orderId}/payment_actions/refunds`),
     lookups.channel(order.channel_id ?? 1),
   ])

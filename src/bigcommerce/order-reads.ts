@@ -24,6 +24,14 @@ export const ORDER_INCLUDES = { include: 'consignments.line_items', consignment_
 /** Shipped (2) and Partially Shipped (3): shipments exist even if a counter says otherwise. */
 const SHIPPED_STATUSES = new Set([2, 3])
 
+/**
+ * Why the order is read. `live`: a webhook or hydration, where a new shipment fires the shipped trigger and
+ * carries the tracking number. `history`: the backfill, where shipments fire nothing (history settles
+ * silently) and the tracking of parcels delivered long ago is not worth a call per order out of a quota the
+ * store's other apps share; the fulfillment status comes from the line items either way.
+ */
+export type OrderReadPurpose = 'live' | 'history'
+
 export interface OrderParts {
   products: V2OrderProduct[]
   shipments: V2Shipment[]
@@ -33,14 +41,19 @@ export interface OrderParts {
 /**
  * The order's line items, shipments and coupons. `raw` is the order as the API returned it (with
  * `ORDER_INCLUDES`); its line items are used when it carries them all, else `/products` is fetched.
- * Shipments only for an order that shipped something (their tracking numbers and the shipped trigger need
- * them; the fulfillment status comes from the line items), coupons only with a coupon discount.
+ * Shipments only for a live read of an order that shipped something (their tracking numbers and the shipped
+ * trigger need them), coupons only with a coupon discount.
  */
-export async function readOrderParts(client: BigCommerceClient, order: V2Order, raw: unknown): Promise<OrderParts> {
+export async function readOrderParts(
+  client: BigCommerceClient,
+  order: V2Order,
+  raw: unknown,
+  purpose: OrderReadPurpose,
+): Promise<OrderParts> {
   const what = `order ${order.id}`
   const [products, shipments, coupons] = await Promise.all([
     includedLineItems(raw, order) ?? client.all('v2', `/orders/${order.id}/products`),
-    hasShipped(order) ? client.all('v2', `/orders/${order.id}/shipments`) : [],
+    readsShipments(order, purpose) ? client.all('v2', `/orders/${order.id}/shipments`) : [],
     hasCouponDiscount(order) ? client.all('v2', `/orders/${order.id}/coupons`) : [],
   ])
   return {
@@ -51,8 +64,14 @@ export async function readOrderParts(client: BigCommerceClient, order: V2Order, 
 }
 
 /** How many calls `readOrderParts` makes for this order. */
-export function orderPartCalls(order: V2Order, raw: unknown): number {
-  return (includedLineItems(raw, order) === null ? 1 : 0) + (hasShipped(order) ? 1 : 0) + (hasCouponDiscount(order) ? 1 : 0)
+export function orderPartCalls(order: V2Order, raw: unknown, purpose: OrderReadPurpose): number {
+  return (
+    (includedLineItems(raw, order) === null ? 1 : 0) + (readsShipments(order, purpose) ? 1 : 0) + (hasCouponDiscount(order) ? 1 : 0)
+  )
+}
+
+function readsShipments(order: V2Order, purpose: OrderReadPurpose): boolean {
+  return purpose === 'live' && hasShipped(order)
 }
 
 /**

@@ -6,7 +6,7 @@ import { createBigCommerceStandin, seedStore } from '../../standins/bigcommerce'
 import type { Order } from '../../standins/bigcommerce/types'
 import { serveHost } from '../support/network'
 import { freshWorld, type useStandins } from '../support/worker'
-import { expectHubSpotMatchesStore, expectLinksTrackingAndRegions, flushAll, runToEnd } from './support'
+import { expectHubSpotMatchesStore, expectLinksAndRegions, flushAll, runToEnd } from './support'
 
 type Standins = ReturnType<typeof useStandins>
 let bigcommerce: Standins['bigcommerce']
@@ -36,7 +36,7 @@ function orderPhasePages(): { path: string; query: string }[][] {
 }
 
 describe('what a backfilled page of orders costs', () => {
-  it('one list call for 250 orders and their lines, refunds per 100 refunded, shipments and coupons only where due', async () => {
+  it('one list call for 250 orders and their lines, refunds per 100 refunded, coupons only where due, no shipments', async () => {
     seedStore(bigcommerce.store, { customers: 30, orders: 520, seed: 3, now: NOW })
     await startBackfill(env)
     // One run for the whole import, so that each list call starts a page of 250 (a run that stops between
@@ -52,18 +52,18 @@ describe('what a backfilled page of orders costs', () => {
       expect(count(/\/v2\/orders$/), `page ${index + 1}`).toBe(1)
       expect(count(/\/v2\/orders\/\d+\/products$/), `page ${index + 1}`).toBe(0)
       expect(count(/\/v3\/orders\/payment_actions\/refunds$/), `page ${index + 1}`).toBe(Math.ceil(orders.filter(refunded).length / 100))
-      expect(count(/\/v2\/orders\/\d+\/shipments$/), `page ${index + 1}`).toBe(orders.filter(shipped).length)
+      expect(count(/\/v2\/orders\/\d+\/shipments$/), `page ${index + 1}`).toBe(0)
       expect(count(/\/v2\/orders\/\d+\/coupons$/), `page ${index + 1}`).toBe(orders.filter(withCoupon).length)
       // Nothing else but a first look at each order channel (the catalog was primed by the products phase).
-      const other = requests.filter((r) => !/\/v2\/orders(\/\d+\/(shipments|coupons))?$|\/payment_actions\/refunds$/.test(r.path))
+      const other = requests.filter((r) => !/\/v2\/orders(\/\d+\/coupons)?$|\/payment_actions\/refunds$/.test(r.path))
       expect(other.every((r) => /\/v3\/channels\/\d+$/.test(r.path)), `page ${index + 1}: ${other.map((r) => r.path)}`).toBe(true)
     })
-    // The unshipped, coupon-free orders (most of a live store's backlog) cost nothing beyond their page.
-    expect(byId.filter(synced).some((o) => !shipped(o) && !withCoupon(o))).toBe(true)
+    // Shipped orders among them cost nothing beyond their page either.
+    expect(byId.filter(synced).some((o) => shipped(o) && !withCoupon(o))).toBe(true)
 
     await flushAll()
     expectHubSpotMatchesStore(bigcommerce, hubspot)
-    expectLinksTrackingAndRegions(bigcommerce, hubspot)
+    expectLinksAndRegions(bigcommerce, hubspot)
   })
 
   it('falls back to one /products call per order when the list comes without consignments, with the same HubSpot result', async () => {
@@ -84,7 +84,7 @@ describe('what a backfilled page of orders costs', () => {
     const productCalls = bigcommerce.requests.filter((r) => /\/v2\/orders\/\d+\/products$/.test(r.path)).map((r) => r.path)
     expect(productCalls.sort()).toEqual(orders.map((o) => `/stores/${bigcommerce.store.storeHash}/v2/orders/${o.id}/products`).sort())
     expectHubSpotMatchesStore(bigcommerce, hubspot)
-    expectLinksTrackingAndRegions(bigcommerce, hubspot)
+    expectLinksAndRegions(bigcommerce, hubspot)
     expect((await backfillStatus(env)).skipped).toBe(0)
   })
 })
@@ -121,12 +121,12 @@ describe('a backfill at the Standard plan quota', () => {
     }
     expect(Math.max(...perWindow)).toBeLessThanOrEqual(135)
     // Three pages of orders (250, 250, 20), each listed once, from its first order: no run stops half-way
-    // through a page (and has the next run list its rest, with its refunds, again), though no run has the
-    // quota for two pages.
+    // through a page (and has the next run list its rest, with its refunds, again), though the import takes
+    // more than one run.
     const ids = [...standin.store.orders.values()].filter((o) => !o.is_deleted).map((o) => o.id).sort((a, b) => a - b)
     const listed = standin.requests.filter((r) => /\/v2\/orders$/.test(r.path)).map((r) => Number(new URLSearchParams(r.query).get('min_id')))
     expect(listed).toEqual([1, ids[249]! + 1, ids[499]! + 1])
-    expect(outcomes.length).toBeGreaterThanOrEqual(3)
+    expect(outcomes.filter((o) => o.ran).length).toBeGreaterThanOrEqual(2)
 
     await flushAll()
     expectHubSpotMatchesStore(standin, hubspot)

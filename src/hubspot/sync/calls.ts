@@ -73,8 +73,7 @@ export class FlushControl {
           this.halt('daily_limit', until)
           return null
         }
-        const window = error.policyName === 'SECONDLY' ? 1_000 : this.budget.intervalMs
-        this.budget.block(now + (error.retryAfterMs ?? window))
+        this.budget.rejected(now, error)
         continue
       }
       if (error.retryable) {

@@ -40,8 +40,7 @@ export function budgetedReads(budget: RateBudget, clock: ReadClock, maxWaitMs = 
       const now = clock.now()
       budget.observe(res.rateLimit, now)
       if (res.ok || res.error.kind !== 'rate_limit' || res.error.policyName === 'DAILY' || retry >= RATE_LIMIT_RETRIES) return res
-      const window = res.error.policyName === 'SECONDLY' ? 1_000 : budget.intervalMs
-      budget.block(now + (res.error.retryAfterMs ?? window))
+      budget.rejected(now, res.error)
     }
   }
 }
