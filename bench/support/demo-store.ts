@@ -54,12 +54,13 @@ export function generateCanonicalStore(options: { customers: number; orders: num
 /**
  * What the worker's path makes of an existing store's records, summaries as of `now`. With
  * `couponsOnlyWithDiscount`, an order's coupons are read only when it has a coupon discount, as the worker
- * does (a coupon that discounted nothing is not worth a call).
+ * does (a coupon that discounted nothing is not worth a call). With `readAsHistory`, no shipments are read,
+ * as the backfill does.
  */
 export function canonicalStoreOf(
   store: BigCommerceStore,
   now: number,
-  options: { couponsOnlyWithDiscount?: boolean } = {},
+  options: { couponsOnlyWithDiscount?: boolean; readAsHistory?: boolean } = {},
 ): Omit<CanonicalStore, 'seed'> {
   const categoryName = (id: number) => store.categories.get(id)?.name ?? null
   const productCategory = new Map<number, string | null>(
@@ -74,7 +75,7 @@ export function canonicalStoreOf(
       normalizeOrder({
         order: v2OrderSchema.parse(v2Order(store, raw)),
         products: (store.orderProducts.get(raw.id) ?? []).map((p) => v2OrderProductSchema.parse(v2OrderProduct(p))),
-        shipments: (store.shipments.get(raw.id) ?? []).map((s) => v2ShipmentSchema.parse(v2Shipment(s))),
+        shipments: options.readAsHistory ? [] : (store.shipments.get(raw.id) ?? []).map((s) => v2ShipmentSchema.parse(v2Shipment(s))),
         coupons:
           options.couponsOnlyWithDiscount && Number(raw.coupon_discount) === 0
             ? []
