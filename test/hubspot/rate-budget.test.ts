@@ -18,11 +18,18 @@ describe('the HubSpot rate budget after a ten-secondly 429', () => {
     expect(budget.waitMs(now + 1_000)).toBe(0)
   })
 
-  it('waits the whole interval after a second 429 within it', () => {
+  it('waits the whole interval after a second 429 with no request accepted in between, not after one that was', () => {
     const budget = steadyBudget(now)
     budget.rejected(now, { policyName: 'TEN_SECONDLY_ROLLING' })
     budget.rejected(now + 1_000, { policyName: 'TEN_SECONDLY_ROLLING' })
     expect(budget.waitMs(now + 1_000)).toBe(10_000)
+
+    const blip = steadyBudget(now)
+    blip.rejected(now, { policyName: 'TEN_SECONDLY_ROLLING' })
+    blip.take(now + 1_000)
+    blip.accepted()
+    blip.rejected(now + 1_200, { policyName: 'TEN_SECONDLY_ROLLING' })
+    expect(blip.waitMs(now + 1_200)).toBe(1_000)
   })
 
   it('waits until its only recent request is 10 s old when the 429 comes after a quiet spell', () => {

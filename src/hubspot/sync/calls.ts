@@ -60,6 +60,7 @@ export class FlushControl {
       const now = this.clock.now()
       this.budget.observe(res.rateLimit, now)
       if (res.ok) {
+        this.budget.accepted()
         this.transientStreak = 0
         return res
       }

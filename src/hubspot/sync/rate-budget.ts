@@ -19,7 +19,8 @@ export class RateBudget {
   private readonly reserve: number
   private sent: number[] = []
   private blockedUntil = 0
-  private lastRejectedAt = Number.NEGATIVE_INFINITY
+  /** 429s since the last accepted request. */
+  private rejectedInARow = 0
   /** Requests others made in the window, seen through the headers; forgotten once that window has passed. */
   private others = 0
   private othersUntil = 0
@@ -70,18 +71,23 @@ export class RateBudget {
    * it; the search API's secondly limit, a second. HubSpot's ten-secondly window rolls: a slot frees when the
    * oldest request in it is `intervalMs` old. So a first 429 waits until our oldest request in the window ages
    * out (at least a second): enough when the window was full of ours, and short when the 429 was a blip under
-   * a steady flow. Another 429 within the interval waits the whole interval, as HubSpot's own client does.
+   * a steady flow. A 429 again before any request is accepted waits the whole interval, as HubSpot's own
+   * client does.
    */
   rejected(now: number, answer: { policyName?: string; retryAfterMs?: number }): void {
     this.prune(now)
-    const repeated = now - this.lastRejectedAt < this.intervalMs
-    this.lastRejectedAt = now
+    const repeated = this.rejectedInARow++ > 0
     let wait: number
     if (answer.retryAfterMs !== undefined) wait = answer.retryAfterMs
     else if (answer.policyName === 'SECONDLY') wait = 1_000
     else if (repeated || !this.sent.length) wait = this.intervalMs
     else wait = Math.max(1_000, this.sent[0]! + this.intervalMs - now)
     this.blockedUntil = Math.max(this.blockedUntil, now + wait)
+  }
+
+  /** A request went through: the next 429 starts a new streak. */
+  accepted(): void {
+    this.rejectedInARow = 0
   }
 
   private prune(now: number): void {

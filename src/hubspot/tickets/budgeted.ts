@@ -39,6 +39,7 @@ export function budgetedReads(budget: RateBudget, clock: ReadClock, maxWaitMs = 
       const res = await call()
       const now = clock.now()
       budget.observe(res.rateLimit, now)
+      if (res.ok) budget.accepted()
       if (res.ok || res.error.kind !== 'rate_limit' || res.error.policyName === 'DAILY' || retry >= RATE_LIMIT_RETRIES) return res
       budget.rejected(now, res.error)
     }
