@@ -68,10 +68,7 @@ async function burst(design: 'queue' | 'inline'): Promise<BurstResult> {
     let toHubSpotS: number | null = null
     while (Date.now() - started < DRAIN_LIMIT_MS && (drainS === null || toHubSpotS === null)) {
       await new Promise((resolve) => setTimeout(resolve, 1_000))
-      if (drainS === null) {
-        const status = await stack.api.admin('GET', '/status')
-        if (status.body?.queue?.webhookEvents?.pending === 0) drainS = (Date.now() - started) / 1000
-      }
+      if (drainS === null && (await pendingDeliveries(stack)) === 0) drainS = (Date.now() - started) / 1000
       if (toHubSpotS === null && orderIds.every((id) => stack.hubspot.standin.portal.findByProperty('orders', 'bc_order_id', String(id)))) {
         toHubSpotS = (Date.now() - started) / 1000
       }
@@ -91,7 +88,7 @@ async function liveMix(): Promise<{ deliveries: number; calls: number }> {
     await load.run(MIX_SECONDS)
     // Let the last batches finish before counting.
     const deadline = Date.now() + 120_000
-    while (Date.now() < deadline && (await stack.api.admin('GET', '/status')).body?.queue?.webhookEvents?.pending !== 0) {
+    while (Date.now() < deadline && (await pendingDeliveries(stack)) !== 0) {
       await new Promise((resolve) => setTimeout(resolve, 1_000))
     }
     return { deliveries: load.delivered, calls: stack.bigcommerce.standin.requests.length - before }
@@ -100,22 +97,34 @@ async function liveMix(): Promise<{ deliveries: number; calls: number }> {
   }
 }
 
+/** Deliveries still waiting in the inbox; null when the worker, busy with the burst, does not answer in time. */
+async function pendingDeliveries(stack: Awaited<ReturnType<typeof startStack>>): Promise<number | null> {
+  try {
+    const status = await stack.api.admin('GET', '/status')
+    return status.body?.queue?.webhookEvents?.pending ?? null
+  } catch {
+    return null
+  }
+}
+
 const s = (value: number | null) => (value === null ? `not within ${DRAIN_LIMIT_MS / 60_000} min` : `${value.toFixed(0)} s`)
 
 async function main() {
-  const queue = await burst('queue')
-  const inline = await burst('inline')
+  // Each figure is printed as soon as it is measured.
   const mix = await liveMix()
-  console.log(`\nBurst: ${queue.deliveries.toLocaleString('en-US')} webhooks about ${ORDERS.toLocaleString('en-US')} orders in ${BURST_SECONDS} s (BigCommerce 450 requests / 30 s, 150 ms a call; HubSpot 100 / 10 s, 200 ms)\n`)
-  console.log('| design | BigCommerce calls | calls per delivery | inbox drained | every order in HubSpot |')
-  console.log('|---|---|---|---|---|')
-  for (const r of [queue, inline]) {
-    console.log(`| ${r.design === 'queue' ? 'Cloudflare Queue (batches, one fetch per resource)' : 'waitUntil after each ack (the old design)'} | ${r.bigcommerceCalls.toLocaleString('en-US')} | ${(r.bigcommerceCalls / r.deliveries).toFixed(2)} | ${s(r.drainS)} | ${s(r.toHubSpotS)} |`)
-  }
   const perDelivery = mix.calls / mix.deliveries
   console.log(`\nLive mix (orders, carts, shipments, refunds, customers, products; 10 deliveries/s for ${MIX_SECONDS} s, on the queue):`)
   console.log(`BigCommerce calls per webhook delivery: ${perDelivery.toFixed(2)} (${mix.calls} calls, ${mix.deliveries} deliveries; target ≤ 1.5: ${perDelivery <= 1.5 ? 'met' : 'NOT met'})`)
-  if (perDelivery > 1.5 || queue.toHubSpotS === null) process.exitCode = 1
+  if (perDelivery > 1.5) process.exitCode = 1
+
+  console.log(`\nBurst: ${(ORDERS * 5).toLocaleString('en-US')} webhooks about ${ORDERS.toLocaleString('en-US')} orders in ${BURST_SECONDS} s (BigCommerce 450 requests / 30 s, 150 ms a call; HubSpot 100 / 10 s, 200 ms)\n`)
+  console.log('| design | BigCommerce calls | calls per delivery | inbox drained | every order in HubSpot |')
+  console.log('|---|---|---|---|---|')
+  for (const design of ['queue', 'inline'] as const) {
+    const r = await burst(design)
+    console.log(`| ${r.design === 'queue' ? 'Cloudflare Queue (batches, one fetch per resource)' : 'waitUntil after each ack (the old design)'} | ${r.bigcommerceCalls.toLocaleString('en-US')} | ${(r.bigcommerceCalls / r.deliveries).toFixed(2)} | ${s(r.drainS)} | ${s(r.toHubSpotS)} |`)
+    if (design === 'queue' && r.toHubSpotS === null) process.exitCode = 1
+  }
 }
 
 try {
