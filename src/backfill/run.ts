@@ -16,6 +16,7 @@ import {
 import type { Env } from '../env'
 import { Budget, type ChunkDone, type Phase, type PhaseContext } from './context'
 import { customersPhase, subscribersPhase } from './customers'
+import { giveWayToLiveWork } from './give-way'
 import { ordersPhase } from './orders'
 import { productsPhase } from './products'
 
@@ -37,7 +38,7 @@ export interface RunOptions {
   /** Stop after this many chunks (tests simulate an interruption with it). */
   maxChunks?: number
   now?: () => Date
-  /** Passed to the BigCommerce client (tests). */
+  /** How the run waits: on BigCommerce's quota (passed to its client) and for live work (tests). */
   sleep?: (ms: number) => Promise<void>
 }
 
@@ -88,6 +89,11 @@ export async function runBackfill(env: Env, options: RunOptions = {}): Promise<R
     const saved = await saveProgress(env.DB, job.id, owner, { ...state, now, leaseUntil: now + LEASE_MS })
     if (!saved) throw new LeaseLost()
   }
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)))
+  let gaveWayMs = 0
+  const giveWay = async () => {
+    gaveWayMs += await giveWayToLiveWork({ env, budget, now: () => clock().getTime(), sleep })
+  }
 
   try {
     const config = requireConfig(env)
@@ -103,7 +109,7 @@ export async function runBackfill(env: Env, options: RunOptions = {}): Promise<R
       },
       // The run's clock: rate-limit readings age with the time the run sees.
       now: () => clock().getTime(),
-      ...(options.sleep && { sleep: options.sleep }),
+      sleep,
     })
     const ctx: PhaseContext = {
       env,
@@ -120,6 +126,7 @@ export async function runBackfill(env: Env, options: RunOptions = {}): Promise<R
       await save()
     }
 
+    await giveWay()
     while (state.phase !== 'done' && !budget.exhausted()) {
       const phase: BackfillPhase = state.phase
       const checkpoint = async (chunk: ChunkDone) => {
@@ -131,6 +138,7 @@ export async function runBackfill(env: Env, options: RunOptions = {}): Promise<R
         await save()
         chunks++
         if (options.maxChunks !== undefined && chunks >= options.maxChunks) budget.stop()
+        else await giveWay()
       }
       const finished = await PHASES[phase].run(ctx, state.cursor, checkpoint)
       if (!finished) break
@@ -147,7 +155,8 @@ export async function runBackfill(env: Env, options: RunOptions = {}): Promise<R
       return { ran: true, jobId: job.id, state: 'done', phase: 'done', chunks }
     }
     await releaseLease(env.DB, job.id, owner)
-    console.log(`backfill ${job.id} paused in ${state.phase}: ${summary(state.progress)}`)
+    const waited = gaveWayMs > 0 ? `, ${Math.round(gaveWayMs / 1000)} s given to live work` : ''
+    console.log(`backfill ${job.id} paused in ${state.phase}: ${summary(state.progress)}${waited}`)
     return { ran: true, jobId: job.id, state: 'running', phase: state.phase, chunks }
   } catch (err) {
     if (err instanceof LeaseLost) return { ran: true, jobId: job.id, state: 'running', phase: state.phase, chunks }

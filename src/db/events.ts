@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, lte, ne, or, sql } from 'drizzle-orm'
+import { and, asc, eq, gt, gte, isNull, lte, ne, or, sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
 import { deadLetters, webhookEvents } from './schema'
 
@@ -91,6 +91,19 @@ export async function claimDueEvents(db: D1Database, now: number, limit: number)
     if (rows[0]) claimed.push(rows[0])
   }
   return claimed
+}
+
+/**
+ * When the oldest live delivery still waiting for its first attempt to finish arrived (unix ms), among those
+ * received since `since`; null when none waits. A delivery that failed once waits for its retry and does not
+ * count: it is no longer live work that anything could speed up.
+ */
+export async function oldestWaitingDelivery(db: D1Database, since: number): Promise<number | null> {
+  const rows = await drizzle(db)
+    .select({ oldest: sql<number | null>`min(${webhookEvents.receivedAt})` })
+    .from(webhookEvents)
+    .where(and(eq(webhookEvents.status, 'pending'), isNull(webhookEvents.lastError), gte(webhookEvents.receivedAt, since)))
+  return rows[0]?.oldest ?? null
 }
 
 /** Resources whose processing is a plain re-fetch of their whole current state. */
