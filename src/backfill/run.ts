@@ -91,8 +91,11 @@ export async function runBackfill(env: Env, options: RunOptions = {}): Promise<R
   }
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)))
   let gaveWayMs = 0
+  let workingSince = startedAt
   const giveWay = async () => {
-    gaveWayMs += await giveWayToLiveWork({ env, budget, now: () => clock().getTime(), sleep })
+    const now = () => clock().getTime()
+    gaveWayMs += await giveWayToLiveWork({ env, budget, now, sleep }, now() - workingSince)
+    workingSince = now()
   }
 
   try {

@@ -93,17 +93,28 @@ export async function claimDueEvents(db: D1Database, now: number, limit: number)
   return claimed
 }
 
+/** What the backfill looks at to give way to live work (unix ms; null when there is none). */
+export interface LiveTraffic {
+  /** The oldest delivery received since `since` still waiting for its first attempt to finish. */
+  oldestWaitingAt: number | null
+  /** The latest delivery received. */
+  latestReceivedAt: number | null
+}
+
 /**
- * When the oldest live delivery still waiting for its first attempt to finish arrived (unix ms), among those
- * received since `since`; null when none waits. A delivery that failed once waits for its retry and does not
- * count: it is no longer live work that anything could speed up.
+ * The inbox seen as live traffic. A delivery that failed once waits for its retry and is not counted as
+ * waiting: it is no longer live work that anything could speed up.
  */
-export async function oldestWaitingDelivery(db: D1Database, since: number): Promise<number | null> {
-  const rows = await drizzle(db)
-    .select({ oldest: sql<number | null>`min(${webhookEvents.receivedAt})` })
-    .from(webhookEvents)
-    .where(and(eq(webhookEvents.status, 'pending'), isNull(webhookEvents.lastError), gte(webhookEvents.receivedAt, since)))
-  return rows[0]?.oldest ?? null
+export async function liveTraffic(db: D1Database, since: number): Promise<LiveTraffic> {
+  const d = drizzle(db)
+  const [waiting, latest] = await Promise.all([
+    d
+      .select({ at: sql<number | null>`min(${webhookEvents.receivedAt})` })
+      .from(webhookEvents)
+      .where(and(eq(webhookEvents.status, 'pending'), isNull(webhookEvents.lastError), gte(webhookEvents.receivedAt, since))),
+    d.select({ at: sql<number | null>`max(${webhookEvents.receivedAt})` }).from(webhookEvents),
+  ])
+  return { oldestWaitingAt: waiting[0]?.at ?? null, latestReceivedAt: latest[0]?.at ?? null }
 }
 
 /** Resources whose processing is a plain re-fetch of their whole current state. */

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { backfillStatus, runBackfill, startBackfill } from '../../src/backfill'
-import { LIVE_LAG_MS, liveWorkLags } from '../../src/backfill/give-way'
+import { backfillPauseMs, LIVE_LAG_MS, LIVE_RECENT_MS } from '../../src/backfill/give-way'
 import { claimEvent, markEventDone, markEventFailed, recordWebhookEvent } from '../../src/db/events'
 import { seedStore } from '../../standins/bigcommerce'
 import { freshWorld, type useStandins } from '../support/worker'
@@ -16,20 +16,29 @@ beforeEach(async () => {
   seedStore(bigcommerce.store, { customers: 10, orders: 40, seed: 11, now: NOW })
 })
 
-/** A run's clock that only moves when the run sleeps, and the sleeps it took. */
-function simulatedTime(onSleep: (sleeps: number) => Promise<void> = async () => {}) {
-  let now = NOW
+/**
+ * A run's clock that moves when the run sleeps and, with `msPerCall`, by that much per BigCommerce call it
+ * made (its work); and the sleeps it took.
+ */
+function simulatedTime(onSleep: (sleeps: number) => Promise<void> = async () => {}, msPerCall = 0) {
+  let slept = 0
   const sleeps: number[] = []
+  const at = () => NOW + slept + bigcommerce.requests.length * msPerCall
   return {
     sleeps,
-    now: () => new Date(now),
+    now: () => new Date(at()),
     sleep: async (ms: number) => {
       sleeps.push(ms)
-      now += ms
+      slept += ms
       await onSleep(sleeps.length)
     },
-    at: () => now,
+    at,
   }
+}
+
+async function deliveryProcessed(id: string, at: number) {
+  await deliveryReceived(id, at)
+  await markEventDone(env.DB, id, at)
 }
 
 async function deliveryReceived(id: string, receivedAt: number) {
@@ -66,10 +75,9 @@ describe('the backfill gives way to live work', () => {
     expect(await walked()).toBeGreaterThan(0)
   })
 
-  it('does not wait for a delivery still within the lag, nor for one that failed and waits for its retry', async () => {
+  it('does not wait once deliveries stopped arriving, nor for one that failed and waits for its retry', async () => {
     await startBackfill(env)
     const time = simulatedTime()
-    await deliveryReceived('fresh', NOW - LIVE_LAG_MS + 500)
     await deliveryReceived('failed-once', NOW - 60_000)
     const attempt = await claimEvent(env.DB, 'failed-once', NOW - 59_000)
     expect(await markEventFailed(env.DB, attempt!, { error: 'BigCommerce 502' }, NOW - 58_000)).toMatchObject({ outcome: 'retry' })
@@ -77,6 +85,35 @@ describe('the backfill gives way to live work', () => {
     const outcome = await runBackfill(env, { now: time.now, sleep: time.sleep })
     expect(time.sleeps).toHaveLength(0)
     expect(outcome).toMatchObject({ ran: true, state: 'done' })
+  })
+
+  it('takes a third of the time while deliveries keep arriving: after each chunk it rests twice what the chunk worked', async () => {
+    await startBackfill(env)
+    const MS_PER_CALL = 200
+    // Each rest, with the BigCommerce calls made before it.
+    const rests: { callsBefore: number; ms: number }[] = []
+    const time = simulatedTime(async () => {
+      // A delivery arrives and is processed at once: live traffic that does not lag.
+      await deliveryProcessed(`live-${rests.length}-${time.sleeps.length}`, time.at())
+    }, MS_PER_CALL)
+    const sleep = async (ms: number) => {
+      const calls = bigcommerce.requests.length
+      const last = rests.at(-1)
+      if (last?.callsBefore === calls) last.ms += ms
+      else rests.push({ callsBefore: calls, ms })
+      await time.sleep(ms)
+    }
+    await deliveryProcessed('live-first', NOW)
+
+    const outcome = await runBackfill(env, { now: time.now, sleep, maxChunks: 5 })
+    expect(outcome).toMatchObject({ ran: true, chunks: 5 })
+    expect(rests.length).toBeGreaterThanOrEqual(4)
+    let callsBefore = 0
+    for (const rest of rests) {
+      const worked = (rest.callsBefore - callsBefore) * MS_PER_CALL
+      expect(rest.ms).toBe(Math.min(2 * worked, 10_000))
+      callsBefore = rest.callsBefore
+    }
   })
 
   it('spends at most its run waiting: a run that gives its whole time to live work ends without a chunk, and the next resumes', async () => {
@@ -93,10 +130,24 @@ describe('the backfill gives way to live work', () => {
   })
 })
 
-describe('liveWorkLags', () => {
-  it('is true only once the oldest waiting delivery has waited the lag', () => {
-    expect(liveWorkLags(null, NOW)).toBe(false)
-    expect(liveWorkLags(NOW - LIVE_LAG_MS + 1, NOW)).toBe(false)
-    expect(liveWorkLags(NOW - LIVE_LAG_MS, NOW)).toBe(true)
+describe('backfillPauseMs', () => {
+  const quiet = { oldestWaitingAt: null, latestReceivedAt: null }
+
+  it('pauses while the oldest waiting delivery has waited the lag, and not before', () => {
+    expect(backfillPauseMs({ oldestWaitingAt: NOW - LIVE_LAG_MS, latestReceivedAt: NOW }, NOW, 0, 0)).toBeGreaterThan(0)
+    expect(backfillPauseMs({ oldestWaitingAt: NOW - LIVE_LAG_MS + 1, latestReceivedAt: NOW }, NOW, 0, 0)).toBe(0)
+  })
+
+  it('rests twice the work, at most 10 s, while deliveries arrived within the last 10 s', () => {
+    const recent = { oldestWaitingAt: null, latestReceivedAt: NOW - LIVE_RECENT_MS + 1 }
+    expect(backfillPauseMs(recent, NOW, 1_500, 0)).toBe(3_000)
+    expect(backfillPauseMs(recent, NOW, 1_500, 1_000)).toBe(2_000)
+    expect(backfillPauseMs(recent, NOW, 1_500, 3_000)).toBe(0)
+    expect(backfillPauseMs(recent, NOW, 60_000, 0)).toBe(10_000)
+  })
+
+  it('goes on at full speed once deliveries stopped arriving', () => {
+    expect(backfillPauseMs(quiet, NOW, 1_500, 0)).toBe(0)
+    expect(backfillPauseMs({ oldestWaitingAt: null, latestReceivedAt: NOW - LIVE_RECENT_MS }, NOW, 1_500, 0)).toBe(0)
   })
 })
