@@ -332,6 +332,24 @@ describe('HubSpot writer engine', () => {
     expect(h.store.pendingCounts().contacts).toBe(0)
   })
 
+  it('under a steady stream of orders, writes each type in turn rather than one type a record at a time', async () => {
+    const h = harness()
+    await h.drain()
+    // A new order (with its line items) arrives during every orders call, twelve in all.
+    let next = 2
+    serveHost(HOST, async (request) => {
+      if (next <= 12 && /orders\/batch\/upsert$/.test(new URL(request.url).pathname)) h.engine.enqueue(orderRecords(order(next++)))
+      return h.standin.fetch(request)
+    })
+    h.engine.enqueue(orderRecords(order(1)))
+    await h.drain()
+    const writes = h.standin.requests.filter((r) => /batch\/upsert$/.test(r.path)).map((r) => r.path.split('/')[4])
+    // Line items follow each orders call: they do not wait until the stream of orders stops.
+    expect(writes.slice(0, 4)).toEqual(['orders', 'line_items', 'orders', 'line_items'])
+    expect(h.portal.records('orders')).toHaveLength(12)
+    expect(h.portal.records('line_items')).toHaveLength(24)
+  })
+
   it('gives up an association whose other end never gets an id, without failing anything else', async () => {
     const h = harness()
     h.engine.enqueue([

@@ -69,7 +69,8 @@ export class RecordWrites {
   }
 
   /**
-   * Writes the due rows of `lane`, type by type in `types` order; true when any call went out. A bulk pass
+   * Writes the rows of `lane` due when each type's turn comes, type by type in `types` order (a type with a
+   * backlog of full batches keeps its turn until it is through); true when any call went out. A bulk pass
    * gives way as soon as live work is due (`yieldTo`), so live records never wait behind history.
    */
   async writeLane(lane: WriteLane, types: readonly HubSpotObjectType[], yieldTo?: WriteLane): Promise<boolean> {
@@ -78,7 +79,8 @@ export class RecordWrites {
       let passes = 0
       while (!this.control.stop) {
         if (yieldTo && this.store.hasDue(types, this.clock.now(), yieldTo)) return wrote
-        const rows = this.store.due(type, this.clock.now(), this.options.batchSize * this.options.concurrency, lane)
+        const pass = this.options.batchSize * this.options.concurrency
+        const rows = this.store.due(type, this.clock.now(), pass, lane)
         if (!rows.length) break
         // A safety net: rows that neither leave nor wait must not spin a flush forever.
         if (++passes > 10_000) break
@@ -88,6 +90,9 @@ export class RecordWrites {
         wrote = true
         if ((this.typeBackoff.get(type) ?? 0) > this.clock.now()) break
         this.control.checkDeadline()
+        // What was due is written. Rows that arrived meanwhile wait for the next round, after the other types:
+        // under a steady stream one type would otherwise take every call, a record or two at a time.
+        if (rows.length < pass) break
       }
       if (this.control.stop) break
     }
