@@ -42,6 +42,7 @@ interface Result {
   case: Case
   delivered: number
   refused: number
+  resent: number
   orders: number
   arrived: number
   p50: number | null
@@ -102,6 +103,7 @@ async function runCase(c: Case): Promise<Result> {
       case: c,
       delivered: load.delivered,
       refused: load.refused,
+      resent: load.resentAfterDevProxyError,
       orders: load.orderCreatedAt.size,
       arrived: latencies.length,
       p50: percentile(latencies, 50),
@@ -135,7 +137,7 @@ async function main() {
     )
   }
   for (const r of results) {
-    console.log(`(${r.case.id}) refused deliveries ${r.refused}; HubSpot 429/5xx answers ${r.hubspotErrors}; backfill: ${r.backfill}`)
+    console.log(`(${r.case.id}) refused deliveries ${r.refused}; sent again after the local dev proxy lost the connection ${r.resent}; HubSpot 429/5xx answers ${r.hubspotErrors}; backfill: ${r.backfill}`)
   }
   if (!ok) process.exitCode = 1
 }

@@ -31,22 +31,11 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
   const url = `http://127.0.0.1:${port}`
   const logFile = path.join(persistDir, 'worker.log')
   const log = createWriteStream(logFile)
-  const dev = startWranglerDev(
-    [
-      '--port', String(port),
-      '--ip', '127.0.0.1',
-      '--inspector-port', String(await freePort()),
-      '--persist-to', persistDir,
-      '--test-scheduled',
-      '--show-interactive-dev-session=false',
-      ...Object.entries(options.vars(url)).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
-    ],
-    (raw) => {
-      const line = stripVTControlCharacters(raw)
-      log.write(`${line}\n`)
-      options.onLine?.(line)
-    },
-  )
+  const dev = startWranglerDev({ port, persistTo: persistDir, vars: options.vars(url) }, (raw) => {
+    const line = stripVTControlCharacters(raw)
+    log.write(`${line}\n`)
+    options.onLine?.(line)
+  })
   const health = await waitForHttp(`${url}/health`, dev, 90_000)
   return {
     url,

@@ -53,9 +53,26 @@ export interface DevServer {
   output(): string
 }
 
-/** Starts `wrangler dev` in its own process group; `onLine` sees what the worker logs. */
-export function startWranglerDev(args: string[], onLine: (line: string) => void): DevServer {
-  const child = spawn(process.execPath, [WRANGLER, 'dev', ...args], { cwd: ROOT, env: WRANGLER_ENV, detached: true })
+export interface DevServerOptions {
+  port: number
+  persistTo: string
+  /** The worker's variables, on top of wrangler.toml's. */
+  vars: Record<string, string>
+}
+
+/**
+ * Starts the worker under wrangler's dev server (`wrangler-dev.mjs`: local D1, Durable Objects, queues and
+ * `/__scheduled`, without the DevTools inspector or file watching) in its own process group; `onLine` sees
+ * what the worker logs.
+ */
+export function startWranglerDev(options: DevServerOptions, onLine: (line: string) => void): DevServer {
+  const launcher = path.join(ROOT, 'scripts', 'demo', 'wrangler-dev.mjs')
+  const devOptions = { config: path.join(ROOT, 'wrangler.toml'), ip: '127.0.0.1', ...options }
+  const child = spawn(process.execPath, [launcher], {
+    cwd: ROOT,
+    env: { ...WRANGLER_ENV, WRANGLER_DEV_OPTIONS: JSON.stringify(devOptions) },
+    detached: true,
+  })
   children.add(child)
   child.once('exit', () => children.delete(child))
   const lines: string[] = []
@@ -69,8 +86,7 @@ export function startWranglerDev(args: string[], onLine: (line: string) => void)
   }
   child.stdout!.on('data', take)
   child.stderr!.on('data', take)
-  const port = args[args.indexOf('--port') + 1]
-  return { url: `http://127.0.0.1:${port}`, child, output: () => lines.join('\n') }
+  return { url: `http://127.0.0.1:${options.port}`, child, output: () => lines.join('\n') }
 }
 
 /** Waits until `url` answers (any status below 500, or 503 which names a configuration problem). */
