@@ -7,6 +7,7 @@
  * - no file watching: a benchmark's worker does not reload when a file changes under it.
  * Options come as JSON in WRANGLER_DEV_OPTIONS (not argv: the variables hold secrets).
  */
+import process from 'node:process'
 import { unstable_startWorker } from 'wrangler'
 
 const options = JSON.parse(process.env.WRANGLER_DEV_OPTIONS ?? '{}')
@@ -23,7 +24,7 @@ const worker = await unstable_startWorker({
   },
 })
 await worker.ready
-console.log(`[wrangler:info] Ready on ${(await worker.url).href}`)
+process.stdout.write(`[wrangler:info] Ready on ${(await worker.url).href}\n`)
 
 const stop = async () => {
   await worker.dispose()
