@@ -17,7 +17,7 @@ const REST_PER_WORK = 2
 const MAX_REST_MS = 10_000
 /** Deliveries older than this are a stuck queue, not live work the backfill could make room for. */
 const LIVE_WINDOW_MS = 5 * 60_000
-/** The longest single wait before looking again. */
+/** How often a backfill paused for lagging live work looks again. */
 const POLL_MS = 1_000
 
 /**
@@ -50,7 +50,7 @@ export async function giveWayToLiveWork({ env, budget, now, sleep }: GiveWay, wo
     const at = now()
     const pause = backfillPauseMs(await liveTraffic(env.DB, at - LIVE_WINDOW_MS), at, workedMs, at - startedAt)
     if (pause <= 0) break
-    await sleep(Math.min(pause, POLL_MS, budget.remainingMs))
+    await sleep(Math.min(pause, budget.remainingMs))
   }
   return now() - startedAt
 }

@@ -14,6 +14,7 @@ import {
   type BackfillPhase,
 } from '../db/backfill'
 import type { Env } from '../env'
+import { sleep as realSleep } from '../sleep'
 import { Budget, type ChunkDone, type Phase, type PhaseContext } from './context'
 import { customersPhase, subscribersPhase } from './customers'
 import { giveWayToLiveWork } from './give-way'
@@ -89,7 +90,7 @@ export async function runBackfill(env: Env, options: RunOptions = {}): Promise<R
     const saved = await saveProgress(env.DB, job.id, owner, { ...state, now, leaseUntil: now + LEASE_MS })
     if (!saved) throw new LeaseLost()
   }
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)))
+  const sleep = options.sleep ?? realSleep
   let gaveWayMs = 0
   let workingSince = startedAt
   const giveWay = async () => {

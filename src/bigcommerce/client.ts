@@ -12,6 +12,8 @@
  * The access token is sent in a header and never appears in an error message.
  */
 
+import { sleep } from '../sleep'
+
 export interface BigCommerceClientOptions {
   apiBase: string
   storeHash: string
@@ -102,7 +104,7 @@ export class BigCommerceClient {
     this.accessToken = options.accessToken
     // Looked up per call so a replaced global fetch (tests) is honoured.
     this.fetchFn = options.fetch ?? ((input, init) => fetch(input, init))
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)))
+    this.sleep = options.sleep ?? sleep
     this.maxAttempts = Math.max(1, options.maxAttempts ?? 4)
     this.maxWaitMs = options.maxWaitMs ?? 20_000
     this.reserve = options.reserve ?? 0.1

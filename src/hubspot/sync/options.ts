@@ -1,3 +1,4 @@
+import { sleep } from '../../sleep'
 import { ASSOCIATION_BATCH_LIMIT, BATCH_LIMIT } from '../client'
 import type { HubSpotObjectType, HubSpotRecord } from '../records'
 import type { RateBudgetOptions } from './rate-budget'
@@ -10,7 +11,7 @@ export interface WriterClock {
 
 export const realClock: WriterClock = {
   now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  sleep,
 }
 
 export interface DeadLetter {
