@@ -137,6 +137,20 @@ const reviewStep = z
     return step
   })
 
+/** HUBSPOT_MARKETING_SUBSCRIPTION_TYPES: HubSpot subscription type ids (digits); unset: none. */
+const subscriptionTypes = z
+  .string()
+  .default('')
+  .transform((text, ctx) => {
+    const values = text.split(',').map((v) => v.trim()).filter(Boolean)
+    const bad = values.find((v) => !/^\d{1,20}$/.test(v))
+    if (bad !== undefined) {
+      ctx.addIssue({ code: 'custom', message: `"${bad}" is not a HubSpot subscription type id (digits, as in hs_email_optout_<id>)` })
+      return z.NEVER
+    }
+    return [...new Set(values)]
+  })
+
 const triggerFamilies = z
   .string()
   .default('')
@@ -183,6 +197,16 @@ export const configSchema = z.object({
   DECISIONS_RETENTION: duration('400d'),
   /** How many of the store's top categories get a HubSpot list of their buyers (0: none). */
   AUDIENCE_TOP_CATEGORIES: z.coerce.number().int().min(0).max(50).default(5),
+  /** `on`: an unsubscribe read from HubSpot is written back to BigCommerce (subscriber consents, customer flag). */
+  CONSENT_WRITE_BACK: onOff('off'),
+  HUBSPOT_MARKETING_SUBSCRIPTION_TYPES: subscriptionTypes,
+  /** `on`: an erasure request also GDPR-deletes the HubSpot contact. */
+  HUBSPOT_ERASE: onOff('off'),
+  /**
+   * The key of the erasure tombstones' and audit fingerprints' HMAC. Unset: derived from
+   * BIGCOMMERCE_CLIENT_SECRET, else BIGCOMMERCE_WEBHOOK_SECRET (src/erasure/fingerprint.ts).
+   */
+  ERASURE_KEY: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   /** `queue` (Cloudflare Queues); `inline` processes in the request's waitUntil, for accounts without Queues. */
   WEBHOOK_PROCESSING: z.enum(['queue', 'inline']).default('queue'),
 }).superRefine((config, ctx) => {

@@ -1,6 +1,7 @@
 import { backfillStatus, startBackfill } from '../backfill'
 import { registerWebhooks, webhookDestination, webhookHealth } from '../bigcommerce/hooks'
 import { keepAudienceLists, lastAudienceLists } from '../cron/audience-lists'
+import { checkConsentWriteBack } from '../cron/hubspot-consent'
 import { refreshSupportEscalations } from '../cron/support-escalations'
 import { lastWebhookHealth } from '../cron/webhook-health'
 import type { Config } from '../config'
@@ -31,6 +32,11 @@ export async function replayHubSpotDeadLetter(env: Env, id: number) {
 /** Setup's check of the tickets scope: refreshes the support escalations now (null: suppression is off). */
 export async function checkSupportTickets(env: Env) {
   return refreshSupportEscalations(env, new Date(), { force: true })
+}
+
+/** Setup's check of CONSENT_WRITE_BACK's scope (Customers modify); `{enabled: false}` when it is off. */
+export async function checkConsentWriteBackScope(env: Env, config: Config) {
+  return checkConsentWriteBack(env, config, new Date())
 }
 
 /** Setup's audiences: creates the missing HubSpot lists; puts edited ones back only when `repair` is asked. */

@@ -5,6 +5,7 @@ import type { BackfillStatus } from '../backfill'
 import type { WebhookHealth } from '../bigcommerce/hooks'
 import type { WriterStatus } from '../hubspot/sync/status'
 import { lastSupportEscalations, supportEscalationProblems, type SupportEscalationsState } from '../cron/support-escalations'
+import { consentProblems, consentStatus } from '../cron/hubspot-consent'
 import type { ListSyncResult } from '../hubspot/lists-sync'
 import { setupChecklist, type SetupChecklist } from './getting-started'
 import { audienceListsStatus, historyBackfillStatus, hubspotWriterStatus, storeWebhookHealth } from './operations'
@@ -42,6 +43,8 @@ export interface SyncStatus {
   backfill: BackfillStatus | { error: string }
   /** Support escalations (SUPPORT_SUPPRESSION_PRIORITIES): the last ticket search, null before the first. */
   supportTickets: SupportEscalationsState | null | { error: string }
+  /** Consent from HubSpot: the last read of unsubscribes, the write-back to BigCommerce, and counts. */
+  consent: Awaited<ReturnType<typeof consentStatus>> | { error: string }
   /** The audience lists: the last setup or hourly check, null before the first setup. */
   lists: ListSyncResult | null | { error: string }
   /** Getting started: whether the installation is complete, each step with what to do next. */
@@ -49,7 +52,7 @@ export interface SyncStatus {
 }
 
 export async function syncStatus(env: Env, config: Config, now: Date): Promise<SyncStatus> {
-  const [queue, writer, webhooks, backfill, tickets, lists, firsts] = await Promise.all([
+  const [queue, writer, webhooks, backfill, tickets, lists, firsts, consent] = await Promise.all([
     queueDepths(env.DB),
     settle(() => hubspotWriterStatus(env)),
     settle(() => storeWebhookHealth(env, config)),
@@ -57,6 +60,10 @@ export async function syncStatus(env: Env, config: Config, now: Date): Promise<S
     settle(() => lastSupportEscalations(env)),
     settle(() => audienceListsStatus(env)),
     installationFirsts(env.DB),
+    settle(async () => {
+      const value = await consentStatus(env)
+      return { value, problems: await consentProblems(env, config, value, now) }
+    }),
   ])
   const problems = queueProblems(queue, now)
   if (!writer.ok) problems.push(`the HubSpot writer did not report its status: ${writer.error}`)
@@ -68,6 +75,8 @@ export async function syncStatus(env: Env, config: Config, now: Date): Promise<S
   if (!tickets.ok) problems.push(`support escalations unknown: ${tickets.error}`)
   else problems.push(...supportEscalationProblems(tickets.value, now))
   if (lists.ok && lists.value && !lists.value.available) problems.push(`audience lists: ${lists.value.reason ?? 'HubSpot refused list access'}`)
+  if (!consent.ok) problems.push(`consent from HubSpot unknown: ${consent.error}`)
+  else problems.push(...consent.value.problems)
   const part = <T>(p: Part<T>): T | { error: string } => (p.ok ? p.value : { error: p.error })
   return {
     health: problems.length ? 'attention' : 'ok',
@@ -79,6 +88,7 @@ export async function syncStatus(env: Env, config: Config, now: Date): Promise<S
     backfill: backfill.ok ? backfill.value : { error: backfill.error },
     supportTickets: tickets.ok ? tickets.value : { error: tickets.error },
     lists: part(lists),
+    consent: consent.ok ? consent.value.value : { error: consent.error },
     setup: setupChecklist({
       hubspot: part(writer),
       webhooks: part(webhooks),

@@ -3,10 +3,9 @@ import { normalizeOrder } from '../bigcommerce/normalize'
 import { ORDER_INCLUDES, orderPartCalls, readOrderParts } from '../bigcommerce/order-reads'
 import { v2Order, v3Customer, v3Refund, type V2Order, type V3Refund } from '../bigcommerce/resources'
 import { knownCustomerEmails } from '../db/backfill'
-import { linkCartToOrder } from '../db/identity'
 import { normalizeEmail } from '../domain/identity'
 import { isSynced } from '../domain/order-status'
-import { contactObject } from '../durable/stubs'
+import { deliverOrder } from '../pipeline/deliver'
 import { mapLimit } from '../map-limit'
 import { modifiedSince, quotaFor, type Phase, type PhaseContext } from './context'
 import { fetchGrouped } from './listing'
@@ -156,9 +155,8 @@ async function importOrder(
       fallbackEmail: emails.get(order.customer_id) ?? null,
       storeHash: ctx.client.storeHash,
     })
-    if (model.cartId) await linkCartToOrder(ctx.env.DB, model.cartId, model.orderId, model.email)
     ctx.budget.spend()
-    await contactObject(ctx.env, model.email).applyOrder(model, { mode: 'import' })
+    await deliverOrder(ctx.env, model, { mode: 'import' })
     return 'imported'
   } catch (err) {
     if (isSkippable(err)) return 'skipped'

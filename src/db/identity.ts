@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
 import type { Cart } from '../domain/model'
-import { carts, customerEmails, syncState } from './schema'
+import { carts, customerEmails, subscriberEmails, syncState } from './schema'
 
 /**
  * Who a cart or customer id belongs to. Events often carry only an id; these rows lead them to the
@@ -45,6 +45,75 @@ export async function recordCustomerEmail(db: D1Database, customerId: number, em
     .insert(customerEmails)
     .values({ customerId, email, updatedAt: now })
     .onConflictDoUpdate({ target: customerEmails.customerId, set: { email, updatedAt: now } })
+}
+
+/** The contact a (deleted) customer id belonged to, as last recorded. */
+export async function customerEmailOf(db: D1Database, customerId: number): Promise<string | null> {
+  const rows = await drizzle(db).select({ email: customerEmails.email }).from(customerEmails).where(eq(customerEmails.customerId, customerId))
+  return rows[0]?.email ?? null
+}
+
+/** A deleted customer account: its id no longer leads to the contact. */
+export async function forgetCustomerEmail(db: D1Database, customerId: number): Promise<void> {
+  await drizzle(db).delete(customerEmails).where(eq(customerEmails.customerId, customerId))
+}
+
+export async function recordSubscriberEmail(db: D1Database, subscriberId: number, email: string) {
+  const now = Date.now()
+  await drizzle(db)
+    .insert(subscriberEmails)
+    .values({ subscriberId, email, updatedAt: now })
+    .onConflictDoUpdate({ target: subscriberEmails.subscriberId, set: { email, updatedAt: now } })
+}
+
+/** The email a (deleted) subscriber record had, as last recorded. */
+export async function subscriberEmailOf(db: D1Database, subscriberId: number): Promise<string | null> {
+  const rows = await drizzle(db).select({ email: subscriberEmails.email }).from(subscriberEmails).where(eq(subscriberEmails.subscriberId, subscriberId))
+  return rows[0]?.email ?? null
+}
+
+export async function forgetSubscriberEmail(db: D1Database, subscriberId: number): Promise<void> {
+  await drizzle(db).delete(subscriberEmails).where(eq(subscriberEmails.subscriberId, subscriberId))
+}
+
+/**
+ * Everything that identifies one person in D1, from one of their emails: the emails (one today; identities an
+ * operator links become more), and the carts, customer ids, subscriber ids and orders that lead to them. What an
+ * erasure removes is found from here.
+ */
+export interface PersonIdentities {
+  emails: string[]
+  cartIds: string[]
+  customerIds: number[]
+  subscriberIds: number[]
+  orderIds: number[]
+}
+
+export async function personIdentities(db: D1Database, email: string): Promise<PersonIdentities> {
+  const emails = [email]
+  const list = JSON.stringify(emails)
+  const [cartRows, customerRows, subscriberRows, orderRows] = await db.batch<Record<string, unknown>>([
+    db.prepare(
+      `SELECT cart_id AS id FROM carts WHERE email IN (SELECT value FROM json_each(?1))
+       UNION SELECT cart_id FROM orders WHERE email IN (SELECT value FROM json_each(?1)) AND cart_id IS NOT NULL
+       UNION SELECT c.cart_id FROM carts c JOIN orders o ON o.order_id = c.order_id WHERE o.email IN (SELECT value FROM json_each(?1))`,
+    ).bind(list),
+    db.prepare(
+      `SELECT customer_id AS id FROM customer_emails WHERE email IN (SELECT value FROM json_each(?1))
+       UNION SELECT customer_id FROM orders WHERE email IN (SELECT value FROM json_each(?1)) AND customer_id > 0
+       UNION SELECT customer_id FROM contacts WHERE email IN (SELECT value FROM json_each(?1)) AND customer_id > 0`,
+    ).bind(list),
+    db.prepare('SELECT subscriber_id AS id FROM subscriber_emails WHERE email IN (SELECT value FROM json_each(?1))').bind(list),
+    db.prepare('SELECT order_id AS id FROM orders WHERE email IN (SELECT value FROM json_each(?1))').bind(list),
+  ])
+  const ids = (result: D1Result<Record<string, unknown>> | undefined) => (result?.results ?? []).map((r) => r.id)
+  return {
+    emails,
+    cartIds: ids(cartRows).map(String),
+    customerIds: ids(customerRows).map(Number),
+    subscriberIds: ids(subscriberRows).map(Number),
+    orderIds: ids(orderRows).map(Number),
+  }
 }
 
 /** BigCommerce's `store/hook/deliveryException`: kept for the webhook-health report. */

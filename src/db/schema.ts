@@ -50,6 +50,13 @@ export const customerEmails = sqliteTable('customer_emails', {
   updatedAt: integer('updated_at').notNull(),
 })
 
+/** BigCommerce subscriber id -> its email (migrations/0050): `store/subscriber/deleted` carries only the id. */
+export const subscriberEmails = sqliteTable('subscriber_emails', {
+  subscriberId: integer('subscriber_id').primaryKey(),
+  email: text('email').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+})
+
 export const carts = sqliteTable('carts', {
   cartId: text('cart_id').primaryKey(),
   email: text('email'),

@@ -208,6 +208,8 @@ export async function emailsAffectedBy(db: D1Database, changes: Change[], meter?
       for (const row of result.results) emails.add(row.email)
     }
   }
+  // An erased person's orders are kept without an email: nobody to credit.
+  emails.delete('')
   return [...emails]
 }
 

@@ -1,5 +1,5 @@
 import type { AutomationState } from './automation/state'
-import type { Cart, CartStatus, Customer, Email, IsoDate, Order, Subscriber } from './model'
+import type { Cart, CartStatus, Customer, Email, HubSpotOptOut, IsoDate, Order, Subscriber } from './model'
 
 /** A cart as the contact knows it: the last hydrated cart plus what events told us about it. */
 export interface CartState extends Cart {
@@ -29,6 +29,8 @@ export interface ContactState {
   carts: Record<string, CartState>
   /** Recent product views from the storefront beacon, newest last, bounded. */
   productViews: ProductView[]
+  /** HubSpot's unsubscribe, as the consent job last read it (null or absent: none). */
+  hubspotOptOut?: HubSpotOptOut | null
   /** Owned by domain/automation.ts: fired keys, deferred triggers, the cap ledger. */
   automation: AutomationState
 }

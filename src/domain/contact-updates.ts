@@ -1,5 +1,5 @@
 import type { CartState, ContactState, ProductView } from './contact-state'
-import type { Cart, Customer, Order, Subscriber } from './model'
+import type { Cart, Customer, HubSpotOptOut, IsoDate, Order, Subscriber } from './model'
 
 /**
  * How hydrated BigCommerce records change a contact's state. Deliveries come late, twice and out of order,
@@ -87,6 +87,57 @@ export function applyCustomerUpdate(state: ContactState, customer: Customer): bo
 export function applySubscriberUpdate(state: ContactState, subscriber: Subscriber): boolean {
   if (!replaces(state.subscriber, subscriber)) return false
   state.subscriber = subscriber
+  return true
+}
+
+/**
+ * HubSpot's unsubscribe as the consent job read it (null: HubSpot shows none). The same opt-outs read again keep
+ * their first time: re-reading never makes an unsubscribe look newer than a store opt-in that followed it.
+ */
+export function applyHubSpotOptOut(state: ContactState, optOut: HubSpotOptOut | null): boolean {
+  const existing = state.hubspotOptOut ?? null
+  if (!optOut) {
+    if (!existing) return false
+    state.hubspotOptOut = null
+    return true
+  }
+  const same = existing && existing.allEmail === optOut.allEmail && sameSet(existing.types, optOut.types)
+  if (same && existing.at <= optOut.at) return false
+  state.hubspotOptOut = { allEmail: optOut.allEmail, types: [...optOut.types].sort(), at: optOut.at }
+  return true
+}
+
+function sameSet(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((x) => b.includes(x))
+}
+
+/**
+ * BigCommerce deleted a subscriber record: the store's other record for the email takes its place (read again
+ * by email), or, with none left, the contact holds no consent from then on: an opt-out at the deletion.
+ */
+export function applySubscriberGone(
+  state: ContactState,
+  subscriberId: number,
+  replacement: Subscriber | null,
+  at: IsoDate,
+): boolean {
+  const existing = state.subscriber
+  if (existing && existing.subscriberId !== subscriberId) return replacement ? applySubscriberUpdate(state, replacement) : false
+  if (replacement) {
+    if (existing && JSON.stringify(existing) === JSON.stringify(replacement)) return false
+    state.subscriber = replacement
+    return true
+  }
+  if (existing && !existing.newsletter && !existing.abandonedCart) return false
+  const modifiedAt = existing && existing.modifiedAt > at ? existing.modifiedAt : at
+  state.subscriber = { subscriberId, email: state.email, newsletter: false, abandonedCart: false, modifiedAt }
+  return true
+}
+
+/** BigCommerce deleted the customer account: the contact stays (HubSpot owns identity), without that account. */
+export function applyCustomerGone(state: ContactState, customerId: number): boolean {
+  if (state.customer?.customerId !== customerId) return false
+  state.customer = null
   return true
 }
 

@@ -11,7 +11,7 @@ import { consentRegion, contactAddress } from './region'
 export const AT_RISK_GAP_FACTOR = 1.5
 export const MAX_CATEGORY_AFFINITY = 3
 
-type LapsePolicy = Pick<AutomationPolicy, 'lapsedAfterMs'>
+type LapsePolicy = Pick<AutomationPolicy, 'lapsedAfterMs' | 'marketingSubscriptionTypes'>
 
 export function paidOrdersOldestFirst(state: Pick<ContactState, 'orders'>): Order[] {
   return byCreation(Object.values(state.orders).filter((o) => countsAsPaid(o.statusId)))
@@ -109,7 +109,7 @@ export function summarizeContact(state: ContactState, now: Date, policy: LapsePo
     lastOrderAt: last ? toIso(toMs(last.createdAt)) : null,
     customerStatus: customerStatus(paid, now, policy),
     categoryAffinity: categoryAffinity(paid),
-    emailConsent: emailConsent(state),
+    emailConsent: emailConsent(state, policy),
     refundedTotal: add(ZERO, ...all.map((o) => toBase(o, refundedTotal(o)))) as Amount,
     lastRefundAt: lastRefundMs === null ? null : toIso(lastRefundMs),
     firstOrderChannel: first?.channel ?? null,

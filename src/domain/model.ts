@@ -81,6 +81,17 @@ export interface Subscriber {
   modifiedAt: IsoDate
 }
 
+/**
+ * HubSpot's record of an unsubscribe (contract section 4): `hs_email_optout` (all email) and the opt-outs of the
+ * subscription types in HUBSPOT_MARKETING_SUBSCRIPTION_TYPES, with the time of the latest of them.
+ */
+export interface HubSpotOptOut {
+  allEmail: boolean
+  /** Subscription type ids opted out of (`hs_email_optout_<id>`). */
+  types: string[]
+  at: IsoDate
+}
+
 export interface OrderLine {
   /** The order product id (`bc_line_item_id`; refund items refer to it). */
   lineItemId: number

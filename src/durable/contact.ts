@@ -3,6 +3,7 @@ import { currentOverrides, withAutomationOverrides } from '../admin/overrides'
 import { requireConfig, type Config } from '../config'
 import { currentCartThresholds, recordCartValues, type CartValue } from '../db/cart-values'
 import { publishContactFigures } from '../db/contacts'
+import { hubspotOptOutOf } from '../db/consent'
 import { openEscalationsOf } from '../db/support-escalations'
 import { evaluateAutomation, initialAutomationState, policyFromConfig } from '../domain/automation'
 import type { CartState, ContactState, ProductView } from '../domain/contact-state'
@@ -10,16 +11,21 @@ import {
   addProductViews,
   applyCartGone,
   applyCartUpdate,
+  applyCustomerGone,
   applyCustomerUpdate,
+  applyHubSpotOptOut,
   applyOrderUpdate,
+  applySubscriberGone,
   applySubscriberUpdate,
 } from '../domain/contact-updates'
 import { markAbandonedCarts, nextCartAbandonmentAt } from '../domain/cart-status'
 import { highValueCartTasks, type HighValueCartTask } from '../domain/high-value-cart'
 import { summarizeContact } from '../domain/lifecycle'
 import { compare } from '../domain/money'
-import type { Cart, Customer, FiredTrigger, Order, Subscriber } from '../domain/model'
+import type { Cart, Customer, FiredTrigger, HubSpotOptOut, Order, Subscriber } from '../domain/model'
 import type { Env } from '../env'
+import { startsAfterErasure } from '../domain/erasure'
+import { erasedAt } from '../erasure/gate'
 import { cartRecord } from '../hubspot/mapping/cart'
 import { contactRecord } from '../hubspot/mapping/contact'
 import { customEventRecords } from '../hubspot/mapping/events'
@@ -38,6 +44,22 @@ export interface ApplyOptions {
   eventCreatedAt?: number | null
   /** Evaluate as of this moment instead of now (see `wake`). */
   at?: string
+}
+
+/**
+ * Whether a record may start this contact when its person was erased at `erasedAt` (ISO): a new order or
+ * sign-up does; history from before the erasure (a backfill, a replay, a late event) does not.
+ */
+type StartsRelationship = (erasedAt: string) => boolean
+
+/** What the contact's storage named, for the erasure to find the rest (see src/erasure/erase.ts). */
+export interface ErasedContact {
+  /** Storage entries deleted. */
+  entries: number
+  cartIds: string[]
+  customerIds: number[]
+  subscriberIds: number[]
+  orderIds: number[]
 }
 
 /** What one change touched, so only those records are written. */
@@ -63,14 +85,14 @@ export class ContactObject extends DurableObject<Env> {
       touched.orders.push(state.orders[String(order.orderId)]!)
       if (order.cartId && state.carts[order.cartId]) touched.carts.push(order.cartId)
       return changed
-    })
+    }, (at) => startsAfterErasure.order(order, at))
   }
 
   async applyCart(cart: Cart, signal: { abandonedSignalAt: string | null }, options: ApplyOptions = {}) {
     await this.change(cart.email!, options, (state, touched) => {
       touched.carts.push(cart.cartId)
       return applyCartUpdate(state, cart, signal.abandonedSignalAt)
-    })
+    }, (at) => startsAfterErasure.cart(cart, at))
   }
 
   async cartGone(cartId: string, change: 'deleted' | 'converted', orderId: number | null): Promise<void> {
@@ -85,21 +107,53 @@ export class ContactObject extends DurableObject<Env> {
       const customerChanged = applyCustomerUpdate(state, customer)
       const subscriberChanged = subscriber ? applySubscriberUpdate(state, subscriber) : false
       return customerChanged || subscriberChanged
-    })
+    }, (at) => startsAfterErasure.customer(customer, at))
   }
 
   async applySubscriber(subscriber: Subscriber, options: ApplyOptions = {}): Promise<void> {
-    await this.change(subscriber.email, options, (state) => applySubscriberUpdate(state, subscriber))
+    await this.change(subscriber.email, options, (state) => applySubscriberUpdate(state, subscriber), (at) => startsAfterErasure.subscriber(subscriber, at))
+  }
+
+  /** BigCommerce deleted a subscriber record of this contact; `replacement` is what the store has left for the email. */
+  async subscriberGone(subscriberId: number, replacement: Subscriber | null, at: string): Promise<void> {
+    await this.change(null, {}, (state) => applySubscriberGone(state, subscriberId, replacement, at))
+  }
+
+  /** BigCommerce deleted this contact's customer account. */
+  async customerGone(customerId: number): Promise<void> {
+    await this.change(null, {}, (state) => applyCustomerGone(state, customerId))
+  }
+
+  /** HubSpot's unsubscribe, from the consent job; a contact not started yet reads it from D1 when it starts. */
+  async applyHubSpotOptOut(optOut: HubSpotOptOut | null): Promise<void> {
+    await this.change(null, {}, (state) => applyHubSpotOptOut(state, optOut))
   }
 
   /** Storefront product views; `email` creates the contact if this is the first we hear of them. */
   async recordProductViews(views: ProductView[], email: string): Promise<void> {
-    await this.change(email, {}, (state) => addProductViews(state, views))
+    await this.change(email, {}, (state) => addProductViews(state, views), () => false)
+  }
+
+  /** Erasure: deletes everything this object stores (and its alarm), answering what it named. */
+  async erase(): Promise<ErasedContact> {
+    return this.ctx.blockConcurrencyWhile(async () => {
+      const { state } = await this.load(null)
+      const entries = (await this.ctx.storage.list()).size
+      await this.ctx.storage.deleteAlarm()
+      await this.ctx.storage.deleteAll()
+      return {
+        entries,
+        cartIds: Object.keys(state.carts),
+        customerIds: state.customer ? [state.customer.customerId] : [],
+        subscriberIds: state.subscriber ? [state.subscriber.subscriberId] : [],
+        orderIds: Object.keys(state.orders).map(Number),
+      }
+    })
   }
 
   /** The contact's state, for the admin API and tests. */
   async snapshot(): Promise<ContactState | null> {
-    const state = await this.load(null)
+    const { state } = await this.load(null)
     return state.email ? state : null
   }
 
@@ -120,10 +174,16 @@ export class ContactObject extends DurableObject<Env> {
     email: string | null,
     options: ApplyOptions,
     mutate: (state: ContactState, touched: Touched) => boolean,
+    startsRelationship?: StartsRelationship,
   ): Promise<void> {
     await this.ctx.blockConcurrencyWhile(async () => {
-      const state = await this.load(email)
+      const { state, fresh } = await this.load(email)
       if (!state.email) return
+      if (fresh) {
+        const start = await this.startingFacts(state.email)
+        if (start.erasedAt !== null && !startsRelationship?.(start.erasedAt)) return
+        state.hubspotOptOut = start.hubspotOptOut
+      }
       const touched: Touched = { orders: [], carts: [] }
       const changed = mutate(state, touched)
       if (!changed && touched.orders.length === 0 && touched.carts.length === 0) return
@@ -177,21 +237,33 @@ export class ContactObject extends DurableObject<Env> {
     return highValueCartTasks({ email: state.email, fired, carts: state.carts, thresholds, percentile, now })
   }
 
-  private async load(email: string | null): Promise<ContactState> {
+  /** The stored state; `fresh` when nothing is stored yet (a new contact, or one erased). */
+  private async load(email: string | null): Promise<{ state: ContactState; fresh: boolean }> {
     const core = await this.ctx.storage.get<Omit<ContactState, 'orders'>>(CORE_KEY)
     const orders: ContactState['orders'] = {}
     for (const [key, order] of await this.ctx.storage.list<Order>({ prefix: ORDER_PREFIX })) {
       orders[key.slice(ORDER_PREFIX.length)] = order
     }
-    return {
+    const state: ContactState = {
       email: core?.email ?? email ?? '',
       customer: core?.customer ?? null,
       subscriber: core?.subscriber ?? null,
       carts: core?.carts ?? {},
       productViews: core?.productViews ?? [],
+      hubspotOptOut: core?.hubspotOptOut ?? null,
       automation: core?.automation ?? initialAutomationState(),
       orders,
     }
+    return { state, fresh: core === undefined }
+  }
+
+  /**
+   * What a contact starts with, from D1: whether its person was erased (a tombstone: then only a new order or
+   * sign-up starts it again, whatever path the record took) and HubSpot's unsubscribe, if HubSpot has one.
+   */
+  private async startingFacts(email: string): Promise<{ erasedAt: string | null; hubspotOptOut: HubSpotOptOut | null }> {
+    const [erased, hubspotOptOut] = await Promise.all([erasedAt(this.env, email), hubspotOptOutOf(this.env.DB, email)])
+    return { erasedAt: erased, hubspotOptOut }
   }
 
   private async save(state: ContactState, changedOrders: Order[]): Promise<void> {

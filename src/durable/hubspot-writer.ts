@@ -4,11 +4,20 @@ import type { Env } from '../env'
 import { HubSpotClient } from '../hubspot/client'
 import type { CustomEventRecord, HubSpotRecord, WriteLane } from '../hubspot/records'
 import type { SetupResult } from '../hubspot/setup'
+import {
+  checkSubscriptionTypes,
+  optOutTimes,
+  searchOptOuts,
+  type OptOutSearch,
+  type TypeCheck,
+} from '../hubspot/consent/read'
+import { gdprDeleteContact, type GdprDeleteOutcome } from '../hubspot/gdpr-delete'
 import { budgetedReads, type BudgetedRead } from '../hubspot/tickets/budgeted'
 import { readOpenEscalations, type EscalationRead } from '../hubspot/tickets/read'
 import { WriterEngine, type FlushResult } from '../hubspot/sync/engine'
 import { realClock, type EngineOptions, type WriterSink } from '../hubspot/sync/options'
 import type { WriterStatus } from '../hubspot/sync/status'
+import { forgetPerson, knownContactIds, type ForgetCounts, type ForgottenPerson } from '../hubspot/sync/sql-forget'
 import { SqlWriterStore } from '../hubspot/sync/sql-store'
 import type { AudienceDefinition } from '../hubspot/lists'
 import { syncAudienceLists, type ListSyncResult } from '../hubspot/lists-sync'
@@ -65,18 +74,44 @@ export class HubSpotWriter extends DurableObject<Env> {
    * writer's rate budget (the same window its batches use), for the escalation cron's cache.
    */
   async readSupportEscalations(priorities: string[]): Promise<EscalationRead> {
-    const config = requireConfig(this.env)
-    this.reads ??= budgetedReads(this.engine.budget, realClock)
-    const client = new HubSpotClient({ baseUrl: config.HUBSPOT_API_BASE, accessToken: config.HUBSPOT_ACCESS_TOKEN })
-    return readOpenEscalations(client, this.reads, priorities)
+    const { client, reads } = this.budgetedClient()
+    return readOpenEscalations(client, reads, priorities)
   }
 
   /** The audiences as HubSpot active lists (setup, and the hourly check), under this writer's rate budget. */
   async syncAudiences(audiences: AudienceDefinition[], repair: boolean): Promise<ListSyncResult> {
-    const config = requireConfig(this.env)
-    this.reads ??= budgetedReads(this.engine.budget, realClock)
-    const client = new HubSpotClient({ baseUrl: config.HUBSPOT_API_BASE, accessToken: config.HUBSPOT_ACCESS_TOKEN })
-    return syncAudienceLists(client, this.reads, audiences, { repair, now: new Date() })
+    const { client, reads } = this.budgetedClient()
+    return syncAudienceLists(client, reads, audiences, { repair, now: new Date() })
+  }
+
+  /** The consent job's reads (src/cron/hubspot-consent.ts), under this writer's rate budget. */
+  async checkSubscriptionTypes(types: string[]): Promise<TypeCheck> {
+    const { client, reads } = this.budgetedClient()
+    return checkSubscriptionTypes(client, reads, types)
+  }
+
+  async searchOptOuts(options: { types: string[]; since: number | null; maxPages: number }): Promise<OptOutSearch> {
+    const { client, reads } = this.budgetedClient()
+    return searchOptOuts(client, reads, options)
+  }
+
+  async optOutTimes(contacts: { hubspotId: string; allEmail: boolean; types: string[] }[]) {
+    const { client, reads } = this.budgetedClient()
+    return optOutTimes(client, reads, contacts)
+  }
+
+  /**
+   * Erasure (issue 21): forgets the person's pending writes, custom events and HubSpot ids (waiting for a flush
+   * in progress first, so none of their writes lands after this), then, when asked (HUBSPOT_ERASE=on), has
+   * HubSpot GDPR-delete the contact: every HubSpot write goes through the writer.
+   */
+  async erasePerson(person: ForgottenPerson, options: { gdprDelete: boolean }): Promise<{ forgotten: ForgetCounts; hubspot: GdprDeleteOutcome | null }> {
+    await this.running
+    const contactIds = knownContactIds(this.ctx.storage.sql, person.emails)
+    const forgotten = forgetPerson(this.ctx.storage.sql, person)
+    if (!options.gdprDelete) return { forgotten, hubspot: null }
+    const { client, reads } = this.budgetedClient()
+    return { forgotten, hubspot: await gdprDeleteContact(client, reads, { emails: person.emails, contactIds }) }
   }
 
   /** Re-enqueues a HubSpot dead letter and marks it replayed. */
@@ -109,6 +144,13 @@ export class HubSpotWriter extends DurableObject<Env> {
 
   async alarm(): Promise<void> {
     await this.flush()
+  }
+
+  /** A client whose calls share this writer's rate budget with its batches. */
+  private budgetedClient(): { client: HubSpotClient; reads: BudgetedRead } {
+    const config = requireConfig(this.env)
+    this.reads ??= budgetedReads(this.engine.budget, realClock)
+    return { client: new HubSpotClient({ baseUrl: config.HUBSPOT_API_BASE, accessToken: config.HUBSPOT_ACCESS_TOKEN }), reads: this.reads }
   }
 
   private async schedule(at: number | null): Promise<void> {

@@ -8,11 +8,24 @@ import {
 } from '../bigcommerce/hydrate'
 import type { WebhookSubject } from '../bigcommerce/webhook'
 import { forgetCatalogEntry } from '../db/catalog'
-import { cartOwner, linkCartToOrder, recordCart, recordCustomerEmail, recordHookException } from '../db/identity'
+import {
+  cartOwner,
+  customerEmailOf,
+  forgetCustomerEmail,
+  forgetSubscriberEmail,
+  linkCartToOrder,
+  recordCart,
+  recordHookException,
+  recordSubscriberEmail,
+  subscriberEmailOf,
+} from '../db/identity'
+import { startsAfterErasure } from '../domain/erasure'
 import { normalizeEmail } from '../domain/identity'
 import { isSynced } from '../domain/order-status'
+import { erasedAt } from '../erasure/gate'
 import { productRecords } from '../hubspot/mapping/product'
 import { contactObject, hubspotWriter } from '../durable/stubs'
+import { deliverCustomer, deliverOrder, deliverSubscriber } from './deliver'
 import type { PipelineDeps } from './deps'
 
 export interface ApplyContext {
@@ -38,10 +51,11 @@ export async function applySubject(deps: PipelineDeps, subject: WebhookSubject, 
       return cartId ? applyCart(deps, cartId, context.eventCreatedAt) : undefined
     }
     case 'customer':
-      // A deleted customer's contact and history stay: HubSpot remains the record of the person.
-      return subject.change === 'updated' ? applyCustomer(deps, subject.customerId) : undefined
+      return subject.change === 'updated' ? applyCustomer(deps, subject.customerId) : applyCustomerGone(deps, subject.customerId)
     case 'subscriber':
-      return subject.change === 'updated' ? applySubscriber(deps, subject.subscriberId) : undefined
+      return subject.change === 'updated'
+        ? applySubscriber(deps, subject.subscriberId)
+        : applySubscriberGone(deps, subject.subscriberId, context.eventCreatedAt)
     case 'product':
       return subject.change === 'updated' ? applyProduct(deps, subject.productId) : undefined
     case 'hook_exception':
@@ -55,14 +69,16 @@ async function applyOrder(deps: PipelineDeps, orderId: number, context: ApplyCon
   const order = await hydrateOrder(deps.bigcommerce, orderId, deps.lookups)
   // Deleted orders (404) and Incomplete ones (status 0: the shopper never paid) are never synced.
   if (!order || !isSynced(order.statusId)) return
-  if (order.cartId) await linkCartToOrder(deps.env.DB, order.cartId, order.orderId, order.email)
-  await contactObject(deps.env, order.email).applyOrder(order, { mode: 'live', eventCreatedAt: context.eventCreatedAt })
+  await deliverOrder(deps.env, order, { mode: 'live', eventCreatedAt: context.eventCreatedAt })
 }
 
 async function applyCart(deps: PipelineDeps, cartId: string, abandonedSignal: number | null): Promise<void> {
   const cart = await hydrateCart(deps.bigcommerce, cartId, deps.lookups)
   if (!cart) return
   const email = cart.email ?? (cart.customerId > 0 ? await customerEmail(deps, cart.customerId) : null)
+  // An erased person's cart from before the erasure is theirs no more to sync.
+  const erased = email ? await erasedAt(deps.env, email) : null
+  if (erased !== null && !startsAfterErasure.cart(cart, erased)) return
   const previousOwner = await cartOwner(deps.env.DB, cartId)
   await recordCart(deps.env.DB, { ...cart, email })
   // The shopper changed the checkout email: the cart is no longer the previous contact's to abandon.
@@ -89,15 +105,36 @@ async function applyCartGone(
 async function applyCustomer(deps: PipelineDeps, customerId: number): Promise<void> {
   const customer = await hydrateCustomer(deps.bigcommerce, customerId)
   if (!customer) return
-  await recordCustomerEmail(deps.env.DB, customer.customerId, customer.email)
   const subscriber = await hydrateSubscriber(deps.bigcommerce, { email: customer.email })
-  await contactObject(deps.env, customer.email).applyCustomer(customer, subscriber)
+  await deliverCustomer(deps.env, customer, subscriber, {})
+}
+
+/** A deleted customer account: its id no longer leads to the contact, which stays (HubSpot owns identity). */
+async function applyCustomerGone(deps: PipelineDeps, customerId: number): Promise<void> {
+  const email = await customerEmailOf(deps.env.DB, customerId)
+  if (!email) return
+  await contactObject(deps.env, email).customerGone(customerId)
+  await forgetCustomerEmail(deps.env.DB, customerId)
 }
 
 async function applySubscriber(deps: PipelineDeps, subscriberId: number): Promise<void> {
   const subscriber = await hydrateSubscriber(deps.bigcommerce, { id: subscriberId })
   if (!subscriber) return
-  await contactObject(deps.env, subscriber.email).applySubscriber(subscriber)
+  await deliverSubscriber(deps.env, subscriber, {})
+}
+
+/**
+ * A deleted subscriber record is an opt-out: the email's records are read again (another channel may hold one);
+ * with none left, the contact holds no newsletter consent from the deletion on.
+ */
+async function applySubscriberGone(deps: PipelineDeps, subscriberId: number, eventCreatedAt: number | null): Promise<void> {
+  const email = await subscriberEmailOf(deps.env.DB, subscriberId)
+  if (!email) return
+  const replacement = await hydrateSubscriber(deps.bigcommerce, { email })
+  const at = new Date(eventCreatedAt === null ? Date.now() : eventCreatedAt * 1000).toISOString()
+  if (replacement) await recordSubscriberEmail(deps.env.DB, replacement.subscriberId, replacement.email)
+  await contactObject(deps.env, email).subscriberGone(subscriberId, replacement, at)
+  if (replacement?.subscriberId !== subscriberId) await forgetSubscriberEmail(deps.env.DB, subscriberId)
 }
 
 async function applyProduct(deps: PipelineDeps, productId: number): Promise<void> {

@@ -22,7 +22,7 @@ export function assess(ctx: RuleContext, c: Candidate, supportTickets: readonly 
   if (!c.marketing) return { kind: 'fire' }
   if (c.skipReason) return { kind: 'cancelled', reason: c.skipReason }
   const { policy, now, state } = ctx
-  const consent = marketingConsent(state, c.trigger)
+  const consent = marketingConsent(state, c.trigger, policy)
   if (!consent.allowed) return { kind: 'suppressed', reason: consent.reason }
   const marketplace = marketplaceRestriction(state.email, ctx.paid, policy.excludedOrderChannels)
   if (marketplace) return { kind: 'suppressed', reason: marketplace }

@@ -17,6 +17,8 @@ export interface AutomationPolicy {
   excludedOrderChannels: readonly OrderChannel[]
   /** REVIEW_REQUEST_STEP as a step name (`day_21`), or null when no step waits for fulfilment. */
   reviewRequestStep: string | null
+  /** HUBSPOT_MARKETING_SUBSCRIPTION_TYPES: opting out of one of these in HubSpot stops marketing (absent: none). */
+  marketingSubscriptionTypes?: readonly string[]
 }
 
 /**
@@ -37,6 +39,7 @@ export interface AutomationSettings {
   TRIGGER_FAMILIES: FamilyModes
   MARKETING_EXCLUDED_ORDER_CHANNELS: readonly OrderChannel[]
   REVIEW_REQUEST_STEP: Duration | null
+  HUBSPOT_MARKETING_SUBSCRIPTION_TYPES: readonly string[]
 }
 
 export function policyFromConfig(config: AutomationSettings): AutomationPolicy {
@@ -51,6 +54,7 @@ export function policyFromConfig(config: AutomationSettings): AutomationPolicy {
     familyModes: config.TRIGGER_FAMILIES,
     excludedOrderChannels: config.MARKETING_EXCLUDED_ORDER_CHANNELS,
     reviewRequestStep: config.REVIEW_REQUEST_STEP ? postPurchaseStepName(config.REVIEW_REQUEST_STEP) : null,
+    marketingSubscriptionTypes: config.HUBSPOT_MARKETING_SUBSCRIPTION_TYPES,
   }
 }
 

@@ -39,6 +39,14 @@ export function orderRecords(order: Order): HubSpotRecord[] {
   return [record, ...order.lines.map((line) => lineItemRecord(order, line))]
 }
 
+/**
+ * An order of an erased person from before the erasure (a later refund or status change): the store's
+ * financial record is kept up to date in HubSpot, without a link to any contact.
+ */
+export function unlinkedOrderRecords(order: Order): HubSpotRecord[] {
+  return orderRecords(order).map((record) => (record.objectType === 'orders' ? { ...record, associations: [] } : record))
+}
+
 /** The latest shipment that can be tracked (by creation, id breaking ties); cleared when none is left. */
 function shippingTracking(shipments: Shipment[]): { hs_shipping_tracking_number: string; hs_shipping_status_url: string } {
   const trackable = shipments

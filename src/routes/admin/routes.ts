@@ -1,8 +1,10 @@
 import { z } from 'zod'
 import { audited } from '../../admin/audit'
 import { deadLetterView, replayDeadLetterAudited } from '../../admin/dead-letters'
+import { eraseAudited } from '../../admin/erasure'
 import {
   attributionReportFor,
+  checkConsentWriteBackScope,
   checkSupportTickets,
   historyBackfillStatus,
   hubspotWriterStatus,
@@ -83,7 +85,8 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
       'X-Webhook-Secret header. Also reads the open support tickets now (`supportTickets`): a token without the ' +
       'tickets scope is reported there, and suppression by tickets is then off. Creates the audiences as HubSpot ' +
       'active lists (`lists`, found again by name, never duplicated); a list edited in HubSpot is left as it is ' +
-      'and reported as drifted, unless `repairLists` is true. A token without list access is reported there. Audited.',
+      'and reported as drifted, unless `repairLists` is true. A token without list access is reported there. With ' +
+      'CONSENT_WRITE_BACK=on, checks that the BigCommerce token may update customers (`consentWriteBack`). Audited.',
     body: z
       .object({ repairLists: z.boolean().optional().describe('put lists edited in HubSpot back to our definition') })
       .strict()
@@ -91,7 +94,7 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
     audit: 'setup',
     success: {
       status: 200,
-      description: '`{hubspot: SetupResult, webhooks, supportTickets, lists}`; `hubspot.ok` false names what failed',
+      description: '`{hubspot: SetupResult, webhooks, supportTickets, lists, consentWriteBack}`; `hubspot.ok` false names what failed',
     },
     errors: { 502: 'the HubSpot writer could not run setup' },
     async handler(c, { body }) {
@@ -106,14 +109,22 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
             const webhooks = await settle(() => registerStoreWebhooks(c.get('config')), 25_000)
             const supportTickets = await settle(() => checkSupportTickets(env), 25_000)
             const lists = await settle(() => setUpAudienceLists(env, body?.repairLists ?? false), 25_000)
+            const consentWriteBack = await settle(() => checkConsentWriteBackScope(env, c.get('config')), 25_000)
             return {
               hubspot,
               webhooks: webhooks.ok ? webhooks.value : { error: webhooks.error },
               supportTickets: supportTickets.ok ? supportTickets.value : { error: supportTickets.error },
               lists: lists.ok ? lists.value : { error: lists.error },
+              consentWriteBack: consentWriteBack.ok ? consentWriteBack.value : { error: consentWriteBack.error },
             }
           },
-          (r) => ({ hubspot: setupSummary(r.hubspot), webhooks: r.webhooks, supportTickets: r.supportTickets, lists: r.lists }),
+          (r) => ({
+            hubspot: setupSummary(r.hubspot),
+            webhooks: r.webhooks,
+            supportTickets: r.supportTickets,
+            lists: r.lists,
+            consentWriteBack: r.consentWriteBack,
+          }),
         )
         return c.json(result)
       } catch (err) {
@@ -217,6 +228,41 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
       if (!outcome.ok) return jsonError(c, outcome.status, outcome.error, outcome.message)
       const { ok: _ok, ...body } = outcome
       return c.json(body)
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/erase',
+    role: 'admin',
+    summary: 'Erase a person',
+    description:
+      'Erases the person with this email (a data subject request): their rows in every D1 table (contact, ' +
+      'identities, storefront visitors and touches, attribution, carts, decisions, dead letters), their contact\'s ' +
+      'Durable Object storage, and the HubSpot writer\'s pending work and ids for them. Orders are kept as the ' +
+      "store's financial records with email, customer and cart cleared. With HUBSPOT_ERASE=on, HubSpot's GDPR " +
+      'delete is asked for the contact (through the writer). A tombstone (a keyed hash of the email) keeps a ' +
+      'backfill or replay of their history from bringing them back; a new order or sign-up starts a new ' +
+      'relationship. Answers what was removed, counted. Audited with the keyed fingerprint, never the email. ' +
+      'Safe to repeat.',
+    body: z.object({ email: z.string().trim().min(3).max(320).describe('the person\'s email, any case') }).strict(),
+    audit: 'erase',
+    success: {
+      status: 200,
+      description: 'What was removed, kept and redacted, counted, and what HubSpot answered',
+      schema: z.looseObject({
+        person: z.string().describe('the keyed fingerprint, first 16 hex'),
+        tombstone: z.enum(['created', 'renewed']),
+        removed: z.looseObject({ database: z.record(z.string(), z.number()), contactStorage: z.number(), hubspotWriter: z.record(z.string(), z.number()) }),
+        kept: z.object({ ordersUnlinked: z.number(), deadLettersUnlinked: z.number() }),
+        redacted: z.record(z.string(), z.number()),
+        hubspot: z.looseObject({ requested: z.boolean() }),
+      }),
+    },
+    errors: { 503: 'no key for the fingerprint (ERASURE_KEY, or a BigCommerce client or webhook secret)' },
+    async handler(c, { body }) {
+      const outcome = await eraseAudited(c.env, c.get('config'), c.get('actor'), body.email, new Date())
+      if (!outcome.ok) return jsonError(c, outcome.status, outcome.error, outcome.message)
+      return c.json(outcome.answer)
     },
   }),
   route({
