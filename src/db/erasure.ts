@@ -35,7 +35,7 @@ export const ERASURE_RULES: Readonly<Record<string, string>> = {
   touches: "those visitors' touches removed",
   attribution_changes: 'pending rollup work about them removed',
   dead_letters: 'about them: deleted; about their orders: kept without the link to their contact',
-  webhook_events: 'an error text naming them is replaced',
+  webhook_events: "events about their carts, customer account and subscriber records removed; an error text naming them replaced",
   audit_log: 'an entry naming them is kept with the email replaced',
   erasure_tombstones: 'the keyed hash of the email stays: it is what keeps them erased',
 }
@@ -145,6 +145,11 @@ export async function eraseFromD1(db: D1Database, identities: PersonIdentities):
   add('touches', 'removed', db.prepare(`DELETE FROM touches WHERE anonymous_id IN ${inList(1)}`).bind(visitors))
   add('beacon_identities', 'removed', db.prepare(`DELETE FROM beacon_identities WHERE anonymous_id IN ${inList(1)}`).bind(visitors))
   add('beacon_visitors', 'removed', db.prepare(`DELETE FROM beacon_visitors WHERE anonymous_id IN ${inList(1)} OR email IN ${inList(2)}`).bind(visitors, emails))
+  add('webhook_events', 'removed', db.prepare(
+    `DELETE FROM webhook_events WHERE (resource_type = 'cart' AND resource_id IN ${inList(1)})
+       OR (resource_type = 'customer' AND resource_id IN (SELECT CAST(value AS TEXT) FROM json_each(?2)))
+       OR (resource_type = 'subscriber' AND resource_id IN (SELECT CAST(value AS TEXT) FROM json_each(?3)))`,
+  ).bind(carts, customers, JSON.stringify(identities.subscriberIds)))
   for (const email of identities.emails) {
     add('webhook_events', 'redacted', db.prepare(
       "UPDATE webhook_events SET last_error = ?2 WHERE status IN ('pending', 'dead') AND instr(lower(last_error), ?1) > 0",

@@ -62,9 +62,15 @@ export class RateLimiter {
   }
 }
 
+/** What the token may do: `customers: 'read-only'` is an API account without the Customers modify scope. */
+export interface StandinScopes {
+  customers: 'modify' | 'read-only'
+}
+
 export interface AppOptions {
   store: BigCommerceStore
   accessToken: string
+  scopes: StandinScopes
   clock: () => number
   limiter: RateLimiter
   faults: FaultInjector
@@ -75,7 +81,7 @@ const UNAUTHORIZED_TITLE =
   'Unauthorized - the v3 Auth client ID or token in the request are not a valid combination for this store.'
 
 export function createApp(options: AppOptions): Hono {
-  const { store, accessToken, clock, limiter, faults, log } = options
+  const { store, accessToken, scopes, clock, limiter, faults, log } = options
   const app = new Hono()
 
   app.use('*', async (c, next) => {
@@ -93,6 +99,10 @@ export function createApp(options: AppOptions): Hono {
     }
     if (c.req.header('X-Auth-Token') !== accessToken) {
       return c.json({ status: 401, title: UNAUTHORIZED_TITLE, type: STATUS_CODES_TYPE }, 401)
+    }
+    // A write the API account's scopes do not cover is refused before anything else is looked at.
+    if (c.req.method !== 'GET' && scopes.customers === 'read-only' && /^\/v3\/customers(\/|$)/.test(match[2]!)) {
+      return c.json({ status: 403, title: "You don't have a required scope to access the endpoint", type: STATUS_CODES_TYPE }, 403)
     }
     // A string fault path may name the API path without the store prefix, or the full pathname.
     const fault = faults.take(c.req.method, url.pathname, [match[2]!, url.pathname])

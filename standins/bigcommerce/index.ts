@@ -9,10 +9,13 @@
  *     options: { storeHash = 'teststore', accessToken = 'bc-test-token',
  *                rateLimit = { quota: 150, windowMs: 30000 }, clock = Date.now,
  *                randomSeed = 1 (tokens/UUIDs), defaultCatalog = true (products 1–3),
- *                latencyMs = 0 (real delay per call, for benchmarks) }
+ *                latencyMs = 0 (real delay per call, for benchmarks),
+ *                scopes = { customers: 'modify' } ('read-only': writes to /v3/customers* answer 403, as
+ *                BigCommerce does for an API account without the scope; also settable on `standin.scopes`) }
  *   standin.fetch(request)          serves `/stores/{hash}/v2/...` and `/stores/{hash}/v3/...`
  *   standin.store                   BigCommerceStore: state maps + mutations returning webhook events
- *                                   (store.ts documents each one)
+ *                                   (store.ts documents each one); `store.apiEvents` collects the events of
+ *                                   writes made through the API (PUT /v3/customers, PUT /v3/customers/subscribers/{id})
  *   standin.faults.fail(match, response, times = 1, share = 1) / faults.clear()
  *                                   match { method?, path: string | RegExp }; response { status, headers?,
  *                                   body?, delayMs? } (a timeout: a delay longer than the client's timeout)
@@ -31,7 +34,7 @@
  * the window (measured from its first request, on the injected clock) ends. Faults bypass the rate limit.
  * v2 answers empty collections with 204; v2 bad query values → 400, v3 → 422; `limit` is capped at 250.
  */
-import { createApp, FaultInjector, RateLimiter, type FaultMatch, type FaultResponse, type RequestLogEntry } from './app'
+import { createApp, FaultInjector, RateLimiter, type FaultMatch, type FaultResponse, type RequestLogEntry, type StandinScopes } from './app'
 import { BigCommerceStore } from './store'
 import type { StoreEvent } from './types'
 import { dispatchToHooks, type DeliveryTarget, type DispatchResult } from './webhooks'
@@ -42,7 +45,7 @@ export type {
   RefundInput, StoreOptions,
 } from './store'
 export type * from './types'
-export type { FaultMatch, FaultResponse, RequestLogEntry } from './app'
+export type { FaultMatch, FaultResponse, RequestLogEntry, StandinScopes } from './app'
 export {
   buildEnvelope, deliver, dispatchToHooks, scopeMatches, sha1Hex, signDelivery, standardWebhookSignature,
   type DeliverOptions, type DeliveryTarget, type DispatchResult, type EnvelopeOptions, type SignOptions,
@@ -62,6 +65,8 @@ export interface BigCommerceStandinOptions {
   defaultCatalog?: boolean
   /** Real milliseconds every API call waits before answering (for benchmarks). */
   latencyMs?: number
+  /** The API account's scopes (default: Customers modify). */
+  scopes?: Partial<StandinScopes>
 }
 
 export interface BigCommerceStandin {
@@ -72,6 +77,8 @@ export interface BigCommerceStandin {
     clear(): void
   }
   requests: RequestLogEntry[]
+  /** The token's scopes, changeable during a test (an admin granting Customers modify). */
+  scopes: StandinScopes
   setRateLimit(quota: number, windowMs: number): void
   /** Delivers events to the store's active hooks whose scope matches (see webhooks.ts dispatchToHooks). */
   dispatch(events: StoreEvent[], options?: {
@@ -90,7 +97,8 @@ export function createBigCommerceStandin(options: BigCommerceStandinOptions = {}
   const limiter = new RateLimiter(options.rateLimit?.quota ?? 150, options.rateLimit?.windowMs ?? 30_000)
   const faults = new FaultInjector()
   const requests: RequestLogEntry[] = []
-  const app = createApp({ store, accessToken: options.accessToken ?? 'bc-test-token', clock, limiter, faults, log: requests })
+  const scopes: StandinScopes = { customers: 'modify', ...options.scopes }
+  const app = createApp({ store, accessToken: options.accessToken ?? 'bc-test-token', scopes, clock, limiter, faults, log: requests })
   return {
     fetch: (request) =>
       withAbort(request, async () => {
@@ -100,6 +108,7 @@ export function createBigCommerceStandin(options: BigCommerceStandinOptions = {}
     store,
     faults: { fail: (match, response, times, share) => faults.fail(match, response, times, share), clear: () => faults.clear() },
     requests,
+    scopes,
     setRateLimit: (quota, windowMs) => limiter.reset(quota, windowMs),
     dispatch: (events, dispatchOptions) => dispatchToHooks(store, events, dispatchOptions),
   }

@@ -223,6 +223,8 @@ export class BigCommerceStore {
   readonly hooks = new Map<number, Hook>()
   readonly orderStatuses: OrderStatus[] = ORDER_STATUSES.map((s) => ({ ...s }))
   readonly hookAdmin: { emails: string[]; blockedDomains: BlockedDomain[] } = { emails: [], blockedDomains: [] }
+  /** Events the API's own writes caused (the webhooks BigCommerce would send): tests and the demo deliver them. */
+  readonly apiEvents: StoreEvent[] = []
 
   private readonly random: Random
   private readonly emailIndex = new Map<string, number>()
@@ -621,6 +623,21 @@ export class BigCommerceStore {
     this.subscribers.set(id, subscriber)
     this.subscriberEmailIndex.set(subscriber.email.toLowerCase(), id)
     return { value: subscriber, events: [{ scope: 'store/subscriber/created', data: { type: 'subscriber', id } }] }
+  }
+
+  /** Changes a subscriber record (`PUT /v3/customers/subscribers/{id}`); the email stays unique. */
+  updateSubscriber(id: number, patch: Partial<Pick<Subscriber, 'email' | 'first_name' | 'last_name' | 'consents'>>, at?: number): Mutation<Subscriber> {
+    const subscriber = this.subscribers.get(id)
+    if (!subscriber) throw new StoreError(`subscriber ${id} does not exist`)
+    if (patch.email !== undefined) {
+      const other = this.subscriberByEmail(patch.email)
+      if (other && other.id !== id) throw new StoreError(`a subscriber with email ${patch.email} already exists`)
+      this.subscriberEmailIndex.delete(subscriber.email.toLowerCase())
+      this.subscriberEmailIndex.set(patch.email.trim().toLowerCase(), id)
+    }
+    Object.assign(subscriber, patch)
+    subscriber.modifiedAt = at ?? this.clock()
+    return { value: subscriber, events: [{ scope: 'store/subscriber/updated', data: { type: 'subscriber', id } }] }
   }
 
   deleteSubscriber(id: number): Mutation<Subscriber> {

@@ -14,6 +14,31 @@ function options(values: string[]) {
   return { options: values.map((value, displayOrder) => ({ label: value, value, displayOrder, hidden: false })) }
 }
 
+const booleanOptions = labelled([{ value: 'true', label: 'Yes' }, { value: 'false', label: 'No' }])
+
+/** A portal's email subscription types out of the box (ids differ per portal; names are HubSpot's defaults). */
+export const DEFAULT_SUBSCRIPTION_TYPES = [
+  { id: '1001', name: 'Marketing Information' },
+  { id: '1002', name: 'One to One' },
+]
+
+/** `hs_email_optout_<id>`: the contact opted out of that subscription type (read-only through the CRM API). */
+export function subscriptionOptOutProperty(type: { id: string; name: string }, at: string): PropertyDefinition {
+  return propertyDefinition(
+    {
+      name: `hs_email_optout_${type.id}`,
+      label: `Opted out of email: ${type.name}`,
+      type: 'enumeration',
+      fieldType: 'booleancheckbox',
+      groupName: SPECS.contacts.group,
+      hubspotDefined: true,
+      ...booleanOptions,
+      ...readOnly,
+    },
+    at,
+  )
+}
+
 export function labelled(values: { value: string; label: string }[]) {
   return { options: values.map((o, displayOrder) => ({ ...o, displayOrder, hidden: false })) }
 }
@@ -56,6 +81,8 @@ const SPECS: Record<ObjectType, { group: string; label: string; properties: Spec
       ['website', 'string', 'text'],
       ['lifecyclestage', 'enumeration', 'radio', options(lifecycleStages)],
       ['hs_marketable_status', 'enumeration', 'select', { ...options(['true', 'false']), ...readOnly }],
+      // Set by HubSpot's subscription preferences, never through the CRM API (research/hubspot.md §12).
+      ['hs_email_optout', 'bool', 'booleancheckbox', { label: 'Unsubscribed from all email', ...booleanOptions, ...readOnly }],
       ...system('lastmodifieddate'),
     ],
   },

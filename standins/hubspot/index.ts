@@ -14,7 +14,10 @@
  *     (HubSpot-defined properties this portal lacks, per object), `customEvents` (false: event endpoints 403),
  *     `portalId` (12345678; custom event names are `pe{portalId}_{name}`), `latencyMs` (0; real delay per call),
  *     `scopes` ({tickets: true}; `tickets: false` answers every ticket call 403 MISSING_SCOPES, also settable later
- *     through `standin.scopes`), `ticketPriorities` (the portal's `hs_ticket_priority` options).
+ *     through `standin.scopes`), `ticketPriorities` (the portal's `hs_ticket_priority` options), `subscriptionTypes`
+ *     (email subscription types: each gives contacts a read-only `hs_email_optout_<id>`, besides `hs_email_optout`;
+ *     `portal.unsubscribe(email, 'all' | {subscriptionTypeId}, now)` records an unsubscribe as HubSpot's
+ *     preferences page does).
  *   - `fetch(request)`: the API. `portal`: the state (class `Portal`: `records(type)`, `record(type, id)`,
  *     `findByProperty(type, property, value)`, `associations(fromType, id, toType?)`, `properties(type)`,
  *     `property(type, name)`, `groups(type)`, `customEvents`, `eventDefinitions`, `ticketPipelines`,
@@ -29,6 +32,8 @@
  * Endpoints (v3 objects and properties, v4 associations, v3 events; object types by name or id, 0-1 …):
  *   POST /crm/v3/objects/{type}/batch/{upsert,create,update,read}   ≤100 inputs
  *   POST /crm/v3/objects/{type} · GET|PATCH /crm/v3/objects/{type}/{id}[?idProperty=] · GET /crm/v3/objects/{type}
+ *   POST /crm/v3/objects/contacts/gdpr-delete                       {objectId, idProperty?} → 204; by id 404 when unknown;
+ *                                          by email an unknown one is blocklisted (portal.gdprBlocklist)
  *   POST /crm/v3/objects/{type}/search     EQ/NEQ/IN/NOT_IN/GT/GTE/LT/LTE/HAS_PROPERTY; one sort; ≤200 a page,
  *                                          10,000 a query, body ≤3,000 chars, ≤5 groups × 6 filters (18); 5 per second
  *   GET  /crm/v3/pipelines/tickets[/{pipelineId}]                   stages with metadata.ticketState OPEN|CLOSED
@@ -66,6 +71,7 @@ import { DailyBudget, RollingWindow } from './limits'
 import { Portal } from './portal'
 import { associationRoutes } from './routes/associations'
 import { eventRoutes } from './routes/events'
+import { gdprRoutes } from './routes/gdpr'
 import { objectBatchRoutes } from './routes/object-batches'
 import { objectRoutes } from './routes/objects'
 import { pipelineRoutes } from './routes/pipelines'
@@ -95,6 +101,8 @@ export interface HubSpotStandinOptions {
   scopes?: Partial<Scopes>
   /** The portal's `hs_ticket_priority` options, when not HubSpot's defaults (LOW, MEDIUM, HIGH, URGENT). */
   ticketPriorities?: { value: string; label: string }[]
+  /** The portal's email subscription types (default: ./default-properties.ts DEFAULT_SUBSCRIPTION_TYPES). */
+  subscriptionTypes?: { id: string; name: string }[]
 }
 
 export interface RequestLogEntry {
@@ -118,7 +126,13 @@ export interface HubSpotStandin {
 
 export function createHubSpotStandin(options: HubSpotStandinOptions = {}): HubSpotStandin {
   const clock = options.clock ?? Date.now
-  const portal = new Portal(options.portalId ?? 12_345_678, options.missingProperties ?? {}, iso(clock()), options.ticketPriorities)
+  const portal = new Portal(
+    options.portalId ?? 12_345_678,
+    options.missingProperties ?? {},
+    iso(clock()),
+    options.ticketPriorities,
+    options.subscriptionTypes,
+  )
   const scopes: Scopes = { tickets: true, lists: true, ...options.scopes }
   const faults = new FaultInjector()
   const requests: RequestLogEntry[] = []
@@ -148,6 +162,7 @@ export function createHubSpotStandin(options: HubSpotStandinOptions = {}): HubSp
   app.use('*', authGate(options.accessToken ?? 'hs-test-token'))
   app.use('*', scopeGate(scopes))
   app.use('*', budgetGate(budgets, clock))
+  app.route('/', gdprRoutes(context))
   app.route('/', objectBatchRoutes(context))
   app.route('/', objectRoutes(context))
   app.route('/', associationRoutes(context))

@@ -5,7 +5,14 @@
  */
 import { ContactLists } from './lists'
 import { defaultAssociationTypeId } from './associations-types'
-import { defaultGroups, defaultProperties, labelled, MODIFIED_PROPERTY } from './default-properties'
+import {
+  DEFAULT_SUBSCRIPTION_TYPES,
+  defaultGroups,
+  defaultProperties,
+  labelled,
+  MODIFIED_PROPERTY,
+  subscriptionOptOutProperty,
+} from './default-properties'
 import { defaultTicketPipelines, pipeline, type Pipeline, type TicketState } from './pipelines'
 import {
   OBJECT_TYPES,
@@ -33,6 +40,11 @@ export class Portal {
   readonly eventDefinitions = new Map<string, CustomEventDefinition>()
   readonly ticketPipelines: Pipeline[]
   readonly lists = new ContactLists((name) => this.property('contacts', name))
+  /**
+   * Emails GDPR-deleted: HubSpot keeps them so that its UI and imports cannot add them again (an API write, a
+   * form or an email to a connected inbox still can).
+   */
+  readonly gdprBlocklist = new Set<string>()
   private nextId = 10_001
   private nextStageId = 1_000
   private readonly store = byType(() => new Map<string, StoredRecord>())
@@ -49,10 +61,16 @@ export class Portal {
     private readonly at: string,
     /** The portal's own `hs_ticket_priority` options, when not HubSpot's defaults. */
     ticketPriorities?: { value: string; label: string }[],
+    /** The portal's email subscription types (each gives the contacts an `hs_email_optout_<id>` property). */
+    readonly subscriptionTypes: { id: string; name: string }[] = DEFAULT_SUBSCRIPTION_TYPES,
   ) {
     this.propertyDefs = byType(
       (type) => new Map(defaultProperties(type, missingProperties[type] ?? [], at).map((p) => [p.name, p])),
     )
+    for (const subscription of subscriptionTypes) {
+      const definition = subscriptionOptOutProperty(subscription, at)
+      this.propertyDefs.contacts.set(definition.name, definition)
+    }
     const priority = this.propertyDefs.tickets.get('hs_ticket_priority')
     if (priority && ticketPriorities) priority.options = labelled(ticketPriorities).options
     this.ticketPipelines = defaultTicketPipelines(at)
@@ -114,6 +132,33 @@ export class Portal {
     }
     record.updatedAt = now
     record.properties[MODIFIED_PROPERTY[record.objectType]] = new Date(now).toISOString()
+  }
+
+  /**
+   * A contact unsubscribes, as HubSpot's subscription preferences page records it (the CRM API cannot): from all
+   * email (`hs_email_optout`) or from one subscription type (`hs_email_optout_<id>`).
+   */
+  unsubscribe(email: string, from: 'all' | { subscriptionTypeId: string }, now: number): StoredRecord {
+    const record = this.findByProperty('contacts', 'email', email)
+    if (!record) throw new Error(`no contact ${email} to unsubscribe`)
+    const property = from === 'all' ? 'hs_email_optout' : `hs_email_optout_${from.subscriptionTypeId}`
+    if (!this.property('contacts', property)) throw new Error(`the portal has no subscription type ${property}`)
+    this.write(record, { [property]: 'true' }, now)
+    return record
+  }
+
+  /** Deletes a record for good, with its unique values and its associations in both directions. */
+  remove(type: ObjectType, id: string): void {
+    const record = this.record(type, id)
+    if (!record) return
+    for (const [name, index] of this.uniqueIndex[type]) {
+      const value = record.properties[name]
+      if (value !== undefined) index.delete(indexKey(name, value))
+    }
+    const key = `${type}:${id}`
+    for (const other of this.links.get(key)?.keys() ?? []) this.links.get(other)?.delete(key)
+    this.links.delete(key)
+    this.store[type].delete(id)
   }
 
   /** Adds a ticket pipeline with these stages (ids assigned as HubSpot does: unique across the portal). */

@@ -3,8 +3,11 @@ import {
   addProductViews,
   applyCartGone,
   applyCartUpdate,
+  applyCustomerGone,
   applyCustomerUpdate,
+  applyHubSpotOptOut,
   applyOrderUpdate,
+  applySubscriberGone,
   applySubscriberUpdate,
 } from '../../src/domain/contact-updates'
 import { aCart, aContactState, aCustomer, anOrder, aSubscriber } from '../support/factories'
@@ -98,5 +101,35 @@ describe('product views', () => {
     expect(addProductViews(state, [view, { ...view, at: '2026-03-01T09:00:00.000Z' }])).toBe(true)
     expect(addProductViews(state, [view])).toBe(false)
     expect(state.productViews.map((v) => v.at)).toEqual(['2026-03-01T09:00:00.000Z', '2026-03-01T10:00:00.000Z'])
+  })
+})
+
+describe('consent from HubSpot and deletions in the store', () => {
+  it('keeps the first time of an unsubscribe read again, takes the new time when more was unsubscribed', () => {
+    const state = aContactState()
+    expect(applyHubSpotOptOut(state, { allEmail: false, types: ['7'], at: '2026-03-01T00:00:00.000Z' })).toBe(true)
+    expect(applyHubSpotOptOut(state, { allEmail: false, types: ['7'], at: '2026-03-05T00:00:00.000Z' })).toBe(false)
+    expect(state.hubspotOptOut!.at).toBe('2026-03-01T00:00:00.000Z')
+    expect(applyHubSpotOptOut(state, { allEmail: true, types: ['7'], at: '2026-03-06T00:00:00.000Z' })).toBe(true)
+    expect(state.hubspotOptOut).toEqual({ allEmail: true, types: ['7'], at: '2026-03-06T00:00:00.000Z' })
+  })
+
+  it('a deleted subscriber record with none left is an opt-out at the deletion; another record of the email replaces it', () => {
+    const state = aContactState({ subscriber: aSubscriber({ subscriberId: 5, newsletter: true, modifiedAt: '2026-03-01T00:00:00.000Z' }) })
+    expect(applySubscriberGone(state, 5, null, '2026-03-09T00:00:00.000Z')).toBe(true)
+    expect(state.subscriber).toMatchObject({ subscriberId: 5, newsletter: false, abandonedCart: false, modifiedAt: '2026-03-09T00:00:00.000Z' })
+    expect(applySubscriberGone(state, 5, null, '2026-03-09T00:00:00.000Z')).toBe(false)
+
+    const other = aContactState({ subscriber: aSubscriber({ subscriberId: 5, newsletter: true }) })
+    const replacement = aSubscriber({ subscriberId: 6, newsletter: true, modifiedAt: '2026-02-01T00:00:00.000Z' })
+    expect(applySubscriberGone(other, 5, replacement, '2026-03-09T00:00:00.000Z')).toBe(true)
+    expect(other.subscriber).toEqual(replacement)
+  })
+
+  it('a deleted customer account leaves the contact without it; another id changes nothing', () => {
+    const state = aContactState({ customer: aCustomer({ customerId: 32 }) })
+    expect(applyCustomerGone(state, 31)).toBe(false)
+    expect(applyCustomerGone(state, 32)).toBe(true)
+    expect(state.customer).toBeNull()
   })
 })

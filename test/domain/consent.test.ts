@@ -54,3 +54,48 @@ describe('marketingConsent', () => {
     expect(out).toEqual({ allowed: false, reason: expect.stringContaining('opted_out') })
   })
 })
+
+describe('consent from HubSpot', () => {
+  const T2 = '2026-03-01T10:00:00.000Z'
+  const optOut = (at: string, allEmail = true, types: string[] = []) => ({ hubspotOptOut: { allEmail, types, at } })
+
+  it('an unsubscribe from all email in HubSpot suppresses every marketing trigger with its own reason', () => {
+    const state = contact({ subscriber: subscriber(true, T0, true), ...optOut(T1) })
+    for (const trigger of ['cart_abandoned', 'winback_due', 'browse_abandoned'] as const) {
+      expect(marketingConsent(state, trigger)).toEqual({ allowed: false, reason: 'unsubscribed in HubSpot' })
+    }
+    expect(emailConsent(state)).toBe('opted_out')
+  })
+
+  it('the abandoned-cart consent and the customer flag do not override it', () => {
+    const state = contact({
+      subscriber: subscriber(false, T0, true),
+      customer: customer({ acceptsAbandonedCartEmails: true, modifiedAt: T2 }),
+      ...optOut(T1),
+    })
+    expect(marketingConsent(state, 'cart_abandoned')).toEqual({ allowed: false, reason: 'unsubscribed in HubSpot' })
+  })
+
+  it('a store opt-in older than the unsubscribe is ignored, a newer one counts; at the same instant HubSpot wins', () => {
+    expect(marketingConsent(contact({ subscriber: subscriber(true, T0), ...optOut(T1) }), 'winback_due').allowed).toBe(false)
+    expect(marketingConsent(contact({ subscriber: subscriber(true, T2), ...optOut(T1) }), 'winback_due')).toEqual({ allowed: true })
+    expect(emailConsent(contact({ subscriber: subscriber(true, T2), ...optOut(T1) }))).toBe('opted_in')
+    expect(marketingConsent(withOrders(contact(optOut(T1)), order(1, T2, { emailOptIn: true })), 'winback_due').allowed).toBe(true)
+    expect(marketingConsent(contact({ subscriber: subscriber(true, T1), ...optOut(T1) }), 'winback_due').allowed).toBe(false)
+  })
+
+  it('a subscription type counts only when HUBSPOT_MARKETING_SUBSCRIPTION_TYPES names it', () => {
+    const state = contact({ subscriber: subscriber(true, T0), ...optOut(T1, false, ['1001']) })
+    expect(marketingConsent(state, 'winback_due')).toEqual({ allowed: true })
+    expect(emailConsent(state)).toBe('opted_in')
+    const policy = { marketingSubscriptionTypes: ['1001'] }
+    expect(marketingConsent(state, 'winback_due', policy)).toEqual({ allowed: false, reason: 'unsubscribed in HubSpot' })
+    expect(emailConsent(state, policy)).toBe('opted_out')
+    expect(marketingConsent(state, 'winback_due', { marketingSubscriptionTypes: ['1002'] }).allowed).toBe(true)
+  })
+
+  it('a later unsubscribe in the store still gives the store reason', () => {
+    const state = contact({ subscriber: subscriber(false, T2), ...optOut(T1) })
+    expect(marketingConsent(state, 'winback_due')).toEqual({ allowed: false, reason: expect.stringContaining('opted_out') })
+  })
+})

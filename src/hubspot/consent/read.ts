@@ -103,21 +103,25 @@ export async function searchOptOuts(
   const properties = [OPT_OUT_ALL, ...options.types.map(optOutProperty)]
   const found = new Map<string, FoundOptOut>()
   let pages = 0
+  let complete = true
   let resumeFrom: number | null = null
   try {
     for (let i = 0; i < properties.length; i += MAX_FILTER_GROUPS) {
       const group = properties.slice(i, i + MAX_FILTER_GROUPS)
       let since = options.since
       let after: string | undefined
+      /** The last modification time read in this group: where a run cut short goes on from. */
+      let lastModified: number | null = null
       for (;;) {
         if (pages >= options.maxPages) {
-          resumeFrom = resumeFrom === null ? since : Math.min(resumeFrom, since ?? 0)
+          complete = false
+          const from = lastModified ?? since ?? 0
+          resumeFrom = resumeFrom === null ? from : Math.min(resumeFrom, from)
           break
         }
         pages++
         const page = await call<SearchPage>('search', 'POST', `/crm/${API_VERSION.crm}/objects/contacts/search`, searchBody(group, properties, since, after))
         const results = page?.results ?? []
-        let lastModified: number | null = null
         for (const contact of results) {
           const optOut = toOptOut(contact, options.types)
           if (optOut) found.set(optOut.hubspotId, optOut)
@@ -135,7 +139,7 @@ export async function searchOptOuts(
         }
       }
     }
-    return { ok: true, found: [...found.values()], complete: resumeFrom === null, resumeFrom, calls: calls() }
+    return { ok: true, found: [...found.values()], complete, resumeFrom, calls: calls() }
   } catch (err) {
     return failure(err, calls())
   }

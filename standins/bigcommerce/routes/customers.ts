@@ -5,8 +5,14 @@ import {
   slice, v3Error, v3Page, within,
 } from '../http'
 import { v3Customer, v3Subscriber } from '../serialize'
-import type { BigCommerceStore } from '../store'
-import type { Customer } from '../types'
+import { StoreError, type BigCommerceStore } from '../store'
+import type { Customer, SubscriberConsent } from '../types'
+
+/** customers.v3.yml `PUT /customers`: "Limit of 10 customers per call". */
+const CUSTOMERS_PER_UPDATE = 10
+const CONSENTS: readonly string[] = ['marketing_newsletter', 'abandoned_cart']
+/** The customer_Put fields the stand-in changes; read-only ones (date_created, date_modified, origin_channel_id) are refused. */
+const READ_ONLY_CUSTOMER_FIELDS = ['date_created', 'date_modified', 'origin_channel_id']
 
 const CUSTOMER_SORTS = ['date_created:asc', 'date_created:desc', 'last_name:asc', 'last_name:desc',
   'date_modified:asc', 'date_modified:desc']
@@ -86,6 +92,37 @@ export function customersV3(store: BigCommerceStore): Hono {
     return c.json({ data: rows.map(serialize), meta: { cursor_pagination: cursorMeta(rows, limit) } })
   })
 
+  // Updates Customers: an array of customer_Put, `id` required, at most 10 (413 beyond).
+  app.put('/customers', async (c) => {
+    const body: unknown = await c.req.json().catch(() => undefined)
+    if (!Array.isArray(body)) return v3Error(422, 'The request body must be an array of customers.')
+    if (body.length > CUSTOMERS_PER_UPDATE) {
+      return v3Error(413, `The request payload is too large. The maximum number of items allowed in the array is ${CUSTOMERS_PER_UPDATE}.`)
+    }
+    const problems: Record<string, string> = {}
+    body.forEach((item, i) => {
+      if (typeof item !== 'object' || item === null || Array.isArray(item)) return void (problems[`${i}`] = 'must be a customer object')
+      const input = item as Record<string, unknown>
+      if (!Number.isInteger(input.id)) problems[`${i}.id`] = 'id is required'
+      else if (!store.customers.has(input.id as number)) problems[`${i}.id`] = `customer ${String(input.id)} does not exist`
+      const flag = input.accepts_product_review_abandoned_cart_emails
+      if (flag !== undefined && typeof flag !== 'boolean') problems[`${i}.accepts_product_review_abandoned_cart_emails`] = 'must be a boolean'
+      for (const field of READ_ONLY_CUSTOMER_FIELDS) if (field in input) problems[`${i}.${field}`] = `${field} is read-only`
+    })
+    if (Object.keys(problems).length) return v3Error(422, 'The customers were not valid.', problems)
+    const updated = (body as Record<string, unknown>[]).map((input) => {
+      const { id, email, first_name, last_name, phone, company, notes, customer_group_id, accepts_product_review_abandoned_cart_emails } = input
+      const patch = Object.fromEntries(
+        Object.entries({ email, first_name, last_name, phone, company, notes, customer_group_id, accepts_product_review_abandoned_cart_emails })
+          .filter(([, v]) => v !== undefined),
+      )
+      const { value, events } = store.updateCustomer(id as number, patch)
+      store.apiEvents.push(...events)
+      return value
+    })
+    return c.json({ data: updated.map((customer) => v3Customer(store, customer, new Set())), meta: {} })
+  })
+
   app.get('/customers/subscribers', (c) => {
     const params = searchParams(c.req.url)
     const email = params.get('email')?.trim().toLowerCase()
@@ -109,6 +146,32 @@ export function customersV3(store: BigCommerceStore): Hono {
   app.get('/customers/subscribers/:id{[0-9]+}', (c) => {
     const subscriber = store.subscribers.get(Number(c.req.param('id')))
     return subscriber ? c.json({ data: v3Subscriber(subscriber), meta: {} }) : v3Error(404, 'Subscriber not found')
+  })
+
+  // Updates a Subscriber (subscriber_Put): `consents` only from the enum; the email stays unique (409).
+  app.put('/customers/subscribers/:id{[0-9]+}', async (c) => {
+    const id = Number(c.req.param('id'))
+    if (!store.subscribers.has(id)) return v3Error(404, 'Subscriber not found')
+    const body: unknown = await c.req.json().catch(() => undefined)
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return v3Error(422, 'The request body must be a subscriber object.')
+    const input = body as Record<string, unknown>
+    if ('id' in input && input.id !== id) return v3Error(422, 'The subscriber was not valid.', { id: 'id is read-only' })
+    const { consents, email, first_name, last_name } = input
+    if (consents !== undefined && (!Array.isArray(consents) || consents.some((v) => typeof v !== 'string' || !CONSENTS.includes(v)))) {
+      return v3Error(422, 'The subscriber was not valid.', { consents: `each consent must be one of ${CONSENTS.join(', ')}` })
+    }
+    if (email !== undefined && (typeof email !== 'string' || !email.includes('@'))) {
+      return v3Error(422, 'The subscriber was not valid.', { email: 'must be an email address' })
+    }
+    try {
+      const patch = Object.fromEntries(Object.entries({ email, first_name, last_name, consents }).filter(([, v]) => v !== undefined))
+      const { value, events } = store.updateSubscriber(id, patch as { consents?: SubscriberConsent[] })
+      store.apiEvents.push(...events)
+      return c.json({ data: v3Subscriber(value), meta: {} })
+    } catch (err) {
+      if (err instanceof StoreError) return v3Error(409, 'The subscriber was in conflict with another subscriber.', { email: err.message })
+      throw err
+    }
   })
 
   return app

@@ -113,14 +113,23 @@ function searchFilter(portal: Portal, type: ObjectType, body: Record<string, unk
       throw validationFailure(`Property "${String(filter.propertyName)}" does not exist`)
     }
   }
+  const isTime = (f: Filter) => ['date', 'datetime'].includes(portal.property(type, String(f.propertyName))?.type ?? '')
   return (record: StoredRecord) =>
-    groups.length === 0 || groups.some((g) => (g.filters ?? []).every((f) => filterMatches(record, f)))
+    groups.length === 0 || groups.some((g) => (g.filters ?? []).every((f) => filterMatches(record, f, isTime(f))))
 }
 
-function filterMatches(record: StoredRecord, filter: Filter): boolean {
+/** A date or datetime as epoch ms: HubSpot's search takes them as milliseconds (or ISO-8601). */
+function epochMs(value: string): number {
+  return /^\d+$/.test(value.trim()) ? Number(value) : Date.parse(value)
+}
+
+function filterMatches(record: StoredRecord, filter: Filter, isTime: boolean): boolean {
   const actual = record.properties[String(filter.propertyName)]
   const same = (expected: unknown) => actual !== undefined && actual.toLowerCase() === String(expected).toLowerCase()
-  const order = () => (actual === undefined ? null : compareValues(actual, String(filter.value)))
+  const order = () => {
+    if (actual === undefined) return null
+    return isTime ? epochMs(actual) - epochMs(String(filter.value)) : compareValues(actual, String(filter.value))
+  }
   switch (filter.operator) {
     case 'EQ':
       return same(filter.value)
