@@ -17,7 +17,7 @@ CREATE INDEX subscriber_emails_email ON subscriber_emails (email);
 CREATE TABLE hubspot_consent (
   email TEXT PRIMARY KEY,               -- normalized
   hubspot_id TEXT NOT NULL,
-  all_email INTEGER NOT NULL,           -- 1: unsubscribed from all email
+  opted_out_all INTEGER NOT NULL,       -- 1: unsubscribed from all email
   types TEXT NOT NULL,                  -- JSON array of the configured subscription type ids opted out of
   opted_out_at TEXT,                    -- ISO-8601: the latest of those opt-outs (HubSpot's property history)
   applied_at INTEGER,                   -- unix ms: the contact was told

@@ -13,7 +13,7 @@ import { contacts } from './schema'
 export const hubspotConsent = sqliteTable('hubspot_consent', {
   email: text('email').primaryKey(),
   hubspotId: text('hubspot_id').notNull(),
-  allEmail: integer('all_email', { mode: 'boolean' }).notNull(),
+  allEmail: integer('opted_out_all', { mode: 'boolean' }).notNull(),
   types: text('types').notNull(),
   optedOutAt: text('opted_out_at'),
   appliedAt: integer('applied_at'),
@@ -46,14 +46,14 @@ export interface ConsentRow extends FoundOptOut {
  */
 export async function recordOptOuts(db: D1Database, found: FoundOptOut[], now: number): Promise<number> {
   if (found.length === 0) return 0
-  const rows = found.map((f) => ({ email: f.email, hubspot_id: f.hubspotId, all_email: f.allEmail ? 1 : 0, types: JSON.stringify(f.types) }))
+  const rows = found.map((f) => ({ email: f.email, hubspot_id: f.hubspotId, opted_out_all: f.allEmail ? 1 : 0, types: JSON.stringify(f.types) }))
   const result = await db
     .prepare(
-      `INSERT INTO hubspot_consent (email, hubspot_id, all_email, types, updated_at)
-       SELECT value ->> '$.email', value ->> '$.hubspot_id', value ->> '$.all_email', value ->> '$.types', ?2 FROM json_each(?1) WHERE true
-       ON CONFLICT (email) DO UPDATE SET hubspot_id = excluded.hubspot_id, all_email = excluded.all_email, types = excluded.types,
+      `INSERT INTO hubspot_consent (email, hubspot_id, opted_out_all, types, updated_at)
+       SELECT value ->> '$.email', value ->> '$.hubspot_id', value ->> '$.opted_out_all', value ->> '$.types', ?2 FROM json_each(?1) WHERE true
+       ON CONFLICT (email) DO UPDATE SET hubspot_id = excluded.hubspot_id, opted_out_all = excluded.opted_out_all, types = excluded.types,
          opted_out_at = NULL, applied_at = NULL, written_back_at = NULL, updated_at = excluded.updated_at
-       WHERE hubspot_consent.all_email IS NOT excluded.all_email OR hubspot_consent.types IS NOT excluded.types`,
+       WHERE hubspot_consent.opted_out_all IS NOT excluded.opted_out_all OR hubspot_consent.types IS NOT excluded.types`,
     )
     .bind(JSON.stringify(rows), now)
     .run()

@@ -135,6 +135,11 @@ export async function eraseFromD1(db: D1Database, identities: PersonIdentities):
       add('dead_letters', 'letters', db.prepare('UPDATE dead_letters SET payload = ?, error = ? WHERE id = ?').bind(action.payload, action.error, id))
     }
   }
+  // D1 counts the rows the update's attribution triggers write as changes too: the orders are counted beforehand.
+  const linkedOrders = await db
+    .prepare(`SELECT count(*) AS n FROM orders WHERE order_id IN ${inList(1)} AND (email <> '' OR customer_id <> 0 OR cart_id IS NOT NULL)`)
+    .bind(orders)
+    .first<{ n: number }>()
   add('orders', 'unlinked', db.prepare(`UPDATE orders SET email = '', customer_id = 0, cart_id = NULL WHERE order_id IN ${inList(1)}`).bind(orders))
   add('order_attribution', 'removed', db.prepare(`DELETE FROM order_attribution WHERE order_id IN ${inList(1)} OR email IN ${inList(2)}`).bind(orders, emails))
   add('carts', 'removed', db.prepare(`DELETE FROM carts WHERE cart_id IN ${inList(1)} OR email IN ${inList(2)}`).bind(carts, emails))
@@ -175,7 +180,7 @@ export async function eraseFromD1(db: D1Database, identities: PersonIdentities):
   const outcome: D1Erasure = { removed: {}, ordersUnlinked: 0, deadLettersUnlinked: 0, redacted: {} }
   statements.forEach(({ label, kind }, i) => {
     const changes = results[i]?.meta.changes ?? 0
-    if (kind === 'unlinked') outcome.ordersUnlinked += changes
+    if (kind === 'unlinked') outcome.ordersUnlinked = linkedOrders?.n ?? 0
     else if (kind === 'letters') outcome.deadLettersUnlinked += changes
     else if (changes > 0) {
       const bucket = kind === 'redacted' ? outcome.redacted : outcome.removed
