@@ -9,6 +9,7 @@ import type { DecisionRow } from '../../db/operations'
 import { RevenueChart, type ChannelRevenue } from './chart'
 import { duration, money, percent, verdict, when } from './format'
 import { Page } from './layout'
+import { ErasePanel } from './erase-panel'
 import { GettingStarted } from './getting-started-panel'
 import { Outcomes, type OutcomesReport } from './outcomes-panel'
 import { Rollout } from './rollout-panel'
@@ -293,6 +294,7 @@ export function renderDashboard(data: DashboardData): string {
             <Decisions decisions={data.decisions} now={data.now} />
           </section>
           <DeadLetters rows={data.deadLetters} canReplay={roleAllows(data.actor.role, 'operator')} now={data.now} />
+          {roleAllows(data.actor.role, 'admin') && <ErasePanel />}
         </div>
       </Page>
     ).toString()
