@@ -101,6 +101,8 @@ function describeGovernance(config: Config) {
     marketingRules: [
       'a marketing trigger whose purpose is gone when it falls due is cancelled (later post-purchase steps after a refund or cancellation)',
       'no consent (bc_email_consent not opted_in, and for an abandoned cart no abandoned_cart consent): suppressed',
+      `unsubscribed in HubSpot (hs_email_optout${config.HUBSPOT_MARKETING_SUBSCRIPTION_TYPES.length ? `, or hs_email_optout_<id> of ${config.HUBSPOT_MARKETING_SUBSCRIPTION_TYPES.join(', ')}` : ''}) ` +
+        'with no newer store opt-in: suppressed, reason "unsubscribed in HubSpot"',
       'a marketplace buyer (MARKETING_EXCLUDED_ORDER_CHANNELS): suppressed',
       'within REFUND_SUPPRESSION after a refund or cancellation: suppressed',
       'an open support ticket of a SUPPORT_SUPPRESSION_PRIORITIES priority: suppressed, naming the ticket',
