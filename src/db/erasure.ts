@@ -96,18 +96,12 @@ export async function userTables(db: D1Database): Promise<string[]> {
   return results.map((r) => r.name)
 }
 
-/** Each table's columns, in one query. */
+/** Each table's columns (`PRAGMA table_info`, which D1 documents), in one batch. */
 export async function tableColumns(db: D1Database): Promise<Map<string, string[]>> {
   const tables = await userTables(db)
-  const { results } = await db
-    .prepare(
-      `SELECT m.value AS tbl, p.name AS col FROM json_each(?1) m, pragma_table_info(m.value) p ORDER BY m.value, p.cid`,
-    )
-    .bind(JSON.stringify(tables))
-    .all<{ tbl: string; col: string }>()
-  const columns = new Map<string, string[]>(tables.map((t) => [t, []]))
-  for (const r of results) columns.get(r.tbl)?.push(r.col)
-  return columns
+  if (tables.length === 0) return new Map()
+  const results = await db.batch<{ name: string }>(tables.map((t) => db.prepare(`PRAGMA table_info("${t.replace(/"/g, '""')}")`)))
+  return new Map(tables.map((t, i) => [t, (results[i]?.results ?? []).map((c) => c.name)]))
 }
 
 /**
