@@ -1,6 +1,7 @@
 /**
  * Associations v4: default (HUBSPOT_DEFINED) associations one at a time or in batches of up to 2,000,
- * labelled batch create, and batch read (up to 1,000). Unknown record ids fail only their input (207).
+ * labelled batch create, and batch read (up to 1,000). Unknown record ids fail only their input (207; inside a
+ * 200 for batch/associate/default, as HubSpot documents it).
  */
 import { Hono } from 'hono'
 import { defaultAssociationTypeId } from '../associations-types'
@@ -56,7 +57,15 @@ export function associationRoutes({ portal, clock }: StandinContext) {
       },
       (input) => ({ fromId: [String(input.from?.id)], toId: [String(input.to?.id)] }),
     )
-    return batchResponse(200, outcome, startedAt, clock(), true)
+    // HubSpot documents only a 200 here: pairs that failed are in `errors` and `numErrors` of that 200.
+    const { results, errors } = outcome
+    return c.json({
+      status: 'COMPLETE',
+      results,
+      ...(errors.length ? { errors, numErrors: errors.length } : {}),
+      startedAt: iso(startedAt),
+      completedAt: iso(clock()),
+    })
   })
 
   app.post('/crm/v4/associations/:from/:to/batch/create', async (c) => {
