@@ -34,7 +34,7 @@ export async function applySubject(deps: PipelineDeps, subject: WebhookSubject, 
         ? applyCart(deps, subject.cartId, null)
         : applyCartGone(deps, subject.cartId, subject.change, subject.orderId)
     case 'cart_abandoned': {
-      const cartId = subject.cartId ?? (await resolveAbandonedCartToken(deps.bigcommerce, subject.token))
+      const cartId = subject.cartId ?? (subject.token ? await resolveAbandonedCartToken(deps.bigcommerce, subject.token) : null)
       return cartId ? applyCart(deps, cartId, context.eventCreatedAt) : undefined
     }
     case 'customer':
