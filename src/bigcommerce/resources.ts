@@ -313,8 +313,6 @@ export const v3Cart = z.object({
     .transform((v) => v ?? { physical_items: [], digital_items: [], custom_items: [] }),
   created_time: date,
   updated_time: optionalDate,
-  /** Present with `include=redirect_urls`. */
-  redirect_urls: v3CartRedirectUrls.nullish().transform((v) => v ?? null),
 })
 export type V3Cart = z.output<typeof v3Cart>
 
