@@ -126,6 +126,21 @@ export class Portal {
     record.properties[MODIFIED_PROPERTY[record.objectType]] = new Date(now).toISOString()
   }
 
+  /** Archives a record: gone from reads, its unique values freed and its associations dropped. */
+  archive(type: ObjectType, id: string): boolean {
+    const record = this.store[type].get(id)
+    if (!record) return false
+    for (const [name, values] of this.uniqueIndex[type]) {
+      const value = record.properties[name]
+      if (value !== undefined) values.delete(indexKey(name, value))
+    }
+    this.store[type].delete(id)
+    const key = `${type}:${id}`
+    for (const other of this.links.get(key)?.keys() ?? []) this.links.get(other)?.delete(key)
+    this.links.delete(key)
+    return true
+  }
+
   /** Adds a ticket pipeline with these stages (ids assigned as HubSpot does: unique across the portal). */
   addTicketPipeline(label: string, stages: { label: string; ticketState: TicketState }[]): Pipeline {
     const id = String(this.nextStageId++)

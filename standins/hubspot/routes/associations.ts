@@ -127,6 +127,13 @@ export function associationRoutes({ portal, clock }: StandinContext) {
     return c.json({ status: 'COMPLETE', results, errors, numErrors: errors.length, ...times }, 207)
   })
 
+  // The association types between two objects (HUBSPOT_DEFINED defaults here; portals may add labels).
+  app.get('/crm/v4/associations/:from/:to/labels', (c) => {
+    const [from, to] = pairTypes(c.req.param('from'), c.req.param('to'), false)
+    const typeId = defaultAssociationTypeId(from, to)
+    return c.json({ results: typeId === undefined ? [] : [{ category: 'HUBSPOT_DEFINED', typeId, label: null }] })
+  })
+
   app.get('/crm/v4/objects/:from/:fromId/associations/:to', (c) => {
     const [from, to] = pairTypes(c.req.param('from'), c.req.param('to'), false)
     const results = portal.associations(from, c.req.param('fromId'), to).map((a) => ({

@@ -118,6 +118,14 @@ export function objectBatchRoutes({ portal, clock }: StandinContext) {
     return batchResponse(200, { ...planned, results }, startedAt, now)
   })
 
+  // Archiving an id that does not exist is not an error: HubSpot answers 204 for the whole batch.
+  app.post('/crm/v3/objects/:type/batch/archive', async (c) => {
+    const type = objectTypeParam(c.req.param('type'))
+    const inputs = readInputs<WriteInput>(c, await readJson(c), MAX_INPUTS)
+    for (const input of inputs) portal.archive(type, requireId(input.id, 'hs_object_id'))
+    return c.body(null, 204)
+  })
+
   app.post('/crm/v3/objects/:type/batch/read', async (c) => {
     const type = objectTypeParam(c.req.param('type'))
     const startedAt = clock()
