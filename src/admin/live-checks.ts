@@ -2,6 +2,7 @@ import { webhookDestination } from '../bigcommerce/hooks'
 import { ORDER_INCLUDES } from '../bigcommerce/order-reads'
 import { BIGCOMMERCE_SCOPES } from '../bigcommerce/scopes'
 import type { Config } from '../config'
+import { readState, writeState } from '../db/backfill'
 import { HubSpotClient, type RemotePropertyDefinition } from '../hubspot/client'
 import { LIST_NAME_PREFIX } from '../hubspot/lists'
 import type { ListSearchBody } from '../hubspot/models'
@@ -187,4 +188,18 @@ function safeJson(text: string): unknown {
   } catch {
     return text
   }
+}
+
+const STORED_KEY = 'live_checks'
+
+/** The last deploy checks run from the dashboard or the admin API (null before the first). */
+export async function lastLiveChecks(db: D1Database): Promise<LiveCheckReport | null> {
+  return (await readState<LiveCheckReport>(db, STORED_KEY))?.value ?? null
+}
+
+/** Runs the read-only checks now (the admin API and the dashboard's button) and keeps the report for the panel. */
+export async function runAndKeepLiveChecks(db: D1Database, config: Config, now: Date): Promise<LiveCheckReport> {
+  const report = await runLiveChecks(config, { now })
+  await writeState(db, STORED_KEY, report, now.getTime())
+  return report
 }

@@ -55,3 +55,25 @@ describe('check:live against the stand-ins', () => {
     expect(report.checks.find((c) => c.id === 'custom_events')).toMatchObject({ level: 'warn' })
   })
 })
+
+describe('the deploy checks in the admin API and the dashboard', () => {
+  it('an operator runs them; the status and the getting-started panel show the last run', async () => {
+    await world()
+    const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
+    const viewerRun = await callWorker(new Request('https://worker.example.com/admin/api/live-checks', { method: 'POST', headers: bearer('viewer-token') }))
+    expect(viewerRun.status).toBe(403)
+    const run = await callWorker(new Request('https://worker.example.com/admin/api/live-checks', { method: 'POST', headers: bearer('operator-token') }))
+    expect(run.status).toBe(200)
+    const report = (await run.json()) as { blockers: number; checks: { id: string; level: string }[] }
+    expect(report.blockers).toBe(0)
+    expect(report.checks.find((c) => c.id === 'scopes')).toMatchObject({ level: 'pass' })
+    const status = (await (await callWorker(new Request('https://worker.example.com/admin/api/status', { headers: bearer('viewer-token') }))).json()) as {
+      liveChecks: { blockers: number; checks: unknown[] }
+    }
+    expect(status.liveChecks.checks).toHaveLength(report.checks.length)
+    const html = await (await callWorker(new Request('https://worker.example.com/admin', { headers: { cookie: 'bc_admin_token=viewer-token' } }))).text()
+    expect(html).toContain('id="deploy-checks"')
+    expect(html).toContain('data-live-check="scopes"')
+    expect(html).toContain('data-live-check="carts"')
+  })
+})
