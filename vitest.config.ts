@@ -1,17 +1,13 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers'
 import { defineConfig } from 'vitest/config'
 
 // Tests run inside workerd, in the same isolate as the worker and its Durable Objects,
 // with the D1 migrations applied and every API base URL pointed at the in-process stand-ins.
-/**
- * BigCommerce's published OpenAPI specs (the team's shared/specs/bigcommerce, beside the repository in CI and
- * two levels up from a worktree): their YAML text, for the test that checks the stand-in's answers against them.
- */
+/** BigCommerce's published OpenAPI specs (standins/bigcommerce/specs): their YAML text, for the spec test. */
 function bigcommerceSpecs(): Record<string, string> {
-  const dir = ['..', '../..'].map((up) => path.join(import.meta.dirname, up, 'shared/specs/bigcommerce')).find((d) => existsSync(d))
-  if (!dir) return {}
+  const dir = path.join(import.meta.dirname, 'standins/bigcommerce/specs')
   return Object.fromEntries(readdirSync(dir).filter((f) => f.endsWith('.yml')).map((f) => [f, readFileSync(path.join(dir, f), 'utf8')]))
 }
 

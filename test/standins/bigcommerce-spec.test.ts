@@ -6,7 +6,7 @@ import { createBigCommerceStandin, seedStore, type BigCommerceStandin } from '..
 
 /**
  * The BigCommerce stand-in's answers, validated against BigCommerce's published OpenAPI specs
- * (shared/specs/bigcommerce): every endpoint the worker calls, with the parameters it sends. A stand-in that
+ * (standins/bigcommerce/specs): every endpoint the worker calls, with the parameters it sends. A stand-in that
  * answered in a shape of our own invention would hide a misreading of the real API.
  *
  * OpenAPI 3.0 schemas become JSON Schema by `nullable: true` → a `null` type; `format` is left out (the specs
@@ -38,7 +38,7 @@ function spec(file: string): Json {
   let found = specs.get(file)
   if (!found) {
     const text = env.BIGCOMMERCE_SPECS[file]
-    if (!text) throw new Error(`BigCommerce spec ${file} not found (shared/specs/bigcommerce beside the repository)`)
+    if (!text) throw new Error(`BigCommerce spec ${file} not found (standins/bigcommerce/specs)`)
     found = toJsonSchema(parse(text)) as Json
     specs.set(file, found)
   }
