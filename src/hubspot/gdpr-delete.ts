@@ -1,4 +1,5 @@
 import { API_VERSION, type HubSpotClient } from './client'
+import type { GdprDeleteBody } from './models'
 import type { BudgetedRead } from './tickets/budgeted'
 
 /**
@@ -24,7 +25,7 @@ export async function gdprDeleteContact(
   const path = `/crm/${API_VERSION.crm}/objects/contacts/gdpr-delete`
   const requests: GdprDeleteOutcome['requests'] = []
   let error: string | null = null
-  const send = async (by: 'id' | 'email', body: { objectId: string; idProperty?: string }) => {
+  const send = async (by: 'id' | 'email', body: GdprDeleteBody) => {
     const res = await read('read', () => client.request<undefined>('POST', path, body))
     requests.push({ by, status: res.status })
     if (res.ok) return 'deleted'

@@ -21,6 +21,7 @@ import {
 } from '../db/identity'
 import { startsAfterErasure } from '../domain/erasure'
 import { normalizeEmail } from '../domain/identity'
+import { recoveryLink } from '../recovery/link'
 import { isSynced } from '../domain/order-status'
 import { erasedAt } from '../erasure/gate'
 import { productRecords } from '../hubspot/mapping/product'
@@ -47,7 +48,7 @@ export async function applySubject(deps: PipelineDeps, subject: WebhookSubject, 
         ? applyCart(deps, subject.cartId, null)
         : applyCartGone(deps, subject.cartId, subject.change, subject.orderId)
     case 'cart_abandoned': {
-      const cartId = subject.cartId ?? (await resolveAbandonedCartToken(deps.bigcommerce, subject.token))
+      const cartId = subject.cartId ?? (subject.token ? await resolveAbandonedCartToken(deps.bigcommerce, subject.token) : null)
       return cartId ? applyCart(deps, cartId, context.eventCreatedAt) : undefined
     }
     case 'customer':
@@ -73,8 +74,10 @@ async function applyOrder(deps: PipelineDeps, orderId: number, context: ApplyCon
 }
 
 async function applyCart(deps: PipelineDeps, cartId: string, abandonedSignal: number | null): Promise<void> {
-  const cart = await hydrateCart(deps.bigcommerce, cartId, deps.lookups)
-  if (!cart) return
+  const hydrated = await hydrateCart(deps.bigcommerce, cartId, deps.lookups)
+  if (!hydrated) return
+  const { PUBLIC_URL, BIGCOMMERCE_ACCESS_TOKEN } = deps.config
+  const cart = { ...hydrated, recoveryUrl: await recoveryLink(PUBLIC_URL, BIGCOMMERCE_ACCESS_TOKEN, hydrated) }
   const email = cart.email ?? (cart.customerId > 0 ? await customerEmail(deps, cart.customerId) : null)
   // An erased person's cart from before the erasure is theirs no more to sync.
   const erased = email ? await erasedAt(deps.env, email) : null

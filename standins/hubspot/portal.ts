@@ -63,6 +63,8 @@ export class Portal {
     ticketPriorities?: { value: string; label: string }[],
     /** The portal's email subscription types (each gives the contacts an `hs_email_optout_<id>` property). */
     readonly subscriptionTypes: { id: string; name: string }[] = DEFAULT_SUBSCRIPTION_TYPES,
+    /** The portal's currencies: when given, its currency properties are enumerations of them (INVALID_OPTION otherwise). */
+    currencies?: string[],
   ) {
     this.propertyDefs = byType(
       (type) => new Map(defaultProperties(type, missingProperties[type] ?? [], at).map((p) => [p.name, p])),
@@ -73,6 +75,14 @@ export class Portal {
     }
     const priority = this.propertyDefs.tickets.get('hs_ticket_priority')
     if (priority && ticketPriorities) priority.options = labelled(ticketPriorities).options
+    const currencyProperties: [ObjectType, string][] = [['orders', 'hs_currency_code'], ['carts', 'hs_currency_code'], ['line_items', 'hs_line_item_currency_code']]
+    for (const [type, name] of currencies ? currencyProperties : []) {
+      const property = this.propertyDefs[type].get(name)
+      if (!property) continue
+      property.type = 'enumeration'
+      property.fieldType = 'select'
+      property.options = labelled(currencies!.map((code) => ({ value: code, label: code }))).options
+    }
     this.ticketPipelines = defaultTicketPipelines(at)
     this.groupDefs = byType((type) => new Map(defaultGroups(type).map((g) => [g.name, g])))
     for (const type of OBJECT_TYPES) if (this.propertyDefs[type].has('email')) this.indexProperty(type, 'email')
@@ -147,18 +157,19 @@ export class Portal {
     return record
   }
 
-  /** Deletes a record for good, with its unique values and its associations in both directions. */
-  remove(type: ObjectType, id: string): void {
-    const record = this.record(type, id)
-    if (!record) return
-    for (const [name, index] of this.uniqueIndex[type]) {
+  /** Archives a record: gone from reads, its unique values freed and its associations dropped. */
+  archive(type: ObjectType, id: string): boolean {
+    const record = this.store[type].get(id)
+    if (!record) return false
+    for (const [name, values] of this.uniqueIndex[type]) {
       const value = record.properties[name]
-      if (value !== undefined) index.delete(indexKey(name, value))
+      if (value !== undefined) values.delete(indexKey(name, value))
     }
+    this.store[type].delete(id)
     const key = `${type}:${id}`
     for (const other of this.links.get(key)?.keys() ?? []) this.links.get(other)?.delete(key)
     this.links.delete(key)
-    this.store[type].delete(id)
+    return true
   }
 
   /** Adds a ticket pipeline with these stages (ids assigned as HubSpot does: unique across the portal). */

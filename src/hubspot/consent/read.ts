@@ -1,5 +1,6 @@
 import { normalizeEmail } from '../../domain/identity'
 import { API_VERSION, BATCH_LIMIT, type HubSpotClient, type HubSpotResponse, type SimplePublicObject } from '../client'
+import type { BatchReadBody } from '../models'
 import type { BudgetedRead } from '../tickets/budgeted'
 
 /**
@@ -188,11 +189,8 @@ export async function optOutTimes(
     for (let i = 0; i < contacts.length; i += BATCH_LIMIT) {
       const chunk = contacts.slice(i, i + BATCH_LIMIT)
       const properties = [...new Set(chunk.flatMap((c) => [OPT_OUT_ALL, ...c.types.map(optOutProperty)]))]
-      const page = await call<HistoryRead>('read', 'POST', `/crm/${API_VERSION.crm}/objects/contacts/batch/read`, {
-        properties,
-        propertiesWithHistory: properties,
-        inputs: chunk.map((c) => ({ id: c.hubspotId })),
-      })
+      const body: BatchReadBody = { properties, propertiesWithHistory: properties, inputs: chunk.map((c) => ({ id: c.hubspotId })) }
+      const page = await call<HistoryRead>('read', 'POST', `/crm/${API_VERSION.crm}/objects/contacts/batch/read`, body)
       for (const result of page?.results ?? []) {
         const contact = chunk.find((c) => c.hubspotId === result.id)
         if (!contact) continue

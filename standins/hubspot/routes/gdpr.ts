@@ -26,7 +26,7 @@ export function gdprRoutes({ portal }: StandinContext) {
     const record = portal.findByProperty(type, idProperty, id)
     if (!record && idProperty !== 'email') throw failure(404, 'OBJECT_NOT_FOUND', `Object not found. objectId are usually numeric.`)
     const email = record?.properties.email ?? (idProperty === 'email' ? id : undefined)
-    if (record) portal.remove(type, record.id)
+    if (record) portal.archive(type, record.id)
     if (email) portal.gdprBlocklist.add(email.toLowerCase())
     return c.body(null, 204)
   })
