@@ -58,8 +58,9 @@ export async function writeBackOptOut(client: BigCommerceClient, optOut: OptOutT
   return changes
 }
 
+/** Compared as instants: BigCommerce writes `...:02Z`, HubSpot's history `...:02.000Z`. */
 function newer(modifiedAt: string | null, optedOutAt: string): boolean {
-  return modifiedAt !== null && modifiedAt > optedOutAt
+  return modifiedAt !== null && Date.parse(modifiedAt) > Date.parse(optedOutAt)
 }
 
 export type ScopeCheck = { available: true } | { available: false; reason: string }

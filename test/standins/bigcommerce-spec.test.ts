@@ -65,6 +65,16 @@ function responseSchema(file: string, method: string, template: string, status: 
   return { ...(schema.schema as Json), components: doc.components } as Schema
 }
 
+/** The JSON schema of the request body of `method path` in the spec, when it declares one. */
+function requestSchema(file: string, method: string, template: string): Schema | null {
+  const doc = spec(file)
+  const operation = ((doc.paths as Json)[template] as Json)[method] as Json
+  if (!operation.requestBody) return null
+  const body = resolve(doc, operation.requestBody as Json)
+  const schema = (body.content as Json | undefined)?.['application/json'] as Json | undefined
+  return schema?.schema ? ({ ...(schema.schema as Json), components: doc.components } as Schema) : null
+}
+
 let standin: BigCommerceStandin
 let ids: { order: number; customer: number; subscriber: number; cart: string; token: string; refundedOrder: number }
 
@@ -92,13 +102,16 @@ async function call(method: string, path: string, body?: unknown): Promise<{ sta
   return { status: res.status, json: text ? JSON.parse(text) : null }
 }
 
-const ENDPOINTS: [file: string, method: string, template: string, path: () => string, body?: unknown][] = [
+const ENDPOINTS: [file: string, method: string, template: string, path: () => string, body?: unknown | (() => unknown)][] = [
   ['orders.v2.oas2.yml', 'get', '/orders/{order_id}', () => `/v2/orders/${ids.order}?include=consignments.line_items&consignment_structure=object`],
   ['orders.v2.oas2.yml', 'get', '/orders', () => '/v2/orders?limit=5&sort=id:asc&include=consignments.line_items&consignment_structure=object'],
   ['orders.v2.oas2.yml', 'get', '/orders/{order_id}/products', () => `/v2/orders/${ids.order}/products`],
   ['orders.v3.yml', 'get', '/orders/payment_actions/refunds', () => `/v3/orders/payment_actions/refunds?order_id:in=${ids.refundedOrder}`],
   ['customers.v3.yml', 'get', '/customers', () => `/v3/customers?id:in=${ids.customer}&include=addresses`],
   ['subscribers.v3.yml', 'get', '/customers/subscribers', () => '/v3/customers/subscribers?limit=5'],
+  // CONSENT_WRITE_BACK's two updates (src/bigcommerce/consent-write-back.ts), with the bodies it sends.
+  ['subscribers.v3.yml', 'put', '/customers/subscribers/{subscriber_id}', () => `/v3/customers/subscribers/${ids.subscriber}`, { consents: [] }],
+  ['customers.v3.yml', 'put', '/customers', () => '/v3/customers', () => [{ id: ids.customer, accepts_product_review_abandoned_cart_emails: false }]],
   ['products_catalog.v3.yml', 'get', '/catalog/products', () => '/v3/catalog/products?include=variants&limit=5'],
   ['carts.v3.yml', 'get', '/carts/{cartId}', () => `/v3/carts/${ids.cart}?include=line_items.physical_items.options,line_items.digital_items.options`],
   ['carts.v3.yml', 'post', '/carts/{cartId}/redirect_urls', () => `/v3/carts/${ids.cart}/redirect_urls`, {}],
@@ -111,7 +124,11 @@ const ENDPOINTS: [file: string, method: string, template: string, path: () => st
 ]
 
 describe('the BigCommerce stand-in answers in the published specs’ shapes', () => {
-  it.each(ENDPOINTS)('%s %s %s', async (file, method, template, path, body) => {
+  it.each(ENDPOINTS)('%s %s %s', async (file, method, template, path, bodyOf) => {
+    const body = typeof bodyOf === 'function' ? bodyOf() : bodyOf
+    // What we send is what the spec accepts.
+    const request = body === undefined ? null : requestSchema(file, method, template)
+    if (request) expect(new Validator(request, '2019-09', false).validate(body).errors.map((e) => `${e.instanceLocation}: ${e.error}`)).toEqual([])
     const { status, json } = await call(method.toUpperCase(), path(), body)
     expect(status, JSON.stringify(json)).toBeLessThan(300)
     const validator = new Validator(responseSchema(file, method, template, status), '2019-09', false)
@@ -124,6 +141,14 @@ describe('the BigCommerce stand-in answers in the published specs’ shapes', ()
     )
     expect([...leaves]).toEqual([])
     expect(result.valid).toBe(true)
+  })
+
+  it('the request validation catches a wrong body (a consent outside the enum, a customer update without an array)', () => {
+    const subscriber = new Validator(requestSchema('subscribers.v3.yml', 'put', '/customers/subscribers/{subscriber_id}')!, '2019-09', false)
+    expect(subscriber.validate({ consents: ['marketing_newsletter'] }).valid).toBe(true)
+    expect(subscriber.validate({ consents: ['newsletter'] }).valid).toBe(false)
+    const customers = new Validator(requestSchema('customers.v3.yml', 'put', '/customers')!, '2019-09', false)
+    expect(customers.validate({ id: 1, accepts_product_review_abandoned_cart_emails: false }).valid).toBe(false)
   })
 
   it('the validation catches a wrong answer (a string id where the spec has an integer)', () => {
