@@ -1,14 +1,17 @@
+import { checkCustomersWriteScope } from '../bigcommerce/consent-write-back'
 import { webhookDestination } from '../bigcommerce/hooks'
 import { ORDER_INCLUDES } from '../bigcommerce/order-reads'
 import { BIGCOMMERCE_SCOPES } from '../bigcommerce/scopes'
 import type { Config } from '../config'
 import { readState, writeState } from '../db/backfill'
 import { HubSpotClient, type RemotePropertyDefinition } from '../hubspot/client'
+import { OPT_OUT_ALL, optOutProperty } from '../hubspot/consent/read'
 import { LIST_NAME_PREFIX } from '../hubspot/lists'
 import type { ListSearchBody } from '../hubspot/models'
 import { ASSOCIATIONS, customProperties, hubspotProperties, PROPERTY_GROUP } from '../hubspot/properties'
 import { OBJECT_TYPES } from '../hubspot/records'
 import { missingScopes } from '../hubspot/scopes'
+import { bigCommerceClient } from '../pipeline/deps'
 import type { CheckLevel, LiveCheck, LiveCheckReport } from './live-check-report'
 import { writeRoundTrip } from './live-write-check'
 
@@ -68,6 +71,10 @@ async function hubspotChecks(client: HubSpotClient, config: Config): Promise<Liv
     const existing = new Map(listed.data.results.map((p) => [p.name, p]))
     const { level, detail } = propertyVerdict(existing, objectType, groups.data.results.some((g) => g.name === PROPERTY_GROUP.name))
     hs(`properties.${objectType}`, `${objectType} properties and group`, level, detail)
+    if (objectType === 'contacts') {
+      const consent = consentVerdict(existing, config.HUBSPOT_MARKETING_SUBSCRIPTION_TYPES)
+      hs('consent', 'Unsubscribe properties (consent from HubSpot)', consent.level, consent.detail)
+    }
   }
 
   const wrongLabels: string[] = []
@@ -92,6 +99,19 @@ async function hubspotChecks(client: HubSpotClient, config: Config): Promise<Liv
 
   hs('rate_limit_headers', 'Rate-limit headers', rateHeaders ? 'pass' : 'warn', rateHeaders ? 'X-HubSpot-RateLimit-Max and -Remaining present: the writer paces itself by them' : 'absent: the writer falls back to its own pacing')
   return checks
+}
+
+/** The opt-out properties the consent job searches: all email, and each type of HUBSPOT_MARKETING_SUBSCRIPTION_TYPES. */
+function consentVerdict(existing: Map<string, RemotePropertyDefinition>, types: readonly string[]): { level: CheckLevel; detail: string } {
+  if (!existing.has(OPT_OUT_ALL)) return { level: 'fail', detail: `${OPT_OUT_ALL} is not readable: unsubscribes in HubSpot would not stop marketing triggers` }
+  const unknown = types.filter((t) => !existing.has(optOutProperty(t)))
+  if (unknown.length) {
+    return {
+      level: 'fail',
+      detail: `HUBSPOT_MARKETING_SUBSCRIPTION_TYPES names ${unknown.join(', ')}, which this portal has no ${OPT_OUT_ALL}_<id> property for: fix the ids`,
+    }
+  }
+  return { level: 'pass', detail: `${[OPT_OUT_ALL, ...types.map(optOutProperty)].join(', ')} readable` }
 }
 
 function propertyVerdict(
@@ -171,6 +191,14 @@ async function bigcommerceChecks(config: Config): Promise<LiveCheck[]> {
       continue
     }
     bc(id, label, problem ? (blocker ? 'fail' : 'warn') : 'pass', problem ?? 'readable')
+  }
+  if (config.CONSENT_WRITE_BACK) {
+    // An empty update changes nothing; a token without Customers modify is refused it (setup runs the same check).
+    const scope = await checkCustomersWriteScope(bigCommerceClient(config)).catch((err: unknown) => ({
+      available: false as const,
+      reason: `the check failed: ${err instanceof Error ? err.message : String(err)}`,
+    }))
+    bc('consent_write_back', 'Customer updates (CONSENT_WRITE_BACK=on)', scope.available ? 'pass' : 'fail', scope.available ? 'the API account may update subscribers and customers' : scope.reason)
   }
   bc('rate_limit_headers', 'Rate-limit headers', rateHeaders ? 'pass' : 'warn', rateHeaders ? 'X-Rate-Limit-Requests-Left and -Time-Reset-Ms present: the client leaves quota to other apps' : 'absent: the client backs off on 429s only')
   return checks

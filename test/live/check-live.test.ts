@@ -32,7 +32,7 @@ describe('check:live against the stand-ins', () => {
     expect(notPassing, JSON.stringify(notPassing, null, 1)).toEqual([])
     expect(report.blockers).toBe(0)
     const ids = report.checks.map((c) => c.id)
-    for (const id of ['scopes', 'properties.line_items', 'associations', 'lists', 'custom_events', 'orders', 'hooks', 'subscribers', 'carts', 'write.orders.create', 'write.associate.orders.contacts', 'write.tasks.archive']) {
+    for (const id of ['scopes', 'properties.line_items', 'consent', 'associations', 'lists', 'custom_events', 'orders', 'hooks', 'subscribers', 'carts', 'write.orders.create', 'write.associate.orders.contacts', 'write.tasks.archive']) {
       expect(ids, id).toContain(id)
     }
     // Archived: nothing of the round trip is left in the portal.
@@ -53,6 +53,26 @@ describe('check:live against the stand-ins', () => {
     const report = await runLiveChecks(requireConfig({ ...env, BIGCOMMERCE_ACCESS_TOKEN: 'wrong-token' }), { now: new Date() })
     expect(report.checks.find((c) => c.id === 'store')).toMatchObject({ level: 'fail', detail: expect.stringContaining('401') })
     expect(report.checks.find((c) => c.id === 'custom_events')).toMatchObject({ level: 'warn' })
+  })
+})
+
+describe('check:live and consent', () => {
+  it('fails on a subscription type the portal lacks and on a write-back the API account may not make; passes once both are right', async () => {
+    await world()
+    const customersBefore = JSON.stringify([...bigcommerce.store.customers.values()])
+    bigcommerce.scopes.customers = 'read-only'
+    const wrong = await runLiveChecks(requireConfig({ ...env, HUBSPOT_MARKETING_SUBSCRIPTION_TYPES: '1001,4242', CONSENT_WRITE_BACK: 'on' }), { now: new Date() })
+    expect(wrong.checks.find((c) => c.id === 'consent')).toMatchObject({ level: 'fail', detail: expect.stringContaining('4242') })
+    expect(wrong.checks.find((c) => c.id === 'consent')!.detail).not.toContain('1001')
+    expect(wrong.checks.find((c) => c.id === 'consent_write_back')).toMatchObject({ level: 'fail', detail: expect.stringContaining('store_v2_customers') })
+    expect(wrong.blockers).toBeGreaterThanOrEqual(2)
+
+    bigcommerce.scopes.customers = 'modify'
+    const right = await runLiveChecks(requireConfig({ ...env, HUBSPOT_MARKETING_SUBSCRIPTION_TYPES: '1001', CONSENT_WRITE_BACK: 'on' }), { now: new Date() })
+    expect(right.checks.find((c) => c.id === 'consent')).toMatchObject({ level: 'pass', detail: expect.stringContaining('hs_email_optout_1001') })
+    expect(right.checks.find((c) => c.id === 'consent_write_back')).toMatchObject({ level: 'pass' })
+    // The check changed nothing in the store.
+    expect(JSON.stringify([...bigcommerce.store.customers.values()])).toBe(customersBefore)
   })
 })
 
