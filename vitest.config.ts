@@ -23,7 +23,10 @@ export default defineConfig(async () => {
             HUBSPOT_API_BASE: 'http://hubspot.standin',
             PUBLIC_URL: 'https://worker.example.com',
             BEACON_ALLOWED_ORIGINS: 'https://shop.example.com',
-            ADMIN_TOKENS: 'viewer:viewer-token,operator:operator-token,admin:admin-token',
+            // Each at least 32 characters (shorter tokens are an invalid configuration); test/admin/support.ts TOKENS.
+            ADMIN_TOKENS:
+              'viewer:viewer-token-0123456789abcdef0123456789,operator:operator-token-0123456789abcdef0123456789,admin:admin-token-0123456789abcdef0123456789',
+            BIGCOMMERCE_APP_CLIENT_ID: 'test-app-client-id',
           },
         },
       }),

@@ -254,7 +254,7 @@ describe('operator channel rules', () => {
     const putOverrides = (body: object) =>
       exports.default.fetch('https://worker.example.com/admin/api/overrides', {
         method: 'PUT',
-        headers: { authorization: 'Bearer admin-token', 'content-type': 'application/json' },
+        headers: { authorization: 'Bearer admin-token-0123456789abcdef0123456789', 'content-type': 'application/json' },
         body: JSON.stringify(body),
       })
     const visit = (anonymousId: string) =>
