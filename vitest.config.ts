@@ -12,6 +12,9 @@ export default defineConfig(async () => {
         main: './src/index.ts',
         wrangler: { configPath: './wrangler.toml' },
         miniflare: {
+          // A rate limiting binding with a small limit (the platform's, as wrangler.toml's are), for tests that
+          // check a limit's wiring without sending hundreds of requests: test/beacon/rate-limits.test.ts.
+          ratelimits: { SMALL_TEST_LIMITER: { simple: { limit: 5, period: 60 } } },
           bindings: {
             TEST_MIGRATIONS: migrations,
             BIGCOMMERCE_STORE_HASH: 'teststore',

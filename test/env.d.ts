@@ -11,6 +11,7 @@ declare global {
     // Tests call the Durable Objects' methods directly: give them the typed namespaces.
     interface Env extends WorkerEnv {
       TEST_MIGRATIONS: D1Migration[]
+      SMALL_TEST_LIMITER: RateLimit
       CONTACT: DurableObjectNamespace<ContactObject>
       HUBSPOT_WRITER: DurableObjectNamespace<HubSpotWriter>
     }
