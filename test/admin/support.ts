@@ -36,9 +36,27 @@ export async function adminCall(
   )
 }
 
+const hex = (bytes: ArrayBuffer) => [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, '0')).join('')
+
 export async function sha256Prefix(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('').slice(0, 8)
+  return hex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))).slice(0, 8)
+}
+
+/**
+ * The audit trail's fingerprint of a token, computed here from its definition: HMAC-SHA-256 under a key
+ * derived with HKDF-SHA-256 (salt "bc-hubspot-edge", info "admin-token-fingerprint") from
+ * BIGCOMMERCE_ACCESS_TOKEN ('bc-test-token' in the test configuration), first 16 hex characters.
+ */
+export async function auditFingerprint(token: string, accessToken = 'bc-test-token'): Promise<string> {
+  const text = new TextEncoder()
+  const material = await crypto.subtle.importKey('raw', text.encode(accessToken), 'HKDF', false, ['deriveBits'])
+  const bits = await crypto.subtle.deriveBits(
+    { name: 'HKDF', hash: 'SHA-256', salt: text.encode('bc-hubspot-edge'), info: text.encode('admin-token-fingerprint') },
+    material,
+    256,
+  )
+  const key = await crypto.subtle.importKey('raw', bits, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
+  return hex(await crypto.subtle.sign('HMAC', key, text.encode(token))).slice(0, 16)
 }
 
 /** Signs in on the dashboard's form as a browser would (same origin); the session cookie as a Cookie header. */

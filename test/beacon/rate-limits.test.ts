@@ -1,19 +1,14 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import wranglerToml from '../../wrangler.toml?raw'
+import { freshRateWindow } from '../support/rate-window'
 import { callWorker } from '../support/worker'
 import { postHit, SHOP } from './support'
 
 /**
  * Rate limits on the platform's binding (wrangler.toml `[[ratelimits]]`, the same in workerd here as under
- * `wrangler dev`): 60 hits a minute per anonymous visitor, 600 per client. Locally the binding counts in
- * fixed windows of the period, so each test starts early in a window and finishes well within it.
+ * `wrangler dev`): 60 hits a minute per anonymous visitor, 600 per client.
  */
-async function freshWindow(): Promise<void> {
-  const left = 60_000 - (Date.now() % 60_000)
-  if (left < 40_000) await new Promise((resolve) => setTimeout(resolve, left + 50))
-}
-
 let n = 0
 const visitor = () => `limited-${Date.now().toString(36)}-${++n}`
 
@@ -26,7 +21,7 @@ async function expectLimited(response: Response, what: string) {
 
 describe('beacon rate limits', () => {
   it('429 with Retry-After once one visitor passes 60 hits a minute; other visitors go on', { timeout: 120_000 }, async () => {
-    await freshWindow()
+    await freshRateWindow()
     const id = visitor()
     const client = { 'cf-connecting-ip': '192.0.2.10' }
     const statuses: number[] = []
@@ -39,7 +34,7 @@ describe('beacon rate limits', () => {
   it('429 once one client (IP) passes its limit, whatever visitor ids it sends; other clients go on', async () => {
     // The binding with a limit of 5 in place of BEACON_CLIENT_LIMITER's 600, so the test stays short.
     const small = { ...env, BEACON_CLIENT_LIMITER: env.SMALL_TEST_LIMITER }
-    await freshWindow()
+    await freshRateWindow()
     const send = (ip: string) =>
       callWorker(
         new Request('https://worker.example.com/beacon', {
