@@ -1,6 +1,8 @@
 import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { attributionRollup } from '../../src/cron/attribution'
+import legacyCleanup from '../../migrations/0031_identity_from_proof.sql?raw'
+import { attributionRollup, runAttributionRollup } from '../../src/cron/attribution'
+import type { HubSpotRecord } from '../../src/hubspot/records'
 import type { BigCommerceStandin } from '../../standins/bigcommerce'
 import type { HubSpotStandin } from '../../standins/hubspot'
 import { callWorker, deliverEvents, flushHubSpot, freshWorld, subscribe, wakeContact } from '../support/worker'
@@ -189,5 +191,53 @@ describe('a cart id', () => {
     await settle()
     expect(hubspot.portal.findByProperty('contacts', 'email', email)!.properties.bc_first_touch_channel).toBe('paid_search')
     expect(hubspot.portal.findByProperty('orders', 'bc_order_id', String(order.value.order.id))!.properties.bc_attributed_channel).toBe('paid_search')
+  })
+})
+
+describe('upgrading (migrations/0031_identity_from_proof.sql)', () => {
+  it('drops the links older scripts asserted, keeps cart links, and recomputes the contacts they reached', async () => {
+    // Before the upgrade: a visitor linked to a customer by an email it merely stated, credited with her first
+    // touch; another linked by a customer id it stated; a third by its cart, which stays.
+    const at = Date.now() - HOUR
+    await env.DB.batch([
+      env.DB.prepare(
+        `INSERT INTO touches (anonymous_id, occurred_at, channel, source, reason, received_at) VALUES
+         ('asserted-email', ?1, 'paid_search', 'google', 'session', ?1), ('asserted-id', ?1, 'referral', 'evil.example', 'session', ?1),
+         ('cart-linked', ?1, 'email', 'klaviyo', 'session', ?1)`,
+      ).bind(at),
+      env.DB.prepare(
+        `INSERT INTO beacon_identities (anonymous_id, kind, value, first_seen_at) VALUES
+         ('asserted-email', 'email', 'victim@example.com', 0), ('asserted-id', 'customer', '55', 0),
+         ('cart-linked', 'cart', 'cccc0000-0000-4000-8000-000000000055', 0)`,
+      ),
+      env.DB.prepare("INSERT INTO beacon_visitors (anonymous_id, last_seen_at, customer_id, email) VALUES ('asserted-email', ?, 55, 'victim@example.com')").bind(at),
+      env.DB.prepare("INSERT INTO customer_emails (customer_id, email, updated_at) VALUES (55, 'victim@example.com', 0)"),
+      env.DB.prepare(
+        "INSERT INTO carts (cart_id, email, customer_id, status, updated_at) VALUES ('cccc0000-0000-4000-8000-000000000055', 'buyer@example.com', 0, 'open', ?)",
+      ).bind(new Date(at).toISOString()),
+    ])
+    // What the rollup of the older worker had written for both contacts (and sent to HubSpot).
+    await env.DB.prepare(
+      `INSERT INTO contact_touches (email, first_touch_id, first_channel, first_source, last_touch_id, last_channel, last_source, updated_at)
+       SELECT 'victim@example.com', id, channel, source, id, channel, source, 0 FROM touches WHERE anonymous_id = 'asserted-email'
+       UNION ALL SELECT 'buyer@example.com', id, channel, source, id, channel, source, 0 FROM touches WHERE anonymous_id = 'cart-linked'`,
+    ).run()
+    await env.DB.prepare('DELETE FROM attribution_changes').run()
+
+    const sql = legacyCleanup.replace(/^--.*$/gm, '')
+    for (const statement of sql.split(';').map((s) => s.trim()).filter(Boolean)) await env.DB.prepare(statement).run()
+    const sink = { records: [] as HubSpotRecord[], async enqueue(records: HubSpotRecord[]) { this.records.push(...records) } }
+    await runAttributionRollup(env.DB, sink, { lookbackMs: 30 * 24 * HOUR, now: Date.now() })
+
+    const { results } = await env.DB.prepare('SELECT anonymous_id, kind FROM beacon_identities ORDER BY anonymous_id').all()
+    expect(results).toEqual([{ anonymous_id: 'cart-linked', kind: 'cart' }])
+    expect(await env.DB.prepare("SELECT email, customer_id FROM beacon_visitors WHERE anonymous_id = 'asserted-email'").first()).toEqual({
+      email: null,
+      customer_id: null,
+    })
+    // The victim's touch properties are cleared in HubSpot; the cart-linked buyer keeps hers.
+    expect(sink.records.filter((r) => r.key === 'victim@example.com').map((r) => r.properties.bc_first_touch_channel)).toEqual([''])
+    expect(sink.records.find((r) => r.key === 'buyer@example.com')).toBeUndefined()
+    expect(await env.DB.prepare("SELECT first_channel FROM contact_touches WHERE email = 'buyer@example.com'").first('first_channel')).toBe('email')
   })
 })
