@@ -169,6 +169,25 @@ describe('the beacon in Chromium', () => {
     }
   })
 
+  it('is rate limited under wrangler dev too (the rate limiting binding): 429 with Retry-After past 60 hits a minute', async () => {
+    const left = 60_000 - (Date.now() % 60_000)
+    if (left < 30_000) await new Promise((r) => setTimeout(r, left + 50))
+    const anonymousId = `limited-${Date.now().toString(36)}`
+    const post = () =>
+      fetch(`${worker.url}/beacon`, {
+        method: 'POST',
+        headers: { origin: site.url, 'content-type': 'text/plain' },
+        body: JSON.stringify({ anonymousId, url: `${site.url}/` }),
+      })
+    const statuses: number[] = []
+    for (let i = 0; i < 60; i++) statuses.push((await post()).status)
+    expect(statuses.filter((s) => s !== 204)).toEqual([])
+    const limited = await post()
+    expect(limited.status).toBe(429)
+    expect(limited.headers.get('retry-after')).toBe('60')
+    expect(await limited.json()).toMatchObject({ error: 'rate_limited' })
+  })
+
   it('stops sending after the store calls bcBeacon.optOut()', async () => {
     const context = await browser.newContext()
     try {
