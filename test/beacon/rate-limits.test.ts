@@ -31,7 +31,7 @@ describe('beacon rate limits', () => {
     expect((await postHit({ anonymousId: visitor(), url: `${SHOP}/` }, client)).status).toBe(204)
   })
 
-  it('429 once one client (IP) passes its limit, whatever visitor ids it sends; other clients go on', async () => {
+  it('429 once one client (IP) passes its limit, whatever visitor ids it sends; other clients go on', { timeout: 120_000 }, async () => {
     // The binding with a limit of 5 in place of BEACON_CLIENT_LIMITER's 600, so the test stays short.
     const small = { ...env, BEACON_CLIENT_LIMITER: env.SMALL_TEST_LIMITER }
     await freshRateWindow()

@@ -1,8 +1,11 @@
 import type { Child } from 'hono/jsx'
 import { ASSETS_VERSION } from './assets'
 
-/** The page frame shared by the dashboard and the docs pages: its stylesheet and script are files of this worker. */
-export function Page(props: { title: string; nav?: Child; children?: Child }) {
+/**
+ * The page frame shared by the dashboard and the docs pages: its stylesheet (and, on pages with forms that ask
+ * first, its script) are files of this worker.
+ */
+export function Page(props: { title: string; nav?: Child; script?: boolean; children?: Child }) {
   return (
     <html lang="en">
       <head>
@@ -10,7 +13,7 @@ export function Page(props: { title: string; nav?: Child; children?: Child }) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{props.title}</title>
         <link rel="stylesheet" href={`/assets/dashboard.css?v=${ASSETS_VERSION}`} />
-        <script src={`/assets/dashboard.js?v=${ASSETS_VERSION}`} defer />
+        {props.script && <script src={`/assets/dashboard.js?v=${ASSETS_VERSION}`} defer />}
       </head>
       <body>
         <header>

@@ -270,7 +270,7 @@ export function renderDashboard(data: DashboardData): string {
   return (
     '<!doctype html>' +
     (
-      <Page title="BigCommerce → HubSpot" nav={<Nav actor={data.actor} />}>
+      <Page title="BigCommerce → HubSpot" nav={<Nav actor={data.actor} />} script>
         {data.notice && <div class={`notice ${data.notice.ok ? '' : 'bad'}`} role="status">{data.notice.text}</div>}
         <div class="grid">
           {!data.status.setup.complete && <GettingStarted checklist={data.status.setup} />}
