@@ -67,6 +67,12 @@ describe('sessions', () => {
     expect((await dashboard(active)).status).toBe(200)
   })
 
+  it('replace the old token cookie: it opens nothing, and the browser is told to drop it', async () => {
+    const res = await dashboard(`bc_admin_token=${TOKENS.admin}`)
+    expect(res.status).toBe(401)
+    expect(res.headers.get('set-cookie')).toMatch(/^bc_admin_token=;.*Max-Age=0.*Path=\/admin/)
+  })
+
   it('ends when its token leaves ADMIN_TOKENS', async () => {
     const cookie = await signIn('viewer')
     const withoutViewer = { ...env, ADMIN_TOKENS: `operator:${TOKENS.operator},admin:${TOKENS.admin}` }

@@ -29,3 +29,8 @@ export function setSessionCookie(c: Context, secret: string): void {
 export function clearSessionCookie(c: Context): void {
   deleteCookie(c, COOKIE, { prefix: PREFIX, secure: true, path: '/' })
 }
+
+/** Before sessions the cookie was the token itself (`bc_admin_token`, Path=/admin): a browser still holding one loses it. */
+export function dropLegacyTokenCookie(c: Context): void {
+  if (getCookie(c, 'bc_admin_token') !== undefined) deleteCookie(c, 'bc_admin_token', { path: '/admin' })
+}

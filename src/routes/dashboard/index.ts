@@ -15,7 +15,7 @@ import type { AdminEnv } from '../admin/define'
 import { revenueByChannel } from './chart'
 import { noticeFromQuery, noticeLocation, type NoticeCode } from './notices'
 import { rolloutForms } from './rollout'
-import { clearSessionCookie, cookieActor, sessionSecret, setSessionCookie } from '../admin/session-cookie'
+import { clearSessionCookie, cookieActor, dropLegacyTokenCookie, sessionSecret, setSessionCookie } from '../admin/session-cookie'
 import { attemptToken } from '../admin/token-attempt'
 import { crossOrigin, guardForm, sameOrigin } from './session'
 import { renderDashboard, renderLogin } from './view'
@@ -24,6 +24,7 @@ import { renderDashboard, renderLogin } from './view'
 export const dashboard = new Hono<AdminEnv>()
 
 dashboard.get('/', async (c) => {
+  dropLegacyTokenCookie(c)
   const actor = await cookieActor(c, c.env.DB, c.get('config'))
   if (!actor) return c.html(renderLogin(null), 401)
   c.set('actor', actor)
