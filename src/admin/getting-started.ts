@@ -106,7 +106,9 @@ function signaturesCheck({ webhookSignatures }: SetupFacts): SetupCheck {
     'webhook_signatures',
     'Webhook signatures verified',
     webhookSignatures,
-    webhookSignatures ? 'every delivery must carry a valid signature and a recent timestamp' : WEBHOOK_SIGNATURES_OFF,
+    webhookSignatures
+      ? 'every delivery must carry a valid signature and a recent timestamp'
+      : 'off: only the X-Webhook-Secret header is checked, and whoever learns it can replay or forge deliveries forever',
     'Set BIGCOMMERCE_CLIENT_SECRET (wrangler secret put BIGCOMMERCE_CLIENT_SECRET) to the client secret of the API account that registered the webhooks',
   )
 }

@@ -126,6 +126,10 @@ describe('sign-in', () => {
     expect((await login(form(), { origin: 'https://evil.example' })).status).toBe(403)
     expect((await login(form(), { 'sec-fetch-site': 'cross-site' })).status).toBe(403)
     expect((await login(form(), { 'sec-fetch-site': 'same-origin' })).status).toBe(303)
+    // A form post from a page with Referrer-Policy: no-referrer (ours) carries Origin: null.
+    expect((await login(form(), { origin: 'null', 'sec-fetch-site': 'same-origin' })).status).toBe(303)
+    expect((await login(form(), { origin: 'null' })).status).toBe(403)
+    expect((await login(form(), { origin: 'null', 'sec-fetch-site': 'same-site' })).status).toBe(403)
     expect((await login(form())).status).toBe(303)
     // Signing out is a state change too.
     const cookie = await signIn('viewer')

@@ -114,7 +114,9 @@ function watchCsp(tab: Page): string[] {
 async function signInAs(tab: Page, token: string): Promise<void> {
   await tab.goto(`${worker.url}/admin`)
   await tab.fill('#token', token)
-  await Promise.all([tab.waitForURL(`${worker.url}/admin`), tab.click('input[type=submit]')])
+  const [signedIn] = await Promise.all([tab.waitForResponse((r) => r.url() === `${worker.url}/admin/login`), tab.click('input[type=submit]')])
+  expect(signedIn.status()).toBe(303)
+  await tab.waitForSelector('#health')
 }
 
 const teardown = new Teardown()
@@ -146,7 +148,10 @@ describe('the dashboard in Chromium', () => {
       expect(login?.status()).toBe(401)
       await tab.fill('#token', OPERATOR_TOKEN)
       const started = Date.now()
-      await Promise.all([tab.waitForURL(`${worker.url}/admin`), tab.click('input[type=submit]')])
+      // The page is at /admin already: wait for the sign-in's answer, then the dashboard it leads to.
+      const [signedIn] = await Promise.all([tab.waitForResponse((r) => r.url() === `${worker.url}/admin/login`), tab.click('input[type=submit]')])
+      expect(signedIn.status()).toBe(303)
+      await tab.waitForSelector('#health')
       expect(Date.now() - started).toBeLessThan(5_000)
       // The session cookie, kept by Chromium on http://127.0.0.1 too (a secure context): never the token.
       const cookie = (await context.cookies()).find((c) => c.name === '__Host-bc_admin_session')
@@ -246,9 +251,7 @@ describe('the dashboard in Chromium', () => {
     const context = await browser.newContext()
     try {
       const tab = await context.newPage()
-      await tab.goto(`${worker.url}/admin`)
-      await tab.fill('#token', OPERATOR_TOKEN)
-      await Promise.all([tab.waitForURL(`${worker.url}/admin`), tab.click('input[type=submit]')])
+      await signInAs(tab, OPERATOR_TOKEN)
       const [docs] = await Promise.all([tab.waitForResponse((r) => r.url().endsWith('/admin/api/docs')), tab.click('a[href="/admin/api/docs"]')])
       expect(docs.status()).toBe(200)
       expect(await tab.textContent('body')).toContain('/outcomes')

@@ -7,12 +7,13 @@ import { renderLogin } from './view'
 /** The dashboard's form posts: from this site's own pages, with a signed-in session (../admin/session-cookie.ts). */
 
 /**
- * A state-changing request from this site's own page: its Origin is ours, or, when a browser sent no Origin,
- * Sec-Fetch-Site says same-origin. With neither (not a browser, or one that hides both) it is refused.
+ * A state-changing request from this site's own page: its Origin is ours, or, when the browser sent none or
+ * `null` (it must, for a form post from a page with `Referrer-Policy: no-referrer`, as ours are), Sec-Fetch-Site
+ * says same-origin (a header no page can set). With neither it is refused.
  */
 export function sameOrigin(c: AdminContext): boolean {
   const origin = c.req.header('origin')
-  if (origin !== undefined) return origin === new URL(c.req.url).origin
+  if (origin !== undefined && origin !== 'null') return origin === new URL(c.req.url).origin
   return c.req.header('sec-fetch-site') === 'same-origin'
 }
 
