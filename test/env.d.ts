@@ -12,6 +12,8 @@ declare global {
     interface Env extends WorkerEnv {
       TEST_MIGRATIONS: D1Migration[]
       SMALL_TEST_LIMITER: RateLimit
+      /** BigCommerce's OpenAPI specs by file name (YAML text), from vitest.config.ts. */
+      BIGCOMMERCE_SPECS: Record<string, string>
       CONTACT: DurableObjectNamespace<ContactObject>
       HUBSPOT_WRITER: DurableObjectNamespace<HubSpotWriter>
     }

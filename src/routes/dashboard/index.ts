@@ -7,6 +7,7 @@ import { qualityReport } from '../../admin/quality'
 import { hubspotClient, recentReconciliation } from '../../admin/reconciliation'
 import { rolloutReport } from '../../admin/rollout'
 import { endSession, openSessions, revokeSessionAudited, startSession } from '../../admin/sessions'
+import { runAndKeepLiveChecks } from '../../admin/live-checks'
 import { settle, syncStatus } from '../../admin/status'
 import { attributionReportFor } from '../../admin/operations'
 import { listDeadLetters, listDecisions } from '../../db/operations'
@@ -99,6 +100,14 @@ dashboard.post('/sessions/:id/revoke', async (c) => {
   if (denied) return denied
   const revoked = await revokeSessionAudited(c.env.DB, c.get('actor'), c.req.param('id'), new Date())
   return c.redirect(noticeLocation(revoked ? 'session_revoked' : 'session_not_found'), 303)
+})
+
+dashboard.post('/live-checks', async (c) => {
+  const denied = await guardForm(c, 'operator', 'Sign in again to run the deploy checks.')
+  if (denied) return denied
+  const report = await runAndKeepLiveChecks(c.env.DB, c.get('config'), new Date())
+  const notice = report.blockers ? noticeLocation('live_checks_blocked', { blockers: String(report.blockers) }) : noticeLocation('live_checks_passed')
+  return c.redirect(`${notice}#getting-started`, 303)
 })
 
 dashboard.route('/families', rolloutForms)

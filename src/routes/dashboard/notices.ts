@@ -13,14 +13,16 @@ interface NoticeDefinition {
   text(params: Params): string | null
 }
 
-const id = (value: string | undefined) => (value !== undefined && /^[1-9][0-9]{0,15}$/.test(value) ? value : null)
-const withId = (ok: boolean, text: (id: string) => string): NoticeDefinition => ({
+const positive = (value: string | undefined) => (value !== undefined && /^[1-9][0-9]{0,15}$/.test(value) ? value : null)
+/** A notice whose one parameter, `param`, must be a positive integer. */
+const withNumber = (param: string, ok: boolean, text: (n: string) => string): NoticeDefinition => ({
   ok,
   text: (p) => {
-    const n = id(p.id)
+    const n = positive(p[param])
     return n === null ? null : text(n)
   },
 })
+const withId = (ok: boolean, text: (id: string) => string) => withNumber('id', ok, text)
 
 const NOTICES = {
   dead_letter_processed: withId(true, (n) => `Dead letter #${n} replayed: processed.`),
@@ -37,6 +39,8 @@ const NOTICES = {
   },
   session_revoked: { ok: true, text: () => 'The session was revoked; its browser is signed out at its next request.' },
   session_not_found: { ok: false, text: () => 'No open session has that id (it ended already).' },
+  live_checks_passed: { ok: true, text: () => 'Deploy checks: no blocker.' },
+  live_checks_blocked: withNumber('blockers', false, (n) => `Deploy checks: ${n} blocker(s).`),
 } satisfies Record<string, NoticeDefinition>
 
 export type NoticeCode = keyof typeof NOTICES
