@@ -7,7 +7,7 @@ import type { WriterStatus } from '../hubspot/sync/status'
 import { lastSupportEscalations, supportEscalationProblems, type SupportEscalationsState } from '../cron/support-escalations'
 import { consentProblems, consentStatus } from '../cron/hubspot-consent'
 import type { ListSyncResult } from '../hubspot/lists-sync'
-import { setupChecklist, type SetupChecklist } from './getting-started'
+import { setupChecklist, webhookSignaturesWarning, type SetupChecklist } from './getting-started'
 import type { LiveCheckReport } from './live-check-report'
 import { lastLiveChecks } from './live-checks'
 import { audienceListsStatus, historyBackfillStatus, hubspotWriterStatus, storeWebhookHealth } from './operations'
@@ -101,6 +101,7 @@ export async function syncStatus(env: Env, config: Config, now: Date): Promise<S
       lists: part(lists),
       beaconHitAt: firsts.beaconHitAt,
       liveWebhookAt: firsts.liveWebhookAt,
+      webhookSignatures: webhookSignaturesWarning(config) === null,
     }),
     liveChecks: part(liveChecks),
   }

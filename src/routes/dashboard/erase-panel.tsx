@@ -29,7 +29,7 @@ export function renderErasure(result: { ok: true; answer: ErasureAnswer } | { ok
     '<!doctype html>' +
     (
       <Page title="Erase a person" nav={<a href="/admin">Dashboard</a>}>
-        <section class="card" id="erasure-result" style="max-width:640px;margin:0 auto">
+        <section class="card erasure-result" id="erasure-result">
           <h2>Erase a person</h2>
           {body}
           <p><a href="/admin">Back to the dashboard</a></p>
