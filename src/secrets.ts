@@ -47,10 +47,14 @@ function derivedKey(secret: string, purpose: string): Promise<CryptoKey> {
   return key
 }
 
-/** The first 16 hex characters of HMAC-SHA-256(key derived from `secret` for `purpose`, value). */
+/** HMAC-SHA-256(key derived from `secret` for `purpose`, value), 64 hex characters. */
+export async function keyedDigest(secret: string, purpose: string, value: string): Promise<string> {
+  return hex(await crypto.subtle.sign('HMAC', await derivedKey(secret, purpose), encoder.encode(value)))
+}
+
+/** The first 16 hex characters of `keyedDigest`. */
 export async function keyedFingerprint(secret: string, purpose: string, value: string): Promise<string> {
-  const signature = await crypto.subtle.sign('HMAC', await derivedKey(secret, purpose), encoder.encode(value))
-  return hex(signature).slice(0, 16)
+  return (await keyedDigest(secret, purpose, value)).slice(0, 16)
 }
 
 /** A random secret of 32 bytes, base64url: for session ids. */

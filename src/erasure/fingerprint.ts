@@ -1,4 +1,5 @@
 import type { Config } from '../config'
+import { keyedDigest } from '../secrets'
 
 /**
  * The keyed fingerprint of a person (HMAC-SHA256 of the normalized email): what the erasure tombstones keep and
@@ -8,13 +9,15 @@ import type { Config } from '../config'
  * key is noticed (src/cron/hubspot-consent.ts reports it) instead of silently letting erased people back in.
  */
 export interface ErasureKey {
-  key: CryptoKey
+  /** The configured secret the HMAC key is derived from (src/secrets.ts: HKDF, this purpose only). */
+  secret: string
   /** A short HMAC of a fixed label: tells keys apart without revealing one. */
   id: string
   source: 'ERASURE_KEY' | 'BIGCOMMERCE_CLIENT_SECRET' | 'BIGCOMMERCE_WEBHOOK_SECRET'
 }
 
-const encoder = new TextEncoder()
+/** The HKDF purpose: the same secret never serves two purposes (webhook signatures and fingerprints). */
+const PURPOSE = 'erasure-person-fingerprint'
 const cache = new WeakMap<object, Promise<ErasureKey | null>>()
 
 /** The key in force, or null when no secret is configured at all. */
@@ -36,30 +39,16 @@ async function deriveKey(config: Config): Promise<ErasureKey | null> {
         ? ('BIGCOMMERCE_WEBHOOK_SECRET' as const)
         : null
   if (!source) return null
-  // A derived key, so the same secret never serves two purposes (webhook signatures and fingerprints).
-  const secret = await hmacKey(encoder.encode(config[source]!))
-  const key = await hmacKey(await sign(secret, 'bc-hubspot-edge erasure fingerprint v1'))
-  return { key, id: hex(await sign(key, 'key id')).slice(0, 12), source }
+  const secret = config[source]!
+  return { secret, id: (await keyedDigest(secret, PURPOSE, 'key id')).slice(0, 12), source }
 }
 
 /** The person's fingerprint: 64 hex characters. `email` must be normalized. */
 export async function personFingerprint(key: ErasureKey, email: string): Promise<string> {
-  return hex(await sign(key.key, `person:${email}`))
+  return keyedDigest(key.secret, PURPOSE, `person:${email}`)
 }
 
 /** The short form the audit log and the admin answer show. */
 export function shortFingerprint(fingerprint: string): string {
   return fingerprint.slice(0, 16)
-}
-
-function hmacKey(bytes: BufferSource): Promise<CryptoKey> {
-  return crypto.subtle.importKey('raw', bytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
-}
-
-function sign(key: CryptoKey, text: string): Promise<ArrayBuffer> {
-  return crypto.subtle.sign('HMAC', key, encoder.encode(text))
-}
-
-function hex(buffer: ArrayBuffer): string {
-  return [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, '0')).join('')
 }
