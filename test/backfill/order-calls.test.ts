@@ -6,14 +6,14 @@ import { createBigCommerceStandin, seedStore } from '../../standins/bigcommerce'
 import type { Order } from '../../standins/bigcommerce/types'
 import { serveHost } from '../support/network'
 import { freshWorld, type useStandins } from '../support/worker'
-import { expectHubSpotMatchesStore, expectLinksAndRegions, flushAll, runToEnd } from './support'
+import { expectHubSpotMatchesStore, expectLinksAndRegions, flushAll, runToEnd, cronEnv } from './support'
 
 type Standins = ReturnType<typeof useStandins>
 let bigcommerce: Standins['bigcommerce']
 let hubspot: Standins['hubspot']
 
 const NOW = Date.now()
-vi.setConfig({ testTimeout: 120_000, hookTimeout: 30_000 })
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 60_000 })
 
 beforeEach(async () => {
   ;({ bigcommerce, hubspot } = await freshWorld())
@@ -38,7 +38,7 @@ function orderPhasePages(): { path: string; query: string }[][] {
 describe('what a backfilled page of orders costs', () => {
   it('one list call for 250 orders and their lines, refunds per 100 refunded, coupons only where due, no shipments', async () => {
     seedStore(bigcommerce.store, { customers: 30, orders: 520, seed: 3, now: NOW })
-    await startBackfill(env)
+    await startBackfill(cronEnv)
     // One run for the whole import, so that each list call starts a page of 250 (a run that stops between
     // chunks lists again from its resume point).
     expect((await runToEnd({ maxCalls: 1_000_000, budgetMs: 600_000 })).at(-1)).toMatchObject({ state: 'done' })
@@ -76,7 +76,7 @@ describe('what a backfilled page of orders costs', () => {
       for (const order of page) delete order.consignments
       return Response.json(page, { headers: response.headers })
     })
-    await startBackfill(env)
+    await startBackfill(cronEnv)
     expect((await runToEnd()).at(-1)).toMatchObject({ state: 'done' })
     await flushAll()
 
@@ -98,7 +98,7 @@ describe('a backfill at the Standard plan quota', () => {
     serveHost('bigcommerce.standin', (request) => standin.fetch(request))
     seedStore(standin.store, { customers: 30, orders: 520, seed: 3, now: NOW })
 
-    await startBackfill(env)
+    await startBackfill(cronEnv)
     const outcomes: RunOutcome[] = []
     for (let tick = 1; (await backfillStatus(env)).state === 'running'; tick++) {
       expect(tick, 'cron ticks').toBeLessThan(30)
