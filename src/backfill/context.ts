@@ -26,12 +26,17 @@ export interface PageListed<R> {
   unusable: number
   /** The cursor of the next page; null when this page was the phase's last. */
   next: string | null
+  /** BigCommerce's count of the whole collection, where its pages say it (v3 `meta.pagination.total`). */
+  total?: number
 }
 
 export interface Phase<R = unknown> {
   name: BackfillPhase
-  /** How many records the phase will walk (BigCommerce's own count). */
-  count(ctx: PhaseContext): Promise<number>
+  /**
+   * How many records the phase will walk (BigCommerce's own count), read when the job starts, for a collection
+   * whose pages do not say it (v2 orders); a v3 collection's first page gives it at no extra call.
+   */
+  count?(ctx: PhaseContext): Promise<number>
   /** BigCommerce calls listing a page usually takes (reserved from the store's quota first). */
   listCalls: number
   list(ctx: PhaseContext, cursor: string | null): Promise<PageListed<R>>

@@ -30,8 +30,6 @@ export const customersPhase: Phase = {
   listCalls: 1,
   chunk: CHUNK,
 
-  count: (ctx) => v3Total(ctx, '/customers', modifiedSince(ctx, 'date_modified:min')),
-
   async list(ctx, cursor) {
     const at = cursor ? (JSON.parse(cursor) as CustomerCursor) : null
     const query = {
@@ -43,7 +41,7 @@ export const customersPhase: Phase = {
     const page = customerPage.parse((await ctx.client.v3('/customers', query)) ?? { data: [] })
     const endCursor = page.meta?.cursor_pagination?.end_cursor
     const next: CustomerCursor = endCursor ? { after: endCursor } : { page: (at && 'page' in at ? at.page : 1) + 1 }
-    return { records: page.data, unusable: 0, next: page.data.length < PAGE ? null : JSON.stringify(next) }
+    return { records: page.data, unusable: 0, next: page.data.length < PAGE ? null : JSON.stringify(next), total: v3Total(page) }
   },
 
   applyCalls: oneContactEach,
@@ -65,14 +63,12 @@ export const subscribersPhase: Phase = {
   listCalls: 1,
   chunk: CHUNK,
 
-  count: (ctx) => v3Total(ctx, '/customers/subscribers', modifiedSince(ctx, 'date_modified:min')),
-
   async list(ctx, cursor) {
     const page = cursor ? (JSON.parse(cursor) as { page: number }).page : 1
     const body = v3Page.parse(
       (await ctx.client.v3('/customers/subscribers', { limit: PAGE, page, ...modifiedSince(ctx, 'date_modified:min') })) ?? { data: [] },
     )
-    return { records: body.data, unusable: 0, next: body.data.length < PAGE ? null : JSON.stringify({ page: page + 1 }) }
+    return { records: body.data, unusable: 0, next: body.data.length < PAGE ? null : JSON.stringify({ page: page + 1 }), total: v3Total(body) }
   },
 
   applyCalls: oneContactEach,

@@ -24,8 +24,6 @@ export const productsPhase: Phase<ProductVariant[]> = {
   listCalls: 1,
   chunk: CHUNK,
 
-  count: (ctx) => v3Total(ctx, '/catalog/products', { include_fields: 'id' }),
-
   async list(ctx, cursor) {
     const at = cursor ? (JSON.parse(cursor) as { page: number }).page : 1
     if (at === 1) await primeTaxonomy(ctx)
@@ -47,7 +45,8 @@ export const productsPhase: Phase<ProductVariant[]> = {
         return normalizeProductVariants(product, variants.get(product.id) ?? [], { category, brand })
       }),
     )
-    return { records, unusable: body.data.length - valid.length, next: body.data.length < PAGE ? null : JSON.stringify({ page: at + 1 }) }
+    const next = body.data.length < PAGE ? null : JSON.stringify({ page: at + 1 })
+    return { records, unusable: body.data.length - valid.length, next, total: v3Total(body) }
   },
 
   applyCalls: () => ({ bigcommerce: 0, outbound: 1 }),

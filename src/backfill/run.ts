@@ -142,7 +142,7 @@ export async function runBackfill(env: Env, options: RunOptions = {}): Promise<R
     }
 
     if (!state.counted) {
-      for (const name of BACKFILL_PHASES) state.progress[name].total = await PHASES[name].count(ctx)
+      for (const name of BACKFILL_PHASES) state.progress[name].total = (await PHASES[name].count?.(ctx)) ?? 0
       state.counted = true
       await save()
     }
@@ -177,6 +177,7 @@ export async function runBackfill(env: Env, options: RunOptions = {}): Promise<R
         if (!(await waitForWriter({ env, budget, sleep }))) break
         const page = await phase.list(ctx, state.cursor)
         progress.done += page.unusable
+        progress.total = Math.max(progress.total, page.total ?? 0, progress.done)
         state.skipped += page.unusable
         state.cursor = page.next ?? LISTED_ALL
         saved(await stagePage(env.DB, job.id, owner, page.records, update()))
