@@ -13,7 +13,7 @@ let bigcommerce: Standins['bigcommerce']
 let hubspot: Standins['hubspot']
 
 const NOW = Date.now()
-vi.setConfig({ testTimeout: 120_000, hookTimeout: 60_000 })
+vi.setConfig({ testTimeout: 600_000, hookTimeout: 180_000 })
 
 beforeEach(async () => {
   ;({ bigcommerce, hubspot } = await freshWorld())
