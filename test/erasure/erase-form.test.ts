@@ -1,17 +1,17 @@
 import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { plantContacts, TOKENS } from '../admin/support'
+import { plantContacts, signIn, type TestRole } from '../admin/support'
 import { callWorker, freshWorld } from '../support/worker'
 
 /** The dashboard's erase form: admins only, the email typed twice, an answer that counts what went. */
 const EMAIL = 'form.erase@example.com'
-const page = (token: string) => callWorker(new Request('https://worker.example.com/admin', { headers: { cookie: `bc_admin_token=${token}` } }))
+const page = async (role: TestRole) => callWorker(new Request('https://worker.example.com/admin', { headers: { cookie: await signIn(role) } }))
 
-function post(token: string, fields: Record<string, string>, origin = 'https://worker.example.com') {
+async function post(role: TestRole, fields: Record<string, string>, origin = 'https://worker.example.com') {
   return callWorker(
     new Request('https://worker.example.com/admin/erase', {
       method: 'POST',
-      headers: { cookie: `bc_admin_token=${token}`, origin, 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { cookie: await signIn(role), origin, 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams(fields).toString(),
     }),
   )
@@ -28,22 +28,22 @@ describe('the dashboard erase form', () => {
   })
 
   it('is shown to admins only, and refuses operators and cross-origin posts', async () => {
-    expect(await (await page(TOKENS.operator)).text()).not.toContain('id="erase"')
-    expect(await (await page(TOKENS.admin)).text()).toContain('action="/admin/erase"')
-    expect((await post(TOKENS.operator, { email: EMAIL, confirm: EMAIL })).status).toBe(403)
-    expect((await post(TOKENS.admin, { email: EMAIL, confirm: EMAIL }, 'https://evil.example')).status).toBe(403)
+    expect(await (await page('operator')).text()).not.toContain('id="erase"')
+    expect(await (await page('admin')).text()).toContain('action="/admin/erase"')
+    expect((await post('operator', { email: EMAIL, confirm: EMAIL })).status).toBe(403)
+    expect((await post('admin', { email: EMAIL, confirm: EMAIL }, 'https://evil.example')).status).toBe(403)
     expect(await contactRows()).toBe(1)
   })
 
   it('erases nothing unless the email is typed twice the same', async () => {
-    const res = await post(TOKENS.admin, { email: EMAIL, confirm: 'form.erase@example.org' })
+    const res = await post('admin', { email: EMAIL, confirm: 'form.erase@example.org' })
     expect(res.status).toBe(400)
     expect(await res.text()).toContain('nothing was erased')
     expect(await contactRows()).toBe(1)
   })
 
   it('erases, and answers what was removed, counted, without showing the email again', async () => {
-    const res = await post(TOKENS.admin, { email: EMAIL, confirm: ` ${EMAIL.toUpperCase()} ` })
+    const res = await post('admin', { email: EMAIL, confirm: ` ${EMAIL.toUpperCase()} ` })
     expect(res.status).toBe(200)
     const html = await res.text()
     expect(html).toMatch(/Person <code>[0-9a-f]{16}<\/code> erased/)
