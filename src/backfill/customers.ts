@@ -1,8 +1,8 @@
 import { z } from 'zod'
 import { normalizeCustomer, normalizeSubscriber } from '../bigcommerce/normalize'
 import { v3Customer, v3Subscriber } from '../bigcommerce/resources'
-import { recordCustomerEmail } from '../db/identity'
-import { contactObject } from '../durable/stubs'
+import { canonicalEmail, recordCustomerEmail } from '../db/identity'
+import { contactObject, personObject } from '../durable/stubs'
 import { modifiedSince, type Phase } from './context'
 import { v3Page, v3PageMeta, v3Total } from './listing'
 import { importEach } from './skip'
@@ -38,9 +38,10 @@ export const customersPhase: Phase = {
       const page = customerPage.parse((await ctx.client.v3('/customers', query)) ?? { data: [] })
       const skipped = await importEach(page.data, v3Customer, CONCURRENCY, async (parsed) => {
         const customer = normalizeCustomer(parsed)
-        await recordCustomerEmail(ctx.env.DB, customer.customerId, customer.email)
+        const person = await canonicalEmail(ctx.env.DB, customer.email)
+        await recordCustomerEmail(ctx.env.DB, customer.customerId, person)
         ctx.budget.spend()
-        await contactObject(ctx.env, customer.email).applyCustomer(customer, null, { mode: 'import' })
+        await contactObject(ctx.env, person).applyCustomer(customer, null, { mode: 'import' })
       })
       const endCursor = page.meta?.cursor_pagination?.end_cursor
       const last = page.data.length < PAGE
@@ -68,7 +69,7 @@ export const subscribersPhase: Phase = {
       const skipped = await importEach(body.data, v3Subscriber, CONCURRENCY, async (parsed) => {
         const subscriber = normalizeSubscriber(parsed)
         ctx.budget.spend()
-        await contactObject(ctx.env, subscriber.email).applySubscriber(subscriber, { mode: 'import' })
+        await (await personObject(ctx.env, subscriber.email)).applySubscriber(subscriber, { mode: 'import' })
       })
       const last = body.data.length < PAGE
       await checkpoint({ cursor: last ? null : JSON.stringify({ page: page + 1 }), processed: body.data.length, skipped })

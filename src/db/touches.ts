@@ -208,6 +208,17 @@ export async function emailsAffectedBy(db: D1Database, changes: Change[], meter?
       for (const row of result.results) emails.add(row.email)
     }
   }
+  // An email linked to another person's is that person: its touches count for the canonical contact.
+  const linked = await all<{ email: string; canonical: string }>(
+    meter,
+    db
+      .prepare('SELECT email, canonical_email AS canonical FROM identity_links WHERE email IN (SELECT value FROM json_each(?1))')
+      .bind(JSON.stringify([...emails])),
+  )
+  for (const { email, canonical } of linked) {
+    emails.delete(email)
+    emails.add(canonical)
+  }
   return [...emails]
 }
 
@@ -248,6 +259,9 @@ export async function contactHistory(db: D1Database, emails: string[], meter?: M
                  WHERE o.email IN (SELECT email FROM e)),
              links(email, anonymous_id) AS (
                SELECT value, anonymous_id FROM beacon_identities WHERE kind = 'email' AND value IN (SELECT email FROM e)
+               UNION SELECT il.canonical_email, bi.anonymous_id FROM identity_links il
+                 JOIN beacon_identities bi ON bi.kind = 'email' AND bi.value = il.email
+                 WHERE il.canonical_email IN (SELECT email FROM e)
                UNION SELECT ce.email, bi.anonymous_id FROM customer_emails ce
                  JOIN beacon_identities bi ON bi.kind = 'customer' AND bi.value = CAST(ce.customer_id AS TEXT)
                  WHERE ce.email IN (SELECT email FROM e)

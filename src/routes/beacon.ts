@@ -1,4 +1,4 @@
-import { contactObject } from '../durable/stubs'
+import { personObject } from '../durable/stubs'
 import { Hono, type Context } from 'hono'
 import { describeIssues, hitSchema, readLimited, type Hit } from '../beacon/hit'
 import { FixedWindowLimiter } from '../beacon/rate-limit'
@@ -108,7 +108,7 @@ async function forwardProductView(env: Env, hit: Hit, visitor: VisitorState | nu
         customerId: hit.customerId ?? visitor?.customerId ?? undefined,
         cartId: hit.cartId ?? visitor?.cartId ?? undefined,
       }))
-    if (email) await contactObject(env, email).recordProductViews([view], email)
+    if (email) await (await personObject(env, email)).recordProductViews([view], email)
   } catch (err) {
     console.error('beacon: product view not forwarded:', err instanceof Error ? err.message : String(err))
   }

@@ -3,6 +3,7 @@ import { openApiDocument } from '../../admin/openapi'
 import { VERSION } from '../../version'
 import { renderApiDocs } from '../dashboard/api-docs-page'
 import { mountRoutes, route, type AdminEnv, type AdminRoute } from './define'
+import { DUPLICATE_ROUTES } from './duplicates'
 import { ROLLOUT_ROUTES } from './rollout'
 import { ADMIN_ROUTES } from './routes'
 
@@ -33,7 +34,7 @@ const DOC_ROUTES: AdminRoute[] = [
   }),
 ]
 
-export const ALL_ROUTES: readonly AdminRoute[] = [...ADMIN_ROUTES, ...ROLLOUT_ROUTES, ...DOC_ROUTES]
+export const ALL_ROUTES: readonly AdminRoute[] = [...ADMIN_ROUTES, ...ROLLOUT_ROUTES, ...DUPLICATE_ROUTES, ...DOC_ROUTES]
 
 export const adminApi = new Hono<AdminEnv>()
 mountRoutes(adminApi, ALL_ROUTES)

@@ -29,7 +29,7 @@ dashboard.get('/', async (c) => {
   const lastMonth = { from: new Date(now.getTime() - 30 * 86_400_000), to: now }
   const [status, quality, reconciliation, revenue, decisions, deadLetters, rollout, outcomes] = await Promise.all([
     syncStatus(c.env, c.get('config'), now),
-    qualityReport(db, now, 30),
+    qualityReport(db, now, 30, c.get('config').DUPLICATE_PHONE_MAX_GROUP),
     settle(() => recentReconciliation(db, hubspotClient(c.get('config')), now), 8_000),
     settle(async () => revenueByChannel((await attributionReportFor(c.env, lastMonth, 'order')).rows)),
     listDecisions(db, undefined, 15),
