@@ -225,3 +225,44 @@ describe('merging a group with an operator\'s approval', { timeout: 30_000 }, ()
     expect(await contactRows()).toHaveLength(2)
   })
 })
+
+describe('the dashboard\'s quality panel', { timeout: 30_000 }, () => {
+  const page = (token: string) =>
+    callWorker(new Request('https://worker.example.com/admin', { headers: { cookie: `bc_admin_token=${token}` } }))
+
+  it('shows the duplicate rate by month and the groups to review, with the approval for operators', async () => {
+    await guestThenMember()
+    const [group] = (await review()).groups
+    const viewer = await (await page(TOKENS.viewer)).text()
+    expect(viewer).toContain('id="duplicates"')
+    expect(viewer).toContain(`data-month="${new Date().toISOString().slice(0, 7)}"`)
+    expect(viewer).toContain('same normalized email or phone')
+    expect(viewer).toMatch(new RegExp(`data-group="${group!.id}"[\\s\\S]*same phone: \\${E164}`))
+    expect(viewer).not.toContain('>Approve merge</button>')
+    const operator = await (await page(TOKENS.operator)).text()
+    expect(operator).toContain(`action="/admin/duplicates/${group!.id}/merge"`)
+
+    const posted = await callWorker(
+      new Request(`https://worker.example.com/admin/duplicates/${group!.id}/merge`, {
+        method: 'POST',
+        headers: { cookie: `bc_admin_token=${TOKENS.operator}`, origin: 'https://worker.example.com' },
+      }),
+    )
+    expect(posted.status).toBe(303)
+    expect(posted.headers.get('location')).toContain('ok=1')
+    expect((await contactRows()).map((r) => r.email)).toEqual([MEMBER])
+    // Linked now; listed until the writer reports the HubSpot merge, then gone.
+    expect(await (await page(TOKENS.viewer)).text()).toMatch(new RegExp(`data-group="${group!.id}"[\\s\\S]*HubSpot contacts being merged`))
+    await flushAll()
+    expect(await (await page(TOKENS.viewer)).text()).not.toContain(`data-group="${group!.id}"`)
+
+    // A viewer's session may not merge, nor may another origin.
+    const refused = await callWorker(
+      new Request(`https://worker.example.com/admin/duplicates/${group!.id}/merge`, {
+        method: 'POST',
+        headers: { cookie: `bc_admin_token=${TOKENS.viewer}`, origin: 'https://worker.example.com' },
+      }),
+    )
+    expect(refused.status).toBe(403)
+  })
+})

@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { deleteCookie, setCookie } from 'hono/cookie'
 import { authenticateToken } from '../../admin/auth'
 import { deadLetterView, replayDeadLetterAudited } from '../../admin/dead-letters'
+import { duplicateReview } from '../../admin/duplicates'
 import { outcomesReport } from '../../admin/outcomes'
 import { qualityReport } from '../../admin/quality'
 import { hubspotClient, recentReconciliation } from '../../admin/reconciliation'
@@ -12,6 +13,7 @@ import { listDeadLetters, listDecisions } from '../../db/operations'
 import { jsonError } from '../../http'
 import type { AdminEnv } from '../admin/define'
 import { revenueByChannel } from './chart'
+import { duplicateForms } from './duplicates'
 import { rolloutForms } from './rollout'
 import { COOKIE, cookieActor } from '../admin/session-cookie'
 import { guardForm, sameOrigin } from './session'
@@ -27,9 +29,11 @@ dashboard.get('/', async (c) => {
   const now = new Date()
   const db = c.env.DB
   const lastMonth = { from: new Date(now.getTime() - 30 * 86_400_000), to: now }
-  const [status, quality, reconciliation, revenue, decisions, deadLetters, rollout, outcomes] = await Promise.all([
+  const maxPhoneGroup = c.get('config').DUPLICATE_PHONE_MAX_GROUP
+  const [status, quality, duplicates, reconciliation, revenue, decisions, deadLetters, rollout, outcomes] = await Promise.all([
     syncStatus(c.env, c.get('config'), now),
-    qualityReport(db, now, 30, c.get('config').DUPLICATE_PHONE_MAX_GROUP),
+    qualityReport(db, now, 30, maxPhoneGroup),
+    settle(() => duplicateReview(db, maxPhoneGroup, 20)),
     settle(() => recentReconciliation(db, hubspotClient(c.get('config')), now), 8_000),
     settle(async () => revenueByChannel((await attributionReportFor(c.env, lastMonth, 'order')).rows)),
     listDecisions(db, undefined, 15),
@@ -42,7 +46,7 @@ dashboard.get('/', async (c) => {
   c.header('Cache-Control', 'no-store')
   return c.html(
     renderDashboard({
-      now, actor, notice, status, quality, reconciliation, revenue, decisions, deadLetters: deadLetters.map(deadLetterView), rollout, outcomes,
+      now, actor, notice, status, quality, duplicates, reconciliation, revenue, decisions, deadLetters: deadLetters.map(deadLetterView), rollout, outcomes,
     }),
   )
 })
@@ -80,3 +84,4 @@ dashboard.post('/dead-letters/:id/replay', async (c) => {
 })
 
 dashboard.route('/families', rolloutForms)
+dashboard.route('/duplicates', duplicateForms)
