@@ -111,7 +111,8 @@ export class WriterEngine {
       for (let round = 0; round < 10 && !this.control.stop; round++) {
         const live = await this.records.writeLane('live', this.writable())
         if (this.control.stop) break
-        const merged = this.writable().includes('contacts') && (await this.merges.writeAll())
+        // Only when a merge waits: a flush without one runs exactly as before merges existed.
+        const merged = this.store.pendingMergeCount() > 0 && this.writable().includes('contacts') && (await this.merges.writeAll())
         if (this.control.stop) break
         const linked = await this.associations.writeAll()
         if (this.control.stop) break
