@@ -154,7 +154,9 @@ export async function mergeDuplicateGroup(
     return { ok: false, status: 400, error: 'invalid_request', message: `body.primary: ${survivor} is not in group ${request.group}` }
   }
   const currency = await storeBaseCurrency(env.DB)
-  const before = { contacts: group ? group.contacts : (await contactFigures(env.DB, emails)).map((c) => reviewContact(c, currency)), why: group?.why ?? [] }
+  const contacts = group ? group.contacts : (await contactFigures(env.DB, emails)).map((c) => reviewContact(c, currency))
+  // The audit names the contacts and their figures, not their phones or names (personal data it need not keep).
+  const before = { contacts: contacts.map(auditedFigures), why: (group?.why ?? []).map(({ reason, emails: who }) => ({ reason, emails: who })) }
   const absorbed = emails.filter((e) => e !== survivor)
   return audited(
     env.DB,
@@ -166,6 +168,11 @@ export async function mergeDuplicateGroup(
       const contact = after ? reviewContact(after, currency) : null
       return { ok: true as const, group: request.group, survivor, linked: absorbed, hubspotMerge: 'pending' as const, contact }
     },
-    ({ ok: _ok, ...after }) => after,
+    ({ ok: _ok, contact, ...after }) => ({ ...after, contact: contact && auditedFigures(contact) }),
   )
+}
+
+function auditedFigures(c: ReviewContact) {
+  const { firstName: _first, lastName: _last, phone: _phone, ...figures } = c
+  return figures
 }

@@ -208,8 +208,11 @@ describe('merging a group with an operator\'s approval', { timeout: 30_000 }, ()
     const entry = entries.find((e) => e.action === 'duplicates.merge')!
     expect(entry).toMatchObject({ who: { role: 'operator', fingerprint: await sha256Prefix(TOKENS.operator) }, target: group!.id, outcome: 'ok' })
     expect(entry.before.contacts.map((c: { email: string; paidOrderCount: number }) => [c.email, c.paidOrderCount])).toEqual([[GUEST, 1], [MEMBER, 1]])
-    expect(entry.before.why[0]).toMatchObject({ reason: 'shared_phone', value: E164 })
+    expect(entry.before.why).toEqual([{ reason: 'shared_phone', emails: expect.arrayContaining([GUEST, MEMBER]) }])
     expect(entry.after).toMatchObject({ survivor: MEMBER, linked: [GUEST], contact: { email: MEMBER, paidOrderCount: 2 } })
+    // Who merged what, without the phone or names the review shows.
+    expect(JSON.stringify(entry)).not.toContain(E164)
+    expect(JSON.stringify(entry)).not.toContain('Jane')
   })
 
   it('refuses a group id it does not know and a primary outside the group', async () => {
