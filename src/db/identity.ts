@@ -68,17 +68,6 @@ export async function canonicalEmail(db: D1Database, email: string): Promise<str
   return rows[0]?.canonical ?? email
 }
 
-/** Every email of the person: the canonical one first, then those linked to it (erasure removes them all). */
-export async function personEmails(db: D1Database, email: string): Promise<string[]> {
-  const canonical = await canonicalEmail(db, email)
-  const rows = await drizzle(db)
-    .select({ email: identityLinks.email })
-    .from(identityLinks)
-    .where(eq(identityLinks.canonicalEmail, canonical))
-    .orderBy(identityLinks.email)
-  return [canonical, ...rows.map((r) => r.email)]
-}
-
 export interface IdentityLink {
   canonical: string
   absorbed: string[]

@@ -3,6 +3,7 @@ import type {
   AssociateDefaultResponse,
   BatchUpdateBody,
   BatchUpsertBody,
+  ContactMergeBody,
   EventDefinitionCreateBody,
   EventDefinitionModel,
   EventSendBody,
@@ -186,7 +187,8 @@ export class HubSpotClient {
    * the merged record, which has a new id; both old ids keep pointing to it.
    */
   mergeContacts(primaryObjectId: string, objectIdToMerge: string) {
-    return this.request<SimplePublicObject>('POST', `/crm/${API_VERSION.crm}/objects/contacts/merge`, { primaryObjectId, objectIdToMerge })
+    const body: ContactMergeBody = { primaryObjectId, objectIdToMerge }
+    return this.request<SimplePublicObject>('POST', `/crm/${API_VERSION.crm}/objects/contacts/merge`, body)
   }
 
   /** One contact by id (an id merged away answers with the record it became) or by its email. */

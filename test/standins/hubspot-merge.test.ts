@@ -105,6 +105,26 @@ describe('POST /crm/v3/objects/contacts/merge', () => {
     expect(hs.portal.records('contacts')).toHaveLength(2)
   })
 
+  it('refuses a merge whose contact would have more than 250 identities (HubSpot\'s contact limit)', async () => {
+    const hs = hubspot()
+    const { primary, secondary } = await twoContacts(hs)
+    const third = (await hs.post('/crm/v3/objects/contacts', { properties: { email: 'third@example.com' } })).body.id
+    // Contacts that went through earlier merges: each id merged into them is one more identity.
+    const mergedIds = (from: number, n: number) => Array.from({ length: n }, (_, i) => String(from + i)).join(';')
+    hs.portal.write(hs.portal.record('contacts', primary)!, { hs_merged_object_ids: mergedIds(900_000, 200) }, Date.now())
+    hs.portal.write(hs.portal.record('contacts', secondary)!, { hs_merged_object_ids: mergedIds(800_000, 49) }, Date.now())
+    // 201 + 50 identities: one too many.
+    const refused = await hs.post(MERGE, { primaryObjectId: primary, objectIdToMerge: secondary })
+    expect(refused.status).toBe(400)
+    expect(refused.body).toMatchObject({ status: 'error', category: 'VALIDATION_ERROR', message: expect.stringContaining('250') })
+    expect(hs.portal.records('contacts')).toHaveLength(3)
+    // 249 + 1 (the third contact was never merged): exactly at the limit, accepted.
+    hs.portal.write(hs.portal.record('contacts', primary)!, { hs_merged_object_ids: mergedIds(900_000, 248) }, Date.now())
+    const accepted = await hs.post(MERGE, { primaryObjectId: primary, objectIdToMerge: third })
+    expect(accepted.status).toBe(200)
+    expect(accepted.body.properties.hs_merged_object_ids.split(';')).toHaveLength(250)
+  })
+
   it('refuses the merge fields as writable properties', async () => {
     const hs = hubspot()
     const res = await hs.post('/crm/v3/objects/contacts', { properties: { email: 'x@example.com', hs_additional_emails: 'y@example.com' } })

@@ -42,9 +42,12 @@ export function objectRoutes({ portal, clock }: StandinContext) {
       }
       if (!portal.record(type, id)) throw failure(404, 'OBJECT_NOT_FOUND', `No contact with ID ${id} exists`)
     }
-    // HubSpot: contacts that took part in 250 merges or more together cannot be merged again.
-    const merges = ids.reduce((n, id) => n + Math.max(0, (portal.record(type, id)!.properties.hs_merged_object_ids ?? '').split(';').filter(Boolean).length - 1), 0)
-    if (merges >= MERGE_LIMIT) throw validationFailure(`These contacts were involved in ${merges} merges; the limit is ${MERGE_LIMIT}`)
+    // HubSpot's contact limits: a contact has at most 250 linked identities (its own id and every id merged into
+    // it); a merge whose result would have more is refused.
+    const identities = ids.reduce((n, id) => n + 1 + (portal.record(type, id)!.properties.hs_merged_object_ids ?? '').split(';').filter(Boolean).length, 0)
+    if (identities > IDENTITY_LIMIT) {
+      throw validationFailure(`The merged contact would have ${identities} identities; a contact has at most ${IDENTITY_LIMIT}`)
+    }
     return c.json(apiRecord(portal.merge(type, primaryObjectId, objectIdToMerge, clock()), 'all'))
   })
 
@@ -86,7 +89,7 @@ export function objectRoutes({ portal, clock }: StandinContext) {
   return app
 }
 
-const MERGE_LIMIT = 250
+const IDENTITY_LIMIT = 250
 
 /** PublicMergeInput: both ids required (strings; a JSON number is read as its digits). */
 function mergeInput(body: Record<string, unknown>): { primaryObjectId: string; objectIdToMerge: string } {
