@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it } from 'vitest'
+import { loadConfig } from '../../src/config'
 import { identityAutoLink } from '../../src/cron/identity-auto-link'
 import { contactObject, hubspotWriter } from '../../src/durable/stubs'
 import type { Env } from '../../src/env'
@@ -32,6 +33,21 @@ async function contactEmails() {
 }
 
 describe('IDENTITY_AUTO_LINK', { timeout: 30_000 }, () => {
+  it('reads IDENTITY_AUTO_LINK and DUPLICATE_PHONE_MAX_GROUP with their defaults, and names a bad value', () => {
+    const base = { BIGCOMMERCE_STORE_HASH: 'teststore', BIGCOMMERCE_ACCESS_TOKEN: 'x', HUBSPOT_ACCESS_TOKEN: 'y' }
+    const parsed = (extra: Record<string, string>) => loadConfig({ ...base, ...extra })
+    expect(parsed({})).toMatchObject({ ok: true, config: { IDENTITY_AUTO_LINK: 'off', DUPLICATE_PHONE_MAX_GROUP: 5 } })
+    expect(parsed({ IDENTITY_AUTO_LINK: 'phone', DUPLICATE_PHONE_MAX_GROUP: '12' })).toMatchObject({
+      ok: true,
+      config: { IDENTITY_AUTO_LINK: 'phone', DUPLICATE_PHONE_MAX_GROUP: 12 },
+    })
+    for (const [variable, value] of [['IDENTITY_AUTO_LINK', 'email'], ['DUPLICATE_PHONE_MAX_GROUP', '1'], ['DUPLICATE_PHONE_MAX_GROUP', 'many']]) {
+      const bad = parsed({ [variable!]: value! })
+      expect(bad.ok).toBe(false)
+      expect(!bad.ok && bad.errors[0]!.variable).toBe(variable)
+    }
+  })
+
   it('links nobody by default', async () => {
     await guestAndMember({ first_name: 'Sam', last_name: 'Lee' })
     await identityAutoLink.run(env as unknown as Env, new Date())
