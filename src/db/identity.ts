@@ -80,8 +80,8 @@ export interface IdentityLink {
 
 /**
  * Links emails to a canonical one, in one transaction: the links (earlier links to an absorbed email follow
- * it), and the rows that lead events and attribution to a contact (orders, carts, customer emails, beacon
- * identities) point to the canonical email from now on. The absorbed contacts' own rows go: the person's
+ * it), and the rows that lead events and attribution to a contact (orders, carts, customer emails) point to
+ * the canonical email from now on. The absorbed contacts' own rows go: the person's
  * figures are the canonical contact's. Safe to repeat.
  */
 export async function linkIdentities(db: D1Database, link: IdentityLink): Promise<void> {
@@ -104,12 +104,6 @@ export async function linkIdentities(db: D1Database, link: IdentityLink): Promis
     db.prepare('UPDATE orders SET email = ?1 WHERE email = ?2').bind(to, from),
     db.prepare('UPDATE carts SET email = ?1 WHERE email = ?2').bind(to, from),
     db.prepare('UPDATE customer_emails SET email = ?1 WHERE email = ?2').bind(to, from),
-    db
-      .prepare(
-        `INSERT OR IGNORE INTO beacon_identities (anonymous_id, kind, value, first_seen_at)
-         SELECT anonymous_id, 'email', ?1, first_seen_at FROM beacon_identities WHERE kind = 'email' AND value = ?2`,
-      )
-      .bind(to, from),
     db.prepare('DELETE FROM contacts WHERE email = ?').bind(from),
     db.prepare('DELETE FROM contact_touches WHERE email = ?').bind(from),
   ])

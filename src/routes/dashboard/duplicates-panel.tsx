@@ -96,7 +96,7 @@ function Groups({ review, canMerge }: { review: Part<DuplicateReview>; canMerge:
 function Approve({ id, canMerge }: { id: string; canMerge: boolean }) {
   if (!canMerge) return <span class="muted">operator role merges</span>
   return (
-    <form method="post" action={`/admin/duplicates/${id}/merge`} style="margin:0">
+    <form method="post" action={`/admin/duplicates/${id}/merge`} class="inline" data-confirm="Merge these contacts into one person? Neither we nor HubSpot can undo it.">
       <button type="submit">Approve merge</button>
     </form>
   )

@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { mergeDuplicateGroup } from '../../admin/duplicates'
 import { jsonError } from '../../http'
+import { noticeLocation } from './notices'
 import type { AdminEnv } from '../admin/define'
 import { guardForm } from './session'
 
@@ -15,8 +16,6 @@ duplicateForms.post('/:group/merge', async (c) => {
   const maxPhoneGroup = c.get('config').DUPLICATE_PHONE_MAX_GROUP
   const outcome = await mergeDuplicateGroup(c.env, c.get('actor'), { group, maxPhoneGroup }, new Date())
   // No email in the redirect: URLs end up in logs.
-  const text = outcome.ok
-    ? `Merged ${outcome.linked.length + 1} contacts into one person; their HubSpot contacts are merged within a minute.`
-    : `Group ${group} was not merged: it is no longer in the duplicate review (reload the page).`
-  return c.redirect(`/admin?ok=${outcome.ok ? 1 : 0}&notice=${encodeURIComponent(text)}`, 303)
+  const notice = outcome.ok ? noticeLocation('duplicates_merged', { contacts: String(outcome.linked.length + 1) }) : noticeLocation('duplicates_not_found')
+  return c.redirect(`${notice}#duplicates`, 303)
 })
