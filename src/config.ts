@@ -155,6 +155,9 @@ export const configSchema = z.object({
   BIGCOMMERCE_API_BASE: url('https://api.bigcommerce.com'),
   BIGCOMMERCE_CLIENT_SECRET: optionalText,
   BIGCOMMERCE_WEBHOOK_SECRET: optionalText,
+  /** B2B Edition companies and their users as HubSpot companies (its own API host, same token). */
+  BIGCOMMERCE_B2B: onOff('off'),
+  BIGCOMMERCE_B2B_API_BASE: url('https://api-b2b.bigcommerce.com'),
   HUBSPOT_ACCESS_TOKEN: z.string().trim().min(1),
   HUBSPOT_API_BASE: url('https://api.hubapi.com'),
   PUBLIC_URL: optionalUrl(),

@@ -73,6 +73,8 @@ export interface Scopes {
   tickets: boolean
   /** `crm.lists.read` and `crm.lists.write`: the Lists v3 API. */
   lists: boolean
+  /** `crm.objects.companies.read`/`.write` and `crm.schemas.companies.write`: companies, their properties and associations. */
+  companies: boolean
 }
 
 const TICKET_PATH = /^\/crm\/v[34]\/(objects|pipelines|properties|associations)\/(.*\/)?(tickets|0-5)(\/|$)/i
@@ -80,10 +82,15 @@ const TICKET_PATH = /^\/crm\/v[34]\/(objects|pipelines|properties|associations)\
 /** A call the token's scopes do not cover answers 403 MISSING_SCOPES, as HubSpot does. */
 const LIST_PATH = /^\/crm\/v3\/lists(\/|$)/i
 
+const COMPANY_PATH = /^\/crm\/v[34]\/(objects|properties|associations)\/(.*\/)?(companies|company|0-2)(\/|$)/i
+
 export function scopeGate(scopes: Scopes): MiddlewareHandler<StandinEnv> {
   return async (c, next) => {
     if (!scopes.tickets && TICKET_PATH.test(c.req.path)) throw missingScopes(['tickets'])
     if (!scopes.lists && LIST_PATH.test(c.req.path)) throw missingScopes(['crm.lists.read', 'crm.lists.write'])
+    if (!scopes.companies && COMPANY_PATH.test(c.req.path)) {
+      throw missingScopes(['crm.objects.companies.read', 'crm.objects.companies.write', 'crm.schemas.companies.write'])
+    }
     await next()
   }
 }
