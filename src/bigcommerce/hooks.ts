@@ -21,6 +21,30 @@ export const HOOK_SCOPES = [
   'store/subscriber/*',
 ] as const
 
+/**
+ * B2B Edition's company events (BIGCOMMERCE_B2B=on; registered through the same `/v3/hooks`, with the token's B2B
+ * Edition scope), each by the name docs/integrations/webhooks/events/b2b-edition.mdx gives it: the page documents
+ * no wildcard, so none is assumed. Bulk-created companies fire none (the daily reconciliation finds them); quotes
+ * and super admins are not synced.
+ */
+export const B2B_HOOK_SCOPES = [
+  'store/company/created',
+  'store/company/updated',
+  'store/company/deleted',
+  'store/company/statusUpdated',
+  'store/company/user/created',
+  'store/company/user/updated',
+  'store/company/user/deleted',
+  'store/company/address/created',
+  'store/company/address/updated',
+  'store/company/address/deleted',
+] as const
+
+/** The scopes this installation subscribes to. */
+export function hookScopes(b2b: boolean): readonly string[] {
+  return b2b ? [...HOOK_SCOPES, ...B2B_HOOK_SCOPES] : HOOK_SCOPES
+}
+
 export const SECRET_HEADER = 'X-Webhook-Secret'
 
 /** Where the worker receives webhooks, from its public origin. */
@@ -80,6 +104,8 @@ export interface HookSummary {
 export interface RegisterOptions {
   destination: string
   webhookSecret?: string | undefined
+  /** Default HOOK_SCOPES (`hookScopes` adds B2B Edition's). */
+  scopes?: readonly string[]
 }
 
 export interface RegisterResult {
@@ -100,7 +126,7 @@ export async function registerWebhooks(client: BigCommerceClient, options: Regis
   const existing = await listHooks(client)
   const result: RegisterResult = { destination, created: [], updated: [], unchanged: [] }
 
-  for (const scope of HOOK_SCOPES) {
+  for (const scope of options.scopes ?? HOOK_SCOPES) {
     const hook = existing.find((h) => h.scope === scope && sameDestination(h.destination, destination))
     if (!hook) {
       const created = await client.post('/v3/hooks', { scope, destination, is_active: true, headers })
@@ -154,7 +180,7 @@ export interface WebhookHealth {
 export async function webhookHealth(
   client: BigCommerceClient,
   db: D1Database,
-  options: { destination?: string | null; webhookSecret?: string | undefined; now?: Date } = {},
+  options: { destination?: string | null; webhookSecret?: string | undefined; scopes?: readonly string[]; now?: Date } = {},
 ): Promise<WebhookHealth> {
   const destination = options.destination ?? null
   const raw = await client.v3('/hooks/admin')
@@ -165,7 +191,7 @@ export async function webhookHealth(
   return {
     destination,
     hooks,
-    missingScopes: destination ? HOOK_SCOPES.filter((s) => !hooks.some((h) => h.scope === s)) : [],
+    missingScopes: destination ? (options.scopes ?? HOOK_SCOPES).filter((s) => !hooks.some((h) => h.scope === s)) : [],
     deactivated: hooks.filter((h) => h.status === 'deactivated').length,
     blockedDomains: (admin.data.blocked_domains ?? []).map((b) => ({
       destination: b.destination,

@@ -93,6 +93,13 @@ export class B2BClient {
     }
   }
 
+  /** How many items a collection holds (`meta.pagination.totalCount` of a one-item page); null when not said. */
+  async count(path: string, query: Query = {}): Promise<number | null> {
+    const res = await this.transport.request('GET', path, { ...query, limit: 1, offset: 0 })
+    const total = (res.body as Envelope | undefined)?.meta?.pagination?.totalCount
+    return typeof total === 'number' ? total : null
+  }
+
   /** Every item of a small collection (a company's users, its billing addresses). */
   async all(path: string, query: Query = {}): Promise<unknown[]> {
     const items: unknown[] = []
