@@ -63,6 +63,8 @@ export class B2BClient {
 
   constructor(options: B2BClientOptions) {
     this.transport = new QuotaTransport({
+      // Its window is a minute: a call may sit out one reset rather than give up (BigCommerce's is 30 s).
+      maxWaitMs: 65_000,
       ...options,
       baseUrl: `${options.apiBase.replace(/\/+$/, '')}/api/v3/io`,
       headers: { 'X-Auth-Token': options.accessToken, 'X-Store-Hash': options.storeHash },
