@@ -1,6 +1,6 @@
 import { COMPANY_STATUSES } from '../domain/companies'
 import { CONSENT_REGIONS, TRIGGERS, type Trigger } from '../domain/model'
-import { ID_PROPERTY, OBJECT_TYPES, type HubSpotObjectType, type PropertyValue } from './records'
+import { ID_PROPERTY, OBJECT_TYPES, OPTIONAL_OBJECT_TYPES, type HubSpotObjectType, type PropertyValue } from './records'
 
 /**
  * The one registry of every HubSpot property the worker writes (contract section 4). Setup creates the
@@ -379,6 +379,7 @@ export function describeHubSpotMapping() {
     objects: OBJECT_TYPES.map((objectType) => ({
       objectType,
       uniqueProperty: ID_PROPERTY[objectType],
+      ...(OPTIONAL_OBJECT_TYPES.includes(objectType) ? { writtenWhen: 'BIGCOMMERCE_B2B=on: B2B Edition companies' } : {}),
       associations: ASSOCIATIONS.filter((a) => a.from === objectType || a.to === objectType).map((a) => ({
         from: a.from,
         to: a.to,

@@ -268,3 +268,25 @@ describe('setup with B2B Edition', () => {
     expect(result.b2b).toEqual({ enabled: false })
   })
 })
+
+describe('B2B configuration and webhooks', () => {
+  it('answers 503 naming BIGCOMMERCE_B2B or its API base when they are not valid', async () => {
+    const { callWorker } = await import('../support/worker')
+    for (const [variable, value] of [['BIGCOMMERCE_B2B', 'yes'], ['BIGCOMMERCE_B2B_API_BASE', 'not a url']] as const) {
+      const res = await callWorker(new Request('https://worker.example.com/health'), { ...B2B_ENV, [variable]: value })
+      expect(res.status).toBe(503)
+      expect(JSON.stringify(await res.json())).toContain(variable)
+    }
+  })
+
+  it('records a company webhook with B2B on, and refuses one whose data names no company', async () => {
+    const [accepted] = await deliverWith([{ scope: 'store/company/updated', data: { company_id: 4242 } }])
+    expect(await accepted!.json()).toEqual({ status: 'accepted' })
+    const row = await env.DB.prepare("SELECT resource_type, resource_id FROM webhook_events WHERE scope = 'store/company/updated'").first()
+    expect(row).toEqual({ resource_type: 'company', resource_id: '4242' })
+    const [refused] = await deliverWith([{ scope: 'store/company/user/created', data: { user_id: 1 } }])
+    expect(refused!.status).toBe(400)
+    const [ignored] = await deliverWith([{ scope: 'store/company/superadmin/assignmentUpdated', data: { company_id: 1 } }])
+    expect(await ignored!.json()).toEqual({ status: 'ignored' })
+  })
+})

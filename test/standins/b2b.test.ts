@@ -41,7 +41,8 @@ const company = (n: number, extra: Record<string, unknown> = {}) => ({
 describe('B2B Edition stand-in', () => {
   it('refuses requests without both the store token and the store hash', async () => {
     const { b2b } = setup()
-    for (const headers of [{ 'X-Auth-Token': 'wrong' }, { 'X-Store-Hash': 'otherstore' }, { 'X-Store-Hash': '' }]) {
+    const refused: Record<string, string>[] = [{ 'X-Auth-Token': 'wrong' }, { 'X-Store-Hash': 'otherstore' }, { 'X-Store-Hash': '' }]
+    for (const headers of refused) {
       const res = await api(b2b, '/companies', { headers })
       expect(res.status).toBe(401)
       expect(await res.json()).toMatchObject({ code: 401, data: {}, meta: { message: expect.any(String) } })
