@@ -290,3 +290,31 @@ describe('B2B configuration and webhooks', () => {
     expect(await ignored!.json()).toEqual({ status: 'ignored' })
   })
 })
+
+describe('companies in the admin API and the dashboard', () => {
+  it('lists companies with exact revenue in the base currency, and shows them on the dashboard', async () => {
+    const { callWorker } = await import('../support/worker')
+    const acme = acmeWithOrders()
+    await deliverWith([...acme.events, ...acme.orderEvents])
+    await flushUntilIdle()
+
+    const api = await callWorker(
+      new Request('https://worker.example.com/admin/api/companies', { headers: { authorization: 'Bearer viewer-token' } }),
+      B2B_ENV,
+    )
+    expect(api.status).toBe(200)
+    expect(await api.json()).toMatchObject({
+      enabled: true,
+      currency: 'USD',
+      total: 1,
+      companies: [{ companyId: acme.companyId, name: 'Acme Wholesale GmbH', status: 'approved', users: 2, orderCount: 3, lifetimeValue: '1000.35' }],
+    })
+
+    const page = (workerEnv: typeof env) =>
+      callWorker(new Request('https://worker.example.com/admin', { headers: { cookie: 'bc_admin_token=viewer-token' } }), workerEnv)
+    const html = await (await page(B2B_ENV)).text()
+    expect(html).toContain('id="companies"')
+    expect(html).toMatch(new RegExp(`data-company="${acme.companyId}"[\\s\\S]*Acme Wholesale GmbH[\\s\\S]*1000\\.35`))
+    expect(await (await page(env)).text()).not.toContain('id="companies"')
+  })
+})

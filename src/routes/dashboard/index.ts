@@ -8,6 +8,7 @@ import { hubspotClient, recentReconciliation } from '../../admin/reconciliation'
 import { rolloutReport } from '../../admin/rollout'
 import { settle, syncStatus } from '../../admin/status'
 import { attributionReportFor } from '../../admin/operations'
+import { companiesReport } from '../../companies/report'
 import { listDeadLetters, listDecisions } from '../../db/operations'
 import { jsonError } from '../../http'
 import type { AdminEnv } from '../admin/define'
@@ -27,7 +28,8 @@ dashboard.get('/', async (c) => {
   const now = new Date()
   const db = c.env.DB
   const lastMonth = { from: new Date(now.getTime() - 30 * 86_400_000), to: now }
-  const [status, quality, reconciliation, revenue, decisions, deadLetters, rollout, outcomes] = await Promise.all([
+  const config = c.get('config')
+  const [status, quality, reconciliation, revenue, decisions, deadLetters, rollout, outcomes, companies] = await Promise.all([
     syncStatus(c.env, c.get('config'), now),
     qualityReport(db, now, 30),
     settle(() => recentReconciliation(db, hubspotClient(c.get('config')), now), 8_000),
@@ -36,6 +38,7 @@ dashboard.get('/', async (c) => {
     listDeadLetters(db, { state: 'open', limit: 25 }),
     settle(() => rolloutReport(c.env, c.get('config'), now)),
     settle(() => outcomesReport(db, lastMonth)),
+    config.BIGCOMMERCE_B2B ? settle(() => companiesReport(c.env, config, 15)) : null,
   ])
   const message = c.req.query('replayed') ?? c.req.query('notice')
   const notice = message ? { ok: c.req.query('ok') === '1', text: message } : null
@@ -43,6 +46,7 @@ dashboard.get('/', async (c) => {
   return c.html(
     renderDashboard({
       now, actor, notice, status, quality, reconciliation, revenue, decisions, deadLetters: deadLetters.map(deadLetterView), rollout, outcomes,
+      companies,
     }),
   )
 })
