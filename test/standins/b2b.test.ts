@@ -177,3 +177,25 @@ describe('B2B Edition stand-in', () => {
     expect(res.headers.get('X-Requests-Allocated')).toBe('150 times/60 s')
   })
 })
+
+describe('seeding companies', () => {
+  it("makes companies of customers who ordered, with an address book, and sends no webhook", async () => {
+    const { seedStore } = await import('../../standins/bigcommerce')
+    const { seedCompanies } = await import('../../standins/b2b/seed')
+    const { bigcommerce, b2b } = setup()
+    seedStore(bigcommerce.store, { customers: 60, orders: 300, seed: 3, now: NOW })
+    const summary = seedCompanies(b2b.store, { companies: 4 })
+    expect(summary.companies).toBe(4)
+    expect(b2b.emitted).toEqual([])
+    const statuses = [...b2b.store.companies.values()].map((c) => c.companyStatus)
+    expect(statuses.filter((s) => s === 1)).toHaveLength(3)
+    expect(statuses).toContain(0)
+    for (const company of b2b.store.companies.values()) {
+      const users = b2b.store.usersOf(company.companyId)
+      expect(users.length).toBeGreaterThan(0)
+      const ordered = [...bigcommerce.store.orders.values()].filter((o) => users.some((u) => u.customerId === o.customer_id))
+      expect(ordered.length).toBeGreaterThan(0)
+      expect([...b2b.store.addresses.values()].filter((a) => a.companyId === company.companyId && a.isDefaultBilling)).toHaveLength(1)
+    }
+  })
+})
