@@ -1,5 +1,5 @@
 import type { Config } from '../config'
-import { listCompanies } from '../db/companies'
+import { listCompanies, type CompanyListRow } from '../db/companies'
 import { storeBaseCurrency } from '../db/outcomes'
 import { toMinorUnits } from '../domain/money'
 import type { Env } from '../env'
@@ -15,16 +15,7 @@ export interface CompaniesReport {
   currency: string | null
   /** Companies known, deleted ones excluded. */
   total: number
-  companies: {
-    companyId: number
-    name: string
-    status: string
-    users: number
-    orderCount: number
-    lifetimeValue: string
-    lastOrderAt: string | null
-    syncedAt: string | null
-  }[]
+  companies: (Omit<CompanyListRow, 'syncedAt'> & { syncedAt: string | null })[]
   reconciliation: {
     running: boolean
     phase: string | null

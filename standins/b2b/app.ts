@@ -9,16 +9,11 @@ import { Hono, type Context } from 'hono'
 import { RateLimiter } from '../bigcommerce/app'
 import type { StoreEvent } from '../bigcommerce'
 import { FaultInjector, faultResponse } from '../shared/faults'
+import { requestLog, type RequestLogEntry } from '../shared/request-log'
 import { addressJson, companyJson, userJson } from './serialize'
 import { B2BError, type B2BStore, type Mutation } from './store'
 
-export interface RequestLogEntry {
-  method: string
-  path: string
-  query: string
-  status: number
-  at: number
-}
+export type { RequestLogEntry } from '../shared/request-log'
 
 export interface AppOptions {
   store: B2BStore
@@ -109,12 +104,7 @@ export function createApp(options: AppOptions): Hono {
     return mutation.value
   }
 
-  app.use('*', async (c, next) => {
-    const url = new URL(c.req.url)
-    const at = clock()
-    await next()
-    log.push({ method: c.req.method, path: url.pathname, query: url.search, status: c.res.status, at })
-  })
+  app.use('*', requestLog(log, clock))
 
   app.use('*', async (c, next) => {
     const url = new URL(c.req.url)

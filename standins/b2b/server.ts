@@ -2,8 +2,7 @@
  * Node only: serves the B2B Edition stand-in over HTTP on 127.0.0.1, beside a BigCommerce stand-in (its users
  * are that store's customers). Point BIGCOMMERCE_B2B_API_BASE at the returned `url`.
  */
-import { serve } from '@hono/node-server'
-import type { AddressInfo } from 'node:net'
+import { listenLocally } from '../shared/listen'
 import { createB2BStandin, type B2BStandin, type B2BStandinOptions } from './index'
 import { seedCompanies, type CompanySeedOptions, type CompanySeedSummary } from './seed'
 
@@ -25,15 +24,6 @@ export async function startB2BStandin(options: StartB2BOptions): Promise<Running
   const { port = 0, seed, ...standinOptions } = options
   const standin = createB2BStandin(standinOptions)
   const seeded = seed ? seedCompanies(standin.store, seed) : undefined
-  return new Promise((resolve, reject) => {
-    const server = serve({ fetch: (request) => standin.fetch(request), port, hostname: '127.0.0.1' }, (info: AddressInfo) => {
-      resolve({
-        url: `http://127.0.0.1:${info.port}`,
-        standin,
-        seeded,
-        close: () => new Promise<void>((done, fail) => server.close((error) => (error ? fail(error) : done()))),
-      })
-    })
-    server.once('error', reject)
-  })
+  const { url, close } = await listenLocally((request) => standin.fetch(request), port)
+  return { url, standin, seeded, close }
 }
