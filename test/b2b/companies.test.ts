@@ -310,6 +310,12 @@ describe('companies in the admin API and the dashboard', () => {
       companies: [{ companyId: acme.companyId, name: 'Acme Wholesale GmbH', status: 'approved', users: 2, orderCount: 3, lifetimeValue: '1000.35' }],
     })
 
+    const status = await callWorker(
+      new Request('https://worker.example.com/admin/api/status', { headers: { authorization: 'Bearer viewer-token' } }),
+      B2B_ENV,
+    )
+    expect(((await status.json()) as { companies: unknown }).companies).toMatchObject({ total: 1, reconciliation: { running: false, lastError: null } })
+
     const page = (workerEnv: typeof env) =>
       callWorker(new Request('https://worker.example.com/admin', { headers: { cookie: 'bc_admin_token=viewer-token' } }), workerEnv)
     const html = await (await page(B2B_ENV)).text()
