@@ -57,12 +57,12 @@ const RATE_HEADERS: RateHeaders = {
       windowMs: numberHeader(headers, 'X-Rate-Limit-Time-Window-Ms'),
     }
   },
-  /** A 429's wait: the window reset, else `X-Retry-After` seconds; null without either (platform load). */
+  /** A 429's wait: the window's reset or `X-Retry-After` (seconds); with both present, the longer; null without either (platform load). */
   retryAfterMs(headers) {
     const resetMs = numberHeader(headers, 'X-Rate-Limit-Time-Reset-Ms')
-    if (resetMs !== null) return resetMs
     const seconds = numberHeader(headers, 'X-Retry-After') ?? numberHeader(headers, 'Retry-After')
-    return seconds === null ? null : seconds * 1000
+    const waits = [resetMs, seconds === null ? null : seconds * 1000].filter((ms): ms is number => ms !== null)
+    return waits.length ? Math.max(...waits) : null
   },
   defaultQuota: 150,
   defaultWindowMs: 30_000,

@@ -1,0 +1,131 @@
+import { env } from 'cloudflare:workers'
+import { describe, expect, it } from 'vitest'
+import { runLiveChecks } from '../../src/admin/live-checks'
+import { requireConfig } from '../../src/config'
+import { createHubSpotStandin, type HubSpotStandin, type HubSpotStandinOptions } from '../../standins/hubspot'
+import type { BigCommerceStandin } from '../../standins/bigcommerce'
+import { B2B_ENV, useB2B } from '../support/b2b'
+import { serveHost } from '../support/network'
+import { callWorker, freshWorld } from '../support/worker'
+
+/** `npm run check:live`'s checks, against the stand-ins as CI runs them (scripts/check-live.ts prints these). */
+let bigcommerce: BigCommerceStandin
+let hubspot: HubSpotStandin
+
+async function world(options: HubSpotStandinOptions = {}, b2b = false) {
+  ;({ bigcommerce } = await freshWorld())
+  hubspot = createHubSpotStandin({ accessToken: 'hs-test-token', customEvents: true, ...options })
+  serveHost('hubspot.standin', (request) => hubspot.fetch(request))
+  bigcommerce.store.createOrder({ email: 'ada@example.com', lines: [{ productId: 1, quantity: 1 }] })
+  if (b2b) {
+    useB2B(bigcommerce).store.createCompany({
+      companyName: 'Acme',
+      companyPhone: '+1 555 0100',
+      companyEmail: 'office@acme.example',
+      country: 'US',
+      adminFirstName: 'Ada',
+      adminLastName: 'Admin',
+      adminEmail: 'ada@acme.example',
+    })
+  }
+  const setup = await callWorker(
+    new Request('https://worker.example.com/admin/api/setup', { method: 'POST', headers: { authorization: 'Bearer admin-token' } }),
+    b2b ? B2B_ENV : env,
+  )
+  return setup
+}
+
+const config = () => requireConfig({ ...env, HUBSPOT_CUSTOM_EVENTS: 'on' })
+
+describe('check:live against the stand-ins', () => {
+  it('passes every check after setup, and round-trips one record of each object with --write', async () => {
+    expect((await world()).status).toBe(200)
+    const report = await runLiveChecks(config(), { now: new Date(), write: true })
+    const notPassing = report.checks.filter((c) => c.level !== 'pass')
+    expect(notPassing, JSON.stringify(notPassing, null, 1)).toEqual([])
+    expect(report.blockers).toBe(0)
+    const ids = report.checks.map((c) => c.id)
+    for (const id of ['scopes', 'properties.line_items', 'associations', 'lists', 'custom_events', 'orders', 'hooks', 'subscribers', 'carts', 'write.orders.create', 'write.associate.orders.contacts', 'write.tasks.archive']) {
+      expect(ids, id).toContain(id)
+    }
+    // Archived: nothing of the round trip is left in the portal.
+    expect(hubspot.portal.records('orders').filter((r) => r.properties.bc_order_id?.startsWith('check-live-'))).toEqual([])
+  })
+
+  it('names e-commerce and counts a blocker for a token without it', async () => {
+    await world({ scopes: { eCommerce: false } })
+    const report = await runLiveChecks(config(), { now: new Date() })
+    const scopes = report.checks.find((c) => c.id === 'scopes')!
+    expect(scopes.level).toBe('fail')
+    expect(scopes.detail).toContain('e-commerce')
+    expect(report.blockers).toBeGreaterThan(0)
+  })
+
+  it('fails on a wrong BigCommerce token and warns when custom events are off but not wanted', async () => {
+    await world({ customEvents: false })
+    const report = await runLiveChecks(requireConfig({ ...env, BIGCOMMERCE_ACCESS_TOKEN: 'wrong-token' }), { now: new Date() })
+    expect(report.checks.find((c) => c.id === 'store')).toMatchObject({ level: 'fail', detail: expect.stringContaining('401') })
+    expect(report.checks.find((c) => c.id === 'custom_events')).toMatchObject({ level: 'warn' })
+  })
+})
+
+describe('check:live with BIGCOMMERCE_B2B=on', () => {
+  const b2bConfig = () => requireConfig({ ...B2B_ENV, HUBSPOT_CUSTOM_EVENTS: 'on' })
+
+  it('leaves companies out while B2B is off: their scopes, properties and associations are not asked for', async () => {
+    await world({ scopes: { companies: false } })
+    const report = await runLiveChecks(config(), { now: new Date(), write: true })
+    expect(report.checks.filter((c) => c.level !== 'pass')).toEqual([])
+    expect(report.checks.map((c) => c.id).filter((id) => id.includes('compan') || id === 'b2b')).toEqual([])
+  })
+
+  it('with B2B on: checks company properties, the contact and order associations to companies, B2B Edition, and round-trips a company', async () => {
+    expect((await world({}, true)).status).toBe(200)
+    const report = await runLiveChecks(b2bConfig(), { now: new Date(), write: true })
+    const notPassing = report.checks.filter((c) => c.level !== 'pass')
+    expect(notPassing, JSON.stringify(notPassing, null, 1)).toEqual([])
+    const ids = report.checks.map((c) => c.id)
+    for (const id of ['properties.companies', 'write.companies.create', 'write.associate.contacts.companies', 'write.associate.orders.companies', 'write.companies.archive']) {
+      expect(ids, id).toContain(id)
+    }
+    expect(report.checks.find((c) => c.id === 'b2b')).toMatchObject({ level: 'pass', detail: 'readable (1 companies)' })
+    expect(hubspot.portal.records('companies').filter((r) => r.properties.bc_company_id?.startsWith('check-live-'))).toEqual([])
+  })
+
+  it('with B2B on, a token without the company scopes is a blocker naming them', async () => {
+    await world({ scopes: { companies: false } }, true)
+    const report = await runLiveChecks(b2bConfig(), { now: new Date() })
+    const scopes = report.checks.find((c) => c.id === 'scopes')!
+    expect(scopes.level).toBe('fail')
+    expect(scopes.detail).toContain('crm.objects.companies.write')
+    expect(report.checks.find((c) => c.id === 'properties.companies')?.level).toBe('fail')
+  })
+
+  it('with B2B on, a token B2B Edition refuses fails the b2b check', async () => {
+    await world({}, true)
+    const report = await runLiveChecks(requireConfig({ ...B2B_ENV, BIGCOMMERCE_ACCESS_TOKEN: 'wrong-token' }), { now: new Date() })
+    expect(report.checks.find((c) => c.id === 'b2b')).toMatchObject({ level: 'fail', detail: expect.stringContaining('B2B Edition scope') })
+  })
+})
+
+describe('the deploy checks in the admin API and the dashboard', () => {
+  it('an operator runs them; the status and the getting-started panel show the last run', async () => {
+    await world()
+    const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
+    const viewerRun = await callWorker(new Request('https://worker.example.com/admin/api/live-checks', { method: 'POST', headers: bearer('viewer-token') }))
+    expect(viewerRun.status).toBe(403)
+    const run = await callWorker(new Request('https://worker.example.com/admin/api/live-checks', { method: 'POST', headers: bearer('operator-token') }))
+    expect(run.status).toBe(200)
+    const report = (await run.json()) as { blockers: number; checks: { id: string; level: string }[] }
+    expect(report.blockers).toBe(0)
+    expect(report.checks.find((c) => c.id === 'scopes')).toMatchObject({ level: 'pass' })
+    const status = (await (await callWorker(new Request('https://worker.example.com/admin/api/status', { headers: bearer('viewer-token') }))).json()) as {
+      liveChecks: { blockers: number; checks: unknown[] }
+    }
+    expect(status.liveChecks.checks).toHaveLength(report.checks.length)
+    const html = await (await callWorker(new Request('https://worker.example.com/admin', { headers: { cookie: 'bc_admin_token=viewer-token' } }))).text()
+    expect(html).toContain('id="deploy-checks"')
+    expect(html).toContain('data-live-check="scopes"')
+    expect(html).toContain('data-live-check="carts"')
+  })
+})
