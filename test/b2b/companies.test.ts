@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import type { BigCommerceStandin, StoreEvent } from '../../standins/bigcommerce'
 import type { B2BStandin } from '../../standins/b2b'
 import type { createHubSpotStandin } from '../../standins/hubspot'
+import { signIn, TOKENS } from '../admin/support'
 import { B2B_ENV, deliverWith, fireCron, flushUntilIdle, useB2B } from '../support/b2b'
 import { freshWorld } from '../support/worker'
 
@@ -237,7 +238,7 @@ describe('setup with B2B Edition', () => {
   async function setup(workerEnv: typeof env) {
     const { callWorker } = await import('../support/worker')
     const res = await callWorker(
-      new Request('https://worker.example.com/admin/api/setup', { method: 'POST', headers: { authorization: 'Bearer admin-token' } }),
+      new Request('https://worker.example.com/admin/api/setup', { method: 'POST', headers: { authorization: `Bearer ${TOKENS.admin}` } }),
       workerEnv,
     )
     expect(res.status).toBe(200)
@@ -299,7 +300,7 @@ describe('companies in the admin API and the dashboard', () => {
     await flushUntilIdle()
 
     const api = await callWorker(
-      new Request('https://worker.example.com/admin/api/companies', { headers: { authorization: 'Bearer viewer-token' } }),
+      new Request('https://worker.example.com/admin/api/companies', { headers: { authorization: `Bearer ${TOKENS.viewer}` } }),
       B2B_ENV,
     )
     expect(api.status).toBe(200)
@@ -311,13 +312,13 @@ describe('companies in the admin API and the dashboard', () => {
     })
 
     const status = await callWorker(
-      new Request('https://worker.example.com/admin/api/status', { headers: { authorization: 'Bearer viewer-token' } }),
+      new Request('https://worker.example.com/admin/api/status', { headers: { authorization: `Bearer ${TOKENS.viewer}` } }),
       B2B_ENV,
     )
     expect(((await status.json()) as { companies: unknown }).companies).toMatchObject({ total: 1, reconciliation: { running: false, lastError: null } })
 
-    const page = (workerEnv: typeof env) =>
-      callWorker(new Request('https://worker.example.com/admin', { headers: { cookie: 'bc_admin_token=viewer-token' } }), workerEnv)
+    const cookie = await signIn('viewer')
+    const page = (workerEnv: typeof env) => callWorker(new Request('https://worker.example.com/admin', { headers: { cookie } }), workerEnv)
     const html = await (await page(B2B_ENV)).text()
     expect(html).toContain('id="companies"')
     expect(html).toMatch(new RegExp(`data-company="${acme.companyId}"[\\s\\S]*Acme Wholesale GmbH[\\s\\S]*1000\\.35`))
