@@ -14,6 +14,7 @@ import { recoveryLink } from '../recovery/link'
 import { isSynced } from '../domain/order-status'
 import { productRecords } from '../hubspot/mapping/product'
 import { contactObject, hubspotWriter, personObject } from '../durable/stubs'
+import { applyCompanyEvent, applyCompanyOrder } from './company-events'
 import type { PipelineDeps } from './deps'
 
 export interface ApplyContext {
@@ -48,6 +49,8 @@ export async function applySubject(deps: PipelineDeps, subject: WebhookSubject, 
       return subject.change === 'updated' ? applyProduct(deps, subject.productId) : undefined
     case 'hook_exception':
       return recordHookException(deps.env.DB, subject, new Date())
+    case 'company':
+      return applyCompanyEvent(deps, subject.companyId, subject.change)
     case 'ignored':
       return
   }
@@ -60,6 +63,7 @@ async function applyOrder(deps: PipelineDeps, orderId: number, context: ApplyCon
   const person = await canonicalEmail(deps.env.DB, order.email)
   if (order.cartId) await linkCartToOrder(deps.env.DB, order.cartId, order.orderId, person)
   await contactObject(deps.env, person).applyOrder(order, { mode: 'live', eventCreatedAt: context.eventCreatedAt })
+  await applyCompanyOrder(deps, order.customerId)
 }
 
 async function applyCart(deps: PipelineDeps, cartId: string, abandonedSignal: number | null): Promise<void> {
