@@ -181,6 +181,9 @@ export const configSchema = z.object({
   BIGCOMMERCE_WEBHOOK_SECRET: optionalText,
   /** The app whose client secret (BIGCOMMERCE_CLIENT_SECRET) signs Current Customer tokens; unset: carts only. */
   BIGCOMMERCE_APP_CLIENT_ID: optionalText,
+  /** B2B Edition companies and their users as HubSpot companies (its own API host, same token). */
+  BIGCOMMERCE_B2B: onOff('off'),
+  BIGCOMMERCE_B2B_API_BASE: url('https://api-b2b.bigcommerce.com'),
   HUBSPOT_ACCESS_TOKEN: z.string().trim().min(1),
   HUBSPOT_API_BASE: url('https://api.hubapi.com'),
   PUBLIC_URL: optionalUrl(),
@@ -219,6 +222,10 @@ export const configSchema = z.object({
    * BIGCOMMERCE_CLIENT_SECRET, else BIGCOMMERCE_WEBHOOK_SECRET (src/erasure/fingerprint.ts).
    */
   ERASURE_KEY: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  /** Contacts sharing one normalized phone count as duplicates only up to this many (a store's number is shared by many). */
+  DUPLICATE_PHONE_MAX_GROUP: z.coerce.number().int().min(2).max(1000).default(5),
+  /** `phone`: a guest and a registered customer with the same normalized phone and name are linked as one person. */
+  IDENTITY_AUTO_LINK: z.enum(['off', 'phone']).default('off'),
   /** `queue` (Cloudflare Queues); `inline` processes in the request's waitUntil, for accounts without Queues. */
   WEBHOOK_PROCESSING: z.enum(['queue', 'inline']).default('queue'),
 }).superRefine((config, ctx) => {

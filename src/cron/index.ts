@@ -10,6 +10,8 @@ import { retention } from './retention'
 import { supportEscalationsJob } from './support-escalations'
 import { audienceListsJob } from './audience-lists'
 import { hubspotConsentJob } from './hubspot-consent'
+import { identityAutoLink } from './identity-auto-link'
+import { companyReconciliationJob } from './company-reconciliation'
 import type { CronJob } from './job'
 
 /** One line per job; the order is the order they run in within one tick. */
@@ -24,6 +26,8 @@ export const JOBS: readonly CronJob[] = [
   supportEscalationsJob,
   hubspotConsentJob,
   audienceListsJob,
+  identityAutoLink,
+  companyReconciliationJob,
   // Last: its run takes most of a minute when there is history to import.
   backfillJob,
 ]

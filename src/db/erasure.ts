@@ -30,6 +30,7 @@ export const ERASURE_RULES: Readonly<Record<string, string>> = {
   cart_values: "their carts' values removed",
   customer_emails: 'their customer ids removed',
   subscriber_emails: 'their subscriber ids removed',
+  identity_links: 'the links between their emails removed (every email linked to the person is erased with them)',
   beacon_visitors: 'their storefront visitors (linked by email, cart or customer id) removed',
   beacon_identities: "those visitors' identity links removed",
   touches: "those visitors' touches removed",
@@ -141,6 +142,8 @@ export async function eraseFromD1(db: D1Database, identities: PersonIdentities):
   add('customer_emails', 'removed', db.prepare(`DELETE FROM customer_emails WHERE customer_id IN ${inList(1)} OR email IN ${inList(2)}`).bind(customers, emails))
   add('subscriber_emails', 'removed',
     db.prepare(`DELETE FROM subscriber_emails WHERE subscriber_id IN ${inList(1)} OR email IN ${inList(2)}`).bind(JSON.stringify(identities.subscriberIds), emails))
+  add('identity_links', 'removed',
+    db.prepare(`DELETE FROM identity_links WHERE email IN ${inList(1)} OR canonical_email IN ${inList(1)}`).bind(emails))
   add('touches', 'removed', db.prepare(`DELETE FROM touches WHERE anonymous_id IN ${inList(1)}`).bind(visitors))
   add('beacon_identities', 'removed', db.prepare(`DELETE FROM beacon_identities WHERE anonymous_id IN ${inList(1)}`).bind(visitors))
   add('beacon_visitors', 'removed', db.prepare(`DELETE FROM beacon_visitors WHERE anonymous_id IN ${inList(1)} OR email IN ${inList(2)}`).bind(visitors, emails))

@@ -42,6 +42,24 @@ export const contacts = sqliteTable('contacts', {
   /** The first of the contact's category affinity (migration 0013), for the store's top categories. */
   topCategory: text('top_category'),
   updatedAt: integer('updated_at').notNull(),
+  /** E.164 when it parsed, and the name: what duplicate groups and IDENTITY_AUTO_LINK compare (migration 0080). */
+  phone: text('phone'),
+  firstName: text('first_name'),
+  lastName: text('last_name'),
+  /** Since when the contact is known (its account, first order or cart), for the duplicate rate per month. */
+  firstSeenAt: text('first_seen_at'),
+})
+
+/** An email linked to another as one person (migrations/0080_identity_links.sql). */
+export const identityLinks = sqliteTable('identity_links', {
+  email: text('email').primaryKey(),
+  canonicalEmail: text('canonical_email').notNull(),
+  reason: text('reason', { enum: ['operator', 'auto_phone'] }).notNull(),
+  groupId: text('group_id'),
+  linkedAt: integer('linked_at').notNull(),
+  hubspotMerge: text('hubspot_merge', { enum: ['pending', 'merged', 'already_merged', 'nothing_to_merge', 'failed'] }),
+  hubspotMergeError: text('hubspot_merge_error'),
+  hubspotMergedAt: integer('hubspot_merged_at'),
 })
 
 export const customerEmails = sqliteTable('customer_emails', {
@@ -100,4 +118,35 @@ export const syncState = sqliteTable('sync_state', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
   updatedAt: integer('updated_at').notNull(),
+})
+
+/** Drizzle mirror of migrations/0065_b2b_companies.sql: B2B Edition companies, their users, associated orders. */
+export const b2bCompanies = sqliteTable('b2b_companies', {
+  companyId: integer('company_id').primaryKey(),
+  name: text('name').notNull(),
+  status: text('status').notNull(),
+  data: text('data').notNull(),
+  updatedAt: text('updated_at'),
+  seenAt: integer('seen_at').notNull(),
+  refreshedAt: integer('refreshed_at'),
+  orderCount: integer('order_count').notNull(),
+  lifetimeValue: text('lifetime_value').notNull(),
+  firstOrderAt: text('first_order_at'),
+  lastOrderAt: text('last_order_at'),
+  syncedFingerprint: text('synced_fingerprint'),
+  syncedAt: integer('synced_at'),
+})
+
+export const b2bCompanyUsers = sqliteTable('b2b_company_users', {
+  userId: integer('user_id').primaryKey(),
+  companyId: integer('company_id').notNull(),
+  customerId: integer('customer_id'),
+  email: text('email').notNull(),
+  seenAt: integer('seen_at').notNull(),
+})
+
+export const b2bCompanyOrders = sqliteTable('b2b_company_orders', {
+  orderId: integer('order_id').primaryKey(),
+  companyId: integer('company_id').notNull(),
+  associatedAt: integer('associated_at').notNull(),
 })

@@ -5,14 +5,15 @@ import { contactObject, hubspotWriter } from '../durable/stubs'
 import type { Env } from '../env'
 import type { GdprDeleteOutcome } from '../hubspot/gdpr-delete'
 import type { ForgetCounts } from '../hubspot/sync/sql-forget'
-import { shortFingerprint } from './fingerprint'
+import { erasureKey, personFingerprint, shortFingerprint } from './fingerprint'
 
 /**
  * `POST /admin/api/erase` (contract section 3): erases one person. In this order, so nothing brings them back
  * half-way: the tombstone first (from then on a record from before the erasure is dropped wherever it comes
  * from), their contact's Durable Object (a change already waiting for it finds it empty and the tombstone),
  * the HubSpot writer's pending work and ids (and, with HUBSPOT_ERASE=on, HubSpot's GDPR delete, through the
- * writer), then D1 in one transaction. Orders stay as the store's financial records without the personal link.
+ * writer), then D1 in one transaction. A person with several emails linked as one (issue 24) is erased whole:
+ * every email, the contact objects of the merged ones (their forwarding too) and the links. Orders stay as the store's financial records without the personal link.
  * Safe to repeat: a second request finds nothing more and renews the tombstone.
  */
 export interface ErasureAnswer {
@@ -46,8 +47,13 @@ export interface ErasureSubject {
 }
 
 export async function erasePerson(env: Env, config: Config, subject: ErasureSubject, now: Date): Promise<ErasureAnswer> {
+  // Every email linked as the person (identity_links) is erased with them, each kept out by its own tombstone.
   const identities = await personIdentities(env.DB, subject.email)
   const tombstone = await recordTombstone(env.DB, subject.fingerprint, subject.keyId, now)
+  const key = await erasureKey(config)
+  for (const email of identities.emails) {
+    if (email !== subject.email && key) await recordTombstone(env.DB, await personFingerprint(key, email), key.id, now)
+  }
 
   let contactStorage = 0
   for (const person of identities.emails) {

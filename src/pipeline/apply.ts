@@ -9,6 +9,7 @@ import {
 import type { WebhookSubject } from '../bigcommerce/webhook'
 import { forgetCatalogEntry } from '../db/catalog'
 import {
+  canonicalEmail,
   cartOwner,
   customerEmailOf,
   forgetCustomerEmail,
@@ -25,7 +26,8 @@ import { recoveryLink } from '../recovery/link'
 import { isSynced } from '../domain/order-status'
 import { erasedAt } from '../erasure/gate'
 import { productRecords } from '../hubspot/mapping/product'
-import { contactObject, hubspotWriter } from '../durable/stubs'
+import { contactObject, hubspotWriter, personObject } from '../durable/stubs'
+import { applyCompanyEvent, applyCompanyOrder } from './company-events'
 import { deliverCustomer, deliverOrder, deliverSubscriber } from './deliver'
 import type { PipelineDeps } from './deps'
 
@@ -36,8 +38,9 @@ export interface ApplyContext {
 
 /**
  * Applies one webhook subject: re-fetch the resource's current state from BigCommerce (payloads are light
- * and may arrive late or twice), normalize it, and hand it to the contact it belongs to. Everything here is
- * safe to repeat: the contact's Durable Object ignores stale states and every effect is keyed.
+ * and may arrive late or twice), normalize it, and hand it to the contact it belongs to (the person's, when its
+ * email was linked to another). Everything here is safe to repeat: the contact's Durable Object ignores stale
+ * states and every effect is keyed.
  */
 export async function applySubject(deps: PipelineDeps, subject: WebhookSubject, context: ApplyContext): Promise<void> {
   switch (subject.kind) {
@@ -61,6 +64,8 @@ export async function applySubject(deps: PipelineDeps, subject: WebhookSubject, 
       return subject.change === 'updated' ? applyProduct(deps, subject.productId) : undefined
     case 'hook_exception':
       return recordHookException(deps.env.DB, subject, new Date())
+    case 'company':
+      return applyCompanyEvent(deps, subject.companyId, subject.change)
     case 'ignored':
       return
   }
@@ -71,6 +76,7 @@ async function applyOrder(deps: PipelineDeps, orderId: number, context: ApplyCon
   // Deleted orders (404) and Incomplete ones (status 0: the shopper never paid) are never synced.
   if (!order || !isSynced(order.statusId)) return
   await deliverOrder(deps.env, order, { mode: 'live', eventCreatedAt: context.eventCreatedAt })
+  await applyCompanyOrder(deps, order.customerId)
 }
 
 async function applyCart(deps: PipelineDeps, cartId: string, abandonedSignal: number | null): Promise<void> {
@@ -78,10 +84,11 @@ async function applyCart(deps: PipelineDeps, cartId: string, abandonedSignal: nu
   if (!hydrated) return
   const { PUBLIC_URL, BIGCOMMERCE_ACCESS_TOKEN } = deps.config
   const cart = { ...hydrated, recoveryUrl: await recoveryLink(PUBLIC_URL, BIGCOMMERCE_ACCESS_TOKEN, hydrated) }
-  const email = cart.email ?? (cart.customerId > 0 ? await customerEmail(deps, cart.customerId) : null)
+  const known = cart.email ?? (cart.customerId > 0 ? await customerEmail(deps, cart.customerId) : null)
   // An erased person's cart from before the erasure is theirs no more to sync.
-  const erased = email ? await erasedAt(deps.env, email) : null
+  const erased = known ? await erasedAt(deps.env, known) : null
   if (erased !== null && !startsAfterErasure.cart(cart, erased)) return
+  const email = known === null ? null : await canonicalEmail(deps.env.DB, known)
   const previousOwner = await cartOwner(deps.env.DB, cartId)
   await recordCart(deps.env.DB, { ...cart, email })
   // The shopper changed the checkout email: the cart is no longer the previous contact's to abandon.
@@ -116,7 +123,7 @@ async function applyCustomer(deps: PipelineDeps, customerId: number): Promise<vo
 async function applyCustomerGone(deps: PipelineDeps, customerId: number): Promise<void> {
   const email = await customerEmailOf(deps.env.DB, customerId)
   if (!email) return
-  await contactObject(deps.env, email).customerGone(customerId)
+  await (await personObject(deps.env, email)).customerGone(customerId)
   await forgetCustomerEmail(deps.env.DB, customerId)
 }
 
@@ -128,7 +135,8 @@ async function applySubscriber(deps: PipelineDeps, subscriberId: number): Promis
 
 /**
  * A deleted subscriber record is an opt-out: the email's records are read again (another channel may hold one);
- * with none left, the contact holds no newsletter consent from the deletion on.
+ * with none left, the contact (the person's, for an email linked to another) holds no newsletter consent from
+ * the deletion on.
  */
 async function applySubscriberGone(deps: PipelineDeps, subscriberId: number, eventCreatedAt: number | null): Promise<void> {
   const email = await subscriberEmailOf(deps.env.DB, subscriberId)
@@ -136,7 +144,7 @@ async function applySubscriberGone(deps: PipelineDeps, subscriberId: number, eve
   const replacement = await hydrateSubscriber(deps.bigcommerce, { email })
   const at = new Date(eventCreatedAt === null ? Date.now() : eventCreatedAt * 1000).toISOString()
   if (replacement) await recordSubscriberEmail(deps.env.DB, replacement.subscriberId, replacement.email)
-  await contactObject(deps.env, email).subscriberGone(subscriberId, replacement, at)
+  await (await personObject(deps.env, email)).subscriberGone(subscriberId, replacement, at)
   if (replacement?.subscriberId !== subscriberId) await forgetSubscriberEmail(deps.env.DB, subscriberId)
 }
 

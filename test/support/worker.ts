@@ -54,6 +54,16 @@ export async function flushHubSpot(): Promise<void> {
   await hubspotWriter(env).flush()
 }
 
+/** Flushes the HubSpot writer until no record or contact merge waits (line items may wait for products no webhook wrote). */
+export async function flushRecordsAndMerges(): Promise<void> {
+  for (let i = 0; i < 20; i++) {
+    await flushHubSpot()
+    const status = await hubspotWriter(env).status()
+    if (Object.values(status.queue).every((n) => n === 0) && status.contactMerges.pending === 0) return
+  }
+  throw new Error('the HubSpot writer did not settle')
+}
+
 /** D1 is shared by the tests of one file: start each test from empty tables. */
 export async function clearDatabase(): Promise<void> {
   const { results } = await env.DB.prepare(

@@ -1,8 +1,9 @@
 import type { HubSpotClient } from '../client'
-import { OBJECT_TYPES, type HubSpotObjectType, type HubSpotRecord, type WriteLane } from '../records'
+import { OBJECT_TYPES, OPTIONAL_OBJECT_TYPES, type HubSpotObjectType, type HubSpotRecord, type WriteLane } from '../records'
 import { mergeSetup, setupPortal, type SetupResult } from '../setup'
 import { AssociationWrites } from './association-writes'
 import { FlushControl, stoppedResponse, type StopReason } from './calls'
+import { ContactMerges, queueMerges, redirectRecords } from './contact-merges'
 import { ensureEventDefinitions, flushEvents, type EventContext, type EventDefinitionsState } from './events'
 import { DEFAULT_OPTIONS, realClock, STORE_KEYS, type EngineOptions, type Pause, type WriterClock, type WriterSink } from './options'
 import { RateBudget } from './rate-budget'
@@ -15,13 +16,14 @@ import type { WriterStore } from './store'
  * so the Durable Object stays thin and the benchmark can drive the very same logic in Node.
  *
  * A flush runs setup if it has not run, upserts pending live records in dependency order (contacts,
- * products, orders, line items, carts, tasks) 100 per call by their unique property, remembers the HubSpot
- * ids the results carry, creates the associations whose both ends have ids, 2000 per call, then writes bulk
+ * products, orders, line items, carts, tasks, companies) 100 per call by their unique property, remembers the HubSpot
+ * ids the results carry, merges one person's contacts (./contact-merges.ts), creates the associations whose
+ * both ends have ids, 2000 per call, then writes bulk
  * records (backfill, recomputes) until live work is due again. Rows leave pending only once HubSpot accepted
  * them, and only if they did not change meanwhile; upserts are idempotent by key, so a flush cut short
  * anywhere is simply repeated.
  */
-export const WRITE_ORDER: readonly HubSpotObjectType[] = ['contacts', 'products', 'orders', 'line_items', 'carts', 'tasks']
+export const WRITE_ORDER: readonly HubSpotObjectType[] = ['contacts', 'products', 'orders', 'line_items', 'carts', 'tasks', 'companies']
 
 export interface FlushResult {
   calls: number
@@ -37,6 +39,7 @@ export class WriterEngine {
   private readonly control: FlushControl
   private readonly records: RecordWrites
   private readonly associations: AssociationWrites
+  private readonly merges: ContactMerges
   private setupStale = false
   private inFlush = false
   private readonly typeBackoff = new Map<HubSpotObjectType, number>()
@@ -68,14 +71,25 @@ export class WriterEngine {
     this.associations = new AssociationWrites(store, client, clock, this.options, this.control, this.stats, (type) =>
       this.records.availableProperties(type),
     )
+    this.merges = new ContactMerges(store, client, clock, this.options, this.control, this.stats, sink)
   }
 
   enqueue(records: HubSpotRecord[], lane: WriteLane = 'live'): void {
-    this.store.enqueue(records, this.clock.now(), lane)
+    this.store.enqueue(redirectRecords(this.store, records), this.clock.now(), lane)
+  }
+
+  /**
+   * One person: from now on the absorbed contacts' writes go to the surviving contact, and each is merged into
+   * it in HubSpot at the next flush (a repeat finds them merged and calls nothing).
+   */
+  enqueueMerges(primaryKey: string, absorbedKeys: string[]): void {
+    queueMerges(this.store, primaryKey, absorbedKeys, this.clock.now())
   }
 
   hasPendingWork(): boolean {
-    return Object.values(this.store.pendingCounts()).some((n) => n > 0) || this.store.associationCount() > 0
+    return (
+      Object.values(this.store.pendingCounts()).some((n) => n > 0) || this.store.associationCount() > 0 || this.store.pendingMergeCount() > 0
+    )
   }
 
   async flush(): Promise<FlushResult> {
@@ -90,17 +104,21 @@ export class WriterEngine {
 
       const setup = this.store.getValue<SetupResult>(STORE_KEYS.setup)
       if (this.needsSetup(setup)) {
-        await this.runSetup(this.setupStale || !setup ? OBJECT_TYPES : unfinished(setup))
+        const types = this.setupTypes()
+        await this.runSetup(this.setupStale || !setup ? types : unfinished(setup, types))
         if (this.control.stop) return this.result(startCalls, this.control.stop)
       }
 
       for (let round = 0; round < 10 && !this.control.stop; round++) {
         const live = await this.records.writeLane('live', this.writable())
         if (this.control.stop) break
+        // Only when a merge waits: a flush without one runs exactly as before merges existed.
+        const merged = this.store.pendingMergeCount() > 0 && this.writable().includes('contacts') && (await this.merges.writeAll())
+        if (this.control.stop) break
         const linked = await this.associations.writeAll()
         if (this.control.stop) break
         const bulk = await this.records.writeLane('bulk', this.writable(), 'live')
-        if (!live && !linked && !bulk) break
+        if (!live && !merged && !linked && !bulk) break
       }
       const now = this.clock.now()
       this.stats.associationsAbandoned += this.store.expireAssociations(now - this.options.associationBoundMs)
@@ -118,7 +136,7 @@ export class WriterEngine {
    * Setup of the portal (also the admin API's): creates what is missing, reports what conflicts. Waits for
    * the rate budget up to the end of the slice; objects it did not finish are redone by the next flush.
    */
-  async runSetup(objectTypes: readonly HubSpotObjectType[] = OBJECT_TYPES): Promise<SetupResult> {
+  async runSetup(objectTypes: readonly HubSpotObjectType[] = this.setupTypes()): Promise<SetupResult> {
     if (!this.inFlush) this.control.begin()
     this.control.inSetup = true
     let fresh: SetupResult
@@ -133,7 +151,8 @@ export class WriterEngine {
       this.control.inSetup = false
     }
     const previous = this.store.getValue<SetupResult>(STORE_KEYS.setup)
-    const result = previous && objectTypes.length < OBJECT_TYPES.length ? mergeSetup(previous, fresh, objectTypes) : fresh
+    const covered = previous ? (Object.keys(previous.available) as HubSpotObjectType[]) : []
+    const result = previous && covered.some((t) => !objectTypes.includes(t)) ? mergeSetup(previous, fresh, objectTypes) : fresh
     this.store.setValue(STORE_KEYS.setup, result)
     this.setupStale = false
     if (!this.inFlush) {
@@ -147,10 +166,22 @@ export class WriterEngine {
     return result
   }
 
+  /**
+   * The objects setup covers: every object but the optional ones (companies), which join once `extra` names
+   * them (the admin's setup with B2B on), records of them wait, or an earlier setup covered them.
+   */
+  setupTypes(extra: readonly HubSpotObjectType[] = []): HubSpotObjectType[] {
+    const setup = this.store.getValue<SetupResult>(STORE_KEYS.setup)
+    const pending = this.store.pendingCounts()
+    return OBJECT_TYPES.filter(
+      (t) => !OPTIONAL_OBJECT_TYPES.includes(t) || extra.includes(t) || setup?.available[t] !== undefined || pending[t] > 0,
+    )
+  }
+
   private needsSetup(setup: SetupResult | undefined): boolean {
     if (!setup || this.setupStale) return true
-    // An object added since the last setup (tasks) needs its own.
-    if (OBJECT_TYPES.some((t) => !setup.available[t])) return true
+    // An object added since the last setup (tasks), or an optional one now in use, needs its own.
+    if (this.setupTypes().some((t) => !setup.available[t])) return true
     if (setup.errors.some((e) => e.retryable)) return true
     const stale = this.clock.now() - Date.parse(setup.ranAt) > this.options.setupRetryMs
     return stale && (setup.errors.length > 0 || setup.blocked.length > 0)
@@ -186,6 +217,8 @@ export class WriterEngine {
     if (associations !== null) candidates.push(associations)
     const events = this.store.nextEventAt()
     if (events !== null) candidates.push(events)
+    const merges = this.store.nextMergeAt()
+    if (merges !== null) candidates.push(merges)
     if (!candidates.length) return null
     return Math.max(Math.min(...candidates), now)
   }
@@ -216,8 +249,8 @@ export class WriterEngine {
 }
 
 /** Objects a setup did not finish (an error, or never reached, or added since). */
-function unfinished(setup: SetupResult): HubSpotObjectType[] {
-  return OBJECT_TYPES.filter((t) => setup.errors.some((e) => e.objectType === t) || !setup.available[t])
+function unfinished(setup: SetupResult, types: readonly HubSpotObjectType[]): HubSpotObjectType[] {
+  return types.filter((t) => setup.errors.some((e) => e.objectType === t) || !setup.available[t])
 }
 
 function eventSetupSummary(state: EventDefinitionsState): NonNullable<SetupResult['customEvents']> {

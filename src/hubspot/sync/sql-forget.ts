@@ -1,6 +1,7 @@
 /**
  * An erased person leaves the writer's storage (issue 21): their contact's and carts' pending writes, queued and
- * remembered trigger writes, pending associations, custom events, and the HubSpot ids learned for them. Their
+ * remembered trigger writes, pending associations, custom events, the HubSpot ids learned for them, and the
+ * contact merges and redirects of their emails. Their
  * orders' and line items' own writes stay (the store's financial records), without the link to the contact.
  * Synchronous SQL on the writer's Durable Object storage, like ./sql-store.ts.
  */
@@ -16,6 +17,8 @@ export interface ForgetCounts {
   pendingAssociations: number
   customEvents: number
   knownIds: number
+  /** HubSpot contact merges waiting, and redirects of merged contacts' keys, naming them. */
+  contactMerges: number
 }
 
 /** Records of the person, as a SQL condition on `object_type` and `key` (?1 emails, ?2 cart ids, as JSON). */
@@ -57,5 +60,8 @@ export function forgetPerson(sql: SqlStorage, person: ForgottenPerson): ForgetCo
     ),
     customEvents: events,
     knownIds: run(`DELETE FROM object_ids WHERE ${PERSON_RECORD('object_type', 'key')}`, emails, carts),
+    contactMerges:
+      run('DELETE FROM pending_merges WHERE absorbed_key IN (SELECT value FROM json_each(?1)) OR primary_key IN (SELECT value FROM json_each(?1))', emails) +
+      run('DELETE FROM contact_redirects WHERE from_key IN (SELECT value FROM json_each(?1)) OR to_key IN (SELECT value FROM json_each(?1))', emails),
   }
 }

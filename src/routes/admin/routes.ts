@@ -20,6 +20,7 @@ import { qualityReport } from '../../admin/quality'
 import { rangeQueryShape, resolveRange } from '../../admin/range'
 import { HubSpotReadError, hubspotClient, reconcile } from '../../admin/reconciliation'
 import { settle, syncStatus } from '../../admin/status'
+import { checkB2BAccess } from '../../companies/report'
 import { listAudit } from '../../db/audit'
 import { listDeadLetters, listDecisions } from '../../db/operations'
 import { normalizeEmail } from '../../domain/identity'
@@ -87,7 +88,9 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
       'tickets scope is reported there, and suppression by tickets is then off. Creates the audiences as HubSpot ' +
       'active lists (`lists`, found again by name, never duplicated); a list edited in HubSpot is left as it is ' +
       'and reported as drifted, unless `repairLists` is true. A token without list access is reported there. With ' +
-      'CONSENT_WRITE_BACK=on, checks that the BigCommerce token may update customers (`consentWriteBack`). Audited.',
+      'BIGCOMMERCE_B2B=on it also sets up HubSpot companies (`bc_company_id` and the company properties), registers ' +
+      "B2B Edition's company webhooks and checks the token can read B2B Edition (`b2b`). With CONSENT_WRITE_BACK=on, " +
+      'checks that the BigCommerce token may update customers (`consentWriteBack`). Audited.',
     body: z
       .object({ repairLists: z.boolean().optional().describe('put lists edited in HubSpot back to our definition') })
       .strict()
@@ -95,7 +98,7 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
     audit: 'setup',
     success: {
       status: 200,
-      description: '`{hubspot: SetupResult, webhooks, supportTickets, lists, consentWriteBack}`; `hubspot.ok` false names what failed',
+      description: '`{hubspot: SetupResult, webhooks, supportTickets, lists, b2b, consentWriteBack}`; `hubspot.ok` false names what failed',
     },
     errors: { 502: 'the HubSpot writer could not run setup' },
     async handler(c, { body }) {
@@ -106,16 +109,18 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
           env.DB,
           { actor: c.get('actor'), action: 'setup', target: null, before: { hubspot: before.ok ? setupSummary(before.value.setup) : null } },
           async () => {
-            const hubspot = await runHubSpotSetup(env)
+            const hubspot = await runHubSpotSetup(env, c.get('config'))
             const webhooks = await settle(() => registerStoreWebhooks(c.get('config')), 25_000)
             const supportTickets = await settle(() => checkSupportTickets(env), 25_000)
             const lists = await settle(() => setUpAudienceLists(env, body?.repairLists ?? false), 25_000)
+            const b2b = await settle(() => checkB2BAccess(c.get('config')), 15_000)
             const consentWriteBack = await settle(() => checkConsentWriteBackScope(env, c.get('config')), 25_000)
             return {
               hubspot,
               webhooks: webhooks.ok ? webhooks.value : { error: webhooks.error },
               supportTickets: supportTickets.ok ? supportTickets.value : { error: supportTickets.error },
               lists: lists.ok ? lists.value : { error: lists.error },
+              b2b: b2b.ok ? b2b.value : { error: b2b.error },
               consentWriteBack: consentWriteBack.ok ? consentWriteBack.value : { error: consentWriteBack.error },
             }
           },
@@ -124,6 +129,7 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
             webhooks: r.webhooks,
             supportTickets: r.supportTickets,
             lists: r.lists,
+            b2b: r.b2b,
             consentWriteBack: r.consentWriteBack,
           }),
         )
@@ -314,15 +320,16 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
     role: 'viewer',
     summary: 'Data-quality figures',
     description:
-      'Order-to-contact match rate (target above 95%), duplicate contact rate (below 2%: emails differing only ' +
-      'by case or whitespace, customer ids on more than one contact) and event latency percentiles (p50, p90, p95, ' +
+      'Order-to-contact match rate (target above 95%), duplicate contact rate as the playbook counts it (below 2% a ' +
+      'month: contacts sharing a normalized email or phone, or a customer id; overall and `byMonth`, with ' +
+      '`definition`; the groups are listed by GET /duplicates) and event latency percentiles (p50, p90, p95, ' +
       "p99) from the webhook's created_at to the order's first accepted HubSpot write, live events only (orders the " +
       'backfill wrote first do not count; 99th percentile under 15 minutes), each with its target ' +
       'and whether it is met (null: nothing to measure).',
     query: z.object({ days: z.coerce.number().int().min(1).max(365).default(30).describe('Window for orders and latency') }),
     success: { status: 200, description: 'The figures' },
     async handler(c, { query }) {
-      return c.json(await qualityReport(c.env.DB, new Date(), query.days))
+      return c.json(await qualityReport(c.env.DB, new Date(), query.days, c.get('config').DUPLICATE_PHONE_MAX_GROUP))
     },
   }),
   route({

@@ -4,12 +4,15 @@ import type { QualityReport } from '../../admin/quality'
 import type { ReconciliationReport } from '../../admin/reconciliation'
 import type { RolloutReport } from '../../admin/rollout'
 import type { Part, SyncStatus } from '../../admin/status'
+import type { CompaniesReport } from '../../companies/report'
 import type { Actor } from '../../db/audit'
 import type { DecisionRow } from '../../db/operations'
 import { RevenueChart, type ChannelRevenue } from './chart'
+import { Duplicates, type DuplicateReview } from './duplicates-panel'
 import { duration, money, percent, verdict, when } from './format'
 import { Page } from './layout'
 import { ErasePanel } from './erase-panel'
+import { Companies } from './companies-panel'
 import { GettingStarted } from './getting-started-panel'
 import { Outcomes, type OutcomesReport } from './outcomes-panel'
 import { Rollout } from './rollout-panel'
@@ -21,12 +24,15 @@ export interface DashboardData {
   notice: { ok: boolean; text: string } | null
   status: SyncStatus
   quality: QualityReport
+  duplicates: Part<DuplicateReview>
   reconciliation: Part<ReconciliationReport>
   revenue: Part<ChannelRevenue[]>
   decisions: DecisionRow[]
   deadLetters: ReturnType<typeof deadLetterView>[]
   rollout: Part<RolloutReport>
   outcomes: Part<OutcomesReport>
+  /** B2B Edition companies; null while BIGCOMMERCE_B2B is off. */
+  companies: Part<CompaniesReport> | null
   /** Open sessions, for admins only. */
   sessions: SessionsPart | null
 }
@@ -133,10 +139,10 @@ function Backfill({ backfill, now }: { backfill: SyncStatus['backfill']; now: Da
   )
 }
 
-function Quality({ quality }: { quality: QualityReport }) {
+function Quality({ quality, duplicates, canMerge }: { quality: QualityReport; duplicates: Part<DuplicateReview>; canMerge: boolean }) {
   const figures = [
     { name: 'Orders matched to a contact', value: percent(quality.matchRate.value), detail: `${quality.matchRate.matched} of ${quality.matchRate.orders} orders`, target: quality.matchRate.target, met: quality.matchRate.met },
-    { name: 'Duplicate contacts', value: percent(quality.duplicateRate.value, 2), detail: `${quality.duplicateRate.duplicates} of ${quality.duplicateRate.contacts} contacts`, target: quality.duplicateRate.target, met: quality.duplicateRate.met },
+    { name: 'Duplicate contacts', value: percent(quality.duplicateRate.value, 2), detail: `${quality.duplicateRate.duplicates} of ${quality.duplicateRate.contacts} contacts (same normalized email or phone), ${quality.duplicateRate.groups} group${quality.duplicateRate.groups === 1 ? '' : 's'} to review`, target: `${quality.duplicateRate.target} a month`, met: quality.duplicateRate.met },
     { name: 'Live event to HubSpot (p99)', value: duration(quality.eventLatency.p99Ms), detail: `median ${duration(quality.eventLatency.p50Ms)}, p95 ${duration(quality.eventLatency.p95Ms)}, ${quality.eventLatency.samples} live orders (webhook to first write; backfilled orders excluded)`, target: quality.eventLatency.target, met: quality.eventLatency.met },
   ]
   return (
@@ -155,6 +161,7 @@ function Quality({ quality }: { quality: QualityReport }) {
           )
         })}
       </div>
+      <Duplicates rate={quality.duplicateRate} review={duplicates} canMerge={canMerge} />
     </section>
   )
 }
@@ -281,7 +288,7 @@ export function renderDashboard(data: DashboardData): string {
             <Backfill backfill={data.status.backfill} now={data.now} />
           </section>
           <section class="card wide bare">
-            <Quality quality={data.quality} />
+            <Quality quality={data.quality} duplicates={data.duplicates} canMerge={roleAllows(data.actor.role, 'operator')} />
           </section>
           <Reconciliation part={data.reconciliation} />
           <section class="card" id="revenue">
@@ -290,6 +297,7 @@ export function renderDashboard(data: DashboardData): string {
           </section>
           <Rollout part={data.rollout} canChange={roleAllows(data.actor.role, 'admin')} now={data.now} />
           <Outcomes part={data.outcomes} />
+          {data.companies && <Companies part={data.companies} now={data.now} />}
           {data.status.setup.complete && <GettingStarted checklist={data.status.setup} liveChecks={data.status.liveChecks} />}
           <section class="card wide bare">
             <Decisions decisions={data.decisions} now={data.now} />
