@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
 import type { ContactSummary, Order } from '../domain/model'
-import { toNumber } from '../domain/money'
+import { sortValue } from '../domain/money'
 import { countsAsPaid, netRevenue, refundedTotal, toBase } from '../domain/order-status'
 import { contacts, orders, triggerDecisions } from './schema'
 import { shadowDecisionInserts, type PublishedDecision } from './shadow-decisions'
@@ -24,7 +24,7 @@ export async function publishContactFigures(
     customerId: summary.customerId,
     paidOrderCount: summary.orderCount,
     lifetimeValue: summary.lifetimeValue,
-    lifetimeValueSort: toNumber(summary.lifetimeValue),
+    lifetimeValueSort: sortValue(summary.lifetimeValue),
     customerStatus: summary.customerStatus,
     firstOrderAt: summary.firstOrderAt,
     lastOrderAt: summary.lastOrderAt,

@@ -103,6 +103,7 @@ export function summarizeContact(state: ContactState, now: Date, policy: LapsePo
     lastName: customer?.lastName ?? newest?.lastName ?? null,
     phone: customer?.phone ?? newest?.phone ?? null,
     orderCount: paid.length,
+    baseCurrency: newest?.baseCurrency || null,
     lifetimeValue,
     averageOrderValue: paid.length ? divide(lifetimeValue, paid.length) : ZERO,
     firstOrderAt: first ? toIso(toMs(first.createdAt)) : null,

@@ -213,6 +213,8 @@ export interface ContactSummary {
   lastName: string | null
   phone: string | null
   orderCount: number
+  /** The store's base currency (of the contact's orders), which its money figures are in; null without orders. */
+  baseCurrency: string | null
   /** Paid revenue minus refunds, in the store's base currency. */
   lifetimeValue: Amount
   averageOrderValue: Amount
@@ -263,6 +265,8 @@ export interface FiredTrigger {
   at: IsoDate
   cartUrl?: string
   cartValue?: Amount
+  /** The currency of `cartValue`. */
+  cartCurrency?: string
   productName?: string
   /** `day_0`, `day_3`, `hour_12`, ... */
   step?: string

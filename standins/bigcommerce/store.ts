@@ -9,7 +9,7 @@
  */
 import { createRandom, type Random } from '../shared/prng'
 import { StoreError } from './errors'
-import { allocate, percentOf, roundCents, sum, toDecimal, toNumber, toUnits, type Units } from './money'
+import { allocate, minorUnitsOf, percentOf, roundMinor, sum, toDecimal, toNumber, toUnits, type Units } from './money'
 import { BASE_CURRENCY, COUNTRIES, CURRENCIES, ORDER_STATUSES, paymentStatusFor } from './reference'
 import { trackingFields } from './shipping'
 import type {
@@ -645,6 +645,9 @@ export class BigCommerceStore {
     const currencyInfo = CURRENCIES[currency]
     if (!currencyInfo && input.exchangeRate === undefined) throw new StoreError(`unknown currency ${currency}`)
     const rate = input.exchangeRate ?? currencyInfo!.fromBase
+    // Amounts in whole minor units of the order's currency: cents, fils (KWD), yen.
+    const minorStep = 10 ** (4 - minorUnitsOf(currency))
+    const round = (units: Units) => roundMinor(units, minorUnitsOf(currency))
     const customer = input.customerId ? this.requireCustomer(input.customerId)
       : input.customerId === 0 ? undefined : (input.email ? this.customerByEmail(input.email) : undefined)
     const email = input.email ?? customer?.email ?? 'guest@example.com'
@@ -670,7 +673,7 @@ export class BigCommerceStore {
         : this.variantsOf(product.id)[0]!
       if (variant.product_id !== product.id) throw new StoreError(`variant ${variant.id} is not a variant of product ${product.id}`)
       const quantity = line.quantity ?? 1
-      const unit = roundCents(toUnits(line.price ?? variant.calculated_price * rate))
+      const unit = round(toUnits(line.price ?? variant.calculated_price * rate))
       return { product, variant, quantity, unit, totalEx: unit * quantity }
     })
     const subtotalEx = sum(lines.map((l) => l.totalEx))
@@ -683,7 +686,7 @@ export class BigCommerceStore {
       const type = c.type ?? 2
       const amount = c.amount ?? 10
       const itemCount = sum(lines.map((l) => l.quantity))
-      let discount = type === 1 ? roundCents(percentOf(subtotalEx, amount / 100))
+      let discount = type === 1 ? round(percentOf(subtotalEx, amount / 100))
         : type === 0 ? toUnits(amount) * itemCount
         : type === 3 || type === 4 ? shippingEx
         : toUnits(amount)
@@ -695,16 +698,16 @@ export class BigCommerceStore {
     })
     const couponUnits = sum(coupons.map((c) => toUnits(c.discount)))
     const discountUnits = Math.min(toUnits(input.discount ?? 0), remaining)
-    // Shares in whole cents, so every line amount stays a cent amount.
-    const shareOf = (units: Units) => allocate(units / 100, lines.map((l) => l.totalEx)).map((c) => c * 100)
+    // Shares in whole minor units, so every line amount stays one.
+    const shareOf = (units: Units) => allocate(units / minorStep, lines.map((l) => l.totalEx)).map((c) => c * minorStep)
     const couponShares = shareOf(couponUnits)
     const discountShares = shareOf(discountUnits)
 
     const products: OrderProduct[] = lines.map((line, i) => {
       const lineDiscount = couponShares[i]! + discountShares[i]!
-      const lineTax = roundCents(percentOf(line.totalEx - lineDiscount, taxRate))
-      const unitTax = roundCents(percentOf(line.unit, taxRate))
-      const costEx = roundCents(toUnits(line.product.cost_price * rate))
+      const lineTax = round(percentOf(line.totalEx - lineDiscount, taxRate))
+      const unitTax = round(percentOf(line.unit, taxRate))
+      const costEx = round(toUnits(line.product.cost_price * rate))
       const orderProductId = this.next.orderProduct++
       const brand = line.product.brand_id ? this.brands.get(line.product.brand_id)?.name ?? '' : ''
       const appliedDiscounts = [
@@ -767,8 +770,8 @@ export class BigCommerceStore {
     for (const line of lines) line.product.total_sold += line.quantity
 
     const subtotalTax = sum(products.map((p) => toUnits(p.total_tax)))
-    const shippingTax = roundCents(percentOf(shippingEx, taxRate))
-    const handlingTax = roundCents(percentOf(handlingEx, taxRate))
+    const shippingTax = round(percentOf(shippingEx, taxRate))
+    const handlingTax = round(percentOf(handlingEx, taxRate))
     const totalEx = subtotalEx + shippingEx + handlingEx - discountUnits - couponUnits
     const totalTax = subtotalTax + shippingTax + handlingTax
     const channelId = input.channelId ?? 1
@@ -998,6 +1001,7 @@ export class BigCommerceStore {
     const order = this.requireOrder(orderId)
     const products = this.orderProducts.get(orderId)!
     const totalUnits = toUnits(order.total_inc_tax)
+    const round = (units: Units) => roundMinor(units, minorUnitsOf(order.default_currency_code))
     const left = totalUnits - this.refundedUnits(orderId)
     if (left <= 0) throw new StoreError(`order ${orderId} is already fully refunded`)
     const at = input.at ?? this.clock()
@@ -1012,7 +1016,7 @@ export class BigCommerceStore {
           throw new StoreError(`cannot refund ${item.quantity} of order product ${item.orderProductId}`)
         }
         const lineUnits = toUnits(product.discounted_total_inc_tax)
-        const share = roundCents((lineUnits * item.quantity) / product.quantity)
+        const share = round((lineUnits * item.quantity) / product.quantity)
         product.quantity_refunded += item.quantity
         product.is_refunded = product.quantity_refunded === product.quantity
         product.refund_amount = toDecimal(toUnits(product.refund_amount) + share)
@@ -1021,7 +1025,7 @@ export class BigCommerceStore {
       })
       amountUnits = Math.min(amountUnits, left)
     } else {
-      amountUnits = input.amount === undefined ? left : Math.min(roundCents(toUnits(input.amount)), left)
+      amountUnits = input.amount === undefined ? left : Math.min(round(toUnits(input.amount)), left)
       if (amountUnits <= 0) throw new StoreError('a refund needs a positive amount')
       items = [{ item_type: 'ORDER', item_id: orderId, quantity: null, requested_amount: toNumber(amountUnits) }]
       if (amountUnits === left) {
@@ -1040,7 +1044,7 @@ export class BigCommerceStore {
       user_id: 0,
       reason: input.reason ?? 'Customer requested a refund.',
       total_amount: toNumber(amountUnits),
-      total_tax: toNumber(roundCents(taxUnits)),
+      total_tax: toNumber(round(taxUnits)),
       uses_merchant_override_values: false,
       items,
       payments: [{

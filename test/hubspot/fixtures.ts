@@ -75,6 +75,7 @@ export function summary(email: string, over: Partial<ContactSummary> = {}): Cont
     lastOrderChannel: 'pos',
     address: null,
     consentRegion: 'unknown',
+    baseCurrency: 'USD',
     ...over,
   }
 }

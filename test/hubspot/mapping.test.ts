@@ -5,7 +5,7 @@ import { orderRecords } from '../../src/hubspot/mapping/order'
 import { productRecords } from '../../src/hubspot/mapping/product'
 import { prepareProperties } from '../../src/hubspot/properties'
 import type { HubSpotRecord } from '../../src/hubspot/records'
-import { cart, order, summary, variant } from './fixtures'
+import { cart, line, order, summary, variant } from './fixtures'
 
 /** Every mapped property must be one the registry knows, with a value of the right shape. */
 function expectValid(records: HubSpotRecord[]) {
@@ -74,6 +74,28 @@ describe('mapping to HubSpot records', () => {
     expect(l!.properties.hs_line_item_currency_code).toBe('EUR')
     const contact = contactRecord(summary('eur@example.com', { lifetimeValue: '130.1155', averageOrderValue: '130.1155', orderCount: 1 }))
     expect(contact.properties).toMatchObject({ bc_lifetime_value: 130.12, bc_average_order_value: 130.12, bc_order_count: 1 })
+  })
+
+  it("writes every amount in its currency's minor units: KWD to the fils, JPY in whole yen", () => {
+    const kwd = order(21, {
+      currency: 'KWD', baseCurrency: 'KWD', totalIncTax: '14.8335', subtotalExTax: '12.345', totalTax: '0.9885', shippingCostExTax: '1.5',
+      discountTotal: '0.005', refunds: [{ refundId: 1, createdAt: '2026-10-06T00:00:00Z', amount: '2.121', lineItemIds: [] }], statusId: 14,
+      lines: [line(211, { priceExTax: '6.1725', totalExTax: '12.345' })],
+    })
+    const [o, l] = orderRecords(kwd)
+    expectValid([o!, l!])
+    expect(o!.properties).toMatchObject({
+      hs_total_price: 14.834, hs_subtotal_price: 12.345, hs_tax: 0.988, hs_shipping_cost: 1.5, hs_order_discount: 0.005,
+      bc_refunded_amount: 2.121, bc_net_revenue: 12.712,
+    })
+    expect(l!.properties).toMatchObject({ price: 6.172, amount: 12.345 })
+    const jpy = orderRecords(order(22, { currency: 'JPY', totalIncTax: '1949.5', subtotalExTax: '1800', totalTax: '149.5', lines: [] }))[0]!
+    expect(jpy.properties).toMatchObject({ hs_total_price: 1950, hs_tax: 150, bc_net_revenue: 1950 })
+    const contact = contactRecord(summary('kw@example.com', { baseCurrency: 'KWD', lifetimeValue: '150.4565', averageOrderValue: '75.22825', refundedTotal: '2.121' }))
+    expect(contact.properties).toMatchObject({ bc_lifetime_value: 150.456, bc_average_order_value: 75.228, bc_refunded_total: 2.121 })
+    const yen = contactRecord(summary('jp@example.com', { baseCurrency: 'JPY', lifetimeValue: '15045.5', averageOrderValue: '7522.75' }))
+    expect(yen.properties).toMatchObject({ bc_lifetime_value: 15046, bc_average_order_value: 7523 })
+    expect(cartRecord(cart('c-kwd', { currency: 'KWD', amount: '80.0155' })).properties.hs_total_price).toBe(80.016)
   })
 
   it('reflects refunds and cancellations on the order', () => {
@@ -164,8 +186,8 @@ describe('mapping to HubSpot records', () => {
 
   it('carries each fired trigger as its own write with its companions, in firing order, never merged', () => {
     const record = contactRecord(summary('ada@example.com'), [
-      { trigger: 'cart_abandoned', key: 'cart_abandoned:c2', at: '2026-10-05T12:00:00Z', cartUrl: 'https://s/2', cartValue: '80.015' },
-      { trigger: 'cart_abandoned', key: 'cart_abandoned:c1', at: '2026-10-05T11:00:00Z', cartUrl: 'https://s/1', cartValue: '10' },
+      { trigger: 'cart_abandoned', key: 'cart_abandoned:c2', at: '2026-10-05T12:00:00Z', cartUrl: 'https://s/2', cartValue: '80.015', cartCurrency: 'USD' },
+      { trigger: 'cart_abandoned', key: 'cart_abandoned:c1', at: '2026-10-05T11:00:00Z', cartUrl: 'https://s/1', cartValue: '10', cartCurrency: 'USD' },
       { trigger: 'browse_abandoned', key: 'b', at: '2026-10-04T08:00:00Z', productName: 'Blue widget' },
       { trigger: 'post_purchase_step', key: 'p', at: '2026-10-08T14:03:00Z', step: 'day_3' },
       { trigger: 'order_placed', key: 'order_placed:250', at: '2026-10-05T14:03:00Z' },

@@ -1,4 +1,4 @@
-import { toNumber } from '../../domain/money'
+import { hubspotAmount } from '../../domain/money'
 import type { CartState } from '../../domain/contact-state'
 import type { HubSpotRecord, RecordAssociation } from '../records'
 
@@ -21,7 +21,7 @@ export function cartRecord(cart: CartState): HubSpotRecord {
       hs_cart_name: `Cart ${cart.cartId}`,
       hs_external_cart_id: cart.cartId,
       hs_cart_url: cart.recoveryUrl ?? '',
-      hs_total_price: toNumber(cart.amount),
+      hs_total_price: hubspotAmount(cart.amount, cart.currency),
       hs_currency_code: cart.currency,
       ...(status ? { hs_external_status: status } : {}),
     },

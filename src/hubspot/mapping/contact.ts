@@ -1,4 +1,4 @@
-import { toNumber } from '../../domain/money'
+import { hubspotAmount } from '../../domain/money'
 import type { ContactSummary, Email, FiredTrigger, ValueTier } from '../../domain/model'
 import { toHubSpotDate, toHubSpotDateTime, triggerProperty } from '../properties'
 import type { HubSpotRecord, PropertyValue, TriggerWrite } from '../records'
@@ -21,14 +21,14 @@ export function contactRecord(summary: ContactSummary, fired: FiredTrigger[] = [
   }
   Object.assign(properties, {
     bc_order_count: summary.orderCount,
-    bc_lifetime_value: toNumber(summary.lifetimeValue),
-    bc_average_order_value: toNumber(summary.averageOrderValue),
+    bc_lifetime_value: hubspotAmount(summary.lifetimeValue, summary.baseCurrency),
+    bc_average_order_value: hubspotAmount(summary.averageOrderValue, summary.baseCurrency),
     bc_first_order_date: summary.firstOrderAt ? toHubSpotDate(summary.firstOrderAt) : '',
     bc_last_order_date: summary.lastOrderAt ? toHubSpotDate(summary.lastOrderAt) : '',
     bc_customer_status: summary.customerStatus,
     bc_category_affinity: summary.categoryAffinity.slice(0, 3).join(';'),
     bc_email_consent: summary.emailConsent,
-    bc_refunded_total: toNumber(summary.refundedTotal),
+    bc_refunded_total: hubspotAmount(summary.refundedTotal, summary.baseCurrency),
     bc_last_refund_date: summary.lastRefundAt ? toHubSpotDate(summary.lastRefundAt) : '',
     bc_first_order_channel: summary.firstOrderChannel ?? '',
     bc_last_order_channel: summary.lastOrderChannel ?? '',
@@ -44,7 +44,7 @@ export function triggerWrite(f: FiredTrigger): TriggerWrite {
   const properties: Record<string, PropertyValue> = { [property]: toHubSpotDateTime(f.at) }
   if (f.trigger === 'cart_abandoned') {
     properties.bc_abandoned_cart_url = f.cartUrl ?? ''
-    properties.bc_abandoned_cart_value = f.cartValue !== undefined ? toNumber(f.cartValue) : ''
+    properties.bc_abandoned_cart_value = f.cartValue !== undefined ? hubspotAmount(f.cartValue, f.cartCurrency ?? null) : ''
   } else if (f.trigger === 'browse_abandoned') {
     properties.bc_browse_abandoned_product = f.productName ?? ''
   } else if (f.trigger === 'post_purchase_step') {
