@@ -56,16 +56,24 @@ export function applyCartUpdate(state: ContactState, cart: Cart, abandonedSignal
   return true
 }
 
-/** BigCommerce deletes a cart when it converts; either way it can no longer be abandoned. */
+/**
+ * A cart that is no longer the contact's to abandon: it became an order, BigCommerce deleted it (its last item
+ * removed, or a DELETE: `deleted`, shown as emptied unless an order from it arrives), or the shopper gave the
+ * checkout another email (`moved`: it is the other contact's now, and leaves this one's state).
+ */
 export function applyCartGone(
   state: ContactState,
   cartId: string,
-  change: 'deleted' | 'converted',
+  change: 'deleted' | 'converted' | 'moved',
   orderId: number | null,
 ): boolean {
   const existing = state.carts[cartId]
   if (!existing) return false
   if (change === 'converted') return markCartConverted(state, cartId, orderId)
+  if (change === 'moved') {
+    delete state.carts[cartId]
+    return true
+  }
   if (existing.status === 'converted' || existing.status === 'deleted') return false
   state.carts[cartId] = { ...existing, status: 'deleted' }
   return true

@@ -167,8 +167,9 @@ export interface CartLine {
 }
 
 /**
- * A cart as last seen. `status` is ours: BigCommerce deletes a cart when it converts, so `converted` and
- * `deleted` come from events, `emptied` from a cart with no items.
+ * A cart as last seen. `status` is ours: BigCommerce deletes a cart when it converts or loses its last item,
+ * so `converted` and `deleted` come from events, `emptied` from a cart with no items (HubSpot shows a deleted
+ * one as emptied too).
  */
 export type CartStatus = 'open' | 'abandoned' | 'converted' | 'emptied' | 'deleted'
 

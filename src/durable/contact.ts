@@ -73,9 +73,10 @@ export class ContactObject extends DurableObject<Env> {
     })
   }
 
-  async cartGone(cartId: string, change: 'deleted' | 'converted', orderId: number | null): Promise<void> {
+  async cartGone(cartId: string, change: 'deleted' | 'converted' | 'moved', orderId: number | null): Promise<void> {
     await this.change(null, {}, (state, touched) => {
-      touched.carts.push(cartId)
+      // A moved cart is written by its new contact only.
+      if (change !== 'moved') touched.carts.push(cartId)
       return applyCartGone(state, cartId, change, orderId)
     })
   }

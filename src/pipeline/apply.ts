@@ -67,7 +67,7 @@ async function applyCart(deps: PipelineDeps, cartId: string, abandonedSignal: nu
   await recordCart(deps.env.DB, { ...cart, email })
   // The shopper changed the checkout email: the cart is no longer the previous contact's to abandon.
   if (previousOwner && email && previousOwner !== email) {
-    await contactObject(deps.env, previousOwner).cartGone(cartId, 'deleted', null)
+    await contactObject(deps.env, previousOwner).cartGone(cartId, 'moved', null)
   }
   // A cart without an email waits: the shopper's email at checkout fires store/cart/updated.
   if (!email) return

@@ -1119,12 +1119,16 @@ export class BigCommerceStore {
 
   /**
    * Changes a cart (email at checkout, login, items). Emits `store/cart/updated` and the line item events;
-   * emptying the cart deletes it, as on the storefront.
+   * removing the last item deletes the cart, as on the storefront (`lineItem/deleted`, then the deletion's).
    */
   updateCart(cartId: string, patch: CartPatch): Mutation<Cart> {
     const cart = this.requireCart(cartId)
     const at = patch.at ?? this.clock()
-    if (patch.lines && patch.lines.length === 0) return this.deleteCart(cartId, at)
+    if (patch.lines && patch.lines.length === 0) {
+      const removed = cart.physical_items.map((item) => lineItemEvent('deleted', item.id, cart.id))
+      const deleted = this.deleteCart(cartId, at)
+      return { ...deleted, events: [...removed, ...deleted.events] }
+    }
     const events: StoreEvent[] = []
     if (patch.email !== undefined) cart.email = patch.email
     if (patch.customerId !== undefined) {

@@ -234,7 +234,9 @@ describe('mapping to HubSpot records', () => {
     const converted = cartRecord(cart('c-2', { status: 'converted', convertedOrderId: 250 }))
     expect(converted.properties.hs_external_status).toBe('converted')
     expect(converted.associations).toContainEqual({ toObjectType: 'orders', toKey: '250' })
-    expect(cartRecord(cart('c-3', { status: 'deleted' })).properties).not.toHaveProperty('hs_external_status')
+    // BigCommerce deleted it without an order (its last item removed): emptied, however it was seen.
+    expect(cartRecord(cart('c-3', { status: 'deleted' })).properties.hs_external_status).toBe('emptied')
+    expect(cartRecord(cart('c-4', { status: 'emptied', lines: [] })).properties.hs_external_status).toBe('emptied')
     expect(valueTierRecord('ada@example.com', 'vip').properties).toEqual({ email: 'ada@example.com', bc_value_tier: 'vip' })
     expect(valueTierRecord('ada@example.com', null).properties.bc_value_tier).toBe('')
   })

@@ -5,7 +5,8 @@ import worker from '../../src/index'
 import { deliver, type StoreEvent } from '../../standins/bigcommerce'
 import { adminCall } from '../admin/support'
 import { CapturingQueue, consumeBatch, WEBHOOK_QUEUE } from '../support/queue'
-import { flushHubSpot, freshWorld, SECRETS, WEBHOOK_URL, type useStandins } from '../support/worker'
+import { contactObject } from '../../src/durable/stubs'
+import { deliverEvents, flushHubSpot, freshWorld, SECRETS, wakeContact, WEBHOOK_URL, type useStandins } from '../support/worker'
 
 /**
  * Webhook processing on the queue: the route records and queues; the consumer batches, fetches each resource
@@ -73,6 +74,54 @@ describe('webhook queue', () => {
     const again = await consumeBatch(messages, workerEnv)
     expect(again.explicitAcks).toHaveLength(messages.length)
     expect(orderCalls(id)).toHaveLength(1)
+  })
+
+  describe('a cart BigCommerce deleted without an order', () => {
+    const email = 'vanishing@example.com'
+    const cartStatus = async (cartId: string) => {
+      await flushHubSpot()
+      return hubspot.portal.findByProperty('carts', 'bc_cart_id', cartId)?.properties.hs_external_status
+    }
+    async function openCart() {
+      const { value: cart, events } = bigcommerce.store.createCart({ email, lines: [{ productId: 1, quantity: 1 }] })
+      await deliverEvents(events)
+      expect(await cartStatus(cart.id)).toBe('open')
+      return cart
+    }
+
+    it('is emptied when its last item is removed and it is deleted within one queue batch', async () => {
+      const cart = await openCart()
+      const { events } = bigcommerce.store.updateCart(cart.id, { lines: [] })
+      expect(events.map((e) => e.scope)).toEqual(['store/cart/lineItem/deleted', 'store/cart/deleted', 'store/cart/updated'])
+      const { messages, workerEnv } = await deliverQueued(events)
+      const result = await consumeBatch(messages, workerEnv)
+      expect(result.explicitAcks).toHaveLength(events.length)
+      expect(await cartStatus(cart.id)).toBe('emptied')
+      // Gone is gone: the quiet period ends without an abandoned cart.
+      await wakeContact(email, Date.now() + 46 * 60_000)
+      expect(await cartStatus(cart.id)).toBe('emptied')
+      const handled = Object.keys((await contactObject(env, email).snapshot())!.automation.handled)
+      expect(handled.filter((key) => key.startsWith('cart_abandoned'))).toEqual([])
+    })
+
+    it('is emptied whatever order its events are processed in, one batch each', async () => {
+      const cart = await openCart()
+      const { events } = bigcommerce.store.updateCart(cart.id, { lines: [] })
+      await deliverEvents([...events].reverse())
+      expect(await cartStatus(cart.id)).toBe('emptied')
+      await deliverEvents(events)
+      expect(await cartStatus(cart.id)).toBe('emptied')
+    })
+
+    it('is converted, not emptied, when the order it became arrives after its deletion', async () => {
+      const cart = await openCart()
+      const { value, events } = bigcommerce.store.convertCart(cart.id)
+      await deliverEvents([{ scope: 'store/cart/deleted', data: { type: 'cart', id: cart.id } }])
+      expect(await cartStatus(cart.id)).toBe('emptied')
+      await deliverEvents(events)
+      expect(await cartStatus(cart.id)).toBe('converted')
+      expect(value.order.cart_id).toBe(cart.id)
+    })
   })
 
   it("retries a message when BigCommerce's quota resets, honouring X-Rate-Limit-Time-Reset-Ms", async () => {

@@ -2,8 +2,11 @@ import { hubspotAmount } from '../../domain/money'
 import type { CartState } from '../../domain/contact-state'
 import type { HubSpotRecord, RecordAssociation } from '../records'
 
-/** HubSpot's `hs_external_status` values; a deleted cart keeps the last status it had. */
-const EXTERNAL_STATUS = { open: 'open', abandoned: 'abandoned', converted: 'converted', emptied: 'emptied' } as const
+/**
+ * HubSpot's `hs_external_status` values. A cart BigCommerce deleted without an order (its last item removed)
+ * is `emptied`, whether or not we saw it empty first: its deletion may be the only event left to see.
+ */
+const EXTERNAL_STATUS = { open: 'open', abandoned: 'abandoned', converted: 'converted', emptied: 'emptied', deleted: 'emptied' } as const
 
 /** A cart, keyed by its BigCommerce id; associated with its contact and, once converted, its order. */
 export function cartRecord(cart: CartState): HubSpotRecord {
@@ -12,7 +15,6 @@ export function cartRecord(cart: CartState): HubSpotRecord {
   if (cart.status === 'converted' && cart.convertedOrderId !== null) {
     associations.push({ toObjectType: 'orders', toKey: String(cart.convertedOrderId) })
   }
-  const status = cart.status === 'deleted' ? undefined : EXTERNAL_STATUS[cart.status]
   return {
     objectType: 'carts',
     key: cart.cartId,
@@ -23,7 +25,7 @@ export function cartRecord(cart: CartState): HubSpotRecord {
       hs_cart_url: cart.recoveryUrl ?? '',
       hs_total_price: hubspotAmount(cart.amount, cart.currency),
       hs_currency_code: cart.currency,
-      ...(status ? { hs_external_status: status } : {}),
+      hs_external_status: EXTERNAL_STATUS[cart.status],
     },
     associations,
   }
