@@ -103,7 +103,6 @@ export class WriterEngine {
         if (!live && !linked && !bulk) break
       }
       const now = this.clock.now()
-      this.stats.associationsAbandoned += this.store.expireAssociations(now - this.options.associationBoundMs)
       this.store.forgetWrittenTriggers(now - this.options.writtenTriggerMemoryMs)
       // Events go after the records: the contact an event is about must exist in HubSpot first.
       if (!this.control.stop) await flushEvents(this.eventContext())
@@ -182,7 +181,7 @@ export class WriterEngine {
     if (setup?.blocked.some((t) => this.store.pendingCounts()[t] > 0)) {
       candidates.push(Date.parse(setup.ranAt) + this.options.setupRetryMs)
     }
-    const associations = this.store.nextAssociationAt(this.options.associationBoundMs)
+    const associations = this.store.nextAssociationAt()
     if (associations !== null) candidates.push(associations)
     const events = this.store.nextEventAt()
     if (events !== null) candidates.push(events)
@@ -205,7 +204,7 @@ export class WriterEngine {
       maxAttempts: this.options.maxAttempts,
       recordRetryBaseMs: this.options.recordRetryBaseMs,
       setupRetryMs: this.options.setupRetryMs,
-      contactWaitMs: this.options.associationBoundMs,
+      contactWaitMs: this.options.eventContactWaitMs,
       stats: this.stats,
     }
   }

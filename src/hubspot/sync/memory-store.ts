@@ -214,17 +214,6 @@ export class MemoryWriterStore implements WriterStore {
     }
   }
 
-  expireAssociations(cutoff: number): number {
-    let dropped = 0
-    for (const [id, a] of this.associations) {
-      if (a.createdAt >= cutoff) continue
-      if (this.ids.get(a.fromType)!.has(a.fromKey) && this.ids.get(a.toType)!.has(a.toKey)) continue
-      this.drop(id, a)
-      dropped++
-    }
-    return dropped
-  }
-
   private drop(id: string, a: PendingAssociation): void {
     this.associations.delete(id)
     this.byFrom.get(`${a.fromType}\n${a.fromKey}`)?.delete(id)
@@ -234,12 +223,11 @@ export class MemoryWriterStore implements WriterStore {
     return this.associations.size
   }
 
-  nextAssociationAt(bound: number): number | null {
+  nextAssociationAt(): number | null {
     let next: number | null = null
     for (const a of this.associations.values()) {
       const resolved = this.ids.get(a.fromType)!.has(a.fromKey) && this.ids.get(a.toType)!.has(a.toKey)
-      const at = resolved ? a.nextAttemptAt : a.createdAt + bound
-      if (next === null || at < next) next = at
+      if (resolved && (next === null || a.nextAttemptAt < next)) next = a.nextAttemptAt
     }
     return next
   }

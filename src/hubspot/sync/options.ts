@@ -40,8 +40,8 @@ export interface EngineOptions {
   maxInlineWaitMs: number
   /** Wall time one flush may take before it yields. */
   sliceMs: number
-  /** An association whose other end never gets an id is given up after this long. */
-  associationBoundMs: number
+  /** A custom event whose contact never gets an id is dropped after this long. */
+  eventContactWaitMs: number
   /** Backoff of a failing record: base × 2^(attempts-1). */
   recordRetryBaseMs: number
   /** Backoff after 5xx and timeouts: base × 2^(streak-1), capped. */
@@ -65,7 +65,7 @@ export const DEFAULT_OPTIONS: EngineOptions = {
   concurrency: 3,
   maxInlineWaitMs: 5_000,
   sliceMs: 25_000,
-  associationBoundMs: 24 * 3600_000,
+  eventContactWaitMs: 24 * 3600_000,
   recordRetryBaseMs: 2_000,
   transientBaseMs: 250,
   transientMaxMs: 60_000,

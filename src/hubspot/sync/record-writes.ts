@@ -307,7 +307,8 @@ export class RecordWrites {
       this.store.retryLater(type, item.row.key, attempts, now + delay, message)
       return
     }
-    const associations = this.store.associationsInvolving(type, item.row.key).map((a) =>
+    const pending = this.store.associationsInvolving(type, item.row.key)
+    const associations = pending.map((a) =>
       a.fromType === type && a.fromKey === item.row.key
         ? { toObjectType: a.toType, toKey: a.toKey }
         : { toObjectType: a.fromType, toKey: a.fromKey },
@@ -330,7 +331,13 @@ export class RecordWrites {
     }
     this.stats.deadLettered++
     // Changed since it was read: the new data deserves fresh attempts.
-    if (!this.store.remove(type, item.row.key, item.row.version)) this.store.retryLater(type, item.row.key, 0, now, message)
+    if (!this.store.remove(type, item.row.key, item.row.version)) {
+      this.store.retryLater(type, item.row.key, 0, now, message)
+      return
+    }
+    // Its associations wait no longer: they travel in its dead letter, and its replay brings them back.
+    this.store.deleteAssociations(pending)
+    this.stats.associationsAbandoned += pending.length
   }
 }
 

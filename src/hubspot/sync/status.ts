@@ -17,6 +17,7 @@ export interface WriterStats {
   recordFailures: number
   deadLettered: number
   associationsFailed: number
+  /** Pending associations dropped because one end was dead-lettered (they are in its dead letter). */
   associationsAbandoned: number
   /** Properties left out of writes: `<objectType>.<name>` → why. */
   droppedProperties: Record<string, string>

@@ -106,11 +106,12 @@ export interface WriterStore {
   associationsInvolving(objectType: HubSpotObjectType, key: string): PendingAssociation[]
   deleteAssociations(list: PendingAssociation[]): void
   retryAssociationsLater(list: PendingAssociation[], attempts: number, nextAttemptAt: number): void
-  /** Drops associations created before `cutoff` that still lack an end; returns how many. */
-  expireAssociations(cutoff: number): number
   associationCount(): number
-  /** The earliest time an association is due or expires (unresolved ones at createdAt + bound). */
-  nextAssociationAt(bound: number): number | null
+  /**
+   * The earliest time an association whose ends both have ids is due. One still missing an id waits however
+   * long its end takes (a paused writer, a long backfill): the write that gives the end its id links it.
+   */
+  nextAssociationAt(): number | null
 
   /** Queues custom events, ignoring any whose key is pending or was sent already (a replay). */
   enqueueEvents(events: CustomEventRecord[], now: number): void
