@@ -103,7 +103,9 @@ export class WriterEngine {
         if (!live && !linked && !bulk) break
       }
       const now = this.clock.now()
+      // The replay horizon (README: 90 days): what was written or sent before it is forgotten, so neither grows.
       this.store.forgetWrittenTriggers(now - this.options.writtenTriggerMemoryMs)
+      this.store.forgetSentEvents(now - this.options.writtenTriggerMemoryMs)
       // Events go after the records: the contact an event is about must exist in HubSpot first.
       if (!this.control.stop) await flushEvents(this.eventContext())
       return this.result(startCalls, this.control.stop)

@@ -252,6 +252,10 @@ export class MemoryWriterStore implements WriterStore {
     this.events.delete(key)
   }
 
+  forgetSentEvents(before: number): void {
+    for (const [key, at] of this.sentEvents) if (at < before) this.sentEvents.delete(key)
+  }
+
   retryEventLater(key: string, attempts: number, nextAttemptAt: number): void {
     const pending = this.events.get(key)
     if (pending) Object.assign(pending, { attempts, nextAttemptAt })

@@ -51,7 +51,7 @@ export interface EngineOptions {
   authBackoffMs: number
   /** Setup with permanent errors or blocked objects is tried again after this long. */
   setupRetryMs: number
-  /** How long a written trigger value is remembered, so that a replay of it writes nothing. */
+  /** How long a written trigger value (and a sent custom event) is remembered, so that a replay of it writes nothing. */
   writtenTriggerMemoryMs: number
   /** HUBSPOT_CUSTOM_EVENTS: send pending custom events (else they are dropped). */
   customEvents: boolean

@@ -38,6 +38,7 @@ export class SqlLinkStore {
     )`)
     sql.exec('CREATE INDEX IF NOT EXISTS pending_events_due ON pending_events (next_attempt_at)')
     sql.exec('CREATE TABLE IF NOT EXISTS sent_events (key TEXT PRIMARY KEY, sent_at INTEGER NOT NULL)')
+    sql.exec('CREATE INDEX IF NOT EXISTS sent_events_age ON sent_events (sent_at)')
   }
 
   knownIds(objectType: HubSpotObjectType, keys: string[]): Map<string, KnownId> {
@@ -189,6 +190,10 @@ export class SqlLinkStore {
   eventSent(key: string, at: number): void {
     this.sql.exec('INSERT OR IGNORE INTO sent_events (key, sent_at) VALUES (?, ?)', key, at)
     this.sql.exec('DELETE FROM pending_events WHERE key = ?', key)
+  }
+
+  forgetSentEvents(before: number): void {
+    this.sql.exec('DELETE FROM sent_events WHERE sent_at < ?', before)
   }
 
   retryEventLater(key: string, attempts: number, nextAttemptAt: number): void {

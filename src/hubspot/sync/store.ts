@@ -117,8 +117,10 @@ export interface WriterStore {
   enqueueEvents(events: CustomEventRecord[], now: number): void
   /** Pending events due by `now`, oldest first. */
   dueEvents(now: number, limit: number): PendingEvent[]
-  /** Remembers the key as sent (for good) and drops the pending row. */
+  /** Remembers the key as sent and drops the pending row. */
   eventSent(key: string, at: number): void
+  /** Forgets keys sent before `before` (past the replay horizon, as written trigger values are). */
+  forgetSentEvents(before: number): void
   retryEventLater(key: string, attempts: number, nextAttemptAt: number): void
   /** Drops a pending event without sending it (custom events off or unavailable, or it kept failing). */
   dropEvent(key: string): void
