@@ -9,11 +9,13 @@ import { highValueCarts } from './high-value-carts'
 import { retention } from './retention'
 import { supportEscalationsJob } from './support-escalations'
 import { audienceListsJob } from './audience-lists'
+import { contactWakes } from './contact-wakes'
 import type { CronJob } from './job'
 
 /** One line per job; the order is the order they run in within one tick. */
 export const JOBS: readonly CronJob[] = [
   retrySweep,
+  contactWakes,
   attributionRollup,
   webhookHealthJob,
   valueTiers,

@@ -42,6 +42,10 @@ export const contacts = sqliteTable('contacts', {
   /** The first of the contact's category affinity (migration 0013), for the store's top categories. */
   topCategory: text('top_category'),
   updatedAt: integer('updated_at').notNull(),
+  /** The contact's next wake time, epoch ms (migration 0045): what the minute sweep looks for when overdue. */
+  nextWakeAt: integer('next_wake_at'),
+  /** The last publication of the contact D1 applied (migration 0045). */
+  publicationId: text('publication_id'),
 })
 
 export const customerEmails = sqliteTable('customer_emails', {

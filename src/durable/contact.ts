@@ -1,8 +1,7 @@
 import { DurableObject } from 'cloudflare:workers'
 import { currentOverrides, withAutomationOverrides } from '../admin/overrides'
 import { requireConfig, type Config } from '../config'
-import { currentCartThresholds, recordCartValues, type CartValue } from '../db/cart-values'
-import { publishContactFigures } from '../db/contacts'
+import { currentCartThresholds, type CartValue } from '../db/cart-values'
 import { openEscalationsOf } from '../db/support-escalations'
 import { evaluateAutomation, initialAutomationState, policyFromConfig } from '../domain/automation'
 import type { CartState, ContactState, ProductView } from '../domain/contact-state'
@@ -14,7 +13,7 @@ import {
   applyOrderUpdate,
   applySubscriberUpdate,
 } from '../domain/contact-updates'
-import { markAbandonedCarts, nextCartAbandonmentAt } from '../domain/cart-status'
+import { markAbandonedCarts, nextCartAbandonmentAt, pruneClosedCarts } from '../domain/cart-status'
 import { highValueCartTasks, type HighValueCartTask } from '../domain/high-value-cart'
 import { summarizeContact } from '../domain/lifecycle'
 import { compare } from '../domain/money'
@@ -27,6 +26,14 @@ import { orderRecords } from '../hubspot/mapping/order'
 import { withWouldWrite } from '../hubspot/mapping/shadow'
 import { taskRecord } from '../hubspot/mapping/task'
 import type { HubSpotRecord } from '../hubspot/records'
+import {
+  alarmSucceeded,
+  completePendingPublication,
+  publish,
+  PUBLICATION_KEY,
+  retryAlarmLater,
+  type PendingPublication,
+} from './contact-publication'
 import { hubspotWriter } from './writer-stub'
 
 /** `live` fires triggers; `import` (historical backfill) sets state and properties but fires nothing. */
@@ -104,70 +111,102 @@ export class ContactObject extends DurableObject<Env> {
     return state.email ? state : null
   }
 
-  /** Something fell due: re-evaluate with the current time. */
+  /**
+   * Something fell due: re-evaluate with the current time. A failure (D1 down past the runtime's few retries)
+   * is caught and the alarm set again, backing off; the minute sweep wakes the contact if even that is lost.
+   */
   async alarm(): Promise<void> {
-    await this.wake()
+    try {
+      await this.wake()
+      await alarmSucceeded(this.ctx.storage)
+    } catch (err) {
+      const retryAt = await retryAlarmLater(this.ctx.storage, Date.now())
+      console.error(`contact alarm failed, tries again at ${new Date(retryAt).toISOString()}:`, err instanceof Error ? err.message : String(err))
+    }
   }
 
   /**
-   * Re-evaluates the contact as of `at` (default now): what the alarm does. Tests call it with a chosen
-   * moment to play out a quiet period or a cap window without waiting for it.
+   * Re-evaluates the contact as of `at` (default now): what the alarm and the scheduled-work sweep do. Tests
+   * call it with a chosen moment to play out a quiet period or a cap window without waiting for it. False when
+   * this object holds no contact.
    */
-  async wake(at?: string): Promise<void> {
-    await this.change(null, { at }, () => true)
+  async wake(at?: string): Promise<boolean> {
+    return this.change(null, { at }, () => true)
   }
 
+  /** Applies a change; false when this object holds no contact (and `email` did not name one). */
   private async change(
     email: string | null,
     options: ApplyOptions,
     mutate: (state: ContactState, touched: Touched) => boolean,
-  ): Promise<void> {
-    await this.ctx.blockConcurrencyWhile(async () => {
-      const state = await this.load(email)
-      if (!state.email) return
-      const touched: Touched = { orders: [], carts: [] }
-      const changed = mutate(state, touched)
-      if (!changed && touched.orders.length === 0 && touched.carts.length === 0) return
-
-      const config = requireConfig(this.env)
-      const policy = policyFromConfig(withAutomationOverrides(config, await currentOverrides(this.env.DB)))
-      const now = options.at ? new Date(options.at) : new Date()
-      const mode = options.mode ?? 'live'
-      // The cache of the last ticket search (src/cron/support-escalations.ts); imports fire nothing, so skip it.
-      const supportTickets = mode === 'live' && config.SUPPORT_SUPPRESSION_PRIORITIES ? await openEscalationsOf(this.env.DB, state.email) : null
-      const outcome = evaluateAutomation({ state, now, policy, mode, supportTickets })
-      state.automation = outcome.automation
-      touched.carts.push(...markAbandonedCarts(state, now.getTime(), policy))
-      const summary = summarizeContact(state, now, policy)
-
-      const carts = unique(touched.carts)
-        .map((cartId) => state.carts[cartId])
-        .filter((cart): cart is CartState => cart !== undefined && cart.email !== null)
-      const tasks = await this.highValueCartTasks(state, outcome.fired, config, now)
-      const records: HubSpotRecord[] = [
-        contactRecord(summary, outcome.fired),
-        ...touched.orders.flatMap((order) => orderRecords(order)),
-        ...carts.map((cart) => cartRecord(cart)),
-        ...tasks.map((task) => taskRecord(task)),
-      ]
-      // HubSpot first, then our own state: if saving fails, the retry re-sends the same values (trigger
-      // times are event times), which enrolls nobody twice. The reverse order could lose a trigger. Tasks
-      // and custom events are keyed by the trigger's key, so a retry creates or sends nothing twice.
-      await hubspotWriter(this.env).enqueue(records, customEventRecords(state.email, outcome.fired), mode === 'import' ? 'bulk' : 'live')
-      await this.save(state, touched.orders)
-      await publishContactFigures(
-        this.env.DB,
-        summary,
-        touched.orders,
-        withWouldWrite(outcome.decisions),
-        options.eventCreatedAt ?? null,
-        now,
-      )
-      await recordCartValues(this.env.DB, carts.filter(hasValue).map(cartValue), now)
-      const wakeAt = earliest(outcome.nextWakeAt ? Date.parse(outcome.nextWakeAt) : null, nextCartAbandonmentAt(state, now.getTime(), policy))
-      if (wakeAt !== null) await this.ctx.storage.setAlarm(wakeAt)
-      else await this.ctx.storage.deleteAlarm()
+  ): Promise<boolean> {
+    // blockConcurrencyWhile resets the object when its callback throws: carry the failure out instead.
+    const outcome = await this.ctx.blockConcurrencyWhile(async () => {
+      try {
+        return { known: await this.changeNow(email, options, mutate) }
+      } catch (error) {
+        return { error }
+      }
     })
+    if ('error' in outcome) throw outcome.error
+    return outcome.known
+  }
+
+  private async changeNow(
+    email: string | null,
+    options: ApplyOptions,
+    mutate: (state: ContactState, touched: Touched) => boolean,
+  ): Promise<boolean> {
+    // What an earlier change left unpublished goes first (a retry completes it, then finds nothing new).
+    await completePendingPublication(this.env.DB, this.ctx.storage)
+    const state = await this.load(email)
+    if (!state.email) return false
+    const now = options.at ? new Date(options.at) : new Date()
+    pruneClosedCarts(state, now.getTime())
+    const touched: Touched = { orders: [], carts: [] }
+    const changed = mutate(state, touched)
+    if (!changed && touched.orders.length === 0 && touched.carts.length === 0) return true
+
+    const config = requireConfig(this.env)
+    const policy = policyFromConfig(withAutomationOverrides(config, await currentOverrides(this.env.DB)))
+    const mode = options.mode ?? 'live'
+    // The cache of the last ticket search (src/cron/support-escalations.ts); imports fire nothing, so skip it.
+    const supportTickets = mode === 'live' && config.SUPPORT_SUPPRESSION_PRIORITIES ? await openEscalationsOf(this.env.DB, state.email) : null
+    const outcome = evaluateAutomation({ state, now, policy, mode, supportTickets })
+    state.automation = outcome.automation
+    touched.carts.push(...markAbandonedCarts(state, now.getTime(), policy))
+    const summary = summarizeContact(state, now, policy)
+
+    const carts = unique(touched.carts)
+      .map((cartId) => state.carts[cartId])
+      .filter((cart): cart is CartState => cart !== undefined && cart.email !== null)
+    const tasks = await this.highValueCartTasks(state, outcome.fired, config, now)
+    const records: HubSpotRecord[] = [
+      contactRecord(summary, outcome.fired),
+      ...touched.orders.flatMap((order) => orderRecords(order)),
+      ...carts.map((cart) => cartRecord(cart)),
+      ...tasks.map((task) => taskRecord(task)),
+    ]
+    // HubSpot first, then our own state: if saving fails, the retry re-sends the same values (trigger
+    // times are event times), which enrolls nobody twice. The reverse order could lose a trigger. Tasks
+    // and custom events are keyed by the trigger's key, so a retry creates or sends nothing twice.
+    await hubspotWriter(this.env).enqueue(records, customEventRecords(state.email, outcome.fired), mode === 'import' ? 'bulk' : 'live')
+    const wakeAt = earliest(outcome.nextWakeAt ? Date.parse(outcome.nextWakeAt) : null, nextCartAbandonmentAt(state, now.getTime(), policy))
+    const publication: PendingPublication = {
+      id: crypto.randomUUID(),
+      summary,
+      orders: touched.orders,
+      decisions: withWouldWrite(outcome.decisions),
+      eventCreatedAt: options.eventCreatedAt ?? null,
+      at: now.toISOString(),
+      wakeAt,
+      cartValues: carts.filter(hasValue).map(cartValue),
+    }
+    await this.save(state, touched.orders, publication)
+    if (wakeAt !== null) await this.ctx.storage.setAlarm(wakeAt)
+    else await this.ctx.storage.deleteAlarm()
+    await publish(this.env.DB, this.ctx.storage, publication)
+    return true
   }
 
   /** Sales tasks for abandoned carts that fired above the store's high-value threshold (D1, cached). */
@@ -195,9 +234,10 @@ export class ContactObject extends DurableObject<Env> {
     }
   }
 
-  private async save(state: ContactState, changedOrders: Order[]): Promise<void> {
+  /** The state and what it publishes, in one atomic put. */
+  private async save(state: ContactState, changedOrders: Order[], publication: PendingPublication): Promise<void> {
     const { orders, ...core } = state
-    const entries: Record<string, unknown> = { [CORE_KEY]: core }
+    const entries: Record<string, unknown> = { [CORE_KEY]: core, [PUBLICATION_KEY]: publication }
     for (const order of changedOrders) entries[ORDER_PREFIX + order.orderId] = orders[String(order.orderId)]
     await this.ctx.storage.put(entries)
   }
