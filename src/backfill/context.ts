@@ -14,6 +14,8 @@ export interface PhaseContext {
   lookups: CatalogLookups
   /** ISO-8601: only records modified since then; null for all history. */
   since: string | null
+  /** BACKFILL_SHIPMENTS_WINDOW: orders in transit that shipped within it are read with their shipments. */
+  shipmentsWindowMs: number
   budget: Budget
   now(): Date
 }

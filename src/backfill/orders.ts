@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { normalizeOrder } from '../bigcommerce/normalize'
-import { ORDER_INCLUDES, orderPartCalls, readOrderParts } from '../bigcommerce/order-reads'
+import { backfillReadPurpose, ORDER_INCLUDES, orderPartCalls, readOrderParts, type OrderReadPurpose } from '../bigcommerce/order-reads'
 import { v2Order, v3Customer, v3Refund, type V2Order, type V3Refund } from '../bigcommerce/resources'
 import { knownCustomerEmails } from '../db/backfill'
 import { linkCartToOrder } from '../db/identity'
@@ -16,10 +16,10 @@ const PAGE = 250
 /** Orders applied between checkpoints. */
 const CHUNK = 25
 /**
- * Calls one chunk may take at most, per order: products (only when the list left them out), coupons and the
- * contact.
+ * Calls one chunk may take at most, per order: products (only when the list left them out), shipments (only
+ * for an order in transit), coupons and the contact.
  */
-const CHUNK_CALLS = CHUNK * 3
+const CHUNK_CALLS = CHUNK * 4
 const CONCURRENCY = 6
 /** Order ids per `order_id:in` refunds call. */
 const REFUNDS_PER_CALL = 100
@@ -42,8 +42,9 @@ const listedRefund = z.object({ refunded_amount: z.union([z.string(), z.number()
  * skips one), each with its line items, coupons and v3 refunds, through the same normalizer as
  * webhooks and into its contact in `import` mode. Calls are spent where they tell something: line items come
  * with the page (`include=consignments.line_items`, one call for 250 orders and their lines), refunds in one
- * `order_id:in` call per page for the orders that have any, coupons only with a coupon discount, no shipments
- * (history fires no shipped trigger; see `OrderReadPurpose`), categories and channels from the catalog cache the products phase primed.
+ * `order_id:in` call per page for the orders that have any, coupons only with a coupon discount, shipments only
+ * for the orders still in transit (history fires no shipped trigger, and delivered parcels need no tracking; see
+ * `OrderReadPurpose`), categories and channels from the catalog cache the products phase primed.
  */
 export const ordersPhase: Phase = {
   name: 'orders',
@@ -90,13 +91,13 @@ export const ordersPhase: Phase = {
       const refunds = await refundsOf(ctx, refundedIds)
       const syncedOrders = listed.filter((l) => l.order && isSynced(l.order.status_id))
       const thisPageCalls =
-        1 + Math.ceil(refundedIds.length / REFUNDS_PER_CALL) + syncedOrders.reduce((n, l) => n + orderPartCalls(l.order!, l.raw, 'history'), 0)
+        1 + Math.ceil(refundedIds.length / REFUNDS_PER_CALL) + syncedOrders.reduce((n, l) => n + orderPartCalls(l.order!, l.raw, purposeOf(ctx, l.order!)), 0)
       const emails = await fallbackEmails(ctx, listed.flatMap((l) => (l.order ? [l.order] : [])))
 
       for (let i = 0; i < listed.length; i += CHUNK) {
         if (i > 0 && ctx.budget.exhausted(CHUNK_CALLS)) return false
         const chunk = listed.slice(i, i + CHUNK)
-        if (!(await quotaFor(ctx, chunk.reduce((n, l) => n + (l.order && isSynced(l.order.status_id) ? orderPartCalls(l.order, l.raw, 'history') : 0), 0)))) {
+        if (!(await quotaFor(ctx, chunk.reduce((n, l) => n + (l.order && isSynced(l.order.status_id) ? orderPartCalls(l.order, l.raw, purposeOf(ctx, l.order)) : 0), 0)))) {
           return false
         }
         const results = await mapLimit(chunk, CONCURRENCY, (item) => importOrder(ctx, item, refunds, emails))
@@ -139,7 +140,7 @@ async function importOrder(
   // Incomplete orders (status 0) are never synced.
   if (!isSynced(order.status_id)) return 'ignored'
   try {
-    const { products, shipments, coupons } = await readOrderParts(ctx.client, order, item.raw, 'history')
+    const { products, shipments, coupons } = await readOrderParts(ctx.client, order, item.raw, purposeOf(ctx, order))
     const productIds = [...new Set(products.map((p) => p.product_id).filter((id): id is number => id !== null))]
     const [channel, names] = await Promise.all([
       ctx.lookups.channel(order.channel_id ?? 1),
@@ -164,6 +165,11 @@ async function importOrder(
     if (isSkippable(err)) return 'skipped'
     throw err
   }
+}
+
+/** History, or an order in transit at install whose tracking is read (BACKFILL_SHIPMENTS_WINDOW). */
+function purposeOf(ctx: PhaseContext, order: V2Order): OrderReadPurpose {
+  return backfillReadPurpose(order, ctx.now().getTime(), ctx.shipmentsWindowMs)
 }
 
 /** The page's refunds, grouped by order: one call per 100 refunded orders rather than one per order. */

@@ -6,7 +6,7 @@ import { createBigCommerceStandin, seedStore } from '../../standins/bigcommerce'
 import type { Order } from '../../standins/bigcommerce/types'
 import { serveHost } from '../support/network'
 import { freshWorld, type useStandins } from '../support/worker'
-import { expectHubSpotMatchesStore, expectLinksAndRegions, flushAll, runToEnd } from './support'
+import { expectHubSpotMatchesStore, expectLinksAndRegions, flushAll, inTransit, runToEnd } from './support'
 
 type Standins = ReturnType<typeof useStandins>
 let bigcommerce: Standins['bigcommerce']
@@ -36,7 +36,7 @@ function orderPhasePages(): { path: string; query: string }[][] {
 }
 
 describe('what a backfilled page of orders costs', () => {
-  it('one list call for 250 orders and their lines, refunds per 100 refunded, coupons only where due, no shipments', async () => {
+  it('one list call for 250 orders and their lines, refunds per 100 refunded, coupons only where due, shipments only in transit', async () => {
     seedStore(bigcommerce.store, { customers: 30, orders: 520, seed: 3, now: NOW })
     await startBackfill(env)
     // One run for the whole import, so that each list call starts a page of 250 (a run that stops between
@@ -52,14 +52,15 @@ describe('what a backfilled page of orders costs', () => {
       expect(count(/\/v2\/orders$/), `page ${index + 1}`).toBe(1)
       expect(count(/\/v2\/orders\/\d+\/products$/), `page ${index + 1}`).toBe(0)
       expect(count(/\/v3\/orders\/payment_actions\/refunds$/), `page ${index + 1}`).toBe(Math.ceil(orders.filter(refunded).length / 100))
-      expect(count(/\/v2\/orders\/\d+\/shipments$/), `page ${index + 1}`).toBe(0)
+      expect(count(/\/v2\/orders\/\d+\/shipments$/), `page ${index + 1}`).toBe(orders.filter((o) => inTransit(o)).length)
       expect(count(/\/v2\/orders\/\d+\/coupons$/), `page ${index + 1}`).toBe(orders.filter(withCoupon).length)
       // Nothing else but a first look at each order channel (the catalog was primed by the products phase).
-      const other = requests.filter((r) => !/\/v2\/orders(\/\d+\/coupons)?$|\/payment_actions\/refunds$/.test(r.path))
+      const other = requests.filter((r) => !/\/v2\/orders(\/\d+\/(coupons|shipments))?$|\/payment_actions\/refunds$/.test(r.path))
       expect(other.every((r) => /\/v3\/channels\/\d+$/.test(r.path)), `page ${index + 1}: ${other.map((r) => r.path)}`).toBe(true)
     })
-    // Shipped orders among them cost nothing beyond their page either.
-    expect(byId.filter(synced).some((o) => shipped(o) && !withCoupon(o))).toBe(true)
+    // Shipped orders delivered long ago cost nothing beyond their page; some are still in transit.
+    expect(byId.filter(synced).some((o) => shipped(o) && !inTransit(o) && !withCoupon(o))).toBe(true)
+    expect(byId.filter(synced).some((o) => inTransit(o))).toBe(true)
 
     await flushAll()
     expectHubSpotMatchesStore(bigcommerce, hubspot)
@@ -130,5 +131,67 @@ describe('a backfill at the Standard plan quota', () => {
 
     await flushAll()
     expectHubSpotMatchesStore(standin, hubspot)
+  })
+})
+
+describe('orders in transit at install', () => {
+  const DAY = 86_400_000
+
+  /** Four shipped orders of one buyer: two still on their way, one delivered long ago, one completed. */
+  function parcels() {
+    const { store } = bigcommerce
+    const place = (daysAgo: number) =>
+      store.createOrder({ email: 'parcels@example.com', statusId: 11, at: NOW - daysAgo * DAY, lines: [{ productId: 1, quantity: 2 }] }).value
+    const shipped = place(8)
+    store.addShipment(shipped.id, undefined, { at: NOW - 5 * DAY, trackingNumber: '1ZINTRANSIT' })
+    const partial = place(6)
+    const first = store.orderProducts.get(partial.id)![0]!
+    store.addShipment(partial.id, [{ orderProductId: first.id, quantity: 1 }], { at: NOW - 2 * DAY, trackingNumber: '1ZPARTIAL' })
+    const delivered = place(70)
+    store.addShipment(delivered.id, undefined, { at: NOW - 60 * DAY, trackingNumber: '1ZLONGAGO' })
+    const completed = place(9)
+    store.addShipment(completed.id, undefined, { at: NOW - 4 * DAY, trackingNumber: '1ZCOMPLETED' })
+    store.setOrderStatus(completed.id, 10, NOW - DAY)
+    return { shipped, partial, delivered, completed }
+  }
+
+  const shipmentReads = () =>
+    bigcommerce.requests.filter((r) => /\/v2\/orders\/\d+\/shipments$/.test(r.path)).map((r) => Number(r.path.split('/').at(-2)))
+  const written = (id: number) => hubspot.portal.findByProperty('orders', 'bc_order_id', String(id))!.properties
+
+  it('gives a shipped order still on its way its tracking, within the window, and fires nothing', async () => {
+    const { shipped, partial, delivered, completed } = parcels()
+    expect([shipped.status_id, partial.status_id, delivered.status_id, completed.status_id]).toEqual([2, 3, 2, 10])
+    await startBackfill(env)
+    expect((await runToEnd()).at(-1)).toMatchObject({ state: 'done' })
+    await flushAll()
+
+    // One call each for the two in transit; none for the delivered and the completed.
+    expect(shipmentReads().sort((a, b) => a - b)).toEqual([shipped.id, partial.id].sort((a, b) => a - b))
+    expect(written(shipped.id)).toMatchObject({ hs_shipping_tracking_number: '1ZINTRANSIT', hs_fulfillment_status: 'shipped' })
+    expect(written(shipped.id).hs_shipping_status_url).toMatch(/^https:\/\/.*1ZINTRANSIT/)
+    expect(written(partial.id)).toMatchObject({ hs_shipping_tracking_number: '1ZPARTIAL', hs_fulfillment_status: 'partially_shipped' })
+    expect(written(delivered.id).hs_shipping_tracking_number ?? '').toBe('')
+    expect(written(completed.id).hs_shipping_tracking_number ?? '').toBe('')
+    // Imported history: the shipments fire no shipped trigger.
+    const fired = await env.DB.prepare("SELECT count(*) AS n FROM trigger_decisions WHERE decision = 'fired'").first<{ n: number }>()
+    expect(fired?.n).toBe(0)
+  })
+
+  it('reads no shipments with BACKFILL_SHIPMENTS_WINDOW=0d, and only the last three days with 3d', async () => {
+    const { shipped, partial } = parcels()
+    await startBackfill(env)
+    for (let run = 0; run < 20 && (await runBackfill({ ...env, BACKFILL_SHIPMENTS_WINDOW: '0d' })).ran; run++) {
+      if ((await backfillStatus(env)).state !== 'running') break
+    }
+    expect(shipmentReads()).toEqual([])
+    await flushAll()
+    expect(written(shipped.id).hs_shipping_tracking_number ?? '').toBe('')
+
+    await startBackfill(env)
+    for (let run = 0; run < 20 && (await runBackfill({ ...env, BACKFILL_SHIPMENTS_WINDOW: '3d' })).ran; run++) {
+      if ((await backfillStatus(env)).state !== 'running') break
+    }
+    expect(shipmentReads()).toEqual([partial.id])
   })
 })
