@@ -14,8 +14,11 @@ export interface PhaseContext {
   lookups: CatalogLookups
   /** ISO-8601: only records modified since then; null for all history. */
   since: string | null
-  /** BACKFILL_SHIPMENTS_WINDOW: orders in transit that shipped within it are read with their shipments. */
-  shipmentsWindowMs: number
+  /**
+   * Orders still in transit when the job started (the install), shipped within BACKFILL_SHIPMENTS_WINDOW
+   * before it, are read with their shipments. One moment for the whole job, however many runs it takes.
+   */
+  inTransit: { at: number; windowMs: number }
   budget: Budget
   now(): Date
 }

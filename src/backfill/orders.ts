@@ -169,7 +169,7 @@ async function importOrder(
 
 /** History, or an order in transit at install whose tracking is read (BACKFILL_SHIPMENTS_WINDOW). */
 function purposeOf(ctx: PhaseContext, order: V2Order): OrderReadPurpose {
-  return backfillReadPurpose(order, ctx.now().getTime(), ctx.shipmentsWindowMs)
+  return backfillReadPurpose(order, ctx.inTransit.at, ctx.inTransit.windowMs)
 }
 
 /** The page's refunds, grouped by order: one call per 100 refunded orders rather than one per order. */

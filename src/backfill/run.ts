@@ -120,7 +120,7 @@ export async function runBackfill(env: Env, options: RunOptions = {}): Promise<R
       client,
       lookups: createCatalogLookups(env.DB, client, clock, { remember: true }),
       since: job.since,
-      shipmentsWindowMs: config.BACKFILL_SHIPMENTS_WINDOW.ms,
+      inTransit: { at: job.startedAt, windowMs: config.BACKFILL_SHIPMENTS_WINDOW.ms },
       budget,
       now: clock,
     }

@@ -214,7 +214,7 @@ const CART_PROPERTIES: PropertyDefinition[] = [
   hs({ name: 'hs_cart_url', label: 'Cart URL', type: 'string', description: 'Recovery link that restores the cart' }),
   hs({ name: 'hs_total_price', label: 'Total price', type: 'number', description: 'cart_amount, in the cart currency' }),
   hs({ name: 'hs_currency_code', label: 'Currency code', type: 'string', description: 'The cart currency' }),
-  hs({ name: 'hs_external_status', label: 'External status', type: 'string', description: 'open, abandoned, converted or emptied' }),
+  hs({ name: 'hs_external_status', label: 'External status', type: 'string', description: 'open, abandoned, converted or emptied (also a cart BigCommerce deleted without an order)' }),
 ]
 
 /** Sales tasks for high-value abandoned carts (HIGH_VALUE_CART_PERCENTILE); HubSpot's own task properties. */
