@@ -134,79 +134,64 @@ export class ContactObject extends DurableObject<Env> {
     return this.change(null, { at }, () => true)
   }
 
-  /** Applies a change; false when this object holds no contact (and `email` did not name one). */
+  /** Applies a change; false when this object holds no contact (and `email` names none). */
   private async change(
     email: string | null,
     options: ApplyOptions,
     mutate: (state: ContactState, touched: Touched) => boolean,
   ): Promise<boolean> {
-    // blockConcurrencyWhile resets the object when its callback throws: carry the failure out instead.
-    const outcome = await this.ctx.blockConcurrencyWhile(async () => {
-      try {
-        return { known: await this.changeNow(email, options, mutate) }
-      } catch (error) {
-        return { error }
+    return unsettle(await this.ctx.blockConcurrencyWhile(settled(async () => {
+      // What an earlier change left unpublished goes first (a retry completes it, then finds nothing new).
+      await completePendingPublication(this.env.DB, this.ctx.storage)
+      const state = await this.load(email)
+      if (!state.email) return false
+      const now = options.at ? new Date(options.at) : new Date()
+      pruneClosedCarts(state, now.getTime())
+      const touched: Touched = { orders: [], carts: [] }
+      const changed = mutate(state, touched)
+      if (!changed && touched.orders.length === 0 && touched.carts.length === 0) return true
+
+      const config = requireConfig(this.env)
+      const policy = policyFromConfig(withAutomationOverrides(config, await currentOverrides(this.env.DB)))
+      const mode = options.mode ?? 'live'
+      // The cache of the last ticket search (src/cron/support-escalations.ts); imports fire nothing, so skip it.
+      const supportTickets = mode === 'live' && config.SUPPORT_SUPPRESSION_PRIORITIES ? await openEscalationsOf(this.env.DB, state.email) : null
+      const outcome = evaluateAutomation({ state, now, policy, mode, supportTickets })
+      state.automation = outcome.automation
+      touched.carts.push(...markAbandonedCarts(state, now.getTime(), policy))
+      const summary = summarizeContact(state, now, policy)
+
+      const carts = unique(touched.carts)
+        .map((cartId) => state.carts[cartId])
+        .filter((cart): cart is CartState => cart !== undefined && cart.email !== null)
+      const tasks = await this.highValueCartTasks(state, outcome.fired, config, now)
+      const records: HubSpotRecord[] = [
+        contactRecord(summary, outcome.fired),
+        ...touched.orders.flatMap((order) => orderRecords(order)),
+        ...carts.map((cart) => cartRecord(cart)),
+        ...tasks.map((task) => taskRecord(task)),
+      ]
+      // HubSpot first, then our own state: if saving fails, the retry re-sends the same values (trigger
+      // times are event times), which enrolls nobody twice. The reverse order could lose a trigger. Tasks
+      // and custom events are keyed by the trigger's key, so a retry creates or sends nothing twice.
+      await hubspotWriter(this.env).enqueue(records, customEventRecords(state.email, outcome.fired), mode === 'import' ? 'bulk' : 'live')
+      const wakeAt = earliest(outcome.nextWakeAt ? Date.parse(outcome.nextWakeAt) : null, nextCartAbandonmentAt(state, now.getTime(), policy))
+      const publication: PendingPublication = {
+        id: crypto.randomUUID(),
+        summary,
+        orders: touched.orders,
+        decisions: withWouldWrite(outcome.decisions),
+        eventCreatedAt: options.eventCreatedAt ?? null,
+        at: now.toISOString(),
+        wakeAt,
+        cartValues: carts.filter(hasValue).map(cartValue),
       }
-    })
-    if ('error' in outcome) throw outcome.error
-    return outcome.known
-  }
-
-  private async changeNow(
-    email: string | null,
-    options: ApplyOptions,
-    mutate: (state: ContactState, touched: Touched) => boolean,
-  ): Promise<boolean> {
-    // What an earlier change left unpublished goes first (a retry completes it, then finds nothing new).
-    await completePendingPublication(this.env.DB, this.ctx.storage)
-    const state = await this.load(email)
-    if (!state.email) return false
-    const now = options.at ? new Date(options.at) : new Date()
-    pruneClosedCarts(state, now.getTime())
-    const touched: Touched = { orders: [], carts: [] }
-    const changed = mutate(state, touched)
-    if (!changed && touched.orders.length === 0 && touched.carts.length === 0) return true
-
-    const config = requireConfig(this.env)
-    const policy = policyFromConfig(withAutomationOverrides(config, await currentOverrides(this.env.DB)))
-    const mode = options.mode ?? 'live'
-    // The cache of the last ticket search (src/cron/support-escalations.ts); imports fire nothing, so skip it.
-    const supportTickets = mode === 'live' && config.SUPPORT_SUPPRESSION_PRIORITIES ? await openEscalationsOf(this.env.DB, state.email) : null
-    const outcome = evaluateAutomation({ state, now, policy, mode, supportTickets })
-    state.automation = outcome.automation
-    touched.carts.push(...markAbandonedCarts(state, now.getTime(), policy))
-    const summary = summarizeContact(state, now, policy)
-
-    const carts = unique(touched.carts)
-      .map((cartId) => state.carts[cartId])
-      .filter((cart): cart is CartState => cart !== undefined && cart.email !== null)
-    const tasks = await this.highValueCartTasks(state, outcome.fired, config, now)
-    const records: HubSpotRecord[] = [
-      contactRecord(summary, outcome.fired),
-      ...touched.orders.flatMap((order) => orderRecords(order)),
-      ...carts.map((cart) => cartRecord(cart)),
-      ...tasks.map((task) => taskRecord(task)),
-    ]
-    // HubSpot first, then our own state: if saving fails, the retry re-sends the same values (trigger
-    // times are event times), which enrolls nobody twice. The reverse order could lose a trigger. Tasks
-    // and custom events are keyed by the trigger's key, so a retry creates or sends nothing twice.
-    await hubspotWriter(this.env).enqueue(records, customEventRecords(state.email, outcome.fired), mode === 'import' ? 'bulk' : 'live')
-    const wakeAt = earliest(outcome.nextWakeAt ? Date.parse(outcome.nextWakeAt) : null, nextCartAbandonmentAt(state, now.getTime(), policy))
-    const publication: PendingPublication = {
-      id: crypto.randomUUID(),
-      summary,
-      orders: touched.orders,
-      decisions: withWouldWrite(outcome.decisions),
-      eventCreatedAt: options.eventCreatedAt ?? null,
-      at: now.toISOString(),
-      wakeAt,
-      cartValues: carts.filter(hasValue).map(cartValue),
-    }
-    await this.save(state, touched.orders, publication)
-    if (wakeAt !== null) await this.ctx.storage.setAlarm(wakeAt)
-    else await this.ctx.storage.deleteAlarm()
-    await publish(this.env.DB, this.ctx.storage, publication)
-    return true
+      await this.save(state, touched.orders, publication)
+      if (wakeAt !== null) await this.ctx.storage.setAlarm(wakeAt)
+      else await this.ctx.storage.deleteAlarm()
+      await publish(this.env.DB, this.ctx.storage, publication)
+      return true
+    })))
   }
 
   /** Sales tasks for abandoned carts that fired above the store's high-value threshold (D1, cached). */
@@ -241,6 +226,19 @@ export class ContactObject extends DurableObject<Env> {
     for (const order of changedOrders) entries[ORDER_PREFIX + order.orderId] = orders[String(order.orderId)]
     await this.ctx.storage.put(entries)
   }
+}
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown }
+
+/** `fn` as a callback that never throws: blockConcurrencyWhile resets the object when its callback throws. */
+function settled<T>(fn: () => Promise<T>): () => Promise<Settled<T>> {
+  return () => fn().then((value): Settled<T> => ({ ok: true, value }), (error: unknown): Settled<T> => ({ ok: false, error }))
+}
+
+/** The value, or the failure thrown again outside. */
+function unsettle<T>(outcome: Settled<T>): T {
+  if (!outcome.ok) throw outcome.error
+  return outcome.value
 }
 
 function earliest(...moments: (number | null)[]): number | null {
