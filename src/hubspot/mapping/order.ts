@@ -28,6 +28,7 @@ export function orderRecords(order: Order): HubSpotRecord[] {
       hs_external_created_date: toHubSpotDateTime(order.createdAt),
       ...shippingTracking(order.shipments),
       bc_status: STATUS_NAMES[order.statusId] ?? `status_${order.statusId}`,
+      bc_order_total: money(order.totalIncTax),
       bc_refunded_amount: money(refundedTotal(order)),
       bc_net_revenue: money(netRevenue(order)),
       bc_coupon_codes: order.couponCodes.join(';'),
