@@ -2,7 +2,7 @@ import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { backfillStatus, runBackfill, startBackfill } from '../../src/backfill'
 import { freshWorld, type useStandins } from '../support/worker'
-import { flushAll, runToEnd } from './support'
+import { cronEnv, flushAll, runToEnd } from './support'
 
 /**
  * Orders still on their way at install: the backfill reads their shipments (within BACKFILL_SHIPMENTS_WINDOW),
@@ -48,7 +48,7 @@ describe('orders in transit at install', () => {
   it('gives a shipped order still on its way its tracking, within the window, and fires nothing', async () => {
     const { shipped, partial, delivered, completed } = parcels()
     expect([shipped.status_id, partial.status_id, delivered.status_id, completed.status_id]).toEqual([2, 3, 2, 10])
-    await startBackfill(env)
+    await startBackfill(cronEnv)
     expect((await runToEnd()).at(-1)).toMatchObject({ state: 'done' })
     await flushAll()
 
@@ -66,16 +66,16 @@ describe('orders in transit at install', () => {
 
   it('reads no shipments with BACKFILL_SHIPMENTS_WINDOW=0d, and only the last three days with 3d', async () => {
     const { shipped, partial } = parcels()
-    await startBackfill(env)
-    for (let run = 0; run < 20 && (await runBackfill({ ...env, BACKFILL_SHIPMENTS_WINDOW: '0d' })).ran; run++) {
+    await startBackfill(cronEnv)
+    for (let run = 0; run < 20 && (await runBackfill({ ...cronEnv, BACKFILL_SHIPMENTS_WINDOW: '0d' })).ran; run++) {
       if ((await backfillStatus(env)).state !== 'running') break
     }
     expect(shipmentReads()).toEqual([])
     await flushAll()
     expect(written(shipped.id).hs_shipping_tracking_number ?? '').toBe('')
 
-    await startBackfill(env)
-    for (let run = 0; run < 20 && (await runBackfill({ ...env, BACKFILL_SHIPMENTS_WINDOW: '3d' })).ran; run++) {
+    await startBackfill(cronEnv)
+    for (let run = 0; run < 20 && (await runBackfill({ ...cronEnv, BACKFILL_SHIPMENTS_WINDOW: '3d' })).ran; run++) {
       if ((await backfillStatus(env)).state !== 'running') break
     }
     expect(shipmentReads()).toEqual([partial.id])
