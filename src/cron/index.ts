@@ -10,6 +10,7 @@ import { retention } from './retention'
 import { supportEscalationsJob } from './support-escalations'
 import { audienceListsJob } from './audience-lists'
 import { contactWakes } from './contact-wakes'
+import { companyReconciliationJob } from './company-reconciliation'
 import type { CronJob } from './job'
 
 /** One line per job; the order is the order they run in within one tick. */
@@ -24,6 +25,7 @@ export const JOBS: readonly CronJob[] = [
   retention,
   supportEscalationsJob,
   audienceListsJob,
+  companyReconciliationJob,
   // Last: its run takes most of a minute when there is history to import.
   backfillJob,
 ]
