@@ -10,6 +10,7 @@ import { retention } from './retention'
 import { supportEscalationsJob } from './support-escalations'
 import { audienceListsJob } from './audience-lists'
 import { contactWakes } from './contact-wakes'
+import { identityAutoLink } from './identity-auto-link'
 import { companyReconciliationJob } from './company-reconciliation'
 import type { CronJob } from './job'
 
@@ -25,6 +26,7 @@ export const JOBS: readonly CronJob[] = [
   retention,
   supportEscalationsJob,
   audienceListsJob,
+  identityAutoLink,
   companyReconciliationJob,
   // Last: its run takes most of a minute when there is history to import.
   backfillJob,

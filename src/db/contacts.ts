@@ -7,9 +7,10 @@ import { contacts, orders } from './schema'
 import { shadowDecisionInserts, type InsertGuard, type PublishedDecision } from './shadow-decisions'
 
 /**
- * What one change of a contact publishes to D1: its own row (ranked by the value-tier cron, with its next wake
- * time for the scheduled-work sweep), its changed orders (reports, attribution) and its trigger decisions (admin
- * API). The contact keeps it in its storage, saved with its state, until D1 has it: a retry completes it.
+ * What one change of a contact publishes to D1: its own row (ranked by the value-tier cron, compared for
+ * duplicates, with its next wake time for the scheduled-work sweep), its changed orders (reports, attribution) and
+ * its trigger decisions (admin API). The contact keeps it in its storage, saved with its state, until D1 has it: a
+ * retry completes it.
  */
 export interface ContactPublication {
   /** Unique per publication: D1 remembers the last one it applied, so a retried publish adds no decision twice. */
@@ -39,6 +40,10 @@ export async function publishContactFigures(db: D1Database, publication: Contact
   const contactRow = {
     email: summary.email,
     customerId: summary.customerId,
+    phone: summary.phone,
+    firstName: summary.firstName,
+    lastName: summary.lastName,
+    firstSeenAt: summary.firstSeenAt ?? publication.at,
     paidOrderCount: summary.orderCount,
     lifetimeValue: summary.lifetimeValue,
     lifetimeValueSort: sortValue(summary.lifetimeValue),
@@ -52,7 +57,8 @@ export async function publishContactFigures(db: D1Database, publication: Contact
   }
   const upserts = [
     ...publication.orders.map((order) => {
-      const row = orderRow(order)
+      // The order belongs to the contact: the billing email's, or the person's it was linked to.
+      const row = { ...orderRow(order), email: summary.email }
       return d
         .insert(orders)
         .values({ ...row, eventCreatedAt: publication.eventCreatedAt })
@@ -64,7 +70,15 @@ export async function publishContactFigures(db: D1Database, publication: Contact
         .toSQL()
     }),
     // Last: it marks this publication applied.
-    d.insert(contacts).values(contactRow).onConflictDoUpdate({ target: contacts.email, set: contactRow }).toSQL(),
+    d
+      .insert(contacts)
+      .values(contactRow)
+      .onConflictDoUpdate({
+        target: contacts.email,
+        // Known since the earliest moment anything said so (a first publish without dates says "now").
+        set: { ...contactRow, firstSeenAt: sql`min(coalesce(${contacts.firstSeenAt}, excluded.first_seen_at), excluded.first_seen_at)` },
+      })
+      .toSQL(),
   ]
   await db.batch([
     ...publication.decisions.flatMap(({ decision, ...rest }) =>
@@ -130,4 +144,51 @@ export async function overdueContacts(db: D1Database, before: number, limit: num
 /** Nothing is scheduled for this contact any more (its object holds no contact), unless it changed meanwhile. */
 export async function clearWake(db: D1Database, email: string, wakeAt: number): Promise<void> {
   await db.prepare('UPDATE contacts SET next_wake_at = NULL WHERE email = ?1 AND next_wake_at = ?2').bind(email, wakeAt).run()
+}
+
+/** A contact's row as the duplicate review and its audit show it. */
+export interface ContactFigures {
+  email: string
+  customerId: number | null
+  phone: string | null
+  firstName: string | null
+  lastName: string | null
+  paidOrderCount: number
+  lifetimeValue: string
+  lifetimeValueSort: number
+  customerStatus: string
+  valueTier: string | null
+  firstSeenAt: string | null
+}
+
+export async function contactFigures(db: D1Database, emails: string[]): Promise<ContactFigures[]> {
+  if (emails.length === 0) return []
+  const { results } = await db
+    .prepare(
+      `SELECT email, customer_id AS customerId, phone, first_name AS firstName, last_name AS lastName,
+         paid_order_count AS paidOrderCount, lifetime_value AS lifetimeValue, lifetime_value_sort AS lifetimeValueSort,
+         customer_status AS customerStatus, value_tier AS valueTier, first_seen_at AS firstSeenAt
+       FROM contacts WHERE email IN (SELECT value FROM json_each(?1)) ORDER BY email`,
+    )
+    .bind(JSON.stringify(emails))
+    .all<ContactFigures>()
+  return results
+}
+
+/**
+ * Contacts on phones that a registered customer and a guest share, with no more than `maxPhoneGroup` contacts
+ * on the phone (IDENTITY_AUTO_LINK=phone decides which of them are one person).
+ */
+export async function contactsSharingPhones(db: D1Database, maxPhoneGroup: number) {
+  const { results } = await db
+    .prepare(
+      `WITH phones AS (
+         SELECT phone FROM contacts WHERE phone IS NOT NULL GROUP BY phone
+         HAVING count(*) BETWEEN 2 AND ?1 AND sum(customer_id > 0) >= 1 AND sum(coalesce(customer_id, 0) <= 0) >= 1)
+       SELECT email, customer_id AS customerId, phone, first_name AS firstName, last_name AS lastName
+       FROM contacts WHERE phone IN (SELECT phone FROM phones) ORDER BY phone, email`,
+    )
+    .bind(maxPhoneGroup)
+    .all<{ email: string; customerId: number | null; phone: string; firstName: string | null; lastName: string | null }>()
+  return results
 }

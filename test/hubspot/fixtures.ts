@@ -76,6 +76,7 @@ export function summary(email: string, over: Partial<ContactSummary> = {}): Cont
     address: null,
     consentRegion: 'unknown',
     baseCurrency: 'USD',
+    firstSeenAt: '2025-12-30T10:00:00.000Z',
     ...over,
   }
 }
