@@ -7,6 +7,7 @@ import type { WriterStatus } from '../hubspot/sync/status'
 import { lastSupportEscalations, supportEscalationProblems, type SupportEscalationsState } from '../cron/support-escalations'
 import type { ListSyncResult } from '../hubspot/lists-sync'
 import { setupChecklist, type SetupChecklist } from './getting-started'
+import { apiPauses, type PauseView } from './pauses'
 import { audienceListsStatus, historyBackfillStatus, hubspotWriterStatus, storeWebhookHealth } from './operations'
 
 /**
@@ -46,10 +47,12 @@ export interface SyncStatus {
   lists: ListSyncResult | null | { error: string }
   /** Getting started: whether the installation is complete, each step with what to do next. */
   setup: SetupChecklist
+  /** The circuit breakers: processing for an API paused by its 401/403 or an outage, until a probe or an operator resumes it. */
+  pauses: { bigcommerce: PauseView; hubspot: PauseView } | { error: string }
 }
 
 export async function syncStatus(env: Env, config: Config, now: Date): Promise<SyncStatus> {
-  const [queue, writer, webhooks, backfill, tickets, lists, firsts] = await Promise.all([
+  const [queue, writer, webhooks, backfill, tickets, lists, firsts, pauses] = await Promise.all([
     queueDepths(env.DB),
     settle(() => hubspotWriterStatus(env)),
     settle(() => storeWebhookHealth(env, config)),
@@ -57,8 +60,11 @@ export async function syncStatus(env: Env, config: Config, now: Date): Promise<S
     settle(() => lastSupportEscalations(env)),
     settle(() => audienceListsStatus(env)),
     installationFirsts(env.DB),
+    settle(() => apiPauses(env)),
   ])
   const problems = queueProblems(queue, now)
+  if (!pauses.ok) problems.push(`paused processing unknown: ${pauses.error}`)
+  else for (const view of Object.values(pauses.value)) if (view.message) problems.push(view.message)
   if (!writer.ok) problems.push(`the HubSpot writer did not report its status: ${writer.error}`)
   else problems.push(...writerProblems(writer.value, now))
   if (!webhooks.ok) problems.push(`webhook health unknown: ${webhooks.error}`)
@@ -79,6 +85,7 @@ export async function syncStatus(env: Env, config: Config, now: Date): Promise<S
     backfill: backfill.ok ? backfill.value : { error: backfill.error },
     supportTickets: tickets.ok ? tickets.value : { error: tickets.error },
     lists: part(lists),
+    pauses: part(pauses),
     setup: setupChecklist({
       hubspot: part(writer),
       webhooks: part(webhooks),

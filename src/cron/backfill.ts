@@ -8,8 +8,8 @@ import { runBackfill } from '../backfill'
 export const backfillJob: CronJob = {
   name: 'backfill',
   crons: ['* * * * *'],
-  async run(env) {
-    await runBackfill(env, { budgetMs: BACKFILL_RUN_BUDGET_MS })
+  async run(env, _now, invocation) {
+    await runBackfill(env, { budgetMs: BACKFILL_RUN_BUDGET_MS, invocation })
   },
 }
 

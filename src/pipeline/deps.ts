@@ -1,30 +1,26 @@
-import { BigCommerceClient, type BigCommerceClientOptions } from '../bigcommerce/client'
+import { BigCommerceClient } from '../bigcommerce/client'
 import type { Config } from '../config'
-import { createCatalogLookups } from '../db/catalog'
-import type { CatalogLookups } from '../bigcommerce/hydrate'
+import type { RememberingLookups } from '../db/catalog'
 import type { Env } from '../env'
+import type { Invocation } from '../invocation/invocation'
 
-/** What processing needs, built once per event from the environment (tests build their own). */
+/** What processing needs, from the invocation it runs in (one client and one catalog cache for all of it). */
 export interface PipelineDeps {
   env: Env
   config: Config
   bigcommerce: BigCommerceClient
-  lookups: CatalogLookups
+  lookups: RememberingLookups
 }
 
-/** `tuning` adjusts retry behaviour (tests use it to skip real waits). */
-export type ClientTuning = Partial<Pick<BigCommerceClientOptions, 'sleep' | 'maxAttempts' | 'maxWaitMs'>>
+export function pipelineDeps(invocation: Invocation): PipelineDeps {
+  return { env: invocation.env, config: invocation.config, bigcommerce: invocation.bigcommerce, lookups: invocation.lookups }
+}
 
-export function bigCommerceClient(config: Config, tuning: ClientTuning = {}): BigCommerceClient {
+/** A client for the admin surface's own calls (setup, webhook health), outside event processing. */
+export function bigCommerceClient(config: Config): BigCommerceClient {
   return new BigCommerceClient({
     apiBase: config.BIGCOMMERCE_API_BASE,
     storeHash: config.BIGCOMMERCE_STORE_HASH,
     accessToken: config.BIGCOMMERCE_ACCESS_TOKEN,
-    ...tuning,
   })
-}
-
-export function pipelineDeps(env: Env, config: Config, tuning: ClientTuning = {}): PipelineDeps {
-  const bigcommerce = bigCommerceClient(config, tuning)
-  return { env, config, bigcommerce, lookups: createCatalogLookups(env.DB, bigcommerce, () => new Date()) }
 }

@@ -2,6 +2,7 @@ import { sleep } from '../../sleep'
 import { ASSOCIATION_BATCH_LIMIT, BATCH_LIMIT } from '../client'
 import type { HubSpotObjectType, HubSpotRecord } from '../records'
 import type { RateBudgetOptions } from './rate-budget'
+import type { WriterPause } from './status'
 
 /** The writer's clock: real time in the Durable Object, a simulated one in the benchmark. */
 export interface WriterClock {
@@ -27,6 +28,8 @@ export interface DeadLetter {
 export interface WriterSink {
   deadLetter(entry: DeadLetter): Promise<void>
   ordersSynced(orderIds: string[], at: number): Promise<void>
+  /** The writer was paused (with when it tries again) or resumed: for `/health`, which reads no Durable Object. */
+  pauseChanged?(pause: WriterPause | null, retryAt: number | null): Promise<void>
 }
 
 export interface EngineOptions {

@@ -6,6 +6,14 @@ import { STORE_KEYS, type EngineOptions, type Pause } from './options'
 import type { RateBudget } from './rate-budget'
 import type { WriterStore } from './store'
 
+/** Why the writer is paused: HubSpot refused the token or scope (401/403), or a run of 5xx and timeouts. */
+export interface WriterPause {
+  cause: 'auth' | 'outage'
+  status: number
+  since: number
+  detail: string
+}
+
 /** Counters the writer keeps across flushes (in its store). */
 export interface WriterStats {
   written: Record<HubSpotObjectType, number>
@@ -25,6 +33,8 @@ export interface WriterStats {
   eventsSent: number
   /** Custom events not sent: the feature is off, the account lacks it, or they kept failing. */
   eventsDropped: number
+  /** Paused by HubSpot's answers until a write is accepted again (null: not paused). */
+  paused: WriterPause | null
 }
 
 export interface WriterStatus {
@@ -49,6 +59,11 @@ export interface WriterStatus {
   associated: number
   pausedUntil: string | null
   pauseReason: string | null
+  /**
+   * HubSpot refuses the writer's token or scope, or fails call after call: since when, and when the writer
+   * tries again by itself (an operator may resume at once).
+   */
+  paused: { cause: 'auth' | 'outage'; status: number; since: string; detail: string; retryAt: string | null } | null
   /** HubSpot properties the account lacks, left out of writes. */
   missingProperties: Partial<Record<HubSpotObjectType, string[]>>
   droppedProperties: Record<string, string>
@@ -89,6 +104,7 @@ function emptyStats(): WriterStats {
     triggersWritten: 0,
     eventsSent: 0,
     eventsDropped: 0,
+    paused: null,
   }
 }
 
@@ -99,6 +115,7 @@ export function writerStatus(
   budget: RateBudget,
   options: EngineOptions,
   now: number,
+  retryAt: number | null = null,
 ): WriterStatus {
   const setup = store.getValue<SetupResult>(STORE_KEYS.setup) ?? null
   const pause = store.getValue<Pause>(STORE_KEYS.pause)
@@ -132,6 +149,11 @@ export function writerStatus(
     associated: s.associated,
     pausedUntil: paused ? new Date(paused.until).toISOString() : null,
     pauseReason: paused?.reason ?? null,
+    paused: s.paused && {
+      ...s.paused,
+      since: new Date(s.paused.since).toISOString(),
+      retryAt: retryAt === null ? null : new Date(Math.max(retryAt, now)).toISOString(),
+    },
     missingProperties: missing,
     droppedProperties: { ...s.droppedProperties },
     blockedObjects: setup?.blocked ?? [],

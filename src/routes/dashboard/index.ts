@@ -12,6 +12,7 @@ import { listDeadLetters, listDecisions } from '../../db/operations'
 import { jsonError } from '../../http'
 import type { AdminEnv } from '../admin/define'
 import { revenueByChannel } from './chart'
+import { operationForms } from './operations'
 import { rolloutForms } from './rollout'
 import { COOKIE, cookieActor } from '../admin/session-cookie'
 import { guardForm, sameOrigin } from './session'
@@ -80,3 +81,4 @@ dashboard.post('/dead-letters/:id/replay', async (c) => {
 })
 
 dashboard.route('/families', rolloutForms)
+dashboard.route('/', operationForms)
