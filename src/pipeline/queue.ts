@@ -48,12 +48,16 @@ export async function consumeWebhookBatch(batch: MessageBatch<WebhookMessage>, e
   }
   const rows = await readEvents(invocation.env.DB, batch.messages.map((m) => m.body.id))
   const outcomes = await processEvents(invocation, rows)
+  let deferred = 0
   for (const message of batch.messages) {
     const outcome = outcomes.get(message.body.id)
     if (outcome?.outcome === 'retry') message.retry({ delaySeconds: delaySeconds(outcome.at, Date.now()) })
-    else if (outcome?.outcome === 'deferred') message.retry({ delaySeconds: DEFERRED_DELAY_SECONDS })
-    else message.ack()
+    else if (outcome?.outcome === 'deferred') {
+      message.retry({ delaySeconds: DEFERRED_DELAY_SECONDS })
+      deferred++
+    } else message.ack()
   }
+  if (deferred) console.log(`webhook batch: ${deferred} events deferred to the next delivery (the invocation's budget)`)
 }
 
 /** What the queue gave up on: the inbox decides (an event with attempts left, or leased, stays for the sweep). */

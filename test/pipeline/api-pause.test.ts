@@ -7,9 +7,9 @@ import { readApiPauses } from '../../src/db/api-pauses'
 import { Invocation } from '../../src/invocation/invocation'
 import { sweepDueEvents } from '../../src/pipeline/sweep'
 import { deliver, type StoreEvent } from '../../standins/bigcommerce'
-import { adminCall } from '../admin/support'
+import { adminCall, TOKENS } from '../admin/support'
 import { CapturingQueue, consumeBatch } from '../support/queue'
-import { flushHubSpot, freshWorld, SECRETS, WEBHOOK_URL, type useStandins } from '../support/worker'
+import { callWorker, flushHubSpot, freshWorld, SECRETS, WEBHOOK_URL, type useStandins } from '../support/worker'
 
 /**
  * BigCommerce's circuit breaker: a refused token or scope (401/403), or an outage across resources, pauses
@@ -142,6 +142,33 @@ describe('BigCommerce answers 401', () => {
     await consumeBatch(again.messages, again.workerEnv)
     expect((await readApiPauses(env.DB)).bigcommerce).toMatchObject({ paused: true, status: 403, resumedBy: 'operator' })
     expect((await events()).at(-1)).toMatchObject({ status: 'pending', attempts: 0 })
+  })
+})
+
+describe('the dashboard', () => {
+  const page = (token: string) => callWorker(new Request('https://worker.example.com/admin', { headers: { cookie: `bc_admin_token=${token}` } }))
+
+  it('says what is paused since when, and an operator resumes it from there', async () => {
+    const { messages, workerEnv } = await deliverQueued(orderCreated('dashboard@example.com'))
+    bigcommerce.faults.fail({ path: /^\/stores\/teststore\// }, UNAUTHORIZED, 1)
+    await consumeBatch(messages, workerEnv)
+
+    const html = await (await page(TOKENS.operator)).text()
+    expect(html).toMatch(/data-paused="bigcommerce"[\s\S]*paused: BigCommerce answers 401[\s\S]*Resume BigCommerce now/)
+    expect(await (await page(TOKENS.viewer)).text()).not.toContain('Resume BigCommerce now')
+
+    const refused = await callWorker(
+      new Request('https://worker.example.com/admin/pauses/bigcommerce/resume', { method: 'POST', headers: { cookie: `bc_admin_token=${TOKENS.viewer}`, origin: 'https://worker.example.com' } }),
+    )
+    expect(refused.status).toBe(403)
+    const resumed = await callWorker(
+      new Request('https://worker.example.com/admin/pauses/bigcommerce/resume', { method: 'POST', headers: { cookie: `bc_admin_token=${TOKENS.operator}`, origin: 'https://worker.example.com' } }),
+    )
+    expect(resumed.status).toBe(303)
+    expect(decodeURIComponent(resumed.headers.get('location')!)).toContain('BigCommerce resumed: 1 waiting events queued.')
+    expect((await readApiPauses(env.DB)).bigcommerce).toMatchObject({ paused: false, resumedBy: 'operator' })
+    expect(await events()).toEqual([expect.objectContaining({ status: 'done' })])
+    expect(await (await page(TOKENS.operator)).text()).not.toContain('data-paused=')
   })
 })
 
