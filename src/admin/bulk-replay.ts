@@ -1,6 +1,6 @@
 import type { Actor } from '../db/audit'
 import { requeueDeadEvents } from '../db/events'
-import { markDeadLettersReplayed, openDeadLetters, type DeadLetterRow } from '../db/operations'
+import { listDeadLetters, markDeadLettersReplayed, type DeadLetterRow } from '../db/operations'
 import { hubspotWriter } from '../durable/stubs'
 import type { Env } from '../env'
 import { Invocation } from '../invocation/invocation'
@@ -45,7 +45,8 @@ async function matching(db: D1Database, filter: BulkReplayFilter): Promise<DeadL
   const found: DeadLetterRow[] = []
   let beforeId: number | undefined
   for (let scanned = 0; scanned < MAX_SCANNED; scanned += SCAN_PAGE) {
-    const page = await openDeadLetters(db, {
+    const page = await listDeadLetters(db, {
+      state: 'open',
       source: filter.kind,
       from: filter.from?.getTime(),
       to: filter.to?.getTime(),

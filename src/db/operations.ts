@@ -40,14 +40,23 @@ export type DeadLetterRow = typeof deadLetters.$inferSelect
 export interface DeadLetterFilter {
   source?: 'webhook' | 'hubspot'
   state: 'open' | 'replayed' | 'all'
+  /** Created within [from, to], unix ms. */
+  from?: number
+  to?: number
+  /** Pages back: only ids below this one. */
+  beforeId?: number
   limit: number
 }
 
+/** Newest first. */
 export async function listDeadLetters(db: D1Database, filter: DeadLetterFilter): Promise<DeadLetterRow[]> {
   const conditions: SQL[] = []
   if (filter.source) conditions.push(eq(deadLetters.source, filter.source))
   if (filter.state === 'open') conditions.push(isNull(deadLetters.replayedAt))
   if (filter.state === 'replayed') conditions.push(isNotNull(deadLetters.replayedAt))
+  if (filter.from !== undefined) conditions.push(gte(deadLetters.createdAt, filter.from))
+  if (filter.to !== undefined) conditions.push(lte(deadLetters.createdAt, filter.to))
+  if (filter.beforeId !== undefined) conditions.push(lt(deadLetters.id, filter.beforeId))
   return drizzle(db)
     .select()
     .from(deadLetters)
@@ -59,31 +68,6 @@ export async function listDeadLetters(db: D1Database, filter: DeadLetterFilter):
 export async function deadLetterById(db: D1Database, id: number): Promise<DeadLetterRow | null> {
   const [row] = await drizzle(db).select().from(deadLetters).where(eq(deadLetters.id, id))
   return row ?? null
-}
-
-export interface OpenDeadLetterScan {
-  source?: 'webhook' | 'hubspot'
-  /** Created within [from, to], unix ms. */
-  from?: number
-  to?: number
-  /** Page below this id (newest first). */
-  beforeId?: number
-  limit: number
-}
-
-/** A page of open (not replayed) dead letters, newest first, for a bulk replay to classify and pick from. */
-export async function openDeadLetters(db: D1Database, scan: OpenDeadLetterScan): Promise<DeadLetterRow[]> {
-  const conditions: SQL[] = [isNull(deadLetters.replayedAt)]
-  if (scan.source) conditions.push(eq(deadLetters.source, scan.source))
-  if (scan.from !== undefined) conditions.push(gte(deadLetters.createdAt, scan.from))
-  if (scan.to !== undefined) conditions.push(lte(deadLetters.createdAt, scan.to))
-  if (scan.beforeId !== undefined) conditions.push(lt(deadLetters.id, scan.beforeId))
-  return drizzle(db)
-    .select()
-    .from(deadLetters)
-    .where(and(...conditions))
-    .orderBy(desc(deadLetters.id))
-    .limit(scan.limit)
 }
 
 /** HubSpot dead letters among `ids` (at most 90) not replayed yet, with the records they hold. */

@@ -1,15 +1,12 @@
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env, exports } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { probeBigCommerce } from '../../src/cron/api-pause-probe'
-import worker from '../../src/index'
 import { readApiPauses } from '../../src/db/api-pauses'
 import { Invocation } from '../../src/invocation/invocation'
 import { sweepDueEvents } from '../../src/pipeline/sweep'
-import { deliver, type StoreEvent } from '../../standins/bigcommerce'
 import { adminCall, TOKENS } from '../admin/support'
-import { CapturingQueue, consumeBatch } from '../support/queue'
-import { callWorker, flushHubSpot, freshWorld, SECRETS, WEBHOOK_URL, type useStandins } from '../support/worker'
+import { consumeBatch } from '../support/queue'
+import { callWorker, flushHubSpot, deliverQueued, freshWorld, type useStandins } from '../support/worker'
 
 /**
  * BigCommerce's circuit breaker: a refused token or scope (401/403), or an outage across resources, pauses
@@ -24,27 +21,6 @@ beforeEach(async () => {
 })
 
 const UNAUTHORIZED = { status: 401, body: { status: 401, title: 'You are not authorized to perform this action.' } }
-
-/** Delivers signed webhooks; returns the messages the route queued (not consumed) and the env that captures sends. */
-async function deliverQueued(events: StoreEvent[]) {
-  const queue = new CapturingQueue()
-  const workerEnv = { ...env, WEBHOOK_QUEUE: queue.asQueue() }
-  for (const event of events) {
-    const response = await deliver(
-      async (request) => {
-        const ctx = createExecutionContext()
-        const answer = await worker.fetch(request, workerEnv, ctx)
-        await waitOnExecutionContext(ctx)
-        return answer
-      },
-      WEBHOOK_URL,
-      event,
-      { storeHash: 'teststore', ...SECRETS, webhookId: `msg_${crypto.randomUUID()}` },
-    )
-    expect(response.status).toBe(200)
-  }
-  return { messages: queue.take(), queue, workerEnv }
-}
 
 async function events() {
   const { results } = await env.DB.prepare('SELECT status, attempts, last_error FROM webhook_events ORDER BY received_at')

@@ -1,14 +1,11 @@
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { runBackfill, startBackfill } from '../../src/backfill'
 import { readEvents } from '../../src/db/events'
-import worker from '../../src/index'
 import { Invocation } from '../../src/invocation/invocation'
 import { processEvents } from '../../src/pipeline/process-event'
-import { deliver, type StoreEvent } from '../../standins/bigcommerce'
-import { CapturingQueue, consumeBatch } from '../support/queue'
-import { flushHubSpot, freshWorld, SECRETS, WEBHOOK_URL, type useStandins } from '../support/worker'
+import { consumeBatch } from '../support/queue'
+import { flushHubSpot, deliverQueued, freshWorld, type useStandins } from '../support/worker'
 
 /**
  * One budget per invocation: what a queue batch or a cron tick may spend in subrequests and D1 queries is
@@ -22,25 +19,6 @@ let hubspot: Standins['hubspot']
 beforeEach(async () => {
   ;({ bigcommerce, hubspot } = await freshWorld())
 })
-
-async function deliverQueued(events: StoreEvent[]) {
-  const queue = new CapturingQueue()
-  const workerEnv = { ...env, WEBHOOK_QUEUE: queue.asQueue() }
-  for (const event of events) {
-    await deliver(
-      async (request) => {
-        const ctx = createExecutionContext()
-        const answer = await worker.fetch(request, workerEnv, ctx)
-        await waitOnExecutionContext(ctx)
-        return answer
-      },
-      WEBHOOK_URL,
-      event,
-      { storeHash: 'teststore', ...SECRETS, webhookId: `msg_${crypto.randomUUID()}` },
-    )
-  }
-  return { messages: queue.take(), workerEnv }
-}
 
 async function rows() {
   const { results } = await env.DB.prepare('SELECT id, status, attempts FROM webhook_events ORDER BY received_at')

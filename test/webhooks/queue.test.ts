@@ -2,12 +2,12 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it } from 'vitest'
 import worker from '../../src/index'
-import { deliver, type StoreEvent } from '../../standins/bigcommerce'
+import { deliver } from '../../standins/bigcommerce'
 import { MAX_ATTEMPTS, PROCESSING_LEASE_MS } from '../../src/db/events'
 import { sweepDueEvents } from '../../src/pipeline/sweep'
 import { adminCall } from '../admin/support'
 import { CapturingQueue, consumeBatch, WEBHOOK_QUEUE } from '../support/queue'
-import { flushHubSpot, freshWorld, SECRETS, WEBHOOK_URL, type useStandins } from '../support/worker'
+import { flushHubSpot, deliverQueued, freshWorld, SECRETS, WEBHOOK_URL, type useStandins } from '../support/worker'
 
 /**
  * Webhook processing on the queue: the route records and queues; the consumer batches, fetches each resource
@@ -20,27 +20,6 @@ let hubspot: Standins['hubspot']
 beforeEach(async () => {
   ;({ bigcommerce, hubspot } = await freshWorld())
 })
-
-/** Delivers signed webhooks to the route; returns what it queued, without consuming it. */
-async function deliverQueued(events: StoreEvent[]) {
-  const queue = new CapturingQueue()
-  const workerEnv = { ...env, WEBHOOK_QUEUE: queue.asQueue() }
-  for (const [i, event] of events.entries()) {
-    const response = await deliver(
-      async (request) => {
-        const ctx = createExecutionContext()
-        const answer = await worker.fetch(request, workerEnv, ctx)
-        await waitOnExecutionContext(ctx)
-        return answer
-      },
-      WEBHOOK_URL,
-      event,
-      { storeHash: 'teststore', ...SECRETS, webhookId: `msg_queue_${i}` },
-    )
-    expect(response.status).toBe(200)
-  }
-  return { messages: queue.take(), workerEnv }
-}
 
 const orderCalls = (orderId: number) => bigcommerce.requests.filter((r) => r.path === `/stores/teststore/v2/orders/${orderId}`)
 
