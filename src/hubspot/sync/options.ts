@@ -2,7 +2,6 @@ import { sleep } from '../../sleep'
 import { ASSOCIATION_BATCH_LIMIT, BATCH_LIMIT } from '../client'
 import type { HubSpotObjectType, HubSpotRecord } from '../records'
 import type { RateBudgetOptions } from './rate-budget'
-import type { WriterPause } from './status'
 
 /** The writer's clock: real time in the Durable Object, a simulated one in the benchmark. */
 export interface WriterClock {
@@ -22,6 +21,14 @@ export interface DeadLetter {
   error: string
   attempts: number
   at: number
+}
+
+/** Why the writer is paused: HubSpot refused the token or scope (401/403), or a run of 5xx and timeouts. */
+export interface WriterPause {
+  cause: 'auth' | 'outage'
+  status: number
+  since: number
+  detail: string
 }
 
 /** Where the writer reports outside its own storage (D1 in the Durable Object, memory in the benchmark). */

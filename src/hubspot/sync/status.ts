@@ -2,17 +2,9 @@ import type { RateLimitInfo } from '../client'
 import { OBJECT_TYPES, type HubSpotObjectType } from '../records'
 import type { SetupResult } from '../setup'
 import { EVENT_DEFINITIONS_KEY, type EventDefinitionsState } from './events'
-import { STORE_KEYS, type EngineOptions, type Pause } from './options'
+import { STORE_KEYS, type EngineOptions, type Pause, type WriterPause } from './options'
 import type { RateBudget } from './rate-budget'
 import type { WriterStore } from './store'
-
-/** Why the writer is paused: HubSpot refused the token or scope (401/403), or a run of 5xx and timeouts. */
-export interface WriterPause {
-  cause: 'auth' | 'outage'
-  status: number
-  since: number
-  detail: string
-}
 
 /** Counters the writer keeps across flushes (in its store). */
 export interface WriterStats {
