@@ -7,8 +7,14 @@ import { deadLetters, webhookEvents } from './schema'
  * pending → done | ignored | dead. Claims are leases: a claimed row is due again only after its lease,
  * so the queue's consumer and the cron sweep never process the same attempt twice. The inbox owns retries:
  * `next_attempt_at` says when an event is due; the queue is a fast path to it.
+ *
+ * A lease is short and renewed while its attempt runs, so an attempt that died with its process (a crash, a
+ * deploy) holds its events half a minute at most. A new event is left to its queue message for a minute
+ * before the sweep takes it.
  */
-export const PROCESSING_LEASE_MS = 2 * 60_000
+export const PROCESSING_LEASE_MS = 30_000
+export const LEASE_RENEWAL_MS = 10_000
+export const FIRST_ATTEMPT_GRACE_MS = 60_000
 /** BigCommerce retries a delivery for 48 hours: a failing event is retried at least as long before it is dead. */
 export const RETRY_HORIZON_MS = 48 * 3_600_000
 /** Queues delay a message 12 hours at most; so do retries. */
@@ -54,7 +60,7 @@ export async function recordWebhookEvent(db: D1Database, event: NewWebhookEvent)
       receivedAt: event.receivedAt,
       status: event.ignored ? 'ignored' : 'pending',
       attempts: 0,
-      nextAttemptAt: event.receivedAt + PROCESSING_LEASE_MS,
+      nextAttemptAt: event.receivedAt + FIRST_ATTEMPT_GRACE_MS,
     })
     .onConflictDoNothing()
     .returning({ id: webhookEvents.id })
@@ -105,6 +111,17 @@ export async function claimEvents(db: D1Database, ids: readonly string[], now: n
   return claimed
 }
 
+/** Extends the lease of an attempt still running (the one that claimed them at `startedAt`, not a later one). */
+export async function renewLeases(db: D1Database, ids: readonly string[], startedAt: number, now: number): Promise<void> {
+  const d = drizzle(db)
+  for (const chunk of chunks(ids)) {
+    await d
+      .update(webhookEvents)
+      .set({ nextAttemptAt: now + PROCESSING_LEASE_MS })
+      .where(and(inArray(webhookEvents.id, chunk), eq(webhookEvents.status, 'pending'), eq(webhookEvents.startedAt, startedAt)))
+  }
+}
+
 /** Up to `limit` pending events whose time has come, oldest due first (not claimed: the caller claims what it takes on). */
 export async function dueEvents(db: D1Database, now: number, limit: number): Promise<WebhookEventRow[]> {
   return drizzle(db)
@@ -128,7 +145,7 @@ export async function queueBacklog(db: D1Database, now: number, limit: number, o
       and(
         eq(webhookEvents.status, 'pending'),
         due,
-        or(isNull(webhookEvents.queuedAt), lte(webhookEvents.queuedAt, now - PROCESSING_LEASE_MS)),
+        or(isNull(webhookEvents.queuedAt), lte(webhookEvents.queuedAt, now - FIRST_ATTEMPT_GRACE_MS)),
       ),
     )
     .orderBy(asc(webhookEvents.receivedAt))

@@ -3,10 +3,12 @@ import {
   claimEvents,
   isClaimable,
   isSuperseded,
+  LEASE_RENEWAL_MS,
   markEventFailed,
   markEventsDone,
   readEvents,
   releaseEvents,
+  renewLeases,
   type WebhookEventRow,
 } from '../db/events'
 import type { Env } from '../env'
@@ -129,6 +131,23 @@ export function estimatedCost(subject: WebhookSubject): Cost {
   }
 }
 
+/**
+ * Renews the attempt's short lease while it runs, so that it lapses soon after a process dies mid-attempt.
+ * `end` stops renewing and waits for a renewal in flight, so none lands after the attempt settled its events.
+ */
+function keepLease(db: D1Database, ids: string[], claimedAt: number, clock: () => number): { end(): Promise<void> } {
+  let inFlight: Promise<void> = Promise.resolve()
+  const timer = setInterval(() => {
+    inFlight = renewLeases(db, ids, claimedAt, clock()).catch((err: unknown) => console.warn(`lease renewal failed: ${String(err)}`))
+  }, LEASE_RENEWAL_MS)
+  return {
+    async end() {
+      clearInterval(timer)
+      await inFlight
+    },
+  }
+}
+
 async function runGroup(
   invocation: Invocation,
   watch: PauseWatch,
@@ -143,10 +162,12 @@ async function runGroup(
   if (!admission) return all({ outcome: 'deferred' })
   try {
     const db = invocation.env.DB
-    const claimed = await claimEvents(db, ids, clock())
+    const claimedAt = clock()
+    const claimed = await claimEvents(db, ids, claimedAt)
     const outcomes = all({ outcome: 'busy' })
     if (!claimed.length) return outcomes
     const claimedIds = claimed.map((row) => row.id)
+    const lease = keepLease(db, claimedIds, claimedAt, clock)
     const latest = claimed.reduce((a, b) => (b.receivedAt > a.receivedAt ? b : a))
     try {
       if (!(await isSuperseded(db, latest))) {
@@ -156,9 +177,11 @@ async function runGroup(
         await applySubject(pipelineDeps(invocation), subject, { eventCreatedAt: createdAt.length ? Math.min(...createdAt) : null })
         watch.succeeded()
       }
+      await lease.end()
       await markEventsDone(db, claimedIds, clock())
       for (const id of claimedIds) outcomes.set(id, { outcome: 'done' })
     } catch (err) {
+      await lease.end()
       const message = err instanceof Error ? err.message : String(err)
       if (await watch.failed(err, key)) {
         // BigCommerce itself failed and is paused now: the attempt is given back, the event waits for the resume.
@@ -177,6 +200,8 @@ async function runGroup(
         outcomes.set(row.id, outcome)
         console.warn(`webhook event ${row.scope} ${row.resourceId ?? ''} failed (attempt ${row.attempts}, ${outcome.outcome}): ${message}`)
       }
+    } finally {
+      await lease.end()
     }
     return outcomes
   } finally {

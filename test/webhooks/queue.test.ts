@@ -3,7 +3,7 @@ import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it } from 'vitest'
 import worker from '../../src/index'
 import { deliver } from '../../standins/bigcommerce'
-import { MAX_ATTEMPTS, PROCESSING_LEASE_MS } from '../../src/db/events'
+import { claimEvents, MAX_ATTEMPTS, PROCESSING_LEASE_MS, renewLeases } from '../../src/db/events'
 import { sweepDueEvents } from '../../src/pipeline/sweep'
 import { adminCall } from '../admin/support'
 import { CapturingQueue, consumeBatch, WEBHOOK_QUEUE } from '../support/queue'
@@ -133,6 +133,24 @@ describe('webhook queue', () => {
     await sweepDueEvents(env, new Date(Date.now() + 61_000))
     expect(await statuses()).toEqual({ done: 1 })
     expect(orderCalls(created.value.id)).toHaveLength(1)
+  })
+
+  it('an attempt that died with its process holds its events half a minute at most; a running one renews its lease', async () => {
+    const created = bigcommerce.store.createOrder({ email: 'crashed@example.com' })
+    const { messages } = await deliverQueued(created.events.filter((e) => e.scope === 'store/order/created'))
+    const claimedAt = Date.now()
+    const [claimed] = await claimEvents(env.DB, [messages[0]!.id], claimedAt)
+    expect(claimed!.nextAttemptAt).toBe(claimedAt + PROCESSING_LEASE_MS)
+    // Renewed by the attempt that holds it (and only by that one).
+    await renewLeases(env.DB, [claimed!.id], claimedAt, claimedAt + 20_000)
+    await renewLeases(env.DB, [claimed!.id], claimedAt - 1, claimedAt + 90_000)
+    expect(await env.DB.prepare('SELECT next_attempt_at FROM webhook_events').first('next_attempt_at')).toBe(claimedAt + 20_000 + PROCESSING_LEASE_MS)
+
+    // The process died: no renewal. Half a minute after the last one, the sweep finishes it.
+    expect(await sweepDueEvents(env, new Date(claimedAt + 20_000 + PROCESSING_LEASE_MS - 1_000))).toMatchObject({ taken: 0 })
+    await sweepDueEvents(env, new Date(claimedAt + 20_000 + PROCESSING_LEASE_MS))
+    expect(await statuses()).toEqual({ done: 1 })
+    expect(await env.DB.prepare('SELECT attempts FROM webhook_events').first('attempts')).toBe(2)
   })
 
   it('with WEBHOOK_PROCESSING=inline processes in the request instead (no queue); an unknown mode is a 503', async () => {
