@@ -16,6 +16,7 @@
  *
  *   npm run bench:faults                       FAULT_SCALE=1 (the durations above) FAULT_RATE=2 (deliveries/s)
  *   FAULT_SCALE=0.1 npm run bench:faults       a quick run: faults of 30 s, 60 s and 30 s
+ *   FAULTS=kill,burst npm run bench:faults     some of the faults (bigcommerce-401, bigcommerce-down, hubspot-5xx, kill, burst)
  *
  * Both stand-ins answer like the real APIs (BigCommerce 150 ms a call, HubSpot 200 ms and 100 requests per
  * 10 s). BigCommerce's quota is set large (3,000 requests per 30 s), as in bench:latency: after an outage the
@@ -34,6 +35,9 @@ import { expectedRecords, verifyPortal } from './support/verify-hubspot'
 
 const SCALE = Number(process.env.FAULT_SCALE ?? 1)
 const RATE = Number(process.env.FAULT_RATE ?? 2)
+/** FAULTS=kill,burst runs only those (bigcommerce-401, bigcommerce-down, hubspot-5xx, kill, burst). */
+const ONLY = process.env.FAULTS?.split(',').map((f) => f.trim())
+const selected = (id: string) => !ONLY || ONLY.includes(id)
 const MINUTE = 60_000
 const RECOVERY_TARGET_MS = 2 * MINUTE
 /** How long to wait for a recovery before calling it missed. */
@@ -161,7 +165,7 @@ async function main() {
     await sleep(30_000)
 
     const faults = bigcommerce.standin.faults
-    results.push(
+    if (selected('bigcommerce-401')) results.push(
       await runFault(stack, load, `BigCommerce answers 401 for ${seconds(5 * MINUTE * SCALE)}`, async () => {
         faults.fail({ path: /^\/stores\// }, { status: 401, body: { status: 401, title: 'You are not authorized to perform this action.' } }, Infinity)
         const end = await lasting(stack, 5 * MINUTE * SCALE)
@@ -169,7 +173,7 @@ async function main() {
         return { end }
       }),
     )
-    results.push(
+    if (selected('bigcommerce-down')) results.push(
       await runFault(stack, load, `BigCommerce down (503) for ${seconds(10 * MINUTE * SCALE)}`, async () => {
         faults.fail({ path: /^\/stores\// }, { status: 503, body: { status: 503, title: 'Service Unavailable' } }, Infinity)
         const end = await lasting(stack, 10 * MINUTE * SCALE)
@@ -177,7 +181,7 @@ async function main() {
         return { end }
       }),
     )
-    results.push(
+    if (selected('hubspot-5xx')) results.push(
       await runFault(stack, load, `HubSpot answers 5xx for ${seconds(5 * MINUTE * SCALE)}`, async () => {
         hubspot.standin.faults.fail({ path: /^\/crm\// }, { status: 502 }, Infinity)
         const end = await lasting(stack, 5 * MINUTE * SCALE)
@@ -185,7 +189,7 @@ async function main() {
         return { end }
       }),
     )
-    results.push(
+    if (selected('kill')) results.push(
       await runFault(stack, load, 'worker killed mid-batch and restarted', async () => {
         // A burst so that batches are in flight when the process dies.
         const customers = [...bigcommerce.standin.store.customers.values()]
@@ -200,7 +204,7 @@ async function main() {
         return { end: Date.now(), note: `down ${seconds(Date.now() - killedAt)}` }
       }),
     )
-    results.push(
+    if (selected('burst')) results.push(
       await runFault(stack, load, '50 orders of 20 lines at once', async () => {
         const store = bigcommerce.standin.store
         const products = [...store.products.keys()]
