@@ -7,6 +7,8 @@ import type { WriterStatus } from '../hubspot/sync/status'
 import { lastSupportEscalations, supportEscalationProblems, type SupportEscalationsState } from '../cron/support-escalations'
 import type { ListSyncResult } from '../hubspot/lists-sync'
 import { setupChecklist, type SetupChecklist } from './getting-started'
+import type { LiveCheckReport } from './live-check-report'
+import { lastLiveChecks } from './live-checks'
 import { apiPauses, type PauseView } from './pauses'
 import { audienceListsStatus, historyBackfillStatus, hubspotWriterStatus, storeWebhookHealth } from './operations'
 
@@ -49,10 +51,12 @@ export interface SyncStatus {
   setup: SetupChecklist
   /** The circuit breakers: processing for an API paused by its 401/403 or an outage, until a probe or an operator resumes it. */
   pauses: { bigcommerce: PauseView; hubspot: PauseView } | { error: string }
+  /** The last deploy checks (`npm run check:live`'s read-only checks, run from the dashboard or the API). */
+  liveChecks: LiveCheckReport | null | { error: string }
 }
 
 export async function syncStatus(env: Env, config: Config, now: Date): Promise<SyncStatus> {
-  const [queue, writer, webhooks, backfill, tickets, lists, firsts, pauses] = await Promise.all([
+  const [queue, writer, webhooks, backfill, tickets, lists, firsts, pauses, liveChecks] = await Promise.all([
     queueDepths(env.DB),
     settle(() => hubspotWriterStatus(env)),
     settle(() => storeWebhookHealth(env, config)),
@@ -61,6 +65,7 @@ export async function syncStatus(env: Env, config: Config, now: Date): Promise<S
     settle(() => audienceListsStatus(env)),
     installationFirsts(env.DB),
     settle(() => apiPauses(env)),
+    settle(() => lastLiveChecks(env.DB)),
   ])
   const problems = queueProblems(queue, now)
   if (!pauses.ok) problems.push(`paused processing unknown: ${pauses.error}`)
@@ -94,6 +99,7 @@ export async function syncStatus(env: Env, config: Config, now: Date): Promise<S
       beaconHitAt: firsts.beaconHitAt,
       liveWebhookAt: firsts.liveWebhookAt,
     }),
+    liveChecks: part(liveChecks),
   }
 }
 
@@ -116,6 +122,8 @@ export function writerProblems(status: WriterStatus, now: Date): string[] {
   if (status.blockedObjects.length) problems.push(`HubSpot objects not writable: ${status.blockedObjects.join(', ')}`)
   const missing = Object.entries(status.missingProperties).flatMap(([type, names]) => (names ?? []).map((n) => `${type}.${n}`))
   if (missing.length) problems.push(`HubSpot properties this account lacks (left out of writes): ${missing.join(', ')}`)
+  const refused = Object.entries(status.invalidOptionsDropped ?? {}).map(([name, count]) => `${name} (${count})`)
+  if (refused.length) problems.push(`values HubSpot refused as INVALID_OPTION, left out of those records: ${refused.join(', ')}`)
   return problems
 }
 

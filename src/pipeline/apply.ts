@@ -10,6 +10,7 @@ import type { WebhookSubject } from '../bigcommerce/webhook'
 import { forgetCatalogEntry } from '../db/catalog'
 import { cartOwner, linkCartToOrder, recordCart, recordCustomerEmail, recordHookException } from '../db/identity'
 import { normalizeEmail } from '../domain/identity'
+import { recoveryLink } from '../recovery/link'
 import { isSynced } from '../domain/order-status'
 import { productRecords } from '../hubspot/mapping/product'
 import { contactObject, hubspotWriter } from '../durable/stubs'
@@ -34,7 +35,7 @@ export async function applySubject(deps: PipelineDeps, subject: WebhookSubject, 
         ? applyCart(deps, subject.cartId, null)
         : applyCartGone(deps, subject.cartId, subject.change, subject.orderId)
     case 'cart_abandoned': {
-      const cartId = subject.cartId ?? (await resolveAbandonedCartToken(deps.bigcommerce, subject.token))
+      const cartId = subject.cartId ?? (subject.token ? await resolveAbandonedCartToken(deps.bigcommerce, subject.token) : null)
       return cartId ? applyCart(deps, cartId, context.eventCreatedAt) : undefined
     }
     case 'customer':
@@ -60,8 +61,10 @@ async function applyOrder(deps: PipelineDeps, orderId: number, context: ApplyCon
 }
 
 async function applyCart(deps: PipelineDeps, cartId: string, abandonedSignal: number | null): Promise<void> {
-  const cart = await hydrateCart(deps.bigcommerce, cartId, deps.lookups)
-  if (!cart) return
+  const hydrated = await hydrateCart(deps.bigcommerce, cartId, deps.lookups)
+  if (!hydrated) return
+  const { PUBLIC_URL, BIGCOMMERCE_ACCESS_TOKEN } = deps.config
+  const cart = { ...hydrated, recoveryUrl: await recoveryLink(PUBLIC_URL, BIGCOMMERCE_ACCESS_TOKEN, hydrated) }
   const email = cart.email ?? (cart.customerId > 0 ? await customerEmail(deps, cart.customerId) : null)
   const previousOwner = await cartOwner(deps.env.DB, cartId)
   await recordCart(deps.env.DB, { ...cart, email })

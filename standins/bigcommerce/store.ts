@@ -8,6 +8,7 @@
  * per resource; tokens and UUIDs come from a seeded PRNG, so a store built the same way is the same store.
  */
 import { createRandom, type Random } from '../shared/prng'
+import { RedirectUrls } from './redirect-urls'
 import { StoreError } from './errors'
 import { allocate, percentOf, roundCents, sum, toDecimal, toNumber, toUnits, type Units } from './money'
 import { BASE_CURRENCY, COUNTRIES, CURRENCIES, ORDER_STATUSES, paymentStatusFor } from './reference'
@@ -225,6 +226,8 @@ export class BigCommerceStore {
   readonly hookAdmin: { emails: string[]; blockedDomains: BlockedDomain[] } = { emails: [], blockedDomains: [] }
 
   private readonly random: Random
+  /** Redirect URLs issued, each usable once. */
+  readonly redirects: RedirectUrls
   private readonly emailIndex = new Map<string, number>()
   private readonly subscriberEmailIndex = new Map<string, number>()
   private readonly couponIds = new Map<string, number>()
@@ -234,6 +237,9 @@ export class BigCommerceStore {
     this.storeHash = options.storeHash ?? 'teststore'
     this.clock = options.clock ?? (() => Date.now())
     this.random = createRandom(options.seed ?? 1)
+    // A stream of its own: issuing links (an API read) must not shift the store's other tokens and UUIDs.
+    const tokens = createRandom((options.seed ?? 1) + 7919)
+    this.redirects = new RedirectUrls(() => `https://store-${this.storeHash}.mybigcommerce.com/cart.php`, () => tokens.hex(64), this.clock)
     const at = this.clock()
     this.createChannel({ name: 'Default Storefront', type: 'storefront', platform: 'bigcommerce', at })
     if (options.defaultCatalog !== false) this.createDefaultCatalog(at)
@@ -260,14 +266,16 @@ export class BigCommerceStore {
     return [...this.variants.values()].filter((v) => v.product_id === product.id)
   }
 
-  /** Cart recovery URLs (`include=redirect_urls`). */
+  /** Cart recovery URLs (`include=redirect_urls`, `POST .../redirect_urls`): fresh and single-use each time. */
   redirectUrls(cart: Cart): { cart_url: string; checkout_url: string; embedded_checkout_url: string } {
-    const base = `https://store-${this.storeHash}.mybigcommerce.com/cart.php`
-    return {
-      cart_url: `${base}?action=load&id=${cart.id}&token=${cart.token}`,
-      checkout_url: `${base}?action=loadInCheckout&id=${cart.id}&token=${cart.token}`,
-      embedded_checkout_url: `${base}?embedded=1&action=loadInCheckout&id=${cart.id}&token=${cart.token}`,
-    }
+    return this.redirects.issue(cart.id)
+  }
+
+  /** The storefront's address of a channel's site (`GET /v3/channels/{id}/site`); only storefront channels have one. */
+  siteUrl(channelId: number): string | null {
+    const channel = this.channels.get(channelId)
+    if (channelId !== 1 && channel?.type !== 'storefront') return null
+    return channelId === 1 ? `https://store-${this.storeHash}.mybigcommerce.com/` : `https://channel-${channelId}.store-${this.storeHash}.example/`
   }
 
   /** Total refunded so far on an order, in units of its currency. */

@@ -16,7 +16,6 @@ export function normalizeCart(cart: V3Cart, categories: ReadonlyMap<number, stri
     quantity: item.quantity,
     category: item.product_id ? (categories.get(item.product_id) ?? null) : null,
   }))
-  const urls = cart.redirect_urls
   return {
     cartId: cart.id,
     customerId: cart.customer_id,
@@ -24,7 +23,8 @@ export function normalizeCart(cart: V3Cart, categories: ReadonlyMap<number, stri
     currency: cart.currency.code.toUpperCase(),
     amount: cart.cart_amount,
     lines,
-    recoveryUrl: urls?.cart_url.trim() || urls?.checkout_url.trim() || null,
+    // The worker's own recovery link, signed by the pipeline (BigCommerce's redirect URLs work once).
+    recoveryUrl: null,
     createdAt: cart.created_time,
     updatedAt: cart.updated_time ?? cart.created_time,
   }

@@ -1,4 +1,4 @@
-/** v3 carts (404 once converted or deleted), abandoned-cart tokens, channels. */
+/** v3 carts (404 once converted or deleted), their single-use redirect URLs, abandoned-cart tokens, channels and sites. */
 import { Hono } from 'hono'
 import { includes, QueryError, queryStringList, searchParams, v3Error, v3Page } from '../http'
 import { v3Cart, v3Channel } from '../serialize'
@@ -14,6 +14,13 @@ export function cartsV3(store: BigCommerceStore): Hono {
     // The real API answers a missing cart with a bare 404.
     if (!cart) return v3Error(404, 'Cart not found')
     return c.json({ data: v3Cart(store, cart, includes(searchParams(c.req.url))), meta: {} })
+  })
+
+  // A fresh single-use redirect URL per call (carts.v3.yml: "valid for 30 days and may only be used once").
+  app.post(`/carts/:id{${CART_ID}}/redirect_urls`, (c) => {
+    const cart = store.carts.get(c.req.param('id'))
+    if (!cart) return v3Error(404, 'Cart not found')
+    return c.json({ data: store.redirectUrls(cart), meta: {} }, 201)
   })
 
   app.get('/abandoned-carts/:token', (c) => {
@@ -38,6 +45,15 @@ export function channelsV3(store: BigCommerceStore): Hono {
       (!types || types.includes(ch.type)) && (!platforms || platforms.includes(ch.platform)) &&
       (!statuses || statuses.includes(ch.status)))
     return v3Page(channels, params, (ch) => v3Channel(ch, include === 'currencies'))
+  })
+
+  app.get('/channels/:id{[0-9]+}/site', (c) => {
+    const channelId = Number(c.req.param('id'))
+    const url = store.channels.has(channelId) ? store.siteUrl(channelId) : null
+    if (url === null) return v3Error(404, 'Site not found')
+    const channel = store.channels.get(channelId)!
+    const [created, updated] = [channel.createdAt, channel.modifiedAt].map((ms) => new Date(ms).toISOString())
+    return c.json({ data: { id: 1000 + channelId, url, channel_id: channelId, created_at: created, updated_at: updated }, meta: {} })
   })
 
   app.get('/channels/:id{[0-9]+}', (c) => {
