@@ -1,6 +1,8 @@
 import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { runBackfill, startBackfill } from '../../src/backfill'
+import { retention } from '../../src/cron/retention'
+import { valueTiers } from '../../src/cron/value-tiers'
 import { readEvents } from '../../src/db/events'
 import { Invocation } from '../../src/invocation/invocation'
 import { processEvents } from '../../src/pipeline/process-event'
@@ -106,5 +108,38 @@ describe('a cron tick shares one budget among its jobs', () => {
     expect(fed).toMatchObject({ ran: true, chunks: 2 })
     // Its BigCommerce calls went through the tick's one client and count in the tick's budget.
     expect(freshTick.budget.spent.subrequests).toBeGreaterThan(0)
+  })
+
+  it('the hourly value tiers and retention take only what the jobs before them in the tick left', async () => {
+    const now = new Date()
+    const ninetyDaysAgo = now.getTime() - 90 * 86_400_000
+    await env.DB.batch([
+      ...[100, 200, 300].map((value, i) =>
+        env.DB.prepare(
+          'INSERT INTO contacts (email, paid_order_count, lifetime_value, lifetime_value_sort, value_tier, updated_at) VALUES (?1, 1, ?2, ?3, NULL, 0)',
+        ).bind(`tier-${i}@example.com`, String(value), value),
+      ),
+      // A touch of a visitor never identified, past the attribution lookback and its margin: retention's to delete.
+      env.DB.prepare("INSERT INTO touches (anonymous_id, occurred_at, channel, reason, received_at) VALUES ('anon-old', ?1, 'referral', 'session', ?1)").bind(ninetyDaysAgo),
+    ])
+    const tiers = async () => (await env.DB.prepare("SELECT value_tier FROM contacts WHERE email LIKE 'tier-%' ORDER BY email").all<{ value_tier: string | null }>()).results.map((r) => r.value_tier)
+    const touches = async () => (await env.DB.prepare("SELECT count(*) AS n FROM touches WHERE anonymous_id = 'anon-old'").first<{ n: number }>())!.n
+
+    const spentTick = new Invocation(env)
+    const left = spentTick.budget.remaining()
+    spentTick.budget.spendQueries(left.queries)
+    spentTick.budget.spendSubrequests(left.subrequests)
+    await valueTiers.run(spentTick.env, now, spentTick)
+    await retention.run(spentTick.env, now, spentTick)
+    expect(await tiers()).toEqual([null, null, null])
+    expect(await touches()).toBe(1)
+
+    const freshTick = new Invocation(env)
+    await valueTiers.run(freshTick.env, now, freshTick)
+    await retention.run(freshTick.env, now, freshTick)
+    // Three customers: the top ceil(10%) is vip, ceil(30%) is that same one, so the rest are standard.
+    expect(await tiers()).toEqual(['standard', 'standard', 'vip'])
+    expect(await touches()).toBe(0)
+    expect(freshTick.budget.spent.queries).toBeGreaterThan(0)
   })
 })
