@@ -283,6 +283,7 @@ function report(stack: Stack, load: LiveLoad, results: FaultResult[], liveOrders
   const consistent = v.lost === 0 && v.duplicated === 0 && v.wrongValues === 0 && v.missingAssociations === 0 && duplicatedTriggers === 0
   console.log(`\nHubSpot against the store at the end (${orders.length} orders, ${live.variants.length} variants, ${live.summaries.length} contacts; checks of bench:hubspot):`)
   console.log(`records lost ${v.lost}, duplicated ${v.duplicated}, values differing ${v.wrongValues}, orders missing associations ${v.missingAssociations}, trigger values written twice ${duplicatedTriggers}`)
+  for (const d of v.differences) console.log(`  differs: ${d.type} ${d.key} ${d.property}: store ${JSON.stringify(d.expected)}, HubSpot ${JSON.stringify(d.stored)}`)
   console.log(`deliveries: ${load.delivered} (${load.redelivered} sent again after a failure, ${load.undelivered} never accepted, ${load.refused} refused); last deliveries processed ${drainedMs === null ? 'NOT within 15 min' : `in ${seconds(drainedMs)}`}`)
   const ok = allMet && consistent && load.undelivered === 0
   console.log(ok ? 'PASS: every target met' : 'FAIL: see the rows above')
