@@ -1,3 +1,4 @@
+import type { BackfillStepMessage } from './backfill/steps'
 import type { WebhookMessage } from './pipeline/message'
 
 /**
@@ -9,9 +10,15 @@ export interface Env {
   DB: D1Database
   /** Webhook processing (wrangler.toml `[[queues.producers]]`). */
   WEBHOOK_QUEUE: Queue<WebhookMessage>
+  /** The backfill's steps (wrangler.toml); absent, the cron runs the backfill a slice a minute instead. */
+  BACKFILL_QUEUE?: Queue<BackfillStepMessage>
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- typed by the stub helpers
   CONTACT: DurableObjectNamespace<any>
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- typed by the stub helpers
   HUBSPOT_WRITER: DurableObjectNamespace<any>
+  /** Rate limiting bindings (wrangler.toml `[[ratelimits]]`); see rate-limits.ts. */
+  BEACON_CLIENT_LIMITER: RateLimit
+  BEACON_VISITOR_LIMITER: RateLimit
+  ADMIN_AUTH_LIMITER: RateLimit
   [variable: string]: unknown
 }

@@ -1,13 +1,15 @@
 import { Hono } from 'hono'
+import { webhookSignaturesWarning } from '../admin/getting-started'
 import { apiPauses } from '../admin/pauses'
 import { loadConfig } from '../config'
 import type { Env } from '../env'
 import { VERSION } from '../version'
 
 /**
- * `GET /health`: 200 when the configuration is valid, 503 with the problems otherwise. Never shows a value.
- * Processing paused for an API (its token refused, or an outage) is reported in `checks.bigcommerce` and
- * `checks.hubspot` with `status: "degraded"` and still 200: the worker runs and records every webhook.
+ * `GET /health`: 200 when the configuration is valid, 503 with the problems otherwise; warns when webhook
+ * signatures are off. Never shows a value. Processing paused for an API (its token refused, or an outage) is
+ * reported in `checks.bigcommerce` and `checks.hubspot` with `status: "degraded"` and still 200: the worker
+ * runs and records every webhook.
  */
 export const health = new Hono<{ Bindings: Env }>().get('/', async (c) => {
   const result = loadConfig(c.env)
@@ -20,8 +22,15 @@ export const health = new Hono<{ Bindings: Env }>().get('/', async (c) => {
   const apis = await apiChecks(c.env)
   const ok = configuration.ok && webhookAuth.ok
   const degraded = !apis.bigcommerce.ok || !apis.hubspot.ok
+  // Signatures off is a warning, not a failure: deliveries are still authenticated, only less well.
+  const warning = result.ok ? webhookSignaturesWarning(result.config) : null
+  const webhookSignatures = result.ok ? { on: warning === null, ...(warning && { warning }) } : undefined
   return c.json(
-    { status: !ok ? 'error' : degraded ? 'degraded' : 'ok', version: VERSION, checks: { configuration, webhookAuth, ...apis } },
+    {
+      status: !ok ? 'error' : degraded ? 'degraded' : 'ok',
+      version: VERSION,
+      checks: { configuration, webhookAuth, ...(webhookSignatures && { webhookSignatures }), ...apis },
+    },
     ok ? 200 : 503,
   )
 })

@@ -25,7 +25,7 @@ export function Pauses({ pauses, canResume, now }: { pauses: SyncStatus['pauses'
             {view.lastProbeResult && ` Last check: ${view.lastProbeResult}`}
           </div>
           {canResume ? (
-            <form method="post" action={`/admin/pauses/${api}/resume`} style="margin:6px 0 0">
+            <form method="post" action={`/admin/pauses/${api}/resume`} class="resume">
               <button type="submit">Resume {API_NAMES[api]} now</button>
             </form>
           ) : (
@@ -40,7 +40,7 @@ export function Pauses({ pauses, canResume, now }: { pauses: SyncStatus['pauses'
 /** Replays (or counts) every open dead letter of a kind, error class and time range at once. */
 export function BulkReplay() {
   return (
-    <form method="post" action="/admin/dead-letters/replay" id="bulk-replay" style="display:flex;flex-wrap:wrap;gap:8px;align-items:end;margin:0 0 12px">
+    <form method="post" action="/admin/dead-letters/replay" id="bulk-replay" class="filters">
       <label>kind<br />
         <select name="kind">
           <option value="">any</option>

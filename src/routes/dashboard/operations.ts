@@ -1,16 +1,15 @@
 import { Hono } from 'hono'
-import { bulkReplay, bulkReplayAudited, type BulkReplayFilter, type BulkReplayResult } from '../../admin/bulk-replay'
+import { bulkReplay, bulkReplayAudited, type BulkReplayFilter } from '../../admin/bulk-replay'
 import { ERROR_CLASSES, type ErrorClass } from '../../admin/dead-letters'
 import { resumeApiAudited } from '../../admin/pauses'
 import { APIS, type Api } from '../../db/api-pauses'
 import { jsonError } from '../../http'
 import type { AdminEnv } from '../admin/define'
+import { noticeLocation } from './notices'
 import { guardForm } from './session'
 
 /** The operator's forms: resume paused processing, replay dead letters by filter (audited like the API's). */
 export const operationForms = new Hono<AdminEnv>()
-
-const notice = (ok: boolean, text: string) => `/admin?ok=${ok ? 1 : 0}&notice=${encodeURIComponent(text)}`
 
 operationForms.post('/pauses/:api/resume', async (c) => {
   const denied = await guardForm(c, 'operator', 'Sign in again to resume.')
@@ -18,12 +17,13 @@ operationForms.post('/pauses/:api/resume', async (c) => {
   const api = c.req.param('api')
   if (!(APIS as readonly string[]).includes(api)) return jsonError(c, 400, 'invalid_request', `path.api: one of ${APIS.join(', ')}`)
   const result = await resumeApiAudited(c.env, c.get('actor'), api as Api, new Date())
-  const name = api === 'bigcommerce' ? 'BigCommerce' : 'HubSpot'
-  const text = result.resumed
-    ? `${name} resumed${result.handedOver ? `: ${result.handedOver} waiting events queued` : ''}.`
-    : `${name} was not paused.`
-  return c.redirect(notice(true, text), 303)
+  const location = result.resumed
+    ? noticeLocation('api_resumed', { api, queued: String(result.handedOver) })
+    : noticeLocation('api_not_paused', { api })
+  return c.redirect(location, 303)
 })
+
+const asParams = (figures: Record<string, number>) => Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, String(v)]))
 
 /** A `datetime-local` value (no zone) read as UTC; empty: no bound. */
 function utc(value: unknown): Date | undefined | null {
@@ -44,18 +44,9 @@ operationForms.post('/dead-letters/replay', async (c) => {
   const filter = { kind, errorClass, from, to }
   const now = new Date()
   if (form.action === 'replay') {
-    const result = await bulkReplayAudited(c.env, c.get('actor'), filter, now)
-    return c.redirect(notice(true, replayedText(result)), 303)
+    const r = await bulkReplayAudited(c.env, c.get('actor'), filter, now)
+    return c.redirect(noticeLocation('dead_letters_replayed', asParams({ replayed: r.replayed, matched: r.matched, skipped: r.skipped, remaining: r.remaining })), 303)
   }
-  const counted = await bulkReplay(c.env, filter, { dryRun: true, now })
-  return c.redirect(notice(true, countedText(counted)), 303)
+  const r = await bulkReplay(c.env, filter, { dryRun: true, now })
+  return c.redirect(noticeLocation('dead_letters_counted', asParams({ matched: r.matched, webhook: r.byKind.webhook, hubspot: r.byKind.hubspot })), 303)
 })
-
-function countedText(r: BulkReplayResult): string {
-  return `${r.matched} dead letter${r.matched === 1 ? '' : 's'} match (${r.byKind.webhook} BigCommerce events, ${r.byKind.hubspot} HubSpot records).`
-}
-
-function replayedText(r: BulkReplayResult): string {
-  const more = r.remaining ? ` ${r.remaining} still match: replay again for the next ones.` : ''
-  return `Replayed ${r.replayed} of ${r.matched} matching dead letters${r.skipped ? ` (${r.skipped} settled already)` : ''}.${more}`
-}
