@@ -198,7 +198,7 @@ describe('resuming after an interruption', () => {
 
     const resumed = await adminCall('POST', '/admin/api/pauses/bigcommerce/resume', { role: 'operator' })
     expect(resumed.status).toBe(200)
-    expect(await runBackfill(env, { maxChunks: 1 })).toMatchObject({ ran: true, state: 'running', jobId: waiting.id, chunks: 1 })
+    expect(await runBackfill(env, { maxChunks: 2 })).toMatchObject({ ran: true, state: 'running', jobId: waiting.id, chunks: 2 })
     expect(await backfillStatus(env)).toMatchObject({ state: 'running', lastError: null, phase: 'subscribers' })
   })
 })
