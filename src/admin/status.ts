@@ -2,6 +2,7 @@ import type { Config } from '../config'
 import { installationFirsts, queueDepths, type QueueDepths } from '../db/operations'
 import type { Env } from '../env'
 import type { BackfillStatus } from '../backfill'
+import { companiesReport, type CompaniesReport } from '../companies/report'
 import type { WebhookHealth } from '../bigcommerce/hooks'
 import type { WriterStatus } from '../hubspot/sync/status'
 import { lastSupportEscalations, supportEscalationProblems, type SupportEscalationsState } from '../cron/support-escalations'
@@ -51,12 +52,14 @@ export interface SyncStatus {
   setup: SetupChecklist
   /** The circuit breakers: processing for an API paused by its 401/403 or an outage, until a probe or an operator resumes it. */
   pauses: { bigcommerce: PauseView; hubspot: PauseView } | { error: string }
+  /** B2B Edition companies (BIGCOMMERCE_B2B=on): how many, and the daily reconciliation; null when off. */
+  companies: Pick<CompaniesReport, 'total' | 'reconciliation'> | null | { error: string }
   /** The last deploy checks (`npm run check:live`'s read-only checks, run from the dashboard or the API). */
   liveChecks: LiveCheckReport | null | { error: string }
 }
 
 export async function syncStatus(env: Env, config: Config, now: Date): Promise<SyncStatus> {
-  const [queue, writer, webhooks, backfill, tickets, lists, firsts, pauses, liveChecks] = await Promise.all([
+  const [queue, writer, webhooks, backfill, tickets, lists, firsts, pauses, companies, liveChecks] = await Promise.all([
     queueDepths(env.DB),
     settle(() => hubspotWriterStatus(env)),
     settle(() => storeWebhookHealth(env, config)),
@@ -65,6 +68,11 @@ export async function syncStatus(env: Env, config: Config, now: Date): Promise<S
     settle(() => audienceListsStatus(env)),
     installationFirsts(env.DB),
     settle(() => apiPauses(env)),
+    settle(async () => {
+      if (!config.BIGCOMMERCE_B2B) return null
+      const { total, reconciliation } = await companiesReport(env, config, 1)
+      return { total, reconciliation }
+    }),
     settle(() => lastLiveChecks(env.DB)),
   ])
   const problems = queueProblems(queue, now)
@@ -79,6 +87,8 @@ export async function syncStatus(env: Env, config: Config, now: Date): Promise<S
   if (!tickets.ok) problems.push(`support escalations unknown: ${tickets.error}`)
   else problems.push(...supportEscalationProblems(tickets.value, now))
   if (lists.ok && lists.value && !lists.value.available) problems.push(`audience lists: ${lists.value.reason ?? 'HubSpot refused list access'}`)
+  const failure = companies.ok ? companies.value?.reconciliation.lastError : null
+  if (failure) problems.push(`B2B Edition companies: the reconciliation failed at ${failure.at}: ${failure.message}`)
   const part = <T>(p: Part<T>): T | { error: string } => (p.ok ? p.value : { error: p.error })
   return {
     health: problems.length ? 'attention' : 'ok',
@@ -91,6 +101,7 @@ export async function syncStatus(env: Env, config: Config, now: Date): Promise<S
     supportTickets: tickets.ok ? tickets.value : { error: tickets.error },
     lists: part(lists),
     pauses: part(pauses),
+    companies: part(companies),
     setup: setupChecklist({
       hubspot: part(writer),
       webhooks: part(webhooks),

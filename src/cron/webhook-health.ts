@@ -1,6 +1,6 @@
 import type { CronJob } from './job'
 import { Invocation } from '../invocation/invocation'
-import { reactivateHooks, webhookDestination, webhookHealth, type WebhookHealth } from '../bigcommerce/hooks'
+import { hookScopes, reactivateHooks, webhookDestination, webhookHealth, type WebhookHealth } from '../bigcommerce/hooks'
 import { loadConfig } from '../config'
 import { readState, writeState } from '../db/backfill'
 import type { BigCommerceClient } from '../bigcommerce/client'
@@ -38,6 +38,7 @@ export async function checkWebhookHealth(
   const health = await webhookHealth(client, env.DB, {
     destination,
     webhookSecret: config.BIGCOMMERCE_WEBHOOK_SECRET,
+    scopes: hookScopes(config.BIGCOMMERCE_B2B),
     now,
   })
   const reenabled = await reactivateHooks(client, health)

@@ -21,6 +21,7 @@ import { qualityReport } from '../../admin/quality'
 import { rangeQueryShape, resolveRange } from '../../admin/range'
 import { HubSpotReadError, hubspotClient, reconcile } from '../../admin/reconciliation'
 import { settle, syncStatus } from '../../admin/status'
+import { checkB2BAccess } from '../../companies/report'
 import { listAudit } from '../../db/audit'
 import { listDeadLetters, listDecisions } from '../../db/operations'
 import { normalizeEmail } from '../../domain/identity'
@@ -88,7 +89,9 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
       'X-Webhook-Secret header. Also reads the open support tickets now (`supportTickets`): a token without the ' +
       'tickets scope is reported there, and suppression by tickets is then off. Creates the audiences as HubSpot ' +
       'active lists (`lists`, found again by name, never duplicated); a list edited in HubSpot is left as it is ' +
-      'and reported as drifted, unless `repairLists` is true. A token without list access is reported there. Audited.',
+      'and reported as drifted, unless `repairLists` is true. A token without list access is reported there. With ' +
+      'BIGCOMMERCE_B2B=on it also sets up HubSpot companies (`bc_company_id` and the company properties), registers ' +
+      "B2B Edition's company webhooks and checks the token can read B2B Edition (`b2b`). Audited.",
     body: z
       .object({ repairLists: z.boolean().optional().describe('put lists edited in HubSpot back to our definition') })
       .strict()
@@ -96,7 +99,7 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
     audit: 'setup',
     success: {
       status: 200,
-      description: '`{hubspot: SetupResult, webhooks, supportTickets, lists}`; `hubspot.ok` false names what failed',
+      description: '`{hubspot: SetupResult, webhooks, supportTickets, lists, b2b}`; `hubspot.ok` false names what failed',
     },
     errors: { 502: 'the HubSpot writer could not run setup' },
     async handler(c, { body }) {
@@ -107,18 +110,20 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
           env.DB,
           { actor: c.get('actor'), action: 'setup', target: null, before: { hubspot: before.ok ? setupSummary(before.value.setup) : null } },
           async () => {
-            const hubspot = await runHubSpotSetup(env)
+            const hubspot = await runHubSpotSetup(env, c.get('config'))
             const webhooks = await settle(() => registerStoreWebhooks(c.get('config')), 25_000)
             const supportTickets = await settle(() => checkSupportTickets(env), 25_000)
             const lists = await settle(() => setUpAudienceLists(env, body?.repairLists ?? false), 25_000)
+            const b2b = await settle(() => checkB2BAccess(c.get('config')), 15_000)
             return {
               hubspot,
               webhooks: webhooks.ok ? webhooks.value : { error: webhooks.error },
               supportTickets: supportTickets.ok ? supportTickets.value : { error: supportTickets.error },
               lists: lists.ok ? lists.value : { error: lists.error },
+              b2b: b2b.ok ? b2b.value : { error: b2b.error },
             }
           },
-          (r) => ({ hubspot: setupSummary(r.hubspot), webhooks: r.webhooks, supportTickets: r.supportTickets, lists: r.lists }),
+          (r) => ({ hubspot: setupSummary(r.hubspot), webhooks: r.webhooks, supportTickets: r.supportTickets, lists: r.lists, b2b: r.b2b }),
         )
         return c.json(result)
       } catch (err) {

@@ -10,6 +10,7 @@ import { endSession, openSessions, revokeSessionAudited, startSession } from '..
 import { runAndKeepLiveChecks } from '../../admin/live-checks'
 import { settle, syncStatus } from '../../admin/status'
 import { attributionReportFor } from '../../admin/operations'
+import { companiesReport } from '../../companies/report'
 import { listDeadLetters, listDecisions } from '../../db/operations'
 import { jsonError } from '../../http'
 import type { AdminEnv } from '../admin/define'
@@ -33,7 +34,8 @@ dashboard.get('/', async (c) => {
   const now = new Date()
   const db = c.env.DB
   const lastMonth = { from: new Date(now.getTime() - 30 * 86_400_000), to: now }
-  const [status, quality, reconciliation, revenue, decisions, deadLetters, rollout, outcomes] = await Promise.all([
+  const config = c.get('config')
+  const [status, quality, reconciliation, revenue, decisions, deadLetters, rollout, outcomes, companies] = await Promise.all([
     syncStatus(c.env, c.get('config'), now),
     qualityReport(db, now, 30),
     settle(() => recentReconciliation(db, hubspotClient(c.get('config')), now), 8_000),
@@ -42,13 +44,14 @@ dashboard.get('/', async (c) => {
     listDeadLetters(db, { state: 'open', limit: 25 }),
     settle(() => rolloutReport(c.env, c.get('config'), now)),
     settle(() => outcomesReport(db, lastMonth)),
+    config.BIGCOMMERCE_B2B ? settle(() => companiesReport(c.env, config, 15)) : null,
   ])
   const sessions = roleAllows(actor.role, 'admin') ? { current: actor.sessionId, open: await openSessions(db, now.getTime()) } : null
   c.header('Cache-Control', 'no-store')
   return c.html(
     renderDashboard({
       now, actor, notice: noticeFromQuery(c.req.query()), status, quality, reconciliation, revenue, decisions,
-      deadLetters: deadLetters.map(deadLetterView), rollout, outcomes, sessions,
+      deadLetters: deadLetters.map(deadLetterView), rollout, outcomes, sessions, companies,
     }),
   )
 })
