@@ -9,6 +9,7 @@ import { highValueCarts } from './high-value-carts'
 import { retention } from './retention'
 import { supportEscalationsJob } from './support-escalations'
 import { audienceListsJob } from './audience-lists'
+import { identityAutoLink } from './identity-auto-link'
 import { companyReconciliationJob } from './company-reconciliation'
 import type { CronJob } from './job'
 import { apiPauseProbe } from './api-pause-probe'
@@ -27,6 +28,7 @@ export const JOBS: readonly CronJob[] = [
   retention,
   supportEscalationsJob,
   audienceListsJob,
+  identityAutoLink,
   companyReconciliationJob,
   // Last: its run takes most of a minute when there is history to import.
   backfillJob,

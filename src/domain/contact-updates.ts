@@ -79,6 +79,8 @@ function markCartConverted(state: ContactState, cartId: string, orderId: number 
 }
 
 export function applyCustomerUpdate(state: ContactState, customer: Customer): boolean {
+  // A linked email's own account (another customer id, another email) never replaces the person's.
+  if (state.customer && customer.customerId !== state.customer.customerId && customer.email !== state.email) return false
   if (!replaces(state.customer, customer)) return false
   state.customer = customer
   return true

@@ -116,5 +116,16 @@ export function summarizeContact(state: ContactState, now: Date, policy: LapsePo
     lastOrderChannel: last?.channel ?? null,
     address,
     consentRegion: consentRegion(address?.country ?? null),
+    firstSeenAt: firstSeenAt(state),
   }
+}
+
+/** The earliest of the account's creation, any order's and any cart's (what duplicates are counted by, per month). */
+export function firstSeenAt(state: Pick<ContactState, 'customer' | 'orders' | 'carts'>): string | null {
+  const moments = [
+    state.customer?.createdAt,
+    ...Object.values(state.orders).map((o) => o.createdAt),
+    ...Object.values(state.carts).map((c) => c.createdAt),
+  ].filter((t): t is string => Boolean(t))
+  return moments.length ? toIso(Math.min(...moments.map(toMs))) : null
 }

@@ -32,6 +32,9 @@ export interface WriterStats {
   eventsDropped: number
   /** Paused by HubSpot's answers until a write is accepted again (null: not paused). */
   paused: WriterPause | null
+  /** HubSpot contact merges made, and given up. */
+  contactsMerged: number
+  contactMergesFailed: number
 }
 
 export interface WriterStatus {
@@ -78,6 +81,8 @@ export interface WriterStatus {
     sent: number
     dropped: number
   }
+  /** One person's contacts merged in HubSpot: waiting, made, given up. */
+  contactMerges: { pending: number; merged: number; failed: number }
 }
 
 /** Stats stored by an older version lack newer counters (and object types): start those at zero. */
@@ -105,6 +110,8 @@ function emptyStats(): WriterStats {
     eventsSent: 0,
     eventsDropped: 0,
     paused: null,
+    contactsMerged: 0,
+    contactMergesFailed: 0,
   }
 }
 
@@ -168,5 +175,6 @@ export function writerStatus(
       sent: s.eventsSent,
       dropped: s.eventsDropped,
     },
+    contactMerges: { pending: store.pendingMergeCount(), merged: s.contactsMerged, failed: s.contactMergesFailed },
   }
 }

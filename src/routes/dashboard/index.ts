@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { roleAllows } from '../../admin/auth'
 import { deadLetterView, replayDeadLetterAudited, type ReplayOutcome } from '../../admin/dead-letters'
+import { duplicateReview } from '../../admin/duplicates'
 import { outcomesReport } from '../../admin/outcomes'
 import { qualityReport } from '../../admin/quality'
 import { hubspotClient, recentReconciliation } from '../../admin/reconciliation'
@@ -15,6 +16,7 @@ import { listDeadLetters, listDecisions } from '../../db/operations'
 import { jsonError } from '../../http'
 import type { AdminEnv } from '../admin/define'
 import { revenueByChannel } from './chart'
+import { duplicateForms } from './duplicates'
 import { noticeFromQuery, noticeLocation, type NoticeCode } from './notices'
 import { operationForms } from './operations'
 import { rolloutForms } from './rollout'
@@ -35,9 +37,11 @@ dashboard.get('/', async (c) => {
   const db = c.env.DB
   const lastMonth = { from: new Date(now.getTime() - 30 * 86_400_000), to: now }
   const config = c.get('config')
-  const [status, quality, reconciliation, revenue, decisions, deadLetters, rollout, outcomes, companies] = await Promise.all([
+  const maxPhoneGroup = config.DUPLICATE_PHONE_MAX_GROUP
+  const [status, quality, duplicates, reconciliation, revenue, decisions, deadLetters, rollout, outcomes, companies] = await Promise.all([
     syncStatus(c.env, c.get('config'), now),
-    qualityReport(db, now, 30),
+    qualityReport(db, now, 30, maxPhoneGroup),
+    settle(() => duplicateReview(db, maxPhoneGroup, 20)),
     settle(() => recentReconciliation(db, hubspotClient(c.get('config')), now), 8_000),
     settle(async () => revenueByChannel((await attributionReportFor(c.env, lastMonth, 'order')).rows)),
     listDecisions(db, undefined, 15),
@@ -50,7 +54,7 @@ dashboard.get('/', async (c) => {
   c.header('Cache-Control', 'no-store')
   return c.html(
     renderDashboard({
-      now, actor, notice: noticeFromQuery(c.req.query()), status, quality, reconciliation, revenue, decisions,
+      now, actor, notice: noticeFromQuery(c.req.query()), status, quality, duplicates, reconciliation, revenue, decisions,
       deadLetters: deadLetters.map(deadLetterView), rollout, outcomes, sessions, companies,
     }),
   )
@@ -116,3 +120,4 @@ dashboard.post('/live-checks', async (c) => {
 
 dashboard.route('/families', rolloutForms)
 dashboard.route('/', operationForms)
+dashboard.route('/duplicates', duplicateForms)

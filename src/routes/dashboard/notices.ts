@@ -74,6 +74,8 @@ const NOTICES = {
       return `Replayed ${n.replayed} of ${n.matched} matching dead letters${n.skipped ? ` (${n.skipped} settled already)` : ''}.${more}`
     },
   },
+  duplicates_merged: withNumber('contacts', true, (n) => `Merged ${n} contacts into one person; their HubSpot contacts are merged within a minute.`),
+  duplicates_not_found: { ok: false, text: () => 'That duplicate group is no longer in the review (reload the page).' },
 } satisfies Record<string, NoticeDefinition>
 
 export type NoticeCode = keyof typeof NOTICES
