@@ -6,6 +6,7 @@ import { knownCustomerEmails } from '../db/backfill'
 import { linkCartToOrder } from '../db/identity'
 import { normalizeEmail } from '../domain/identity'
 import { isSynced } from '../domain/order-status'
+import { orderStatusUrl } from '../domain/storefronts'
 import { contactObject } from '../durable/stubs'
 import { mapLimit } from '../map-limit'
 import { modifiedSince, quotaFor, type Phase, type PhaseContext } from './context'
@@ -141,8 +142,9 @@ async function importOrder(
   try {
     const { products, shipments, coupons } = await readOrderParts(ctx.client, order, item.raw, 'history')
     const productIds = [...new Set(products.map((p) => p.product_id).filter((id): id is number => id !== null))]
-    const [channel, names] = await Promise.all([
+    const [channel, storefrontUrl, names] = await Promise.all([
       ctx.lookups.channel(order.channel_id ?? 1),
+      ctx.lookups.storefrontUrl(order.channel_id ?? 1),
       Promise.all(productIds.map((id) => ctx.lookups.productCategory(id))),
     ])
     const model = normalizeOrder({
@@ -153,6 +155,7 @@ async function importOrder(
       refunds: refunds.get(order.id) ?? [],
       categories: new Map(productIds.map((id, i) => [id, names[i] ?? null])),
       channel,
+      statusUrl: orderStatusUrl(channel, storefrontUrl, { orderId: order.id, customerId: order.customer_id }),
       fallbackEmail: emails.get(order.customer_id) ?? null,
       storeHash: ctx.client.storeHash,
     })

@@ -9,6 +9,7 @@ import { highValueCarts } from './high-value-carts'
 import { retention } from './retention'
 import { supportEscalationsJob } from './support-escalations'
 import { audienceListsJob } from './audience-lists'
+import { storefrontSyncJob } from './storefronts'
 import type { CronJob } from './job'
 
 /** One line per job; the order is the order they run in within one tick. */
@@ -21,6 +22,8 @@ export const JOBS: readonly CronJob[] = [
   highValueCarts,
   retention,
   supportEscalationsJob,
+  // Before the lists: a new storefront gets its audience list in the same tick.
+  storefrontSyncJob,
   audienceListsJob,
   // Last: its run takes most of a minute when there is history to import.
   backfillJob,

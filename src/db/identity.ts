@@ -8,13 +8,14 @@ import { carts, customerEmails, syncState } from './schema'
  * contact (normalized email) whose Durable Object owns the state, and feed attribution's identity stitching.
  */
 
-export async function recordCart(db: D1Database, cart: Pick<Cart, 'cartId' | 'email' | 'customerId' | 'updatedAt'>) {
+export async function recordCart(db: D1Database, cart: Pick<Cart, 'cartId' | 'email' | 'customerId' | 'channelId' | 'updatedAt'>) {
   await drizzle(db)
     .insert(carts)
-    .values({ cartId: cart.cartId, email: cart.email, customerId: cart.customerId, status: 'open', updatedAt: cart.updatedAt })
+    .values({ cartId: cart.cartId, email: cart.email, customerId: cart.customerId, channelId: cart.channelId, status: 'open', updatedAt: cart.updatedAt })
     .onConflictDoUpdate({
       target: carts.cartId,
       set: {
+        channelId: cart.channelId,
         // An email, once known, is kept even if a later payload lacks it.
         email: sql`coalesce(excluded.email, ${carts.email})`,
         customerId: cart.customerId,

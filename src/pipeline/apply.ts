@@ -6,8 +6,10 @@ import {
   hydrateSubscriber,
   resolveAbandonedCartToken,
 } from '../bigcommerce/hydrate'
+import { readChannel } from '../bigcommerce/storefronts'
 import type { WebhookSubject } from '../bigcommerce/webhook'
 import { forgetCatalogEntry } from '../db/catalog'
+import { saveChannel } from '../db/storefronts'
 import { cartOwner, linkCartToOrder, recordCart, recordCustomerEmail, recordHookException } from '../db/identity'
 import { normalizeEmail } from '../domain/identity'
 import { isSynced } from '../domain/order-status'
@@ -34,7 +36,7 @@ export async function applySubject(deps: PipelineDeps, subject: WebhookSubject, 
         ? applyCart(deps, subject.cartId, null)
         : applyCartGone(deps, subject.cartId, subject.change, subject.orderId)
     case 'cart_abandoned': {
-      const cartId = subject.cartId ?? (await resolveAbandonedCartToken(deps.bigcommerce, subject.token))
+      const cartId = subject.cartId ?? (subject.token ? await resolveAbandonedCartToken(deps.bigcommerce, subject.token) : null)
       return cartId ? applyCart(deps, cartId, context.eventCreatedAt) : undefined
     }
     case 'customer':
@@ -44,6 +46,9 @@ export async function applySubject(deps: PipelineDeps, subject: WebhookSubject, 
       return subject.change === 'updated' ? applySubscriber(deps, subject.subscriberId) : undefined
     case 'product':
       return subject.change === 'updated' ? applyProduct(deps, subject.productId) : undefined
+    case 'channel':
+      // A new or renamed storefront, a status change, a new domain: links and beacon origins follow at once.
+      return saveChannel(deps.env.DB, subject.channelId, await readChannel(deps.bigcommerce, subject.channelId), Date.now())
     case 'hook_exception':
       return recordHookException(deps.env.DB, subject, new Date())
     case 'ignored':

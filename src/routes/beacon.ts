@@ -1,6 +1,7 @@
 import { contactObject } from '../durable/stubs'
 import { Hono, type Context } from 'hono'
 import { describeIssues, hitSchema, readLimited, type Hit } from '../beacon/hit'
+import { beaconOrigins } from '../beacon/origins'
 import { FixedWindowLimiter } from '../beacon/rate-limit'
 import { beaconScript } from '../beacon/script'
 import { currentOverrides } from '../admin/overrides'
@@ -30,18 +31,19 @@ beacon.get('/beacon.js', (c) => {
   return c.body(beaconScript(new URL(c.req.url).origin))
 })
 
-beacon.options('/beacon', (c) => {
-  const origin = allowedOrigin(c)
-  if (!origin) return forbidden(c)
-  corsHeaders(c, origin)
+beacon.options('/beacon', async (c) => {
+  const { allowed } = await beaconOrigins(c.env.DB, c.get('config').BEACON_ALLOWED_ORIGINS, c.req.header('origin'))
+  if (!allowed) return forbidden(c)
+  corsHeaders(c, allowed.origin)
   c.header('Access-Control-Max-Age', '86400')
   return c.body(null, 204)
 })
 
 beacon.post('/beacon', async (c) => {
-  const origin = allowedOrigin(c)
-  if (!origin) return forbidden(c)
-  corsHeaders(c, origin)
+  // An active storefront's site, or an origin BEACON_ALLOWED_ORIGINS lists; the site names the hit's storefront.
+  const origins = await beaconOrigins(c.env.DB, c.get('config').BEACON_ALLOWED_ORIGINS, c.req.header('origin'))
+  if (!origins.allowed) return forbidden(c)
+  corsHeaders(c, origins.allowed.origin)
 
   const type = (c.req.header('content-type') ?? 'text/plain').split(';')[0]!.trim().toLowerCase()
   if (type !== 'text/plain' && type !== 'application/json') {
@@ -77,7 +79,7 @@ beacon.post('/beacon', async (c) => {
   const config = c.get('config')
   const at = hitTime(hit.occurredAt, now)
   const classification = classifyTouch(
-    { url: hit.url, referrer: hit.referrer, selfHosts: config.BEACON_ALLOWED_ORIGINS.map(hostOfOrigin) },
+    { url: hit.url, referrer: hit.referrer, selfHosts: origins.selfHosts },
     rules.rules,
   )
   const visitor = await getVisitor(c.env.DB, hit.anonymousId)
@@ -86,7 +88,10 @@ beacon.post('/beacon', async (c) => {
     { anonymousId: hit.anonymousId, at, classification, identity: identityOf(hit) },
     config.SESSION_TIMEOUT.ms,
   )
-  await recordHit(c.env.DB, { anonymousId: hit.anonymousId, seen: visitor, at, receivedAt: now, classification, landingPage: pageOf(hit.url), plan })
+  await recordHit(c.env.DB, {
+    anonymousId: hit.anonymousId, seen: visitor, at, receivedAt: now, classification, landingPage: pageOf(hit.url), plan,
+    channelId: origins.allowed.channelId,
+  })
 
   if (hit.productId !== undefined) {
     c.executionCtx.waitUntil(forwardProductView(c.env, hit, visitor, { productId: hit.productId, productName: null, at: new Date(at).toISOString() }))
@@ -114,19 +119,13 @@ async function forwardProductView(env: Env, hit: Hit, visitor: VisitorState | nu
   }
 }
 
-function allowedOrigin(c: Context<AppEnv>): string | null {
-  const origin = c.req.header('origin')?.replace(/\/+$/, '').toLowerCase()
-  if (!origin) return null
-  return c.get('config').BEACON_ALLOWED_ORIGINS.some((o) => o.toLowerCase() === origin) ? origin : null
-}
-
 function forbidden(c: Context<AppEnv>) {
   const origin = c.req.header('origin')
   return jsonError(
     c,
     403,
     'origin_not_allowed',
-    origin ? `origin ${origin} is not in BEACON_ALLOWED_ORIGINS` : 'a beacon hit needs an Origin header',
+    origin ? `origin ${origin} is neither an active storefront's site nor in BEACON_ALLOWED_ORIGINS` : 'a beacon hit needs an Origin header',
   )
 }
 
@@ -135,14 +134,6 @@ function corsHeaders(c: Context<AppEnv>, origin: string) {
   c.header('Access-Control-Allow-Methods', 'POST, OPTIONS')
   c.header('Access-Control-Allow-Headers', 'Content-Type')
   c.header('Vary', 'Origin')
-}
-
-function hostOfOrigin(origin: string): string {
-  try {
-    return new URL(origin).hostname
-  } catch {
-    return origin
-  }
 }
 
 function pageOf(url: string): string | null {

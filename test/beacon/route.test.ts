@@ -216,7 +216,7 @@ describe('identity linking', () => {
     // The contact's Durable Object keeps views only for a contact it knows (from BigCommerce).
     const at = new Date().toISOString()
     await env.CONTACT.getByName(email).applyCustomer(
-      { customerId: 900 + counter, email, firstName: 'Vi', lastName: 'Ewer', phone: null, acceptsAbandonedCartEmails: false, address: null, createdAt: at, modifiedAt: at },
+      { customerId: 900 + counter, email, firstName: 'Vi', lastName: 'Ewer', phone: null, acceptsAbandonedCartEmails: false, address: null, originChannelId: 1, channelIds: [1], createdAt: at, modifiedAt: at },
       null,
       { mode: 'import' },
     )

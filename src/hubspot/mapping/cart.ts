@@ -1,6 +1,7 @@
 import { toNumber } from '../../domain/money'
 import type { CartState } from '../../domain/contact-state'
 import type { HubSpotRecord, RecordAssociation } from '../records'
+import { channelOf } from './order'
 
 /** HubSpot's `hs_external_status` values; a deleted cart keeps the last status it had. */
 const EXTERNAL_STATUS = { open: 'open', abandoned: 'abandoned', converted: 'converted', emptied: 'emptied' } as const
@@ -24,6 +25,8 @@ export function cartRecord(cart: CartState): HubSpotRecord {
       hs_total_price: toNumber(cart.amount),
       hs_currency_code: cart.currency,
       ...(status ? { hs_external_status: status } : {}),
+      // Carts stored before channels were kept belong to the default storefront.
+      ...channelOf({ channelId: cart.channelId ?? 1, storefront: cart.storefront }),
     },
     associations,
   }

@@ -31,6 +31,9 @@ export function orderRecords(order: Order): HubSpotRecord[] {
       bc_net_revenue: toNumber(netRevenue(order)),
       bc_coupon_codes: order.couponCodes.join(';'),
       bc_channel: order.channel,
+      ...channelOf(order),
+      // Orders stored before storefront links were kept have none (undefined): the next fetch brings it.
+      bc_order_status_url: order.statusUrl ?? '',
     },
     associations: [{ toObjectType: 'contacts', toKey: order.email }],
   }
@@ -63,10 +66,16 @@ export function lineItemRecord(order: Order, line: OrderLine): HubSpotRecord {
       price: toNumber(line.priceExTax),
       amount: toNumber(line.totalExTax),
       hs_line_item_currency_code: order.currency,
+      ...channelOf(order),
     },
     associations: [
       { toObjectType: 'orders', toKey: String(order.orderId) },
       ...(line.variantId !== null ? [{ toObjectType: 'products' as const, toKey: String(line.variantId) }] : []),
     ],
   }
+}
+
+/** The BigCommerce channel and its name (orders stored before the name was kept have none: left empty). */
+export function channelOf(record: { channelId: number; storefront?: string | null }): { bc_channel_id: number; bc_storefront: string } {
+  return { bc_channel_id: record.channelId, bc_storefront: record.storefront ?? '' }
 }

@@ -5,6 +5,7 @@ import { renderApiDocs } from '../dashboard/api-docs-page'
 import { mountRoutes, route, type AdminEnv, type AdminRoute } from './define'
 import { ROLLOUT_ROUTES } from './rollout'
 import { ADMIN_ROUTES } from './routes'
+import { STOREFRONT_ROUTES } from './storefronts'
 
 /** `/admin/api/*`: the JSON admin API, its OpenAPI document and a browsable rendering of it. */
 
@@ -33,7 +34,7 @@ const DOC_ROUTES: AdminRoute[] = [
   }),
 ]
 
-export const ALL_ROUTES: readonly AdminRoute[] = [...ADMIN_ROUTES, ...ROLLOUT_ROUTES, ...DOC_ROUTES]
+export const ALL_ROUTES: readonly AdminRoute[] = [...ADMIN_ROUTES, ...ROLLOUT_ROUTES, ...STOREFRONT_ROUTES, ...DOC_ROUTES]
 
 export const adminApi = new Hono<AdminEnv>()
 mountRoutes(adminApi, ALL_ROUTES)

@@ -10,6 +10,7 @@ import {
   runHubSpotSetup,
   setUpAudienceLists,
   startHistoryBackfill,
+  syncStoreChannels,
 } from '../../admin/operations'
 import { outcomesReport } from '../../admin/outcomes'
 import { overridesSchema, readOverrides, replaceOverridesAudited } from '../../admin/overrides'
@@ -65,6 +66,14 @@ const auditRecord = z.object({
 const limit = (fallback: number, max: number) =>
   z.coerce.number().int().min(1).max(max).default(fallback).describe(`At most this many (1 to ${max})`)
 
+/** A report's storefront filter: a BigCommerce channel id (GET /admin/api/storefronts lists them). */
+const storefrontQuery = z.coerce
+  .number()
+  .int()
+  .positive()
+  .optional()
+  .describe('Only this storefront: a BigCommerce channel id (see /storefronts); orders without a channel count as 1')
+
 function setupSummary(setup: SetupResult | null | undefined) {
   if (!setup) return null
   const { available: _available, ...rest } = setup
@@ -83,7 +92,9 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
       'X-Webhook-Secret header. Also reads the open support tickets now (`supportTickets`): a token without the ' +
       'tickets scope is reported there, and suppression by tickets is then off. Creates the audiences as HubSpot ' +
       'active lists (`lists`, found again by name, never duplicated); a list edited in HubSpot is left as it is ' +
-      'and reported as drifted, unless `repairLists` is true. A token without list access is reported there. Audited.',
+      'and reported as drifted, unless `repairLists` is true. A token without list access is reported there. Reads ' +
+      "the store's channels with their sites and currencies first (`storefronts`; the daily sync's work), so a store " +
+      'with several storefronts gets a list per storefront. Audited.',
     body: z
       .object({ repairLists: z.boolean().optional().describe('put lists edited in HubSpot back to our definition') })
       .strict()
@@ -91,7 +102,7 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
     audit: 'setup',
     success: {
       status: 200,
-      description: '`{hubspot: SetupResult, webhooks, supportTickets, lists}`; `hubspot.ok` false names what failed',
+      description: '`{hubspot: SetupResult, webhooks, supportTickets, storefronts, lists}`; `hubspot.ok` false names what failed',
     },
     errors: { 502: 'the HubSpot writer could not run setup' },
     async handler(c, { body }) {
@@ -105,15 +116,19 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
             const hubspot = await runHubSpotSetup(env)
             const webhooks = await settle(() => registerStoreWebhooks(c.get('config')), 25_000)
             const supportTickets = await settle(() => checkSupportTickets(env), 25_000)
+            const storefronts = await settle(() => syncStoreChannels(env), 25_000)
             const lists = await settle(() => setUpAudienceLists(env, body?.repairLists ?? false), 25_000)
             return {
               hubspot,
               webhooks: webhooks.ok ? webhooks.value : { error: webhooks.error },
               supportTickets: supportTickets.ok ? supportTickets.value : { error: supportTickets.error },
+              storefronts: storefronts.ok ? storefronts.value : { error: storefronts.error },
               lists: lists.ok ? lists.value : { error: lists.error },
             }
           },
-          (r) => ({ hubspot: setupSummary(r.hubspot), webhooks: r.webhooks, supportTickets: r.supportTickets, lists: r.lists }),
+          (r) => ({
+            hubspot: setupSummary(r.hubspot), webhooks: r.webhooks, supportTickets: r.supportTickets, storefronts: r.storefronts, lists: r.lists,
+          }),
         )
         return c.json(result)
       } catch (err) {
@@ -283,15 +298,19 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
     path: '/attribution',
     role: 'viewer',
     summary: 'Revenue by channel, source and campaign',
+    description:
+      "Paid orders created in the range and their net revenue (store base currency), by the model's channel, source " +
+      "and campaign, next to the store's own figures. With `storefront`: only the orders of that BigCommerce channel.",
     query: z.object({
       ...rangeQueryShape,
       model: z.enum(['first', 'last', 'order']).default('order').describe('first touch, last touch, or the credited touch'),
+      storefront: storefrontQuery,
     }),
     success: { status: 200, description: 'The attribution report' },
     async handler(c, { query }) {
       const range = resolveRange(query, new Date())
       if (!range.ok) return jsonError(c, 400, 'invalid_request', range.message)
-      return c.json(await attributionReportFor(c.env, range, query.model))
+      return c.json(await attributionReportFor(c.env, range, query.model, query.storefront))
     },
   }),
   route({
@@ -304,13 +323,14 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
       "the family's window (abandoned cart 7 days, and whether the cart itself became an order; post-purchase a second " +
       'order within 60 days of the first; winback 30 days; ...), the conversion rate and the revenue of those orders ' +
       "(store base currency, in its minor units), and the same for contacts whose trigger was suppressed or capped: " +
-      "an observational comparison group, not a controlled test. With the playbook's reference ranges.",
-    query: z.object(rangeQueryShape),
+      "an observational comparison group, not a controlled test. With the playbook's reference ranges. With " +
+      '`storefront`: the triggers of contacts who ordered or kept a cart on that storefront, converted by its orders only.',
+    query: z.object({ ...rangeQueryShape, storefront: storefrontQuery }),
     success: { status: 200, description: 'The outcomes report' },
     async handler(c, { query }) {
       const range = resolveRange(query, new Date())
       if (!range.ok) return jsonError(c, 400, 'invalid_request', range.message)
-      return c.json(await outcomesReport(c.env.DB, range))
+      return c.json(await outcomesReport(c.env.DB, { ...range, storefront: query.storefront }))
     },
   }),
   route({

@@ -7,6 +7,7 @@ import { qualityReport } from '../../admin/quality'
 import { hubspotClient, recentReconciliation } from '../../admin/reconciliation'
 import { rolloutReport } from '../../admin/rollout'
 import { settle, syncStatus } from '../../admin/status'
+import { storefrontsReport } from '../../admin/storefronts'
 import { attributionReportFor } from '../../admin/operations'
 import { listDeadLetters, listDecisions } from '../../db/operations'
 import { jsonError } from '../../http'
@@ -27,7 +28,7 @@ dashboard.get('/', async (c) => {
   const now = new Date()
   const db = c.env.DB
   const lastMonth = { from: new Date(now.getTime() - 30 * 86_400_000), to: now }
-  const [status, quality, reconciliation, revenue, decisions, deadLetters, rollout, outcomes] = await Promise.all([
+  const [status, quality, reconciliation, revenue, decisions, deadLetters, rollout, outcomes, storefronts] = await Promise.all([
     syncStatus(c.env, c.get('config'), now),
     qualityReport(db, now, 30),
     settle(() => recentReconciliation(db, hubspotClient(c.get('config')), now), 8_000),
@@ -36,6 +37,7 @@ dashboard.get('/', async (c) => {
     listDeadLetters(db, { state: 'open', limit: 25 }),
     settle(() => rolloutReport(c.env, c.get('config'), now)),
     settle(() => outcomesReport(db, lastMonth)),
+    settle(() => storefrontsReport(c.env, now)),
   ])
   const message = c.req.query('replayed') ?? c.req.query('notice')
   const notice = message ? { ok: c.req.query('ok') === '1', text: message } : null
@@ -43,6 +45,7 @@ dashboard.get('/', async (c) => {
   return c.html(
     renderDashboard({
       now, actor, notice, status, quality, reconciliation, revenue, decisions, deadLetters: deadLetters.map(deadLetterView), rollout, outcomes,
+      storefronts,
     }),
   )
 })

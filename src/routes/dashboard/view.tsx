@@ -12,6 +12,7 @@ import { Page } from './layout'
 import { GettingStarted } from './getting-started-panel'
 import { Outcomes, type OutcomesReport } from './outcomes-panel'
 import { Rollout } from './rollout-panel'
+import { Storefronts, type StorefrontsReport } from './storefronts-panel'
 
 export interface DashboardData {
   now: Date
@@ -25,6 +26,7 @@ export interface DashboardData {
   deadLetters: ReturnType<typeof deadLetterView>[]
   rollout: Part<RolloutReport>
   outcomes: Part<OutcomesReport>
+  storefronts: Part<StorefrontsReport>
 }
 
 function Nav(props: { actor: Actor }) {
@@ -288,6 +290,7 @@ export function renderDashboard(data: DashboardData): string {
           </section>
           <Rollout part={data.rollout} canChange={roleAllows(data.actor.role, 'admin')} now={data.now} />
           <Outcomes part={data.outcomes} />
+          <Storefronts part={data.storefronts} now={data.now} />
           {data.status.setup.complete && <GettingStarted checklist={data.status.setup} />}
           <section class="card wide" style="padding:0;border:none;background:none">
             <Decisions decisions={data.decisions} now={data.now} />
