@@ -12,6 +12,8 @@ export interface TrafficOptions {
   standin: BigCommerceStandin
   workerUrl: string
   storefrontOrigin: string
+  /** A second storefront (Multi-Storefront): a share of the shoppers arrive on its site and buy there. */
+  secondStorefront?: { channelId: number; origin: string }
   clientSecret: string
   seed?: number
   log?: (line: string) => void
@@ -43,6 +45,9 @@ const ARRIVALS: readonly (readonly [{ query: string; referrer?: string }, number
 
 interface Shopper {
   anonymousId: string
+  /** The storefront the shopper is on: its site, and its BigCommerce channel. */
+  origin: string
+  channelId: number
   customerId: number
   email: string
   cartId: string | null
@@ -109,9 +114,14 @@ export class DemoTraffic {
     const returning = customers.length > 0 && this.random.chance(0.6)
     const customer = returning ? this.random.pick(customers) : null
     const n = this.nextShopper++
+    const second = this.options.secondStorefront && this.random.chance(0.3) ? this.options.secondStorefront : null
+    // On the second storefront a returning customer signs in with their account there, or checks out as a guest.
+    const account = second && customer ? store.customerByEmail(customer.email, second.channelId) : customer
     const shopper: Shopper = {
       anonymousId: `demo-${Date.now().toString(36)}-${n}`,
-      customerId: customer?.id ?? 0,
+      origin: second?.origin ?? this.options.storefrontOrigin,
+      channelId: second?.channelId ?? 1,
+      customerId: account?.id ?? 0,
       email: customer?.email ?? `guest.shopper${n}.${Date.now().toString(36)}@example.com`,
       cartId: null,
       steps: this.random.int(2, 5),
@@ -119,7 +129,7 @@ export class DemoTraffic {
     }
     const arrival = this.random.weighted(ARRIVALS)
     await this.beacon(shopper, {
-      url: `${this.options.storefrontOrigin}/${arrival.query ? `?${arrival.query}` : ''}`,
+      url: `${shopper.origin}/${arrival.query ? `?${arrival.query}` : ''}`,
       ...(arrival.referrer && { referrer: arrival.referrer }),
       ...(shopper.customerId > 0 && { customerId: shopper.customerId }),
     })
@@ -133,7 +143,7 @@ export class DemoTraffic {
     const products = [...store.products.values()].filter((p) => p.is_visible)
     const product = this.random.pick(products)
     await this.beacon(shopper, {
-      url: `${this.options.storefrontOrigin}${product.custom_url.url}`,
+      url: `${shopper.origin}${product.custom_url.url}`,
       productId: product.id,
       ...(shopper.cartId && { cartId: shopper.cartId }),
     })
@@ -141,12 +151,13 @@ export class DemoTraffic {
 
     if (!shopper.cartId) {
       const created = store.createCart({
+        channelId: shopper.channelId,
         ...(shopper.customerId > 0 ? { customerId: shopper.customerId } : {}),
         lines: [{ productId: product.id, quantity: this.random.int(1, 2) }],
       })
       shopper.cartId = created.value.id
       await this.dispatch(created.events)
-      await this.beacon(shopper, { url: `${this.options.storefrontOrigin}/cart.php`, cartId: shopper.cartId })
+      await this.beacon(shopper, { url: `${shopper.origin}/cart.php`, cartId: shopper.cartId })
       return
     }
     if (shopper.steps > 0) return
@@ -155,7 +166,7 @@ export class DemoTraffic {
     // The email reaches the cart at checkout (store/cart/updated): from then on it belongs to a contact.
     if (shopper.customerId === 0) await this.dispatch(store.updateCart(shopper.cartId, { email: shopper.email }).events)
     await this.beacon(shopper, {
-      url: `${this.options.storefrontOrigin}/checkout`,
+      url: `${shopper.origin}/checkout`,
       cartId: shopper.cartId,
       email: shopper.email,
       ...(shopper.customerId > 0 && { customerId: shopper.customerId }),
@@ -175,7 +186,7 @@ export class DemoTraffic {
     this.counts.orders++
     await this.dispatch(converted.events)
     await this.beacon(shopper, {
-      url: `${this.options.storefrontOrigin}/checkout/order-confirmation`,
+      url: `${shopper.origin}/checkout/order-confirmation`,
       email: shopper.email,
     })
   }
@@ -263,7 +274,7 @@ export class DemoTraffic {
     const send = () =>
       fetch(`${this.options.workerUrl}/beacon`, {
         method: 'POST',
-        headers: { 'content-type': 'text/plain', origin: this.options.storefrontOrigin },
+        headers: { 'content-type': 'text/plain', origin: shopper.origin },
         body: JSON.stringify({ anonymousId: shopper.anonymousId, ...hit }),
         signal: AbortSignal.timeout(10_000),
       })

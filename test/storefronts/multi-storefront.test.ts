@@ -1,11 +1,12 @@
 import { env, exports } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { syncStorefronts } from '../../src/cron/storefronts'
+import { storefrontSyncJob, syncStorefronts } from '../../src/cron/storefronts'
 import { storefrontUrl } from '../../src/db/storefronts'
 import { contactObject } from '../../src/durable/stubs'
 import { LIST_NAME_PREFIX } from '../../src/hubspot/lists'
 import { adminCall } from '../admin/support'
-import { deliverEvents, flushHubSpot, freshWorld, type useStandins } from '../support/worker'
+import { TOKENS } from '../admin/support'
+import { callWorker, deliverEvents, flushHubSpot, freshWorld, type useStandins } from '../support/worker'
 
 /**
  * Multi-Storefront end to end: a store with a second storefront (its own site), orders, carts, customers and
@@ -59,6 +60,18 @@ describe('channels as first-class data', () => {
     const amazon = bigcommerce.store.createChannel({ name: 'Amazon US', type: 'marketplace', platform: 'amazon' }).value.id
     await syncStorefronts(env, new Date())
     expect(await storefrontUrl(env.DB, amazon)).toBe(MAIN_SITE)
+  })
+
+  it('reads the channels again once a day, not at every hourly tick', async () => {
+    const reads = () => bigcommerce.requests.filter((r) => r.path.endsWith('/v3/channels')).length
+    const start = Date.now()
+    const before = reads()
+    await storefrontSyncJob.run(env, new Date(start + 3_600_000))
+    expect(reads()).toBe(before)
+    bigcommerce.store.createChannel({ name: 'Trade', type: 'storefront', platform: 'catalyst', siteUrl: 'https://trade.example' })
+    await storefrontSyncJob.run(env, new Date(start + 24 * 3_600_000 + 60_000))
+    expect(reads()).toBe(before + 1)
+    expect(await env.DB.prepare("SELECT site_url FROM catalog_channels WHERE name = 'Trade'").first()).toEqual({ site_url: 'https://trade.example' })
   })
 
   it('follows channel webhooks: a renamed storefront and a new domain take effect at once', async () => {
@@ -248,9 +261,21 @@ describe('reports by storefront', () => {
   })
 })
 
+describe('the dashboard', () => {
+  it('shows the storefronts with their sites', async () => {
+    const response = await callWorker(new Request('https://worker.example.com/admin', { headers: { cookie: `bc_admin_token=${TOKENS.viewer}` } }))
+    const html = await response.text()
+    expect(html).toContain('id="storefronts"')
+    expect(html).toMatch(new RegExp(`data-storefront="${outlet}"[\\s\\S]*?Outlet[\\s\\S]*?${OUTLET_SITE}`))
+    expect(html).toMatch(/data-storefront="1"[\s\S]*?Default Storefront/)
+  })
+})
+
 describe('audiences per storefront', () => {
   it('makes one list per storefront when the store has more than one, none with a single storefront', async () => {
-    expect((await adminCall('POST', '/admin/api/setup', { role: 'admin', body: {} })).status).toBe(200)
+    const setup = await adminCall('POST', '/admin/api/setup', { role: 'admin', body: {} })
+    expect(setup.status).toBe(200)
+    expect(((await setup.json()) as { storefronts: unknown }).storefronts).toMatchObject({ channels: 2, liveStorefronts: 2 })
     const names = hubspot.portal.lists.all().map((l) => l.name)
     expect(names).toContain(`${LIST_NAME_PREFIX}Storefront buyers: Default Storefront`)
     expect(names).toContain(`${LIST_NAME_PREFIX}Storefront buyers: Outlet`)
