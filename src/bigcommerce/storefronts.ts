@@ -1,4 +1,5 @@
 import { siteOrigins, type StoreChannel } from '../domain/storefronts'
+import { mapLimit } from '../map-limit'
 import type { BigCommerceClient } from './client'
 import { parsePayload as parse, parsePayloadList as parseList } from './parse'
 import { v3Channel, v3ChannelCurrencies, v3One, v3Site, type V3Channel, type V3ChannelCurrencies } from './resources'
@@ -17,7 +18,8 @@ export async function readChannels(client: BigCommerceClient): Promise<StoreChan
     parseList(v3ChannelCurrencies, assignments?.data ?? [], 'channel currency assignments').map((a) => [a.channel_id, a]),
   )
   const parsed = parseList(v3Channel, channels, 'channels')
-  return Promise.all(parsed.map(async (channel) => storeChannel(channel, currencies.get(channel.id) ?? null, await readSite(client, channel))))
+  // A few sites at a time: a store with many storefronts must not spend the shared quota in one burst.
+  return mapLimit(parsed, 4, async (channel) => storeChannel(channel, currencies.get(channel.id) ?? null, await readSite(client, channel)))
 }
 
 /** One channel, or null when BigCommerce has none by that id. */
