@@ -1,9 +1,16 @@
+import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers'
 import { defineConfig } from 'vitest/config'
 
 // Tests run inside workerd, in the same isolate as the worker and its Durable Objects,
 // with the D1 migrations applied and every API base URL pointed at the in-process stand-ins.
+/** BigCommerce's published OpenAPI specs (standins/bigcommerce/specs): their YAML text, for the spec test. */
+function bigcommerceSpecs(): Record<string, string> {
+  const dir = path.join(import.meta.dirname, 'standins/bigcommerce/specs')
+  return Object.fromEntries(readdirSync(dir).filter((f) => f.endsWith('.yml')).map((f) => [f, readFileSync(path.join(dir, f), 'utf8')]))
+}
+
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, 'migrations'))
   return {
@@ -14,6 +21,7 @@ export default defineConfig(async () => {
         miniflare: {
           bindings: {
             TEST_MIGRATIONS: migrations,
+            BIGCOMMERCE_SPECS: bigcommerceSpecs(),
             BIGCOMMERCE_STORE_HASH: 'teststore',
             BIGCOMMERCE_ACCESS_TOKEN: 'bc-test-token',
             BIGCOMMERCE_API_BASE: 'http://bigcommerce.standin',

@@ -3,6 +3,7 @@ import { loadConfig } from './config'
 import { jsonError, type AppEnv } from './http'
 import { adminApi } from './routes/admin'
 import { beacon } from './routes/beacon'
+import { cartRecovery } from './routes/cart-recovery'
 import { dashboard } from './routes/dashboard'
 import { docs } from './routes/docs'
 import { health } from './routes/health'
@@ -26,6 +27,7 @@ app.use('*', async (c, next) => {
 
 app.route('/webhooks', webhooks)
 app.route('/', beacon)
+app.route('/carts', cartRecovery)
 app.route('/admin/api', adminApi)
 app.route('/admin', dashboard)
 app.route('/docs', docs)

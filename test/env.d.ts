@@ -11,6 +11,8 @@ declare global {
     // Tests call the Durable Objects' methods directly: give them the typed namespaces.
     interface Env extends WorkerEnv {
       TEST_MIGRATIONS: D1Migration[]
+      /** BigCommerce's OpenAPI specs by file name (YAML text), from vitest.config.ts. */
+      BIGCOMMERCE_SPECS: Record<string, string>
       CONTACT: DurableObjectNamespace<ContactObject>
       HUBSPOT_WRITER: DurableObjectNamespace<HubSpotWriter>
     }

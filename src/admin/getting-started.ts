@@ -1,6 +1,7 @@
 import type { BackfillStatus } from '../backfill/status'
 import type { WebhookHealth } from '../bigcommerce/hooks'
 import type { ListSyncResult } from '../hubspot/lists-sync'
+import { HUBSPOT_SCOPES } from '../hubspot/scopes'
 import type { WriterStatus } from '../hubspot/sync/status'
 
 /**
@@ -47,8 +48,9 @@ function check(id: SetupCheck['id'], label: string, done: boolean, detail: strin
 function tokenCheck({ hubspot }: SetupFacts): SetupCheck {
   const label = 'HubSpot token and scopes'
   const next =
-    'Create a HubSpot private app with the scopes in the README (contacts, e-commerce objects, schemas, tasks, tickets, ' +
-    'lists), `wrangler secret put HUBSPOT_ACCESS_TOKEN`, then run setup (POST /admin/api/setup)'
+    `Create a HubSpot private app with the scopes ${HUBSPOT_SCOPES.filter((s) => s.required).map((s) => s.scope).join(', ')} ` +
+    `(and for optional features ${HUBSPOT_SCOPES.filter((s) => !s.required).map((s) => s.scope).join(', ')}), ` +
+    '`wrangler secret put HUBSPOT_ACCESS_TOKEN`, then run setup (POST /admin/api/setup); `npm run check:live` names any scope missing'
   if (failed(hubspot)) return check('hubspot_token', label, false, `the HubSpot writer did not answer: ${hubspot.error}`, next)
   const setup = hubspot.setup
   if (!setup) return check('hubspot_token', label, false, 'setup has not run yet', next)

@@ -3,6 +3,7 @@ import type { CronJob } from '../cron/job'
 import { recentReconciliationRun, saveReconciliationRun, storeOrdersInRange, type StoreOrder } from '../db/reconciliation'
 import { add, amount, divide, subtract, toMinorUnits, toNumber } from '../domain/money'
 import { HubSpotClient, type BatchResult, type SimplePublicObject } from '../hubspot/client'
+import type { BatchReadBody } from '../hubspot/models'
 
 /**
  * Reconciliation: the store's orders for a date range against HubSpot's. The store side is D1 `orders`, the
@@ -16,7 +17,8 @@ export const REVENUE_TOLERANCE = 0.02
 export const MAX_ORDERS_COMPARED = 2000
 const MAX_DIFFERENCES_LISTED = 200
 
-const PROPERTIES = ['bc_order_id', 'bc_net_revenue', 'hs_total_price', 'hs_currency_code', 'bc_status'] as const
+/** Money is read from the worker's own properties (`hs_total_price` only for orders written before `bc_order_total`). */
+const PROPERTIES = ['bc_order_id', 'bc_net_revenue', 'bc_order_total', 'hs_total_price', 'hs_currency_code', 'bc_status']
 
 export interface HubSpotOrder {
   netRevenue: string | null
@@ -133,11 +135,13 @@ export async function readHubSpotOrders(client: HubSpotClient, orderIds: number[
   const found = new Map<number, HubSpotOrder>()
   for (let i = 0; i < orderIds.length; i += 100) {
     const chunk = orderIds.slice(i, i + 100)
-    const response = await client.request<BatchResult<SimplePublicObject>>('POST', '/crm/v3/objects/orders/batch/read', {
+    const body: BatchReadBody = {
       idProperty: 'bc_order_id',
       properties: PROPERTIES,
+      propertiesWithHistory: [],
       inputs: chunk.map((id) => ({ id: String(id) })),
-    })
+    }
+    const response = await client.request<BatchResult<SimplePublicObject>>('POST', '/crm/v3/objects/orders/batch/read', body)
     if (!response.ok) {
       if (response.error.kind === 'not_found') continue
       throw new HubSpotReadError(`HubSpot batch read of orders failed (${response.status}): ${response.error.message}`)
@@ -147,7 +151,7 @@ export async function readHubSpotOrders(client: HubSpotClient, orderIds: number[
       if (!Number.isSafeInteger(id)) continue
       found.set(id, {
         netRevenue: record.properties.bc_net_revenue ?? null,
-        totalPrice: record.properties.hs_total_price ?? null,
+        totalPrice: record.properties.bc_order_total ?? record.properties.hs_total_price ?? null,
         currency: record.properties.hs_currency_code ?? null,
       })
     }

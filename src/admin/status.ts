@@ -7,6 +7,8 @@ import type { WriterStatus } from '../hubspot/sync/status'
 import { lastSupportEscalations, supportEscalationProblems, type SupportEscalationsState } from '../cron/support-escalations'
 import type { ListSyncResult } from '../hubspot/lists-sync'
 import { setupChecklist, type SetupChecklist } from './getting-started'
+import type { LiveCheckReport } from './live-check-report'
+import { lastLiveChecks } from './live-checks'
 import { audienceListsStatus, historyBackfillStatus, hubspotWriterStatus, storeWebhookHealth } from './operations'
 
 /**
@@ -46,10 +48,12 @@ export interface SyncStatus {
   lists: ListSyncResult | null | { error: string }
   /** Getting started: whether the installation is complete, each step with what to do next. */
   setup: SetupChecklist
+  /** The last deploy checks (`npm run check:live`'s read-only checks, run from the dashboard or the API). */
+  liveChecks: LiveCheckReport | null | { error: string }
 }
 
 export async function syncStatus(env: Env, config: Config, now: Date): Promise<SyncStatus> {
-  const [queue, writer, webhooks, backfill, tickets, lists, firsts] = await Promise.all([
+  const [queue, writer, webhooks, backfill, tickets, lists, firsts, liveChecks] = await Promise.all([
     queueDepths(env.DB),
     settle(() => hubspotWriterStatus(env)),
     settle(() => storeWebhookHealth(env, config)),
@@ -57,6 +61,7 @@ export async function syncStatus(env: Env, config: Config, now: Date): Promise<S
     settle(() => lastSupportEscalations(env)),
     settle(() => audienceListsStatus(env)),
     installationFirsts(env.DB),
+    settle(() => lastLiveChecks(env.DB)),
   ])
   const problems = queueProblems(queue, now)
   if (!writer.ok) problems.push(`the HubSpot writer did not report its status: ${writer.error}`)
@@ -87,6 +92,7 @@ export async function syncStatus(env: Env, config: Config, now: Date): Promise<S
       beaconHitAt: firsts.beaconHitAt,
       liveWebhookAt: firsts.liveWebhookAt,
     }),
+    liveChecks: part(liveChecks),
   }
 }
 
@@ -109,6 +115,8 @@ export function writerProblems(status: WriterStatus, now: Date): string[] {
   if (status.blockedObjects.length) problems.push(`HubSpot objects not writable: ${status.blockedObjects.join(', ')}`)
   const missing = Object.entries(status.missingProperties).flatMap(([type, names]) => (names ?? []).map((n) => `${type}.${n}`))
   if (missing.length) problems.push(`HubSpot properties this account lacks (left out of writes): ${missing.join(', ')}`)
+  const refused = Object.entries(status.invalidOptionsDropped ?? {}).map(([name, count]) => `${name} (${count})`)
+  if (refused.length) problems.push(`values HubSpot refused as INVALID_OPTION, left out of those records: ${refused.join(', ')}`)
   return problems
 }
 

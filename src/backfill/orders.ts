@@ -159,7 +159,7 @@ async function importOrder(
       fallbackEmail: emails.get(order.customer_id) ?? null,
       storeHash: ctx.client.storeHash,
     })
-    if (model.cartId) await linkCartToOrder(ctx.env.DB, model.cartId, model.orderId, model.email)
+    if (model.cartId) await linkCartToOrder(ctx.env.DB, model.cartId, model.orderId, model.email, model.channelId)
     ctx.budget.spend()
     await contactObject(ctx.env, model.email).applyOrder(model, { mode: 'import' })
     return 'imported'

@@ -360,11 +360,12 @@ export class BigCommerceClient {
   }
 
   /** A 429's wait: the window reset, else `X-Retry-After` seconds; null without either (platform load). */
+  /** A 429's wait: the window's reset or `X-Retry-After` (seconds); with both present, the longer. */
   private retryAfter(headers: Headers): number | null {
     const resetMs = numberHeader(headers, 'X-Rate-Limit-Time-Reset-Ms')
-    if (resetMs !== null) return resetMs
     const seconds = numberHeader(headers, 'X-Retry-After') ?? numberHeader(headers, 'Retry-After')
-    return seconds === null ? null : seconds * 1000
+    const waits = [resetMs, seconds === null ? null : seconds * 1000].filter((ms): ms is number => ms !== null)
+    return waits.length ? Math.max(...waits) : null
   }
 
   /** Exponential backoff with jitter: half the step fixed, half random. */

@@ -31,6 +31,21 @@ export function webhookDestination(publicUrl: string): string {
   return `${publicUrl.replace(/\/+$/, '')}/webhooks/bigcommerce`
 }
 
+/**
+ * `store/hook/deliveryException` reports deliveries BigCommerce is retrying, gave up on or blocked. It is one
+ * per client and its destination must differ from every other hook's: the same route, one path further.
+ */
+export const DELIVERY_EXCEPTION_SCOPE = 'store/hook/deliveryException'
+export const DELIVERY_EXCEPTION_PATH = '/delivery-exceptions'
+
+/** Every hook the worker keeps: each scope with its destination. */
+function wantedHooks(destination: string): { scope: string; destination: string }[] {
+  return [
+    ...HOOK_SCOPES.map((scope) => ({ scope, destination })),
+    { scope: DELIVERY_EXCEPTION_SCOPE, destination: `${destination.replace(/\/+$/, '')}${DELIVERY_EXCEPTION_PATH}` },
+  ]
+}
+
 const hookSchema = z.object({
   id: z.number().int(),
   scope: z.string(),
@@ -103,7 +118,7 @@ export async function registerWebhooks(client: BigCommerceClient, options: Regis
   const existing = await listHooks(client)
   const result: RegisterResult = { destination, created: [], updated: [], unchanged: [] }
 
-  for (const scope of HOOK_SCOPES) {
+  for (const { scope, destination } of wantedHooks(options.destination)) {
     const hook = existing.find((h) => h.scope === scope && sameDestination(h.destination, destination))
     if (!hook) {
       const created = await client.post('/v3/hooks', { scope, destination, is_active: true, headers })
@@ -163,12 +178,15 @@ export async function webhookHealth(
   const raw = await client.v3('/hooks/admin')
   const admin = raw === null ? { data: {} } : adminSchema.parse(raw)
   const all = (admin.data.hooks_list ?? []).map((h) => summarize(h, options.webhookSecret))
-  const hooks = destination ? all.filter((h) => sameDestination(h.destination, destination)) : all
+  const wanted = destination ? wantedHooks(destination) : []
+  const hooks = destination ? all.filter((h) => wanted.some((w) => sameDestination(h.destination, w.destination))) : all
   const now = options.now ?? new Date()
   return {
     destination,
     hooks,
-    missingScopes: destination ? HOOK_SCOPES.filter((s) => !hooks.some((h) => h.scope === s)) : [],
+    missingScopes: wanted
+      .filter((w) => !hooks.some((h) => h.scope === w.scope && sameDestination(h.destination, w.destination)))
+      .map((w) => w.scope),
     deactivated: hooks.filter((h) => h.status === 'deactivated').length,
     blockedDomains: (admin.data.blocked_domains ?? []).map((b) => ({
       destination: b.destination,

@@ -14,7 +14,6 @@ import {
   v2Order,
   v3AbandonedCart,
   v3Cart,
-  v3CartRedirectUrls,
   v3Customer,
   v3One,
   v3Product,
@@ -90,25 +89,15 @@ export async function hydrateOrder(client: BigCommerceClient, orderId: number, l
 }
 
 /**
- * The cart with its recovery links. `lookups` adds the items' categories. When the GET leaves out
- * `redirect_urls`, they are created (POST /v3/carts/{id}/redirect_urls).
+ * The cart, with `lookups` adding the items' categories. No redirect URL is read or created here: they work
+ * once, so the worker's recovery link asks for a fresh one at each visit (src/routes/cart-recovery.ts).
  */
 export async function hydrateCart(client: BigCommerceClient, cartId: string, lookups?: CatalogLookups): Promise<Cart | null> {
   const raw = await client.v3(`/carts/${encodeURIComponent(cartId)}`, {
-    include: 'redirect_urls,line_items.physical_items.options,line_items.digital_items.options',
+    include: 'line_items.physical_items.options,line_items.digital_items.options',
   })
   if (raw === null) return null
-  let cart = parse(v3One(v3Cart), raw, `cart ${cartId}`).data
-  if (cart.redirect_urls === null || (!cart.redirect_urls.cart_url && !cart.redirect_urls.checkout_url)) {
-    // A recovery link is worth one write, but not worth losing the cart over: on failure it syncs without one.
-    const created = await client.post(`/v3/carts/${encodeURIComponent(cartId)}/redirect_urls`, {}).catch((err: unknown) => {
-      console.warn(`cart ${cartId}: recovery link not created: ${err instanceof Error ? err.message : String(err)}`)
-      return undefined
-    })
-    if (created === null) return null
-    const urls = created === undefined ? null : v3One(v3CartRedirectUrls).safeParse(created)
-    if (urls?.success) cart = { ...cart, redirect_urls: urls.data.data }
-  }
+  const cart = parse(v3One(v3Cart), raw, `cart ${cartId}`).data
   const categories = lookups ? await categoriesOf(cartProductIds(cart), lookups) : new Map<number, string | null>()
   const channel = lookups ? await lookups.channel(cart.channel_id ?? 1) : null
   return normalizeCart(cart, categories, channel?.name ?? null)

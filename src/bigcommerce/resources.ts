@@ -4,7 +4,7 @@ import { toIsoDate } from './normalize/dates'
 
 /**
  * Zod schemas of the BigCommerce REST payloads the worker reads, parsed once at the edge (hydrate.ts).
- * Field names follow /work/shared/specs/bigcommerce/*.yml. They are lenient where the real API is: ids and
+ * Field names follow standins/bigcommerce/specs/*.yml. They are lenient where the real API is: ids and
  * numbers may arrive as strings, most fields may be null or missing, and unknown fields are dropped, so
  * payment details (payment_method, payment_provider_id, credit_card_type, refund payments...) never get past
  * parsing. Money becomes a decimal string (Amount) and dates ISO-8601 UTC right here.
@@ -334,8 +334,6 @@ export const v3Cart = z.object({
     .transform((v) => v ?? { physical_items: [], digital_items: [], custom_items: [] }),
   created_time: date,
   updated_time: optionalDate,
-  /** Present with `include=redirect_urls`. */
-  redirect_urls: v3CartRedirectUrls.nullish().transform((v) => v ?? null),
 })
 export type V3Cart = z.output<typeof v3Cart>
 

@@ -69,9 +69,13 @@ const RULES: { scope: RegExp; subject: (data: unknown, scope: string) => Webhook
   {
     scope: /^store\/cart\/abandoned$/,
     subject: (d) => {
-      // The token alone is enough: /v3/abandoned-carts/{token} names the cart.
-      const data = z.object({ id: cartId.optional(), token: z.string().min(1) }).parse(d)
-      return { kind: 'cart_abandoned', cartId: data.id ?? null, token: data.token }
+      // Either names the cart: the id itself, or the token (/v3/abandoned-carts/{token}); BigCommerce documents
+      // the token as optional, so the id is the fallback.
+      const data = z
+        .object({ id: cartId.optional(), token: z.string().min(1).optional() })
+        .refine((v) => v.id !== undefined || v.token !== undefined, 'store/cart/abandoned needs data.id or data.token')
+        .parse(d)
+      return { kind: 'cart_abandoned', cartId: data.id ?? null, token: data.token ?? null }
     },
   },
   {
@@ -182,7 +186,7 @@ export function subjectResource(subject: WebhookSubject): { type: string; id: st
     case 'cart':
       return { type: 'cart', id: subject.cartId }
     case 'cart_abandoned':
-      return { type: 'cart', id: subject.cartId ?? `token:${subject.token}` }
+      return { type: 'cart', id: subject.cartId ?? `token:${subject.token ?? ''}` }
     case 'customer':
       return { type: 'customer', id: String(subject.customerId) }
     case 'subscriber':

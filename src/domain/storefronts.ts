@@ -68,11 +68,6 @@ export function storefrontBaseUrl(channels: readonly StoreChannel[], channelId: 
   return url ? url.trim().replace(/\/+$/, '') : null
 }
 
-/** The storefront's cart page, where a recovery link lands when the cart itself is gone. */
-export function storefrontCartUrl(baseUrl: string): string {
-  return `${baseUrl}/cart.php`
-}
-
 /**
  * The order in the shopper's account on its storefront (`bc_order_status_url`): Stencil storefronts
  * (platform `bigcommerce`) show it at `/account.php?action=view_order&order_id=<id>`, Catalyst at

@@ -1,3 +1,15 @@
+import type {
+  AssociateDefaultBody,
+  AssociateDefaultResponse,
+  BatchUpdateBody,
+  BatchUpsertBody,
+  EventDefinitionCreateBody,
+  EventDefinitionModel,
+  EventSendBody,
+  PropertyCreateBody,
+  PropertyCreateInput,
+  PropertyGroupCreateBody,
+} from './models'
 import type { HubSpotObjectType } from './records'
 
 /**
@@ -68,6 +80,8 @@ export interface SimplePublicObject {
   new?: boolean
   createdAt?: string
   updatedAt?: string
+  /** Batch writes: the `objectWriteTraceId` of the input this result answers. */
+  objectWriteTraceId?: string
 }
 
 export interface BatchErrorBody {
@@ -89,6 +103,8 @@ export interface UpsertInput {
   /** The unique property's value. */
   id: string
   properties: Record<string, string>
+  /** Comes back on this input's result and error: how each answer finds its input (results are unordered). */
+  objectWriteTraceId: string
 }
 
 export interface RemotePropertyDefinition {
@@ -100,30 +116,8 @@ export interface RemotePropertyDefinition {
   options?: { value: string; label?: string }[]
 }
 
-export interface PropertyCreateInput {
-  name: string
-  label: string
-  type: string
-  fieldType: string
-  groupName: string
-  description: string
-  hasUniqueValue?: boolean
-  options?: { label: string; value: string; displayOrder: number }[]
-}
-
-export interface RemoteEventDefinition {
-  name: string
-  fullyQualifiedName: string
-  propertyDefinitions?: { name: string }[]
-}
-
-export interface EventDefinitionInput {
-  name: string
-  label: string
-  description: string
-  primaryObject: string
-  propertyDefinitions: { name: string; label: string; type: string }[]
-}
+export type { PropertyCreateInput }
+export type RemoteEventDefinition = EventDefinitionModel
 
 export interface HubSpotClientOptions {
   baseUrl: string
@@ -157,54 +151,67 @@ export class HubSpotClient {
     )
   }
 
-  createGroup(objectType: HubSpotObjectType, group: { name: string; label: string; displayOrder: number }) {
+  createGroup(objectType: HubSpotObjectType, group: PropertyGroupCreateBody) {
     return this.request<{ name: string }>('POST', `/crm/${API_VERSION.crm}/properties/${objectType}/groups`, group)
   }
 
   createProperties(objectType: HubSpotObjectType, inputs: PropertyCreateInput[]) {
+    const body: PropertyCreateBody = { inputs }
     return this.request<BatchResult<RemotePropertyDefinition>>(
       'POST',
       `/crm/${API_VERSION.crm}/properties/${objectType}/batch/create`,
-      { inputs },
+      body,
     )
   }
 
-  /** Creates or updates up to 100 records by a unique property (or `email` for contacts). */
+  /**
+   * Creates or updates up to 100 records by a unique property (or `email` for contacts). HubSpot does not
+   * promise results in input order: each input's `objectWriteTraceId` comes back on its result and error.
+   */
   batchUpsert(objectType: HubSpotObjectType, idProperty: string, inputs: UpsertInput[]) {
-    return this.request<BatchResult>('POST', `/crm/${API_VERSION.crm}/objects/${objectType}/batch/upsert`, {
-      inputs: inputs.map((i) => ({ idProperty, id: i.id, properties: i.properties })),
-    })
+    const body: BatchUpsertBody = {
+      inputs: inputs.map((i) => ({ idProperty, id: i.id, properties: i.properties, objectWriteTraceId: i.objectWriteTraceId })),
+    }
+    return this.request<BatchResult>('POST', `/crm/${API_VERSION.crm}/objects/${objectType}/batch/upsert`, body)
   }
 
   /** Updates up to 100 records by their HubSpot object id. */
-  batchUpdate(objectType: HubSpotObjectType, inputs: { id: string; properties: Record<string, string> }[]) {
-    return this.request<BatchResult>('POST', `/crm/${API_VERSION.crm}/objects/${objectType}/batch/update`, { inputs })
+  batchUpdate(objectType: HubSpotObjectType, inputs: { id: string; properties: Record<string, string>; objectWriteTraceId?: string }[]) {
+    const body: BatchUpdateBody = { inputs }
+    return this.request<BatchResult>('POST', `/crm/${API_VERSION.crm}/objects/${objectType}/batch/update`, body)
   }
 
-  /** Default (HUBSPOT_DEFINED) associations, up to 2000 pairs per call. */
+  /**
+   * Default (HUBSPOT_DEFINED) associations, up to 2000 pairs per call. HubSpot answers 200 even when pairs
+   * failed: they are in `errors` (and `numErrors`).
+   */
   batchAssociateDefault(from: HubSpotObjectType, to: HubSpotObjectType, pairs: { from: string; to: string }[]) {
-    return this.request<BatchResult<unknown>>(
+    const body: AssociateDefaultBody = { inputs: pairs.map((p) => ({ from: { id: p.from }, to: { id: p.to } })) }
+    return this.request<Partial<AssociateDefaultResponse> & BatchResult<unknown>>(
       'POST',
       `/crm/${API_VERSION.associations}/associations/${from}/${to}/batch/associate/default`,
-      { inputs: pairs.map((p) => ({ from: { id: p.from }, to: { id: p.to } })) },
+      body,
     )
   }
 
-  /** Custom event definitions (Enterprise accounts; others answer 403). */
+  /**
+   * Custom event definitions (Enterprise accounts; others answer 403). Their properties are listed
+   * (`properties[]`) only with `includeProperties=true`.
+   */
   listEventDefinitions(after?: string) {
-    const query = after ? `?after=${encodeURIComponent(after)}` : ''
+    const query = `?includeProperties=true${after ? `&after=${encodeURIComponent(after)}` : ''}`
     return this.request<{ results: RemoteEventDefinition[]; paging?: { next?: { after?: string } } }>(
       'GET',
       `/events/${API_VERSION.events}/event-definitions${query}`,
     )
   }
 
-  createEventDefinition(definition: EventDefinitionInput) {
+  createEventDefinition(definition: EventDefinitionCreateBody) {
     return this.request<RemoteEventDefinition>('POST', `/events/${API_VERSION.events}/event-definitions`, definition)
   }
 
   /** One occurrence of a custom event, by its fully qualified name, for the contact with this email. */
-  sendEvent(occurrence: { eventName: string; email: string; occurredAt: string; properties: Record<string, string> }) {
+  sendEvent(occurrence: EventSendBody & { email: string; occurredAt: string }) {
     return this.request<unknown>('POST', `/events/${API_VERSION.events}/send`, occurrence)
   }
 

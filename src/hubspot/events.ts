@@ -1,4 +1,5 @@
 import { TRIGGERS, type Trigger } from '../domain/model'
+import type { EventDefinitionCreateBody } from './models'
 import { propertyDefinition, TRIGGER_COMPANIONS } from './properties'
 
 /**
@@ -12,9 +13,8 @@ export interface EventPropertyDefinition {
   type: 'string' | 'number'
 }
 
-export interface EventDefinition {
+export interface EventDefinition extends EventDefinitionCreateBody {
   name: string
-  label: string
   description: string
   primaryObject: 'CONTACT'
   propertyDefinitions: EventPropertyDefinition[]
@@ -32,6 +32,9 @@ function definitionOf(trigger: Trigger): EventDefinition {
     label: `BigCommerce ${words}`,
     description: `Sent when the ${words} trigger fires (the same moment bc_${trigger}_at is set)`,
     primaryObject: 'CONTACT',
+    // HubSpot's default event properties (page, browser, location) describe a visit; a trigger sent by the
+    // worker has none of them.
+    includeDefaultProperties: false,
     propertyDefinitions: [
       { name: 'bc_trigger_key', label: 'Trigger key', type: 'string' },
       ...TRIGGER_COMPANIONS[trigger].map((name) => {

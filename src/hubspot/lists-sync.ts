@@ -1,5 +1,6 @@
 import { API_VERSION, type HubSpotClient, type HubSpotResponse } from './client'
-import { LIST_NAME_PREFIX, listFilterBranch, type AudienceDefinition, type ListFilterBranch, type ListPropertyFilter } from './lists'
+import type { ListCreateBody, ListFilterUpdateBody, ListSearchBody } from './models'
+import { LIST_NAME_PREFIX, listFilterBranch, type AudienceDefinition, type ListFilterBranch } from './lists'
 import type { BudgetedRead } from './tickets/budgeted'
 
 /**
@@ -57,9 +58,8 @@ export async function syncAudienceLists(
     const found = byName.get(audience.name)
     const filterBranch = listFilterBranch(audience)
     if (!found) {
-      const res = await call('read', () =>
-        client.request('POST', LISTS, { name: audience.name, objectTypeId: '0-1', processingType: 'DYNAMIC', filterBranch }),
-      )
+      const body: ListCreateBody = { name: audience.name, objectTypeId: '0-1', processingType: 'DYNAMIC', filterBranch }
+      const res = await call('read', () => client.request('POST', LISTS, body))
       if (res.ok) result.created.push(audience.name)
       else result.failed.push({ name: audience.name, message: res.error.message })
       continue
@@ -69,8 +69,9 @@ export async function syncAudienceLists(
     } else if (!options.repair) {
       result.drifted.push(audience.name)
     } else {
+      const body: ListFilterUpdateBody = { filterBranch }
       const res = await call('read', () =>
-        client.request('PUT', `${LISTS}/${encodeURIComponent(found.listId)}/update-list-filters`, { filterBranch }),
+        client.request('PUT', `${LISTS}/${encodeURIComponent(found.listId)}/update-list-filters`, body),
       )
       if (res.ok) result.repaired.push(audience.name)
       else result.failed.push({ name: audience.name, message: res.error.message })
@@ -85,8 +86,10 @@ export async function syncAudienceLists(
 async function ourLists(client: HubSpotClient, call: BudgetedRead): Promise<{ ok: true; lists: RemoteList[] } | { ok: false; reason: string }> {
   const found: RemoteList[] = []
   for (let offset = 0; ; ) {
+    // HubSpot requires `offset` and `additionalProperties` (none wanted: filters are read below).
+    const body: ListSearchBody = { query: LIST_NAME_PREFIX, offset, count: SEARCH_PAGE, additionalProperties: [] }
     const page: HubSpotResponse<{ lists: RemoteList[]; hasMore: boolean; offset: number }> = await call('search', () =>
-      client.request('POST', `${LISTS}/search`, { query: LIST_NAME_PREFIX, offset, count: SEARCH_PAGE }),
+      client.request('POST', `${LISTS}/search`, body),
     )
     if (!page.ok) return { ok: false, reason: refusal(page.error.status, page.error.message) }
     found.push(...page.data.lists.filter((l) => l.name.startsWith(LIST_NAME_PREFIX)))
@@ -118,8 +121,9 @@ function sameFilters(remote: ListFilterBranch | undefined, ours: ListFilterBranc
   return describe(remote) === describe(ours)
 }
 
-function filterKey(filter: ListPropertyFilter): string {
-  const o = filter.operation as unknown as Record<string, unknown>
+function filterKey(filter: object): string {
+  const { property, operation } = filter as { property?: string; operation?: Record<string, unknown> }
+  const o = operation ?? {}
   const lower = o.lowerBoundTimePoint as { offset?: { days?: number } } | undefined
-  return JSON.stringify([filter.property, o.operationType, o.operator, o.values ?? o.value ?? null, lower?.offset?.days ?? null])
+  return JSON.stringify([property, o.operationType, o.operator, o.values ?? o.value ?? null, lower?.offset?.days ?? null])
 }

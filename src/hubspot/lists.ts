@@ -1,3 +1,13 @@
+import type {
+  EnumerationOperationModel,
+  IndexedTimePointModel,
+  ListAndBranchModel,
+  ListOrBranchModel,
+  ListPropertyFilterModel,
+  NumberOperationModel,
+  RangedTimeOperationModel,
+  StringOperationModel,
+} from './models'
 import { propertyDefinition, type PropertyType } from './properties'
 
 /**
@@ -8,18 +18,19 @@ import { propertyDefinition, type PropertyType } from './properties'
  */
 export const LIST_NAME_PREFIX = 'BigCommerce · '
 
-/** A property filter in HubSpot's Lists v3 shape (`filterType: PROPERTY`). */
-export interface ListPropertyFilter {
+/** A property filter in HubSpot's Lists v3 shape (`filterType: PROPERTY`), checked against HubSpot's models. */
+export type ListPropertyFilter = ListPropertyFilterModel & {
   filterType: 'PROPERTY'
   property: string
   operation: ListFilterOperation
 }
 
 export type ListFilterOperation =
-  | { operationType: 'NUMBER'; operator: 'IS_EQUAL_TO' | 'IS_GREATER_THAN_OR_EQUAL_TO'; value: number; includeObjectsWithNoValueSet: false }
-  | { operationType: 'ENUMERATION'; operator: 'IS_ANY_OF' | 'IS_NONE_OF'; values: string[]; includeObjectsWithNoValueSet: boolean }
-  | { operationType: 'STRING'; operator: 'CONTAINS' | 'IS_EQUAL_TO'; value: string; includeObjectsWithNoValueSet: false }
-  | {
+  | (NumberOperationModel & { operator: 'IS_EQUAL_TO' | 'IS_GREATER_THAN_OR_EQUAL_TO'; includeObjectsWithNoValueSet: false })
+  | (EnumerationOperationModel & { operator: 'IS_ANY_OF' | 'IS_NONE_OF' })
+  | (StringOperationModel & { operator: 'CONTAINS' | 'IS_EQUAL_TO'; includeObjectsWithNoValueSet: false })
+  | (RangedTimeOperationModel & {
+      // HubSpot requires the discriminator `type` as well as `operationType` on time operations.
       operationType: 'TIME_RANGED'
       operator: 'IS_BETWEEN'
       includeObjectsWithNoValueSet: false
@@ -28,9 +39,9 @@ export type ListFilterOperation =
       propertyParser: 'VALUE'
       lowerBoundTimePoint: TimePoint
       upperBoundTimePoint: TimePoint
-    }
+    })
 
-interface TimePoint {
+type TimePoint = IndexedTimePointModel & {
   timeType: 'INDEXED'
   timezoneSource: 'CUSTOM'
   zoneId: 'UTC'
@@ -39,11 +50,11 @@ interface TimePoint {
 }
 
 /** The root branch HubSpot requires: OR, no filters of its own, one AND branch holding the filters. */
-export interface ListFilterBranch {
+export type ListFilterBranch = ListOrBranchModel & {
   filterBranchType: 'OR'
   filterBranchOperator: 'OR'
   filters: []
-  filterBranches: { filterBranchType: 'AND'; filterBranchOperator: 'AND'; filters: ListPropertyFilter[]; filterBranches: [] }[]
+  filterBranches: (ListAndBranchModel & { filterBranchType: 'AND'; filterBranchOperator: 'AND'; filters: ListPropertyFilter[]; filterBranches: [] })[]
 }
 
 export interface AudienceDefinition {
@@ -79,6 +90,7 @@ const withinLastDays = (property: string, days: number): ListPropertyFilter => (
   filterType: 'PROPERTY',
   property,
   operation: {
+    type: 'TIME_RANGED',
     operationType: 'TIME_RANGED',
     operator: 'IS_BETWEEN',
     includeObjectsWithNoValueSet: false,

@@ -184,6 +184,9 @@ const ORDER_PROPERTIES: PropertyDefinition[] = [
   hs({ name: 'hs_shipping_status_url', label: 'Shipping status URL', type: 'string', description: "That shipment's tracking link: the merchant's, else BigCommerce's, else the carrier's page for common carriers" }),
   bc({ name: 'bc_status', type: 'string', description: 'System name of the BigCommerce status id (not the merchant label)' }),
   bc({ name: 'bc_refunded_amount', type: 'number', description: "Refunded, in the order's currency" }),
+  // The total again in a property the worker owns: reconciliation reads this one back, never an hs_ property
+  // a portal may lack.
+  bc({ name: 'bc_order_total', type: 'number', description: "total_inc_tax, in the order's currency (the same as hs_total_price, which a portal may lack)" }),
   bc({ name: 'bc_net_revenue', type: 'number', description: "Total minus refunds in the order's currency; 0 for pending, cancelled and declined" }),
   bc({ name: 'bc_coupon_codes', type: 'string', description: 'Coupon codes, ;-separated' }),
   bc({ name: 'bc_channel', type: 'string', description: `Where the order was placed: ${ORDER_CHANNEL_NOTE}` }),

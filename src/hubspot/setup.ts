@@ -138,11 +138,12 @@ function createInput(p: PropertyDefinition): PropertyCreateInput {
     name: p.name,
     label: p.label,
     type: p.type,
-    fieldType: p.fieldType,
+    // Only HubSpot's own `phone` uses phonenumber, which property creation does not take.
+    fieldType: p.fieldType === 'phonenumber' ? 'text' : p.fieldType,
     groupName: PROPERTY_GROUP.name,
     description: p.description,
     ...(p.hasUniqueValue ? { hasUniqueValue: true } : {}),
-    ...(p.options ? { options: p.options } : {}),
+    ...(p.options ? { options: p.options.map((o) => ({ ...o, hidden: false })) } : {}),
   }
 }
 

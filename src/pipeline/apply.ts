@@ -12,6 +12,7 @@ import { forgetCatalogEntry } from '../db/catalog'
 import { saveChannel } from '../db/storefronts'
 import { cartOwner, linkCartToOrder, recordCart, recordCustomerEmail, recordHookException } from '../db/identity'
 import { normalizeEmail } from '../domain/identity'
+import { recoveryLink } from '../recovery/link'
 import { isSynced } from '../domain/order-status'
 import { productRecords } from '../hubspot/mapping/product'
 import { contactObject, hubspotWriter } from '../durable/stubs'
@@ -60,13 +61,15 @@ async function applyOrder(deps: PipelineDeps, orderId: number, context: ApplyCon
   const order = await hydrateOrder(deps.bigcommerce, orderId, deps.lookups)
   // Deleted orders (404) and Incomplete ones (status 0: the shopper never paid) are never synced.
   if (!order || !isSynced(order.statusId)) return
-  if (order.cartId) await linkCartToOrder(deps.env.DB, order.cartId, order.orderId, order.email)
+  if (order.cartId) await linkCartToOrder(deps.env.DB, order.cartId, order.orderId, order.email, order.channelId)
   await contactObject(deps.env, order.email).applyOrder(order, { mode: 'live', eventCreatedAt: context.eventCreatedAt })
 }
 
 async function applyCart(deps: PipelineDeps, cartId: string, abandonedSignal: number | null): Promise<void> {
-  const cart = await hydrateCart(deps.bigcommerce, cartId, deps.lookups)
-  if (!cart) return
+  const hydrated = await hydrateCart(deps.bigcommerce, cartId, deps.lookups)
+  if (!hydrated) return
+  const { PUBLIC_URL, BIGCOMMERCE_ACCESS_TOKEN } = deps.config
+  const cart = { ...hydrated, recoveryUrl: await recoveryLink(PUBLIC_URL, BIGCOMMERCE_ACCESS_TOKEN, hydrated) }
   const email = cart.email ?? (cart.customerId > 0 ? await customerEmail(deps, cart.customerId) : null)
   const previousOwner = await cartOwner(deps.env.DB, cartId)
   await recordCart(deps.env.DB, { ...cart, email })

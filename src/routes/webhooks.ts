@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
+import { DELIVERY_EXCEPTION_PATH } from '../bigcommerce/hooks'
 import { authenticateWebhook } from '../bigcommerce/signature'
 import { EnvelopeError, envelopeSchema, subjectResource, webhookSubject } from '../bigcommerce/webhook'
 import { recordWebhookEvent } from '../db/events'
@@ -9,13 +10,16 @@ import { handOver } from '../pipeline/queue'
 const MAX_BODY_BYTES = 1024 * 1024
 
 /**
- * `POST /webhooks/bigcommerce` (contract section 3). Authenticate the raw body, validate the envelope,
+ * `POST /webhooks/bigcommerce` (contract section 3), and `/webhooks/bigcommerce/delivery-exceptions` for
+ * `store/hook/deliveryException`. Authenticate the raw body, validate the envelope,
  * record it durably under its idempotency key, answer 200, and only then hand it to processing (the webhook
  * queue). BigCommerce blocks a
  * domain whose deliveries fall below 90% success, so nothing slow or outbound happens before the answer.
  */
-export const webhooks = new Hono<AppEnv>().post(
-  '/bigcommerce',
+export const webhooks = new Hono<AppEnv>().on(
+  'POST',
+  // store/hook/deliveryException needs a destination of its own; it is handled like every other delivery.
+  ['/bigcommerce', `/bigcommerce${DELIVERY_EXCEPTION_PATH}`],
   bodyLimit({
     maxSize: MAX_BODY_BYTES,
     onError: (c) => jsonError(c, 413, 'payload_too_large', 'webhook bodies are limited to 1 MiB'),

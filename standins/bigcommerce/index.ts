@@ -73,6 +73,12 @@ export interface BigCommerceStandin {
   }
   requests: RequestLogEntry[]
   setRateLimit(quota: number, windowMs: number): void
+  /**
+   * The storefront's side of a cart redirect URL (`https://store-{hash}.mybigcommerce.com/cart.php?action=load&...`):
+   * 200 with `X-Standin-Cart: <id>` when it restores the cart, 410 once it was used (or expired, or the cart is
+   * gone), as a single-use link behaves. `/cart.php` alone is the (empty) cart page.
+   */
+  storefront(request: Request): Promise<Response>
   /** Delivers events to the store's active hooks whose scope matches (see webhooks.ts dispatchToHooks). */
   dispatch(events: StoreEvent[], options?: {
     target?: DeliveryTarget; clientSecret?: string; storeId?: string; createdAt?: number; timestamp?: number
@@ -102,6 +108,14 @@ export function createBigCommerceStandin(options: BigCommerceStandinOptions = {}
     requests,
     setRateLimit: (quota, windowMs) => limiter.reset(quota, windowMs),
     dispatch: (events, dispatchOptions) => dispatchToHooks(store, events, dispatchOptions),
+    storefront: async (request) => {
+      const url = new URL(request.url)
+      if (url.pathname !== '/cart.php') return new Response('Not found', { status: 404 })
+      if (!url.searchParams.has('token')) return new Response('<h1>Your cart</h1>', { headers: { 'content-type': 'text/html' } })
+      const used = store.redirects.use(request.url, (cartId) => store.carts.has(cartId))
+      if (!used.ok) return new Response(`<h1>This link is no longer valid (${used.reason})</h1>`, { status: 410, headers: { 'content-type': 'text/html' } })
+      return new Response('<h1>Your cart</h1>', { headers: { 'content-type': 'text/html', 'X-Standin-Cart': used.cartId } })
+    },
   }
 }
 

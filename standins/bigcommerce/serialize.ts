@@ -65,8 +65,10 @@ export function v2Shipment(shipment: Shipment): Record<string, unknown> {
 }
 
 export function v3Refund(refund: Refund): Record<string, unknown> {
-  const { createdAt, amountUnits: _internal, ...fields } = refund
-  return { ...fields, created: isoOffset(createdAt) }
+  const { createdAt, amountUnits: _internal, items, ...fields } = refund
+  // orders.v3.yml: an item's quantity is an integer; an ORDER-level refund item has none, so it is left out.
+  const spec = items.map(({ quantity, ...item }) => (quantity === null ? item : { ...item, quantity }))
+  return { ...fields, items: spec, created: isoOffset(createdAt) }
 }
 
 export function v3Transaction(transaction: Transaction): Record<string, unknown> {
@@ -154,10 +156,9 @@ export function v3Product(store: BigCommerceStore, product: Product, include: Re
     open_graph_use_image: true,
     reviews_rating_sum: 0,
     reviews_count: 0,
-    date_last_imported: null,
-    option_set_id: null,
+    // products_catalog.v3.yml types these as string/integer, not nullable: left out when there is none.
     option_set_display: 'right',
-    base_variant_id: base_variant_id || null,
+    ...(base_variant_id ? { base_variant_id } : {}),
     date_created: isoOffset(createdAt),
     date_modified: isoOffset(modifiedAt),
   }
@@ -230,7 +231,12 @@ export function v3Cart(store: BigCommerceStore, cart: Cart, include: ReadonlySet
   const out: Record<string, unknown> = {
     ...fields,
     line_items: {
-      physical_items: physical_items.map(({ options, ...item }) => (withOptions ? { ...item, options } : item)),
+      // carts.v3.yml types parent_id as a string: left out for an item without a parent.
+      physical_items: physical_items.map(({ options, parent_id, ...item }) => ({
+        ...item,
+        ...(parent_id === null ? {} : { parent_id }),
+        ...(withOptions ? { options } : {}),
+      })),
       digital_items: [],
       gift_certificates: [],
       custom_items: [],

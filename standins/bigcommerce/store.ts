@@ -9,6 +9,7 @@
  */
 import { createRandom, type Random } from '../shared/prng'
 import { buildSite, checkChannelUpdate, checkNewChannel, siteOrigin } from './channels'
+import { RedirectUrls } from './redirect-urls'
 import { StoreError } from './errors'
 import { allocate, percentOf, roundCents, sum, toDecimal, toNumber, toUnits, type Units } from './money'
 import { BASE_CURRENCY, COUNTRIES, CURRENCIES, ORDER_STATUSES, paymentStatusFor } from './reference'
@@ -228,6 +229,8 @@ export class BigCommerceStore {
   readonly hookAdmin: { emails: string[]; blockedDomains: BlockedDomain[] } = { emails: [], blockedDomains: [] }
 
   private readonly random: Random
+  /** Redirect URLs issued, each usable once. */
+  readonly redirects: RedirectUrls
   /** Normalized email → customer ids: with Multi-Storefront one email may be an account on each channel. */
   private readonly emailIndex = new Map<string, number[]>()
   /** Cart id → its channel, kept after the cart is gone (channel-scoped webhooks of a deleted cart). */
@@ -240,6 +243,9 @@ export class BigCommerceStore {
     this.storeHash = options.storeHash ?? 'teststore'
     this.clock = options.clock ?? (() => Date.now())
     this.random = createRandom(options.seed ?? 1)
+    // A stream of its own: issuing links (an API read) must not shift the store's other tokens and UUIDs.
+    const tokens = createRandom((options.seed ?? 1) + 7919)
+    this.redirects = new RedirectUrls(() => tokens.hex(64), this.clock)
     const at = this.clock()
     this.createChannel({
       name: 'Default Storefront', type: 'storefront', platform: 'bigcommerce', at,
@@ -281,8 +287,9 @@ export class BigCommerceStore {
   }
 
   /**
-   * Cart recovery URLs (`include=redirect_urls`), on the site of the cart's channel; the checkout on the site's
-   * own checkout domain, else the default channel's primary URL (channels.v3.yml `is_checkout_url_customized`).
+   * Cart recovery URLs (`include=redirect_urls`, `POST .../redirect_urls`): fresh and single-use each time, on the
+   * site of the cart's channel; the checkout on the site's own checkout domain, else the default channel's primary
+   * URL (channels.v3.yml `is_checkout_url_customized`).
    */
   redirectUrls(cart: Cart): { cart_url: string; checkout_url: string; embedded_checkout_url: string } {
     const site = this.channels.get(cart.channel_id)?.site ?? this.channels.get(1)?.site
@@ -290,12 +297,7 @@ export class BigCommerceStore {
     const customCheckout = site?.urls.find((u) => u.type === 'checkout')?.url
     const defaultSite = this.channels.get(1)?.site
     const checkout = customCheckout ? new URL(customCheckout).origin : defaultSite ? siteOrigin(defaultSite) : storefront
-    const query = `id=${cart.id}&token=${cart.token}`
-    return {
-      cart_url: `${storefront}/cart.php?action=load&${query}`,
-      checkout_url: `${checkout}/cart.php?action=loadInCheckout&${query}`,
-      embedded_checkout_url: `${checkout}/cart.php?embedded=1&action=loadInCheckout&${query}`,
-    }
+    return this.redirects.issue(cart.id, { cart: `${storefront}/cart.php`, checkout: `${checkout}/cart.php` })
   }
 
   /** Total refunded so far on an order, in units of its currency. */

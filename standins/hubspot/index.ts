@@ -13,8 +13,9 @@
  *     `dailyLimit` (250_000), `clock` (Date.now; drives rate limits and timestamps), `missingProperties`
  *     (HubSpot-defined properties this portal lacks, per object), `customEvents` (false: event endpoints 403),
  *     `portalId` (12345678; custom event names are `pe{portalId}_{name}`), `latencyMs` (0; real delay per call),
- *     `scopes` ({tickets: true}; `tickets: false` answers every ticket call 403 MISSING_SCOPES, also settable later
- *     through `standin.scopes`), `ticketPriorities` (the portal's `hs_ticket_priority` options).
+ *     `scopes` ({tickets, lists, eCommerce: true}; `tickets: false` answers every ticket call 403 MISSING_SCOPES,
+ *     `eCommerce: false` every property creation on line items and products, also settable later through
+ *     `standin.scopes`; `POST /oauth/v2/private-apps/get/access-token-info` lists them), `ticketPriorities` (the portal's `hs_ticket_priority` options).
  *   - `fetch(request)`: the API. `portal`: the state (class `Portal`: `records(type)`, `record(type, id)`,
  *     `findByProperty(type, property, value)`, `associations(fromType, id, toType?)`, `properties(type)`,
  *     `property(type, name)`, `groups(type)`, `customEvents`, `eventDefinitions`, `ticketPipelines`,
@@ -60,7 +61,7 @@
 import { Hono } from 'hono'
 import { errorBody, HubSpotFailure, json } from './errors'
 import { FaultInjector } from './faults'
-import { authGate, budgetGate, faultGate, scopeGate, type Scopes } from './gate'
+import { authGate, budgetGate, faultGate, grantedScopes, scopeGate, type Scopes } from './gate'
 import { iso, type StandinContext, type StandinEnv } from './http'
 import { DailyBudget, RollingWindow } from './limits'
 import { Portal } from './portal'
@@ -95,6 +96,11 @@ export interface HubSpotStandinOptions {
   scopes?: Partial<Scopes>
   /** The portal's `hs_ticket_priority` options, when not HubSpot's defaults (LOW, MEDIUM, HIGH, URGENT). */
   ticketPriorities?: { value: string; label: string }[]
+  /**
+   * The portal's currencies: `hs_currency_code` (orders, carts) and `hs_line_item_currency_code` become
+   * enumerations of them, refusing any other code with INVALID_OPTION. Unset: free text.
+   */
+  currencies?: string[]
 }
 
 export interface RequestLogEntry {
@@ -118,8 +124,14 @@ export interface HubSpotStandin {
 
 export function createHubSpotStandin(options: HubSpotStandinOptions = {}): HubSpotStandin {
   const clock = options.clock ?? Date.now
-  const portal = new Portal(options.portalId ?? 12_345_678, options.missingProperties ?? {}, iso(clock()), options.ticketPriorities)
-  const scopes: Scopes = { tickets: true, lists: true, ...options.scopes }
+  const portal = new Portal(
+    options.portalId ?? 12_345_678,
+    options.missingProperties ?? {},
+    iso(clock()),
+    options.ticketPriorities,
+    options.currencies,
+  )
+  const scopes: Scopes = { tickets: true, lists: true, eCommerce: true, ...options.scopes }
   const faults = new FaultInjector()
   const requests: RequestLogEntry[] = []
   const { max, intervalMs } = options.rateLimit ?? { max: 100, intervalMs: 10_000 }
@@ -137,6 +149,15 @@ export function createHubSpotStandin(options: HubSpotStandinOptions = {}): HubSp
   })
   app.notFound((c) => json(404, errorBody('OBJECT_NOT_FOUND', `No such endpoint: ${c.req.method} ${c.req.path}`)))
   app.route('/', viewRoutes(portal, () => requests))
+  // A private app token's own scopes: the token is in the body (no Authorization header), as HubSpot documents it.
+  app.post('/oauth/v2/private-apps/get/access-token-info', async (c) => {
+    const body = (await c.req.json().catch(() => null)) as { tokenKey?: unknown } | null
+    if (typeof body?.tokenKey !== 'string') return json(400, errorBody('VALIDATION_ERROR', 'tokenKey is required'))
+    if (body.tokenKey !== (options.accessToken ?? 'hs-test-token')) {
+      return json(401, errorBody('INVALID_AUTHENTICATION', 'The access token provided is invalid or has been revoked.'))
+    }
+    return json(200, { userId: 1, hubId: portal.portalId, appId: 1, scopes: grantedScopes(scopes) })
+  })
   app.use('*', async (c, next) => {
     const at = clock()
     if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs))

@@ -103,6 +103,20 @@ export class ContactLists {
       throw validationFailure(`operationType ${String(operation.operationType)} does not suit ${name} (${property.type})`)
     }
     if (typeof operation.operator !== 'string' || !operation.operator) throw validationFailure(`The filter on ${name} needs an operator`)
+    // Every property operation requires includeObjectsWithNoValueSet (HubSpot's models mark it required).
+    if (typeof operation.includeObjectsWithNoValueSet !== 'boolean') {
+      throw validationFailure(`The filter on ${name} needs "includeObjectsWithNoValueSet" (true or false)`)
+    }
+    // Time operations carry a discriminator `type` as well as `operationType`.
+    if (operation.operationType === 'TIME_RANGED' || operation.operationType === 'TIME_POINT') {
+      if (operation.type !== operation.operationType) {
+        throw validationFailure(`The ${String(operation.operationType)} filter on ${name} needs "type": "${String(operation.operationType)}"`)
+      }
+      const points = operation.operationType === 'TIME_RANGED' ? ['lowerBoundTimePoint', 'upperBoundTimePoint'] : ['timePoint']
+      for (const point of points) {
+        if (typeof operation[point] !== 'object' || operation[point] === null) throw validationFailure(`The filter on ${name} needs "${point}"`)
+      }
+    }
     if (operation.operationType === 'ENUMERATION') {
       const known = new Set((property.options ?? []).map((o) => o.value))
       const values = Array.isArray(operation.values) ? operation.values.map(String) : []

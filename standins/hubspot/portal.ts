@@ -49,12 +49,22 @@ export class Portal {
     private readonly at: string,
     /** The portal's own `hs_ticket_priority` options, when not HubSpot's defaults. */
     ticketPriorities?: { value: string; label: string }[],
+    /** The portal's currencies: when given, its currency properties are enumerations of them (INVALID_OPTION otherwise). */
+    currencies?: string[],
   ) {
     this.propertyDefs = byType(
       (type) => new Map(defaultProperties(type, missingProperties[type] ?? [], at).map((p) => [p.name, p])),
     )
     const priority = this.propertyDefs.tickets.get('hs_ticket_priority')
     if (priority && ticketPriorities) priority.options = labelled(ticketPriorities).options
+    const currencyProperties: [ObjectType, string][] = [['orders', 'hs_currency_code'], ['carts', 'hs_currency_code'], ['line_items', 'hs_line_item_currency_code']]
+    for (const [type, name] of currencies ? currencyProperties : []) {
+      const property = this.propertyDefs[type].get(name)
+      if (!property) continue
+      property.type = 'enumeration'
+      property.fieldType = 'select'
+      property.options = labelled(currencies!.map((code) => ({ value: code, label: code }))).options
+    }
     this.ticketPipelines = defaultTicketPipelines(at)
     this.groupDefs = byType((type) => new Map(defaultGroups(type).map((g) => [g.name, g])))
     for (const type of OBJECT_TYPES) if (this.propertyDefs[type].has('email')) this.indexProperty(type, 'email')
@@ -114,6 +124,21 @@ export class Portal {
     }
     record.updatedAt = now
     record.properties[MODIFIED_PROPERTY[record.objectType]] = new Date(now).toISOString()
+  }
+
+  /** Archives a record: gone from reads, its unique values freed and its associations dropped. */
+  archive(type: ObjectType, id: string): boolean {
+    const record = this.store[type].get(id)
+    if (!record) return false
+    for (const [name, values] of this.uniqueIndex[type]) {
+      const value = record.properties[name]
+      if (value !== undefined) values.delete(indexKey(name, value))
+    }
+    this.store[type].delete(id)
+    const key = `${type}:${id}`
+    for (const other of this.links.get(key)?.keys() ?? []) this.links.get(other)?.delete(key)
+    this.links.delete(key)
+    return true
   }
 
   /** Adds a ticket pipeline with these stages (ids assigned as HubSpot does: unique across the portal). */

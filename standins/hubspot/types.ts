@@ -102,7 +102,9 @@ export interface CustomEventDefinition {
   label: string
   fullyQualifiedName: string
   primaryObject: string
-  propertyDefinitions: { name: string; label: string; type: string }[]
+  includeDefaultProperties: boolean
+  /** HubSpot lists a definition's properties as `properties[]` (on the list call only with includeProperties=true). */
+  properties: { name: string; label: string; type: string }[]
   createdAt: string
 }
 

@@ -1,6 +1,8 @@
 import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { compareOrders, reconciliationJob, type ReconciliationReport } from '../../src/admin/reconciliation'
+import { createHubSpotStandin } from '../../standins/hubspot'
+import { serveHost } from '../support/network'
 import { freshWorld } from '../support/worker'
 import { adminCall, plantOrders } from './support'
 
@@ -167,5 +169,29 @@ describe('money in admin answers', () => {
       expect(value).toMatch(/^-?\d+\.\d{2}$/)
     }
     expect(attribution.store.revenue).toBe('3898.79')
+  })
+})
+
+describe('reconciliation on a portal without hs_total_price', () => {
+  it('reads the total back from bc_order_total, the property the worker owns', async () => {
+    await freshWorld()
+    const hubspot = createHubSpotStandin({ accessToken: 'hs-test-token', missingProperties: { orders: ['hs_total_price'] } })
+    serveHost('hubspot.standin', (request) => hubspot.fetch(request))
+    expect((await adminCall('POST', '/admin/api/setup', { role: 'admin' })).status).toBe(200)
+    const day = new Date(Date.now() - 86_400_000).toISOString()
+    await plantOrders([{ orderId: 41, total: '120.00', createdAt: day, syncedAt: Date.now() }])
+    const planted = await hubspot.fetch(
+      new Request('http://hubspot.standin/crm/v3/objects/orders/batch/upsert', {
+        method: 'POST',
+        headers: { authorization: 'Bearer hs-test-token', 'content-type': 'application/json' },
+        body: JSON.stringify({
+          inputs: [{ idProperty: 'bc_order_id', id: '41', properties: { hs_order_name: 'Order #41', bc_net_revenue: '120', bc_order_total: '120', hs_currency_code: 'USD' } }],
+        }),
+      }),
+    )
+    expect(planted.status).toBe(200)
+    const report = (await (await adminCall('GET', '/admin/api/reconciliation', { role: 'viewer' })).json()) as ReconciliationReport
+    expect(report.differences).toEqual([])
+    expect(report).toMatchObject({ ordersCompared: 1, differing: 0, met: true })
   })
 })

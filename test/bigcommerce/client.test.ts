@@ -118,6 +118,16 @@ describe('BigCommerceClient rate limits and retries', () => {
     expect(seen).toHaveLength(2)
   })
 
+  it('waits the longer of X-Rate-Limit-Time-Reset-Ms and X-Retry-After when a 429 carries both', async () => {
+    serve(json({}, 429, { ...rate(0, 1500), 'X-Retry-After': '4' }), json({ id: 1 }, 200, rate(140, 29000)))
+    await client().v2('/orders/1')
+    expect(waits).toEqual([4000])
+    waits = []
+    serve(json({}, 429, { ...rate(0, 6000), 'X-Retry-After': '2' }), json({ id: 1 }, 200, rate(140, 29000)))
+    await client().v2('/orders/1')
+    expect(waits).toEqual([6000])
+  })
+
   it('waits X-Retry-After seconds on a 429 without rate headers, else backs off', async () => {
     serve(json({}, 429, { 'X-Retry-After': '2' }), json({ id: 1 }))
     await client().v2('/orders/1')

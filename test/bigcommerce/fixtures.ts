@@ -1,5 +1,5 @@
 /**
- * BigCommerce payloads from the published specs (/work/shared/specs/bigcommerce), trimmed to what matters
+ * BigCommerce payloads from the published specs (standins/bigcommerce/specs), trimmed to what matters
  * and with payment fields kept, so tests can show those never get past the edge.
  */
 

@@ -180,7 +180,7 @@ describe('hydrateOrder against the stand-in', () => {
 })
 
 describe('hydrating carts, customers, subscribers and products', () => {
-  it('hydrates a cart with its recovery URL and categories; null once gone', async () => {
+  it('hydrates a cart with its categories; null once gone', async () => {
     const cart = standin.store.createCart({ email: 'Shopper@Example.com', lines: [{ productId: 2, quantity: 3 }] }).value
     const hydrated = await hydrateCart(client, cart.id, lookups)
     expect(hydrated).toMatchObject({
@@ -188,7 +188,8 @@ describe('hydrating carts, customers, subscribers and products', () => {
       customerId: 0,
       email: 'shopper@example.com',
       currency: 'USD',
-      recoveryUrl: standin.store.redirectUrls(cart).cart_url,
+      // The worker's own link is added by the pipeline; BigCommerce's single-use ones are never stored.
+      recoveryUrl: null,
     })
     expect(hydrated!.lines).toEqual([
       expect.objectContaining({ productId: 2, quantity: 3, category: 'Apparel' }),
@@ -199,38 +200,14 @@ describe('hydrating carts, customers, subscribers and products', () => {
     expect(await hydrateCart(client, cart.id, lookups)).toBeNull()
   })
 
-  it('creates recovery URLs when the cart comes back without them', async () => {
+  it('neither reads nor creates a single-use redirect URL (the recovery link asks for one per visit)', async () => {
     const cart = standin.store.createCart({ email: 'a@example.com', lines: [{ productId: 1 }] }).value
-    const posted: string[] = []
-    serveHost('bigcommerce.standin', async (request) => {
-      const url = new URL(request.url)
-      if (request.method === 'POST' && url.pathname.endsWith('/redirect_urls')) {
-        posted.push(url.pathname)
-        return Response.json({ data: { cart_url: 'https://shop.example.com/cart.php?action=load&id=new' } }, { status: 201 })
-      }
-      const response = await standin.fetch(request)
-      if (!url.pathname.includes('/v3/carts/')) return response
-      const body = (await response.json()) as { data: Record<string, unknown> }
-      delete body.data.redirect_urls
-      return Response.json(body)
-    })
-    expect((await hydrateCart(client, cart.id))?.recoveryUrl).toBe('https://shop.example.com/cart.php?action=load&id=new')
-    expect(posted).toEqual([`/stores/teststore/v3/carts/${cart.id}/redirect_urls`])
-  })
-
-  it('still syncs the cart, without a recovery link, when creating one fails', async () => {
-    const cart = standin.store.createCart({ email: 'a@example.com', lines: [{ productId: 1 }] }).value
-    serveHost('bigcommerce.standin', async (request) => {
-      const url = new URL(request.url)
-      if (request.method === 'POST' && url.pathname.endsWith('/redirect_urls')) return new Response('nope', { status: 403 })
-      const response = await standin.fetch(request)
-      if (!url.pathname.includes('/v3/carts/')) return response
-      const body = (await response.json()) as { data: Record<string, unknown> }
-      delete body.data.redirect_urls
-      return Response.json(body)
-    })
-    const hydrated = await hydrateCart(client, cart.id)
-    expect(hydrated).toMatchObject({ cartId: cart.id, email: 'a@example.com', recoveryUrl: null })
+    const before = standin.requests.length
+    expect(await hydrateCart(client, cart.id)).toMatchObject({ cartId: cart.id, recoveryUrl: null })
+    const calls = standin.requests.slice(before)
+    expect(calls.map((r) => r.method)).toEqual(['GET'])
+    expect(calls[0]!.query).not.toContain('redirect_urls')
+    expect(standin.store.redirects.issuedFor(cart.id)).toBe(0)
   })
 
   it('resolves an abandoned-cart token to its cart', async () => {

@@ -161,8 +161,8 @@ describe('HubSpot custom events', () => {
     const body = (await response.json()) as { hubspot: { customEvents?: { available: boolean; defined: string[] } } }
     expect(body.hubspot.customEvents).toMatchObject({ available: true, defined: EVENT_DEFINITIONS.map((d) => d.name).sort() })
     const definition = hubspot.portal.eventDefinitions.get(`pe${hubspot.portal.portalId}_bc_cart_abandoned`)
-    expect(definition).toMatchObject({ primaryObject: 'CONTACT' })
-    expect(definition!.propertyDefinitions.map((p) => [p.name, p.type])).toEqual([
+    expect(definition).toMatchObject({ primaryObject: 'CONTACT', includeDefaultProperties: false })
+    expect(definition!.properties.map((p) => [p.name, p.type])).toEqual([
       ['bc_trigger_key', 'string'],
       ['bc_abandoned_cart_url', 'string'],
       ['bc_abandoned_cart_value', 'number'],

@@ -1,13 +1,20 @@
 import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { BigCommerceClient } from '../../src/bigcommerce/client'
-import { HOOK_SCOPES, registerWebhooks, webhookDestination, webhookHealth } from '../../src/bigcommerce/hooks'
+import {
+  DELIVERY_EXCEPTION_SCOPE,
+  HOOK_SCOPES,
+  registerWebhooks,
+  webhookDestination,
+  webhookHealth,
+} from '../../src/bigcommerce/hooks'
 import { checkWebhookHealth, lastWebhookHealth, WEBHOOK_HEALTH_INTERVAL_MS } from '../../src/cron/webhook-health'
 import { recordHookException } from '../../src/db/identity'
 import { runScheduled } from '../../src/cron'
 import { createBigCommerceStandin, type BigCommerceStandin } from '../../standins/bigcommerce'
 import { serveHost } from '../support/network'
-import { clearDatabase } from '../support/worker'
+import { signDelivery } from '../../standins/bigcommerce'
+import { callWorker, clearDatabase, SECRETS, useStandins, WEBHOOK_URL } from '../support/worker'
 
 const DESTINATION = 'https://worker.example.com/webhooks/bigcommerce'
 const SECRET = 'test-webhook-secret'
@@ -33,20 +40,23 @@ function writes() {
 describe('registerWebhooks', () => {
   it('creates one hook per scope at the destination, with the secret header, and nothing on a second run', async () => {
     const first = await registerWebhooks(client, { destination: DESTINATION, webhookSecret: SECRET })
-    expect(first.created.map((h) => h.scope).sort()).toEqual([...HOOK_SCOPES].sort())
+    // Every scope of ours, and store/hook/deliveryException at a destination of its own.
+    const all = HOOK_SCOPES.length + 1
+    expect(first.created.map((h) => h.scope).sort()).toEqual([...HOOK_SCOPES, DELIVERY_EXCEPTION_SCOPE].sort())
     expect(first.updated).toEqual([])
-    expect(hooks()).toHaveLength(HOOK_SCOPES.length)
+    expect(hooks()).toHaveLength(all)
     for (const hook of hooks()) {
-      expect(hook).toMatchObject({ destination: DESTINATION, status: 'active', headers: { 'X-Webhook-Secret': SECRET } })
+      const destination = hook.scope === DELIVERY_EXCEPTION_SCOPE ? `${DESTINATION}/delivery-exceptions` : DESTINATION
+      expect(hook).toMatchObject({ destination, status: 'active', headers: { 'X-Webhook-Secret': SECRET } })
     }
 
     const writesBefore = writes().length
     const second = await registerWebhooks(client, { destination: DESTINATION, webhookSecret: SECRET })
     expect(second.created).toEqual([])
     expect(second.updated).toEqual([])
-    expect(second.unchanged).toHaveLength(HOOK_SCOPES.length)
+    expect(second.unchanged).toHaveLength(all)
     expect(writes()).toHaveLength(writesBefore)
-    expect(hooks()).toHaveLength(HOOK_SCOPES.length)
+    expect(hooks()).toHaveLength(all)
   })
 
   it('never returns the secret', async () => {
@@ -81,6 +91,51 @@ describe('registerWebhooks', () => {
   })
 })
 
+describe('store/hook/deliveryException', () => {
+  it('is registered at a destination distinct from every other hook, which BigCommerce requires', async () => {
+    await registerWebhooks(client, { destination: DESTINATION, webhookSecret: SECRET })
+    const exception = hooks().find((h) => h.scope === DELIVERY_EXCEPTION_SCOPE)!
+    expect(exception.destination).toBe(`${DESTINATION}/delivery-exceptions`)
+    expect(hooks().filter((h) => h.destination === exception.destination)).toHaveLength(1)
+  })
+
+  it('the stand-in refuses one at the destination other hooks use, as BigCommerce does', async () => {
+    bigcommerce.store.createHook({ scope: 'store/order/*', destination: DESTINATION })
+    const res = await bigcommerce.fetch(
+      new Request('http://bigcommerce.standin/stores/teststore/v3/hooks', {
+        method: 'POST',
+        headers: { 'X-Auth-Token': 'bc-test-token', 'content-type': 'application/json' },
+        body: JSON.stringify({ scope: DELIVERY_EXCEPTION_SCOPE, destination: DESTINATION, is_active: true }),
+      }),
+    )
+    expect(res.status).toBe(422)
+    expect(JSON.stringify(await res.json())).toContain('distinct')
+  })
+
+  it('its callbacks are accepted at that destination and recorded', async () => {
+    useStandins()
+    const payload = JSON.stringify({
+      scope: DELIVERY_EXCEPTION_SCOPE,
+      store_id: '1025646',
+      data: { id: 7, error_code: 90002, message: 'attempts exhausted' },
+      hash: 'a1b2c3',
+      created_at: Math.floor(Date.now() / 1000),
+      producer: 'stores/teststore',
+    })
+    const res = await callWorker(
+      new Request(`${WEBHOOK_URL}/delivery-exceptions`, {
+        method: 'POST',
+        body: payload,
+        headers: { 'content-type': 'application/json', ...(await signDelivery(payload, SECRETS)) },
+      }),
+    )
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({ status: 'accepted' })
+    const { results } = await env.DB.prepare('SELECT scope FROM webhook_events').all<{ scope: string }>()
+    expect(results.map((r) => r.scope)).toEqual([DELIVERY_EXCEPTION_SCOPE])
+  })
+})
+
 describe('webhookHealth', () => {
   it('reports status, missing scopes, blocked domains and delivery exceptions', async () => {
     await registerWebhooks(client, { destination: DESTINATION, webhookSecret: SECRET })
@@ -91,7 +146,8 @@ describe('webhookHealth', () => {
     await recordHookException(env.DB, { hookId: shipments.id, errorCode: 90002, message: 'attempts exhausted' }, new Date())
 
     const health = await webhookHealth(client, env.DB, { destination: DESTINATION, webhookSecret: SECRET })
-    expect(health.hooks).toHaveLength(HOOK_SCOPES.length - 1)
+    // Our scopes less the deleted one, plus the delivery exception hook at its own destination.
+    expect(health.hooks).toHaveLength(HOOK_SCOPES.length - 1 + 1)
     expect(health.hooks.find((h) => h.id === shipments.id)).toMatchObject({ status: 'deactivated', active: false })
     expect(health.deactivated).toBe(1)
     expect(health.missingScopes).toEqual(['store/sku/*'])

@@ -24,10 +24,12 @@ describe('HubSpot client', () => {
         'X-HubSpot-RateLimit-Daily-Remaining': '249990',
       })
     })
-    const res = await client.batchUpsert('orders', 'bc_order_id', [{ id: '7', properties: { hs_order_name: 'Order #7' } }])
+    const res = await client.batchUpsert('orders', 'bc_order_id', [{ id: '7', properties: { hs_order_name: 'Order #7' }, objectWriteTraceId: '7' }])
     expect(seen!.url).toBe(`http://hubspot.client/crm/${API_VERSION.crm}/objects/orders/batch/upsert`)
     expect(seen!.headers.get('authorization')).toBe(`Bearer ${TOKEN}`)
-    expect(await seen!.json()).toEqual({ inputs: [{ idProperty: 'bc_order_id', id: '7', properties: { hs_order_name: 'Order #7' } }] })
+    expect(await seen!.json()).toEqual({
+      inputs: [{ idProperty: 'bc_order_id', id: '7', properties: { hs_order_name: 'Order #7' }, objectWriteTraceId: '7' }],
+    })
     expect(res.ok).toBe(true)
     expect(res.rateLimit).toEqual({ max: 100, remaining: 97, intervalMs: 10000, dailyRemaining: 249990 })
   })

@@ -42,6 +42,7 @@ describe('mapping to HubSpot records', () => {
         hs_shipping_tracking_number: '',
         hs_shipping_status_url: '',
         bc_status: 'completed',
+        bc_order_total: 47.25,
         bc_refunded_amount: 0,
         bc_net_revenue: 47.25,
         bc_coupon_codes: 'SAVE10;VIP',

@@ -93,12 +93,19 @@ describe('an order on the second storefront', () => {
     await flushHubSpot()
     const cartRecord = hubspotRecord('carts', 'bc_cart_id', cart.value.id)
     expect(cartRecord?.properties).toMatchObject({ bc_channel_id: String(outlet), bc_storefront: 'Outlet' })
-    // The recovery link restores the cart on its own storefront's site.
-    expect(cartRecord?.properties.hs_cart_url).toMatch(/^https:\/\/outlet\.example\/cart\.php\?action=load&id=/)
+    // The recovery link (the worker's) restores the cart on its own storefront's site...
+    const link = cartRecord!.properties.hs_cart_url!
+    const recover = () => callWorker(new Request(link, { redirect: 'manual' }))
+    const live = await recover()
+    expect(live.status).toBe(302)
+    expect(live.headers.get('location')).toMatch(/^https:\/\/outlet\.example\/cart\.php\?action=load&id=/)
+    expect((await bigcommerce.storefront(new Request(live.headers.get('location')!))).headers.get('x-standin-cart')).toBe(cart.value.id)
 
     const converted = bigcommerce.store.convertCart(cart.value.id)
     await deliverEvents(converted.events)
     await flushHubSpot()
+    // ...and, once the cart became an order, lands on that site's cart page, not the default storefront's.
+    expect((await recover()).headers.get('location')).toBe(`${OUTLET_SITE}/cart.php`)
     const orderId = converted.value.order.id
     expect(hubspotRecord('orders', 'bc_order_id', String(orderId))?.properties).toMatchObject({
       bc_channel_id: String(outlet),

@@ -87,6 +87,12 @@ describe('payload variants seen in the wild', () => {
     expect(subject).toEqual({ kind: 'order', orderId: 250 })
   })
 
+  it('reads an abandoned-cart hook without a token by its cart id (BigCommerce documents data.token as optional)', () => {
+    const id = '0c5d1bd4-3b8c-4e62-9a05-3a7f1f1f0b1c'
+    expect(subjectOf(envelope('store/cart/abandoned', { type: 'cart', id }))).toEqual({ kind: 'cart_abandoned', cartId: id, token: null })
+    expect(() => subjectOf(envelope('store/cart/abandoned', { type: 'cart' }))).toThrow()
+  })
+
   it('reads an abandoned-cart hook that carries only its token', () => {
     expect(subjectOf(envelope('store/cart/abandoned', { type: 'cart', token: 'abc123' }))).toEqual({
       kind: 'cart_abandoned',

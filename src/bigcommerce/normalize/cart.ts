@@ -21,7 +21,6 @@ export function normalizeCart(
     quantity: item.quantity,
     category: item.product_id ? (categories.get(item.product_id) ?? null) : null,
   }))
-  const urls = cart.redirect_urls
   return {
     cartId: cart.id,
     customerId: cart.customer_id,
@@ -31,7 +30,8 @@ export function normalizeCart(
     currency: cart.currency.code.toUpperCase(),
     amount: cart.cart_amount,
     lines,
-    recoveryUrl: urls?.cart_url.trim() || urls?.checkout_url.trim() || null,
+    // The worker's own recovery link, signed by the pipeline (BigCommerce's redirect URLs work once).
+    recoveryUrl: null,
     createdAt: cart.created_time,
     updatedAt: cart.updated_time ?? cart.created_time,
   }

@@ -27,6 +27,7 @@ export function orderRecords(order: Order): HubSpotRecord[] {
       hs_external_created_date: toHubSpotDateTime(order.createdAt),
       ...shippingTracking(order.shipments),
       bc_status: STATUS_NAMES[order.statusId] ?? `status_${order.statusId}`,
+      bc_order_total: toNumber(order.totalIncTax),
       bc_refunded_amount: toNumber(refundedTotal(order)),
       bc_net_revenue: toNumber(netRevenue(order)),
       bc_coupon_codes: order.couponCodes.join(';'),

@@ -74,7 +74,8 @@ export class AssociationWrites {
     )
     if (!res) return
     if (res.ok) {
-      const failed = res.status === 207 ? failedAssociations(pairs, res.data) : []
+      // HubSpot reports failed pairs inside its 200 (`errors`, `numErrors`), not only in a 207.
+      const failed = res.data.errors?.length || res.data.numErrors ? failedAssociations(pairs, res.data) : []
       const done = pairs.filter((p) => !failed.includes(p))
       this.store.deleteAssociations(done)
       this.stats.associated += done.length

@@ -154,7 +154,8 @@ export async function ensureEventDefinitions(ctx: EventContext, force = false): 
     }
     state.definitions[wanted.name] = {
       fullyQualifiedName: found.fullyQualifiedName,
-      properties: (found.propertyDefinitions ?? []).map((p) => p.name),
+      // HubSpot lists a definition's properties as `properties[]` (the list call only with includeProperties).
+      properties: (found.properties ?? []).map((p) => p.name),
     }
   }
   return saveState(ctx, state)

@@ -152,11 +152,15 @@ export class RecordWrites {
     if (!items.length || this.control.stop) return
     const idProperty = ID_PROPERTY[type]
     const res = await this.control.send(() =>
-      this.client.batchUpsert(type, idProperty, items.map((i) => ({ id: i.row.key, properties: i.properties }))),
+      this.client.batchUpsert(
+        type,
+        idProperty,
+        items.map((i) => ({ id: i.row.key, properties: i.properties, objectWriteTraceId: traceId(i) })),
+      ),
     )
     if (!res) return
     if (res.ok) {
-      const ids = matchUpsertResults(type, items, res.data)
+      const ids = matchUpsertResults(items, res.data)
       await this.accepted(type, items.filter((i) => ids.has(i.row.key)), ids)
       const failed = items.filter((i) => !ids.has(i.row.key))
       if (failed.length) await this.inputErrors(type, failed, res.data.errors ?? [], (rest) => this.upsert(type, rest))
@@ -218,19 +222,44 @@ export class RecordWrites {
     retry: (items: Item[]) => Promise<void>,
   ): Promise<void> {
     const again: Item[] = []
+    const without: Item[] = []
     for (const item of failed) {
       const error =
-        errors.find((e) => inputRefsOf(e).some((ref) => recordKey(type, ref) === item.row.key)) ??
+        errors.find((e) => inputRefsOf(e).some((ref) => ref === traceId(item) || recordKey(type, ref) === item.row.key)) ??
         (errors.length === 1 && failed.length === 1 ? errors[0] : undefined)
-      const missing = error ? this.lackingHubSpotProperties(type, propertyErrorsOf(error).map((p) => p)) : []
+      const propertyErrors = error ? propertyErrorsOf(error) : []
+      const missing = this.lackingHubSpotProperties(type, propertyErrors)
+      const refused = this.withoutRefusedOptions(type, item, propertyErrors)
       if (missing.length) {
         this.markUnavailable(type, missing)
         again.push(item)
+      } else if (refused) {
+        without.push(refused)
       } else {
         await this.recordFailed(type, item, error?.message ?? 'HubSpot did not accept this record')
       }
     }
     if (again.length) await retry(this.prepare(type, again.map((i) => i.row)))
+    if (without.length) await retry(without)
+  }
+
+  /**
+   * A value HubSpot refused as INVALID_OPTION on one of its own properties (an enumeration limited to the
+   * portal's options, such as `hs_currency_code`): the record goes again without that value, counted, rather
+   * than failing whole. Null when the refusal is not of that kind (or names one of our properties).
+   */
+  private withoutRefusedOptions(type: HubSpotObjectType, item: Item, errors: { name: string; code?: string }[]): Item | null {
+    const names = errors
+      .filter((p) => p.code === 'INVALID_OPTION' && p.name in item.properties)
+      .map((p) => p.name)
+    if (!names.length || names.some((name) => propertyDefinition(type, name)?.custom !== false)) return null
+    const properties = { ...item.properties }
+    for (const name of names) {
+      delete properties[name]
+      const key = `${type}.${name}`
+      this.stats.invalidOptionsDropped[key] = (this.stats.invalidOptionsDropped[key] ?? 0) + 1
+    }
+    return { ...item, properties }
   }
 
   /** A whole batch refused: find the records at fault (by the error, else by halving), fail only those. */
@@ -250,6 +279,13 @@ export class RecordWrites {
       this.markUnavailable(type, missing)
       return retry(this.prepare(type, items.map((i) => i.row)))
     }
+    const named = items.filter((i) => error.inputRefs.some((ref) => ref === traceId(i) || recordKey(type, ref) === i.row.key))
+    if (items.length === 1 || named.length === 1) {
+      // A whole batch refused for one record's value (contact upserts by email fail whole): drop that value.
+      const [culprit] = items.length === 1 ? (items as [Item]) : (named as [Item])
+      const refused = this.withoutRefusedOptions(type, culprit, error.propertyErrors)
+      if (refused) return retry(items.map((i) => (i === culprit ? refused : i)))
+    }
     const keyUnusable = /non-unique/i.test(error.message)
     const ours = error.propertyErrors.some((p) => p.code === 'PROPERTY_DOESNT_EXIST' && propertyDefinition(type, p.name)?.custom)
     const ranAt = this.store.getValue<SetupResult>(STORE_KEYS.setup)?.ranAt
@@ -266,7 +302,6 @@ export class RecordWrites {
       this.store.saveIds(type, [{ key: item.row.key, id: error.existingId, updateById: true }])
       return this.updateById(type, [{ item, id: error.existingId }])
     }
-    const named = items.filter((i) => error.inputRefs.some((ref) => recordKey(type, ref) === i.row.key))
     if (named.length && named.length < items.length) {
       for (const item of named) await this.recordFailed(type, item, error.message)
       return retry(items.filter((i) => !named.includes(i)))
@@ -334,25 +369,23 @@ export class RecordWrites {
   }
 }
 
-/** Upsert results carry the unique property's value; that is how each result finds its input. */
-function matchUpsertResults(type: HubSpotObjectType, items: Item[], data: BatchResult): Map<string, string> {
-  const idProperty = ID_PROPERTY[type]
+/**
+ * Each upsert result finds its input by the `objectWriteTraceId` it carries back: HubSpot promises neither the
+ * order of results nor which properties it echoes.
+ */
+function matchUpsertResults(items: Item[], data: BatchResult): Map<string, string> {
+  const byTrace = new Map(items.map((i) => [traceId(i), i.row.key]))
   const ids = new Map<string, string>()
-  const keys = new Set(items.map((i) => i.row.key))
-  const unmatched: string[] = []
   for (const result of data.results ?? []) {
-    const value = result.properties?.[idProperty]
-    const key = typeof value === 'string' ? recordKey(type, value) : undefined
-    if (key && keys.has(key)) ids.set(key, result.id)
-    else unmatched.push(result.id)
-  }
-  // Results without the key, when nothing failed: HubSpot keeps input order.
-  if (unmatched.length && !(data.errors?.length) && (data.results ?? []).length === items.length) {
-    items.forEach((item, index) => {
-      if (!ids.has(item.row.key)) ids.set(item.row.key, data.results[index]!.id)
-    })
+    const key = result.objectWriteTraceId === undefined ? undefined : byTrace.get(result.objectWriteTraceId)
+    if (key !== undefined) ids.set(key, result.id)
   }
   return ids
+}
+
+/** The input's trace id: its record key, unique within a batch (HubSpot refuses one record twice). */
+function traceId(item: Item): string {
+  return item.row.key
 }
 
 function withoutKey(type: HubSpotObjectType, properties: Record<string, string>): Record<string, string> {

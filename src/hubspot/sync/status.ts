@@ -20,6 +20,11 @@ export interface WriterStats {
   associationsAbandoned: number
   /** Properties left out of writes: `<objectType>.<name>` → why. */
   droppedProperties: Record<string, string>
+  /**
+   * Values of HubSpot's own properties refused as INVALID_OPTION (e.g. a currency the portal's enumeration
+   * lacks): `<objectType>.<name>` → records written without that value.
+   */
+  invalidOptionsDropped: Record<string, number>
   /** Trigger values HubSpot accepted, each its own change of its property. */
   triggersWritten: number
   eventsSent: number
@@ -52,6 +57,8 @@ export interface WriterStatus {
   /** HubSpot properties the account lacks, left out of writes. */
   missingProperties: Partial<Record<HubSpotObjectType, string[]>>
   droppedProperties: Record<string, string>
+  /** Records written without a value HubSpot refused as INVALID_OPTION on one of its own properties. */
+  invalidOptionsDropped: Record<string, number>
   blockedObjects: HubSpotObjectType[]
   setup: SetupResult | null
   rateLimit: (RateLimitInfo & { at: string }) | null
@@ -86,6 +93,7 @@ function emptyStats(): WriterStats {
     associationsFailed: 0,
     associationsAbandoned: 0,
     droppedProperties: {},
+    invalidOptionsDropped: {},
     triggersWritten: 0,
     eventsSent: 0,
     eventsDropped: 0,
@@ -134,6 +142,7 @@ export function writerStatus(
     pauseReason: paused?.reason ?? null,
     missingProperties: missing,
     droppedProperties: { ...s.droppedProperties },
+    invalidOptionsDropped: { ...s.invalidOptionsDropped },
     blockedObjects: setup?.blocked ?? [],
     setup,
     rateLimit: last ? { ...last, at: new Date(last.at).toISOString() } : null,

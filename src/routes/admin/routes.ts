@@ -12,6 +12,7 @@ import {
   startHistoryBackfill,
   syncStoreChannels,
 } from '../../admin/operations'
+import { runAndKeepLiveChecks } from '../../admin/live-checks'
 import { outcomesReport } from '../../admin/outcomes'
 import { overridesSchema, readOverrides, replaceOverridesAudited } from '../../admin/overrides'
 import { qualityReport } from '../../admin/quality'
@@ -192,6 +193,29 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
     },
     async handler(c) {
       return c.json(await syncStatus(c.env, c.get('config'), new Date()))
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/live-checks',
+    role: 'operator',
+    summary: 'Run the deploy checks now',
+    description:
+      "The read-only checks of `npm run check:live` against the configured HubSpot portal and BigCommerce store: the " +
+      "token's scopes, properties and groups, association types, lists, custom events, BigCommerce reads and rate-limit " +
+      'headers. Kept for the dashboard and `GET /admin/api/status` (`liveChecks`). `blockers` counts the failures that ' +
+      'would break a deploy.',
+    success: {
+      status: 200,
+      description: '`{ranAt, blockers, checks: [{platform, id, label, level: pass|warn|fail, detail}]}`',
+      schema: z.object({
+        ranAt: isoTime,
+        blockers: z.number().int(),
+        checks: z.array(z.object({ platform: z.string(), id: z.string(), label: z.string(), level: z.enum(['pass', 'warn', 'fail']), detail: z.string() })),
+      }),
+    },
+    async handler(c) {
+      return c.json(await runAndKeepLiveChecks(c.env.DB, c.get('config'), new Date()))
     },
   }),
   route({

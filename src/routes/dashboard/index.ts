@@ -6,6 +6,7 @@ import { outcomesReport } from '../../admin/outcomes'
 import { qualityReport } from '../../admin/quality'
 import { hubspotClient, recentReconciliation } from '../../admin/reconciliation'
 import { rolloutReport } from '../../admin/rollout'
+import { runAndKeepLiveChecks } from '../../admin/live-checks'
 import { settle, syncStatus } from '../../admin/status'
 import { storefrontsReport } from '../../admin/storefronts'
 import { attributionReportFor } from '../../admin/operations'
@@ -80,6 +81,14 @@ dashboard.post('/dead-letters/:id/replay', async (c) => {
   const outcome = await replayDeadLetterAudited(c.env, c.get('actor'), id, now)
   const text = outcome.ok ? `Dead letter #${id} replayed: ${outcome.result}.` : outcome.message
   return c.redirect(`/admin?ok=${outcome.ok ? 1 : 0}&replayed=${encodeURIComponent(text)}`, 303)
+})
+
+dashboard.post('/live-checks', async (c) => {
+  const denied = await guardForm(c, 'operator', 'Sign in again to run the deploy checks.')
+  if (denied) return denied
+  const report = await runAndKeepLiveChecks(c.env.DB, c.get('config'), new Date())
+  const text = report.blockers ? `Deploy checks: ${report.blockers} blocker(s).` : 'Deploy checks: no blocker.'
+  return c.redirect(`/admin?ok=${report.blockers ? 0 : 1}&notice=${encodeURIComponent(text)}#getting-started`, 303)
 })
 
 dashboard.route('/families', rolloutForms)

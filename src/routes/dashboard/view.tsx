@@ -274,7 +274,7 @@ export function renderDashboard(data: DashboardData): string {
       <Page title="BigCommerce → HubSpot" nav={<Nav actor={data.actor} />}>
         {data.notice && <div class={`notice ${data.notice.ok ? '' : 'bad'}`} role="status">{data.notice.text}</div>}
         <div class="grid">
-          {!data.status.setup.complete && <GettingStarted checklist={data.status.setup} />}
+          {!data.status.setup.complete && <GettingStarted checklist={data.status.setup} liveChecks={data.status.liveChecks} />}
           <Health status={data.status} now={data.now} />
           <section class="card" id="backfill">
             <h2>History import</h2>
@@ -291,7 +291,7 @@ export function renderDashboard(data: DashboardData): string {
           <Rollout part={data.rollout} canChange={roleAllows(data.actor.role, 'admin')} now={data.now} />
           <Outcomes part={data.outcomes} />
           <Storefronts part={data.storefronts} now={data.now} />
-          {data.status.setup.complete && <GettingStarted checklist={data.status.setup} />}
+          {data.status.setup.complete && <GettingStarted checklist={data.status.setup} liveChecks={data.status.liveChecks} />}
           <section class="card wide" style="padding:0;border:none;background:none">
             <Decisions decisions={data.decisions} now={data.now} />
           </section>

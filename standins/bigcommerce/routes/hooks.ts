@@ -84,6 +84,8 @@ export function hooksV3(store: BigCommerceStore): Hono {
     return v3Page(hooks, params, v3Hook)
   })
 
+  const DELIVERY_EXCEPTION = 'store/hook/deliveryException'
+
   app.post('/hooks', async (c) => {
     const body = (await readJson(c.req.raw)) as HookBody | undefined
     if (!body || typeof body !== 'object' || Array.isArray(body)) return v3Error(400, 'Input is invalid.')
@@ -92,6 +94,18 @@ export function hooksV3(store: BigCommerceStore): Hono {
     const duplicate = [...store.hooks.values()].some((h) => h.scope === body.scope && h.destination === body.destination)
     // One hook per store + client + scope + destination.
     if (duplicate) return v3Error(422, 'JSON data is missing or invalid', { destination: 'error.duplicate.hook' })
+    // store/hook/deliveryException: one per client, at a destination no other hook uses (and no hook may
+    // share the exception hook's).
+    const exception = (scope: unknown) => scope === DELIVERY_EXCEPTION
+    const others = [...store.hooks.values()]
+    if (exception(body.scope) && others.some((h) => exception(h.scope))) {
+      return v3Error(422, 'JSON data is missing or invalid', { scope: 'only one store/hook/deliveryException hook per client' })
+    }
+    if (others.some((h) => h.destination === body.destination && exception(h.scope) !== exception(body.scope))) {
+      return v3Error(422, 'JSON data is missing or invalid', {
+        destination: 'store/hook/deliveryException needs a destination distinct from every other hook',
+      })
+    }
     const hook = store.createHook({
       scope: body.scope as string,
       destination: body.destination as string,

@@ -1,6 +1,7 @@
 /**
  * Associations v4: default (HUBSPOT_DEFINED) associations one at a time or in batches of up to 2,000,
- * labelled batch create, and batch read (up to 1,000). Unknown record ids fail only their input (207).
+ * labelled batch create, and batch read (up to 1,000). Unknown record ids fail only their input (207; inside a
+ * 200 for batch/associate/default, as HubSpot documents it).
  */
 import { Hono } from 'hono'
 import { defaultAssociationTypeId } from '../associations-types'
@@ -56,7 +57,15 @@ export function associationRoutes({ portal, clock }: StandinContext) {
       },
       (input) => ({ fromId: [String(input.from?.id)], toId: [String(input.to?.id)] }),
     )
-    return batchResponse(200, outcome, startedAt, clock(), true)
+    // HubSpot documents only a 200 here: pairs that failed are in `errors` and `numErrors` of that 200.
+    const { results, errors } = outcome
+    return c.json({
+      status: 'COMPLETE',
+      results,
+      ...(errors.length ? { errors, numErrors: errors.length } : {}),
+      startedAt: iso(startedAt),
+      completedAt: iso(clock()),
+    })
   })
 
   app.post('/crm/v4/associations/:from/:to/batch/create', async (c) => {
@@ -116,6 +125,13 @@ export function associationRoutes({ portal, clock }: StandinContext) {
     const times = { startedAt: iso(startedAt), completedAt: iso(clock()) }
     if (!errors.length) return c.json({ status: 'COMPLETE', results, ...times })
     return c.json({ status: 'COMPLETE', results, errors, numErrors: errors.length, ...times }, 207)
+  })
+
+  // The association types between two objects (HUBSPOT_DEFINED defaults here; portals may add labels).
+  app.get('/crm/v4/associations/:from/:to/labels', (c) => {
+    const [from, to] = pairTypes(c.req.param('from'), c.req.param('to'), false)
+    const typeId = defaultAssociationTypeId(from, to)
+    return c.json({ results: typeId === undefined ? [] : [{ category: 'HUBSPOT_DEFINED', typeId, label: null }] })
   })
 
   app.get('/crm/v4/objects/:from/:fromId/associations/:to', (c) => {

@@ -21,7 +21,12 @@ export function eventRoutes({ portal, clock }: StandinContext, enabled: boolean)
     await next()
   })
 
-  app.get('/events/v3/event-definitions', (c) => c.json({ total: portal.eventDefinitions.size, results: [...portal.eventDefinitions.values()] }))
+  // Properties are listed only with includeProperties=true, as `properties[]` (never `propertyDefinitions`).
+  app.get('/events/v3/event-definitions', (c) => {
+    const withProperties = c.req.query('includeProperties') === 'true'
+    const results = [...portal.eventDefinitions.values()].map(({ properties, ...rest }) => (withProperties ? { ...rest, properties } : rest))
+    return c.json({ total: results.length, results })
+  })
 
   app.post('/events/v3/event-definitions', async (c) => {
     const body = await readJson(c)
@@ -34,18 +39,25 @@ export function eventRoutes({ portal, clock }: StandinContext, enabled: boolean)
     if (portal.eventDefinitions.has(fullyQualifiedName)) {
       throw failure(409, 'OBJECT_ALREADY_EXISTS', `An event named ${name} already exists.`)
     }
-    const properties = Array.isArray(body.propertyDefinitions) ? body.propertyDefinitions : []
+    // HubSpot's create model requires includeDefaultProperties and propertyDefinitions (name, label, type each).
+    if (typeof body.includeDefaultProperties !== 'boolean') {
+      throw validationFailure('An event definition needs "includeDefaultProperties" (true or false)')
+    }
+    if (!Array.isArray(body.propertyDefinitions)) throw validationFailure('An event definition needs "propertyDefinitions" (an array)')
+    const properties = body.propertyDefinitions as Record<string, unknown>[]
     if (properties.length > 50) throw validationFailure('An event may define at most 50 properties')
+    for (const p of properties) {
+      if (typeof p?.name !== 'string' || typeof p.label !== 'string' || typeof p.type !== 'string') {
+        throw validationFailure('Each of "propertyDefinitions" needs a "name", a "label" and a "type"')
+      }
+    }
     const definition: CustomEventDefinition = {
       name,
       label,
       fullyQualifiedName,
       primaryObject: typeof body.primaryObject === 'string' ? body.primaryObject : 'CONTACT',
-      propertyDefinitions: properties.map((p: Record<string, unknown>) => ({
-        name: String(p.name),
-        label: String(p.label ?? p.name),
-        type: String(p.type ?? 'string'),
-      })),
+      includeDefaultProperties: body.includeDefaultProperties,
+      properties: properties.map((p) => ({ name: String(p.name), label: String(p.label), type: String(p.type) })),
       createdAt: iso(clock()),
     }
     portal.eventDefinitions.set(fullyQualifiedName, definition)
@@ -97,7 +109,7 @@ function checkEventProperties(definition: CustomEventDefinition, properties: unk
   }
   const entries = Object.entries(properties)
   if (entries.length > 50) throw validationFailure('An occurrence may carry at most 50 properties')
-  const known = new Set(definition.propertyDefinitions.map((p) => p.name))
+  const known = new Set(definition.properties.map((p) => p.name))
   return Object.fromEntries(
     entries.map(([name, raw]) => {
       if (!known.has(name)) throw validationFailure(`Property ${name} is not defined on event ${definition.name}`)

@@ -24,8 +24,11 @@ export function listRoutes({ portal, clock }: StandinContext) {
 
   app.post('/crm/v3/lists/search', async (c) => {
     const body = await readJson(c)
+    // HubSpot's list search requires `offset` and `additionalProperties`.
+    if (!Number.isInteger(body.offset) || (body.offset as number) < 0) throw validationFailure('offset is required (an integer, 0 or more)')
+    if (!Array.isArray(body.additionalProperties)) throw validationFailure('additionalProperties is required (an array of property names)')
     const count = Number(body.count ?? 20)
-    const offset = Number(body.offset ?? 0)
+    const offset = body.offset as number
     if (!Number.isInteger(count) || count < 1 || count > 500) throw validationFailure('count must be between 1 and 500')
     const query = String(body.query ?? '').toLowerCase()
     const found = lists.all().filter((l) => l.name.toLowerCase().includes(query))

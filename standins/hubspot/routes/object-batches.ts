@@ -49,21 +49,26 @@ export function objectBatchRoutes({ portal, clock }: StandinContext) {
     const planned = eachInput(
       keyed,
       ({ input, idProperty, id }) => {
+        const trace = input.objectWriteTraceId
         const existing = portal.findByProperty(type, idProperty, id)
-        if (existing) return writer.planUpdate(existing, input.properties)
-        if (idProperty === 'hs_object_id') return writer.planUpdate(writer.find(id), input.properties)
-        return writer.planCreate({ ...asObject(input.properties), [idProperty]: id })
+        const plan = existing
+          ? writer.planUpdate(existing, input.properties)
+          : idProperty === 'hs_object_id'
+            ? writer.planUpdate(writer.find(id), input.properties)
+            : writer.planCreate({ ...asObject(input.properties), [idProperty]: id })
+        return { plan, trace: typeof trace === 'string' ? trace : undefined }
       },
       ({ input, id }) => traceContext(input, { ids: [id] }),
     )
     const byEmail = type === 'contacts' && keyed.some(({ idProperty }) => idProperty === 'email')
     if (byEmail && planned.failures.length) throw allFailed(planned.failures)
     const now = clock()
-    const results = planned.results.map((plan) => {
+    const results = planned.results.map(({ plan, trace }) => {
       const { record, created } = plan.apply(now)
-      return { ...apiRecord(record, 'all'), new: created }
+      return { ...apiRecord(record, 'all'), new: created, ...(trace !== undefined ? { objectWriteTraceId: trace } : {}) }
     })
-    return batchResponse(200, { ...planned, results }, startedAt, now)
+    // HubSpot does not promise input order: answer in another order, so a caller matching by position fails here.
+    return batchResponse(200, { ...planned, results: results.reverse() }, startedAt, now)
   })
 
   app.post('/crm/v3/objects/:type/batch/create', async (c) => {
@@ -111,6 +116,14 @@ export function objectBatchRoutes({ portal, clock }: StandinContext) {
     const now = clock()
     const results = planned.results.map((plan) => apiRecord(plan.apply(now).record, 'all'))
     return batchResponse(200, { ...planned, results }, startedAt, now)
+  })
+
+  // Archiving an id that does not exist is not an error: HubSpot answers 204 for the whole batch.
+  app.post('/crm/v3/objects/:type/batch/archive', async (c) => {
+    const type = objectTypeParam(c.req.param('type'))
+    const inputs = readInputs<WriteInput>(c, await readJson(c), MAX_INPUTS)
+    for (const input of inputs) portal.archive(type, requireId(input.id, 'hs_object_id'))
+    return c.body(null, 204)
   })
 
   app.post('/crm/v3/objects/:type/batch/read', async (c) => {

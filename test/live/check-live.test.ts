@@ -1,0 +1,79 @@
+import { env } from 'cloudflare:workers'
+import { describe, expect, it } from 'vitest'
+import { runLiveChecks } from '../../src/admin/live-checks'
+import { requireConfig } from '../../src/config'
+import { createHubSpotStandin, type HubSpotStandin, type HubSpotStandinOptions } from '../../standins/hubspot'
+import type { BigCommerceStandin } from '../../standins/bigcommerce'
+import { serveHost } from '../support/network'
+import { callWorker, freshWorld } from '../support/worker'
+
+/** `npm run check:live`'s checks, against the stand-ins as CI runs them (scripts/check-live.ts prints these). */
+let bigcommerce: BigCommerceStandin
+let hubspot: HubSpotStandin
+
+async function world(options: HubSpotStandinOptions = {}) {
+  ;({ bigcommerce } = await freshWorld())
+  hubspot = createHubSpotStandin({ accessToken: 'hs-test-token', customEvents: true, ...options })
+  serveHost('hubspot.standin', (request) => hubspot.fetch(request))
+  bigcommerce.store.createOrder({ email: 'ada@example.com', lines: [{ productId: 1, quantity: 1 }] })
+  const setup = await callWorker(
+    new Request('https://worker.example.com/admin/api/setup', { method: 'POST', headers: { authorization: 'Bearer admin-token' } }),
+  )
+  return setup
+}
+
+const config = () => requireConfig({ ...env, HUBSPOT_CUSTOM_EVENTS: 'on' })
+
+describe('check:live against the stand-ins', () => {
+  it('passes every check after setup, and round-trips one record of each object with --write', async () => {
+    expect((await world()).status).toBe(200)
+    const report = await runLiveChecks(config(), { now: new Date(), write: true })
+    const notPassing = report.checks.filter((c) => c.level !== 'pass')
+    expect(notPassing, JSON.stringify(notPassing, null, 1)).toEqual([])
+    expect(report.blockers).toBe(0)
+    const ids = report.checks.map((c) => c.id)
+    for (const id of ['scopes', 'properties.line_items', 'associations', 'lists', 'custom_events', 'orders', 'hooks', 'subscribers', 'carts', 'write.orders.create', 'write.associate.orders.contacts', 'write.tasks.archive']) {
+      expect(ids, id).toContain(id)
+    }
+    // Archived: nothing of the round trip is left in the portal.
+    expect(hubspot.portal.records('orders').filter((r) => r.properties.bc_order_id?.startsWith('check-live-'))).toEqual([])
+  })
+
+  it('names e-commerce and counts a blocker for a token without it', async () => {
+    await world({ scopes: { eCommerce: false } })
+    const report = await runLiveChecks(config(), { now: new Date() })
+    const scopes = report.checks.find((c) => c.id === 'scopes')!
+    expect(scopes.level).toBe('fail')
+    expect(scopes.detail).toContain('e-commerce')
+    expect(report.blockers).toBeGreaterThan(0)
+  })
+
+  it('fails on a wrong BigCommerce token and warns when custom events are off but not wanted', async () => {
+    await world({ customEvents: false })
+    const report = await runLiveChecks(requireConfig({ ...env, BIGCOMMERCE_ACCESS_TOKEN: 'wrong-token' }), { now: new Date() })
+    expect(report.checks.find((c) => c.id === 'store')).toMatchObject({ level: 'fail', detail: expect.stringContaining('401') })
+    expect(report.checks.find((c) => c.id === 'custom_events')).toMatchObject({ level: 'warn' })
+  })
+})
+
+describe('the deploy checks in the admin API and the dashboard', () => {
+  it('an operator runs them; the status and the getting-started panel show the last run', async () => {
+    await world()
+    const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
+    const viewerRun = await callWorker(new Request('https://worker.example.com/admin/api/live-checks', { method: 'POST', headers: bearer('viewer-token') }))
+    expect(viewerRun.status).toBe(403)
+    const run = await callWorker(new Request('https://worker.example.com/admin/api/live-checks', { method: 'POST', headers: bearer('operator-token') }))
+    expect(run.status).toBe(200)
+    const report = (await run.json()) as { blockers: number; checks: { id: string; level: string }[] }
+    expect(report.blockers).toBe(0)
+    expect(report.checks.find((c) => c.id === 'scopes')).toMatchObject({ level: 'pass' })
+    const status = (await (await callWorker(new Request('https://worker.example.com/admin/api/status', { headers: bearer('viewer-token') }))).json()) as {
+      liveChecks: { blockers: number; checks: unknown[] }
+    }
+    expect(status.liveChecks.checks).toHaveLength(report.checks.length)
+    const html = await (await callWorker(new Request('https://worker.example.com/admin', { headers: { cookie: 'bc_admin_token=viewer-token' } }))).text()
+    expect(html).toContain('id="deploy-checks"')
+    expect(html).toContain('data-live-check="scopes"')
+    expect(html).toContain('data-live-check="carts"')
+  })
+})
