@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -50,11 +50,28 @@ describe('the deploy script', () => {
   })
 })
 
+/** The names of a dry run's bindings other than variables (D1, Durable Objects, queues, ...). */
+function resourceBindings(output: string): string[] {
+  return [...output.matchAll(/^env\.(\w+) .*?\s{2,}(.+?)\s*$/gm)].filter((m) => m[2] !== 'Environment Variable').map((m) => m[1]!).sort()
+}
+
+/** What wrangler.toml itself binds and consumes: each store must have all of it, since nothing is inherited. */
+let topLevel: { bindings: string[]; consumers: number } | undefined
+function topLevelResources(): { bindings: string[]; consumers: number } {
+  if (!topLevel) {
+    const top = wrangler(['deploy', '--dry-run', '--outdir', path.join(scratch, 'top')])
+    expect(top.status, top.output).toBe(0)
+    const consumers = readFileSync(path.join(ROOT, 'wrangler.toml'), 'utf8').match(/^\[\[queues\.consumers\]\]/gm)?.length ?? 0
+    topLevel = { bindings: resourceBindings(top.output), consumers }
+  }
+  return topLevel
+}
+
 describe('two stores in one wrangler configuration', () => {
   it.each([
     ['acme', 'globex'],
     ['globex', 'acme'],
-  ])('deploys %s (dry run) with its own database, queues and variables, none of %s', (store, other) => {
+  ])('deploys %s (dry run) with its own database, queues and variables, none of %s, and every resource of wrangler.toml', (store, other) => {
     const { commands } = deployPlan(['--env', store, '--config', CONFIG, '--dry-run', '--outdir', path.join(scratch, store)])
     const { status, output } = wrangler(commands[0]!)
     expect(status, output).toBe(0)
@@ -64,6 +81,12 @@ describe('two stores in one wrangler configuration', () => {
     expect(output).toMatch(/env\.HUBSPOT_WRITER \(HubSpotWriter\)\s+Durable Object/)
     expect(output).toContain('env.BIGCOMMERCE_STORE_HASH')
     expect(output).not.toContain(other)
+    // Every binding and queue consumer of wrangler.toml, so a resource added there is not forgotten here.
+    const { bindings, consumers } = topLevelResources()
+    expect(bindings).toEqual(expect.arrayContaining(['CONTACT', 'DB', 'HUBSPOT_WRITER', 'WEBHOOK_QUEUE']))
+    expect(resourceBindings(output)).toEqual(bindings)
+    const example = readFileSync(path.join(ROOT, CONFIG), 'utf8')
+    expect(example.match(new RegExp(`^\\[\\[env\\.${store}\\.queues\\.consumers\\]\\]`, 'gm'))?.length).toBe(consumers)
   })
 
   it('refuses a store the configuration does not have', () => {

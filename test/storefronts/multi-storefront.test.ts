@@ -4,6 +4,7 @@ import { storefrontSyncJob, syncStorefronts } from '../../src/cron/storefronts'
 import { storefrontUrl } from '../../src/db/storefronts'
 import { contactObject } from '../../src/durable/stubs'
 import { LIST_NAME_PREFIX } from '../../src/hubspot/lists'
+import { recoveryLink } from '../../src/recovery/link'
 import { adminCall } from '../admin/support'
 import { TOKENS } from '../admin/support'
 import { callWorker, deliverEvents, flushHubSpot, freshWorld, type useStandins } from '../support/worker'
@@ -145,6 +146,21 @@ describe('an order on the second storefront', () => {
     expect(await response[0]!.json()).toEqual({ status: 'accepted' })
     await flushHubSpot()
     expect(hubspotRecord('orders', 'bc_order_id', String(order.value.id))?.properties.bc_storefront).toBe('Outlet')
+  })
+  it("lands a spent link of a cart kept without its channel (before migration 0060) on its order's storefront", async () => {
+    const cartId = '5d0c1a52-7f3e-4c55-9a1e-2b8f1e0c9a41'
+    const updatedAt = new Date().toISOString()
+    await env.DB.prepare("INSERT INTO carts (cart_id, email, customer_id, status, updated_at) VALUES (?, 'old@example.com', 0, 'open', ?)")
+      .bind(cartId, updatedAt)
+      .run()
+    const order = bigcommerce.store.createOrder({ email: 'old@example.com', channelId: outlet, cartId })
+    await deliverEvents(order.events)
+    expect(await env.DB.prepare('SELECT channel_id, order_id FROM carts WHERE cart_id = ?').bind(cartId).first())
+      .toEqual({ channel_id: outlet, order_id: order.value.id })
+    const link = await recoveryLink('https://worker.example.com', 'bc-test-token', { cartId, updatedAt })
+    const spent = await callWorker(new Request(link!, { redirect: 'manual' }))
+    expect(spent.status).toBe(302)
+    expect(spent.headers.get('location')).toBe(`${OUTLET_SITE}/cart.php`)
   })
 })
 
