@@ -19,6 +19,9 @@ export default defineConfig(async () => {
         main: './src/index.ts',
         wrangler: { configPath: './wrangler.toml' },
         miniflare: {
+          // A rate limiting binding with a small limit (the platform's, as wrangler.toml's are), for tests that
+          // check a limit's wiring without sending hundreds of requests: test/beacon/rate-limits.test.ts.
+          ratelimits: { SMALL_TEST_LIMITER: { simple: { limit: 5, period: 60 } } },
           bindings: {
             TEST_MIGRATIONS: migrations,
             BIGCOMMERCE_SPECS: bigcommerceSpecs(),
@@ -31,7 +34,10 @@ export default defineConfig(async () => {
             HUBSPOT_API_BASE: 'http://hubspot.standin',
             PUBLIC_URL: 'https://worker.example.com',
             BEACON_ALLOWED_ORIGINS: 'https://shop.example.com',
-            ADMIN_TOKENS: 'viewer:viewer-token,operator:operator-token,admin:admin-token',
+            // Each at least 32 characters (shorter tokens are an invalid configuration); test/admin/support.ts TOKENS.
+            ADMIN_TOKENS:
+              'viewer:viewer-token-0123456789abcdef0123456789,operator:operator-token-0123456789abcdef0123456789,admin:admin-token-0123456789abcdef0123456789',
+            BIGCOMMERCE_APP_CLIENT_ID: 'test-app-client-id',
           },
         },
       }),

@@ -85,7 +85,8 @@ async function run(db: D1Database): Promise<RollupStats> {
 
 /**
  * History as a store would have it after importing: per contact 10 touches over ten hours (mixed channels),
- * an identity link (half by email, half by a cart that became the order), and one order after the touches.
+ * an identity link (half by a verified customer id, half by a cart that became the order), and one order after
+ * the touches.
  */
 async function seedHistory(db: D1Database) {
   const n = CONTACTS * TOUCHES_PER_CONTACT
@@ -100,8 +101,12 @@ async function seedHistory(db: D1Database) {
     db.prepare(
       `WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i < ?1 - 1)
        INSERT INTO beacon_identities (anonymous_id, kind, value, first_seen_at)
-       SELECT 'anon-' || i, CASE WHEN i % 2 = 0 THEN 'email' ELSE 'cart' END,
-         CASE WHEN i % 2 = 0 THEN 'c' || i || '@bench.example' ELSE 'cart-' || i END, ?2 FROM seq`,
+       SELECT 'anon-' || i, CASE WHEN i % 2 = 0 THEN 'customer' ELSE 'cart' END,
+         CASE WHEN i % 2 = 0 THEN CAST(i + 1 AS TEXT) ELSE 'cart-' || i END, ?2 FROM seq`,
+    ).bind(CONTACTS, T0),
+    db.prepare(
+      `WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 2 FROM seq WHERE i < ?1 - 2)
+       INSERT INTO customer_emails (customer_id, email, updated_at) SELECT i + 1, 'c' || i || '@bench.example', ?2 FROM seq`,
     ).bind(CONTACTS, T0),
     db.prepare(
       `WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i < ?1 - 1)

@@ -60,7 +60,7 @@ async function main() {
     ),
     db.prepare(
       `${series(from / 30, to / 30)} INSERT OR IGNORE INTO beacon_identities (anonymous_id, kind, value, first_seen_at)
-       SELECT 'v-' || printf('%012d', i * 3), 'email', 'shopper' || i || '@example.com', 1767225600000 FROM n`,
+       SELECT 'v-' || printf('%012d', i * 3), 'cart', lower(hex(randomblob(16))), 1767225600000 FROM n`,
     ),
     db.prepare('DELETE FROM attribution_changes'),
   ])

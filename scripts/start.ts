@@ -37,6 +37,8 @@ const STORE_HASH = 'demostore'
 const STOREFRONT_ORIGIN = 'https://demo-store.example'
 /** The demo store's second storefront (Multi-Storefront): its site is read from BigCommerce, not configured. */
 const OUTLET = { name: 'Outlet', origin: 'https://outlet.demo-store.example' }
+// The demo app whose client secret signs the Current Customer tokens of signed-in shoppers.
+const APP_CLIENT_ID = 'demo-app-client-id'
 const started = Date.now()
 const secret = (prefix: string) => `${prefix}-${randomBytes(12).toString('hex')}`
 const SECRETS = {
@@ -113,6 +115,7 @@ async function main(): Promise<number> {
       BIGCOMMERCE_ACCESS_TOKEN: SECRETS.bigcommerceToken,
       BIGCOMMERCE_API_BASE: bigcommerce!.url,
       BIGCOMMERCE_CLIENT_SECRET: SECRETS.clientSecret,
+      BIGCOMMERCE_APP_CLIENT_ID: APP_CLIENT_ID,
       BIGCOMMERCE_WEBHOOK_SECRET: SECRETS.webhookSecret,
       HUBSPOT_ACCESS_TOKEN: SECRETS.hubspotToken,
       HUBSPOT_API_BASE: hubspot!.url,
@@ -164,6 +167,7 @@ async function main(): Promise<number> {
     storefrontOrigin: STOREFRONT_ORIGIN,
     secondStorefront: { channelId: outletId, origin: OUTLET.origin },
     clientSecret: SECRETS.clientSecret,
+    appClientId: APP_CLIENT_ID,
     log: (line) => !options.quiet && console.log(`  traffic: ${line}`),
   })
   traffic.start(options.check ? 500 : 1500)

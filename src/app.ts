@@ -1,7 +1,9 @@
 import { Hono } from 'hono'
+import { secureHeaders } from 'hono/secure-headers'
 import { loadConfig } from './config'
 import { jsonError, type AppEnv } from './http'
 import { adminApi } from './routes/admin'
+import { assets } from './routes/assets'
 import { beacon } from './routes/beacon'
 import { cartRecovery } from './routes/cart-recovery'
 import { dashboard } from './routes/dashboard'
@@ -11,6 +13,28 @@ import { webhooks } from './routes/webhooks'
 
 /** The HTTP surface: one sub-app per route family, behind a configuration check. */
 export const app = new Hono<AppEnv>()
+
+// Every response, pages and API alike: a CSP that allows only this worker's own files (no inline script or
+// style), no framing, no sniffing, no referrer. A handler's own header wins (overwrite: false): the beacon's
+// routes are fetched by storefronts and say Cross-Origin-Resource-Policy: cross-origin.
+app.use(
+  '*',
+  secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'none'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'", 'data:'],
+      connectSrc: ["'self'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+      baseUri: ["'none'"],
+    },
+    referrerPolicy: 'no-referrer',
+    xFrameOptions: 'DENY',
+    overwrite: false,
+  }),
+)
 
 app.route('/health', health)
 
@@ -31,6 +55,7 @@ app.route('/carts', cartRecovery)
 app.route('/admin/api', adminApi)
 app.route('/admin', dashboard)
 app.route('/docs', docs)
+app.route('/assets', assets)
 
 app.notFound((c) => jsonError(c, 404, 'not_found', `no route for ${c.req.method} ${c.req.path}`))
 app.onError((err, c) => {

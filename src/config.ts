@@ -33,18 +33,28 @@ const optionalUrl = () => baseUrl().optional()
 const ROLES = ['viewer', 'operator', 'admin'] as const
 export type Role = (typeof ROLES)[number]
 
+/** A shorter admin token can be guessed: the configuration is invalid, and the worker says so (503). */
+export const MIN_ADMIN_TOKEN_LENGTH = 32
+
 const adminTokens = z
   .string()
   .optional()
   .transform((text, ctx) => {
     const tokens: { role: Role; token: string }[] = []
-    for (const pair of (text ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+    for (const [index, pair] of (text ?? '').split(',').map((p) => p.trim()).filter(Boolean).entries()) {
       const at = pair.indexOf(':')
       const role = pair.slice(0, at) as Role
       const token = pair.slice(at + 1)
+      // Name the entry and its role only: the token is a secret.
       if (at < 1 || !ROLES.includes(role) || token.length === 0) {
-        // Name the role only: the token is a secret.
         ctx.addIssue({ code: 'custom', message: `each entry must be role:token with role one of ${ROLES.join(', ')}` })
+        return z.NEVER
+      }
+      if (token.length < MIN_ADMIN_TOKEN_LENGTH) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `entry ${index + 1} (${role}): each token must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters (e.g. openssl rand -hex 24)`,
+        })
         return z.NEVER
       }
       tokens.push({ role, token })
@@ -155,6 +165,8 @@ export const configSchema = z.object({
   BIGCOMMERCE_API_BASE: url('https://api.bigcommerce.com'),
   BIGCOMMERCE_CLIENT_SECRET: optionalText,
   BIGCOMMERCE_WEBHOOK_SECRET: optionalText,
+  /** The app whose client secret (BIGCOMMERCE_CLIENT_SECRET) signs Current Customer tokens; unset: carts only. */
+  BIGCOMMERCE_APP_CLIENT_ID: optionalText,
   HUBSPOT_ACCESS_TOKEN: z.string().trim().min(1),
   HUBSPOT_API_BASE: url('https://api.hubapi.com'),
   PUBLIC_URL: optionalUrl(),
@@ -186,6 +198,13 @@ export const configSchema = z.object({
   /** `queue` (Cloudflare Queues); `inline` processes in the request's waitUntil, for accounts without Queues. */
   WEBHOOK_PROCESSING: z.enum(['queue', 'inline']).default('queue'),
 }).superRefine((config, ctx) => {
+  if (config.BIGCOMMERCE_APP_CLIENT_ID && !config.BIGCOMMERCE_CLIENT_SECRET) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['BIGCOMMERCE_APP_CLIENT_ID'],
+      message: 'needs BIGCOMMERCE_CLIENT_SECRET, the same app\'s client secret, to verify Current Customer tokens',
+    })
+  }
   const step = config.REVIEW_REQUEST_STEP
   const steps = config.POST_PURCHASE_STEPS
   if (step && !steps.some((s) => postPurchaseStepName(s) === postPurchaseStepName(step))) {

@@ -13,5 +13,9 @@ export interface Env {
   CONTACT: DurableObjectNamespace<any>
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- typed by the stub helpers
   HUBSPOT_WRITER: DurableObjectNamespace<any>
+  /** Rate limiting bindings (wrangler.toml `[[ratelimits]]`); see rate-limits.ts. */
+  BEACON_CLIENT_LIMITER: RateLimit
+  BEACON_VISITOR_LIMITER: RateLimit
+  ADMIN_AUTH_LIMITER: RateLimit
   [variable: string]: unknown
 }

@@ -11,6 +11,7 @@ declare global {
     // Tests call the Durable Objects' methods directly: give them the typed namespaces.
     interface Env extends WorkerEnv {
       TEST_MIGRATIONS: D1Migration[]
+      SMALL_TEST_LIMITER: RateLimit
       /** BigCommerce's OpenAPI specs by file name (YAML text), from vitest.config.ts. */
       BIGCOMMERCE_SPECS: Record<string, string>
       CONTACT: DurableObjectNamespace<ContactObject>

@@ -2,10 +2,12 @@
  * Live demo traffic: shoppers arriving from campaigns (beacon hits with UTMs, referrers and click ids),
  * browsing products, filling carts, checking out or abandoning, and the merchant shipping, completing and
  * refunding orders. Store changes happen on the BigCommerce stand-in and reach the worker as signed webhooks
- * through the hooks setup registered (`dispatch`), exactly as BigCommerce would send them.
+ * through the hooks setup registered (`dispatch`), exactly as BigCommerce would send them. A signed-in
+ * shopper's hits carry the storefront's Current Customer token (signed with the app's client secret), a
+ * guest is known by the cart whose email checkout gives BigCommerce: hits never state an email or a customer id.
  */
 import { createRandom, type Random } from '../../standins/shared/prng'
-import type { BigCommerceStandin, StoreEvent } from '../../standins/bigcommerce'
+import { currentCustomerToken, type BigCommerceStandin, type StoreEvent } from '../../standins/bigcommerce'
 import { orderAddress, PLACES, savedAddress, shipmentTo } from '../../standins/bigcommerce/geography'
 
 export interface TrafficOptions {
@@ -15,6 +17,8 @@ export interface TrafficOptions {
   /** A second storefront (Multi-Storefront): a share of the shoppers arrive on its site and buy there. */
   secondStorefront?: { channelId: number; origin: string }
   clientSecret: string
+  /** BIGCOMMERCE_APP_CLIENT_ID: the audience of the Current Customer tokens of signed-in shoppers. */
+  appClientId: string
   seed?: number
   log?: (line: string) => void
 }
@@ -131,7 +135,7 @@ export class DemoTraffic {
     await this.beacon(shopper, {
       url: `${shopper.origin}/${arrival.query ? `?${arrival.query}` : ''}`,
       ...(arrival.referrer && { referrer: arrival.referrer }),
-      ...(shopper.customerId > 0 && { customerId: shopper.customerId }),
+      ...(await this.signedIn(shopper)),
     })
     this.shoppers.push(shopper)
   }
@@ -165,12 +169,7 @@ export class DemoTraffic {
     this.shoppers.splice(this.shoppers.indexOf(shopper), 1)
     // The email reaches the cart at checkout (store/cart/updated): from then on it belongs to a contact.
     if (shopper.customerId === 0) await this.dispatch(store.updateCart(shopper.cartId, { email: shopper.email }).events)
-    await this.beacon(shopper, {
-      url: `${shopper.origin}/checkout`,
-      cartId: shopper.cartId,
-      email: shopper.email,
-      ...(shopper.customerId > 0 && { customerId: shopper.customerId }),
-    })
+    await this.beacon(shopper, { url: `${shopper.origin}/checkout`, cartId: shopper.cartId, ...(await this.signedIn(shopper)) })
     if (shopper.abandons) {
       this.abandonedCarts.push({ cartId: shopper.cartId, at: Date.now() })
       return
@@ -185,10 +184,7 @@ export class DemoTraffic {
     this.liveOrderIds.push(converted.value.order.id)
     this.counts.orders++
     await this.dispatch(converted.events)
-    await this.beacon(shopper, {
-      url: `${shopper.origin}/checkout/order-confirmation`,
-      email: shopper.email,
-    })
+    await this.beacon(shopper, { url: `${shopper.origin}/checkout/order-confirmation`, cartId: shopper.cartId })
   }
 
   /** BigCommerce's own abandoned-cart signal, for carts left alone a while (after an hour, really). */
@@ -268,6 +264,19 @@ export class DemoTraffic {
         }
       }
     }
+  }
+
+  /** A signed-in shopper's Current Customer token, as the storefront's /customer/current.jwt gives it. */
+  private async signedIn(shopper: Shopper): Promise<{ customerToken?: string }> {
+    if (shopper.customerId === 0) return {}
+    const { standin, appClientId, clientSecret } = this.options
+    const customerToken = await currentCustomerToken({
+      customer: { id: shopper.customerId, email: shopper.email },
+      storeHash: standin.store.storeHash,
+      clientId: appClientId,
+      clientSecret,
+    })
+    return { customerToken }
   }
 
   private async beacon(shopper: Shopper, hit: Record<string, unknown>): Promise<void> {

@@ -1,11 +1,11 @@
-import type { Role } from '../config'
+import type { Config, Role } from '../config'
 import type { Actor } from '../db/audit'
-import { secretEquals, sha256 } from '../secrets'
+import { keyedFingerprint, secretEquals } from '../secrets'
 
 /**
  * Admin authentication: a presented token is checked against every `ADMIN_TOKENS` entry in constant time
- * (see secrets.ts), with no early exit, so neither the token nor its length leaks through timing. The token itself is never returned, logged or stored: callers
- * get the role and a short fingerprint for the audit trail.
+ * (see secrets.ts), with no early exit, so neither the token nor its length leaks through timing. The token
+ * itself is never returned, logged or stored: callers get the role and a keyed fingerprint for the audit trail.
  */
 export const ROLE_RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 }
 
@@ -13,27 +13,46 @@ export function roleAllows(have: Role, need: Role): boolean {
   return ROLE_RANK[have] >= ROLE_RANK[need]
 }
 
-function hex(buffer: ArrayBuffer): string {
-  return [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, '0')).join('')
+export type AuthConfig = Pick<Config, 'ADMIN_TOKENS' | 'BIGCOMMERCE_ACCESS_TOKEN'>
+
+/**
+ * HMAC of the token under a key derived from BIGCOMMERCE_ACCESS_TOKEN (a secret every deployment has; the key
+ * is never stored): tells tokens apart in the audit log, and a viewer reading it cannot test guesses offline.
+ * Rotating BIGCOMMERCE_ACCESS_TOKEN changes the fingerprints of what is recorded afterwards.
+ */
+export function tokenFingerprint(config: Pick<Config, 'BIGCOMMERCE_ACCESS_TOKEN'>, token: string): Promise<string> {
+  return keyedFingerprint(config.BIGCOMMERCE_ACCESS_TOKEN, 'admin-token-fingerprint', token)
 }
 
-/** First 8 hex characters of the token's SHA-256: enough to tell tokens apart in the audit log. */
-export async function tokenFingerprint(token: string): Promise<string> {
-  return hex(await sha256(token)).slice(0, 8)
-}
-
-export async function authenticateToken(
-  configured: readonly { role: Role; token: string }[],
-  presented: string | null | undefined,
-): Promise<Actor | null> {
+export async function authenticateToken(config: AuthConfig, presented: string | null | undefined): Promise<Actor | null> {
   if (!presented) return null
   let role: Role | null = null
-  for (const entry of configured) {
+  for (const entry of config.ADMIN_TOKENS) {
     const equal = await secretEquals(presented, entry.token)
     // The same token listed under two roles gets the higher one.
     if (equal && (role === null || ROLE_RANK[entry.role] > ROLE_RANK[role])) role = entry.role
   }
-  return role === null ? null : { role, fingerprint: await tokenFingerprint(presented) }
+  return role === null ? null : { role, fingerprint: await tokenFingerprint(config, presented) }
+}
+
+const configured = new WeakMap<object, Promise<Map<string, Role>>>()
+
+/** The role each configured token's fingerprint has now: a session lives only while its token is configured. */
+export function configuredRoles(config: AuthConfig): Promise<Map<string, Role>> {
+  let roles = configured.get(config)
+  if (!roles) {
+    roles = (async () => {
+      const map = new Map<string, Role>()
+      for (const { role, token } of config.ADMIN_TOKENS) {
+        const fingerprint = await tokenFingerprint(config, token)
+        const had = map.get(fingerprint)
+        if (!had || ROLE_RANK[role] > ROLE_RANK[had]) map.set(fingerprint, role)
+      }
+      return map
+    })()
+    configured.set(config, roles)
+  }
+  return roles
 }
 
 /** The token of an `Authorization: Bearer <token>` header, or null. */

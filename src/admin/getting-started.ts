@@ -10,7 +10,7 @@ import type { WriterStatus } from '../hubspot/sync/status'
  * arrived, a live webhook was processed).
  */
 export interface SetupCheck {
-  id: 'hubspot_token' | 'properties' | 'webhooks' | 'beacon' | 'backfill' | 'live_webhook' | 'lists'
+  id: 'hubspot_token' | 'properties' | 'webhooks' | 'webhook_signatures' | 'beacon' | 'backfill' | 'live_webhook' | 'lists'
   label: string
   done: boolean
   detail: string
@@ -32,12 +32,30 @@ export interface SetupFacts {
   beaconHitAt: number | null
   /** A live webhook event was processed. */
   liveWebhookAt: number | null
+  /** BIGCOMMERCE_CLIENT_SECRET is set: deliveries are signed and timestamped, not only shared-secret. */
+  webhookSignatures: boolean
+}
+
+/**
+ * With only BIGCOMMERCE_WEBHOOK_SECRET, a delivery carries a header and no timestamp or body signature: whoever
+ * learns the header can forge or replay deliveries forever. /health and the checklist say so, and how to fix it.
+ */
+export const WEBHOOK_SIGNATURES_OFF =
+  'Webhook signatures are off: deliveries are checked only against the X-Webhook-Secret header, which anyone who ' +
+  'learns it can replay or forge forever. Turn them on: `wrangler secret put BIGCOMMERCE_CLIENT_SECRET` with the ' +
+  'client secret of the API account that registered the webhooks; every delivery must then carry a valid signature ' +
+  'and a timestamp within 5 minutes.'
+
+export function webhookSignaturesWarning(config: { BIGCOMMERCE_CLIENT_SECRET?: string | undefined }): string | null {
+  return config.BIGCOMMERCE_CLIENT_SECRET ? null : WEBHOOK_SIGNATURES_OFF
 }
 
 const failed = <T extends object>(part: T | { error: string }): part is { error: string } => 'error' in part
 
 export function setupChecklist(facts: SetupFacts): SetupChecklist {
-  const checks = [tokenCheck(facts), propertiesCheck(facts), webhooksCheck(facts), beaconCheck(facts), backfillCheck(facts), liveCheck(facts), listsCheck(facts)]
+  const checks = [
+    tokenCheck(facts), propertiesCheck(facts), webhooksCheck(facts), signaturesCheck(facts), beaconCheck(facts), backfillCheck(facts), liveCheck(facts), listsCheck(facts),
+  ]
   return { complete: checks.every((c) => c.done), checks }
 }
 
@@ -83,6 +101,18 @@ function webhooksCheck({ webhooks }: SetupFacts): SetupCheck {
         .filter(Boolean)
         .join('; ') || 'none registered'
   return check('webhooks', label, done, detail, next)
+}
+
+function signaturesCheck({ webhookSignatures }: SetupFacts): SetupCheck {
+  return check(
+    'webhook_signatures',
+    'Webhook signatures verified',
+    webhookSignatures,
+    webhookSignatures
+      ? 'every delivery must carry a valid signature and a recent timestamp'
+      : 'off: only the X-Webhook-Secret header is checked, and whoever learns it can replay or forge deliveries forever',
+    'Set BIGCOMMERCE_CLIENT_SECRET (wrangler secret put BIGCOMMERCE_CLIENT_SECRET) to the client secret of the API account that registered the webhooks',
+  )
 }
 
 function beaconCheck({ beaconHitAt }: SetupFacts): SetupCheck {

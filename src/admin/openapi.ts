@@ -15,6 +15,7 @@ const STANDARD_ERRORS: Record<number, string> = {
   400: 'Invalid input: the message names the problem',
   401: 'Missing or invalid token',
   403: 'The token’s role may not do this',
+  429: 'Too many failed authentications from this client: wait Retry-After seconds',
 }
 
 function jsonSchema(schema: z.ZodType): Record<string, unknown> {

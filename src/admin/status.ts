@@ -6,7 +6,7 @@ import type { WebhookHealth } from '../bigcommerce/hooks'
 import type { WriterStatus } from '../hubspot/sync/status'
 import { lastSupportEscalations, supportEscalationProblems, type SupportEscalationsState } from '../cron/support-escalations'
 import type { ListSyncResult } from '../hubspot/lists-sync'
-import { setupChecklist, type SetupChecklist } from './getting-started'
+import { setupChecklist, webhookSignaturesWarning, type SetupChecklist } from './getting-started'
 import type { LiveCheckReport } from './live-check-report'
 import { lastLiveChecks } from './live-checks'
 import { audienceListsStatus, historyBackfillStatus, hubspotWriterStatus, storeWebhookHealth } from './operations'
@@ -91,6 +91,7 @@ export async function syncStatus(env: Env, config: Config, now: Date): Promise<S
       lists: part(lists),
       beaconHitAt: firsts.beaconHitAt,
       liveWebhookAt: firsts.liveWebhookAt,
+      webhookSignatures: webhookSignaturesWarning(config) === null,
     }),
     liveChecks: part(liveChecks),
   }

@@ -1,7 +1,10 @@
 import { z } from 'zod'
-import { normalizeEmail } from '../domain/identity'
 
-/** A beacon hit (contract section 3). Unknown keys are ignored so that a newer script works with an older worker. */
+/**
+ * A beacon hit (contract section 3). Unknown keys are ignored so that a newer script works with an older
+ * worker, and so are the `email` and `customerId` that older scripts send: only a cart id or a verified
+ * Current Customer token identifies a visitor (routes/beacon.ts).
+ */
 export const hitSchema = z.object({
   anonymousId: z
     .string()
@@ -10,19 +13,15 @@ export const hitSchema = z.object({
     .regex(/^[A-Za-z0-9_-]+$/, 'anonymousId may hold only letters, digits, - and _'),
   url: z.string().max(4096).pipe(z.url({ protocol: /^https?$/, error: 'url must be an http(s) URL' })),
   referrer: z.string().max(4096).optional(),
-  cartId: z.string().min(1).max(64).regex(/^[A-Za-z0-9-]+$/, 'cartId must be a BigCommerce cart id').optional(),
-  customerId: z.number().int().positive().optional(),
-  email: z
+  // BigCommerce cart ids are UUIDs: unguessable, which is what makes one proof of who holds the cart.
+  cartId: z
     .string()
-    .max(254)
-    .transform((raw, ctx) => {
-      const email = normalizeEmail(raw)
-      if (!email) {
-        ctx.addIssue({ code: 'custom', message: 'email is not an email address' })
-        return z.NEVER
-      }
-      return email
-    })
+    .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'cartId must be a BigCommerce cart id (a UUID)')
+    .optional(),
+  customerToken: z
+    .string()
+    .max(4096)
+    .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'customerToken must be the JWT from /customer/current.jwt')
     .optional(),
   productId: z.number().int().positive().optional(),
   occurredAt: z.iso.datetime({ offset: true, error: 'occurredAt must be an ISO-8601 date-time' }).optional(),

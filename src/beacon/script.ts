@@ -1,20 +1,21 @@
 /**
  * The storefront script served at GET /beacon.js. Readable source below; it is minified once at module load
  * (comments and indentation dropped, lines kept so automatic semicolon insertion cannot change its meaning)
- * and the endpoint is filled in per origin. No dependencies, no build step.
+ * and the endpoint and app client id are filled in per worker. No dependencies, no build step.
  *
- * In the page: `<script async src="https://<worker>/beacon.js"></script>`, optionally with
- * `data-customer-id`, `data-email`, `data-cart-id`, `data-product-id` (e.g. from Stencil's `{{customer.id}}`,
- * `{{product.id}}`), or `window.bcBeaconContext = {customerId, email, cartId, productId}` set before it.
- * It reads the cart id (and the cart's customer and email) from BigCommerce's Storefront Cart API unless
- * `data-cart-api="off"`. API: `bcBeacon.identify({email, customerId, cartId})`, `bcBeacon.productView(id)`,
- * `bcBeacon.optOut()`, `bcBeacon.optIn()`.
+ * In the page: `<script async src="https://<worker>/beacon.js"></script>`, optionally with `data-cart-id`,
+ * `data-product-id` (e.g. Stencil's `{{product.id}}`), or `window.bcBeaconContext = {cartId, productId}` set
+ * before it. It reads the cart id from BigCommerce's Storefront Cart API unless `data-cart-api="off"`, and,
+ * when the worker has BIGCOMMERCE_APP_CLIENT_ID, the signed-in shopper's Current Customer token from
+ * `/customer/current.jwt` (same origin; a guest gets 404) unless `data-customer-token="off"`. The worker
+ * verifies the token; an email or customer id in a hit is ignored. API: `bcBeacon.identify({cartId})`,
+ * `bcBeacon.productView(id)`, `bcBeacon.optOut()`, `bcBeacon.optIn()`.
  */
 const SOURCE = String.raw`
 (function (w, d, n) {
   'use strict'
   if (w.bcBeacon) return
-  var ENDPOINT = '__ENDPOINT__'
+  var ENDPOINT = '__ENDPOINT__', APP = '__APP_CLIENT_ID__'
   var ID = 'bcb_aid', OPT = 'bcb_optout', SENT = 'bcb_sent'
   var script = d.currentScript
   var ctx = w.bcBeaconContext || {}
@@ -74,32 +75,36 @@ const SOURCE = String.raw`
     } catch (e) {}
     return true
   }
-  // Only identity the server has not been sent from this browser yet.
+  // Only a cart the server has not been sent from this browser yet.
   function newIdentity(who) {
-    var sent = sentIdentity(), out = {}, any = false
-    if (who.cartId && String(who.cartId) !== sent.cartId) { out.cartId = sent.cartId = String(who.cartId); any = true }
-    if (who.customerId && Number(who.customerId) > 0 && Number(who.customerId) !== sent.customerId) {
-      out.customerId = sent.customerId = Number(who.customerId); any = true
-    }
-    if (who.email && String(who.email).indexOf('@') > 0 && String(who.email).trim().toLowerCase() !== sent.email) {
-      out.email = sent.email = String(who.email).trim().toLowerCase(); any = true
-    }
-    return any ? { fields: out, sent: sent } : null
+    var sent = sentIdentity()
+    if (!who.cartId || String(who.cartId) === sent.cartId) return null
+    sent.cartId = String(who.cartId)
+    return { fields: { cartId: sent.cartId }, sent: sent }
   }
   function identify(who) {
     var fresh = newIdentity(who || {})
     if (fresh && send(fresh.fields)) setItem(SENT, JSON.stringify(fresh.sent))
+  }
+  // The customer a Current Customer token names (its payload, unverified here: only to skip re-sending).
+  function tokenCustomer(jwt) {
+    try {
+      var part = jwt.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')
+      return JSON.parse(atob(part)).customer.id
+    } catch (e) { return null }
+  }
+  function customerToken(jwt) {
+    var sent = sentIdentity(), who = tokenCustomer(jwt)
+    if (who != null && who === sent.customer) return
+    sent.customer = who
+    if (send({ customerToken: jwt })) setItem(SENT, JSON.stringify(sent))
   }
   function productView(id) {
     var productId = Number(id)
     if (productId > 0) send({ productId: productId })
   }
 
-  var landing = newIdentity({
-    cartId: ctx.cartId || attr('cart-id'),
-    customerId: ctx.customerId || attr('customer-id'),
-    email: ctx.email || attr('email')
-  })
+  var landing = newIdentity({ cartId: ctx.cartId || attr('cart-id') })
   var fields = landing ? landing.fields : {}
   var pid = Number(ctx.productId || attr('product-id') ||
     (d.querySelector('[data-bc-product-id]') || { getAttribute: function () { return null } }).getAttribute('data-bc-product-id'))
@@ -111,8 +116,14 @@ const SOURCE = String.raw`
       .then(function (r) { return r.ok ? r.json() : [] })
       .then(function (carts) {
         var cart = carts && carts[0]
-        if (cart) identify({ cartId: cart.id, customerId: cart.customerId, email: cart.email })
+        if (cart) identify({ cartId: cart.id })
       })
+      .catch(function () {})
+  }
+  if (APP && attr('customer-token') !== 'off' && !blocked() && w.fetch) {
+    fetch('/customer/current.jwt?app_client_id=' + encodeURIComponent(APP), { credentials: 'same-origin' })
+      .then(function (r) { return r.ok ? r.text() : '' })
+      .then(function (jwt) { if (jwt) customerToken(jwt.trim()) })
       .catch(function () {})
   }
 
@@ -144,7 +155,11 @@ export function minify(source: string): string {
 
 const MINIFIED = minify(SOURCE)
 
-/** The script for a worker at `origin`: hits go to `${origin}/beacon`. */
-export function beaconScript(origin: string): string {
-  return MINIFIED.replace('__ENDPOINT__', `${origin}/beacon`)
+/**
+ * The script for a worker at `origin`: hits go to `${origin}/beacon`; with an app client id it also sends the
+ * signed-in shopper's Current Customer token. Both are quoted into a string literal (JSON, no quote breaks out).
+ */
+export function beaconScript(origin: string, appClientId: string | null): string {
+  const literal = (text: string) => JSON.stringify(text).slice(1, -1).replace(/'/g, "\\'")
+  return MINIFIED.replace('__ENDPOINT__', literal(`${origin}/beacon`)).replace('__APP_CLIENT_ID__', literal(appClientId ?? ''))
 }

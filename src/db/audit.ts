@@ -18,7 +18,7 @@ export const auditLog = sqliteTable('audit_log', {
 
 export interface Actor {
   role: Role
-  /** First 8 hex characters of the token's SHA-256: tells tokens apart without revealing one. */
+  /** Keyed HMAC fingerprint of the token (admin/auth.ts): tells tokens apart without revealing one. */
   fingerprint: string
 }
 

@@ -40,7 +40,6 @@ interface VisitorRow {
   campaign_fingerprint: string | null
   cart_id: string | null
   customer_id: number | null
-  email: string | null
 }
 
 export async function getVisitor(db: D1Database, anonymousId: string): Promise<VisitorState | null> {
@@ -52,7 +51,6 @@ export async function getVisitor(db: D1Database, anonymousId: string): Promise<V
       campaignFingerprint: row.campaign_fingerprint,
       cartId: row.cart_id,
       customerId: row.customer_id,
-      email: row.email,
     }
   )
 }
@@ -122,12 +120,12 @@ export async function recordHit(db: D1Database, hit: HitRecord): Promise<void> {
       db
         .prepare(
           `INSERT INTO beacon_visitors (anonymous_id, last_seen_at, campaign_fingerprint, cart_id, customer_id, email)
-           VALUES (?, ?, ?, ?, ?, ?)
+           VALUES (?, ?, ?, ?, ?, NULL)
            ON CONFLICT (anonymous_id) DO UPDATE SET last_seen_at = MAX(last_seen_at, excluded.last_seen_at),
              campaign_fingerprint = excluded.campaign_fingerprint, cart_id = excluded.cart_id,
-             customer_id = excluded.customer_id, email = excluded.email`,
+             customer_id = excluded.customer_id, email = NULL`,
         )
-        .bind(v.anonymousId, v.lastSeenAt, v.campaignFingerprint, v.cartId, v.customerId, v.email),
+        .bind(v.anonymousId, v.lastSeenAt, v.campaignFingerprint, v.cartId, v.customerId),
     )
   }
   await batch(undefined, db, statements)
@@ -186,9 +184,8 @@ export async function emailsAffectedBy(db: D1Database, changes: Change[], meter?
         .bind(JSON.stringify(anon)),
     )
     for (const { kind, value } of idents) {
-      if (kind === 'email') emails.add(value)
-      else if (kind === 'cart') cartIds.add(value)
-      else customerIds.add(Number(value))
+      if (kind === 'cart') cartIds.add(value)
+      else if (kind === 'customer') customerIds.add(Number(value))
     }
   }
   const carts = JSON.stringify([...cartIds])
@@ -231,7 +228,7 @@ export interface ContactHistory {
 }
 
 /**
- * Walks the identity graph from emails to anonymous ids (email, customer id and cart edges; a cart reaches
+ * Walks the identity graph from emails to anonymous ids (customer id and cart edges, both proven; a cart reaches
  * its email directly, through its order, or through the order's cart id) and reads their touches and orders.
  * The links are a UNION, so an anonymous id reached by two paths contributes its touches once. CROSS JOIN
  * pins the join order (SQLite keeps it): from the few emails outward, never from the identity table inward.
@@ -250,8 +247,7 @@ export async function contactHistory(db: D1Database, emails: string[], meter?: M
                UNION SELECT o.email, c.cart_id FROM orders o JOIN carts c ON c.order_id = o.order_id
                  WHERE o.email IN (SELECT email FROM e)),
              links(email, anonymous_id) AS (
-               SELECT value, anonymous_id FROM beacon_identities WHERE kind = 'email' AND value IN (SELECT email FROM e)
-               UNION SELECT ce.email, bi.anonymous_id FROM customer_emails ce
+               SELECT ce.email, bi.anonymous_id FROM customer_emails ce
                  JOIN beacon_identities bi ON bi.kind = 'customer' AND bi.value = CAST(ce.customer_id AS TEXT)
                  WHERE ce.email IN (SELECT email FROM e)
                UNION SELECT co.email, bi.anonymous_id FROM carts_of co

@@ -1,5 +1,5 @@
 import type { Classification } from './channels'
-import type { Email, IsoDate, TouchChannel, TouchSummary } from './model'
+import type { IsoDate, TouchChannel, TouchSummary } from './model'
 
 /**
  * Attribution (contract section 5), pure: which beacon hits are touches, and which touch each contact and
@@ -16,17 +16,21 @@ export interface VisitorState {
   /** The current session's campaign information; null while it is direct. */
   campaignFingerprint: string | null
   cartId: string | null
+  /** Only from a verified Current Customer token. */
   customerId: number | null
-  email: Email | null
 }
 
+/**
+ * What identifies a visitor, each proven: a cart id (unguessable, from the storefront's own cart; its email is
+ * what BigCommerce says) or a customer id from a Current Customer token whose signature the route verified.
+ * An email or customer id a hit merely states is never identity.
+ */
 export interface HitIdentity {
   cartId?: string
   customerId?: number
-  email?: Email
 }
 
-export type IdentityKind = 'cart' | 'customer' | 'email'
+export type IdentityKind = 'cart' | 'customer'
 
 export interface HitPlan {
   /** Store a touch: the first hit of a session, or one bringing new campaign information. */
@@ -53,12 +57,11 @@ export function planHit(
   const touch = newSession ? { reason: 'session' as const } : newCampaign ? { reason: 'campaign' as const } : null
 
   const identities: HitPlan['identities'] = []
-  const { cartId, customerId, email } = hit.identity
+  const { cartId, customerId } = hit.identity
   if (cartId !== undefined && cartId !== visitor?.cartId) identities.push({ kind: 'cart', value: cartId })
   if (customerId !== undefined && customerId !== visitor?.customerId) {
     identities.push({ kind: 'customer', value: String(customerId) })
   }
-  if (email !== undefined && email !== visitor?.email) identities.push({ kind: 'email', value: email })
 
   const lastSeenAt = Math.max(visitor?.lastSeenAt ?? hit.at, hit.at)
   const stale = visitor === null || hit.at - visitor.lastSeenAt >= sessionTimeoutMs / 10
@@ -72,7 +75,6 @@ export function planHit(
       campaignFingerprint: touch ? fingerprint : visitor!.campaignFingerprint,
       cartId: cartId ?? visitor?.cartId ?? null,
       customerId: customerId ?? visitor?.customerId ?? null,
-      email: email ?? visitor?.email ?? null,
     },
   }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { TOUCH_CHANNELS } from './model'
+import { patternProblem } from './patterns'
 
 /**
  * The channel rules as data (contract section 5), in the spirit of GA4's default channel group: an operator
@@ -17,7 +18,7 @@ const conditionSchema = z.object({
   field: z.enum(FIELDS),
   /** Exact values (compared lower-cased). */
   in: z.array(z.string()).optional(),
-  /** A case-insensitive regular expression. */
+  /** A case-insensitive regular expression (RE2 syntax, checked by patterns.ts). */
   matches: z.string().optional(),
 })
 export type Condition = z.infer<typeof conditionSchema>
@@ -273,9 +274,9 @@ export function resolveChannelRules(text: unknown): ChannelRulesResult {
       for (const [name, hosts] of Object.entries(o.sources ?? {}) as [SourceCategory, Record<string, string>][]) {
         sources[name] = { ...sources[name], ...hosts }
       }
-      const invalid = [...(o.rules ?? [])].flatMap((r) => [...r.all, ...r.any]).find((c) => !validRegex(c.matches))
-      result = invalid
-        ? { ok: false, message: `CHANNEL_RULES: "${invalid.matches}" is not a valid regular expression` }
+      const problem = patternProblems(o.rules ?? [])[0]
+      result = problem
+        ? { ok: false, message: `CHANNEL_RULES ${problem}` }
         : {
             ok: true,
             rules: {
@@ -294,12 +295,14 @@ export function resolveChannelRules(text: unknown): ChannelRulesResult {
   return result
 }
 
-function validRegex(pattern: string | undefined): boolean {
-  if (pattern === undefined) return true
-  try {
-    new RegExp(pattern, 'i')
-    return true
-  } catch {
-    return false
-  }
+/** Each refused `matches` pattern, with where it is: `rules[2].any[0].matches: pattern "(a+)+" ...`. */
+function patternProblems(rules: ChannelRule[]): string[] {
+  return rules.flatMap((rule, r) =>
+    (['all', 'any'] as const).flatMap((part) =>
+      rule[part].flatMap((condition, i) => {
+        const problem = condition.matches === undefined ? null : patternProblem(condition.matches)
+        return problem ? [`rules[${r}].${part}[${i}].matches: ${problem}`] : []
+      }),
+    ),
+  )
 }

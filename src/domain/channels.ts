@@ -1,5 +1,6 @@
 import { DEFAULT_CHANNEL_RULES, type ChannelRules, type Condition, type SourceCategory } from './channel-rules'
 import type { TouchChannel } from './model'
+import { compilePattern } from './patterns'
 
 /**
  * Touch classification (contract section 5): what brought a visitor, from the page URL (UTM parameters,
@@ -177,24 +178,10 @@ function ruleMatches(
     if (value === null) return false
     const v = value.toLowerCase()
     if (c.in && !c.in.some((x) => x.toLowerCase() === v)) return false
-    if (c.matches !== undefined && !safeRegex(c.matches).test(v)) return false
+    if (c.matches !== undefined && !compilePattern(c.matches).test(v)) return false
     return true
   }
   return all.every(holds) && (any.length === 0 || any.some(holds))
-}
-
-const regexCache = new Map<string, RegExp>()
-function safeRegex(pattern: string): RegExp {
-  let re = regexCache.get(pattern)
-  if (!re) {
-    try {
-      re = new RegExp(pattern, 'i')
-    } catch {
-      re = /$^/ // an operator's broken pattern matches nothing (resolveChannelRules reports it)
-    }
-    regexCache.set(pattern, re)
-  }
-  return re
 }
 
 function parseUrl(text: string | null | undefined): URL | null {

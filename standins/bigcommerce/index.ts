@@ -23,6 +23,8 @@
  *
  *   From './webhooks': buildEnvelope, signDelivery, deliver, dispatchToHooks, scopeMatches, sha1Hex
  *   From './seed': seedStore(store, { customers, orders, seed, now })
+ *   From './current-customer': currentCustomerToken({ customer, storeHash, clientId, clientSecret, at?, ttlSeconds? })
+ *                                   the storefront's Current Customer JWT (HS256 with the app's client secret)
  *   From './server' (Node only): startBigCommerceStandin({ port, ...options, seed?: SeedOptions | true })
  *                                   → { url, standin, seeded?, close() }
  *
@@ -49,6 +51,7 @@ export {
   type WebhookEnvelope,
 } from './webhooks'
 export { seedStore, type SeedOptions, type SeedSummary } from './seed'
+export { currentCustomerToken, type CurrentCustomerTokenOptions } from './current-customer'
 
 export interface BigCommerceStandinOptions {
   storeHash?: string

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { freshWorld } from '../support/worker'
-import { adminCall, sha256Prefix, TOKENS } from './support'
+import { callWorker, freshWorld } from '../support/worker'
+import { adminCall, auditFingerprint, freshClient, sha256Prefix, TOKENS } from './support'
 
 interface Entry {
   id: number
@@ -41,7 +41,7 @@ describe('audit trail', () => {
     const entries = await auditEntries()
     expect(entries.map((e) => e.action)).toEqual(['overrides.update', 'overrides.update'])
     const [latest, earliest] = entries
-    const fingerprint = await sha256Prefix(TOKENS.admin)
+    const fingerprint = await auditFingerprint(TOKENS.admin)
     expect(earliest).toMatchObject({ who: { role: 'admin', fingerprint }, outcome: 'ok', before: {}, after: first })
     expect(latest).toMatchObject({ who: { role: 'admin', fingerprint }, outcome: 'ok', before: first, after: second })
     expect(Date.now() - Date.parse(latest!.at)).toBeLessThan(60_000)
@@ -50,12 +50,41 @@ describe('audit trail', () => {
     expect(JSON.stringify(results)).not.toContain(TOKENS.admin)
   })
 
+  it('records a keyed fingerprint: never the token or a plain hash of it, and another key gives another one', async () => {
+    expect((await adminCall('PUT', '/admin/api/overrides', { role: 'admin', body: { marketingCap: 4 } })).status).toBe(200)
+    // The same token under another BIGCOMMERCE_ACCESS_TOKEN (the key's source) fingerprints differently.
+    const otherKey = await callWorker(
+      new Request('https://worker.example.com/admin/api/overrides', {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${TOKENS.admin}`, 'content-type': 'application/json', 'cf-connecting-ip': freshClient() },
+        body: JSON.stringify({ marketingCap: 5 }),
+      }),
+      { ...env, BIGCOMMERCE_ACCESS_TOKEN: 'another-store-api-token' },
+    )
+    expect(otherKey.status).toBe(200)
+    const [second, first] = await auditEntries()
+    expect(first!.who.fingerprint).toBe(await auditFingerprint(TOKENS.admin))
+    expect(second!.who.fingerprint).toBe(await auditFingerprint(TOKENS.admin, 'another-store-api-token'))
+    expect(second!.who.fingerprint).not.toBe(first!.who.fingerprint)
+    const { results } = await env.DB.prepare('SELECT actor_fingerprint FROM audit_log').all<{ actor_fingerprint: string }>()
+    const plain = await sha256Prefix(TOKENS.admin)
+    for (const { actor_fingerprint } of results) {
+      expect(actor_fingerprint).toMatch(/^[0-9a-f]{16}$/)
+      expect(actor_fingerprint.startsWith(plain)).toBe(false)
+    }
+  })
+
   it('refuses invalid overrides with 400 naming the problem, and records nothing', async () => {
     const cases: [unknown, string][] = [
       [{ marketingCapWindow: 'soon' }, 'body.marketingCapWindow: must be a duration'],
       [{ marketingCap: -1 }, 'body.marketingCap:'],
       [{ channelRules: { rules: [{ channel: 'tv' }] } }, 'body.channelRules.rules.0.channel:'],
       [{ unknown: 1 }, 'body: Unrecognized key: "unknown"'],
+      // A pattern that would backtrack catastrophically on every beacon hit is refused, named.
+      [
+        { channelRules: { rules: [{ channel: 'email', any: [{ field: 'campaign', matches: '^(a+)+$' }] }] } },
+        'rules[0].any[0].matches: pattern "^(a+)+$" repeats a group that itself holds a quantifier',
+      ],
     ]
     for (const [body, problem] of cases) {
       const response = await adminCall('PUT', '/admin/api/overrides', { role: 'admin', body })
@@ -85,7 +114,7 @@ describe('audit trail', () => {
       action: 'backfill.start',
       target: '2026-01-01T00:00:00Z',
       outcome: 'ok',
-      who: { role: 'operator', fingerprint: await sha256Prefix(TOKENS.operator) },
+      who: { role: 'operator', fingerprint: await auditFingerprint(TOKENS.operator) },
       before: { state: 'idle' },
       after: { id, since: '2026-01-01T00:00:00Z' },
     })

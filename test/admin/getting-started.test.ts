@@ -16,6 +16,7 @@ function facts(over: Partial<SetupFacts> = {}): SetupFacts {
     lists: lists as never,
     beaconHitAt: Date.UTC(2026, 11, 1),
     liveWebhookAt: Date.UTC(2026, 11, 1),
+    webhookSignatures: true,
     ...over,
   }
 }
@@ -31,10 +32,11 @@ describe('getting started', () => {
         lists: { ...lists, available: false, reason: 'HubSpot refused list access (403)' } as never,
         beaconHitAt: null,
         liveWebhookAt: null,
+        webhookSignatures: false,
       }),
     )
     expect(fresh.complete).toBe(false)
-    expect(fresh.checks.filter((c) => !c.done).map((c) => c.id)).toEqual(['hubspot_token', 'webhooks', 'beacon', 'backfill', 'live_webhook', 'lists'])
+    expect(fresh.checks.filter((c) => !c.done).map((c) => c.id)).toEqual(['hubspot_token', 'webhooks', 'webhook_signatures', 'beacon', 'backfill', 'live_webhook', 'lists'])
     for (const check of fresh.checks.filter((c) => !c.done)) expect(check.next, check.id).toBeTruthy()
     expect(fresh.checks.find((c) => c.id === 'backfill')!.detail).toBe('running: 3 of 10')
   })
@@ -43,7 +45,7 @@ describe('getting started', () => {
     await freshWorld()
     const status = (await (await adminCall('GET', '/admin/api/status', { role: 'viewer' })).json()) as { setup: ReturnType<typeof setupChecklist> }
     expect(status.setup.complete).toBe(false)
-    expect(status.setup.checks.map((c) => c.id)).toEqual(['hubspot_token', 'properties', 'webhooks', 'beacon', 'backfill', 'live_webhook', 'lists'])
+    expect(status.setup.checks.map((c) => c.id)).toEqual(['hubspot_token', 'properties', 'webhooks', 'webhook_signatures', 'beacon', 'backfill', 'live_webhook', 'lists'])
     expect(status.setup.checks.find((c) => c.id === 'lists')).toMatchObject({ done: false, detail: 'setup has not created them yet' })
   })
 })

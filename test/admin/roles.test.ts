@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { ALL_ROUTES } from '../../src/routes/admin'
 import type { Role } from '../../src/config'
 import { callWorker } from '../support/worker'
-import { adminCall, TOKENS } from './support'
+import { adminCall, signIn, TOKENS, WORKER } from './support'
 
 // Every route of the admin API table (the same table the OpenAPI document is generated from).
 const LOWER: Record<Role, Role[]> = { viewer: [], operator: ['viewer'], admin: ['viewer', 'operator'] }
@@ -28,6 +28,8 @@ describe('admin API roles', () => {
         'GET /docs viewer',
         'GET /overrides viewer',
         'PUT /overrides admin',
+        'GET /sessions admin',
+        'POST /sessions/{id}/revoke admin',
       ]),
     )
   })
@@ -47,7 +49,7 @@ describe('admin API roles', () => {
     if (LOWER[route.role].length) {
       it(`${label}: 403 for ${LOWER[route.role].join(' and ')}`, async () => {
         for (const role of LOWER[route.role]) {
-          const response = await adminCall(route.method.toUpperCase(), pathOf(route.path), { role, body: {} })
+          const response = await adminCall(route.method.toUpperCase(), pathOf(route.path), { role, body: route.method === 'get' ? undefined : {} })
           expect(response.status).toBe(403)
           const body = (await response.json()) as { error: string; requiredRole: string }
           expect(body).toMatchObject({ error: 'forbidden', requiredRole: route.role })
@@ -63,47 +65,53 @@ describe('admin API roles', () => {
     )
     expect(page.status).toBe(401)
     expect(await page.text()).toContain('Sign in')
-    const api = await callWorker(
-      new Request('https://worker.example.com/admin/api/status', { headers: { cookie: `bc_admin_token=${TOKENS.admin}` } }),
-    )
+    const api = await callWorker(new Request('https://worker.example.com/admin/api/status', { headers: { cookie: await signIn('admin') } }))
     expect(api.status).toBe(401)
   })
 
-  it('dashboard: login sets an HttpOnly, Secure, SameSite=Strict cookie; viewers may not replay', async () => {
+  it('dashboard: login sets a __Host- session cookie (HttpOnly, Secure, SameSite=Strict) that is not the token; viewers may not replay', async () => {
     const bad = await callWorker(
-      new Request('https://worker.example.com/admin/login', { method: 'POST', body: new URLSearchParams({ token: 'nope' }) }),
+      new Request('https://worker.example.com/admin/login', { method: 'POST', headers: { origin: WORKER }, body: new URLSearchParams({ token: 'nope' }) }),
     )
     expect(bad.status).toBe(401)
     const login = await callWorker(
-      new Request('https://worker.example.com/admin/login', { method: 'POST', body: new URLSearchParams({ token: TOKENS.viewer }) }),
+      new Request('https://worker.example.com/admin/login', {
+        method: 'POST',
+        headers: { origin: WORKER },
+        body: new URLSearchParams({ token: TOKENS.viewer }),
+      }),
     )
     expect(login.status).toBe(303)
     const cookie = login.headers.get('set-cookie') ?? ''
-    expect(cookie).toMatch(/^bc_admin_token=viewer-token;/)
+    expect(cookie).toMatch(/^__Host-bc_admin_session=[A-Za-z0-9_-]{43};/)
+    expect(cookie).not.toContain(TOKENS.viewer)
     expect(cookie).toMatch(/HttpOnly/)
     expect(cookie).toMatch(/Secure/)
     expect(cookie).toMatch(/SameSite=Strict/)
+    expect(cookie).toMatch(/Path=\//)
+    const viewer = cookie.split(';')[0]!
     const replay = await callWorker(
-      new Request('https://worker.example.com/admin/dead-letters/1/replay', { method: 'POST', headers: { cookie: 'bc_admin_token=viewer-token' } }),
+      new Request('https://worker.example.com/admin/dead-letters/1/replay', { method: 'POST', headers: { cookie: viewer, origin: WORKER } }),
     )
     expect(replay.status).toBe(403)
     const crossSite = await callWorker(
       new Request('https://worker.example.com/admin/dead-letters/1/replay', {
         method: 'POST',
-        headers: { cookie: 'bc_admin_token=operator-token', origin: 'https://evil.example' },
+        headers: { cookie: await signIn('operator'), origin: 'https://evil.example' },
       }),
     )
     expect(crossSite.status).toBe(403)
   })
 
   it('accepts the dashboard session on the pages the dashboard links to, with the same roles, and never on the JSON API', async () => {
-    const withCookie = (path: string, token: string) =>
-      callWorker(new Request(`https://worker.example.com${path}`, { headers: { cookie: `bc_admin_token=${token}` } }))
-    expect((await withCookie('/admin/api/docs', TOKENS.viewer)).status).toBe(200)
-    expect((await withCookie('/admin/api/openapi.json', TOKENS.viewer)).status).toBe(200)
-    expect((await withCookie('/admin/api/docs', 'not-a-token')).status).toBe(401)
+    const withCookie = (path: string, cookie: string) => callWorker(new Request(`https://worker.example.com${path}`, { headers: { cookie } }))
+    const viewer = await signIn('viewer')
+    expect((await withCookie('/admin/api/docs', viewer)).status).toBe(200)
+    expect((await withCookie('/admin/api/openapi.json', viewer)).status).toBe(200)
+    expect((await withCookie('/admin/api/docs', '__Host-bc_admin_session=not-a-session')).status).toBe(401)
+    const admin = await signIn('admin')
     for (const path of ['/admin/api/status', '/admin/api/outcomes', '/admin/api/dead-letters']) {
-      expect((await withCookie(path, TOKENS.admin)).status, path).toBe(401)
+      expect((await withCookie(path, admin)).status, path).toBe(401)
     }
   })
 })

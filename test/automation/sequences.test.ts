@@ -91,7 +91,7 @@ describe('abandoned carts', () => {
       callWorker(
         new Request('https://worker.example.com/admin/api/overrides', {
           method: 'PUT',
-          headers: { authorization: 'Bearer admin-token', 'content-type': 'application/json' },
+          headers: { authorization: 'Bearer admin-token-0123456789abcdef0123456789', 'content-type': 'application/json' },
           body: JSON.stringify(body),
         }),
       )

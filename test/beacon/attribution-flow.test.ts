@@ -5,6 +5,7 @@ import { attributionRollup, runAttributionRollup } from '../../src/cron/attribut
 import { attributionReport } from '../../src/db/attribution-report'
 import type { HubSpotRecord } from '../../src/hubspot/records'
 import type { SqlWriterStore } from '../../src/hubspot/sync/sql-store'
+import { customerToken } from './support'
 
 /**
  * From beacon to HubSpot: storefront hits through the real route, orders planted in D1 as the lead's
@@ -86,7 +87,8 @@ describe('beacon to HubSpot records', () => {
     await hit({
       anonymousId: 'two-touch-visitor',
       url: `${SHOP}/?utm_source=klaviyo&utm_medium=email&utm_campaign=spring`,
-      customerId: 77,
+      // Signed in: the storefront's Current Customer token proves customer 77.
+      customerToken: await customerToken(77, 'two.touch@example.com'),
       occurredAt: iso(ago(90)),
     })
     await env.DB.prepare('INSERT INTO customer_emails (customer_id, email, updated_at) VALUES (77, ?, ?)')
@@ -108,8 +110,9 @@ describe('beacon to HubSpot records', () => {
   })
 
   it('credits direct when the buyer was seen only directly, unassigned when never seen', async () => {
-    await hit({ anonymousId: 'direct-visitor-1', url: `${SHOP}/`, email: 'direct.buyer@example.com', occurredAt: iso(ago(50)) })
-    await plantOrder({ id: 5003, email: 'direct.buyer@example.com', createdAt: ago(40) })
+    const cartId = 'dddd0000-0000-4000-8000-000000000003'
+    await hit({ anonymousId: 'direct-visitor-1', url: `${SHOP}/`, cartId, occurredAt: iso(ago(50)) })
+    await plantOrder({ id: 5003, email: 'direct.buyer@example.com', createdAt: ago(40), cartId })
     await plantOrder({ id: 5004, email: 'never.seen@example.com', createdAt: ago(40) })
     const { writer } = await rollup()
     expect(writer.find('orders', '5003')).toMatchObject({ bc_attributed_channel: 'direct', bc_attributed_source: '' })
@@ -153,8 +156,9 @@ describe('beacon to HubSpot records', () => {
   })
 
   it('the cron job hands its records to the HubSpot writer and records its run', async () => {
-    await hit({ anonymousId: 'cron-visitor-1', url: `${SHOP}/?utm_source=awin&utm_medium=affiliate`, email: 'cron.buyer@example.com', occurredAt: iso(ago(30)) })
-    await plantOrder({ id: 5006, email: 'cron.buyer@example.com', createdAt: ago(20) })
+    const cartId = 'eeee0000-0000-4000-8000-000000000006'
+    await hit({ anonymousId: 'cron-visitor-1', url: `${SHOP}/?utm_source=awin&utm_medium=affiliate`, cartId, occurredAt: iso(ago(30)) })
+    await plantOrder({ id: 5006, email: 'cron.buyer@example.com', createdAt: ago(20), cartId })
     await attributionRollup.run(env, new Date(now))
     const pending = await runInDurableObject(env.HUBSPOT_WRITER.getByName('default'), async (writer) => {
       const store = (writer as unknown as { store: SqlWriterStore }).store
@@ -183,10 +187,16 @@ describe('attributionReport', () => {
     )
       .bind(at(1), at(2))
       .run()
-    await env.DB.prepare(
-      `INSERT INTO beacon_identities (anonymous_id, kind, value, first_seen_at) VALUES
-       ('report-a', 'email', 'report.a@example.com', 0), ('report-b', 'email', 'report.b@example.com', 0)`,
-    ).run()
+    // Linked as signed-in customers (verified tokens), whose emails the store told the worker.
+    await env.DB.batch([
+      env.DB.prepare(
+        `INSERT INTO beacon_identities (anonymous_id, kind, value, first_seen_at) VALUES
+         ('report-a', 'customer', '701', 0), ('report-b', 'customer', '702', 0)`,
+      ),
+      env.DB.prepare(
+        "INSERT INTO customer_emails (customer_id, email, updated_at) VALUES (701, 'report.a@example.com', 0), (702, 'report.b@example.com', 0)",
+      ),
+    ])
     await plantOrder({ id: 7001, email: 'report.a@example.com', createdAt: at(3), revenue: '100.10' })
     await plantOrder({ id: 7002, email: 'report.a@example.com', createdAt: at(4), revenue: '50.05' })
     await plantOrder({ id: 7003, email: 'report.b@example.com', createdAt: at(5), revenue: '20.00' })

@@ -3,6 +3,7 @@ import { env, exports } from 'cloudflare:workers'
 import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import worker from '../../src/index'
+import { customerToken } from './support'
 
 const SHOP = 'https://shop.example.com'
 let counter = 0
@@ -36,6 +37,11 @@ describe('GET /beacon.js', () => {
     expect(script).toContain("'https://worker.example.com/beacon'")
     expect(script).toContain('sendBeacon')
     expect(script).toContain('globalPrivacyControl')
+    // With BIGCOMMERCE_APP_CLIENT_ID set, it asks the storefront for the signed-in shopper's token; it never
+    // sends an email or a customer id of its own.
+    expect(script).toContain("'test-app-client-id'")
+    expect(script).toContain('/customer/current.jwt?app_client_id=')
+    expect(script).not.toMatch(/email|customerId/)
     expect(script).not.toMatch(/^\s*\/\//m)
     expect(gzipSync(script).length).toBeLessThan(2048)
     // It parses as JavaScript.
@@ -112,8 +118,8 @@ describe('POST /beacon status codes', () => {
     ['an array', '[]', 'invalid_hit', 'object'],
     ['no anonymousId', JSON.stringify({ url: `${SHOP}/` }), 'invalid_hit', 'anonymousId'],
     ['a bad url', JSON.stringify({ anonymousId: 'abcdefgh1', url: 'javascript:alert(1)' }), 'invalid_hit', 'url'],
-    ['a bad email', JSON.stringify({ anonymousId: 'abcdefgh1', url: `${SHOP}/`, email: 'nope' }), 'invalid_hit', 'email'],
-    ['a string customerId', JSON.stringify({ anonymousId: 'abcdefgh1', url: `${SHOP}/`, customerId: '7' }), 'invalid_hit', 'customerId'],
+    ['a cartId that is not a cart id', JSON.stringify({ anonymousId: 'abcdefgh1', url: `${SHOP}/`, cartId: '12' }), 'invalid_hit', 'cartId'],
+    ['a customerToken that is not a JWT', JSON.stringify({ anonymousId: 'abcdefgh1', url: `${SHOP}/`, customerToken: 'nope' }), 'invalid_hit', 'customerToken'],
     ['a bad occurredAt', JSON.stringify({ anonymousId: 'abcdefgh1', url: `${SHOP}/`, occurredAt: 'yesterday' }), 'invalid_hit', 'occurredAt'],
   ])('400 for %s, naming the problem', async (_what, body, error, mentions) => {
     const res = await post(body)
@@ -126,18 +132,6 @@ describe('POST /beacon status codes', () => {
   it('415 for a content type other than text/plain or JSON', async () => {
     const res = await post({ anonymousId: newId(), url: `${SHOP}/` }, { type: 'application/x-www-form-urlencoded' })
     expect(res.status).toBe(415)
-  })
-
-  it('429 once one visitor passes 60 hits a minute, with Retry-After', async () => {
-    const id = newId()
-    const statuses: number[] = []
-    for (let i = 0; i < 61; i++) statuses.push((await post({ anonymousId: id, url: `${SHOP}/p/${i}` })).status)
-    expect(statuses.slice(0, 60).every((s) => s === 204)).toBe(true)
-    const limited = await post({ anonymousId: id, url: `${SHOP}/` })
-    expect(limited.status).toBe(429)
-    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0)
-    // Another visitor is unaffected.
-    expect((await post({ anonymousId: newId(), url: `${SHOP}/` })).status).toBe(204)
   })
 })
 
@@ -170,7 +164,7 @@ describe('lean storage', () => {
     for (let i = 0; i < 5; i++) {
       const id = newId()
       const url = `${SHOP}/?utm_source=google&utm_medium=cpc&gclid=together`
-      const responses = await Promise.all([post({ anonymousId: id, url }), post({ anonymousId: id, url, cartId: 'c0ffee-cart' })])
+      const responses = await Promise.all([post({ anonymousId: id, url }), post({ anonymousId: id, url, cartId: 'c0ffee00-0000-4000-8000-00000000cafe' })])
       expect(responses.map((r) => r.status)).toEqual([204, 204])
       expect((await touchesOf(id)).map((t) => [t.channel, t.reason])).toEqual([['paid_search', 'session']])
     }
@@ -190,12 +184,15 @@ describe('lean storage', () => {
 })
 
 describe('identity linking', () => {
-  it('links cart, customer and normalized email once each', async () => {
+  it('links a cart and a verified customer once each, and nothing a hit merely states', async () => {
     const id = newId()
     await post({ anonymousId: id, url: `${SHOP}/` })
     await post({ anonymousId: id, url: `${SHOP}/cart.php`, cartId: 'c0ffee00-0000-4000-8000-000000000001' })
     await post({ anonymousId: id, url: `${SHOP}/cart.php`, cartId: 'c0ffee00-0000-4000-8000-000000000001' })
-    await post({ anonymousId: id, url: `${SHOP}/account.php`, customerId: 42, email: ' Jane@Example.COM ' })
+    // An older script's email and customer id: accepted as a hit, never as identity.
+    expect((await post({ anonymousId: id, url: `${SHOP}/account.php`, customerId: 43, email: ' Jane@Example.COM ' })).status).toBe(204)
+    await post({ anonymousId: id, url: `${SHOP}/account.php`, customerToken: await customerToken(42) })
+    await post({ anonymousId: id, url: `${SHOP}/account.php`, customerToken: await customerToken(42) })
     const { results } = await env.DB.prepare(
       'SELECT kind, value FROM beacon_identities WHERE anonymous_id = ? ORDER BY kind',
     )
@@ -204,46 +201,41 @@ describe('identity linking', () => {
     expect(results).toEqual([
       { kind: 'cart', value: 'c0ffee00-0000-4000-8000-000000000001' },
       { kind: 'customer', value: '42' },
-      { kind: 'email', value: 'jane@example.com' },
     ])
     // Linking is not a touch: still only the session's first hit.
     expect(await touchesOf(id)).toHaveLength(1)
   })
 
-  it('forwards an identified visitor product view to the contact after answering', async () => {
+  it('forwards a verified customer product view to the contact after answering', async () => {
     const id = newId()
+    const customerId = 900 + counter
     const email = `viewer-${counter}@example.com`
-    // The contact's Durable Object keeps views only for a contact it knows (from BigCommerce).
+    // The contact's Durable Object keeps views only for a contact it knows (from BigCommerce), and the
+    // customer's email is what the store told the worker.
     const at = new Date().toISOString()
     await env.CONTACT.getByName(email).applyCustomer(
-      { customerId: 900 + counter, email, firstName: 'Vi', lastName: 'Ewer', phone: null, acceptsAbandonedCartEmails: false, address: null, originChannelId: 1, channelIds: [1], createdAt: at, modifiedAt: at },
+      { customerId, email, firstName: 'Vi', lastName: 'Ewer', phone: null, acceptsAbandonedCartEmails: false, address: null, originChannelId: 1, channelIds: [1], createdAt: at, modifiedAt: at },
       null,
       { mode: 'import' },
     )
-    const ctx = createExecutionContext()
-    const request = new Request('https://worker.example.com/beacon', {
-      method: 'POST',
-      headers: { origin: SHOP, 'content-type': 'text/plain' },
-      body: JSON.stringify({ anonymousId: id, url: `${SHOP}/products/7`, email, productId: 7 }),
-    })
-    const res = await worker.fetch(request, env, ctx)
-    expect(res.status).toBe(204)
-    await waitOnExecutionContext(ctx)
+    await env.DB.prepare('INSERT INTO customer_emails (customer_id, email, updated_at) VALUES (?, ?, ?)').bind(customerId, email, Date.now()).run()
+    const send = async (body: object) => {
+      const ctx = createExecutionContext()
+      const request = new Request('https://worker.example.com/beacon', {
+        method: 'POST',
+        headers: { origin: SHOP, 'content-type': 'text/plain' },
+        body: JSON.stringify(body),
+      })
+      const res = await worker.fetch(request, env, ctx)
+      await waitOnExecutionContext(ctx)
+      return res
+    }
+    expect((await send({ anonymousId: id, url: `${SHOP}/products/7`, customerToken: await customerToken(customerId, email), productId: 7 })).status).toBe(204)
     const state = await env.CONTACT.getByName(email).snapshot()
     expect(state?.productViews.map((v) => v.productId)).toEqual([7])
 
-    // The same visitor, now known by its stored email, views another product without sending the email.
-    const ctx2 = createExecutionContext()
-    await worker.fetch(
-      new Request('https://worker.example.com/beacon', {
-        method: 'POST',
-        headers: { origin: SHOP, 'content-type': 'text/plain' },
-        body: JSON.stringify({ anonymousId: id, url: `${SHOP}/products/8`, productId: 8 }),
-      }),
-      env,
-      ctx2,
-    )
-    await waitOnExecutionContext(ctx2)
+    // The same visitor, now known by its verified customer id, views another product without the token.
+    await send({ anonymousId: id, url: `${SHOP}/products/8`, productId: 8 })
     const after = await env.CONTACT.getByName(email).snapshot()
     expect(after?.productViews.map((v) => v.productId)).toEqual([7, 8])
   })
@@ -254,7 +246,7 @@ describe('operator channel rules', () => {
     const putOverrides = (body: object) =>
       exports.default.fetch('https://worker.example.com/admin/api/overrides', {
         method: 'PUT',
-        headers: { authorization: 'Bearer admin-token', 'content-type': 'application/json' },
+        headers: { authorization: 'Bearer admin-token-0123456789abcdef0123456789', 'content-type': 'application/json' },
         body: JSON.stringify(body),
       })
     const visit = (anonymousId: string) =>

@@ -1,4 +1,5 @@
 import type { Browser } from 'playwright-core'
+import { currentCustomerToken } from '../../standins/bigcommerce'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   eventually,
@@ -20,6 +21,9 @@ import {
 declare const window: object, localStorage: { getItem(key: string): string | null }, Navigator: { prototype: object }
 
 const CART_ID = 'cafe0000-0000-4000-8000-00000000beef'
+// The worker's app and the storefront's signed-in shopper (customer 42).
+const APP = { clientId: 'browser-app-client-id', clientSecret: 'browser-client-secret' }
+let signedInToken: string
 
 let worker: WorkerHarness
 let proxy: Awaited<ReturnType<typeof startRecordingProxy>>
@@ -38,8 +42,17 @@ beforeAll(() => teardown.guard(async () => {
     '/products/42': () => ({ body: page('Product 42', ' data-bc-product-id="42"') }),
     // BigCommerce's Storefront Cart API, as the script reads it.
     '/api/storefront/carts': () => ({ type: 'application/json', body: JSON.stringify([{ id: CART_ID, customerId: 0, email: '' }]) }),
+    // BigCommerce's Current Customer endpoint: the token for a signed-in shopper of this app, 404 for a guest.
+    '/customer/current.jwt': (req) => {
+      const signedIn = /(?:^|; )customer=42(?:;|$)/.test(req.headers.cookie ?? '')
+      const forApp = new URL(req.url ?? '/', 'http://x').searchParams.get('app_client_id') === APP.clientId
+      return signedIn && forApp ? { type: 'text/plain', body: signedInToken } : { status: 404, type: 'text/plain', body: 'not signed in' }
+    },
   }))
-  worker = teardown.add(await startWorker({ vars: { BEACON_ALLOWED_ORIGINS: site.url } }))
+  signedInToken = await currentCustomerToken({ customer: { id: 42, email: 'shopper@example.com' }, storeHash: 'teststore', ...APP })
+  worker = teardown.add(await startWorker({
+    vars: { BEACON_ALLOWED_ORIGINS: site.url, BIGCOMMERCE_APP_CLIENT_ID: APP.clientId, BIGCOMMERCE_CLIENT_SECRET: APP.clientSecret },
+  }))
   proxy = teardown.add(await startRecordingProxy(worker.url))
   browser = teardown.add(await launchChromium())
 }))
@@ -101,6 +114,38 @@ describe('the beacon in Chromium', () => {
     }
   })
 
+  it('sends a signed-in shopper’s Current Customer token once, and the worker links the verified customer', async () => {
+    const context = await browser.newContext()
+    try {
+      await context.addCookies([{ name: 'customer', value: '42', url: site.url }])
+      const tab = await context.newPage()
+      const start = proxy.requests.length
+      await tab.goto(`${site.url}/?utm_source=newsletter&utm_medium=email`)
+      const sent = await eventually(async () => hits(start).find((h) => typeof h.customerToken === 'string'))
+      expect(sent.customerToken).toBe(signedInToken)
+      // Never an email or customer id of the script's own.
+      expect(hits(start).some((h) => 'email' in h || 'customerId' in h)).toBe(false)
+      const linked = await eventually(() =>
+        worker.db
+          .prepare("SELECT value FROM beacon_identities WHERE anonymous_id = ? AND kind = 'customer'")
+          .bind(sent.anonymousId as string)
+          .first<{ value: string }>()
+          .then((row) => row ?? undefined),
+      )
+      expect(linked.value).toBe('42')
+      // The next page asks again, finds the same customer, and sends no second token.
+      const before = proxy.requests.length
+      await tab.click('#next')
+      await tab.waitForURL('**/products/42')
+      await eventually(async () => hits(before).length >= 1)
+      await new Promise((r) => setTimeout(r, 1_000))
+      expect(hits(before).some((h) => 'customerToken' in h)).toBe(false)
+      expect(site.requests.filter((r) => r.path === '/customer/current.jwt').length).toBeGreaterThanOrEqual(2)
+    } finally {
+      await context.close()
+    }
+  })
+
   it('sends nothing and keeps no id under Global Privacy Control', async () => {
     const context = await browser.newContext()
     try {
@@ -114,7 +159,7 @@ describe('the beacon in Chromium', () => {
       await tab.waitForURL('**/products/42')
       await tab.waitForFunction(() => 'bcBeacon' in window)
       // Identify calls are refused too.
-      await tab.evaluate(() => (window as unknown as { bcBeacon: { identify(x: object): void } }).bcBeacon.identify({ email: 'gpc@example.com' }))
+      await tab.evaluate((cartId) => (window as unknown as { bcBeacon: { identify(x: object): void } }).bcBeacon.identify({ cartId }), CART_ID)
       await new Promise((r) => setTimeout(r, 1_000))
       expect(hits(start)).toEqual([])
       expect(await tab.evaluate(() => localStorage.getItem('bcb_aid'))).toBeNull()
@@ -122,6 +167,25 @@ describe('the beacon in Chromium', () => {
     } finally {
       await context.close()
     }
+  })
+
+  it('is rate limited under wrangler dev too (the rate limiting binding): 429 with Retry-After past 60 hits a minute', async () => {
+    const left = 60_000 - (Date.now() % 60_000)
+    if (left < 30_000) await new Promise((r) => setTimeout(r, left + 50))
+    const anonymousId = `limited-${Date.now().toString(36)}`
+    const post = () =>
+      fetch(`${worker.url}/beacon`, {
+        method: 'POST',
+        headers: { origin: site.url, 'content-type': 'text/plain' },
+        body: JSON.stringify({ anonymousId, url: `${site.url}/` }),
+      })
+    const statuses: number[] = []
+    for (let i = 0; i < 60; i++) statuses.push((await post()).status)
+    expect(statuses.filter((s) => s !== 204)).toEqual([])
+    const limited = await post()
+    expect(limited.status).toBe(429)
+    expect(limited.headers.get('retry-after')).toBe('60')
+    expect(await limited.json()).toMatchObject({ error: 'rate_limited' })
   })
 
   it('stops sending after the store calls bcBeacon.optOut()', async () => {

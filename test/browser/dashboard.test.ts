@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
-import type { Browser } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startBigCommerceStandin, type RunningStandin } from '../../standins/bigcommerce/server'
 import { startHubSpotStandin, type RunningHubSpotStandin } from '../../standins/hubspot/server'
@@ -11,8 +11,12 @@ import { eventually, launchChromium, startWorker, Teardown, type WorkerHarness }
  * stand-ins over HTTP, with planted data: it renders the figures, the replay button replays a dead letter,
  * and the run leaves a screenshot in test-results/dashboard.png.
  */
-const OPERATOR_TOKEN = 'browser-operator-token'
-const ADMIN_TOKEN = 'browser-admin-token'
+// At least 32 characters: shorter admin tokens are an invalid configuration.
+const OPERATOR_TOKEN = 'browser-operator-token-0123456789abcdef'
+const ADMIN_TOKEN = 'browser-admin-token-0123456789abcdef'
+// Runs in the page, where it exists (Node's types lack it).
+declare const getComputedStyle: (element: unknown) => { backgroundColor: string }
+
 const SCREENSHOT = path.resolve(import.meta.dirname, '../../test-results/dashboard.png')
 
 let worker: WorkerHarness
@@ -98,6 +102,23 @@ async function plantHubSpotOrders(url: string) {
 
 let deadLetterId: number
 
+/** Content Security Policy refusals the page reports (Chromium logs each one to the console). */
+function watchCsp(tab: Page): string[] {
+  const refused: string[] = []
+  tab.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) refused.push(message.text())
+  })
+  return refused
+}
+
+async function signInAs(tab: Page, token: string): Promise<void> {
+  await tab.goto(`${worker.url}/admin`)
+  await tab.fill('#token', token)
+  const [signedIn] = await Promise.all([tab.waitForResponse((r) => r.url() === `${worker.url}/admin/login`), tab.click('input[type=submit]')])
+  expect(signedIn.status()).toBe(303)
+  await tab.waitForSelector('#health')
+}
+
 const teardown = new Teardown()
 beforeAll(() => teardown.guard(async () => {
   hubspot = teardown.add(await startHubSpotStandin({ accessToken: 'hs-test-token' }))
@@ -122,14 +143,20 @@ describe('the dashboard in Chromium', () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
     try {
       const tab = await context.newPage()
+      const violations = watchCsp(tab)
       const login = await tab.goto(`${worker.url}/admin`)
       expect(login?.status()).toBe(401)
       await tab.fill('#token', OPERATOR_TOKEN)
       const started = Date.now()
-      await Promise.all([tab.waitForURL(`${worker.url}/admin`), tab.click('input[type=submit]')])
+      // The page is at /admin already: wait for the sign-in's answer, then the dashboard it leads to.
+      const [signedIn] = await Promise.all([tab.waitForResponse((r) => r.url() === `${worker.url}/admin/login`), tab.click('input[type=submit]')])
+      expect(signedIn.status()).toBe(303)
+      await tab.waitForSelector('#health')
       expect(Date.now() - started).toBeLessThan(5_000)
-      const cookie = (await context.cookies()).find((c) => c.name === 'bc_admin_token')
-      expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict' })
+      // The session cookie, kept by Chromium on http://127.0.0.1 too (a secure context): never the token.
+      const cookie = (await context.cookies()).find((c) => c.name === '__Host-bc_admin_session')
+      expect(cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Strict', path: '/' })
+      expect(cookie!.value).not.toContain(OPERATOR_TOKEN)
 
       // Data quality: 8 of 8 orders matched, no duplicates, latencies 20 s .. 90 s.
       const quality = tab.locator('#quality')
@@ -154,6 +181,13 @@ describe('the dashboard in Chromium', () => {
       expect(decisions).toContain('suppressed')
       expect(await tab.locator('#health').textContent()).toContain('1 dead letter waiting for a replay')
 
+      // Under the Content Security Policy: the served stylesheet applies, nothing was refused.
+      const csp = (await tab.goto(`${worker.url}/admin`))!.headers()['content-security-policy']
+      expect(csp).toContain("script-src 'self'")
+      expect(csp).toContain("frame-ancestors 'none'")
+      expect(await tab.locator('header').evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(29, 36, 48)')
+      expect(violations).toEqual([])
+
       await mkdir(path.dirname(SCREENSHOT), { recursive: true })
       await tab.screenshot({ path: SCREENSHOT, fullPage: true })
 
@@ -172,8 +206,44 @@ describe('the dashboard in Chromium', () => {
         worker.db.prepare("SELECT actor_role, action FROM audit_log WHERE action = 'dead_letter.replay'").all().then((r) => r.results),
       )
       expect(audit).toEqual([{ actor_role: 'operator', action: 'dead_letter.replay' }])
+      expect(violations).toEqual([])
     } finally {
       await context.close()
+    }
+  })
+
+  it('runs the dashboard’s own script under the CSP: an admin revokes another session after confirming', async () => {
+    const other = await browser.newContext()
+    const context = await browser.newContext()
+    try {
+      const otherTab = await other.newPage()
+      await signInAs(otherTab, OPERATOR_TOKEN)
+      const tab = await context.newPage()
+      const violations = watchCsp(tab)
+      await signInAs(tab, ADMIN_TOKEN)
+      const revoke = tab.locator('#sessions form button', { hasText: 'Revoke' })
+      await expect.poll(() => revoke.count()).toBeGreaterThan(0)
+
+      // The served script asks first; declining sends nothing.
+      const asked: string[] = []
+      tab.once('dialog', (dialog) => {
+        asked.push(dialog.message())
+        void dialog.dismiss()
+      })
+      await revoke.first().click()
+      await expect.poll(() => asked).toEqual([expect.stringContaining('Revoke this session?')])
+      expect(tab.url()).toBe(`${worker.url}/admin`)
+
+      tab.once('dialog', (dialog) => void dialog.accept())
+      await Promise.all([tab.waitForURL(/notice=session_revoked/), revoke.first().click()])
+      expect(await tab.locator('[role=status]').textContent()).toContain('The session was revoked')
+      // The other browser, cookie intact, is signed out by the server.
+      const afterRevoke = await otherTab.goto(`${worker.url}/admin`)
+      expect(afterRevoke?.status()).toBe(401)
+      expect(violations).toEqual([])
+    } finally {
+      await context.close()
+      await other.close()
     }
   })
 
@@ -181,9 +251,7 @@ describe('the dashboard in Chromium', () => {
     const context = await browser.newContext()
     try {
       const tab = await context.newPage()
-      await tab.goto(`${worker.url}/admin`)
-      await tab.fill('#token', OPERATOR_TOKEN)
-      await Promise.all([tab.waitForURL(`${worker.url}/admin`), tab.click('input[type=submit]')])
+      await signInAs(tab, OPERATOR_TOKEN)
       const [docs] = await Promise.all([tab.waitForResponse((r) => r.url().endsWith('/admin/api/docs')), tab.click('a[href="/admin/api/docs"]')])
       expect(docs.status()).toBe(200)
       expect(await tab.textContent('body')).toContain('/outcomes')

@@ -16,7 +16,6 @@ const visitor = (over: Partial<VisitorState> = {}): VisitorState => ({
   campaignFingerprint: paid.fingerprint,
   cartId: null,
   customerId: null,
-  email: null,
   ...over,
 })
 const plan = (v: VisitorState | null, at: number, classification = direct, identity = {}) =>
@@ -54,13 +53,10 @@ describe('planHit', () => {
   })
 
   it('links only identities the visitor did not have', () => {
-    const p = plan(visitor({ cartId: 'cart-1' }), T0 + MIN, direct, { cartId: 'cart-1', customerId: 7, email: 'a@b.co' })
+    const p = plan(visitor({ cartId: 'cart-1' }), T0 + MIN, direct, { cartId: 'cart-1', customerId: 7 })
     expect(p.touch).toBeNull()
-    expect(p.identities).toEqual([
-      { kind: 'customer', value: '7' },
-      { kind: 'email', value: 'a@b.co' },
-    ])
-    expect(p.visitor).toMatchObject({ cartId: 'cart-1', customerId: 7, email: 'a@b.co' })
+    expect(p.identities).toEqual([{ kind: 'customer', value: '7' }])
+    expect(p.visitor).toMatchObject({ cartId: 'cart-1', customerId: 7 })
   })
 
   it('never moves last-seen backwards for a late hit', () => {

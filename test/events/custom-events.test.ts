@@ -155,7 +155,7 @@ describe('HubSpot custom events', () => {
     portal(true)
     await customEvents(true)
     const response = await callWorker(
-      new Request('https://worker.example.com/admin/api/setup', { method: 'POST', headers: { authorization: 'Bearer admin-token' } }),
+      new Request('https://worker.example.com/admin/api/setup', { method: 'POST', headers: { authorization: 'Bearer admin-token-0123456789abcdef0123456789' } }),
     )
     expect(response.status).toBe(200)
     const body = (await response.json()) as { hubspot: { customEvents?: { available: boolean; defined: string[] } } }

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { adminCall, TOKENS } from '../admin/support'
+import { adminCall, signIn } from '../admin/support'
 import { callWorker, flushHubSpot, freshWorld, subscribe, wakeContact, type useStandins } from '../support/worker'
 import { contactProperties, decisions, MINUTE, openCart } from './support'
 
@@ -94,27 +94,33 @@ describe('a trigger family in shadow', () => {
 })
 
 describe('the dashboard panel', () => {
-  const page = (token: string) => callWorker(new Request('https://worker.example.com/admin', { headers: { cookie: `bc_admin_token=${token}` } }))
+  const page = async (role: 'viewer' | 'operator' | 'admin', query = '') =>
+    callWorker(new Request(`https://worker.example.com/admin${query}`, { headers: { cookie: await signIn(role) } }))
 
   it('shows each family’s mode and evidence, and lets an admin switch one', async () => {
-    const viewer = await (await page(TOKENS.viewer)).text()
+    const viewer = await (await page('viewer')).text()
     expect(viewer).toContain('id="rollout"')
     expect(viewer).toContain('data-family="replenishment"')
     expect(viewer).not.toContain('action="/admin/families/')
 
     const form = await callWorker(new Request('https://worker.example.com/admin/families/browse_abandoned', {
       method: 'POST',
-      headers: { cookie: `bc_admin_token=${TOKENS.admin}`, origin: 'https://worker.example.com' },
+      headers: { cookie: await signIn('admin'), origin: 'https://worker.example.com' },
       body: new URLSearchParams({ mode: 'shadow' }),
     }))
     expect(form.status).toBe(303)
-    expect(form.headers.get('location')).toContain('browse%20abandoned%20is%20now%20shadow')
-    const admin = await (await page(TOKENS.admin)).text()
+    // The notice travels as a fixed code; the dashboard writes its text.
+    const location = form.headers.get('location')!
+    expect(location).toBe('/admin?notice=family_mode_changed&family=browse_abandoned&mode=shadow')
+    const admin = await (await page('admin', location.slice('/admin'.length))).text()
+    expect(admin).toContain('browse abandoned is now shadow (within a minute for every contact).')
     expect(admin).toMatch(/data-family="browse_abandoned">.*?<span class="pill warn">shadow<\/span>/s)
     expect(admin).toContain('action="/admin/families/browse_abandoned"')
 
     const asOperator = await callWorker(new Request('https://worker.example.com/admin/families/winback', {
-      method: 'POST', headers: { cookie: `bc_admin_token=${TOKENS.operator}` }, body: new URLSearchParams({ mode: 'off' }),
+      method: 'POST',
+      headers: { cookie: await signIn('operator'), origin: 'https://worker.example.com' },
+      body: new URLSearchParams({ mode: 'off' }),
     }))
     expect(asOperator.status).toBe(403)
   })
@@ -122,7 +128,7 @@ describe('the dashboard panel', () => {
   it('says when suppression by support tickets is off for want of the scope', async () => {
     hubspot.scopes.tickets = false
     await adminCall('POST', '/admin/api/setup', { role: 'admin' })
-    const html = await (await page(TOKENS.viewer)).text()
+    const html = await (await page('viewer')).text()
     expect(html).toMatch(/id="support-tickets">.*suppression by tickets is off: HubSpot refused the ticket read/s)
   })
 })

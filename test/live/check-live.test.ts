@@ -5,6 +5,7 @@ import { requireConfig } from '../../src/config'
 import { createHubSpotStandin, type HubSpotStandin, type HubSpotStandinOptions } from '../../standins/hubspot'
 import type { BigCommerceStandin } from '../../standins/bigcommerce'
 import { serveHost } from '../support/network'
+import { signIn, TOKENS } from '../admin/support'
 import { callWorker, freshWorld } from '../support/worker'
 
 /** `npm run check:live`'s checks, against the stand-ins as CI runs them (scripts/check-live.ts prints these). */
@@ -17,7 +18,7 @@ async function world(options: HubSpotStandinOptions = {}) {
   serveHost('hubspot.standin', (request) => hubspot.fetch(request))
   bigcommerce.store.createOrder({ email: 'ada@example.com', lines: [{ productId: 1, quantity: 1 }] })
   const setup = await callWorker(
-    new Request('https://worker.example.com/admin/api/setup', { method: 'POST', headers: { authorization: 'Bearer admin-token' } }),
+    new Request('https://worker.example.com/admin/api/setup', { method: 'POST', headers: { authorization: `Bearer ${TOKENS.admin}` } }),
   )
   return setup
 }
@@ -60,20 +61,37 @@ describe('the deploy checks in the admin API and the dashboard', () => {
   it('an operator runs them; the status and the getting-started panel show the last run', async () => {
     await world()
     const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
-    const viewerRun = await callWorker(new Request('https://worker.example.com/admin/api/live-checks', { method: 'POST', headers: bearer('viewer-token') }))
+    const viewerRun = await callWorker(new Request('https://worker.example.com/admin/api/live-checks', { method: 'POST', headers: bearer(TOKENS.viewer) }))
     expect(viewerRun.status).toBe(403)
-    const run = await callWorker(new Request('https://worker.example.com/admin/api/live-checks', { method: 'POST', headers: bearer('operator-token') }))
+    const run = await callWorker(new Request('https://worker.example.com/admin/api/live-checks', { method: 'POST', headers: bearer(TOKENS.operator) }))
     expect(run.status).toBe(200)
     const report = (await run.json()) as { blockers: number; checks: { id: string; level: string }[] }
     expect(report.blockers).toBe(0)
     expect(report.checks.find((c) => c.id === 'scopes')).toMatchObject({ level: 'pass' })
-    const status = (await (await callWorker(new Request('https://worker.example.com/admin/api/status', { headers: bearer('viewer-token') }))).json()) as {
+    const status = (await (await callWorker(new Request('https://worker.example.com/admin/api/status', { headers: bearer(TOKENS.viewer) }))).json()) as {
       liveChecks: { blockers: number; checks: unknown[] }
     }
     expect(status.liveChecks.checks).toHaveLength(report.checks.length)
-    const html = await (await callWorker(new Request('https://worker.example.com/admin', { headers: { cookie: 'bc_admin_token=viewer-token' } }))).text()
+    const html = await (await callWorker(new Request('https://worker.example.com/admin', { headers: { cookie: await signIn('viewer') } }))).text()
     expect(html).toContain('id="deploy-checks"')
     expect(html).toContain('data-live-check="scopes"')
     expect(html).toContain('data-live-check="carts"')
+  })
+
+  it('the dashboard’s button runs them for an operator, from the dashboard’s own page only, and says so by a fixed notice', async () => {
+    await world()
+    const post = async (cookie: string, origin: string) =>
+      callWorker(new Request('https://worker.example.com/admin/live-checks', { method: 'POST', headers: { cookie, origin } }))
+    const operator = await signIn('operator')
+    expect((await post(operator, 'https://evil.example')).status).toBe(403)
+    expect((await post(await signIn('viewer'), 'https://worker.example.com')).status).toBe(403)
+    const run = await post(operator, 'https://worker.example.com')
+    expect(run.status).toBe(303)
+    expect(run.headers.get('location')).toBe('/admin?notice=live_checks_passed#getting-started')
+    const page = async (query: string) =>
+      (await callWorker(new Request(`https://worker.example.com/admin${query}`, { headers: { cookie: operator } }))).text()
+    expect(await page('?notice=live_checks_passed')).toContain('Deploy checks: no blocker.')
+    expect(await page('?notice=live_checks_blocked&blockers=2')).toContain('Deploy checks: 2 blocker(s).')
+    expect(await page('?notice=live_checks_blocked&blockers=%3Cb%3Eyou%20were%20hacked')).not.toContain('you were hacked')
   })
 })

@@ -5,8 +5,7 @@ import { storefrontUrl } from '../../src/db/storefronts'
 import { contactObject } from '../../src/durable/stubs'
 import { LIST_NAME_PREFIX } from '../../src/hubspot/lists'
 import { recoveryLink } from '../../src/recovery/link'
-import { adminCall } from '../admin/support'
-import { TOKENS } from '../admin/support'
+import { adminCall, signIn } from '../admin/support'
 import { callWorker, deliverEvents, flushHubSpot, freshWorld, type useStandins } from '../support/worker'
 
 /**
@@ -286,7 +285,7 @@ describe('reports by storefront', () => {
 
 describe('the dashboard', () => {
   it('shows the storefronts with their sites', async () => {
-    const response = await callWorker(new Request('https://worker.example.com/admin', { headers: { cookie: `bc_admin_token=${TOKENS.viewer}` } }))
+    const response = await callWorker(new Request('https://worker.example.com/admin', { headers: { cookie: await signIn('viewer') } }))
     const html = await response.text()
     expect(html).toContain('id="storefronts"')
     expect(html).toMatch(new RegExp(`data-storefront="${outlet}"[\\s\\S]*?Outlet[\\s\\S]*?${OUTLET_SITE}`))

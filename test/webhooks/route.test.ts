@@ -137,7 +137,7 @@ describe('POST /webhooks/bigcommerce validation', () => {
   })
 
   it('without webhook-id, treats the same scope, hash and created_at as a duplicate', async () => {
-    const secretOnly = { ...env, BIGCOMMERCE_CLIENT_SECRET: '' }
+    const secretOnly = { ...env, BIGCOMMERCE_CLIENT_SECRET: '', BIGCOMMERCE_APP_CLIENT_ID: '' }
     const headers = { 'X-Webhook-Secret': SECRETS.webhookSecret }
     const statuses: string[] = []
     for (let i = 0; i < 3; i++) statuses.push((await (await post(body, headers, secretOnly)).json<{ status: string }>()).status)
@@ -150,7 +150,7 @@ describe('POST /webhooks/bigcommerce validation', () => {
 
 describe('POST /webhooks/bigcommerce configuration', () => {
   it('fails closed with 503 when neither webhook secret is configured', async () => {
-    const res = await post(body, await signed(), { ...env, BIGCOMMERCE_CLIENT_SECRET: '', BIGCOMMERCE_WEBHOOK_SECRET: '' })
+    const res = await post(body, await signed(), { ...env, BIGCOMMERCE_CLIENT_SECRET: '', BIGCOMMERCE_APP_CLIENT_ID: '', BIGCOMMERCE_WEBHOOK_SECRET: '' })
     expect(res.status).toBe(503)
     expect(await res.json()).toMatchObject({ error: 'webhook_auth_not_configured' })
   })
@@ -162,7 +162,7 @@ describe('POST /webhooks/bigcommerce configuration', () => {
   })
 
   it('checks only the shared secret when only it is configured', async () => {
-    const secretOnly = { ...env, BIGCOMMERCE_CLIENT_SECRET: '' }
+    const secretOnly = { ...env, BIGCOMMERCE_CLIENT_SECRET: '', BIGCOMMERCE_APP_CLIENT_ID: '' }
     expect((await post(body, { 'X-Webhook-Secret': SECRETS.webhookSecret }, secretOnly)).status).toBe(200)
     expect((await post(body, { 'X-Webhook-Secret': 'wrong' }, secretOnly)).status).toBe(401)
   })

@@ -1,11 +1,12 @@
 import type { Context, Hono } from 'hono'
 import { z } from 'zod'
-import { authenticateToken, bearerToken, roleAllows } from '../../admin/auth'
+import { bearerToken, roleAllows } from '../../admin/auth'
 import type { Config, Role } from '../../config'
 import type { Actor } from '../../db/audit'
 import type { Env } from '../../env'
 import { jsonError } from '../../http'
 import { cookieActor } from './session-cookie'
+import { attemptToken } from './token-attempt'
 
 /**
  * An admin API route is data: method, path, role, zod schemas of its inputs, and its handler. The Hono app
@@ -64,10 +65,11 @@ export function route<
   return spec as AdminRoute
 }
 
-/** `Authorization: Bearer <token>` with at least `role`; sets `actor`. */
+/** `Authorization: Bearer <token>` with at least `role`; sets `actor`. Failed attempts are rate limited. */
 export async function requireBearer(c: AdminContext, role: Role): Promise<Response | null> {
-  const actor = await authenticateToken(c.get('config').ADMIN_TOKENS, bearerToken(c.req.header('authorization')))
-  return checkActor(c, actor, role)
+  const attempt = await attemptToken(c, c.env, c.get('config'), bearerToken(c.req.header('authorization')))
+  if (!attempt.ok && attempt.refusal) return attempt.refusal
+  return checkActor(c, attempt.ok ? attempt.actor : null, role)
 }
 
 export function checkActor(c: AdminContext, actor: Actor | null, role: Role): Response | null {
@@ -112,7 +114,7 @@ export function mountRoutes(app: Hono<AdminEnv>, routes: readonly AdminRoute[]):
     const honoPath = r.path.replace(/\{(\w+)\}/g, ':$1')
     app.on(r.method.toUpperCase(), honoPath, async (c) => {
       const bearer = c.req.header('authorization') !== undefined
-      const denied = r.session && !bearer ? checkActor(c, await cookieActor(c, c.get('config')), r.role) : await requireBearer(c, r.role)
+      const denied = r.session && !bearer ? checkActor(c, await cookieActor(c, c.env.DB, c.get('config')), r.role) : await requireBearer(c, r.role)
       if (denied) return denied
       const problems: string[] = []
       const parse = (where: string, schema: z.ZodType | undefined, value: unknown) => {

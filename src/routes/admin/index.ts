@@ -6,6 +6,7 @@ import { mountRoutes, route, type AdminEnv, type AdminRoute } from './define'
 import { ROLLOUT_ROUTES } from './rollout'
 import { ADMIN_ROUTES } from './routes'
 import { STOREFRONT_ROUTES } from './storefronts'
+import { SESSION_ROUTES } from './sessions'
 
 /** `/admin/api/*`: the JSON admin API, its OpenAPI document and a browsable rendering of it. */
 
@@ -34,7 +35,7 @@ const DOC_ROUTES: AdminRoute[] = [
   }),
 ]
 
-export const ALL_ROUTES: readonly AdminRoute[] = [...ADMIN_ROUTES, ...ROLLOUT_ROUTES, ...STOREFRONT_ROUTES, ...DOC_ROUTES]
+export const ALL_ROUTES: readonly AdminRoute[] = [...ADMIN_ROUTES, ...ROLLOUT_ROUTES, ...STOREFRONT_ROUTES, ...SESSION_ROUTES, ...DOC_ROUTES]
 
 export const adminApi = new Hono<AdminEnv>()
 mountRoutes(adminApi, ALL_ROUTES)

@@ -57,7 +57,7 @@ const deadLetter = z.object({
 const auditRecord = z.object({
   id: z.number().int(),
   at: isoTime,
-  who: z.object({ role: z.enum(['viewer', 'operator', 'admin']), fingerprint: z.string().describe('first 8 hex of the token SHA-256') }),
+  who: z.object({ role: z.enum(['viewer', 'operator', 'admin']), fingerprint: z.string().describe('keyed HMAC fingerprint of the token (16 hex), never a plain hash') }),
   action: z.string(),
   target: z.string().nullable(),
   outcome: z.enum(['ok', 'failed']),

@@ -49,9 +49,9 @@ export function renderApiDocs(doc: Document) {
           </table>
         </section>
         {operations.map(({ path, method, op }) => (
-          <section class="card" id={`${method}-${path}`} style="margin-top:16px">
+          <section class="card spaced" id={`${method}-${path}`}>
             <h2><span class={`method ${method}`}>{method.toUpperCase()}</span> <code>{path}</code></h2>
-            <p style="white-space:pre-line">{op.description}</p>
+            <p class="pre-line">{op.description}</p>
             {op.parameters.length > 0 && (
               <table>
                 <thead><tr><th>parameter</th><th>in</th><th>type</th><th>required</th><th>meaning</th></tr></thead>

@@ -29,7 +29,7 @@ export function RevenueChart(props: { rows: ChannelRevenue[] }) {
   const barSpace = width - labelWidth - 110
   const height = rows.length * (barHeight + 8)
   return (
-    <svg role="img" aria-label="Revenue by channel" viewBox={`0 0 ${width} ${height}`} width="100%" style="max-width:640px">
+    <svg role="img" aria-label="Revenue by channel" viewBox={`0 0 ${width} ${height}`} width="100%" class="chart">
       {rows.map((r, i) => {
         const y = i * (barHeight + 8)
         const w = Math.max(2, (Number(r.revenue) / max) * barSpace)

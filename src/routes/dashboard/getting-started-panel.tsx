@@ -50,7 +50,7 @@ export function GettingStarted({ checklist, liveChecks }: { checklist: SetupChec
           </tbody>
         </table>
       )}
-      <form method="post" action="/admin/live-checks" style="margin:0">
+      <form method="post" action="/admin/live-checks" class="inline">
         <button type="submit">Run the deploy checks</button>
       </form>
     </section>

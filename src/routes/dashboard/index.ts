@@ -1,11 +1,12 @@
 import { Hono } from 'hono'
-import { deleteCookie, setCookie } from 'hono/cookie'
-import { authenticateToken } from '../../admin/auth'
-import { deadLetterView, replayDeadLetterAudited } from '../../admin/dead-letters'
+import { bodyLimit } from 'hono/body-limit'
+import { roleAllows } from '../../admin/auth'
+import { deadLetterView, replayDeadLetterAudited, type ReplayOutcome } from '../../admin/dead-letters'
 import { outcomesReport } from '../../admin/outcomes'
 import { qualityReport } from '../../admin/quality'
 import { hubspotClient, recentReconciliation } from '../../admin/reconciliation'
 import { rolloutReport } from '../../admin/rollout'
+import { endSession, openSessions, revokeSessionAudited, startSession } from '../../admin/sessions'
 import { runAndKeepLiveChecks } from '../../admin/live-checks'
 import { settle, syncStatus } from '../../admin/status'
 import { storefrontsReport } from '../../admin/storefronts'
@@ -14,16 +15,19 @@ import { listDeadLetters, listDecisions } from '../../db/operations'
 import { jsonError } from '../../http'
 import type { AdminEnv } from '../admin/define'
 import { revenueByChannel } from './chart'
+import { noticeFromQuery, noticeLocation, type NoticeCode } from './notices'
 import { rolloutForms } from './rollout'
-import { COOKIE, cookieActor } from '../admin/session-cookie'
-import { guardForm, sameOrigin } from './session'
+import { clearSessionCookie, cookieActor, dropLegacyTokenCookie, sessionSecret, setSessionCookie } from '../admin/session-cookie'
+import { attemptToken } from '../admin/token-attempt'
+import { crossOrigin, guardForm, sameOrigin } from './session'
 import { renderDashboard, renderLogin } from './view'
 
 /** `/admin`: the dashboard, rendered on the server (sign-in and form posts: ./session.ts). */
 export const dashboard = new Hono<AdminEnv>()
 
 dashboard.get('/', async (c) => {
-  const actor = await cookieActor(c, c.get('config'))
+  dropLegacyTokenCookie(c)
+  const actor = await cookieActor(c, c.env.DB, c.get('config'))
   if (!actor) return c.html(renderLogin(null), 401)
   c.set('actor', actor)
   const now = new Date()
@@ -40,35 +44,40 @@ dashboard.get('/', async (c) => {
     settle(() => outcomesReport(db, lastMonth)),
     settle(() => storefrontsReport(c.env, now)),
   ])
-  const message = c.req.query('replayed') ?? c.req.query('notice')
-  const notice = message ? { ok: c.req.query('ok') === '1', text: message } : null
+  const sessions = roleAllows(actor.role, 'admin') ? { current: actor.sessionId, open: await openSessions(db, now.getTime()) } : null
   c.header('Cache-Control', 'no-store')
   return c.html(
     renderDashboard({
-      now, actor, notice, status, quality, reconciliation, revenue, decisions, deadLetters: deadLetters.map(deadLetterView), rollout, outcomes,
-      storefronts,
+      now, actor, notice: noticeFromQuery(c.req.query()), status, quality, reconciliation, revenue, decisions,
+      deadLetters: deadLetters.map(deadLetterView), rollout, outcomes, storefronts, sessions,
     }),
   )
 })
 
-dashboard.post('/login', async (c) => {
-  if (!sameOrigin(c)) return jsonError(c, 403, 'forbidden', 'cross-origin form posts are refused')
-  const form = await c.req.parseBody()
-  const token = typeof form.token === 'string' ? form.token.trim() : ''
-  const actor = await authenticateToken(c.get('config').ADMIN_TOKENS, token)
-  if (!actor) return c.html(renderLogin('That token is not valid.'), 401)
-  setCookie(c, COOKIE, token, {
-    path: '/admin',
-    httpOnly: true,
-    secure: new URL(c.req.url).protocol === 'https:',
-    sameSite: 'Strict',
-    maxAge: 12 * 3600,
-  })
-  return c.redirect('/admin', 303)
-})
+// Sign-in: from this site's page only, a body of at most 4 KiB (checked before it is read), the token
+// exchanged for a server-side session; failed attempts are rate limited per client (../admin/token-attempt.ts).
+dashboard.post(
+  '/login',
+  async (c, next) => (sameOrigin(c) ? next() : crossOrigin(c)),
+  bodyLimit({ maxSize: 4 * 1024, onError: (c) => jsonError(c, 413, 'payload_too_large', 'a sign-in form is at most 4 KiB') }),
+  async (c) => {
+    const form = await c.req.parseBody()
+    const token = typeof form.token === 'string' ? form.token.trim() : ''
+    const attempt = await attemptToken(c, c.env, c.get('config'), token || null)
+    if (!attempt.ok) return attempt.refusal ?? c.html(renderLogin('That token is not valid.'), 401)
+    const now = Date.now()
+    // A browser signing in again leaves no older session of its own behind.
+    await endSession(c.env.DB, sessionSecret(c), now)
+    const { secret } = await startSession(c.env.DB, attempt.actor, c.req.header('user-agent') ?? null, now)
+    setSessionCookie(c, secret)
+    return c.redirect('/admin', 303)
+  },
+)
 
-dashboard.post('/logout', (c) => {
-  deleteCookie(c, COOKIE, { path: '/admin', secure: new URL(c.req.url).protocol === 'https:' })
+dashboard.post('/logout', async (c) => {
+  if (!sameOrigin(c)) return crossOrigin(c)
+  await endSession(c.env.DB, sessionSecret(c), Date.now())
+  clearSessionCookie(c)
   return c.redirect('/admin', 303)
 })
 
@@ -79,16 +88,28 @@ dashboard.post('/dead-letters/:id/replay', async (c) => {
   if (!Number.isSafeInteger(id) || id <= 0) return jsonError(c, 400, 'invalid_request', 'path.id: must be a positive integer')
   const now = new Date()
   const outcome = await replayDeadLetterAudited(c.env, c.get('actor'), id, now)
-  const text = outcome.ok ? `Dead letter #${id} replayed: ${outcome.result}.` : outcome.message
-  return c.redirect(`/admin?ok=${outcome.ok ? 1 : 0}&replayed=${encodeURIComponent(text)}`, 303)
+  return c.redirect(noticeLocation(replayNotice(outcome), { id: String(id) }), 303)
+})
+
+function replayNotice(outcome: ReplayOutcome): NoticeCode {
+  if (!outcome.ok) return outcome.status === 404 ? 'dead_letter_not_found' : 'dead_letter_not_replayable'
+  if (outcome.source === 'hubspot') return 'dead_letter_queued'
+  return outcome.result === 'processed' ? 'dead_letter_processed' : 'dead_letter_failed_again'
+}
+
+dashboard.post('/sessions/:id/revoke', async (c) => {
+  const denied = await guardForm(c, 'admin', 'Sign in again to revoke a session.')
+  if (denied) return denied
+  const revoked = await revokeSessionAudited(c.env.DB, c.get('actor'), c.req.param('id'), new Date())
+  return c.redirect(noticeLocation(revoked ? 'session_revoked' : 'session_not_found'), 303)
 })
 
 dashboard.post('/live-checks', async (c) => {
   const denied = await guardForm(c, 'operator', 'Sign in again to run the deploy checks.')
   if (denied) return denied
   const report = await runAndKeepLiveChecks(c.env.DB, c.get('config'), new Date())
-  const text = report.blockers ? `Deploy checks: ${report.blockers} blocker(s).` : 'Deploy checks: no blocker.'
-  return c.redirect(`/admin?ok=${report.blockers ? 0 : 1}&notice=${encodeURIComponent(text)}#getting-started`, 303)
+  const notice = report.blockers ? noticeLocation('live_checks_blocked', { blockers: String(report.blockers) }) : noticeLocation('live_checks_passed')
+  return c.redirect(`${notice}#getting-started`, 303)
 })
 
 dashboard.route('/families', rolloutForms)

@@ -28,7 +28,7 @@ export function renderMappingPage(mapping: Mapping): string {
           </ul>
         </section>
         {hubspot.objects.map((o) => (
-          <section class="card" id={`object-${o.objectType}`} style="margin-top:16px">
+          <section class="card spaced" id={`object-${o.objectType}`}>
             <h2><code>{o.objectType}</code>, unique by <code>{o.uniqueProperty}</code></h2>
             {o.associations.length > 0 && (
               <p class="muted">Associations: {o.associations.map((a) => `${a.from} → ${a.to} (${a.how})`).join('; ')}</p>
@@ -48,7 +48,7 @@ export function renderMappingPage(mapping: Mapping): string {
             </table>
           </section>
         ))}
-        <section class="card" id="triggers" style="margin-top:16px">
+        <section class="card spaced" id="triggers">
           <h2>Automation triggers</h2>
           <p>
             Each trigger sets a datetime property on the contact (a HubSpot workflow enrolls on it) to the time of its cause.
@@ -75,7 +75,7 @@ export function renderMappingPage(mapping: Mapping): string {
             </tbody>
           </table>
         </section>
-        <section class="card" id="governance" style="margin-top:16px">
+        <section class="card spaced" id="governance">
           <h2>Fail-safes and trigger families</h2>
           <p>A marketing trigger that falls due passes these checks, in order (transactional triggers always fire):</p>
           <ol>{governance.marketingRules.map((r) => <li>{r}</li>)}</ol>
@@ -105,7 +105,7 @@ export function renderMappingPage(mapping: Mapping): string {
             <tbody>{governance.families.map((f) => <tr><td>{f.family}</td><td><code>{f.triggers.join(', ')}</code></td><td>{f.configuredMode}</td></tr>)}</tbody>
           </table>
         </section>
-        <section class="card" id="lists" style="margin-top:16px">
+        <section class="card spaced" id="lists">
           <h2>Audience lists</h2>
           <p>{mapping.lists.kind}; names start with <code>{mapping.lists.prefix}</code>. {mapping.lists.topCategories}. {mapping.lists.repair}.</p>
           <table>
@@ -121,7 +121,7 @@ export function renderMappingPage(mapping: Mapping): string {
             </tbody>
           </table>
         </section>
-        <section class="card" id="outcomes" style="margin-top:16px">
+        <section class="card spaced" id="outcomes">
           <h2>Outcomes</h2>
           <p>{mapping.outcomes.route}: per family and ISO week, triggers fired and those followed by a paid order within the window, with revenue; {mapping.outcomes.comparison}.</p>
           <table>
@@ -129,7 +129,7 @@ export function renderMappingPage(mapping: Mapping): string {
             <tbody>{mapping.outcomes.families.map((f) => <tr><td>{f.family}</td><td class="num">{f.windowDays} d</td><td>{f.measure}</td><td>{f.reference?.text ?? ''}</td></tr>)}</tbody>
           </table>
         </section>
-        <section class="card" id="channels" style="margin-top:16px">
+        <section class="card spaced" id="channels">
           <h2>Channel taxonomy</h2>
           <h3>Where the order was placed (<code>{channels.order.property}</code>)</h3>
           <p>Values: {channels.order.values.join(', ')}. The first rule that holds wins; otherwise {channels.order.fallback}.</p>

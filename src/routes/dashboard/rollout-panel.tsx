@@ -43,7 +43,7 @@ export function Rollout({ part, canChange, now }: { part: Part<RolloutReport>; c
               <td class="num">{f.wouldHaveFired.days14}</td>
               {canChange && (
                 <td>
-                  <form method="post" action={`/admin/families/${f.family}`} style="margin:0;display:flex;gap:6px">
+                  <form method="post" action={`/admin/families/${f.family}`} class="inline-row">
                     <select name="mode" aria-label={`mode of ${f.family}`}>
                       {FAMILY_MODES.map((m) => <option value={m} selected={m === f.mode}>{m}</option>)}
                     </select>

@@ -3,6 +3,7 @@ import { setFamilyMode } from '../../admin/rollout'
 import { isFamilyMode, isTriggerFamily } from '../../domain/automation'
 import { jsonError } from '../../http'
 import type { AdminEnv } from '../admin/define'
+import { noticeLocation } from './notices'
 import { guardForm } from './session'
 
 /** `POST /admin/families/{family}` (admin): the rollout panel's mode switch, audited like the API's. */
@@ -16,6 +17,5 @@ rolloutForms.post('/:family', async (c) => {
   if (!isTriggerFamily(family)) return jsonError(c, 400, 'invalid_request', `path.family: unknown trigger family "${family}"`)
   if (typeof mode !== 'string' || !isFamilyMode(mode)) return jsonError(c, 400, 'invalid_request', 'mode: must be live, shadow or off')
   await setFamilyMode(c.env.DB, c.get('actor'), family, mode, new Date())
-  const text = `${family.replace(/_/g, ' ')} is now ${mode} (within a minute for every contact).`
-  return c.redirect(`/admin?ok=1&notice=${encodeURIComponent(text)}`, 303)
+  return c.redirect(noticeLocation('family_mode_changed', { family, mode }), 303)
 })

@@ -13,6 +13,7 @@ import { GettingStarted } from './getting-started-panel'
 import { Outcomes, type OutcomesReport } from './outcomes-panel'
 import { Rollout } from './rollout-panel'
 import { Storefronts, type StorefrontsReport } from './storefronts-panel'
+import { Sessions, type SessionsPart } from './sessions-panel'
 
 export interface DashboardData {
   now: Date
@@ -27,6 +28,8 @@ export interface DashboardData {
   rollout: Part<RolloutReport>
   outcomes: Part<OutcomesReport>
   storefronts: Part<StorefrontsReport>
+  /** Open sessions, for admins only. */
+  sessions: SessionsPart | null
 }
 
 function Nav(props: { actor: Actor }) {
@@ -35,7 +38,7 @@ function Nav(props: { actor: Actor }) {
       <a href="/admin/api/docs">API</a>
       <a href="/docs">Mapping</a>
       <span class="muted">{props.actor.role} · {props.actor.fingerprint}</span>
-      <form method="post" action="/admin/logout" style="margin:0">
+      <form method="post" action="/admin/logout" class="inline">
         <button class="link" type="submit">Sign out</button>
       </form>
     </>
@@ -115,9 +118,7 @@ function Backfill({ backfill, now }: { backfill: SyncStatus['backfill']; now: Da
         {backfill.done.toLocaleString('en-US')} of {backfill.total.toLocaleString('en-US')} records
         {backfill.since ? ` changed since ${backfill.since.slice(0, 10)}` : ' (all history)'}
       </p>
-      <div class="progress" role="progressbar" aria-valuenow={Math.round(share * 100)} aria-valuemin={0} aria-valuemax={100}>
-        <div style={`width:${(share * 100).toFixed(1)}%`} />
-      </div>
+      <progress class="bar" value={share.toFixed(3)} max="1">{Math.round(share * 100)}%</progress>
       <table>
         <tbody>
           {backfill.phase && backfill.state === 'running' && <tr><td>Now importing</td><td>{backfill.phase}</td></tr>}
@@ -251,7 +252,7 @@ function DeadLetters({ rows, canReplay, now }: { rows: DashboardData['deadLetter
                 <td>{when(d.createdAt, now)}</td>
                 <td>
                   {canReplay ? (
-                    <form method="post" action={`/admin/dead-letters/${d.id}/replay`} style="margin:0">
+                    <form method="post" action={`/admin/dead-letters/${d.id}/replay`} class="inline">
                       <button type="submit">Replay</button>
                     </form>
                   ) : (
@@ -271,7 +272,7 @@ export function renderDashboard(data: DashboardData): string {
   return (
     '<!doctype html>' +
     (
-      <Page title="BigCommerce → HubSpot" nav={<Nav actor={data.actor} />}>
+      <Page title="BigCommerce → HubSpot" nav={<Nav actor={data.actor} />} script>
         {data.notice && <div class={`notice ${data.notice.ok ? '' : 'bad'}`} role="status">{data.notice.text}</div>}
         <div class="grid">
           {!data.status.setup.complete && <GettingStarted checklist={data.status.setup} liveChecks={data.status.liveChecks} />}
@@ -280,7 +281,7 @@ export function renderDashboard(data: DashboardData): string {
             <h2>History import</h2>
             <Backfill backfill={data.status.backfill} now={data.now} />
           </section>
-          <section class="card wide" style="padding:0;border:none;background:none">
+          <section class="card wide bare">
             <Quality quality={data.quality} />
           </section>
           <Reconciliation part={data.reconciliation} />
@@ -292,10 +293,11 @@ export function renderDashboard(data: DashboardData): string {
           <Outcomes part={data.outcomes} />
           <Storefronts part={data.storefronts} now={data.now} />
           {data.status.setup.complete && <GettingStarted checklist={data.status.setup} liveChecks={data.status.liveChecks} />}
-          <section class="card wide" style="padding:0;border:none;background:none">
+          <section class="card wide bare">
             <Decisions decisions={data.decisions} now={data.now} />
           </section>
           <DeadLetters rows={data.deadLetters} canReplay={roleAllows(data.actor.role, 'operator')} now={data.now} />
+          {data.sessions && <Sessions part={data.sessions} now={data.now} />}
         </div>
       </Page>
     ).toString()
@@ -307,7 +309,7 @@ export function renderLogin(message: string | null): string {
     '<!doctype html>' +
     (
       <Page title="BigCommerce → HubSpot">
-        <section class="card" style="max-width:420px;margin:40px auto">
+        <section class="card login">
           <h2>Sign in</h2>
           {message && <div class="notice bad" role="alert">{message}</div>}
           <form method="post" action="/admin/login">

@@ -1,0 +1,60 @@
+import { isFamilyMode, isTriggerFamily } from '../../domain/automation'
+
+/**
+ * The dashboard's notices after a form post (`/admin?notice=<code>&...`), by fixed code only: the page shows
+ * text written here, filled in with parameters that must each pass their check (a positive integer, a known
+ * trigger family or mode). Anything else in the URL shows nothing, so a link cannot make the dashboard
+ * say what an attacker wrote.
+ */
+type Params = Record<string, string>
+interface NoticeDefinition {
+  ok: boolean
+  /** The text, or null when a parameter does not pass its check. */
+  text(params: Params): string | null
+}
+
+const positive = (value: string | undefined) => (value !== undefined && /^[1-9][0-9]{0,15}$/.test(value) ? value : null)
+/** A notice whose one parameter, `param`, must be a positive integer. */
+const withNumber = (param: string, ok: boolean, text: (n: string) => string): NoticeDefinition => ({
+  ok,
+  text: (p) => {
+    const n = positive(p[param])
+    return n === null ? null : text(n)
+  },
+})
+const withId = (ok: boolean, text: (id: string) => string) => withNumber('id', ok, text)
+
+const NOTICES = {
+  dead_letter_processed: withId(true, (n) => `Dead letter #${n} replayed: processed.`),
+  dead_letter_queued: withId(true, (n) => `Dead letter #${n} replayed: queued for the HubSpot writer.`),
+  dead_letter_failed_again: withId(false, (n) => `Dead letter #${n} replayed: failed again, retrying later (see the webhook event's last error).`),
+  dead_letter_not_found: withId(false, (n) => `There is no dead letter #${n}.`),
+  dead_letter_not_replayable: withId(false, (n) => `Dead letter #${n} was not replayed: it was replayed already or is no longer replayable.`),
+  family_mode_changed: {
+    ok: true,
+    text: (p) =>
+      p.family && p.mode && isTriggerFamily(p.family) && isFamilyMode(p.mode)
+        ? `${p.family.replace(/_/g, ' ')} is now ${p.mode} (within a minute for every contact).`
+        : null,
+  },
+  session_revoked: { ok: true, text: () => 'The session was revoked; its browser is signed out at its next request.' },
+  session_not_found: { ok: false, text: () => 'No open session has that id (it ended already).' },
+  live_checks_passed: { ok: true, text: () => 'Deploy checks: no blocker.' },
+  live_checks_blocked: withNumber('blockers', false, (n) => `Deploy checks: ${n} blocker(s).`),
+} satisfies Record<string, NoticeDefinition>
+
+export type NoticeCode = keyof typeof NOTICES
+
+/** Where a form post sends the browser: the dashboard with the notice's code and its parameters. */
+export function noticeLocation(code: NoticeCode, params: Params = {}): string {
+  return `/admin?${new URLSearchParams({ notice: code, ...params })}`
+}
+
+/** The notice a dashboard URL asks for, or null for no, an unknown or a malformed notice. */
+export function noticeFromQuery(query: Params): { ok: boolean; text: string } | null {
+  const code = query.notice
+  if (!code || !Object.hasOwn(NOTICES, code)) return null
+  const notice = NOTICES[code as NoticeCode] as NoticeDefinition
+  const text = notice.text(query)
+  return text === null ? null : { ok: notice.ok, text }
+}
