@@ -1,3 +1,4 @@
+import type { BackfillStepMessage } from './backfill/steps'
 import type { WebhookMessage } from './pipeline/message'
 
 /**
@@ -9,6 +10,8 @@ export interface Env {
   DB: D1Database
   /** Webhook processing (wrangler.toml `[[queues.producers]]`). */
   WEBHOOK_QUEUE: Queue<WebhookMessage>
+  /** The backfill's steps (wrangler.toml); absent, the cron runs the backfill a slice a minute instead. */
+  BACKFILL_QUEUE?: Queue<BackfillStepMessage>
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- typed by the stub helpers
   CONTACT: DurableObjectNamespace<any>
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- typed by the stub helpers

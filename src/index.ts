@@ -1,4 +1,5 @@
 import { app } from './app'
+import { consumeBackfillBatch, isBackfillQueue } from './backfill/steps'
 import type { Env } from './env'
 import { runScheduled } from './cron'
 import type { WebhookMessage } from './pipeline/message'
@@ -13,6 +14,7 @@ export default {
     ctx.waitUntil(runScheduled(controller.cron, controller.scheduledTime, env))
   },
   async queue(batch, env) {
-    await consumeWebhookBatch(batch, env)
+    if (isBackfillQueue(batch.queue) && env.BACKFILL_QUEUE) await consumeBackfillBatch(batch, env, env.BACKFILL_QUEUE)
+    else await consumeWebhookBatch(batch as MessageBatch<WebhookMessage>, env)
   },
-} satisfies ExportedHandler<Env, WebhookMessage>
+} satisfies ExportedHandler<Env, unknown>

@@ -4,9 +4,10 @@ import type { BackfillPhase } from '../db/backfill'
 import type { Env } from '../env'
 
 /**
- * What a backfill phase works with. A phase walks one BigCommerce collection from a resume point, applies
- * it in chunks, and calls `checkpoint` after each chunk; it stops between chunks once the run's budget is
- * spent, and the next run continues from the last checkpoint.
+ * What a backfill phase works with. A phase walks one BigCommerce collection a page at a time: `list` reads
+ * the page at a cursor (and what its records need besides: refunds, emails, variants) into records the run
+ * stages in D1 with the next cursor, then `apply` imports staged records a chunk at a time. A step cut short
+ * resumes from what is staged: no page is listed twice.
  */
 export interface PhaseContext {
   env: Env
@@ -18,23 +19,33 @@ export interface PhaseContext {
   now(): Date
 }
 
-export interface ChunkDone {
-  /** The resume point after this chunk (phase-specific JSON), null when the phase is finished. */
-  cursor: string | null
-  /** Records examined, applied or not. */
-  processed: number
-  /** Records that could not be imported (no email, a payload that breaks its schema). */
-  skipped: number
+export interface PageListed<R> {
+  /** The page's records, in walk order, as `apply` takes them (JSON: they are staged in D1). */
+  records: R[]
+  /** Rows of the page that can never be imported (no id): counted as examined and skipped at once. */
+  unusable: number
+  /** The cursor of the next page; null when this page was the phase's last. */
+  next: string | null
+  /** BigCommerce's count of the whole collection, where its pages say it (v3 `meta.pagination.total`). */
+  total?: number
 }
 
-export type Checkpoint = (chunk: ChunkDone) => Promise<void>
-
-export interface Phase {
+export interface Phase<R = unknown> {
   name: BackfillPhase
-  /** How many records the phase will walk (BigCommerce's own count). */
-  count(ctx: PhaseContext): Promise<number>
-  /** Runs chunks from `cursor` until the phase is finished (true) or the budget is spent (false). */
-  run(ctx: PhaseContext, cursor: string | null, checkpoint: Checkpoint): Promise<boolean>
+  /**
+   * How many records the phase will walk (BigCommerce's own count), read when the job starts, for a collection
+   * whose pages do not say it (v2 orders); a v3 collection's first page gives it at no extra call.
+   */
+  count?(ctx: PhaseContext): Promise<number>
+  /** BigCommerce calls listing a page usually takes (reserved from the store's quota first). */
+  listCalls: number
+  list(ctx: PhaseContext, cursor: string | null): Promise<PageListed<R>>
+  /** Staged records applied between two checkpoints. */
+  chunk: number
+  /** BigCommerce calls and Durable Object calls applying `records` takes (the quota and the budget). */
+  applyCalls(records: readonly R[]): { bigcommerce: number; outbound: number }
+  /** Imports staged records; returns how many could not be (skipped and counted). */
+  apply(ctx: PhaseContext, records: readonly R[]): Promise<{ skipped: number }>
 }
 
 /**

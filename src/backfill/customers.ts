@@ -8,6 +8,7 @@ import { v3Page, v3PageMeta, v3Total } from './listing'
 import { importEach } from './skip'
 
 const PAGE = 250
+const CHUNK = 50
 const CONCURRENCY = 8
 
 const customerPage = v3Page.extend({
@@ -17,64 +18,67 @@ const customerPage = v3Page.extend({
 /** `{after}` walks BigCommerce's customer cursor (stable while customers are added); `{page}` if it has none. */
 type CustomerCursor = { after: string } | { page: number }
 
+/** Each staged record costs one Durable Object call (its contact) and no BigCommerce call. */
+const oneContactEach = (records: readonly unknown[]) => ({ bigcommerce: 0, outbound: records.length })
+
 /**
  * Customers, each with its email recorded for the identity graph, imported into its contact (`import`
- * mode: state and properties, no trigger). Consent comes with the subscribers phase.
+ * mode: state and properties, no trigger). Consent comes with the subscribers phase. Staged as listed.
  */
 export const customersPhase: Phase = {
   name: 'customers',
+  listCalls: 1,
+  chunk: CHUNK,
 
-  count: (ctx) => v3Total(ctx, '/customers', modifiedSince(ctx, 'date_modified:min')),
-
-  async run(ctx, cursor, checkpoint) {
-    let at: CustomerCursor | null = cursor ? (JSON.parse(cursor) as CustomerCursor) : null
-    while (!ctx.budget.exhausted(PAGE + 1)) {
-      const query = {
-        limit: PAGE,
-        include: 'addresses',
-        ...modifiedSince(ctx, 'date_modified:min'),
-        ...(at && 'after' in at ? { after: at.after } : { page: at && 'page' in at ? at.page : 1 }),
-      }
-      const page = customerPage.parse((await ctx.client.v3('/customers', query)) ?? { data: [] })
-      const skipped = await importEach(page.data, v3Customer, CONCURRENCY, async (parsed) => {
-        const customer = normalizeCustomer(parsed)
-        await recordCustomerEmail(ctx.env.DB, customer.customerId, customer.email)
-        ctx.budget.spend()
-        await contactObject(ctx.env, customer.email).applyCustomer(customer, null, { mode: 'import' })
-      })
-      const endCursor = page.meta?.cursor_pagination?.end_cursor
-      const last = page.data.length < PAGE
-      const next: CustomerCursor = endCursor ? { after: endCursor } : { page: (at && 'page' in at ? at.page : 1) + 1 }
-      await checkpoint({ cursor: last ? null : JSON.stringify(next), processed: page.data.length, skipped })
-      if (last) return true
-      at = next
+  async list(ctx, cursor) {
+    const at = cursor ? (JSON.parse(cursor) as CustomerCursor) : null
+    const query = {
+      limit: PAGE,
+      include: 'addresses',
+      ...modifiedSince(ctx, 'date_modified:min'),
+      ...(at && 'after' in at ? { after: at.after } : { page: at && 'page' in at ? at.page : 1 }),
     }
-    return false
+    const page = customerPage.parse((await ctx.client.v3('/customers', query)) ?? { data: [] })
+    const endCursor = page.meta?.cursor_pagination?.end_cursor
+    const next: CustomerCursor = endCursor ? { after: endCursor } : { page: (at && 'page' in at ? at.page : 1) + 1 }
+    return { records: page.data, unusable: 0, next: page.data.length < PAGE ? null : JSON.stringify(next), total: v3Total(page) }
+  },
+
+  applyCalls: oneContactEach,
+
+  async apply(ctx, records) {
+    const skipped = await importEach(records, v3Customer, CONCURRENCY, async (parsed) => {
+      const customer = normalizeCustomer(parsed)
+      await recordCustomerEmail(ctx.env.DB, customer.customerId, customer.email)
+      ctx.budget.spend()
+      await contactObject(ctx.env, customer.email).applyCustomer(customer, null, { mode: 'import' })
+    })
+    return { skipped }
   },
 }
 
 /** Newsletter subscribers: email consent for customers and guests alike (and a contact for each). */
 export const subscribersPhase: Phase = {
   name: 'subscribers',
+  listCalls: 1,
+  chunk: CHUNK,
 
-  count: (ctx) => v3Total(ctx, '/customers/subscribers', modifiedSince(ctx, 'date_modified:min')),
+  async list(ctx, cursor) {
+    const page = cursor ? (JSON.parse(cursor) as { page: number }).page : 1
+    const body = v3Page.parse(
+      (await ctx.client.v3('/customers/subscribers', { limit: PAGE, page, ...modifiedSince(ctx, 'date_modified:min') })) ?? { data: [] },
+    )
+    return { records: body.data, unusable: 0, next: body.data.length < PAGE ? null : JSON.stringify({ page: page + 1 }), total: v3Total(body) }
+  },
 
-  async run(ctx, cursor, checkpoint) {
-    let page = cursor ? (JSON.parse(cursor) as { page: number }).page : 1
-    while (!ctx.budget.exhausted(PAGE + 1)) {
-      const body = v3Page.parse(
-        (await ctx.client.v3('/customers/subscribers', { limit: PAGE, page, ...modifiedSince(ctx, 'date_modified:min') })) ?? { data: [] },
-      )
-      const skipped = await importEach(body.data, v3Subscriber, CONCURRENCY, async (parsed) => {
-        const subscriber = normalizeSubscriber(parsed)
-        ctx.budget.spend()
-        await contactObject(ctx.env, subscriber.email).applySubscriber(subscriber, { mode: 'import' })
-      })
-      const last = body.data.length < PAGE
-      await checkpoint({ cursor: last ? null : JSON.stringify({ page: page + 1 }), processed: body.data.length, skipped })
-      if (last) return true
-      page++
-    }
-    return false
+  applyCalls: oneContactEach,
+
+  async apply(ctx, records) {
+    const skipped = await importEach(records, v3Subscriber, CONCURRENCY, async (parsed) => {
+      const subscriber = normalizeSubscriber(parsed)
+      ctx.budget.spend()
+      await contactObject(ctx.env, subscriber.email).applySubscriber(subscriber, { mode: 'import' })
+    })
+    return { skipped }
   },
 }

@@ -1,4 +1,5 @@
 import { liveTraffic, type LiveTraffic } from '../db/events'
+import { hubspotWriter } from '../durable/stubs'
 import type { Env } from '../env'
 import type { Budget } from './context'
 
@@ -53,4 +54,27 @@ export async function giveWayToLiveWork({ env, budget, now, sleep }: GiveWay, wo
     await sleep(Math.min(pause, budget.remainingMs))
   }
   return now() - startedAt
+}
+
+/**
+ * Records waiting in the HubSpot writer's bulk lane past which history stops reading more: about 20 s of
+ * HubSpot's 100 calls per 10 s at 100 records a call. Reading further would only grow the writer's queue
+ * (its storage, and the delay of everything behind it) while HubSpot cannot take it any faster.
+ */
+export const WRITER_BACKLOG_LIMIT = 20_000
+/** How often a backfill waiting for the writer looks again. */
+const WRITER_POLL_MS = 2_000
+
+/**
+ * Before reading a page: waits, within the run's time, while the writer's bulk backlog is past the limit.
+ * False when the run's time ran out waiting (the next run looks again).
+ */
+export async function waitForWriter({ env, budget, sleep }: Omit<GiveWay, 'now'>): Promise<boolean> {
+  for (;;) {
+    budget.spend()
+    const { lanes } = await hubspotWriter(env).status()
+    if (lanes.bulk <= WRITER_BACKLOG_LIMIT) return true
+    if (budget.remainingMs <= 0) return false
+    await sleep(Math.min(WRITER_POLL_MS, budget.remainingMs))
+  }
 }

@@ -1,13 +1,18 @@
 import { emptyProgress, insertRunningJob, latestJob, reviveJob, runningJob } from '../db/backfill'
+import { dropStagedExcept } from '../db/backfill-staging'
 import type { Env } from '../env'
 import { runBackfill, type RunOptions } from './run'
 import { statusOf, type BackfillStatus } from './status'
+import { scheduleStep } from './steps'
 
 export { runBackfill, type RunOptions, type RunOutcome } from './run'
 export { statusOf, type BackfillStatus } from './status'
 
 export interface StartOptions {
-  /** The request's `waitUntil`: the first run starts right away instead of at the next cron tick. */
+  /**
+   * Without the backfill queue: the request's `waitUntil`, so the first run starts right away instead of at
+   * the next cron tick. With it, the first step's message goes at once.
+   */
   waitUntil?: (promise: Promise<unknown>) => void
   /** Budget of that first run (default 15 s, inside the 30 s a `waitUntil` gets after the response). */
   kick?: RunOptions
@@ -17,19 +22,27 @@ export interface StartOptions {
 /**
  * Starts a historical backfill of customers, subscribers, products and orders modified since `since`
  * (ISO-8601; all history when absent). One at a time: while one runs, its id is returned. A failed job
- * started again with the same `since` resumes where it stopped. The cron drives it in bounded runs.
+ * started again with the same `since` resumes where it stopped. Steps on the backfill queue drive it
+ * (src/backfill/steps.ts); without that queue, the cron does, in bounded runs.
  */
 export async function startBackfill(env: Env, since?: string | null, options: StartOptions = {}): Promise<{ id: string }> {
   const now = (options.now ?? new Date()).getTime()
   const sinceIso = since ? isoDate(since) : null
   let job = await runningJob(env.DB)
+  const started = !job
   if (!job) {
     const latest = await latestJob(env.DB)
     if (latest?.state === 'failed' && latest.since === sinceIso && (await reviveJob(env.DB, latest.id, now))) {
       job = { ...latest, state: 'running' }
     } else {
       job = await insertRunningJob(env.DB, { id: crypto.randomUUID(), since: sinceIso, progress: emptyProgress(), now })
+      await dropStagedExcept(env.DB, job.id)
     }
+  }
+  if (env.BACKFILL_QUEUE) {
+    // A job already running keeps the step it waits for; a new or revived one gets its first.
+    if (started) await scheduleStep(env, env.BACKFILL_QUEUE, job.id, 0, now)
+    return { id: job.id }
   }
   options.waitUntil?.(
     runBackfill(env, { budgetMs: 15_000, ...options.kick }).catch((err: unknown) => {

@@ -1,5 +1,4 @@
 import { z } from 'zod'
-import type { Query } from '../bigcommerce/client'
 import type { PhaseContext } from './context'
 import { parseRecord } from './skip'
 
@@ -9,10 +8,9 @@ export const v3PageMeta = z.object({ pagination: z.object({ total: z.number().nu
 /** One page of a v3 collection, records left unparsed so that each is parsed alone (a bad one is skipped). */
 export const v3Page = z.object({ data: z.array(z.unknown()), meta: v3PageMeta.nullish() })
 
-/** How many records a v3 collection holds, from a one-record page. */
-export async function v3Total(ctx: PhaseContext, path: string, query: Query = {}): Promise<number> {
-  const body = await ctx.client.v3(path, { limit: 1, ...query })
-  return v3Page.parse(body ?? { data: [] }).meta?.pagination?.total ?? 0
+/** BigCommerce's count of the whole collection, as a page of it says. */
+export function v3Total(page: z.output<typeof v3Page>): number | undefined {
+  return page.meta?.pagination?.total ?? undefined
 }
 
 /**

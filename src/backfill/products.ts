@@ -9,58 +9,52 @@ import { fetchGrouped, v3Page, v3Total } from './listing'
 import { parseRecord } from './skip'
 
 const PAGE = 250
+/** Products whose variants go to the writer in one call. */
+const CHUNK = 100
 
 /**
  * The whole catalog, one HubSpot product per variant, whatever `since` says: it is not history, it costs
- * one call per 250 products, and imported line items need their products to associate with. Categories and brands are listed once (250 a call)
- * and each product's first category and brand are written to the catalog cache, so the orders phase finds
- * them there instead of fetching every product one by one.
+ * one call per 250 products, and imported line items need their products to associate with. Categories and
+ * brands are listed once (250 a call) and each product's first category and brand are written to the catalog
+ * cache, so the orders phase finds them there instead of fetching every product one by one. A page is
+ * staged as its products' variants, ready for HubSpot.
  */
-export const productsPhase: Phase = {
+export const productsPhase: Phase<ProductVariant[]> = {
   name: 'products',
+  listCalls: 1,
+  chunk: CHUNK,
 
-  count: (ctx) => v3Total(ctx, '/catalog/products', { include_fields: 'id' }),
-
-  async run(ctx, cursor, checkpoint) {
-    let at = cursor ? (JSON.parse(cursor) as { page: number }).page : 1
+  async list(ctx, cursor) {
+    const at = cursor ? (JSON.parse(cursor) as { page: number }).page : 1
     if (at === 1) await primeTaxonomy(ctx)
-    while (!ctx.budget.exhausted(4)) {
-      const body = v3Page.parse(
-        (await ctx.client.v3('/catalog/products', { limit: PAGE, page: at, include: 'variants' })) ?? {
-          data: [],
-        },
-      )
-      const products = body.data.map((raw) => parseRecord(v3Product, raw))
-      const valid = products.filter((p): p is V3Product => p !== null)
-      await primeProducts(
-        ctx.env.DB,
-        valid.map((p) => ({ id: p.id, firstCategoryId: p.categories[0] ?? null, brandId: p.brand_id })),
-        ctx.now().getTime(),
-      )
-      const variants = await variantsOf(ctx, valid)
-      const models: ProductVariant[] = []
-      for (const product of valid) {
+    const body = v3Page.parse((await ctx.client.v3('/catalog/products', { limit: PAGE, page: at, include: 'variants' })) ?? { data: [] })
+    const valid = body.data.map((raw) => parseRecord(v3Product, raw)).filter((p): p is V3Product => p !== null)
+    await primeProducts(
+      ctx.env.DB,
+      valid.map((p) => ({ id: p.id, firstCategoryId: p.categories[0] ?? null, brandId: p.brand_id })),
+      ctx.now().getTime(),
+    )
+    const variants = await variantsOf(ctx, valid)
+    const records = await Promise.all(
+      valid.map(async (product) => {
         const first = product.categories[0]
         const [category, brand] = await Promise.all([
           first !== undefined ? ctx.lookups.categoryName(first) : null,
           product.brand_id !== null ? ctx.lookups.brandName(product.brand_id) : null,
         ])
-        models.push(...normalizeProductVariants(product, variants.get(product.id) ?? [], { category, brand }))
-      }
-      for (let i = 0; i < models.length; i += 500) {
-        ctx.budget.spend()
-        await hubspotWriter(ctx.env).enqueue(productRecords(models.slice(i, i + 500)), [], 'bulk')
-      }
-      const last = body.data.length < PAGE
-      await checkpoint({
-        cursor: last ? null : JSON.stringify({ page: at + 1 }),
-        processed: body.data.length,
-        skipped: products.length - valid.length,
-      })
-      if (last) return true
-      at++
-    }
-    return false
+        return normalizeProductVariants(product, variants.get(product.id) ?? [], { category, brand })
+      }),
+    )
+    const next = body.data.length < PAGE ? null : JSON.stringify({ page: at + 1 })
+    return { records, unusable: body.data.length - valid.length, next, total: v3Total(body) }
+  },
+
+  applyCalls: () => ({ bigcommerce: 0, outbound: 1 }),
+
+  async apply(ctx, records) {
+    ctx.budget.spend()
+    await hubspotWriter(ctx.env).enqueue(productRecords(records.flat()), [], 'bulk')
+    return { skipped: 0 }
   },
 }
 

@@ -13,14 +13,16 @@ import {
   type BackfillJob,
   type BackfillPhase,
 } from '../db/backfill'
+import { consumeStaged, stagedRecords, stagePage, type JobUpdate } from '../db/backfill-staging'
 import type { Env } from '../env'
 import { sleep as realSleep } from '../sleep'
-import { Budget, type ChunkDone, type Phase, type PhaseContext } from './context'
+import { Budget, quotaFor, type Phase, type PhaseContext } from './context'
 import { customersPhase, subscribersPhase } from './customers'
-import { giveWayToLiveWork } from './give-way'
+import { giveWayToLiveWork, waitForWriter } from './give-way'
 import { ordersPhase } from './orders'
 import { productsPhase } from './products'
 
+// Each phase stages records of its own shape and applies only those (method parameters are bivariant).
 const PHASES: Record<BackfillPhase, Phase> = {
   customers: customersPhase,
   subscribers: subscribersPhase,
@@ -28,15 +30,18 @@ const PHASES: Record<BackfillPhase, Phase> = {
   orders: ordersPhase,
 }
 
+/** The cursor of a phase whose last page is listed: what is staged finishes it. */
+const LISTED_ALL = '"listed"'
+
 export interface RunOptions {
   /**
-   * Wall time this run may start chunks in. Default 25 s: the kick runs in an HTTP request's `waitUntil`,
-   * which is cancelled 30 s after the response (the cron passes its own, longer budget).
+   * Wall time this run may start work in. Default 25 s (a cron tick without a queue; a step passes its own).
+   * Waits for the store's quota, the HubSpot writer and live work count against it.
    */
   budgetMs?: number
   /** Outbound calls (BigCommerce and Durable Objects) this run may make. Default 800. */
   maxCalls?: number
-  /** Stop after this many chunks (tests simulate an interruption with it). */
+  /** Stop after this many checkpoints (tests simulate an interruption with it). */
   maxChunks?: number
   now?: () => Date
   /** How the run waits: on BigCommerce's quota (passed to its client) and for live work (tests). */
@@ -55,15 +60,18 @@ const MAX_RETRYABLE_FAILURES = 10
 const MAX_PERMANENT_FAILURES = 3
 /**
  * How long a lease lasts past its last renewal (taking it, and each checkpoint). A run killed mid-chunk
- * (a cancelled `waitUntil`, a deploy) blocks the job this long at most; a live run renews it long before.
+ * (a deploy, a crash) blocks the job this long at most; a live run renews it long before.
  */
 const LEASE_MS = 60_000
+/** The longest a run waits for the store's rate window within its budget (one whole window). */
+const MAX_QUOTA_WAIT_MS = 30_000
 
 /**
  * One bounded run of the running backfill job: takes its lease, counts the totals on the first run, then
- * applies chunks from the saved resume point, checkpointing after each, until the job is done or the
- * budget is spent. Safe to call at any time and from several places at once (the cron, a `waitUntil`
- * kick): only the lease holder works. Errors are recorded on the job and retried by the next run.
+ * works from the saved point: applies what is staged a chunk at a time, and when nothing is, lists the
+ * phase's next page into the stage with the cursor past it (one transaction), until the job is done or the
+ * budget is spent. Safe to call at any time and from several places at once: only the lease holder works.
+ * Errors are recorded on the job and retried by the next run.
  */
 export async function runBackfill(env: Env, options: RunOptions = {}): Promise<RunOutcome> {
   const clock = options.now ?? (() => new Date())
@@ -85,18 +93,27 @@ export async function runBackfill(env: Env, options: RunOptions = {}): Promise<R
     skipped: job.skipped,
   }
   let chunks = 0
-  const save = async () => {
-    const now = clock().getTime()
-    const saved = await saveProgress(env.DB, job.id, owner, { ...state, now, leaseUntil: now + LEASE_MS })
-    if (!saved) throw new LeaseLost()
+  const update = () => {
+    const at = clock().getTime()
+    return { ...state, now: at, leaseUntil: at + LEASE_MS } satisfies JobUpdate
   }
+  const saved = (ok: boolean) => {
+    if (!ok) throw new LeaseLost()
+  }
+  const save = async () => saved(await saveProgress(env.DB, job.id, owner, update()))
   const sleep = options.sleep ?? realSleep
   let gaveWayMs = 0
   let workingSince = startedAt
+  const now = () => clock().getTime()
   const giveWay = async () => {
-    const now = () => clock().getTime()
     gaveWayMs += await giveWayToLiveWork({ env, budget, now, sleep }, now() - workingSince)
     workingSince = now()
+  }
+  /** After each checkpoint: the chunk limit of a test, else live work's turn. */
+  const checkpointed = async () => {
+    chunks++
+    if (options.maxChunks !== undefined && chunks >= options.maxChunks) budget.stop()
+    else await giveWay()
   }
 
   try {
@@ -106,13 +123,13 @@ export async function runBackfill(env: Env, options: RunOptions = {}): Promise<R
       storeHash: config.BIGCOMMERCE_STORE_HASH,
       accessToken: config.BIGCOMMERCE_ACCESS_TOKEN,
       // Waiting out a spent quota window is fine within the run; longer, and the next run resumes.
-      maxWaitMs: Math.min(10_000, budgetMs),
+      maxWaitMs: Math.min(MAX_QUOTA_WAIT_MS, budgetMs),
       fetch: (input, init) => {
         budget.spend()
         return fetch(input, init)
       },
       // The run's clock: rate-limit readings age with the time the run sees.
-      now: () => clock().getTime(),
+      now,
       sleep,
     })
     const ctx: PhaseContext = {
@@ -125,32 +142,47 @@ export async function runBackfill(env: Env, options: RunOptions = {}): Promise<R
     }
 
     if (!state.counted) {
-      for (const name of BACKFILL_PHASES) state.progress[name].total = await PHASES[name].count(ctx)
+      for (const name of BACKFILL_PHASES) state.progress[name].total = (await PHASES[name].count?.(ctx)) ?? 0
       state.counted = true
       await save()
     }
 
     await giveWay()
-    while (state.phase !== 'done' && !budget.exhausted()) {
-      const phase: BackfillPhase = state.phase
-      const checkpoint = async (chunk: ChunkDone) => {
-        const progress = state.progress[phase]
-        progress.done += chunk.processed
-        progress.total = Math.max(progress.total, progress.done)
-        state.skipped += chunk.skipped
-        state.cursor = chunk.cursor
+    while (state.phase !== 'done') {
+      const name: BackfillPhase = state.phase
+      const phase = PHASES[name]
+      const progress = state.progress[name]
+      const staged = await stagedRecords(env.DB, job.id, phase.chunk)
+      if (staged.length === 0 && state.cursor === LISTED_ALL) {
+        // What the walk found is the exact total (BigCommerce's count may include records we skip or miss).
+        progress.total = progress.done
+        state.phase = BACKFILL_PHASES[BACKFILL_PHASES.indexOf(name) + 1] ?? 'done'
+        state.cursor = null
         await save()
-        chunks++
-        if (options.maxChunks !== undefined && chunks >= options.maxChunks) budget.stop()
-        else await giveWay()
+        continue
       }
-      const finished = await PHASES[phase].run(ctx, state.cursor, checkpoint)
-      if (!finished) break
-      // What the walk found is the exact total (BigCommerce's count may include records we skip or miss).
-      state.progress[phase].total = state.progress[phase].done
-      state.phase = BACKFILL_PHASES[BACKFILL_PHASES.indexOf(phase) + 1] ?? 'done'
-      state.cursor = null
-      await save()
+      if (budget.exhausted()) break
+      if (staged.length > 0) {
+        const records = staged.map((s) => s.record)
+        const calls = phase.applyCalls(records)
+        if (budget.exhausted(calls.outbound) || !(await quotaFor(ctx, calls.bigcommerce))) break
+        const { skipped } = await phase.apply(ctx, records)
+        progress.done += records.length
+        progress.total = Math.max(progress.total, progress.done)
+        state.skipped += skipped
+        saved(await consumeStaged(env.DB, job.id, owner, staged[staged.length - 1]!.seq, update()))
+      } else {
+        if (budget.exhausted(phase.listCalls) || !(await quotaFor(ctx, phase.listCalls))) break
+        // History waits while HubSpot has not caught up with what was read already.
+        if (!(await waitForWriter({ env, budget, sleep }))) break
+        const page = await phase.list(ctx, state.cursor)
+        progress.done += page.unusable
+        progress.total = Math.max(progress.total, page.total ?? 0, progress.done)
+        state.skipped += page.unusable
+        state.cursor = page.next ?? LISTED_ALL
+        saved(await stagePage(env.DB, job.id, owner, page.records, update()))
+      }
+      await checkpointed()
     }
 
     if (state.phase === 'done') {
@@ -166,15 +198,15 @@ export async function runBackfill(env: Env, options: RunOptions = {}): Promise<R
     if (err instanceof LeaseLost) return { ran: true, jobId: job.id, state: 'running', phase: state.phase, chunks }
     const message = err instanceof Error ? err.message : String(err)
     const retryable = !(err instanceof BigCommerceError) || err.retryable
-    const now = clock().getTime()
+    const at = clock().getTime()
     let outcome: 'running' | 'failed'
     if (!retryable && (err as BigCommerceError).status === 401) {
       // A token BigCommerce refuses will not get better by itself.
-      await failJob(env.DB, job.id, owner, message, now)
+      await failJob(env.DB, job.id, owner, message, at)
       outcome = 'failed'
     } else {
       const max = retryable ? MAX_RETRYABLE_FAILURES : MAX_PERMANENT_FAILURES
-      outcome = (await recordFailure(env.DB, job.id, owner, message, now, max)) === 'failed' ? 'failed' : 'running'
+      outcome = (await recordFailure(env.DB, job.id, owner, message, at, max)) === 'failed' ? 'failed' : 'running'
     }
     console.warn(`backfill ${job.id} run failed in ${state.phase} (${outcome}): ${message}`)
     return { ran: true, jobId: job.id, state: outcome, phase: state.phase, chunks, error: message }

@@ -31,6 +31,9 @@ export interface BackfillJob {
   startedAt: number
   updatedAt: number
   finishedAt: number | null
+  /** The queue step the job waits for (src/backfill/steps.ts), and when it is due. */
+  stepToken: string | null
+  stepDueAt: number | null
 }
 
 interface JobRow {
@@ -49,6 +52,8 @@ interface JobRow {
   started_at: number
   updated_at: number
   finished_at: number | null
+  step_token: string | null
+  step_due_at: number | null
 }
 
 export function emptyProgress(): BackfillProgress {
@@ -77,6 +82,8 @@ function toJob(row: JobRow): BackfillJob {
     startedAt: row.started_at,
     updatedAt: row.updated_at,
     finishedAt: row.finished_at,
+    stepToken: row.step_token,
+    stepDueAt: row.step_due_at,
   }
 }
 
@@ -120,6 +127,18 @@ export async function reviveJob(db: D1Database, id: string, now: number): Promis
        WHERE id = ? AND state = 'failed'`,
     )
     .bind(now, id)
+    .run()
+  return result.meta.changes === 1
+}
+
+/**
+ * Makes `token` the step the running job waits for, due at `dueAt`: a queue message carrying another token
+ * (a duplicate, or one a resume replaced) finds the job not waiting for it. False when the job no longer runs.
+ */
+export async function awaitStep(db: D1Database, id: string, token: string, dueAt: number): Promise<boolean> {
+  const result = await db
+    .prepare(`UPDATE backfill_jobs SET step_token = ?, step_due_at = ? WHERE id = ? AND state = 'running'`)
+    .bind(token, dueAt, id)
     .run()
   return result.meta.changes === 1
 }

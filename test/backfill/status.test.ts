@@ -11,7 +11,7 @@ function job(overrides: Partial<BackfillJob> = {}): BackfillJob {
   return {
     id: 'job-1', state: 'running', since: null, phase: 'orders', cursor: '{"lastId":110}', progress, counted: true,
     skipped: 2, failures: 0, lastError: null, leaseOwner: null, leaseUntil: null, startedAt: START, updatedAt: START + 90_000,
-    finishedAt: null, ...overrides,
+    finishedAt: null, stepToken: null, stepDueAt: null, ...overrides,
   }
 }
 

@@ -3,7 +3,14 @@ import { expect } from 'vitest'
 import { runBackfill, type RunOptions, type RunOutcome } from '../../src/backfill'
 import { hubspotWriter } from '../../src/durable/stubs'
 import { isSynced } from '../../src/domain/order-status'
+import type { Env } from '../../src/env'
 import type { BigCommerceStandin } from '../../standins/bigcommerce'
+
+/**
+ * The worker's environment without the backfill queue, as on an account without Queues: starting a job sends
+ * no step (the real queue's consumer would run it in the background); these tests run it themselves.
+ */
+export const cronEnv: Env = { ...env, BACKFILL_QUEUE: undefined }
 
 /** Runs the backfill until its job is no longer running; returns every run's outcome. */
 export async function runToEnd(options: RunOptions = {}, maxRuns = 200): Promise<RunOutcome[]> {

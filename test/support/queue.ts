@@ -5,27 +5,30 @@ import type { WebhookMessage } from '../../src/pipeline/message'
 
 export const WEBHOOK_QUEUE = 'bc-hubspot-webhooks'
 
-/** The webhook queue's producer in tests: keeps what the worker sends, for the test to deliver as a batch. */
-export class CapturingQueue {
-  private sent: WebhookMessage[] = []
+/** A queue's producer in tests: keeps what the worker sends (and the delay asked), for the test to deliver. */
+export class CapturingQueue<T = WebhookMessage> {
+  private sent: T[] = []
+  /** The delay each message was sent with, in send order (never taken). */
+  readonly delays: (number | undefined)[] = []
 
-  async send(body: WebhookMessage): Promise<void> {
+  async send(body: T, options?: QueueSendOptions): Promise<void> {
     this.sent.push(body)
+    this.delays.push(options?.delaySeconds)
   }
 
-  async sendBatch(messages: Iterable<MessageSendRequest<WebhookMessage>>): Promise<void> {
-    for (const m of messages) this.sent.push(m.body)
+  async sendBatch(messages: Iterable<MessageSendRequest<T>>): Promise<void> {
+    for (const m of messages) await this.send(m.body, m)
   }
 
   /** What was sent since the last take. */
-  take(): WebhookMessage[] {
+  take(): T[] {
     const taken = this.sent
     this.sent = []
     return taken
   }
 
-  asQueue(): Queue<WebhookMessage> {
-    return this as unknown as Queue<WebhookMessage>
+  asQueue(): Queue<T> {
+    return this as unknown as Queue<T>
   }
 }
 

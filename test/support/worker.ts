@@ -18,12 +18,12 @@ export const SECRETS = { clientSecret: 'test-client-secret', webhookSecret: 'tes
 
 /**
  * Calls the worker and waits for everything it deferred, and for what it queued: the webhook queue's consumer
- * runs on the messages the call sent, as Cloudflare would run it next. `withEnv` replaces the environment,
- * e.g. to test another configuration.
+ * runs on the messages the call sent, as Cloudflare would run it next (a backfill's steps are kept, not run:
+ * test/backfill runs them). `withEnv` replaces the environment, e.g. to test another configuration.
  */
 export async function callWorker(request: Request, withEnv: Record<string, unknown> = env): Promise<Response> {
   const queue = new CapturingQueue()
-  const workerEnv = { ...withEnv, WEBHOOK_QUEUE: queue.asQueue() } as unknown as typeof env
+  const workerEnv = { ...withEnv, WEBHOOK_QUEUE: queue.asQueue(), BACKFILL_QUEUE: new CapturingQueue().asQueue() } as unknown as typeof env
   const ctx = createExecutionContext()
   const response = await worker.fetch(request, workerEnv, ctx)
   await waitOnExecutionContext(ctx)
