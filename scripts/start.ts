@@ -1,7 +1,8 @@
 /**
  * `npm start`: the whole product, locally, in about a minute.
  *
- *   1. the HubSpot stand-in and the BigCommerce stand-in (seeded with a generated store) on free ports;
+ *   1. the HubSpot stand-in, the BigCommerce stand-in (seeded with a generated store) and its B2B Edition
+ *      stand-in (a few companies of its customers; BIGCOMMERCE_B2B is on in the demo) on free ports;
  *   2. the local D1 migrations, then `wrangler dev` wired to the stand-ins (fresh local state each time);
  *   3. `POST /admin/api/setup` (HubSpot properties, BigCommerce webhooks) and `POST /admin/api/backfill`;
  *   4. live traffic until Ctrl-C: store changes delivered as signed webhooks, storefront beacon hits, and the
@@ -14,6 +15,7 @@
 import { randomBytes } from 'node:crypto'
 import { rm } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
+import { startB2BStandin, type RunningB2BStandin } from '../standins/b2b/server'
 import { startBigCommerceStandin, type RunningStandin } from '../standins/bigcommerce/server'
 import { startHubSpotStandin, type RunningHubSpotStandin } from '../standins/hubspot/server'
 import { startLocalWorker } from './demo/local-worker'
@@ -57,6 +59,7 @@ function say(message: string): void {
 
 let hubspot: RunningHubSpotStandin | null = null
 let bigcommerce: RunningStandin | null = null
+let b2b: RunningB2BStandin | null = null
 let dev: DevServer | null = null
 let traffic: DemoTraffic | null = null
 let cron: CronDriver | null = null
@@ -71,7 +74,7 @@ function shutdown(): Promise<void> {
     const stopping = [traffic?.stop(), cron?.stop()]
     await stopAll()
     await Promise.race([Promise.allSettled(stopping), new Promise((resolve) => setTimeout(resolve, 5_000))])
-    await Promise.allSettled([hubspot?.close(), bigcommerce?.close()])
+    await Promise.allSettled([hubspot?.close(), bigcommerce?.close(), b2b?.close()])
     if (persistDir) await rm(persistDir, { recursive: true, force: true }).catch(() => {})
   })()
   return shuttingDown
@@ -107,6 +110,8 @@ async function main(): Promise<number> {
       `${seeded.products} products (${seeded.variants} variants), ${seeded.orders} orders over two years; a second ` +
       `storefront, ${OUTLET.name} (channel ${outletId}, ${OUTLET.origin}), with ${seeded.secondStorefrontAccounts} customer accounts there`,
   )
+  b2b = await startB2BStandin({ port: 0, bigcommerce: bigcommerce.standin, accessToken: SECRETS.bigcommerceToken, seed: { companies: 4 } })
+  say(`B2B Edition stand-in on ${b2b.url}: ${b2b.seeded!.companies} companies of ${b2b.seeded!.users} of the store's customers (no webhook: the daily reconciliation finds them)`)
 
   const worker = await startLocalWorker({
     port: options.port ? Number(options.port) : undefined,
@@ -117,6 +122,8 @@ async function main(): Promise<number> {
       BIGCOMMERCE_CLIENT_SECRET: SECRETS.clientSecret,
       BIGCOMMERCE_APP_CLIENT_ID: APP_CLIENT_ID,
       BIGCOMMERCE_WEBHOOK_SECRET: SECRETS.webhookSecret,
+      BIGCOMMERCE_B2B: 'on',
+      BIGCOMMERCE_B2B_API_BASE: b2b!.url,
       HUBSPOT_ACCESS_TOKEN: SECRETS.hubspotToken,
       HUBSPOT_API_BASE: hubspot!.url,
       PUBLIC_URL: url,
@@ -163,6 +170,7 @@ async function main(): Promise<number> {
 
   traffic = new DemoTraffic({
     standin: bigcommerce.standin,
+    b2b: b2b.standin,
     workerUrl,
     storefrontOrigin: STOREFRONT_ORIGIN,
     secondStorefront: { channelId: outletId, origin: OUTLET.origin },
@@ -189,6 +197,7 @@ function printBanner(workerUrl: string): void {
     `  Admin API docs         ${workerUrl}/admin/api/docs`,
     `  Mapping docs           ${workerUrl}/docs`,
     `  BigCommerce stand-in   ${bigcommerce!.url}/stores/${STORE_HASH}/v3/hooks   (X-Auth-Token: ${SECRETS.bigcommerceToken})`,
+    `  B2B Edition stand-in   ${b2b!.url}/api/v3/io/companies   (X-Auth-Token as above, X-Store-Hash: ${STORE_HASH})`,
     `  HubSpot stand-in       ${hubspot!.url}/_standin`,
     `  Admin token            ${SECRETS.adminToken}`,
     `  Viewer token           ${SECRETS.viewerToken}`,
@@ -203,6 +212,7 @@ function printBanner(workerUrl: string): void {
 
 interface Snapshot {
   contacts: number
+  companies: number
   orders: number
   lineItems: number
   products: number
@@ -230,6 +240,7 @@ async function snapshot(api: WorkerApi): Promise<Snapshot> {
   }
   return {
     contacts: portal.records('contacts').length,
+    companies: portal.records('companies').length,
     orders: orderIds.size,
     lineItems: portal.records('line_items').length,
     products: portal.records('products').length,
@@ -248,7 +259,7 @@ function describe(s: Snapshot): string {
     : 'backfill status unavailable'
   const t = traffic!.counts
   return (
-    `HubSpot: ${s.contacts} contacts, ${s.orders} orders (${s.outletOrders} from ${OUTLET.name}), ${s.lineItems} line items, ` +
+    `HubSpot: ${s.contacts} contacts, ${s.companies} companies, ${s.orders} orders (${s.outletOrders} from ${OUTLET.name}), ${s.lineItems} line items, ` +
     `${s.products} products, ${s.carts} carts | storefronts live: ${s.liveStorefronts ?? '?'} | ` +
     `${backfill} | live: ${t.webhooks} webhooks, ${t.beacons} beacon hits, ${t.orders} orders (${s.liveOrdersInHubSpot} in HubSpot), ` +
     `${t.shipments} shipments, ${t.refunds} refunds, ${t.abandoned} abandoned carts`
@@ -288,6 +299,7 @@ async function check(api: WorkerApi): Promise<number> {
       last.liveOrdersInHubSpot === 0 && 'no live order (placed through a webhook) in HubSpot yet',
       last.outletOrders === 0 && `no order of the ${OUTLET.name} storefront in HubSpot yet`,
       last.liveStorefronts !== 2 && 'the worker does not list both storefronts as live yet',
+      last.companies === 0 && 'no B2B Edition company in HubSpot yet',
       t.beacons === 0 && 'no beacon hit accepted yet',
       (!last.backfill || last.backfill.state === 'failed' || last.backfill.done === 0) && 'the backfill has not imported anything',
     ].filter(Boolean)

@@ -167,6 +167,9 @@ export const configSchema = z.object({
   BIGCOMMERCE_WEBHOOK_SECRET: optionalText,
   /** The app whose client secret (BIGCOMMERCE_CLIENT_SECRET) signs Current Customer tokens; unset: carts only. */
   BIGCOMMERCE_APP_CLIENT_ID: optionalText,
+  /** B2B Edition companies and their users as HubSpot companies (its own API host, same token). */
+  BIGCOMMERCE_B2B: onOff('off'),
+  BIGCOMMERCE_B2B_API_BASE: url('https://api-b2b.bigcommerce.com'),
   HUBSPOT_ACCESS_TOKEN: z.string().trim().min(1),
   HUBSPOT_API_BASE: url('https://api.hubapi.com'),
   PUBLIC_URL: optionalUrl(),

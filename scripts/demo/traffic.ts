@@ -8,10 +8,13 @@
  */
 import { createRandom, type Random } from '../../standins/shared/prng'
 import { currentCustomerToken, type BigCommerceStandin, type StoreEvent } from '../../standins/bigcommerce'
+import type { B2BStandin } from '../../standins/b2b'
 import { orderAddress, PLACES, savedAddress, shipmentTo } from '../../standins/bigcommerce/geography'
 
 export interface TrafficOptions {
   standin: BigCommerceStandin
+  /** B2B Edition beside the store: now and then a buyer joins a company (its webhooks go through the same hooks). */
+  b2b?: B2BStandin
   workerUrl: string
   storefrontOrigin: string
   /** A second storefront (Multi-Storefront): a share of the shoppers arrive on its site and buy there. */
@@ -33,6 +36,7 @@ export interface TrafficCounts {
   shipments: number
   refunds: number
   customers: number
+  companyUsers: number
 }
 
 /** Where shoppers come from: the landing URL's query and the referrer. */
@@ -63,7 +67,7 @@ interface Shopper {
 export class DemoTraffic {
   readonly counts: TrafficCounts = {
     webhooks: 0, webhooksFailed: 0, beacons: 0, beaconsFailed: 0, orders: 0, abandoned: 0, shipments: 0,
-    refunds: 0, customers: 0,
+    refunds: 0, customers: 0, companyUsers: 0,
   }
   /** Orders this session placed, so the check can look for one in HubSpot. */
   readonly liveOrderIds: number[] = []
@@ -107,6 +111,7 @@ export class DemoTraffic {
       [() => this.refund(), 1],
       [() => this.markAbandoned(), this.abandonedCarts.length > 0 ? 2 : 0],
       [() => this.signUp(), 1],
+      [() => this.joinCompany(), this.options.b2b ? 1 : 0],
     ])
     await action()
   }
@@ -228,6 +233,25 @@ export class DemoTraffic {
     const amount = Math.max(1, Math.round(Number(order.total_inc_tax) * 0.25 * 100) / 100)
     await this.dispatch(store.addRefund(order.id, { amount, reason: 'Damaged in transit' }).events)
     this.counts.refunds++
+  }
+
+  /** A new buyer joins one of the B2B companies: a BigCommerce customer and `store/company/user/created`. */
+  private async joinCompany(): Promise<void> {
+    const b2b = this.options.b2b!
+    const companies = [...b2b.store.companies.values()]
+    if (!companies.length) return
+    const company = this.random.pick(companies)
+    const n = this.nextShopper++
+    const joined = b2b.store.createUser({
+      companyId: company.companyId,
+      email: `buyer${n}.${Date.now().toString(36)}@${company.companyName.toLowerCase().replace(/[^a-z]+/g, '')}.example`,
+      firstName: 'Buyer',
+      lastName: `${n}`,
+      role: 2,
+      channelIds: [1],
+    })
+    this.counts.companyUsers++
+    await this.dispatch(joined.events)
   }
 
   /** A new customer account, often with newsletter consent. */

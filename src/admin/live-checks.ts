@@ -1,3 +1,4 @@
+import { B2BClient } from '../bigcommerce/b2b/client'
 import { webhookDestination } from '../bigcommerce/hooks'
 import { ORDER_INCLUDES } from '../bigcommerce/order-reads'
 import { BIGCOMMERCE_SCOPES } from '../bigcommerce/scopes'
@@ -7,7 +8,7 @@ import { HubSpotClient, type RemotePropertyDefinition } from '../hubspot/client'
 import { LIST_NAME_PREFIX } from '../hubspot/lists'
 import type { ListSearchBody } from '../hubspot/models'
 import { ASSOCIATIONS, customProperties, hubspotProperties, PROPERTY_GROUP } from '../hubspot/properties'
-import { OBJECT_TYPES } from '../hubspot/records'
+import { OBJECT_TYPES, OPTIONAL_OBJECT_TYPES, type HubSpotObjectType } from '../hubspot/records'
 import { missingScopes } from '../hubspot/scopes'
 import type { CheckLevel, LiveCheck, LiveCheckReport } from './live-check-report'
 import { writeRoundTrip } from './live-write-check'
@@ -26,9 +27,20 @@ export async function runLiveChecks(config: Config, options: { now: Date; write?
     ...(await hubspotChecks(hubspot, config)),
     ...(await bigcommerceChecks(config)),
     publicUrlCheck(config),
-    ...(options.write ? await writeRoundTrip(hubspot, options.now) : []),
+    ...(options.write ? await writeRoundTrip(hubspot, options.now, writtenObjectTypes(config), writtenAssociations(config)) : []),
   ]
   return { ranAt: options.now.toISOString(), blockers: checks.filter((c) => c.level === 'fail').length, checks }
+}
+
+/** The objects this installation writes: companies only with BIGCOMMERCE_B2B=on. */
+function writtenObjectTypes(config: Config): HubSpotObjectType[] {
+  return OBJECT_TYPES.filter((type) => config.BIGCOMMERCE_B2B || !OPTIONAL_OBJECT_TYPES.includes(type))
+}
+
+/** The association types the writer uses between those objects. */
+function writtenAssociations(config: Config): typeof ASSOCIATIONS {
+  const types = writtenObjectTypes(config)
+  return ASSOCIATIONS.filter((a) => a.typeId > 0 && types.includes(a.from) && types.includes(a.to))
 }
 
 const row = (platform: LiveCheck['platform'], id: string, label: string, level: CheckLevel, detail: string): LiveCheck => ({
@@ -50,14 +62,14 @@ async function hubspotChecks(client: HubSpotClient, config: Config): Promise<Liv
     const level = info.status === 401 ? 'fail' : 'warn'
     hs('scopes', 'Token and scopes', level, `the token's scopes could not be read (${info.status || 'no answer'}): ${info.error.message}`)
   } else {
-    const { required, optional } = missingScopes(info.data.scopes ?? [])
+    const { required, optional } = missingScopes(info.data.scopes ?? [], { b2b: config.BIGCOMMERCE_B2B })
     const portal = info.data.hubId ? ` (portal ${info.data.hubId})` : ''
     if (required.length) hs('scopes', 'Token and scopes', 'fail', `missing required scopes: ${required.map((s) => `${s.scope} (${s.why})`).join('; ')}`)
     else hs('scopes', 'Token and scopes', optional.length ? 'warn' : 'pass', optional.length ? `all required${portal}; without ${optional.map((s) => `${s.scope} (${s.why})`).join('; ')}` : `every scope granted${portal}`)
   }
 
   let rateHeaders = false
-  for (const objectType of OBJECT_TYPES) {
+  for (const objectType of writtenObjectTypes(config)) {
     const [groups, listed] = [await client.listGroups(objectType), await client.listProperties(objectType)]
     if (!listed.ok || !groups.ok) {
       const error = (!listed.ok ? listed : groups) as { status: number; error: { message: string } }
@@ -71,7 +83,8 @@ async function hubspotChecks(client: HubSpotClient, config: Config): Promise<Liv
   }
 
   const wrongLabels: string[] = []
-  for (const association of ASSOCIATIONS.filter((a) => a.typeId > 0)) {
+  const associations = writtenAssociations(config)
+  for (const association of associations) {
     const labels = await client.request<{ results?: { category?: string; typeId?: number }[] }>(
       'GET',
       `/crm/v4/associations/${association.from}/${association.to}/labels`,
@@ -79,7 +92,7 @@ async function hubspotChecks(client: HubSpotClient, config: Config): Promise<Liv
     const found = labels.ok && (labels.data.results ?? []).some((l) => l.typeId === association.typeId && l.category === 'HUBSPOT_DEFINED')
     if (!found) wrongLabels.push(`${association.from}→${association.to} ${association.typeId}${labels.ok ? '' : ` (${labels.status})`}`)
   }
-  hs('associations', 'Association types', wrongLabels.length ? 'fail' : 'pass', wrongLabels.length ? `not in the portal: ${wrongLabels.join(', ')}` : `${ASSOCIATIONS.filter((a) => a.typeId > 0).length} HUBSPOT_DEFINED types present`)
+  hs('associations', 'Association types', wrongLabels.length ? 'fail' : 'pass', wrongLabels.length ? `not in the portal: ${wrongLabels.join(', ')}` : `${associations.length} HUBSPOT_DEFINED types present`)
 
   const search: ListSearchBody = { query: LIST_NAME_PREFIX, offset: 0, count: 1, additionalProperties: [] }
   const lists = await client.request<{ total?: number }>('POST', '/crm/v3/lists/search', search)
@@ -96,7 +109,7 @@ async function hubspotChecks(client: HubSpotClient, config: Config): Promise<Liv
 
 function propertyVerdict(
   existing: Map<string, RemotePropertyDefinition>,
-  objectType: (typeof OBJECT_TYPES)[number],
+  objectType: HubSpotObjectType,
   hasGroup: boolean,
 ): { level: CheckLevel; detail: string } {
   const conflicts: string[] = []
@@ -143,6 +156,8 @@ async function bigcommerceChecks(config: Config): Promise<LiveCheck[]> {
         ? `refused (403): the API account needs ${scopeOf(ui).ui} ${scopeOf(ui).permission} (${scopeOf(ui).scope})`
         : `answered ${status || 'nothing'}`
 
+  // Its own host and quota: checked even when the store's API refuses the token.
+  if (config.BIGCOMMERCE_B2B) bc('b2b', 'B2B Edition companies (BIGCOMMERCE_B2B=on)', ...(await b2bVerdict(config)))
   const store = await get('/v3/channels?limit=1')
   if (store.status === 200) bc('store', 'Store and token', 'pass', `store ${config.BIGCOMMERCE_STORE_HASH} answers`)
   else {
@@ -174,6 +189,23 @@ async function bigcommerceChecks(config: Config): Promise<LiveCheck[]> {
   }
   bc('rate_limit_headers', 'Rate-limit headers', rateHeaders ? 'pass' : 'warn', rateHeaders ? 'X-Rate-Limit-Requests-Left and -Time-Reset-Ms present: the client leaves quota to other apps' : 'absent: the client backs off on 429s only')
   return checks
+}
+
+/** One B2B Edition call (its own host and quota): the companies the token can see. */
+async function b2bVerdict(config: Config): Promise<[CheckLevel, string]> {
+  const client = new B2BClient({
+    apiBase: config.BIGCOMMERCE_B2B_API_BASE,
+    storeHash: config.BIGCOMMERCE_STORE_HASH,
+    accessToken: config.BIGCOMMERCE_ACCESS_TOKEN,
+    maxWaitMs: 10_000,
+    timeoutMs: 15_000,
+  })
+  try {
+    const companies = await client.count('/companies')
+    return ['pass', `readable${companies === null ? '' : ` (${companies} companies)`}`]
+  } catch (err) {
+    return ['fail', `B2B Edition refused or did not answer (the API account needs the B2B Edition scope): ${err instanceof Error ? err.message : String(err)}`]
+  }
 }
 
 function publicUrlCheck(config: Config): LiveCheck {

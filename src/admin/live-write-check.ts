@@ -1,6 +1,6 @@
 import type { BatchResult, HubSpotClient } from '../hubspot/client'
 import type { BatchReadBody, BatchUpsertBody } from '../hubspot/models'
-import { ASSOCIATIONS } from '../hubspot/properties'
+import type { ASSOCIATIONS } from '../hubspot/properties'
 import { ID_PROPERTY, type HubSpotObjectType } from '../hubspot/records'
 import type { LiveCheck } from './live-check-report'
 
@@ -9,7 +9,12 @@ import type { LiveCheck } from './live-check-report'
  * its unique key as the writer does, associated as the writer associates them, read back, then archived.
  * Every record is named `check-live-<time>` so an interrupted run is easy to find and remove.
  */
-export async function writeRoundTrip(client: HubSpotClient, now: Date): Promise<LiveCheck[]> {
+export async function writeRoundTrip(
+  client: HubSpotClient,
+  now: Date,
+  objectTypes: readonly HubSpotObjectType[],
+  associations: typeof ASSOCIATIONS,
+): Promise<LiveCheck[]> {
   const checks: LiveCheck[] = []
   const add = (id: string, label: string, ok: boolean, detail: string) =>
     checks.push({ platform: 'hubspot', id: `write.${id}`, label, level: ok ? 'pass' : 'fail', detail })
@@ -21,9 +26,11 @@ export async function writeRoundTrip(client: HubSpotClient, now: Date): Promise<
     line_items: { bc_line_item_id: tag, name: `${tag} item`, quantity: '1', price: '1' },
     carts: { bc_cart_id: tag, hs_cart_name: `Cart ${tag}` },
     tasks: { bc_task_key: tag, hs_timestamp: now.toISOString(), hs_task_subject: `${tag} task` },
+    companies: { bc_company_id: tag, name: `${tag} company` },
   }
   const ids = new Map<HubSpotObjectType, string>()
-  for (const [type, properties] of Object.entries(samples) as [HubSpotObjectType, Record<string, string>][]) {
+  for (const type of objectTypes) {
+    const properties = samples[type]
     const key = properties[ID_PROPERTY[type]]!
     const body: BatchUpsertBody = { inputs: [{ idProperty: ID_PROPERTY[type], id: key, properties, objectWriteTraceId: key }] }
     const res = await client.request<BatchResult>('POST', `/crm/v3/objects/${type}/batch/upsert`, body)
@@ -32,7 +39,7 @@ export async function writeRoundTrip(client: HubSpotClient, now: Date): Promise<
     add(`${type}.create`, `--write: ${type} upserted`, id !== undefined, id ? `id ${id}` : res.ok ? 'no result for the input' : `${res.status}: ${res.error.message}`)
   }
 
-  for (const { from, to, typeId } of ASSOCIATIONS.filter((a) => a.typeId > 0)) {
+  for (const { from, to, typeId } of associations) {
     const [fromId, toId] = [ids.get(from), ids.get(to)]
     if (!fromId || !toId) continue
     const res = await client.batchAssociateDefault(from, to, [{ from: fromId, to: toId }])

@@ -58,6 +58,7 @@ export function describeMapping(config: Config) {
       AUDIENCE_TOP_CATEGORIES: config.AUDIENCE_TOP_CATEGORIES,
       DECISIONS_RETENTION: config.DECISIONS_RETENTION.text,
       WEBHOOK_PROCESSING: config.WEBHOOK_PROCESSING,
+      BIGCOMMERCE_B2B: config.BIGCOMMERCE_B2B ? 'on' : 'off',
     },
     governance: describeGovernance(config),
     lists: {

@@ -1,5 +1,5 @@
 import { backfillStatus, startBackfill } from '../backfill'
-import { registerWebhooks, webhookDestination, webhookHealth } from '../bigcommerce/hooks'
+import { hookScopes, registerWebhooks, webhookDestination, webhookHealth } from '../bigcommerce/hooks'
 import { keepAudienceLists, lastAudienceLists } from '../cron/audience-lists'
 import { refreshSupportEscalations } from '../cron/support-escalations'
 import { syncStorefronts } from '../cron/storefronts'
@@ -17,8 +17,8 @@ import { bigCommerceClient } from '../pipeline/deps'
  */
 export type { AttributionModel }
 
-export async function runHubSpotSetup(env: Env) {
-  return hubspotWriter(env).runSetup()
+export async function runHubSpotSetup(env: Env, config: Config) {
+  return hubspotWriter(env).runSetup({ companies: config.BIGCOMMERCE_B2B })
 }
 
 export async function hubspotWriterStatus(env: Env) {
@@ -54,6 +54,7 @@ export async function registerStoreWebhooks(config: Config) {
   return registerWebhooks(bigCommerceClient(config), {
     destination: webhookDestination(config.PUBLIC_URL),
     webhookSecret: config.BIGCOMMERCE_WEBHOOK_SECRET,
+    scopes: hookScopes(config.BIGCOMMERCE_B2B),
   })
 }
 
@@ -73,6 +74,7 @@ export async function storeWebhookHealth(env: Env, config: Config) {
   return webhookHealth(bigCommerceClient(config), env.DB, {
     destination: config.PUBLIC_URL ? webhookDestination(config.PUBLIC_URL) : null,
     webhookSecret: config.BIGCOMMERCE_WEBHOOK_SECRET,
+    scopes: hookScopes(config.BIGCOMMERCE_B2B),
   })
 }
 

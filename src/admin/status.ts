@@ -2,6 +2,7 @@ import type { Config } from '../config'
 import { installationFirsts, queueDepths, type QueueDepths } from '../db/operations'
 import type { Env } from '../env'
 import type { BackfillStatus } from '../backfill'
+import { companiesReport, type CompaniesReport } from '../companies/report'
 import type { WebhookHealth } from '../bigcommerce/hooks'
 import type { WriterStatus } from '../hubspot/sync/status'
 import { lastSupportEscalations, supportEscalationProblems, type SupportEscalationsState } from '../cron/support-escalations'
@@ -48,12 +49,14 @@ export interface SyncStatus {
   lists: ListSyncResult | null | { error: string }
   /** Getting started: whether the installation is complete, each step with what to do next. */
   setup: SetupChecklist
+  /** B2B Edition companies (BIGCOMMERCE_B2B=on): how many, and the daily reconciliation; null when off. */
+  companies: Pick<CompaniesReport, 'total' | 'reconciliation'> | null | { error: string }
   /** The last deploy checks (`npm run check:live`'s read-only checks, run from the dashboard or the API). */
   liveChecks: LiveCheckReport | null | { error: string }
 }
 
 export async function syncStatus(env: Env, config: Config, now: Date): Promise<SyncStatus> {
-  const [queue, writer, webhooks, backfill, tickets, lists, firsts, liveChecks] = await Promise.all([
+  const [queue, writer, webhooks, backfill, tickets, lists, firsts, companies, liveChecks] = await Promise.all([
     queueDepths(env.DB),
     settle(() => hubspotWriterStatus(env)),
     settle(() => storeWebhookHealth(env, config)),
@@ -61,6 +64,11 @@ export async function syncStatus(env: Env, config: Config, now: Date): Promise<S
     settle(() => lastSupportEscalations(env)),
     settle(() => audienceListsStatus(env)),
     installationFirsts(env.DB),
+    settle(async () => {
+      if (!config.BIGCOMMERCE_B2B) return null
+      const { total, reconciliation } = await companiesReport(env, config, 1)
+      return { total, reconciliation }
+    }),
     settle(() => lastLiveChecks(env.DB)),
   ])
   const problems = queueProblems(queue, now)
@@ -73,6 +81,8 @@ export async function syncStatus(env: Env, config: Config, now: Date): Promise<S
   if (!tickets.ok) problems.push(`support escalations unknown: ${tickets.error}`)
   else problems.push(...supportEscalationProblems(tickets.value, now))
   if (lists.ok && lists.value && !lists.value.available) problems.push(`audience lists: ${lists.value.reason ?? 'HubSpot refused list access'}`)
+  const failure = companies.ok ? companies.value?.reconciliation.lastError : null
+  if (failure) problems.push(`B2B Edition companies: the reconciliation failed at ${failure.at}: ${failure.message}`)
   const part = <T>(p: Part<T>): T | { error: string } => (p.ok ? p.value : { error: p.error })
   return {
     health: problems.length ? 'attention' : 'ok',
@@ -84,6 +94,7 @@ export async function syncStatus(env: Env, config: Config, now: Date): Promise<S
     backfill: backfill.ok ? backfill.value : { error: backfill.error },
     supportTickets: tickets.ok ? tickets.value : { error: tickets.error },
     lists: part(lists),
+    companies: part(companies),
     setup: setupChecklist({
       hubspot: part(writer),
       webhooks: part(webhooks),

@@ -24,6 +24,30 @@ export const HOOK_SCOPES = [
   'store/channel/updated',
 ] as const
 
+/**
+ * B2B Edition's company events (BIGCOMMERCE_B2B=on; registered through the same `/v3/hooks`, with the token's B2B
+ * Edition scope), each by the name docs/integrations/webhooks/events/b2b-edition.mdx gives it: the page documents
+ * no wildcard, so none is assumed. Bulk-created companies fire none (the daily reconciliation finds them); quotes
+ * and super admins are not synced.
+ */
+export const B2B_HOOK_SCOPES = [
+  'store/company/created',
+  'store/company/updated',
+  'store/company/deleted',
+  'store/company/statusUpdated',
+  'store/company/user/created',
+  'store/company/user/updated',
+  'store/company/user/deleted',
+  'store/company/address/created',
+  'store/company/address/updated',
+  'store/company/address/deleted',
+] as const
+
+/** The scopes this installation subscribes to. */
+export function hookScopes(b2b: boolean): readonly string[] {
+  return b2b ? [...HOOK_SCOPES, ...B2B_HOOK_SCOPES] : HOOK_SCOPES
+}
+
 export const SECRET_HEADER = 'X-Webhook-Secret'
 
 /** Where the worker receives webhooks, from its public origin. */
@@ -39,9 +63,9 @@ export const DELIVERY_EXCEPTION_SCOPE = 'store/hook/deliveryException'
 export const DELIVERY_EXCEPTION_PATH = '/delivery-exceptions'
 
 /** Every hook the worker keeps: each scope with its destination. */
-function wantedHooks(destination: string): { scope: string; destination: string }[] {
+function wantedHooks(destination: string, scopes: readonly string[] = HOOK_SCOPES): { scope: string; destination: string }[] {
   return [
-    ...HOOK_SCOPES.map((scope) => ({ scope, destination })),
+    ...scopes.map((scope) => ({ scope, destination })),
     { scope: DELIVERY_EXCEPTION_SCOPE, destination: `${destination.replace(/\/+$/, '')}${DELIVERY_EXCEPTION_PATH}` },
   ]
 }
@@ -98,6 +122,8 @@ export interface HookSummary {
 export interface RegisterOptions {
   destination: string
   webhookSecret?: string | undefined
+  /** Default HOOK_SCOPES (`hookScopes` adds B2B Edition's). */
+  scopes?: readonly string[]
 }
 
 export interface RegisterResult {
@@ -118,7 +144,7 @@ export async function registerWebhooks(client: BigCommerceClient, options: Regis
   const existing = await listHooks(client)
   const result: RegisterResult = { destination, created: [], updated: [], unchanged: [] }
 
-  for (const { scope, destination } of wantedHooks(options.destination)) {
+  for (const { scope, destination } of wantedHooks(options.destination, options.scopes)) {
     const hook = existing.find((h) => h.scope === scope && sameDestination(h.destination, destination))
     if (!hook) {
       const created = await client.post('/v3/hooks', { scope, destination, is_active: true, headers })
@@ -172,13 +198,13 @@ export interface WebhookHealth {
 export async function webhookHealth(
   client: BigCommerceClient,
   db: D1Database,
-  options: { destination?: string | null; webhookSecret?: string | undefined; now?: Date } = {},
+  options: { destination?: string | null; webhookSecret?: string | undefined; scopes?: readonly string[]; now?: Date } = {},
 ): Promise<WebhookHealth> {
   const destination = options.destination ?? null
   const raw = await client.v3('/hooks/admin')
   const admin = raw === null ? { data: {} } : adminSchema.parse(raw)
   const all = (admin.data.hooks_list ?? []).map((h) => summarize(h, options.webhookSecret))
-  const wanted = destination ? wantedHooks(destination) : []
+  const wanted = destination ? wantedHooks(destination, options.scopes) : []
   const hooks = destination ? all.filter((h) => wanted.some((w) => sameDestination(h.destination, w.destination))) : all
   const now = options.now ?? new Date()
   return {

@@ -27,6 +27,7 @@ export type WebhookSubject =
   | { kind: 'product'; productId: number; change: 'updated' | 'deleted' }
   | { kind: 'channel'; channelId: number }
   | { kind: 'hook_exception'; hookId: number; errorCode: number; message: string }
+  | { kind: 'company'; companyId: number; change: 'updated' | 'deleted' }
   | { kind: 'ignored'; reason: string }
 
 const withId = z.object({ id })
@@ -153,6 +154,20 @@ const RULES: { scope: RegExp; subject: (data: unknown, scope: string) => Webhook
     }),
   },
   {
+    // B2B Edition (docs/integrations/webhooks/events/b2b-edition.mdx): a company, user or address event names the
+    // company (`company_id`), and each re-reads it whole; super admin assignments carry nothing we sync.
+    scope: /^store\/company\/superadmin\//,
+    subject: (_d, scope) => ({ kind: 'ignored', reason: `scope ${scope} is not used` }),
+  },
+  {
+    scope: /^store\/company\//,
+    subject: (d, scope) => ({
+      kind: 'company',
+      companyId: z.object({ company_id: id }).parse(d).company_id,
+      change: scope === 'store/company/deleted' ? 'deleted' : 'updated',
+    }),
+  },
+  {
     scope: /^store\/hook\/deliveryException$/,
     subject: (d) => {
       const data = z.object({ id, error_code: id, message: z.string().default('') }).parse(d)
@@ -197,6 +212,8 @@ export function subjectResource(subject: WebhookSubject): { type: string; id: st
       return { type: 'channel', id: String(subject.channelId) }
     case 'hook_exception':
       return { type: 'hook', id: String(subject.hookId) }
+    case 'company':
+      return { type: 'company', id: String(subject.companyId) }
     case 'ignored':
       return { type: 'ignored', id: null }
   }

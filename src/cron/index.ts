@@ -10,6 +10,7 @@ import { retention } from './retention'
 import { supportEscalationsJob } from './support-escalations'
 import { audienceListsJob } from './audience-lists'
 import { storefrontSyncJob } from './storefronts'
+import { companyReconciliationJob } from './company-reconciliation'
 import type { CronJob } from './job'
 
 /** One line per job; the order is the order they run in within one tick. */
@@ -25,6 +26,7 @@ export const JOBS: readonly CronJob[] = [
   // Before the lists: a new storefront gets its audience list in the same tick.
   storefrontSyncJob,
   audienceListsJob,
+  companyReconciliationJob,
   // Last: its run takes most of a minute when there is history to import.
   backfillJob,
 ]

@@ -1,5 +1,5 @@
 import type { CronJob } from './job'
-import { reactivateHooks, webhookDestination, webhookHealth, type WebhookHealth } from '../bigcommerce/hooks'
+import { hookScopes, reactivateHooks, webhookDestination, webhookHealth, type WebhookHealth } from '../bigcommerce/hooks'
 import { loadConfig } from '../config'
 import { readState, writeState } from '../db/backfill'
 import type { Env } from '../env'
@@ -32,6 +32,7 @@ export async function checkWebhookHealth(env: Env, now: Date, options: { force?:
   const health = await webhookHealth(client, env.DB, {
     destination,
     webhookSecret: config.BIGCOMMERCE_WEBHOOK_SECRET,
+    scopes: hookScopes(config.BIGCOMMERCE_B2B),
     now,
   })
   const reenabled = await reactivateHooks(client, health)

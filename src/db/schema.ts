@@ -98,3 +98,34 @@ export const syncState = sqliteTable('sync_state', {
   value: text('value').notNull(),
   updatedAt: integer('updated_at').notNull(),
 })
+
+/** Drizzle mirror of migrations/0065_b2b_companies.sql: B2B Edition companies, their users, associated orders. */
+export const b2bCompanies = sqliteTable('b2b_companies', {
+  companyId: integer('company_id').primaryKey(),
+  name: text('name').notNull(),
+  status: text('status').notNull(),
+  data: text('data').notNull(),
+  updatedAt: text('updated_at'),
+  seenAt: integer('seen_at').notNull(),
+  refreshedAt: integer('refreshed_at'),
+  orderCount: integer('order_count').notNull(),
+  lifetimeValue: text('lifetime_value').notNull(),
+  firstOrderAt: text('first_order_at'),
+  lastOrderAt: text('last_order_at'),
+  syncedFingerprint: text('synced_fingerprint'),
+  syncedAt: integer('synced_at'),
+})
+
+export const b2bCompanyUsers = sqliteTable('b2b_company_users', {
+  userId: integer('user_id').primaryKey(),
+  companyId: integer('company_id').notNull(),
+  customerId: integer('customer_id'),
+  email: text('email').notNull(),
+  seenAt: integer('seen_at').notNull(),
+})
+
+export const b2bCompanyOrders = sqliteTable('b2b_company_orders', {
+  orderId: integer('order_id').primaryKey(),
+  companyId: integer('company_id').notNull(),
+  associatedAt: integer('associated_at').notNull(),
+})

@@ -40,6 +40,28 @@ export function normalizeCountry(raw: string | null | undefined): string | null 
   return COUNTRY_CODES.has(canonical) ? canonical : null
 }
 
+let countriesByName: ReadonlyMap<string, string> | null = null
+
+/**
+ * The ISO 3166-1 alpha-2 code of a country given as a code or by its English name ("United States", "Germany"),
+ * as B2B Edition takes and returns them (company.yaml: "either the full name or the ISO2 country code"); the
+ * names are the platform's own (Intl.DisplayNames), so no table of names is kept here. Null when unknown.
+ */
+export function countryCode(raw: string | null | undefined): string | null {
+  const code = normalizeCountry(raw)
+  if (code || !clean(raw)) return code
+  if (!countriesByName) {
+    const names = new Intl.DisplayNames(['en'], { type: 'region' })
+    countriesByName = new Map(
+      [...COUNTRY_CODES].flatMap((c) => {
+        const name = names.of(c)
+        return name && name !== c ? [[matchKey(name), c] as const] : []
+      }),
+    )
+  }
+  return countriesByName.get(matchKey(raw!)) ?? null
+}
+
 /** The ISO 3166-2 code when the country's subdivisions are known and the name matches one; else the name as given. */
 export function normalizeState(country: string | null, raw: string | null | undefined): string | null {
   const name = clean(raw)

@@ -54,10 +54,13 @@ export class HubSpotWriter extends DurableObject<Env> {
     return this.engine.status()
   }
 
-  /** Idempotent HubSpot setup (the admin API's `POST /admin/api/setup`); the flush also runs it when needed. */
-  async runSetup(): Promise<SetupResult> {
+  /**
+   * Idempotent HubSpot setup (the admin API's `POST /admin/api/setup`); the flush also runs it when needed.
+   * `companies` (BIGCOMMERCE_B2B=on) covers companies too, before any company record waits.
+   */
+  async runSetup(options: { companies?: boolean } = {}): Promise<SetupResult> {
     await this.running
-    return this.engine.runSetup()
+    return this.engine.runSetup(this.engine.setupTypes(options.companies ? ['companies'] : []))
   }
 
   /**

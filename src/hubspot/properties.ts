@@ -1,5 +1,6 @@
+import { COMPANY_STATUSES } from '../domain/companies'
 import { CONSENT_REGIONS, TRIGGERS, type Trigger } from '../domain/model'
-import { ID_PROPERTY, OBJECT_TYPES, type HubSpotObjectType, type PropertyValue } from './records'
+import { ID_PROPERTY, OBJECT_TYPES, OPTIONAL_OBJECT_TYPES, type HubSpotObjectType, type PropertyValue } from './records'
 
 /**
  * The one registry of every HubSpot property the worker writes (contract section 4). Setup creates the
@@ -253,6 +254,36 @@ const TASK_PROPERTIES: PropertyDefinition[] = [
   hs({ name: 'hs_task_type', label: 'Task type', type: 'enumeration', description: 'Kind of task: call, email or to-do', options: options('CALL', 'EMAIL', 'TODO') }),
 ]
 
+/**
+ * B2B Edition companies (BIGCOMMERCE_B2B=on), HubSpot's own company properties and ours. The figures follow the
+ * contact's rules over the orders every user of the company placed.
+ */
+const COMPANY_ADDRESS_NOTE = "The company's own address, else its default billing address in B2B Edition"
+const COMPANY_PROPERTIES: PropertyDefinition[] = [
+  unique('bc_company_id', 'B2B Edition company id; the key'),
+  hs({ name: 'name', label: 'Company name', type: 'string', description: 'The B2B Edition company name' }),
+  hs({ name: 'phone', label: 'Phone number', type: 'string', fieldType: 'phonenumber', description: "The company's phone number" }),
+  hs({ name: 'address', label: 'Street address', type: 'string', description: `${COMPANY_ADDRESS_NOTE}: first line` }),
+  hs({ name: 'address2', label: 'Street address 2', type: 'string', description: `${COMPANY_ADDRESS_NOTE}: second line` }),
+  hs({ name: 'city', label: 'City', type: 'string', description: COMPANY_ADDRESS_NOTE }),
+  hs({ name: 'state', label: 'State/Region', type: 'string', description: `${COMPANY_ADDRESS_NOTE}: ISO 3166-2 code where known, else the name` }),
+  hs({ name: 'zip', label: 'Postal code', type: 'string', description: `${COMPANY_ADDRESS_NOTE}, upper-cased` }),
+  hs({ name: 'country', label: 'Country/Region', type: 'string', description: `${COMPANY_ADDRESS_NOTE}: ISO 3166-1 alpha-2 code` }),
+  bc({
+    name: 'bc_company_status',
+    type: 'enumeration',
+    description: 'B2B Edition status: pending (applied, not yet approved), approved, rejected, inactive; deleted once gone from B2B Edition',
+    options: options(...COMPANY_STATUSES),
+  }),
+  bc({ name: 'bc_customer_group', type: 'string', description: "Name of the BigCommerce customer group the company's buyers are in (their catalogue and prices)" }),
+  bc({ name: 'bc_customer_group_id', type: 'number', description: 'Id of that customer group' }),
+  bc({ name: 'bc_catalog', type: 'string', description: 'The price list (B2B Edition catalog) assigned to the company' }),
+  bc({ name: 'bc_order_count', type: 'number', description: "Orders of the company's users that count as paid (a fully refunded order still counts)" }),
+  bc({ name: 'bc_lifetime_value', type: 'number', description: "Net revenue of those orders (paid minus refunds) in the store's base currency" }),
+  bc({ name: 'bc_first_order_date', type: 'date', description: "UTC creation date of the company's first paid order" }),
+  bc({ name: 'bc_last_order_date', type: 'date', description: "UTC creation date of the company's latest paid order" }),
+]
+
 export const OBJECT_PROPERTIES: Record<HubSpotObjectType, PropertyDefinition[]> = {
   contacts: CONTACT_PROPERTIES,
   products: PRODUCT_PROPERTIES,
@@ -260,6 +291,7 @@ export const OBJECT_PROPERTIES: Record<HubSpotObjectType, PropertyDefinition[]> 
   line_items: LINE_ITEM_PROPERTIES,
   carts: CART_PROPERTIES,
   tasks: TASK_PROPERTIES,
+  companies: COMPANY_PROPERTIES,
 }
 
 const BY_NAME: Record<HubSpotObjectType, Map<string, PropertyDefinition>> = Object.fromEntries(
@@ -354,6 +386,8 @@ export const ASSOCIATIONS: { from: HubSpotObjectType; to: HubSpotObjectType; typ
   { from: 'carts', to: 'contacts', typeId: 586, how: 'v4 default association' },
   { from: 'carts', to: 'orders', typeId: 592, how: 'v4 default association' },
   { from: 'tasks', to: 'contacts', typeId: 204, how: 'v4 default association' },
+  { from: 'contacts', to: 'companies', typeId: 279, how: 'v4 default association (a company user and their company)' },
+  { from: 'orders', to: 'companies', typeId: 934, how: 'v4 default association (an order a company user placed)' },
   { from: 'line_items', to: 'products', typeId: 0, how: 'hs_product_id property (products cannot be associated)' },
 ]
 
@@ -364,6 +398,7 @@ export function describeHubSpotMapping() {
     objects: OBJECT_TYPES.map((objectType) => ({
       objectType,
       uniqueProperty: ID_PROPERTY[objectType],
+      ...(OPTIONAL_OBJECT_TYPES.includes(objectType) ? { writtenWhen: 'BIGCOMMERCE_B2B=on: B2B Edition companies' } : {}),
       associations: ASSOCIATIONS.filter((a) => a.from === objectType || a.to === objectType).map((a) => ({
         from: a.from,
         to: a.to,

@@ -2,8 +2,15 @@
  * What the HubSpot writer accepts: records already mapped to HubSpot property names, keyed by the value of
  * their object's unique property, so that a replay upserts the same record and never duplicates it.
  */
-export const OBJECT_TYPES = ['contacts', 'products', 'orders', 'line_items', 'carts', 'tasks'] as const
+export const OBJECT_TYPES = ['contacts', 'products', 'orders', 'line_items', 'carts', 'tasks', 'companies'] as const
 export type HubSpotObjectType = (typeof OBJECT_TYPES)[number]
+
+/**
+ * Objects only some installations write: companies (B2B Edition, BIGCOMMERCE_B2B=on). Setup covers them once
+ * asked to (the admin's setup with B2B on) or once records of them wait, so a portal without B2B gets none of
+ * their properties and needs none of their scopes.
+ */
+export const OPTIONAL_OBJECT_TYPES: readonly HubSpotObjectType[] = ['companies']
 
 /** The unique-value property each object is upserted by. */
 export const ID_PROPERTY: Record<HubSpotObjectType, string> = {
@@ -13,6 +20,7 @@ export const ID_PROPERTY: Record<HubSpotObjectType, string> = {
   line_items: 'bc_line_item_id',
   carts: 'bc_cart_id',
   tasks: 'bc_task_key',
+  companies: 'bc_company_id',
 }
 
 /** A property value as HubSpot takes it; `''` clears a property. */

@@ -27,8 +27,8 @@ export interface SetupResult {
   conflicts: PropertyConflict[]
   /** HubSpot properties the account lacks, left out of writes. */
   missing: Partial<Record<HubSpotObjectType, string[]>>
-  /** Every property name each object has now (what the writer may send). */
-  available: Record<HubSpotObjectType, string[]>
+  /** Every property name each object has now (what the writer may send); an object setup never covered has none. */
+  available: Partial<Record<HubSpotObjectType, string[]>>
   /** Objects whose unique key is unusable: writes to them wait until setup succeeds. */
   blocked: HubSpotObjectType[]
   /** Calls that failed (setup is retried before the next write when this is not empty). */
@@ -55,7 +55,7 @@ export async function setupPortal(
     created: {},
     conflicts: [],
     missing: {},
-    available: { contacts: [], products: [], orders: [], line_items: [], carts: [], tasks: [] },
+    available: {},
     blocked: [],
     errors: [],
   }
@@ -65,6 +65,8 @@ export async function setupPortal(
   }
 
   for (const objectType of objectTypes) {
+    // Covered, even when a read below fails (the object is then blocked, and retried later).
+    result.available[objectType] = []
     const groups = await call(() => client.listGroups(objectType))
     if (!groups.ok) {
       fail(objectType, 'read groups', groups.error)

@@ -16,6 +16,7 @@ import { recoveryLink } from '../recovery/link'
 import { isSynced } from '../domain/order-status'
 import { productRecords } from '../hubspot/mapping/product'
 import { contactObject, hubspotWriter } from '../durable/stubs'
+import { applyCompanyEvent, applyCompanyOrder } from './company-events'
 import type { PipelineDeps } from './deps'
 
 export interface ApplyContext {
@@ -52,6 +53,8 @@ export async function applySubject(deps: PipelineDeps, subject: WebhookSubject, 
       return saveChannel(deps.env.DB, subject.channelId, await readChannel(deps.bigcommerce, subject.channelId), Date.now())
     case 'hook_exception':
       return recordHookException(deps.env.DB, subject, new Date())
+    case 'company':
+      return applyCompanyEvent(deps, subject.companyId, subject.change)
     case 'ignored':
       return
   }
@@ -63,6 +66,7 @@ async function applyOrder(deps: PipelineDeps, orderId: number, context: ApplyCon
   if (!order || !isSynced(order.statusId)) return
   if (order.cartId) await linkCartToOrder(deps.env.DB, order.cartId, order.orderId, order.email, order.channelId)
   await contactObject(deps.env, order.email).applyOrder(order, { mode: 'live', eventCreatedAt: context.eventCreatedAt })
+  await applyCompanyOrder(deps, order.customerId)
 }
 
 async function applyCart(deps: PipelineDeps, cartId: string, abandonedSignal: number | null): Promise<void> {

@@ -78,6 +78,8 @@ function refetchKey(subject: WebhookSubject): string | null {
       return subject.change === 'updated' ? `subscriber:${subject.subscriberId}` : null
     case 'product':
       return subject.change === 'updated' ? `product:${subject.productId}` : null
+    case 'company':
+      return subject.change === 'updated' ? `company:${subject.companyId}` : null
     default:
       return null
   }

@@ -67,6 +67,9 @@ export const webhooks = new Hono<AppEnv>().on(
       if (err instanceof EnvelopeError) return jsonError(c, 400, 'invalid_envelope', err.message)
       throw err
     }
+    if (subject.kind === 'company' && !config.BIGCOMMERCE_B2B) {
+      subject = { kind: 'ignored' as const, reason: `scope ${envelope.scope} is not used (BIGCOMMERCE_B2B is off)` }
+    }
 
     const resource = subjectResource(subject)
     const webhookId = c.req.header('webhook-id')

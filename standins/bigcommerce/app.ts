@@ -6,6 +6,7 @@
 import { Hono } from 'hono'
 import type { Context } from 'hono'
 import { FaultInjector, faultResponse } from '../shared/faults'
+import { requestLog, type RequestLogEntry } from '../shared/request-log'
 import { QueryError, STATUS_CODES_TYPE, v2Error, v3Error } from './http'
 import { cartsV3 } from './routes/carts'
 import { channelsV3 } from './routes/channels'
@@ -17,18 +18,8 @@ import { paymentsV3 } from './routes/payments'
 import { StoreError, type BigCommerceStore } from './store'
 
 export type { FaultMatch, FaultResponse } from '../shared/faults'
+export type { RequestLogEntry } from '../shared/request-log'
 export { FaultInjector }
-
-export interface RequestLogEntry {
-  method: string
-  /** The full pathname, e.g. `/stores/teststore/v2/orders/100`. */
-  path: string
-  /** The query string with its `?`, or ''. */
-  query: string
-  status: number
-  /** Clock time (ms) when the request arrived. */
-  at: number
-}
 
 export class RateLimiter {
   private windowStart = Number.NEGATIVE_INFINITY
@@ -79,12 +70,7 @@ export function createApp(options: AppOptions): Hono {
   const { store, accessToken, clock, limiter, faults, log } = options
   const app = new Hono()
 
-  app.use('*', async (c, next) => {
-    const url = new URL(c.req.url)
-    const at = clock()
-    await next()
-    log.push({ method: c.req.method, path: url.pathname, query: url.search, status: c.res.status, at })
-  })
+  app.use('*', requestLog(log, clock))
 
   app.use('*', async (c, next) => {
     const url = new URL(c.req.url)

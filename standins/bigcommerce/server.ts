@@ -2,8 +2,7 @@
  * Node only: serves the stand-in over HTTP on 127.0.0.1 (for `npm start`, the demo and benchmarks).
  * Point BIGCOMMERCE_API_BASE at the returned `url`.
  */
-import { serve } from '@hono/node-server'
-import type { AddressInfo } from 'node:net'
+import { listenLocally } from '../shared/listen'
 import { createBigCommerceStandin, type BigCommerceStandin, type BigCommerceStandinOptions } from './index'
 import { seedStore, type SeedOptions, type SeedSummary } from './seed'
 
@@ -25,15 +24,6 @@ export async function startBigCommerceStandin(options: StartOptions = {}): Promi
   const { port = 0, seed: seedOptions, ...standinOptions } = options
   const standin = createBigCommerceStandin(standinOptions)
   const seeded = seedOptions ? seedStore(standin.store, seedOptions === true ? {} : seedOptions) : undefined
-  return new Promise((resolve, reject) => {
-    const server = serve({ fetch: (request) => standin.fetch(request), port, hostname: '127.0.0.1' }, (info: AddressInfo) => {
-      resolve({
-        url: `http://127.0.0.1:${info.port}`,
-        standin,
-        seeded,
-        close: () => new Promise<void>((done, fail) => server.close((error) => (error ? fail(error) : done()))),
-      })
-    })
-    server.once('error', reject)
-  })
+  const { url, close } = await listenLocally((request) => standin.fetch(request), port)
+  return { url, standin, seeded, close }
 }

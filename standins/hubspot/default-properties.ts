@@ -158,6 +158,30 @@ const SPECS: Record<ObjectType, { group: string; label: string; properties: Spec
       ...system('hs_lastmodifieddate'),
     ],
   },
+  companies: {
+    group: 'companyinformation',
+    label: 'Company information',
+    properties: [
+      ['name', 'string', 'text'],
+      ['domain', 'string', 'text'],
+      ['hs_additional_domains', 'enumeration', 'checkbox'],
+      ['website', 'string', 'text'],
+      ['phone', 'string', 'phonenumber'],
+      ['address', 'string', 'text'],
+      ['address2', 'string', 'text'],
+      ['city', 'string', 'text'],
+      ['state', 'string', 'text'],
+      ['zip', 'string', 'text'],
+      ['country', 'string', 'text'],
+      ['industry', 'enumeration', 'select'],
+      ['numberofemployees', 'number', 'number'],
+      ['annualrevenue', 'number', 'number'],
+      ['description', 'string', 'textarea'],
+      ['lifecyclestage', 'enumeration', 'radio', options(lifecycleStages)],
+      ['hubspot_owner_id', 'enumeration', 'select'],
+      ...system('hs_lastmodifieddate'),
+    ],
+  },
   tickets: {
     group: 'ticketinformation',
     label: 'Ticket information',
@@ -187,6 +211,7 @@ export const MODIFIED_PROPERTY: Record<ObjectType, string> = {
   carts: 'hs_lastmodifieddate',
   tasks: 'hs_lastmodifieddate',
   tickets: 'hs_lastmodifieddate',
+  companies: 'hs_lastmodifieddate',
 }
 
 /** Properties HubSpot returns on a read when the caller names none. */
@@ -198,6 +223,7 @@ export const DEFAULT_READ_PROPERTIES: Record<ObjectType, string[]> = {
   carts: ['hs_cart_name'],
   tasks: ['hs_task_subject', 'hs_timestamp'],
   tickets: ['content', 'hs_pipeline', 'hs_pipeline_stage', 'hs_ticket_category', 'hs_ticket_priority', 'subject'],
+  companies: ['domain', 'name'],
 }
 
 /**
@@ -212,6 +238,7 @@ export const REQUIRED_ON_CREATE: Record<ObjectType, string[]> = {
   carts: [],
   tasks: ['hs_timestamp'],
   tickets: ['subject', 'hs_pipeline_stage'],
+  companies: [],
 }
 
 export function propertyDefinition(

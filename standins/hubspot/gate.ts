@@ -73,16 +73,19 @@ export interface Scopes {
   tickets: boolean
   /** `crm.lists.read` and `crm.lists.write`: the Lists v3 API. */
   lists: boolean
+  /** `crm.objects.companies.read`/`.write` and `crm.schemas.companies.write`: companies, their properties and associations. */
+  companies: boolean
   /** `e-commerce`: creating properties on line items and products (HubSpot names no crm.schemas scope for them). */
   eCommerce: boolean
 }
 
 /** The scopes the token has, as `POST /oauth/v2/private-apps/get/access-token-info` lists them. */
 export function grantedScopes(scopes: Scopes): string[] {
-  const objects = ['contacts', 'orders', 'line_items', 'products', 'carts', 'companies', 'deals']
+  const companies = scopes.companies ? ['companies'] : []
+  const objects = ['contacts', 'orders', 'line_items', 'products', 'carts', ...companies, 'deals']
   return [
     ...objects.flatMap((o) => [`crm.objects.${o}.read`, `crm.objects.${o}.write`]),
-    ...['contacts', 'orders', 'carts', 'companies', 'deals'].flatMap((o) => [`crm.schemas.${o}.read`, `crm.schemas.${o}.write`]),
+    ...['contacts', 'orders', 'carts', ...companies, 'deals'].flatMap((o) => [`crm.schemas.${o}.read`, `crm.schemas.${o}.write`]),
     'oauth',
     'behavioral_events.event_definitions.read_write',
     'analytics.behavioral_events.send',
@@ -97,6 +100,8 @@ const TICKET_PATH = /^\/crm\/v[34]\/(objects|pipelines|properties|associations)\
 /** A call the token's scopes do not cover answers 403 MISSING_SCOPES, as HubSpot does. */
 const LIST_PATH = /^\/crm\/v3\/lists(\/|$)/i
 
+const COMPANY_PATH = /^\/crm\/v[34]\/(objects|properties|associations)\/(.*\/)?(companies|company|0-2)(\/|$)/i
+
 /** Creating a property (or group) on line items or products. */
 const COMMERCE_SCHEMA_WRITE = /^\/crm\/v3\/properties\/(line_items|0-8|products|0-7)(\/|$)/i
 
@@ -104,6 +109,9 @@ export function scopeGate(scopes: Scopes): MiddlewareHandler<StandinEnv> {
   return async (c, next) => {
     if (!scopes.tickets && TICKET_PATH.test(c.req.path)) throw missingScopes(['tickets'])
     if (!scopes.lists && LIST_PATH.test(c.req.path)) throw missingScopes(['crm.lists.read', 'crm.lists.write'])
+    if (!scopes.companies && COMPANY_PATH.test(c.req.path)) {
+      throw missingScopes(['crm.objects.companies.read', 'crm.objects.companies.write', 'crm.schemas.companies.write'])
+    }
     if (!scopes.eCommerce && c.req.method !== 'GET' && COMMERCE_SCHEMA_WRITE.test(c.req.path)) throw missingScopes(['e-commerce'])
     await next()
   }

@@ -13,9 +13,10 @@
  *     `dailyLimit` (250_000), `clock` (Date.now; drives rate limits and timestamps), `missingProperties`
  *     (HubSpot-defined properties this portal lacks, per object), `customEvents` (false: event endpoints 403),
  *     `portalId` (12345678; custom event names are `pe{portalId}_{name}`), `latencyMs` (0; real delay per call),
- *     `scopes` ({tickets, lists, eCommerce: true}; `tickets: false` answers every ticket call 403 MISSING_SCOPES,
- *     `eCommerce: false` every property creation on line items and products, also settable later through
- *     `standin.scopes`; `POST /oauth/v2/private-apps/get/access-token-info` lists them), `ticketPriorities` (the portal's `hs_ticket_priority` options).
+ *     `scopes` ({tickets, lists, eCommerce, companies: true}; `tickets: false` answers every ticket call 403
+ *     MISSING_SCOPES, `companies: false` every company call, `eCommerce: false` every property creation on line
+ *     items and products, also settable later through `standin.scopes`; `POST /oauth/v2/private-apps/get/access-token-info`
+ *     lists them), `ticketPriorities` (the portal's `hs_ticket_priority` options).
  *   - `fetch(request)`: the API. `portal`: the state (class `Portal`: `records(type)`, `record(type, id)`,
  *     `findByProperty(type, property, value)`, `associations(fromType, id, toType?)`, `properties(type)`,
  *     `property(type, name)`, `groups(type)`, `customEvents`, `eventDefinitions`, `ticketPipelines`,
@@ -25,8 +26,9 @@
  * - Types: `HubSpotStandin`, `HubSpotStandinOptions`, `RequestLogEntry`, `ObjectType`, `OBJECT_TYPES`,
  *   `OBJECT_TYPE_IDS`, `StoredRecord`, `PropertyDefinition`, `Portal`, `FaultMatch`, `FaultResponse`.
  *
- * Objects: contacts, products, orders, line_items, carts, tasks (`hs_timestamp` required on create) and tickets
- * (`subject` and `hs_pipeline_stage` required; the stage must be one of its pipeline's).
+ * Objects: contacts, products, orders, line_items, carts, tasks (`hs_timestamp` required on create), tickets
+ * (`subject` and `hs_pipeline_stage` required; the stage must be one of its pipeline's) and companies (0-2;
+ * upserted by a custom unique property like the others, associated with contacts 279/280 and orders 934/935).
  * Endpoints (v3 objects and properties, v4 associations, v3 events; object types by name or id, 0-1 …):
  *   POST /crm/v3/objects/{type}/batch/{upsert,create,update,read}   ≤100 inputs
  *   POST /crm/v3/objects/{type} · GET|PATCH /crm/v3/objects/{type}/{id}[?idProperty=] · GET /crm/v3/objects/{type}
@@ -131,7 +133,7 @@ export function createHubSpotStandin(options: HubSpotStandinOptions = {}): HubSp
     options.ticketPriorities,
     options.currencies,
   )
-  const scopes: Scopes = { tickets: true, lists: true, eCommerce: true, ...options.scopes }
+  const scopes: Scopes = { tickets: true, lists: true, eCommerce: true, companies: true, ...options.scopes }
   const faults = new FaultInjector()
   const requests: RequestLogEntry[] = []
   const { max, intervalMs } = options.rateLimit ?? { max: 100, intervalMs: 10_000 }

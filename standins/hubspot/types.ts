@@ -1,6 +1,6 @@
 /** Shared types of the HubSpot stand-in: object types, stored records, property definitions. */
 
-export const OBJECT_TYPES = ['contacts', 'products', 'orders', 'line_items', 'carts', 'tasks', 'tickets'] as const
+export const OBJECT_TYPES = ['contacts', 'products', 'orders', 'line_items', 'carts', 'tasks', 'tickets', 'companies'] as const
 export type ObjectType = (typeof OBJECT_TYPES)[number]
 
 /** HubSpot's object type ids; the API accepts either the name or the id in a path. */
@@ -12,6 +12,7 @@ export const OBJECT_TYPE_IDS: Record<ObjectType, string> = {
   carts: '0-142',
   tasks: '0-27',
   tickets: '0-5',
+  companies: '0-2',
 }
 
 /** Singular upper-case names HubSpot uses in some error messages ("Could not get some CONTACT objects"). */
@@ -23,6 +24,7 @@ export const OBJECT_LABELS: Record<ObjectType, string> = {
   carts: 'CART',
   tasks: 'TASK',
   tickets: 'TICKET',
+  companies: 'COMPANY',
 }
 
 /** Resolves a path segment (`contacts`, `0-1`, `CONTACTS`) to an object type. */
@@ -31,8 +33,8 @@ export function resolveObjectType(segment: string): ObjectType | undefined {
   for (const type of OBJECT_TYPES) {
     if (lower === type || segment === OBJECT_TYPE_IDS[type]) return type
   }
-  // HubSpot also accepts the singular in a few places (`contact`, `line_item`).
-  for (const type of OBJECT_TYPES) if (`${lower}s` === type) return type
+  // HubSpot also accepts the singular in a few places (`contact`, `line_item`, `company`).
+  for (const type of OBJECT_TYPES) if (`${lower}s` === type || lower.replace(/y$/, 'ies') === type) return type
   return undefined
 }
 

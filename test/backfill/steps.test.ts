@@ -23,7 +23,7 @@ let queue: CapturingQueue<BackfillStepMessage>
 let stepEnv: Env
 
 const NOW = Date.now()
-vi.setConfig({ testTimeout: 120_000, hookTimeout: 60_000 })
+vi.setConfig({ testTimeout: 600_000, hookTimeout: 180_000 })
 
 beforeEach(async () => {
   ;({ bigcommerce, hubspot } = await freshWorld())

@@ -40,7 +40,7 @@ describe('HubSpotWriter Durable Object', () => {
 
     expect(await runDurableObjectAlarm(writer)).toBe(true)
     const status = await writer.status()
-    expect(status.queue).toEqual({ contacts: 0, products: 0, orders: 0, line_items: 0, carts: 0, tasks: 0 })
+    expect(status.queue).toEqual({ contacts: 0, products: 0, orders: 0, line_items: 0, carts: 0, tasks: 0, companies: 0 })
     expect(status.lastSuccessAt).not.toBeNull()
     expect(status.setup?.ok).toBe(true)
     const written = hubspot.portal.findByProperty('orders', 'bc_order_id', '501')!
@@ -140,7 +140,7 @@ describe('HubSpotWriter Durable Object', () => {
     expect((await again.status()).queue.orders).toBe(40) // accepted by HubSpot, but not confirmed: still pending
     await again.flush()
     const status = await again.status()
-    expect(status.queue).toEqual({ contacts: 0, products: 0, orders: 0, line_items: 0, carts: 0, tasks: 0 })
+    expect(status.queue).toEqual({ contacts: 0, products: 0, orders: 0, line_items: 0, carts: 0, tasks: 0, companies: 0 })
     expect(status.associationsPending).toBe(0)
     expect(hubspot.portal.records('orders')).toHaveLength(40)
     expect(hubspot.portal.records('contacts')).toHaveLength(40)

@@ -4,6 +4,7 @@ import { runLiveChecks } from '../../src/admin/live-checks'
 import { requireConfig } from '../../src/config'
 import { createHubSpotStandin, type HubSpotStandin, type HubSpotStandinOptions } from '../../standins/hubspot'
 import type { BigCommerceStandin } from '../../standins/bigcommerce'
+import { B2B_ENV, useB2B } from '../support/b2b'
 import { serveHost } from '../support/network'
 import { signIn, TOKENS } from '../admin/support'
 import { callWorker, freshWorld } from '../support/worker'
@@ -12,13 +13,25 @@ import { callWorker, freshWorld } from '../support/worker'
 let bigcommerce: BigCommerceStandin
 let hubspot: HubSpotStandin
 
-async function world(options: HubSpotStandinOptions = {}) {
+async function world(options: HubSpotStandinOptions = {}, b2b = false) {
   ;({ bigcommerce } = await freshWorld())
   hubspot = createHubSpotStandin({ accessToken: 'hs-test-token', customEvents: true, ...options })
   serveHost('hubspot.standin', (request) => hubspot.fetch(request))
   bigcommerce.store.createOrder({ email: 'ada@example.com', lines: [{ productId: 1, quantity: 1 }] })
+  if (b2b) {
+    useB2B(bigcommerce).store.createCompany({
+      companyName: 'Acme',
+      companyPhone: '+1 555 0100',
+      companyEmail: 'office@acme.example',
+      country: 'US',
+      adminFirstName: 'Ada',
+      adminLastName: 'Admin',
+      adminEmail: 'ada@acme.example',
+    })
+  }
   const setup = await callWorker(
     new Request('https://worker.example.com/admin/api/setup', { method: 'POST', headers: { authorization: `Bearer ${TOKENS.admin}` } }),
+    b2b ? B2B_ENV : env,
   )
   return setup
 }
@@ -54,6 +67,45 @@ describe('check:live against the stand-ins', () => {
     const report = await runLiveChecks(requireConfig({ ...env, BIGCOMMERCE_ACCESS_TOKEN: 'wrong-token' }), { now: new Date() })
     expect(report.checks.find((c) => c.id === 'store')).toMatchObject({ level: 'fail', detail: expect.stringContaining('401') })
     expect(report.checks.find((c) => c.id === 'custom_events')).toMatchObject({ level: 'warn' })
+  })
+})
+
+describe('check:live with BIGCOMMERCE_B2B=on', () => {
+  const b2bConfig = () => requireConfig({ ...B2B_ENV, HUBSPOT_CUSTOM_EVENTS: 'on' })
+
+  it('leaves companies out while B2B is off: their scopes, properties and associations are not asked for', async () => {
+    await world({ scopes: { companies: false } })
+    const report = await runLiveChecks(config(), { now: new Date(), write: true })
+    expect(report.checks.filter((c) => c.level !== 'pass')).toEqual([])
+    expect(report.checks.map((c) => c.id).filter((id) => id.includes('compan') || id === 'b2b')).toEqual([])
+  })
+
+  it('with B2B on: checks company properties, the contact and order associations to companies, B2B Edition, and round-trips a company', async () => {
+    expect((await world({}, true)).status).toBe(200)
+    const report = await runLiveChecks(b2bConfig(), { now: new Date(), write: true })
+    const notPassing = report.checks.filter((c) => c.level !== 'pass')
+    expect(notPassing, JSON.stringify(notPassing, null, 1)).toEqual([])
+    const ids = report.checks.map((c) => c.id)
+    for (const id of ['properties.companies', 'write.companies.create', 'write.associate.contacts.companies', 'write.associate.orders.companies', 'write.companies.archive']) {
+      expect(ids, id).toContain(id)
+    }
+    expect(report.checks.find((c) => c.id === 'b2b')).toMatchObject({ level: 'pass', detail: 'readable (1 companies)' })
+    expect(hubspot.portal.records('companies').filter((r) => r.properties.bc_company_id?.startsWith('check-live-'))).toEqual([])
+  })
+
+  it('with B2B on, a token without the company scopes is a blocker naming them', async () => {
+    await world({ scopes: { companies: false } }, true)
+    const report = await runLiveChecks(b2bConfig(), { now: new Date() })
+    const scopes = report.checks.find((c) => c.id === 'scopes')!
+    expect(scopes.level).toBe('fail')
+    expect(scopes.detail).toContain('crm.objects.companies.write')
+    expect(report.checks.find((c) => c.id === 'properties.companies')?.level).toBe('fail')
+  })
+
+  it('with B2B on, a token B2B Edition refuses fails the b2b check', async () => {
+    await world({}, true)
+    const report = await runLiveChecks(requireConfig({ ...B2B_ENV, BIGCOMMERCE_ACCESS_TOKEN: 'wrong-token' }), { now: new Date() })
+    expect(report.checks.find((c) => c.id === 'b2b')).toMatchObject({ level: 'fail', detail: expect.stringContaining('B2B Edition scope') })
   })
 })
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { HubSpotRecord } from '../../src/hubspot/records'
-import { OBJECT_TYPES } from '../../src/hubspot/records'
+import { OBJECT_TYPES, OPTIONAL_OBJECT_TYPES } from '../../src/hubspot/records'
 import type { SetupResult } from '../../src/hubspot/setup'
 import { harness } from '../hubspot/support'
 
@@ -79,7 +79,10 @@ describe('tasks in the HubSpot writer', () => {
     await h.drain()
     expect(readTaskProperties()).toBe(2)
     expect(h.calls('GET', /\/crm\/v3\/properties\/contacts$/)).toHaveLength(1)
-    expect(OBJECT_TYPES.every((t) => h.store.getValue<SetupResult>('setup')!.available[t]?.length)).toBe(true)
+    // Every object setup covers without B2B Edition; companies only once they are asked for or written.
+    const available = h.store.getValue<SetupResult>('setup')!.available
+    expect(OBJECT_TYPES.filter((t) => !OPTIONAL_OBJECT_TYPES.includes(t)).every((t) => available[t]?.length)).toBe(true)
+    expect(available.companies).toBeUndefined()
     expect(h.portal.records('tasks')).toHaveLength(1)
   })
 })

@@ -9,6 +9,8 @@ import type { PendingAssociation, ReadyAssociation, WriterStore } from './store'
 /** Canonical (alphabetical) pairs of the default associations the mapping asks for. */
 const ASSOCIATION_PAIRS: readonly [HubSpotObjectType, HubSpotObjectType][] = [
   ['carts', 'contacts'],
+  ['companies', 'contacts'],
+  ['companies', 'orders'],
   ['carts', 'orders'],
   ['contacts', 'orders'],
   ['contacts', 'tasks'],

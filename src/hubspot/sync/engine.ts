@@ -1,5 +1,5 @@
 import type { HubSpotClient } from '../client'
-import { OBJECT_TYPES, type HubSpotObjectType, type HubSpotRecord, type WriteLane } from '../records'
+import { OBJECT_TYPES, OPTIONAL_OBJECT_TYPES, type HubSpotObjectType, type HubSpotRecord, type WriteLane } from '../records'
 import { mergeSetup, setupPortal, type SetupResult } from '../setup'
 import { AssociationWrites } from './association-writes'
 import { FlushControl, stoppedResponse, type StopReason } from './calls'
@@ -15,13 +15,13 @@ import type { WriterStore } from './store'
  * so the Durable Object stays thin and the benchmark can drive the very same logic in Node.
  *
  * A flush runs setup if it has not run, upserts pending live records in dependency order (contacts,
- * products, orders, line items, carts, tasks) 100 per call by their unique property, remembers the HubSpot
+ * products, orders, line items, carts, tasks, companies) 100 per call by their unique property, remembers the HubSpot
  * ids the results carry, creates the associations whose both ends have ids, 2000 per call, then writes bulk
  * records (backfill, recomputes) until live work is due again. Rows leave pending only once HubSpot accepted
  * them, and only if they did not change meanwhile; upserts are idempotent by key, so a flush cut short
  * anywhere is simply repeated.
  */
-export const WRITE_ORDER: readonly HubSpotObjectType[] = ['contacts', 'products', 'orders', 'line_items', 'carts', 'tasks']
+export const WRITE_ORDER: readonly HubSpotObjectType[] = ['contacts', 'products', 'orders', 'line_items', 'carts', 'tasks', 'companies']
 
 export interface FlushResult {
   calls: number
@@ -90,7 +90,8 @@ export class WriterEngine {
 
       const setup = this.store.getValue<SetupResult>(STORE_KEYS.setup)
       if (this.needsSetup(setup)) {
-        await this.runSetup(this.setupStale || !setup ? OBJECT_TYPES : unfinished(setup))
+        const types = this.setupTypes()
+        await this.runSetup(this.setupStale || !setup ? types : unfinished(setup, types))
         if (this.control.stop) return this.result(startCalls, this.control.stop)
       }
 
@@ -118,7 +119,7 @@ export class WriterEngine {
    * Setup of the portal (also the admin API's): creates what is missing, reports what conflicts. Waits for
    * the rate budget up to the end of the slice; objects it did not finish are redone by the next flush.
    */
-  async runSetup(objectTypes: readonly HubSpotObjectType[] = OBJECT_TYPES): Promise<SetupResult> {
+  async runSetup(objectTypes: readonly HubSpotObjectType[] = this.setupTypes()): Promise<SetupResult> {
     if (!this.inFlush) this.control.begin()
     this.control.inSetup = true
     let fresh: SetupResult
@@ -133,7 +134,8 @@ export class WriterEngine {
       this.control.inSetup = false
     }
     const previous = this.store.getValue<SetupResult>(STORE_KEYS.setup)
-    const result = previous && objectTypes.length < OBJECT_TYPES.length ? mergeSetup(previous, fresh, objectTypes) : fresh
+    const covered = previous ? (Object.keys(previous.available) as HubSpotObjectType[]) : []
+    const result = previous && covered.some((t) => !objectTypes.includes(t)) ? mergeSetup(previous, fresh, objectTypes) : fresh
     this.store.setValue(STORE_KEYS.setup, result)
     this.setupStale = false
     if (!this.inFlush) {
@@ -147,10 +149,22 @@ export class WriterEngine {
     return result
   }
 
+  /**
+   * The objects setup covers: every object but the optional ones (companies), which join once `extra` names
+   * them (the admin's setup with B2B on), records of them wait, or an earlier setup covered them.
+   */
+  setupTypes(extra: readonly HubSpotObjectType[] = []): HubSpotObjectType[] {
+    const setup = this.store.getValue<SetupResult>(STORE_KEYS.setup)
+    const pending = this.store.pendingCounts()
+    return OBJECT_TYPES.filter(
+      (t) => !OPTIONAL_OBJECT_TYPES.includes(t) || extra.includes(t) || setup?.available[t] !== undefined || pending[t] > 0,
+    )
+  }
+
   private needsSetup(setup: SetupResult | undefined): boolean {
     if (!setup || this.setupStale) return true
-    // An object added since the last setup (tasks) needs its own.
-    if (OBJECT_TYPES.some((t) => !setup.available[t])) return true
+    // An object added since the last setup (tasks), or an optional one now in use, needs its own.
+    if (this.setupTypes().some((t) => !setup.available[t])) return true
     if (setup.errors.some((e) => e.retryable)) return true
     const stale = this.clock.now() - Date.parse(setup.ranAt) > this.options.setupRetryMs
     return stale && (setup.errors.length > 0 || setup.blocked.length > 0)
@@ -216,8 +230,8 @@ export class WriterEngine {
 }
 
 /** Objects a setup did not finish (an error, or never reached, or added since). */
-function unfinished(setup: SetupResult): HubSpotObjectType[] {
-  return OBJECT_TYPES.filter((t) => setup.errors.some((e) => e.objectType === t) || !setup.available[t])
+function unfinished(setup: SetupResult, types: readonly HubSpotObjectType[]): HubSpotObjectType[] {
+  return types.filter((t) => setup.errors.some((e) => e.objectType === t) || !setup.available[t])
 }
 
 function eventSetupSummary(state: EventDefinitionsState): NonNullable<SetupResult['customEvents']> {

@@ -141,7 +141,7 @@ export class RecordWrites {
 
   availableProperties(type: HubSpotObjectType): Set<string> | undefined {
     const setup = this.store.getValue<SetupResult>(STORE_KEYS.setup)
-    if (!setup) return undefined
+    if (!setup?.available[type]) return undefined
     const unavailable = this.store.getValue<Partial<Record<HubSpotObjectType, string[]>>>(STORE_KEYS.unavailable)?.[type] ?? []
     const available = new Set(setup.available[type])
     for (const name of unavailable) available.delete(name)

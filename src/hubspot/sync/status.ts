@@ -82,7 +82,7 @@ export function withDefaults(stored: WriterStats | undefined): WriterStats {
 
 function emptyStats(): WriterStats {
   return {
-    written: { contacts: 0, products: 0, orders: 0, line_items: 0, carts: 0, tasks: 0 },
+    written: { contacts: 0, products: 0, orders: 0, line_items: 0, carts: 0, tasks: 0, companies: 0 },
     associated: 0,
     lastSuccessAt: null,
     lastError: null,

@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { openApiDocument } from '../../admin/openapi'
 import { VERSION } from '../../version'
 import { renderApiDocs } from '../dashboard/api-docs-page'
+import { COMPANY_ROUTES } from './companies'
 import { mountRoutes, route, type AdminEnv, type AdminRoute } from './define'
 import { ROLLOUT_ROUTES } from './rollout'
 import { ADMIN_ROUTES } from './routes'
@@ -35,7 +36,9 @@ const DOC_ROUTES: AdminRoute[] = [
   }),
 ]
 
-export const ALL_ROUTES: readonly AdminRoute[] = [...ADMIN_ROUTES, ...ROLLOUT_ROUTES, ...STOREFRONT_ROUTES, ...SESSION_ROUTES, ...DOC_ROUTES]
+export const ALL_ROUTES: readonly AdminRoute[] = [
+  ...ADMIN_ROUTES, ...ROLLOUT_ROUTES, ...STOREFRONT_ROUTES, ...SESSION_ROUTES, ...COMPANY_ROUTES, ...DOC_ROUTES,
+]
 
 export const adminApi = new Hono<AdminEnv>()
 mountRoutes(adminApi, ALL_ROUTES)

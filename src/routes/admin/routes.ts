@@ -19,6 +19,7 @@ import { qualityReport } from '../../admin/quality'
 import { rangeQueryShape, resolveRange } from '../../admin/range'
 import { HubSpotReadError, hubspotClient, reconcile } from '../../admin/reconciliation'
 import { settle, syncStatus } from '../../admin/status'
+import { checkB2BAccess } from '../../companies/report'
 import { listAudit } from '../../db/audit'
 import { listDeadLetters, listDecisions } from '../../db/operations'
 import { normalizeEmail } from '../../domain/identity'
@@ -95,7 +96,9 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
       'active lists (`lists`, found again by name, never duplicated); a list edited in HubSpot is left as it is ' +
       'and reported as drifted, unless `repairLists` is true. A token without list access is reported there. Reads ' +
       "the store's channels with their sites and currencies first (`storefronts`; the daily sync's work), so a store " +
-      'with several storefronts gets a list per storefront. Audited.',
+      'with several storefronts gets a list per storefront. With ' +
+      'BIGCOMMERCE_B2B=on it also sets up HubSpot companies (`bc_company_id` and the company properties), registers ' +
+      "B2B Edition's company webhooks and checks the token can read B2B Edition (`b2b`). Audited.",
     body: z
       .object({ repairLists: z.boolean().optional().describe('put lists edited in HubSpot back to our definition') })
       .strict()
@@ -103,7 +106,7 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
     audit: 'setup',
     success: {
       status: 200,
-      description: '`{hubspot: SetupResult, webhooks, supportTickets, storefronts, lists}`; `hubspot.ok` false names what failed',
+      description: '`{hubspot: SetupResult, webhooks, supportTickets, storefronts, lists, b2b}`; `hubspot.ok` false names what failed',
     },
     errors: { 502: 'the HubSpot writer could not run setup' },
     async handler(c, { body }) {
@@ -114,21 +117,24 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
           env.DB,
           { actor: c.get('actor'), action: 'setup', target: null, before: { hubspot: before.ok ? setupSummary(before.value.setup) : null } },
           async () => {
-            const hubspot = await runHubSpotSetup(env)
+            const hubspot = await runHubSpotSetup(env, c.get('config'))
             const webhooks = await settle(() => registerStoreWebhooks(c.get('config')), 25_000)
             const supportTickets = await settle(() => checkSupportTickets(env), 25_000)
             const storefronts = await settle(() => syncStoreChannels(env), 25_000)
             const lists = await settle(() => setUpAudienceLists(env, body?.repairLists ?? false), 25_000)
+            const b2b = await settle(() => checkB2BAccess(c.get('config')), 15_000)
             return {
               hubspot,
               webhooks: webhooks.ok ? webhooks.value : { error: webhooks.error },
               supportTickets: supportTickets.ok ? supportTickets.value : { error: supportTickets.error },
               storefronts: storefronts.ok ? storefronts.value : { error: storefronts.error },
               lists: lists.ok ? lists.value : { error: lists.error },
+              b2b: b2b.ok ? b2b.value : { error: b2b.error },
             }
           },
           (r) => ({
             hubspot: setupSummary(r.hubspot), webhooks: r.webhooks, supportTickets: r.supportTickets, storefronts: r.storefronts, lists: r.lists,
+            b2b: r.b2b,
           }),
         )
         return c.json(result)

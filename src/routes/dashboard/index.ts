@@ -11,6 +11,7 @@ import { runAndKeepLiveChecks } from '../../admin/live-checks'
 import { settle, syncStatus } from '../../admin/status'
 import { storefrontsReport } from '../../admin/storefronts'
 import { attributionReportFor } from '../../admin/operations'
+import { companiesReport } from '../../companies/report'
 import { listDeadLetters, listDecisions } from '../../db/operations'
 import { jsonError } from '../../http'
 import type { AdminEnv } from '../admin/define'
@@ -33,7 +34,8 @@ dashboard.get('/', async (c) => {
   const now = new Date()
   const db = c.env.DB
   const lastMonth = { from: new Date(now.getTime() - 30 * 86_400_000), to: now }
-  const [status, quality, reconciliation, revenue, decisions, deadLetters, rollout, outcomes, storefronts] = await Promise.all([
+  const config = c.get('config')
+  const [status, quality, reconciliation, revenue, decisions, deadLetters, rollout, outcomes, storefronts, companies] = await Promise.all([
     syncStatus(c.env, c.get('config'), now),
     qualityReport(db, now, 30),
     settle(() => recentReconciliation(db, hubspotClient(c.get('config')), now), 8_000),
@@ -43,13 +45,14 @@ dashboard.get('/', async (c) => {
     settle(() => rolloutReport(c.env, c.get('config'), now)),
     settle(() => outcomesReport(db, lastMonth)),
     settle(() => storefrontsReport(c.env, now)),
+    config.BIGCOMMERCE_B2B ? settle(() => companiesReport(c.env, config, 15)) : null,
   ])
   const sessions = roleAllows(actor.role, 'admin') ? { current: actor.sessionId, open: await openSessions(db, now.getTime()) } : null
   c.header('Cache-Control', 'no-store')
   return c.html(
     renderDashboard({
       now, actor, notice: noticeFromQuery(c.req.query()), status, quality, reconciliation, revenue, decisions,
-      deadLetters: deadLetters.map(deadLetterView), rollout, outcomes, storefronts, sessions,
+      deadLetters: deadLetters.map(deadLetterView), rollout, outcomes, storefronts, sessions, companies,
     }),
   )
 })

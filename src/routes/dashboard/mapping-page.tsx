@@ -30,6 +30,7 @@ export function renderMappingPage(mapping: Mapping): string {
         {hubspot.objects.map((o) => (
           <section class="card spaced" id={`object-${o.objectType}`}>
             <h2><code>{o.objectType}</code>, unique by <code>{o.uniqueProperty}</code></h2>
+            {'writtenWhen' in o && <p class="muted">Written only with {o.writtenWhen}.</p>}
             {o.associations.length > 0 && (
               <p class="muted">Associations: {o.associations.map((a) => `${a.from} → ${a.to} (${a.how})`).join('; ')}</p>
             )}

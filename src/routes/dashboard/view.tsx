@@ -4,11 +4,13 @@ import type { QualityReport } from '../../admin/quality'
 import type { ReconciliationReport } from '../../admin/reconciliation'
 import type { RolloutReport } from '../../admin/rollout'
 import type { Part, SyncStatus } from '../../admin/status'
+import type { CompaniesReport } from '../../companies/report'
 import type { Actor } from '../../db/audit'
 import type { DecisionRow } from '../../db/operations'
 import { RevenueChart, type ChannelRevenue } from './chart'
 import { duration, money, percent, verdict, when } from './format'
 import { Page } from './layout'
+import { Companies } from './companies-panel'
 import { GettingStarted } from './getting-started-panel'
 import { Outcomes, type OutcomesReport } from './outcomes-panel'
 import { Rollout } from './rollout-panel'
@@ -28,6 +30,8 @@ export interface DashboardData {
   rollout: Part<RolloutReport>
   outcomes: Part<OutcomesReport>
   storefronts: Part<StorefrontsReport>
+  /** B2B Edition companies; null while BIGCOMMERCE_B2B is off. */
+  companies: Part<CompaniesReport> | null
   /** Open sessions, for admins only. */
   sessions: SessionsPart | null
 }
@@ -292,6 +296,7 @@ export function renderDashboard(data: DashboardData): string {
           <Rollout part={data.rollout} canChange={roleAllows(data.actor.role, 'admin')} now={data.now} />
           <Outcomes part={data.outcomes} />
           <Storefronts part={data.storefronts} now={data.now} />
+          {data.companies && <Companies part={data.companies} now={data.now} />}
           {data.status.setup.complete && <GettingStarted checklist={data.status.setup} liveChecks={data.status.liveChecks} />}
           <section class="card wide bare">
             <Decisions decisions={data.decisions} now={data.now} />
