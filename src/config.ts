@@ -198,6 +198,10 @@ export const configSchema = z.object({
   DECISIONS_RETENTION: duration('400d'),
   /** How many of the store's top categories get a HubSpot list of their buyers (0: none). */
   AUDIENCE_TOP_CATEGORIES: z.coerce.number().int().min(0).max(50).default(5),
+  /** Contacts sharing one normalized phone count as duplicates only up to this many (a store's number is shared by many). */
+  DUPLICATE_PHONE_MAX_GROUP: z.coerce.number().int().min(2).max(1000).default(5),
+  /** `phone`: a guest and a registered customer with the same normalized phone and name are linked as one person. */
+  IDENTITY_AUTO_LINK: z.enum(['off', 'phone']).default('off'),
   /** `queue` (Cloudflare Queues); `inline` processes in the request's waitUntil, for accounts without Queues. */
   WEBHOOK_PROCESSING: z.enum(['queue', 'inline']).default('queue'),
 }).superRefine((config, ctx) => {

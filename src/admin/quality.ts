@@ -1,8 +1,9 @@
-import { duplicateContacts, eventLatency, orderMatchCounts, type DuplicateFigures } from '../db/quality'
+import { eventLatency, orderMatchCounts } from '../db/quality'
+import { duplicateDefinition, duplicateFigures, type DuplicateFigures } from './duplicates'
 
 /**
  * Data-quality figures against the targets integration playbooks name: orders matched to a contact above
- * 95%, duplicate contacts under 2%, event latency (webhook `created_at` to the order's first accepted HubSpot
+ * 95%, duplicate contacts (same normalized email or phone) under 2% a month, event latency (webhook `created_at` to the order's first accepted HubSpot
  * write, live events only: orders the backfill wrote first do not count) well under 15 minutes, here: the 99th
  * percentile under 15 minutes.
  */
@@ -16,12 +17,20 @@ export interface QualityReport {
   window: { days: number; since: string }
   matchRate: { value: number | null; matched: number; orders: number; target: string; met: boolean | null }
   duplicateRate: {
+    /** Over all contacts. */
     value: number | null
     duplicates: number
     contacts: number
+    /** Groups of contacts that are one person by the definition (each has one original). */
+    groups: number
     examples: DuplicateFigures['examples']
     target: string
     met: boolean | null
+    /** Per month the contacts became known, newest first: the playbook's "under 2% a month". */
+    byMonth: { month: string; value: number | null; duplicates: number; contacts: number; met: boolean | null }[]
+    definition: string
+    /** Phones left out for being shared by more than DUPLICATE_PHONE_MAX_GROUP contacts. */
+    crowdedPhones: DuplicateFigures['crowdedPhones']
   }
   eventLatency: {
     samples: number
@@ -34,16 +43,20 @@ export interface QualityReport {
   }
 }
 
+function duplicateMet(rate: number | null): boolean | null {
+  return rate === null ? null : rate < QUALITY_TARGETS.duplicateRate.below
+}
+
 /** A share, or null when there is nothing to measure (no verdict either way). */
 export function ratio(part: number, whole: number): number | null {
   return whole > 0 ? part / whole : null
 }
 
-export async function qualityReport(db: D1Database, now: Date, days: number): Promise<QualityReport> {
+export async function qualityReport(db: D1Database, now: Date, days: number, maxPhoneGroup: number): Promise<QualityReport> {
   const since = now.getTime() - days * 86_400_000
   const [match, duplicates, latency] = await Promise.all([
     orderMatchCounts(db, since),
-    duplicateContacts(db, 10),
+    duplicateFigures(db, maxPhoneGroup),
     eventLatency(db, since, [50, 90, 95, 99]),
   ])
   const matchRate = ratio(match.matched, match.synced)
@@ -62,9 +75,16 @@ export async function qualityReport(db: D1Database, now: Date, days: number): Pr
       value: duplicateRate,
       duplicates: duplicates.duplicates,
       contacts: duplicates.contacts,
+      groups: duplicates.groups,
       examples: duplicates.examples,
       target: QUALITY_TARGETS.duplicateRate.text,
-      met: duplicateRate === null ? null : duplicateRate < QUALITY_TARGETS.duplicateRate.below,
+      met: duplicateMet(duplicateRate),
+      byMonth: duplicates.byMonth.map((m) => {
+        const value = ratio(m.duplicates, m.contacts)
+        return { month: m.month, value, duplicates: m.duplicates, contacts: m.contacts, met: duplicateMet(value) }
+      }),
+      definition: duplicateDefinition(maxPhoneGroup),
+      crowdedPhones: duplicates.crowdedPhones,
     },
     eventLatency: {
       samples: latency.samples,

@@ -1,8 +1,8 @@
 import { z } from 'zod'
 import { normalizeCustomer, normalizeSubscriber } from '../bigcommerce/normalize'
 import { v3Customer, v3Subscriber } from '../bigcommerce/resources'
-import { recordCustomerEmail } from '../db/identity'
-import { contactObject } from '../durable/stubs'
+import { canonicalEmail, recordCustomerEmail } from '../db/identity'
+import { contactObject, personObject } from '../durable/stubs'
 import { modifiedSince, type Phase } from './context'
 import { v3Page, v3PageMeta, v3Total } from './listing'
 import { importEach } from './skip'
@@ -49,9 +49,10 @@ export const customersPhase: Phase = {
   async apply(ctx, records) {
     const skipped = await importEach(records, v3Customer, CONCURRENCY, async (parsed) => {
       const customer = normalizeCustomer(parsed)
-      await recordCustomerEmail(ctx.env.DB, customer.customerId, customer.email)
+      const person = await canonicalEmail(ctx.env.DB, customer.email)
+      await recordCustomerEmail(ctx.env.DB, customer.customerId, person)
       ctx.budget.spend()
-      await contactObject(ctx.env, customer.email).applyCustomer(customer, null, { mode: 'import' })
+      await contactObject(ctx.env, person).applyCustomer(customer, null, { mode: 'import' })
     })
     return { skipped }
   },
@@ -77,7 +78,7 @@ export const subscribersPhase: Phase = {
     const skipped = await importEach(records, v3Subscriber, CONCURRENCY, async (parsed) => {
       const subscriber = normalizeSubscriber(parsed)
       ctx.budget.spend()
-      await contactObject(ctx.env, subscriber.email).applySubscriber(subscriber, { mode: 'import' })
+      await (await personObject(ctx.env, subscriber.email)).applySubscriber(subscriber, { mode: 'import' })
     })
     return { skipped }
   },

@@ -3,7 +3,7 @@ import { normalizeOrder } from '../bigcommerce/normalize'
 import { ORDER_INCLUDES, orderPartCalls, readOrderParts } from '../bigcommerce/order-reads'
 import { v2Order, v3Customer, v3Refund, type V2Order, type V3Refund } from '../bigcommerce/resources'
 import { knownCustomerEmails } from '../db/backfill'
-import { linkCartToOrder } from '../db/identity'
+import { canonicalEmail, linkCartToOrder } from '../db/identity'
 import { normalizeEmail } from '../domain/identity'
 import { isSynced } from '../domain/order-status'
 import { orderStatusUrl } from '../domain/storefronts'
@@ -129,9 +129,11 @@ async function importOrder(ctx: PhaseContext, staged: StagedOrder): Promise<'imp
       fallbackEmail: staged.fallbackEmail,
       storeHash: ctx.client.storeHash,
     })
-    if (model.cartId) await linkCartToOrder(ctx.env.DB, model.cartId, model.orderId, model.email, model.channelId)
+    // The person's contact: the billing email's, or the one it was linked to.
+    const person = await canonicalEmail(ctx.env.DB, model.email)
+    if (model.cartId) await linkCartToOrder(ctx.env.DB, model.cartId, model.orderId, person, model.channelId)
     ctx.budget.spend()
-    await contactObject(ctx.env, model.email).applyOrder(model, { mode: 'import' })
+    await contactObject(ctx.env, person).applyOrder(model, { mode: 'import' })
     return 'imported'
   } catch (err) {
     if (isSkippable(err)) return 'skipped'

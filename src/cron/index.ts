@@ -10,6 +10,7 @@ import { retention } from './retention'
 import { supportEscalationsJob } from './support-escalations'
 import { audienceListsJob } from './audience-lists'
 import { storefrontSyncJob } from './storefronts'
+import { identityAutoLink } from './identity-auto-link'
 import { companyReconciliationJob } from './company-reconciliation'
 import type { CronJob } from './job'
 
@@ -26,6 +27,7 @@ export const JOBS: readonly CronJob[] = [
   // Before the lists: a new storefront gets its audience list in the same tick.
   storefrontSyncJob,
   audienceListsJob,
+  identityAutoLink,
   companyReconciliationJob,
   // Last: its run takes most of a minute when there is history to import.
   backfillJob,

@@ -8,7 +8,8 @@ import { shadowDecisionInserts, type PublishedDecision } from './shadow-decision
 
 /**
  * The cross-contact figures a contact's Durable Object publishes to D1 after each change: its own row
- * (ranked by the value-tier cron), its orders (reports, attribution), and its trigger decisions (admin API).
+ * (ranked by the value-tier cron, compared for duplicates), its orders (reports, attribution), and its trigger
+ * decisions (admin API).
  */
 export async function publishContactFigures(
   db: D1Database,
@@ -22,6 +23,10 @@ export async function publishContactFigures(
   const contactRow = {
     email: summary.email,
     customerId: summary.customerId,
+    phone: summary.phone,
+    firstName: summary.firstName,
+    lastName: summary.lastName,
+    firstSeenAt: summary.firstSeenAt ?? now.toISOString(),
     paidOrderCount: summary.orderCount,
     lifetimeValue: summary.lifetimeValue,
     lifetimeValueSort: toNumber(summary.lifetimeValue),
@@ -32,9 +37,14 @@ export async function publishContactFigures(
     updatedAt: now.getTime(),
   }
   const statements = [
-    d.insert(contacts).values(contactRow).onConflictDoUpdate({ target: contacts.email, set: contactRow }),
+    d.insert(contacts).values(contactRow).onConflictDoUpdate({
+      target: contacts.email,
+      // Known since the earliest moment anything said so (a first publish without dates says "now").
+      set: { ...contactRow, firstSeenAt: sql`min(coalesce(${contacts.firstSeenAt}, excluded.first_seen_at), excluded.first_seen_at)` },
+    }),
     ...changedOrders.map((order) => {
-      const row = orderRow(order)
+      // The order belongs to the contact: the billing email's, or the person's it was linked to.
+      const row = { ...orderRow(order), email: summary.email }
       return d
         .insert(orders)
         .values({ ...row, eventCreatedAt })
@@ -95,4 +105,51 @@ export async function topCategories(db: D1Database, limit: number): Promise<stri
     .bind(limit)
     .all<{ category: string }>()
   return results.map((r) => r.category)
+}
+
+/** A contact's row as the duplicate review and its audit show it. */
+export interface ContactFigures {
+  email: string
+  customerId: number | null
+  phone: string | null
+  firstName: string | null
+  lastName: string | null
+  paidOrderCount: number
+  lifetimeValue: string
+  lifetimeValueSort: number
+  customerStatus: string
+  valueTier: string | null
+  firstSeenAt: string | null
+}
+
+export async function contactFigures(db: D1Database, emails: string[]): Promise<ContactFigures[]> {
+  if (emails.length === 0) return []
+  const { results } = await db
+    .prepare(
+      `SELECT email, customer_id AS customerId, phone, first_name AS firstName, last_name AS lastName,
+         paid_order_count AS paidOrderCount, lifetime_value AS lifetimeValue, lifetime_value_sort AS lifetimeValueSort,
+         customer_status AS customerStatus, value_tier AS valueTier, first_seen_at AS firstSeenAt
+       FROM contacts WHERE email IN (SELECT value FROM json_each(?1)) ORDER BY email`,
+    )
+    .bind(JSON.stringify(emails))
+    .all<ContactFigures>()
+  return results
+}
+
+/**
+ * Contacts on phones that a registered customer and a guest share, with no more than `maxPhoneGroup` contacts
+ * on the phone (IDENTITY_AUTO_LINK=phone decides which of them are one person).
+ */
+export async function contactsSharingPhones(db: D1Database, maxPhoneGroup: number) {
+  const { results } = await db
+    .prepare(
+      `WITH phones AS (
+         SELECT phone FROM contacts WHERE phone IS NOT NULL GROUP BY phone
+         HAVING count(*) BETWEEN 2 AND ?1 AND sum(customer_id > 0) >= 1 AND sum(coalesce(customer_id, 0) <= 0) >= 1)
+       SELECT email, customer_id AS customerId, phone, first_name AS firstName, last_name AS lastName
+       FROM contacts WHERE phone IN (SELECT phone FROM phones) ORDER BY phone, email`,
+    )
+    .bind(maxPhoneGroup)
+    .all<{ email: string; customerId: number | null; phone: string; firstName: string | null; lastName: string | null }>()
+  return results
 }

@@ -1,11 +1,13 @@
 import { eq, sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
 import type { Cart } from '../domain/model'
-import { carts, customerEmails, syncState } from './schema'
+import { carts, customerEmails, identityLinks, syncState } from './schema'
 
 /**
- * Who a cart or customer id belongs to. Events often carry only an id; these rows lead them to the
+ * Who a cart, customer id or email belongs to. Events often carry only an id; these rows lead them to the
  * contact (normalized email) whose Durable Object owns the state, and feed attribution's identity stitching.
+ * Emails linked as one person (identity_links) lead to the person's canonical email: every place that turns
+ * an email into a contact asks `canonicalEmail` first.
  */
 
 export async function recordCart(db: D1Database, cart: Pick<Cart, 'cartId' | 'email' | 'customerId' | 'channelId' | 'updatedAt'>) {
@@ -73,4 +75,82 @@ export async function recordHookException(
     .insert(syncState)
     .values({ key: `hook_exception:${exception.hookId}`, value, updatedAt: now.getTime() })
     .onConflictDoUpdate({ target: syncState.key, set: { value, updatedAt: now.getTime() } })
+}
+
+/** The email whose contact holds this email's person: the email itself unless it was linked to another. */
+export async function canonicalEmail(db: D1Database, email: string): Promise<string> {
+  const rows = await drizzle(db).select({ canonical: identityLinks.canonicalEmail }).from(identityLinks).where(eq(identityLinks.email, email))
+  return rows[0]?.canonical ?? email
+}
+
+export interface IdentityLink {
+  canonical: string
+  absorbed: string[]
+  reason: 'operator' | 'auto_phone'
+  groupId: string | null
+  /** Whether the HubSpot contacts are merged too (then `pending` until the writer reports). */
+  hubspotMerge: boolean
+  at: number
+}
+
+/**
+ * Links emails to a canonical one, in one transaction: the links (earlier links to an absorbed email follow
+ * it), and the rows that lead events and attribution to a contact (orders, carts, customer emails) point to
+ * the canonical email from now on. The absorbed contacts' own rows go: the person's
+ * figures are the canonical contact's. Safe to repeat.
+ */
+export async function linkIdentities(db: D1Database, link: IdentityLink): Promise<void> {
+  const absorbed = link.absorbed.filter((email) => email !== link.canonical)
+  if (absorbed.length === 0) return
+  const to = link.canonical
+  const statements = absorbed.flatMap((from) => [
+    db
+      .prepare(
+        `INSERT INTO identity_links (email, canonical_email, reason, group_id, linked_at, hubspot_merge) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (email) DO UPDATE SET canonical_email = excluded.canonical_email,
+           group_id = coalesce(excluded.group_id, identity_links.group_id),
+           hubspot_merge = CASE WHEN excluded.hubspot_merge IS NULL THEN identity_links.hubspot_merge
+             WHEN identity_links.hubspot_merge IN ('merged', 'already_merged', 'nothing_to_merge')
+               AND identity_links.canonical_email = excluded.canonical_email THEN identity_links.hubspot_merge
+             ELSE excluded.hubspot_merge END`,
+      )
+      .bind(from, to, link.reason, link.groupId, link.at, link.hubspotMerge ? 'pending' : null),
+    db.prepare('UPDATE identity_links SET canonical_email = ?1 WHERE canonical_email = ?2').bind(to, from),
+    db.prepare('UPDATE orders SET email = ?1 WHERE email = ?2').bind(to, from),
+    db.prepare('UPDATE carts SET email = ?1 WHERE email = ?2').bind(to, from),
+    db.prepare('UPDATE customer_emails SET email = ?1 WHERE email = ?2').bind(to, from),
+    db.prepare('DELETE FROM contacts WHERE email = ?').bind(from),
+    db.prepare('DELETE FROM contact_touches WHERE email = ?').bind(from),
+  ])
+  await db.batch(statements)
+}
+
+/** How the HubSpot merge of a linked email ended, as the HubSpot writer reports it. */
+export async function recordHubSpotMerge(
+  db: D1Database,
+  merge: { absorbedKey: string; outcome: 'merged' | 'already_merged' | 'nothing_to_merge' | 'failed'; error: string | null; at: number },
+): Promise<void> {
+  await db
+    .prepare(
+      `UPDATE identity_links SET hubspot_merge = ?1, hubspot_merge_error = ?2, hubspot_merged_at = ?3
+       WHERE email = ?4 AND NOT (hubspot_merge = 'merged' AND ?1 = 'already_merged')`,
+    )
+    .bind(merge.outcome, merge.error, merge.at, merge.absorbedKey)
+    .run()
+}
+
+/** People with linked emails whose HubSpot contacts are not merged (auto-links, merges waiting or failed). */
+export async function unmergedLinks(db: D1Database, limit: number) {
+  const { results } = await db
+    .prepare(
+      `SELECT email, canonical_email AS canonical, reason, linked_at AS linkedAt, hubspot_merge AS hubspotMerge,
+         hubspot_merge_error AS hubspotMergeError
+       FROM identity_links WHERE canonical_email IN (
+         SELECT canonical_email FROM identity_links WHERE hubspot_merge IS NULL OR hubspot_merge IN ('pending', 'failed')
+         GROUP BY canonical_email ORDER BY max(linked_at) DESC LIMIT ?1)
+       ORDER BY canonical_email, email`,
+    )
+    .bind(limit)
+    .all<{ email: string; canonical: string; reason: string; linkedAt: number; hubspotMerge: string | null; hubspotMergeError: string | null }>()
+  return results
 }

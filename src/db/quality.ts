@@ -1,6 +1,9 @@
+import type { ContactKeys } from '../domain/duplicates'
+
 /**
- * The data-quality queries behind `GET /admin/api/quality`. Raw SQL: window functions and percentile offsets
- * are clearer here than in a query builder. Times: orders.synced_at is unix ms, event_created_at unix s.
+ * The data-quality queries behind `GET /admin/api/quality` and `GET /admin/api/duplicates`. Raw SQL: grouping
+ * and percentile offsets are clearer here than in a query builder. Times: orders.synced_at is unix ms,
+ * event_created_at unix s.
  */
 
 export interface MatchCounts {
@@ -23,34 +26,46 @@ export async function orderMatchCounts(db: D1Database, sinceMs: number): Promise
   return { synced: row?.synced ?? 0, matched: row?.matched ?? 0 }
 }
 
-export type DuplicateReason = 'email_variant' | 'shared_customer_id'
-
-export interface DuplicateFigures {
-  contacts: number
-  duplicates: number
-  examples: { email: string; reason: DuplicateReason }[]
+/**
+ * The contacts that share a key with another (a normalized email, a customer id, or a phone shared by no more
+ * than `maxPhoneGroup` contacts), for domain/duplicates.ts to group. A phone shared by more comes back null:
+ * it joins no one.
+ */
+export async function duplicateCandidates(db: D1Database, maxPhoneGroup: number): Promise<ContactKeys[]> {
+  const { results } = await db
+    .prepare(
+      `WITH phones AS (SELECT phone, count(*) AS n FROM contacts WHERE phone IS NOT NULL GROUP BY phone HAVING n > 1),
+         customers AS (SELECT customer_id FROM contacts WHERE customer_id > 0 GROUP BY customer_id HAVING count(*) > 1),
+         variants AS (SELECT lower(trim(email)) AS email FROM contacts GROUP BY 1 HAVING count(*) > 1)
+       SELECT c.email, c.customer_id AS customerId, CASE WHEN p.n <= ?1 THEN c.phone END AS phone, c.first_seen_at AS firstSeenAt
+       FROM contacts c LEFT JOIN phones p ON p.phone = c.phone
+       WHERE p.n <= ?1 OR c.customer_id IN (SELECT customer_id FROM customers)
+         OR lower(trim(c.email)) IN (SELECT email FROM variants)`,
+    )
+    .bind(maxPhoneGroup)
+    .all<ContactKeys>()
+  return results
 }
 
-// A contact is a duplicate when another sorts before it with the same email up to case and whitespace
-// (the normalized spelling sorts first), or with the same BigCommerce customer id: the first of each group is
-// the original, the rest are extra.
-const RANKED = `WITH ranked AS (
-  SELECT email, customer_id,
-    row_number() OVER (PARTITION BY lower(trim(email)) ORDER BY email <> lower(trim(email)), email) AS email_rank,
-    row_number() OVER (PARTITION BY customer_id ORDER BY email) AS customer_rank
-  FROM contacts
-), extra AS (
-  SELECT email, CASE WHEN email_rank > 1 THEN 'email_variant' ELSE 'shared_customer_id' END AS reason
-  FROM ranked WHERE email_rank > 1 OR (customer_id IS NOT NULL AND customer_id > 0 AND customer_rank > 1)
-)`
+/** Contacts per month they became known (`YYYY-MM`), and how many in all. */
+export async function contactsByMonth(db: D1Database): Promise<{ total: number; months: Map<string, number> }> {
+  const { results } = await db
+    .prepare('SELECT substr(first_seen_at, 1, 7) AS month, count(*) AS n FROM contacts GROUP BY month')
+    .all<{ month: string | null; n: number }>()
+  const months = new Map(results.filter((r) => r.month !== null).map((r) => [r.month!, r.n]))
+  return { total: results.reduce((sum, r) => sum + r.n, 0), months }
+}
 
-export async function duplicateContacts(db: D1Database, exampleLimit: number): Promise<DuplicateFigures> {
-  const [counts, examples] = await db.batch([
-    db.prepare(`${RANKED} SELECT (SELECT count(*) FROM contacts) AS contacts, (SELECT count(*) FROM extra) AS duplicates`),
-    db.prepare(`${RANKED} SELECT email, reason FROM extra ORDER BY email LIMIT ?1`).bind(exampleLimit),
-  ])
-  const figures = (counts!.results[0] ?? { contacts: 0, duplicates: 0 }) as { contacts: number; duplicates: number }
-  return { ...figures, examples: examples!.results as DuplicateFigures['examples'] }
+/** Phones shared by more than `maxPhoneGroup` contacts (a store's own number, a relay): left out, most shared first. */
+export async function crowdedPhones(db: D1Database, maxPhoneGroup: number, limit: number): Promise<{ phone: string; contacts: number }[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT phone, count(*) AS contacts FROM contacts WHERE phone IS NOT NULL
+       GROUP BY phone HAVING contacts > ?1 ORDER BY contacts DESC, phone LIMIT ?2`,
+    )
+    .bind(maxPhoneGroup, limit)
+    .all<{ phone: string; contacts: number }>()
+  return results
 }
 
 export interface LatencySample {

@@ -42,6 +42,24 @@ export const contacts = sqliteTable('contacts', {
   /** The first of the contact's category affinity (migration 0013), for the store's top categories. */
   topCategory: text('top_category'),
   updatedAt: integer('updated_at').notNull(),
+  /** E.164 when it parsed, and the name: what duplicate groups and IDENTITY_AUTO_LINK compare (migration 0080). */
+  phone: text('phone'),
+  firstName: text('first_name'),
+  lastName: text('last_name'),
+  /** Since when the contact is known (its account, first order or cart), for the duplicate rate per month. */
+  firstSeenAt: text('first_seen_at'),
+})
+
+/** An email linked to another as one person (migrations/0080_identity_links.sql). */
+export const identityLinks = sqliteTable('identity_links', {
+  email: text('email').primaryKey(),
+  canonicalEmail: text('canonical_email').notNull(),
+  reason: text('reason', { enum: ['operator', 'auto_phone'] }).notNull(),
+  groupId: text('group_id'),
+  linkedAt: integer('linked_at').notNull(),
+  hubspotMerge: text('hubspot_merge', { enum: ['pending', 'merged', 'already_merged', 'nothing_to_merge', 'failed'] }),
+  hubspotMergeError: text('hubspot_merge_error'),
+  hubspotMergedAt: integer('hubspot_merged_at'),
 })
 
 export const customerEmails = sqliteTable('customer_emails', {

@@ -208,6 +208,17 @@ export async function emailsAffectedBy(db: D1Database, changes: Change[], meter?
       for (const row of result.results) emails.add(row.email)
     }
   }
+  // An email linked to another person's is that person: its touches count for the canonical contact.
+  const linked = await all<{ email: string; canonical: string }>(
+    meter,
+    db
+      .prepare('SELECT email, canonical_email AS canonical FROM identity_links WHERE email IN (SELECT value FROM json_each(?1))')
+      .bind(JSON.stringify([...emails])),
+  )
+  for (const { email, canonical } of linked) {
+    emails.delete(email)
+    emails.add(canonical)
+  }
   return [...emails]
 }
 

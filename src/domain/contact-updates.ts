@@ -83,6 +83,8 @@ function markCartConverted(state: ContactState, cartId: string, orderId: number 
  * its id (newest state wins), and the most recently changed one is the contact's `customer`.
  */
 export function applyCustomerUpdate(state: ContactState, customer: Customer): boolean {
+  // A linked email's own account (another customer id, another email) never replaces the person's.
+  if (state.customer && customer.customerId !== state.customer.customerId && customer.email !== state.email) return false
   const key = String(customer.customerId)
   if (!replaces(state.customers[key] ?? null, customer)) return false
   state.customers[key] = customer

@@ -120,6 +120,7 @@ export function summarizeContact(state: ContactState, now: Date, policy: LapsePo
     storefronts,
     address,
     consentRegion: consentRegion(address?.country ?? null),
+    firstSeenAt: firstSeenAt(state),
   }
 }
 
@@ -138,4 +139,14 @@ export function customerIds(state: ContactState): number[] {
     ...Object.values(state.orders).map((o) => o.customerId),
   ]
   return [...new Set(ids.filter((id) => id > 0))].sort((a, b) => a - b)
+}
+
+/** The earliest of the account's creation, any order's and any cart's (what duplicates are counted by, per month). */
+export function firstSeenAt(state: Pick<ContactState, 'customer' | 'orders' | 'carts'>): string | null {
+  const moments = [
+    state.customer?.createdAt,
+    ...Object.values(state.orders).map((o) => o.createdAt),
+    ...Object.values(state.carts).map((c) => c.createdAt),
+  ].filter((t): t is string => Boolean(t))
+  return moments.length ? toIso(Math.min(...moments.map(toMs))) : null
 }

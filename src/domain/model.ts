@@ -249,6 +249,8 @@ export interface ContactSummary {
   /** The customer's default address, else the latest order's billing address. */
   address: PostalAddress | null
   consentRegion: ConsentRegion
+  /** Since when the contact is known: its account's creation, its first order or cart; null when none says. */
+  firstSeenAt: IsoDate | null
 }
 
 /** A classified touch (first touch, last touch, or the one an order is credited to). */

@@ -5,6 +5,7 @@ import { currentCartThresholds, recordCartValues, type CartValue } from '../db/c
 import { publishContactFigures } from '../db/contacts'
 import { openEscalationsOf } from '../db/support-escalations'
 import { evaluateAutomation, initialAutomationState, policyFromConfig } from '../domain/automation'
+import { absorbContact } from '../domain/contact-merge'
 import type { CartState, ContactState, ProductView } from '../domain/contact-state'
 import {
   addProductViews,
@@ -48,57 +49,113 @@ interface Touched {
 
 const CORE_KEY = 'core'
 const ORDER_PREFIX = 'order:'
+/** Set when this email was linked to another person's: the canonical email, where every call goes. */
+const MERGED_INTO_KEY = 'merged_into'
 
 /**
  * One per contact (normalized email). Serializes that contact's updates: each call loads the state, applies
  * the hydrated record with the domain's merge rules, re-evaluates lifecycle and automation, writes the
  * changed records through the HubSpot writer, publishes figures to D1, and sets the alarm for the next
  * moment something falls due (cart quiet period, post-purchase step, lapse, deferred trigger).
+ * An email linked to another person's hands its state over (`absorb`) and from then on passes every call on.
  */
 export class ContactObject extends DurableObject<Env> {
   async applyOrder(order: Order, options: ApplyOptions = {}): Promise<void> {
-    await this.change(order.email, options, (state, touched) => {
+    const into = await this.change(order.email, options, (state, touched) => {
       const changed = applyOrderUpdate(state, order)
       // Always write the newest known order: a retried event must still reach HubSpot even if state saw it.
       touched.orders.push(state.orders[String(order.orderId)]!)
       if (order.cartId && state.carts[order.cartId]) touched.carts.push(order.cartId)
       return changed
     })
+    if (into) await this.person(into).applyOrder(order, options)
   }
 
   async applyCart(cart: Cart, signal: { abandonedSignalAt: string | null }, options: ApplyOptions = {}) {
-    await this.change(cart.email!, options, (state, touched) => {
+    const into = await this.change(cart.email!, options, (state, touched) => {
       touched.carts.push(cart.cartId)
       return applyCartUpdate(state, cart, signal.abandonedSignalAt)
     })
+    if (into) await this.person(into).applyCart(cart, signal, options)
   }
 
   async cartGone(cartId: string, change: 'deleted' | 'converted', orderId: number | null): Promise<void> {
-    await this.change(null, {}, (state, touched) => {
+    const into = await this.change(null, {}, (state, touched) => {
       touched.carts.push(cartId)
       return applyCartGone(state, cartId, change, orderId)
     })
+    if (into) await this.person(into).cartGone(cartId, change, orderId)
   }
 
   async applyCustomer(customer: Customer, subscriber: Subscriber | null, options: ApplyOptions = {}) {
-    await this.change(customer.email, options, (state) => {
+    const into = await this.change(customer.email, options, (state) => {
       const customerChanged = applyCustomerUpdate(state, customer)
       const subscriberChanged = subscriber ? applySubscriberUpdate(state, subscriber) : false
       return customerChanged || subscriberChanged
     })
+    if (into) await this.person(into).applyCustomer(customer, subscriber, options)
   }
 
   async applySubscriber(subscriber: Subscriber, options: ApplyOptions = {}): Promise<void> {
-    await this.change(subscriber.email, options, (state) => applySubscriberUpdate(state, subscriber))
+    const into = await this.change(subscriber.email, options, (state) => applySubscriberUpdate(state, subscriber))
+    if (into) await this.person(into).applySubscriber(subscriber, options)
   }
 
   /** Storefront product views; `email` creates the contact if this is the first we hear of them. */
   async recordProductViews(views: ProductView[], email: string): Promise<void> {
-    await this.change(email, {}, (state) => addProductViews(state, views))
+    const into = await this.change(email, {}, (state) => addProductViews(state, views))
+    if (into) await this.person(into).recordProductViews(views, email)
   }
 
-  /** The contact's state, for the admin API and tests. */
+  /**
+   * This contact (`email`) takes over the contact of `absorbed`, found to be the same person: its orders, carts,
+   * consent, product views, settled triggers and cap ledger join this state by the domain's rules, and the
+   * person is evaluated and written again as one (lifetime value, status, caps; its orders and carts now
+   * associated with this contact). Safe to repeat: the absorbed contact hands over the same state, or none.
+   */
+  async absorb(email: string, absorbed: string, options: ApplyOptions = {}): Promise<void> {
+    if (absorbed === email) return
+    const from = this.person(absorbed)
+    const handed = await from.handOver(email)
+    const into = await this.change(email, options, (state, touched) => {
+      if (handed) {
+        const merged = absorbContact(state, handed)
+        touched.orders.push(...merged.orders)
+        touched.carts.push(...merged.carts)
+      }
+      return true
+    })
+    if (into) return this.person(into).absorb(into, absorbed, options)
+    await from.release()
+  }
+
+  /**
+   * The first half of being absorbed: from now on every call goes to `into` (atomically with this answer), no
+   * alarm runs here, and the state is returned for `into` to take over. Kept until `release`, so a repeat hands
+   * over the same state.
+   */
+  async handOver(into: string): Promise<ContactState | null> {
+    return this.ctx.blockConcurrencyWhile(async () => {
+      await this.ctx.storage.put(MERGED_INTO_KEY, into)
+      await this.ctx.storage.deleteAlarm()
+      const state = await this.load(null)
+      return state.email ? state : null
+    })
+  }
+
+  /** The second half: the state taken over is deleted; only the forwarding stays. */
+  async release(): Promise<void> {
+    await this.ctx.blockConcurrencyWhile(async () => {
+      if (!(await this.ctx.storage.get<string>(MERGED_INTO_KEY))) return
+      const keys = [CORE_KEY, ...(await this.ctx.storage.list({ prefix: ORDER_PREFIX })).keys()]
+      for (let i = 0; i < keys.length; i += 128) await this.ctx.storage.delete(keys.slice(i, i + 128))
+    })
+  }
+
+  /** The contact's state, for the admin API and tests (the person's, for an email linked to another). */
   async snapshot(): Promise<ContactState | null> {
+    const into = await this.ctx.storage.get<string>(MERGED_INTO_KEY)
+    if (into) return this.person(into).snapshot()
     const state = await this.load(null)
     return state.email ? state : null
   }
@@ -113,20 +170,29 @@ export class ContactObject extends DurableObject<Env> {
    * moment to play out a quiet period or a cap window without waiting for it.
    */
   async wake(at?: string): Promise<void> {
-    await this.change(null, { at }, () => true)
+    const into = await this.change(null, { at }, () => true)
+    if (into) await this.person(into).wake(at)
   }
 
+  /** Another contact's object: the person this email was linked to, or one being absorbed. */
+  private person(email: string) {
+    return (this.env.CONTACT as DurableObjectNamespace<ContactObject>).getByName(email)
+  }
+
+  /** Applies a change; when this email was linked to another person's, changes nothing and returns that email. */
   private async change(
     email: string | null,
     options: ApplyOptions,
     mutate: (state: ContactState, touched: Touched) => boolean,
-  ): Promise<void> {
-    await this.ctx.blockConcurrencyWhile(async () => {
+  ): Promise<string | null> {
+    return this.ctx.blockConcurrencyWhile(async () => {
+      const into = await this.ctx.storage.get<string>(MERGED_INTO_KEY)
+      if (into) return into
       const state = await this.load(email)
-      if (!state.email) return
+      if (!state.email) return null
       const touched: Touched = { orders: [], carts: [] }
       const changed = mutate(state, touched)
-      if (!changed && touched.orders.length === 0 && touched.carts.length === 0) return
+      if (!changed && touched.orders.length === 0 && touched.carts.length === 0) return null
 
       const config = requireConfig(this.env)
       const policy = policyFromConfig(withAutomationOverrides(config, await currentOverrides(this.env.DB)))
@@ -145,8 +211,9 @@ export class ContactObject extends DurableObject<Env> {
       const tasks = await this.highValueCartTasks(state, outcome.fired, config, now)
       const records: HubSpotRecord[] = [
         contactRecord(summary, outcome.fired),
-        ...touched.orders.flatMap((order) => orderRecords(order)),
-        ...carts.map((cart) => cartRecord(cart)),
+        // Associated with this contact: an order or cart of an email linked to this person's is the person's.
+        ...touched.orders.flatMap((order) => orderRecords({ ...order, email: state.email })),
+        ...carts.map((cart) => cartRecord({ ...cart, email: state.email })),
         ...tasks.map((task) => taskRecord(task)),
       ]
       // HubSpot first, then our own state: if saving fails, the retry re-sends the same values (trigger
@@ -166,6 +233,7 @@ export class ContactObject extends DurableObject<Env> {
       const wakeAt = earliest(outcome.nextWakeAt ? Date.parse(outcome.nextWakeAt) : null, nextCartAbandonmentAt(state, now.getTime(), policy))
       if (wakeAt !== null) await this.ctx.storage.setAlarm(wakeAt)
       else await this.ctx.storage.deleteAlarm()
+      return null
     })
   }
 

@@ -7,6 +7,8 @@ import type { SetupResult } from '../hubspot/setup'
 import { budgetedReads, type BudgetedRead } from '../hubspot/tickets/budgeted'
 import { readOpenEscalations, type EscalationRead } from '../hubspot/tickets/read'
 import { WriterEngine, type FlushResult } from '../hubspot/sync/engine'
+import { queueMerges, redirectRecords } from '../hubspot/sync/contact-merges'
+import { recordHubSpotMerge } from '../db/identity'
 import { realClock, type EngineOptions, type WriterSink } from '../hubspot/sync/options'
 import type { WriterStatus } from '../hubspot/sync/status'
 import { SqlWriterStore } from '../hubspot/sync/sql-store'
@@ -43,11 +45,25 @@ export class HubSpotWriter extends DurableObject<Env> {
   async enqueue(records: HubSpotRecord[], events: CustomEventRecord[] = [], lane: WriteLane = 'live'): Promise<void> {
     if (!records.length && !events.length) return
     // Straight to storage: queuing never depends on configuration or on HubSpot being reachable.
-    this.store.enqueue(records, Date.now(), lane)
+    this.store.enqueue(redirectRecords(this.store, records), Date.now(), lane)
     this.store.enqueueEvents(events, Date.now())
+    await this.flushSoon()
+  }
+
+  private async flushSoon(): Promise<void> {
     const alarm = await this.ctx.storage.getAlarm()
     const soon = Date.now() + FLUSH_DELAY_MS
     if (alarm === null || alarm > soon + FLUSH_DELAY_MS) await this.ctx.storage.setAlarm(soon)
+  }
+
+  /**
+   * One person in HubSpot: every write for the absorbed emails goes to the surviving contact from now on, and
+   * each absorbed contact is merged into it (`POST /crm/v3/objects/contacts/merge`) at the next flush, after the
+   * pending writes; the id map then points every email of the person to the merged record. Safe to repeat.
+   */
+  async mergeContacts(primaryEmail: string, absorbedEmails: string[]): Promise<void> {
+    queueMerges(this.store, primaryEmail, absorbedEmails, Date.now())
+    await this.flushSoon()
   }
 
   async status(): Promise<WriterStatus> {
@@ -150,6 +166,9 @@ function d1Sink(db: D1Database): WriterSink {
         )
         .bind(`${entry.objectType}:${entry.key}`, JSON.stringify(entry.record), entry.error.slice(0, 2000), entry.attempts, entry.at)
         .run()
+    },
+    async contactsMerged(merge) {
+      await recordHubSpotMerge(db, merge)
     },
     async ordersSynced(orderIds, at) {
       const ids = orderIds.map(Number).filter(Number.isSafeInteger)

@@ -3,6 +3,7 @@ import type {
   AssociateDefaultResponse,
   BatchUpdateBody,
   BatchUpsertBody,
+  ContactMergeBody,
   EventDefinitionCreateBody,
   EventDefinitionModel,
   EventSendBody,
@@ -182,6 +183,21 @@ export class HubSpotClient {
   }
 
   /**
+   * Merges one contact into another (`POST /crm/v3/objects/contacts/merge`, PublicMergeInput). HubSpot answers with
+   * the merged record, which has a new id; both old ids keep pointing to it.
+   */
+  mergeContacts(primaryObjectId: string, objectIdToMerge: string) {
+    const body: ContactMergeBody = { primaryObjectId, objectIdToMerge }
+    return this.request<SimplePublicObject>('POST', `/crm/${API_VERSION.crm}/objects/contacts/merge`, body)
+  }
+
+  /** One contact by id (an id merged away answers with the record it became) or by its email. */
+  readContact(id: string, by: 'id' | 'email' = 'id') {
+    const query = by === 'email' ? '?idProperty=email&properties=email' : '?properties=email'
+    return this.request<SimplePublicObject>('GET', `/crm/${API_VERSION.crm}/objects/contacts/${encodeURIComponent(id)}${query}`)
+  }
+
+  /**
    * Default (HUBSPOT_DEFINED) associations, up to 2000 pairs per call. HubSpot answers 200 even when pairs
    * failed: they are in `errors` (and `numErrors`).
    */
@@ -216,7 +232,8 @@ export class HubSpotClient {
   }
 
   async request<T>(method: 'GET' | 'POST' | 'PATCH' | 'PUT', path: string, body?: unknown): Promise<HubSpotResponse<T>> {
-    const route = `${method} ${path.replace(/\/\d+(?=\/|$)/g, '/{id}')}`
+    // Ids and emails in a path are one route (and no email lands in the counters).
+    const route = `${method} ${path.split('?')[0]!.replace(/\/(\d+|[^/]*%40[^/]*)(?=\/|$)/g, '/{id}')}`
     this.calls.set(route, (this.calls.get(route) ?? 0) + 1)
     let response: Response
     try {

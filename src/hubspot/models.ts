@@ -19,6 +19,7 @@ import type { PublicOrFilterBranch } from '@hubspot/api-client/lib/codegen/crm/l
 import type { PublicPropertyFilter } from '@hubspot/api-client/lib/codegen/crm/lists/models/PublicPropertyFilter'
 import type { PublicRangedTimeOperation } from '@hubspot/api-client/lib/codegen/crm/lists/models/PublicRangedTimeOperation'
 import type { PublicStringPropertyOperation } from '@hubspot/api-client/lib/codegen/crm/lists/models/PublicStringPropertyOperation'
+import type { PublicMergeInput } from '@hubspot/api-client/lib/codegen/crm/contacts/models/PublicMergeInput'
 import type { BatchInputSimplePublicObjectBatchInput } from '@hubspot/api-client/lib/codegen/crm/objects/models/BatchInputSimplePublicObjectBatchInput'
 import type { BatchInputSimplePublicObjectBatchInputUpsert } from '@hubspot/api-client/lib/codegen/crm/objects/models/BatchInputSimplePublicObjectBatchInputUpsert'
 import type { BatchReadInputSimplePublicObjectId } from '@hubspot/api-client/lib/codegen/crm/objects/models/BatchReadInputSimplePublicObjectId'
@@ -50,6 +51,9 @@ export type UpsertResult = Wire<SimplePublicUpsertObject>
 export type BatchUpdateBody = Wire<BatchInputSimplePublicObjectBatchInput>
 /** `POST /crm/v3/objects/{type}/batch/read`. */
 export type BatchReadBody = Wire<BatchReadInputSimplePublicObjectId>
+
+/** `POST /crm/v3/objects/contacts/merge`: both ids required, as strings. */
+export type ContactMergeBody = Wire<PublicMergeInput>
 
 /** `POST /crm/v4/associations/{from}/{to}/batch/associate/default`. */
 export type AssociateDefaultBody = Wire<BatchInputPublicDefaultAssociationMultiPost>

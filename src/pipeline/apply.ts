@@ -10,12 +10,12 @@ import { readChannel } from '../bigcommerce/storefronts'
 import type { WebhookSubject } from '../bigcommerce/webhook'
 import { forgetCatalogEntry } from '../db/catalog'
 import { saveChannel } from '../db/storefronts'
-import { cartOwner, linkCartToOrder, recordCart, recordCustomerEmail, recordHookException } from '../db/identity'
+import { canonicalEmail, cartOwner, linkCartToOrder, recordCart, recordCustomerEmail, recordHookException } from '../db/identity'
 import { normalizeEmail } from '../domain/identity'
 import { recoveryLink } from '../recovery/link'
 import { isSynced } from '../domain/order-status'
 import { productRecords } from '../hubspot/mapping/product'
-import { contactObject, hubspotWriter } from '../durable/stubs'
+import { contactObject, hubspotWriter, personObject } from '../durable/stubs'
 import { applyCompanyEvent, applyCompanyOrder } from './company-events'
 import type { PipelineDeps } from './deps'
 
@@ -26,8 +26,9 @@ export interface ApplyContext {
 
 /**
  * Applies one webhook subject: re-fetch the resource's current state from BigCommerce (payloads are light
- * and may arrive late or twice), normalize it, and hand it to the contact it belongs to. Everything here is
- * safe to repeat: the contact's Durable Object ignores stale states and every effect is keyed.
+ * and may arrive late or twice), normalize it, and hand it to the contact it belongs to (the person's, when its
+ * email was linked to another). Everything here is safe to repeat: the contact's Durable Object ignores stale
+ * states and every effect is keyed.
  */
 export async function applySubject(deps: PipelineDeps, subject: WebhookSubject, context: ApplyContext): Promise<void> {
   switch (subject.kind) {
@@ -64,8 +65,9 @@ async function applyOrder(deps: PipelineDeps, orderId: number, context: ApplyCon
   const order = await hydrateOrder(deps.bigcommerce, orderId, deps.lookups)
   // Deleted orders (404) and Incomplete ones (status 0: the shopper never paid) are never synced.
   if (!order || !isSynced(order.statusId)) return
-  if (order.cartId) await linkCartToOrder(deps.env.DB, order.cartId, order.orderId, order.email, order.channelId)
-  await contactObject(deps.env, order.email).applyOrder(order, { mode: 'live', eventCreatedAt: context.eventCreatedAt })
+  const person = await canonicalEmail(deps.env.DB, order.email)
+  if (order.cartId) await linkCartToOrder(deps.env.DB, order.cartId, order.orderId, person, order.channelId)
+  await contactObject(deps.env, person).applyOrder(order, { mode: 'live', eventCreatedAt: context.eventCreatedAt })
   await applyCompanyOrder(deps, order.customerId)
 }
 
@@ -74,7 +76,8 @@ async function applyCart(deps: PipelineDeps, cartId: string, abandonedSignal: nu
   if (!hydrated) return
   const { PUBLIC_URL, BIGCOMMERCE_ACCESS_TOKEN } = deps.config
   const cart = { ...hydrated, recoveryUrl: await recoveryLink(PUBLIC_URL, BIGCOMMERCE_ACCESS_TOKEN, hydrated) }
-  const email = cart.email ?? (cart.customerId > 0 ? await customerEmail(deps, cart.customerId) : null)
+  const known = cart.email ?? (cart.customerId > 0 ? await customerEmail(deps, cart.customerId) : null)
+  const email = known === null ? null : await canonicalEmail(deps.env.DB, known)
   const previousOwner = await cartOwner(deps.env.DB, cartId)
   await recordCart(deps.env.DB, { ...cart, email })
   // The shopper changed the checkout email: the cart is no longer the previous contact's to abandon.
@@ -101,15 +104,16 @@ async function applyCartGone(
 async function applyCustomer(deps: PipelineDeps, customerId: number): Promise<void> {
   const customer = await hydrateCustomer(deps.bigcommerce, customerId)
   if (!customer) return
-  await recordCustomerEmail(deps.env.DB, customer.customerId, customer.email)
+  const person = await canonicalEmail(deps.env.DB, customer.email)
+  await recordCustomerEmail(deps.env.DB, customer.customerId, person)
   const subscriber = await hydrateSubscriber(deps.bigcommerce, { email: customer.email })
-  await contactObject(deps.env, customer.email).applyCustomer(customer, subscriber)
+  await contactObject(deps.env, person).applyCustomer(customer, subscriber)
 }
 
 async function applySubscriber(deps: PipelineDeps, subscriberId: number): Promise<void> {
   const subscriber = await hydrateSubscriber(deps.bigcommerce, { id: subscriberId })
   if (!subscriber) return
-  await contactObject(deps.env, subscriber.email).applySubscriber(subscriber)
+  await (await personObject(deps.env, subscriber.email)).applySubscriber(subscriber)
 }
 
 async function applyProduct(deps: PipelineDeps, productId: number): Promise<void> {

@@ -1,4 +1,4 @@
-import { contactObject } from '../durable/stubs'
+import { personObject } from '../durable/stubs'
 import { Hono, type Context } from 'hono'
 import { verifyCustomerToken } from '../beacon/customer-token'
 import { describeIssues, hitSchema, readLimited, type Hit } from '../beacon/hit'
@@ -126,7 +126,7 @@ async function forwardProductView(env: Env, identity: HitIdentity, visitor: Visi
       customerId: identity.customerId ?? visitor?.customerId ?? undefined,
       cartId: identity.cartId ?? visitor?.cartId ?? undefined,
     })
-    if (email) await contactObject(env, email).recordProductViews([view], email)
+    if (email) await (await personObject(env, email)).recordProductViews([view], email)
   } catch (err) {
     console.error('beacon: product view not forwarded:', err instanceof Error ? err.message : String(err))
   }

@@ -56,6 +56,9 @@ const SPECS: Record<ObjectType, { group: string; label: string; properties: Spec
       ['website', 'string', 'text'],
       ['lifecyclestage', 'enumeration', 'radio', options(lifecycleStages)],
       ['hs_marketable_status', 'enumeration', 'select', { ...options(['true', 'false']), ...readOnly }],
+      // Set by merges only: the merged contacts' emails, and the ids merged into this record (`;`-separated).
+      ['hs_additional_emails', 'string', 'textarea', readOnly],
+      ['hs_merged_object_ids', 'string', 'text', readOnly],
       ...system('lastmodifieddate'),
     ],
   },

@@ -32,6 +32,11 @@
  * Endpoints (v3 objects and properties, v4 associations, v3 events; object types by name or id, 0-1 …):
  *   POST /crm/v3/objects/{type}/batch/{upsert,create,update,read}   ≤100 inputs
  *   POST /crm/v3/objects/{type} · GET|PATCH /crm/v3/objects/{type}/{id}[?idProperty=] · GET /crm/v3/objects/{type}
+ *   POST /crm/v3/objects/contacts/merge   {primaryObjectId, objectIdToMerge}: a new record with a new id (the primary's
+ *                                          values win, the secondary's fill gaps, its email joins hs_additional_emails
+ *                                          and can no longer be created; hs_merged_object_ids; both old ids resolve to it;
+ *                                          associations move); refuses itself, an id merged already (400), an unknown
+ *                                          id (404), a body without both ids (400), a result over 250 identities (400)
  *   POST /crm/v3/objects/{type}/search     EQ/NEQ/IN/NOT_IN/GT/GTE/LT/LTE/HAS_PROPERTY; one sort; ≤200 a page,
  *                                          10,000 a query, body ≤3,000 chars, ≤5 groups × 6 filters (18); 5 per second
  *   GET  /crm/v3/pipelines/tickets[/{pipelineId}]                   stages with metadata.ticketState OPEN|CLOSED

@@ -42,6 +42,10 @@ export class Portal {
   private readonly groupDefs: Record<ObjectType, Map<string, PropertyGroup>>
   /** `${type}:${id}` → `${type}:${id}` → association type ids */
   private readonly links = new Map<string, Map<string, Set<number>>>()
+  /** `${type}:${id}` of a record merged away → the id of the record it became. */
+  private readonly mergedInto = new Map<string, string>()
+  /** A merged contact's email (lower-cased) → the contact that keeps it as an additional email. */
+  private readonly additionalEmails = new Map<string, string>()
 
   constructor(
     readonly portalId: number,
@@ -76,8 +80,27 @@ export class Portal {
     return [...this.store[type].values()]
   }
 
+  /** By id; an id merged away resolves to the record it became (HubSpot: both old ids point to the merge). */
   record(type: ObjectType, id: string): StoredRecord | undefined {
-    return this.store[type].get(id)
+    return this.store[type].get(this.currentId(type, id))
+  }
+
+  /** The id a record has now: itself, or what merges made of it. */
+  currentId(type: ObjectType, id: string): string {
+    let current = id
+    for (let next = this.mergedInto.get(`${type}:${current}`); next; next = this.mergedInto.get(`${type}:${current}`)) current = next
+    return current
+  }
+
+  /** Whether this id was merged away (it still resolves, to the merged record). */
+  wasMerged(type: ObjectType, id: string): boolean {
+    return this.mergedInto.has(`${type}:${id}`)
+  }
+
+  /** The contact holding `email` as an additional email since a merge. */
+  additionalEmailOwner(email: string): StoredRecord | undefined {
+    const id = this.additionalEmails.get(email.trim().toLowerCase())
+    return id === undefined ? undefined : this.record('contacts', id)
   }
 
   /** Finds a record by a unique property (`hasUniqueValue`, contacts' `email`, or `hs_object_id`). */
@@ -139,6 +162,48 @@ export class Portal {
     for (const other of this.links.get(key)?.keys() ?? []) this.links.get(other)?.delete(key)
     this.links.delete(key)
     return true
+  }
+
+  /**
+   * Merges `secondaryId` into `primaryId` as HubSpot does since its 2024 change: a new record with a new id;
+   * the primary's values win, the secondary's fill what the primary lacks; the primary's email stays the email
+   * and the secondary's becomes an additional one (`hs_additional_emails`); `hs_merged_object_ids` lists the ids
+   * merged; both old ids resolve to the new record; associations of both move to it.
+   */
+  merge(type: ObjectType, primaryId: string, secondaryId: string, now: number): StoredRecord {
+    const primary = this.store[type].get(primaryId)!
+    const secondary = this.store[type].get(secondaryId)!
+    const list = (record: StoredRecord, name: string) => (record.properties[name] ?? '').split(';').filter(Boolean)
+    const values: Record<string, string> = {}
+    for (const [name, value] of Object.entries({ ...secondary.properties, ...primary.properties })) {
+      if (!this.property(type, name)?.modificationMetadata.readOnlyValue) values[name] = value
+    }
+    if (type === 'contacts') {
+      const extra = [...list(primary, 'hs_additional_emails'), ...list(secondary, 'hs_additional_emails'), secondary.properties.email]
+      values.hs_additional_emails = [...new Set(extra.filter((e): e is string => Boolean(e)).map((e) => e.toLowerCase()))].join(';')
+    }
+    const merged = [...list(primary, 'hs_merged_object_ids'), ...list(secondary, 'hs_merged_object_ids'), primaryId, secondaryId]
+    values.hs_merged_object_ids = [...new Set(merged)].join(';')
+    // The old records leave the unique index before the new one claims their values.
+    for (const old of [primary, secondary]) {
+      this.write(old, Object.fromEntries([...this.uniqueIndex[type].keys()].map((name) => [name, ''])), now)
+      this.store[type].delete(old.id)
+    }
+    const record = this.insert(type, values, now)
+    record.properties.createdate = primary.createdAt < secondary.createdAt ? primary.properties.createdate! : secondary.properties.createdate!
+    for (const old of [primary, secondary]) {
+      this.mergedInto.set(`${type}:${old.id}`, record.id)
+      for (const target of this.associations(type, old.id)) {
+        for (const { typeId } of target.associationTypes) this.link(type, record.id, target.toObjectType, target.toObjectId, typeId)
+        const back = this.links.get(`${target.toObjectType}:${target.toObjectId}`)
+        const types = back?.get(`${type}:${old.id}`)
+        back?.delete(`${type}:${old.id}`)
+        for (const typeId of types ?? []) this.link(target.toObjectType, target.toObjectId, type, record.id, typeId)
+      }
+      this.links.delete(`${type}:${old.id}`)
+    }
+    if (type === 'contacts') for (const email of list(record, 'hs_additional_emails')) this.additionalEmails.set(email, record.id)
+    return record
   }
 
   /** Adds a ticket pipeline with these stages (ids assigned as HubSpot does: unique across the portal). */

@@ -69,7 +69,10 @@ export class RecordWriter {
     const problems: PropertyProblem[] = []
     for (const [name, value] of Object.entries(values)) {
       if (value === '' || !this.portal.isIdProperty(this.type, name)) continue
-      const owner = this.portal.findByProperty(this.type, name, value)
+      // A merged contact's email stays with the merge, as an additional email: no new contact can take it.
+      const owner =
+        this.portal.findByProperty(this.type, name, value) ??
+        (this.type === 'contacts' && name === 'email' ? this.portal.additionalEmailOwner(value) : undefined)
       const key = `${name}\n${name === 'email' ? value.toLowerCase() : value}`
       if (owner && owner.id !== ownId) {
         if (this.type === 'contacts' && name === 'email') {

@@ -3,6 +3,7 @@ import { env, exports } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { attributionRollup, runAttributionRollup } from '../../src/cron/attribution'
 import { attributionReport } from '../../src/db/attribution-report'
+import { linkIdentities } from '../../src/db/identity'
 import type { HubSpotRecord } from '../../src/hubspot/records'
 import type { SqlWriterStore } from '../../src/hubspot/sync/sql-store'
 import { customerToken } from './support'
@@ -171,6 +172,45 @@ describe('beacon to HubSpot records', () => {
     expect(pending.find((r) => r.key === 'cron.buyer@example.com')?.properties).toMatchObject({ bc_first_touch_channel: 'affiliate' })
     const run = await env.DB.prepare("SELECT value FROM sync_state WHERE key = 'attribution_rollup:last_run'").first<{ value: string }>()
     expect(JSON.parse(run!.value)).toMatchObject({ orderRecords: 1, contactRecords: 1 })
+  })
+})
+
+describe('one person, many emails', () => {
+  it('after two emails are linked, the person\'s touches are those of both, on the canonical contact only', async () => {
+    const cartId = 'aaaa0000-0000-4000-8000-0000000000a1'
+    // The guest came from a paid-search ad and bought; a day later the member (another email) came by email.
+    await hit({ anonymousId: 'linked-guest', url: `${SHOP}/?gclid=Cj0KCQ`, referrer: 'https://www.google.com/', occurredAt: iso(ago(1400)) })
+    await hit({ anonymousId: 'linked-guest', url: `${SHOP}/cart.php`, cartId, occurredAt: iso(ago(1390)) })
+    await plantOrder({ id: 5101, email: 'linked.guest@work.example', createdAt: ago(1380), cartId })
+    const memberCart = 'aaaa0000-0000-4000-8000-0000000000a2'
+    await hit({ anonymousId: 'linked-member', url: `${SHOP}/?utm_source=newsletter&utm_medium=email`, occurredAt: iso(ago(100)) })
+    await hit({ anonymousId: 'linked-member', url: `${SHOP}/cart.php`, cartId: memberCart, occurredAt: iso(ago(99)) })
+    await plantOrder({ id: 5102, email: 'linked.member@home.example', createdAt: ago(90), customerId: 88, cartId: memberCart })
+    const before = (await rollup()).writer
+    expect(before.find('contacts', 'linked.member@home.example')).toMatchObject({ bc_first_touch_channel: 'email' })
+
+    await linkIdentities(env.DB, {
+      canonical: 'linked.member@home.example',
+      absorbed: ['linked.guest@work.example'],
+      reason: 'operator',
+      groupId: null,
+      hubspotMerge: true,
+      at: now,
+    })
+    const { writer } = await rollup()
+    // The person's first touch is the guest's ad click; the last before the latest order is the newsletter.
+    expect(writer.find('contacts', 'linked.member@home.example')).toMatchObject({
+      bc_first_touch_channel: 'paid_search',
+      bc_first_touch_source: 'google',
+      bc_first_touch_at: iso(ago(1400)),
+      bc_last_touch_channel: 'email',
+      bc_last_touch_source: 'newsletter',
+    })
+    expect(writer.find('contacts', 'linked.guest@work.example')).toBeUndefined()
+    // Each order keeps the credit of the touch before it.
+    expect(writer.find('orders', '5101') ?? before.find('orders', '5101')).toMatchObject({ bc_attributed_channel: 'paid_search' })
+    const rows = await env.DB.prepare("SELECT email FROM contact_touches WHERE email LIKE 'linked.%'").all<{ email: string }>()
+    expect(rows.results.map((r) => r.email)).toEqual(['linked.member@home.example'])
   })
 })
 

@@ -78,6 +78,7 @@ export function summary(email: string, over: Partial<ContactSummary> = {}): Cont
     storefronts: ['Default Storefront'],
     address: null,
     consentRegion: 'unknown',
+    firstSeenAt: '2025-12-30T10:00:00.000Z',
     ...over,
   }
 }

@@ -1,7 +1,7 @@
 import { createHubSpotStandin, type HubSpotStandinOptions } from '../../standins/hubspot/index'
 import { HubSpotClient } from '../../src/hubspot/client'
 import { WriterEngine } from '../../src/hubspot/sync/engine'
-import type { DeadLetter, EngineOptions, WriterSink } from '../../src/hubspot/sync/options'
+import type { ContactMergeOutcome, DeadLetter, EngineOptions, WriterSink } from '../../src/hubspot/sync/options'
 import { MemoryWriterStore } from '../../src/hubspot/sync/memory-store'
 import type { WriterStore } from '../../src/hubspot/sync/store'
 import { serveHost } from '../support/network'
@@ -29,6 +29,7 @@ export function fakeTime(start = START) {
 export function memorySink() {
   const deadLetters: DeadLetter[] = []
   const synced = new Map<string, number>()
+  const merges: ContactMergeOutcome[] = []
   const sink: WriterSink = {
     async deadLetter(entry) {
       deadLetters.push(entry)
@@ -36,8 +37,11 @@ export function memorySink() {
     async ordersSynced(ids, at) {
       for (const id of ids) if (!synced.has(id)) synced.set(id, at)
     },
+    async contactsMerged(outcome) {
+      merges.push(outcome)
+    },
   }
-  return { sink, deadLetters, synced }
+  return { sink, deadLetters, synced, merges }
 }
 
 /** The stand-in behind the test network, and a writer engine on a memory store, sharing one fake clock. */
@@ -49,7 +53,7 @@ export function harness(
   serveHost(HOST, standin.fetch)
   const client = new HubSpotClient({ baseUrl: `http://${HOST}`, accessToken: 'hs-test-token' })
   const store = options.store ?? new MemoryWriterStore()
-  const { sink, deadLetters, synced } = memorySink()
+  const { sink, deadLetters, synced, merges } = memorySink()
   const engine = new WriterEngine(store, client, sink, time.clock, options.engine)
   return {
     time,
@@ -60,6 +64,7 @@ export function harness(
     engine,
     deadLetters,
     synced,
+    merges,
     /** Calls to one route, e.g. `calls('POST', /contacts\/batch\/upsert$/)`. */
     calls(method: string, path: RegExp) {
       return standin.requests.filter((r) => r.method === method && path.test(r.path))

@@ -7,6 +7,7 @@ import type { ListFilterOperation, ListPropertyFilter } from '../../src/hubspot/
 import type {
   AssociateDefaultBody,
   BatchUpsertBody,
+  ContactMergeBody,
   EventDefinitionCreateBody,
   ListSearchBody,
   PropertyCreateInput,
@@ -53,3 +54,10 @@ export const upsertWithoutId: BatchUpsertBody = { inputs: [{ idProperty: 'bc_ord
 export const optionWithoutHidden: PropertyCreateInput = { name: 'x', label: 'X', type: 'enumeration', fieldType: 'select', groupName: 'g', options: [{ label: 'A', value: 'a' }] }
 // @ts-expect-error not a field type HubSpot creates
 export const badFieldType: PropertyCreateInput = { name: 'x', label: 'X', type: 'string', fieldType: 'phonenumber', groupName: 'g' }
+
+// Contact merges: both ids, as strings.
+export const merge: ContactMergeBody = { primaryObjectId: '1', objectIdToMerge: '2' }
+// @ts-expect-error objectIdToMerge is required
+export const mergeWithoutSecondary: ContactMergeBody = { primaryObjectId: '1' }
+// @ts-expect-error ids are strings
+export const mergeNumericIds: ContactMergeBody = { primaryObjectId: 1, objectIdToMerge: 2 }

@@ -3,6 +3,7 @@ import { OBJECT_TYPES, OPTIONAL_OBJECT_TYPES, type HubSpotObjectType, type HubSp
 import { mergeSetup, setupPortal, type SetupResult } from '../setup'
 import { AssociationWrites } from './association-writes'
 import { FlushControl, stoppedResponse, type StopReason } from './calls'
+import { ContactMerges, queueMerges, redirectRecords } from './contact-merges'
 import { ensureEventDefinitions, flushEvents, type EventContext, type EventDefinitionsState } from './events'
 import { DEFAULT_OPTIONS, realClock, STORE_KEYS, type EngineOptions, type Pause, type WriterClock, type WriterSink } from './options'
 import { RateBudget } from './rate-budget'
@@ -16,7 +17,8 @@ import type { WriterStore } from './store'
  *
  * A flush runs setup if it has not run, upserts pending live records in dependency order (contacts,
  * products, orders, line items, carts, tasks, companies) 100 per call by their unique property, remembers the HubSpot
- * ids the results carry, creates the associations whose both ends have ids, 2000 per call, then writes bulk
+ * ids the results carry, merges one person's contacts (./contact-merges.ts), creates the associations whose
+ * both ends have ids, 2000 per call, then writes bulk
  * records (backfill, recomputes) until live work is due again. Rows leave pending only once HubSpot accepted
  * them, and only if they did not change meanwhile; upserts are idempotent by key, so a flush cut short
  * anywhere is simply repeated.
@@ -37,6 +39,7 @@ export class WriterEngine {
   private readonly control: FlushControl
   private readonly records: RecordWrites
   private readonly associations: AssociationWrites
+  private readonly merges: ContactMerges
   private setupStale = false
   private inFlush = false
   private readonly typeBackoff = new Map<HubSpotObjectType, number>()
@@ -68,14 +71,25 @@ export class WriterEngine {
     this.associations = new AssociationWrites(store, client, clock, this.options, this.control, this.stats, (type) =>
       this.records.availableProperties(type),
     )
+    this.merges = new ContactMerges(store, client, clock, this.options, this.control, this.stats, sink)
   }
 
   enqueue(records: HubSpotRecord[], lane: WriteLane = 'live'): void {
-    this.store.enqueue(records, this.clock.now(), lane)
+    this.store.enqueue(redirectRecords(this.store, records), this.clock.now(), lane)
+  }
+
+  /**
+   * One person: from now on the absorbed contacts' writes go to the surviving contact, and each is merged into
+   * it in HubSpot at the next flush (a repeat finds them merged and calls nothing).
+   */
+  enqueueMerges(primaryKey: string, absorbedKeys: string[]): void {
+    queueMerges(this.store, primaryKey, absorbedKeys, this.clock.now())
   }
 
   hasPendingWork(): boolean {
-    return Object.values(this.store.pendingCounts()).some((n) => n > 0) || this.store.associationCount() > 0
+    return (
+      Object.values(this.store.pendingCounts()).some((n) => n > 0) || this.store.associationCount() > 0 || this.store.pendingMergeCount() > 0
+    )
   }
 
   async flush(): Promise<FlushResult> {
@@ -98,10 +112,13 @@ export class WriterEngine {
       for (let round = 0; round < 10 && !this.control.stop; round++) {
         const live = await this.records.writeLane('live', this.writable())
         if (this.control.stop) break
+        // Only when a merge waits: a flush without one runs exactly as before merges existed.
+        const merged = this.store.pendingMergeCount() > 0 && this.writable().includes('contacts') && (await this.merges.writeAll())
+        if (this.control.stop) break
         const linked = await this.associations.writeAll()
         if (this.control.stop) break
         const bulk = await this.records.writeLane('bulk', this.writable(), 'live')
-        if (!live && !linked && !bulk) break
+        if (!live && !merged && !linked && !bulk) break
       }
       const now = this.clock.now()
       this.stats.associationsAbandoned += this.store.expireAssociations(now - this.options.associationBoundMs)
@@ -200,6 +217,8 @@ export class WriterEngine {
     if (associations !== null) candidates.push(associations)
     const events = this.store.nextEventAt()
     if (events !== null) candidates.push(events)
+    const merges = this.store.nextMergeAt()
+    if (merges !== null) candidates.push(merges)
     if (!candidates.length) return null
     return Math.max(Math.min(...candidates), now)
   }

@@ -14,6 +14,7 @@ import {
   type KnownId,
   type PendingAssociation,
   type PendingEvent,
+  type PendingMerge,
   type PendingRecord,
   type ReadyAssociation,
   type WriterStore,
@@ -33,6 +34,8 @@ export class MemoryWriterStore implements WriterStore {
   private readonly values = new Map<string, string>()
   private readonly events = new Map<string, PendingEvent & { seq: number }>()
   private readonly sentEvents = new Map<string, number>()
+  private readonly redirects = new Map<string, string>()
+  private readonly merges = new Map<string, PendingMerge>()
   private seq = 0
 
   enqueue(records: HubSpotRecord[], now: number, lane: WriteLane = 'live'): void {
@@ -281,6 +284,69 @@ export class MemoryWriterStore implements WriterStore {
     let next: number | null = null
     for (const e of this.events.values()) if (next === null || e.nextAttemptAt < next) next = e.nextAttemptAt
     return next
+  }
+
+  redirectContact(fromKey: string, toKey: string): void {
+    if (fromKey === toKey) return
+    this.redirects.set(fromKey, toKey)
+    for (const [from, to] of this.redirects) if (to === fromKey) this.redirects.set(from, toKey)
+    this.redirects.delete(toKey)
+    for (const merge of this.merges.values()) if (merge.primaryKey === fromKey) merge.primaryKey = toKey
+    const rows = this.rows.get('contacts')!
+    rows.delete(fromKey)
+    const moved = this.triggers.get(`contacts\n${fromKey}`) ?? []
+    this.triggers.delete(`contacts\n${fromKey}`)
+    if (!moved.length) return
+    const id = `contacts\n${toKey}`
+    this.triggers.set(id, [...(this.triggers.get(id) ?? []), ...moved].sort((a, b) => a.seq - b.seq))
+    const row = rows.get(toKey)
+    if (row) Object.assign(row, { version: row.version + 1, nextAttemptAt: 0, lane: 'live' })
+    else {
+      rows.set(toKey, {
+        objectType: 'contacts', key: toKey, properties: {}, lane: 'live', version: 1, attempts: 0, nextAttemptAt: 0, lastError: null, seq: ++this.seq,
+      })
+    }
+  }
+
+  contactRedirects(keys: string[]): Map<string, string> {
+    return new Map(keys.filter((k) => this.redirects.has(k)).map((k) => [k, this.redirects.get(k)!]))
+  }
+
+  enqueueMerge(primaryKey: string, absorbedKey: string, now: number): void {
+    const existing = this.merges.get(absorbedKey)
+    if (existing) existing.primaryKey = primaryKey
+    else this.merges.set(absorbedKey, { primaryKey, absorbedKey, createdAt: now, attempts: 0, nextAttemptAt: now, lastError: null })
+  }
+
+  dueMerges(now: number, limit: number): PendingMerge[] {
+    return [...this.merges.values()]
+      .filter((m) => m.nextAttemptAt <= now)
+      .sort((a, b) => a.createdAt - b.createdAt || (a.absorbedKey < b.absorbedKey ? -1 : 1))
+      .slice(0, limit)
+      .map((m) => ({ ...m }))
+  }
+
+  retryMergeLater(absorbedKey: string, attempts: number, nextAttemptAt: number, error: string): void {
+    const merge = this.merges.get(absorbedKey)
+    if (merge) Object.assign(merge, { attempts, nextAttemptAt, lastError: error })
+  }
+
+  mergeSettled(absorbedKey: string): void {
+    this.merges.delete(absorbedKey)
+  }
+
+  pendingMergeCount(): number {
+    return this.merges.size
+  }
+
+  nextMergeAt(): number | null {
+    let next: number | null = null
+    for (const m of this.merges.values()) if (next === null || m.nextAttemptAt < next) next = m.nextAttemptAt
+    return next
+  }
+
+  repointIds(objectType: HubSpotObjectType, ids: string[], id: string): void {
+    for (const known of this.ids.get(objectType)!.values()) if (ids.includes(known.id)) known.id = id
   }
 
   /** A due row with the oldest queued write of each of its trigger properties. */

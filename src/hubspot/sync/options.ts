@@ -23,10 +23,21 @@ export interface DeadLetter {
   at: number
 }
 
+/** How one HubSpot contact merge ended (`id`: the surviving contact's id now). */
+export interface ContactMergeOutcome {
+  primaryKey: string
+  absorbedKey: string
+  outcome: 'merged' | 'already_merged' | 'nothing_to_merge' | 'failed'
+  id: string | null
+  error: string | null
+  at: number
+}
+
 /** Where the writer reports outside its own storage (D1 in the Durable Object, memory in the benchmark). */
 export interface WriterSink {
   deadLetter(entry: DeadLetter): Promise<void>
   ordersSynced(orderIds: string[], at: number): Promise<void>
+  contactsMerged?(outcome: ContactMergeOutcome): Promise<void>
 }
 
 export interface EngineOptions {

@@ -14,13 +14,15 @@ import {
   type PendingRecord,
   type WriterStore,
 } from './store'
-import { KEYS_PER_QUERY, SqlLinkStore } from './sql-links'
+import { KEYS_PER_QUERY } from './sql-links'
+import { SqlMergeStore } from './sql-merges'
 
 /**
  * The writer store on Durable Object SQLite storage (`ctx.storage.sql`): the record queues (state merged per
- * record, trigger writes queued behind each other, live and bulk lanes) on top of the links (./sql-links.ts).
+ * record, trigger writes queued behind each other, live and bulk lanes) on top of the links (./sql-links.ts)
+ * and contact merges (./sql-merges.ts).
  */
-export class SqlWriterStore extends SqlLinkStore implements WriterStore {
+export class SqlWriterStore extends SqlMergeStore implements WriterStore {
   constructor(sql: SqlStorage) {
     super(sql)
     sql.exec(`CREATE TABLE IF NOT EXISTS pending (
@@ -96,6 +98,24 @@ export class SqlWriterStore extends SqlLinkStore implements WriterStore {
         )
       }
     }
+  }
+
+  redirectContact(fromKey: string, toKey: string): void {
+    if (fromKey === toKey) return
+    this.saveRedirect(fromKey, toKey)
+    const moved = this.sql.exec(
+      "UPDATE pending_triggers SET key = ? WHERE object_type = 'contacts' AND key = ?",
+      toKey,
+      fromKey,
+    ).rowsWritten
+    this.sql.exec("DELETE FROM pending WHERE object_type = 'contacts' AND key = ?", fromKey)
+    if (moved === 0) return
+    // The moved trigger writes ride on the surviving contact's row (created without state when it has none).
+    this.sql.exec(
+      `INSERT INTO pending (object_type, key, properties, version, next_attempt_at, lane) VALUES ('contacts', ?, '{}', 1, 0, 'live')
+       ON CONFLICT (object_type, key) DO UPDATE SET version = version + 1, next_attempt_at = 0, lane = 'live'`,
+      toKey,
+    )
   }
 
   /** Queues a trigger write unless the same one is queued or was written already (a replay). */

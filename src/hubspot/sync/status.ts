@@ -30,6 +30,9 @@ export interface WriterStats {
   eventsSent: number
   /** Custom events not sent: the feature is off, the account lacks it, or they kept failing. */
   eventsDropped: number
+  /** HubSpot contact merges made, and given up. */
+  contactsMerged: number
+  contactMergesFailed: number
 }
 
 export interface WriterStatus {
@@ -71,6 +74,8 @@ export interface WriterStatus {
     sent: number
     dropped: number
   }
+  /** One person's contacts merged in HubSpot: waiting, made, given up. */
+  contactMerges: { pending: number; merged: number; failed: number }
 }
 
 /** Stats stored by an older version lack newer counters (and object types): start those at zero. */
@@ -97,6 +102,8 @@ function emptyStats(): WriterStats {
     triggersWritten: 0,
     eventsSent: 0,
     eventsDropped: 0,
+    contactsMerged: 0,
+    contactMergesFailed: 0,
   }
 }
 
@@ -154,5 +161,6 @@ export function writerStatus(
       sent: s.eventsSent,
       dropped: s.eventsDropped,
     },
+    contactMerges: { pending: store.pendingMergeCount(), merged: s.contactsMerged, failed: s.contactMergesFailed },
   }
 }

@@ -55,6 +55,16 @@ export interface PendingEvent {
   nextAttemptAt: number
 }
 
+/** One person's contacts to merge in HubSpot: the absorbed contact into the surviving (primary) one. */
+export interface PendingMerge {
+  primaryKey: string
+  absorbedKey: string
+  createdAt: number
+  attempts: number
+  nextAttemptAt: number
+  lastError: string | null
+}
+
 export interface KnownId {
   id: string
   /** Set after a 409 named the existing record: write it by id (batch/update) instead of upserting. */
@@ -124,6 +134,23 @@ export interface WriterStore {
   pendingEventCount(): number
   /** The earliest next attempt over pending events, or null when none is pending. */
   nextEventAt(): number | null
+
+  /**
+   * From now on the contact `fromKey` is written as `toKey` (one person): its queued trigger writes move there,
+   * its pending state is dropped (the surviving contact carries the person's), and earlier redirects to it follow.
+   */
+  redirectContact(fromKey: string, toKey: string): void
+  /** Where these contact keys are redirected, for those that are. */
+  contactRedirects(keys: string[]): Map<string, string>
+  /** Queues the HubSpot merge of `absorbedKey` into `primaryKey` (again, if it was settled: a repeat finds it done). */
+  enqueueMerge(primaryKey: string, absorbedKey: string, now: number): void
+  dueMerges(now: number, limit: number): PendingMerge[]
+  retryMergeLater(absorbedKey: string, attempts: number, nextAttemptAt: number, error: string): void
+  mergeSettled(absorbedKey: string): void
+  pendingMergeCount(): number
+  nextMergeAt(): number | null
+  /** Every key whose known id is one of `ids` now has `id` (HubSpot gave a merged record a new id). */
+  repointIds(objectType: HubSpotObjectType, ids: string[], id: string): void
 
   getValue<T>(name: string): T | undefined
   setValue(name: string, value: unknown): void

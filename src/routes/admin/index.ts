@@ -4,6 +4,7 @@ import { VERSION } from '../../version'
 import { renderApiDocs } from '../dashboard/api-docs-page'
 import { COMPANY_ROUTES } from './companies'
 import { mountRoutes, route, type AdminEnv, type AdminRoute } from './define'
+import { DUPLICATE_ROUTES } from './duplicates'
 import { ROLLOUT_ROUTES } from './rollout'
 import { ADMIN_ROUTES } from './routes'
 import { STOREFRONT_ROUTES } from './storefronts'
@@ -37,7 +38,7 @@ const DOC_ROUTES: AdminRoute[] = [
 ]
 
 export const ALL_ROUTES: readonly AdminRoute[] = [
-  ...ADMIN_ROUTES, ...ROLLOUT_ROUTES, ...STOREFRONT_ROUTES, ...SESSION_ROUTES, ...COMPANY_ROUTES, ...DOC_ROUTES,
+  ...ADMIN_ROUTES, ...ROLLOUT_ROUTES, ...STOREFRONT_ROUTES, ...SESSION_ROUTES, ...COMPANY_ROUTES, ...DUPLICATE_ROUTES, ...DOC_ROUTES,
 ]
 
 export const adminApi = new Hono<AdminEnv>()

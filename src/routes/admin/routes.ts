@@ -289,15 +289,16 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
     role: 'viewer',
     summary: 'Data-quality figures',
     description:
-      'Order-to-contact match rate (target above 95%), duplicate contact rate (below 2%: emails differing only ' +
-      'by case or whitespace, customer ids on more than one contact) and event latency percentiles (p50, p90, p95, ' +
+      'Order-to-contact match rate (target above 95%), duplicate contact rate as the playbook counts it (below 2% a ' +
+      'month: contacts sharing a normalized email or phone, or a customer id; overall and `byMonth`, with ' +
+      '`definition`; the groups are listed by GET /duplicates) and event latency percentiles (p50, p90, p95, ' +
       "p99) from the webhook's created_at to the order's first accepted HubSpot write, live events only (orders the " +
       'backfill wrote first do not count; 99th percentile under 15 minutes), each with its target ' +
       'and whether it is met (null: nothing to measure).',
     query: z.object({ days: z.coerce.number().int().min(1).max(365).default(30).describe('Window for orders and latency') }),
     success: { status: 200, description: 'The figures' },
     async handler(c, { query }) {
-      return c.json(await qualityReport(c.env.DB, new Date(), query.days))
+      return c.json(await qualityReport(c.env.DB, new Date(), query.days, c.get('config').DUPLICATE_PHONE_MAX_GROUP))
     },
   }),
   route({

@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { roleAllows } from '../../admin/auth'
 import { deadLetterView, replayDeadLetterAudited, type ReplayOutcome } from '../../admin/dead-letters'
+import { duplicateReview } from '../../admin/duplicates'
 import { outcomesReport } from '../../admin/outcomes'
 import { qualityReport } from '../../admin/quality'
 import { hubspotClient, recentReconciliation } from '../../admin/reconciliation'
@@ -16,6 +17,7 @@ import { listDeadLetters, listDecisions } from '../../db/operations'
 import { jsonError } from '../../http'
 import type { AdminEnv } from '../admin/define'
 import { revenueByChannel } from './chart'
+import { duplicateForms } from './duplicates'
 import { noticeFromQuery, noticeLocation, type NoticeCode } from './notices'
 import { rolloutForms } from './rollout'
 import { clearSessionCookie, cookieActor, dropLegacyTokenCookie, sessionSecret, setSessionCookie } from '../admin/session-cookie'
@@ -35,9 +37,11 @@ dashboard.get('/', async (c) => {
   const db = c.env.DB
   const lastMonth = { from: new Date(now.getTime() - 30 * 86_400_000), to: now }
   const config = c.get('config')
-  const [status, quality, reconciliation, revenue, decisions, deadLetters, rollout, outcomes, storefronts, companies] = await Promise.all([
+  const maxPhoneGroup = config.DUPLICATE_PHONE_MAX_GROUP
+  const [status, quality, duplicates, reconciliation, revenue, decisions, deadLetters, rollout, outcomes, storefronts, companies] = await Promise.all([
     syncStatus(c.env, c.get('config'), now),
-    qualityReport(db, now, 30),
+    qualityReport(db, now, 30, maxPhoneGroup),
+    settle(() => duplicateReview(db, maxPhoneGroup, 20)),
     settle(() => recentReconciliation(db, hubspotClient(c.get('config')), now), 8_000),
     settle(async () => revenueByChannel((await attributionReportFor(c.env, lastMonth, 'order')).rows)),
     listDecisions(db, undefined, 15),
@@ -51,7 +55,7 @@ dashboard.get('/', async (c) => {
   c.header('Cache-Control', 'no-store')
   return c.html(
     renderDashboard({
-      now, actor, notice: noticeFromQuery(c.req.query()), status, quality, reconciliation, revenue, decisions,
+      now, actor, notice: noticeFromQuery(c.req.query()), status, quality, duplicates, reconciliation, revenue, decisions,
       deadLetters: deadLetters.map(deadLetterView), rollout, outcomes, storefronts, sessions, companies,
     }),
   )
@@ -116,3 +120,4 @@ dashboard.post('/live-checks', async (c) => {
 })
 
 dashboard.route('/families', rolloutForms)
+dashboard.route('/duplicates', duplicateForms)

@@ -41,6 +41,8 @@ const NOTICES = {
   session_not_found: { ok: false, text: () => 'No open session has that id (it ended already).' },
   live_checks_passed: { ok: true, text: () => 'Deploy checks: no blocker.' },
   live_checks_blocked: withNumber('blockers', false, (n) => `Deploy checks: ${n} blocker(s).`),
+  duplicates_merged: withNumber('contacts', true, (n) => `Merged ${n} contacts into one person; their HubSpot contacts are merged within a minute.`),
+  duplicates_not_found: { ok: false, text: () => 'That duplicate group is no longer in the review (reload the page).' },
 } satisfies Record<string, NoticeDefinition>
 
 export type NoticeCode = keyof typeof NOTICES

@@ -8,6 +8,7 @@ import type { CompaniesReport } from '../../companies/report'
 import type { Actor } from '../../db/audit'
 import type { DecisionRow } from '../../db/operations'
 import { RevenueChart, type ChannelRevenue } from './chart'
+import { Duplicates, type DuplicateReview } from './duplicates-panel'
 import { duration, money, percent, verdict, when } from './format'
 import { Page } from './layout'
 import { Companies } from './companies-panel'
@@ -23,6 +24,7 @@ export interface DashboardData {
   notice: { ok: boolean; text: string } | null
   status: SyncStatus
   quality: QualityReport
+  duplicates: Part<DuplicateReview>
   reconciliation: Part<ReconciliationReport>
   revenue: Part<ChannelRevenue[]>
   decisions: DecisionRow[]
@@ -138,10 +140,10 @@ function Backfill({ backfill, now }: { backfill: SyncStatus['backfill']; now: Da
   )
 }
 
-function Quality({ quality }: { quality: QualityReport }) {
+function Quality({ quality, duplicates, canMerge }: { quality: QualityReport; duplicates: Part<DuplicateReview>; canMerge: boolean }) {
   const figures = [
     { name: 'Orders matched to a contact', value: percent(quality.matchRate.value), detail: `${quality.matchRate.matched} of ${quality.matchRate.orders} orders`, target: quality.matchRate.target, met: quality.matchRate.met },
-    { name: 'Duplicate contacts', value: percent(quality.duplicateRate.value, 2), detail: `${quality.duplicateRate.duplicates} of ${quality.duplicateRate.contacts} contacts`, target: quality.duplicateRate.target, met: quality.duplicateRate.met },
+    { name: 'Duplicate contacts', value: percent(quality.duplicateRate.value, 2), detail: `${quality.duplicateRate.duplicates} of ${quality.duplicateRate.contacts} contacts (same normalized email or phone), ${quality.duplicateRate.groups} group${quality.duplicateRate.groups === 1 ? '' : 's'} to review`, target: `${quality.duplicateRate.target} a month`, met: quality.duplicateRate.met },
     { name: 'Live event to HubSpot (p99)', value: duration(quality.eventLatency.p99Ms), detail: `median ${duration(quality.eventLatency.p50Ms)}, p95 ${duration(quality.eventLatency.p95Ms)}, ${quality.eventLatency.samples} live orders (webhook to first write; backfilled orders excluded)`, target: quality.eventLatency.target, met: quality.eventLatency.met },
   ]
   return (
@@ -160,6 +162,7 @@ function Quality({ quality }: { quality: QualityReport }) {
           )
         })}
       </div>
+      <Duplicates rate={quality.duplicateRate} review={duplicates} canMerge={canMerge} />
     </section>
   )
 }
@@ -286,7 +289,7 @@ export function renderDashboard(data: DashboardData): string {
             <Backfill backfill={data.status.backfill} now={data.now} />
           </section>
           <section class="card wide bare">
-            <Quality quality={data.quality} />
+            <Quality quality={data.quality} duplicates={data.duplicates} canMerge={roleAllows(data.actor.role, 'operator')} />
           </section>
           <Reconciliation part={data.reconciliation} />
           <section class="card" id="revenue">

@@ -1,6 +1,6 @@
 /** Single-record object endpoints and search: `/crm/v3/objects/{type}[/{id}|/search]`. */
 import { Hono } from 'hono'
-import { validationFailure } from '../errors'
+import { failure, validationFailure } from '../errors'
 import { apiRecord, objectTypeParam, propertyList, readJson, type StandinContext, type StandinEnv } from '../http'
 import type { Portal } from '../portal'
 import type { ObjectType, StoredRecord } from '../types'
@@ -28,6 +28,27 @@ export function objectRoutes({ portal, clock }: StandinContext) {
     const page = found.slice(after, after + limit)
     const next = after + limit < found.length ? { paging: { next: { after: String(after + limit) } } } : {}
     return c.json({ total: found.length, results: page.map((r) => apiRecord(r, requested)), ...next })
+  })
+
+  app.post('/crm/v3/objects/:type/merge', async (c) => {
+    const type = objectTypeParam(c.req.param('type'))
+    const { primaryObjectId, objectIdToMerge } = mergeInput(await readJson(c))
+    if (type !== 'contacts') throw validationFailure(`The stand-in merges contacts only, not ${type}`)
+    if (primaryObjectId === objectIdToMerge) throw validationFailure(`Object ${primaryObjectId} cannot be merged into itself`)
+    const ids = [primaryObjectId, objectIdToMerge]
+    for (const id of ids) {
+      if (portal.wasMerged(type, id)) {
+        throw validationFailure(`Object ${id} was already merged into ${portal.currentId(type, id)}; merge with its current id`)
+      }
+      if (!portal.record(type, id)) throw failure(404, 'OBJECT_NOT_FOUND', `No contact with ID ${id} exists`)
+    }
+    // HubSpot's contact limits: a contact has at most 250 linked identities (its own id and every id merged into
+    // it); a merge whose result would have more is refused.
+    const identities = ids.reduce((n, id) => n + 1 + (portal.record(type, id)!.properties.hs_merged_object_ids ?? '').split(';').filter(Boolean).length, 0)
+    if (identities > IDENTITY_LIMIT) {
+      throw validationFailure(`The merged contact would have ${identities} identities; a contact has at most ${IDENTITY_LIMIT}`)
+    }
+    return c.json(apiRecord(portal.merge(type, primaryObjectId, objectIdToMerge, clock()), 'all'))
   })
 
   app.get('/crm/v3/objects/:type', (c) => {
@@ -66,6 +87,20 @@ export function objectRoutes({ portal, clock }: StandinContext) {
   })
 
   return app
+}
+
+const IDENTITY_LIMIT = 250
+
+/** PublicMergeInput: both ids required (strings; a JSON number is read as its digits). */
+function mergeInput(body: Record<string, unknown>): { primaryObjectId: string; objectIdToMerge: string } {
+  const missing = (['objectIdToMerge', 'primaryObjectId'] as const).filter((name) => {
+    const value = body[name]
+    return !(typeof value === 'string' ? /^\d+$/.test(value) : Number.isSafeInteger(value))
+  })
+  if (missing.length) {
+    throw validationFailure(`Invalid input JSON: Cannot build PublicMergeInput, some of required attributes are not set or not object ids [${missing.join(', ')}]`)
+  }
+  return { primaryObjectId: String(body.primaryObjectId), objectIdToMerge: String(body.objectIdToMerge) }
 }
 
 function findRecord(portal: Portal, type: ObjectType, id: string, idProperty?: string): StoredRecord {
