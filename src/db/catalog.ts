@@ -45,20 +45,25 @@ export interface CatalogLookupOptions {
   /**
    * Keep each fact this instance read for its whole life instead of asking D1 again per lookup: for a
    * backfill run, whose orders name the same products hundreds of times within a minute (D1 counts every
-   * query against the invocation's limit). Off for webhook processing, where a catalog webhook may have
-   * just dropped a fact.
+   * query against the invocation's limit), and for the invocation of a webhook batch (a catalog webhook in
+   * the batch drops what it changed with `forget`).
    */
   remember?: boolean
 }
 
 type Clock = () => Date
 
+/** Lookups that may remember what they read; `forget` drops a remembered fact (a catalog webhook changed it). */
+export interface RememberingLookups extends CatalogLookups {
+  forget(kind: CatalogKind, id: number): void
+}
+
 export function createCatalogLookups(
   db: D1Database,
   client: BigCommerceClient,
   now: Clock | Date,
   options: CatalogLookupOptions = {},
-): CatalogLookups {
+): RememberingLookups {
   const orm = drizzle(db)
   const clock: Clock = typeof now === 'function' ? now : () => now
   const ttlMs = options.ttlMs ?? DEFAULT_CATALOG_TTL_MS
@@ -147,6 +152,9 @@ export function createCatalogLookups(
     )
 
   return {
+    forget(kind, id) {
+      inFlight.delete(`${kind}:${id}`)
+    },
     async categoryName(id) {
       return (await category(id)).name
     },

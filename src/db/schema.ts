@@ -16,6 +16,8 @@ export const webhookEvents = sqliteTable('webhook_events', {
   lastError: text('last_error'),
   processedAt: integer('processed_at'),
   startedAt: integer('started_at'),
+  /** When the sweep last handed it to the webhook queue (migration 0040). */
+  queuedAt: integer('queued_at'),
 })
 
 export const deadLetters = sqliteTable('dead_letters', {
@@ -109,6 +111,23 @@ export const triggerDecisions = sqliteTable('trigger_decisions', {
   decision: text('decision', { enum: ['fired', 'deferred', 'suppressed', 'cancelled'] }).notNull(),
   reason: text('reason').notNull(),
   at: text('at').notNull(),
+})
+
+/** Circuit breakers per API (migration 0040). */
+export const apiPauses = sqliteTable('api_pauses', {
+  api: text('api', { enum: ['bigcommerce', 'hubspot'] }).primaryKey(),
+  paused: integer('paused', { mode: 'boolean' }).notNull(),
+  cause: text('cause', { enum: ['auth', 'outage'] }),
+  status: integer('status'),
+  detail: text('detail'),
+  probePath: text('probe_path'),
+  since: integer('since'),
+  nextProbeAt: integer('next_probe_at'),
+  lastProbeAt: integer('last_probe_at'),
+  lastProbeResult: text('last_probe_result'),
+  resumedAt: integer('resumed_at'),
+  resumedBy: text('resumed_by'),
+  updatedAt: integer('updated_at').notNull(),
 })
 
 export const syncState = sqliteTable('sync_state', {

@@ -117,8 +117,9 @@ async function applySubscriber(deps: PipelineDeps, subscriberId: number): Promis
 }
 
 async function applyProduct(deps: PipelineDeps, productId: number): Promise<void> {
-  // Its category may have changed: the next order of it must not read a stale cached one.
+  // Its category may have changed: the next order of it must not read a stale cached one (nor this batch's).
   await forgetCatalogEntry(deps.env.DB, 'product', productId)
+  deps.lookups.forget('product', productId)
   const variants = await hydrateProductVariants(deps.bigcommerce, productId, deps.lookups)
   if (variants && variants.length > 0) await hubspotWriter(deps.env).enqueue(productRecords(variants))
 }

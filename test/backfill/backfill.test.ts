@@ -1,4 +1,6 @@
 import { env } from 'cloudflare:workers'
+import { adminCall } from '../admin/support'
+import { readApiPauses } from '../../src/db/api-pauses'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { backfillStatus, runBackfill, startBackfill } from '../../src/backfill'
 import { acquireLease } from '../../src/db/backfill'
@@ -180,17 +182,23 @@ describe('resuming after an interruption', () => {
     expect(status.phases.orders.done).toBe([...bigcommerce.store.orders.values()].filter((o) => !o.is_deleted).length)
   })
 
-  it('marks the job failed when BigCommerce refuses the token, and resumes it when started again', async () => {
+  it('pauses BigCommerce when it refuses the token: the job waits (running, not failed) and goes on after the resume', async () => {
     await startBackfill(cronEnv)
     bigcommerce.faults.fail({ path: /\/v3\/customers$/ }, { status: 401, body: { status: 401, title: 'Unauthorized' } }, 1)
     const outcome = await runBackfill(env)
-    expect(outcome).toMatchObject({ state: 'failed' })
-    const failed = await backfillStatus(env)
-    expect(failed).toMatchObject({ state: 'failed', lastError: expect.stringMatching(/401/) })
+    expect(outcome).toMatchObject({ ran: true, state: 'running' })
+    const waiting = await backfillStatus(env)
+    expect(waiting).toMatchObject({ state: 'running', lastError: expect.stringMatching(/401/) })
+    expect((await readApiPauses(env.DB)).bigcommerce).toMatchObject({ paused: true, cause: 'auth', status: 401, probePath: '/v3/customers' })
 
-    const again = await startBackfill(cronEnv)
-    expect(again.id).toBe(failed.id)
-    expect(await runBackfill(env, { maxChunks: 2 })).toMatchObject({ ran: true, state: 'running', jobId: failed.id, chunks: 2 })
+    // While paused, runs do nothing and call nothing.
+    const calls = bigcommerce.requests.length
+    expect(await runBackfill(env)).toEqual({ ran: false, reason: 'paused' })
+    expect(bigcommerce.requests.length).toBe(calls)
+
+    const resumed = await adminCall('POST', '/admin/api/pauses/bigcommerce/resume', { role: 'operator' })
+    expect(resumed.status).toBe(200)
+    expect(await runBackfill(env, { maxChunks: 2 })).toMatchObject({ ran: true, state: 'running', jobId: waiting.id, chunks: 2 })
     expect(await backfillStatus(env)).toMatchObject({ state: 'running', lastError: null, phase: 'subscribers' })
   })
 })

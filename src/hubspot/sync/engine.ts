@@ -47,7 +47,7 @@ export class WriterEngine {
   constructor(
     private readonly store: WriterStore,
     private readonly client: HubSpotClient,
-    sink: WriterSink,
+    private readonly sink: WriterSink,
     private readonly clock: WriterClock = realClock,
     options: Partial<EngineOptions> = {},
   ) {
@@ -94,6 +94,7 @@ export class WriterEngine {
 
   async flush(): Promise<FlushResult> {
     const startCalls = this.control.calls
+    const pausedSince = this.stats.paused?.since ?? null
     this.control.begin()
     this.inFlush = true
     try {
@@ -129,7 +130,44 @@ export class WriterEngine {
     } finally {
       this.inFlush = false
       this.saveStats()
+      if ((this.stats.paused?.since ?? null) !== pausedSince) await this.reportPause()
     }
+  }
+
+  /** When the writer tries HubSpot again by itself: the first paused type's retry, or the transient backoff. */
+  private retryAt(): number | null {
+    if (!this.stats.paused) return null
+    if (this.stats.paused.cause === 'outage') return this.control.backoffUntil || null
+    const now = this.clock.now()
+    const waits = [...this.typeBackoff.values()].filter((until) => until > now)
+    return waits.length ? Math.min(...waits) : null
+  }
+
+  private async reportPause(): Promise<void> {
+    try {
+      await this.sink.pauseChanged?.(this.stats.paused, this.retryAt())
+    } catch (err) {
+      console.error('hubspot writer: could not report its pause:', err instanceof Error ? err.message : String(err))
+    }
+  }
+
+  /**
+   * An operator resumes: paused object types, a transient backoff and a daily-limit pause are lifted, so the
+   * next flush calls HubSpot at once (if the cause remains, it pauses again). True when something was paused.
+   */
+  resume(): boolean {
+    const now = this.clock.now()
+    const wasPaused =
+      this.stats.paused !== null ||
+      [...this.typeBackoff.values()].some((until) => until > now) ||
+      this.control.backoffUntil > now ||
+      (this.store.getValue<Pause>(STORE_KEYS.pause)?.until ?? 0) > now
+    this.typeBackoff.clear()
+    this.control.backoffUntil = 0
+    this.store.setValue(STORE_KEYS.pause, null)
+    this.stats.paused = null
+    this.saveStats()
+    return wasPaused
   }
 
   /**
@@ -224,7 +262,7 @@ export class WriterEngine {
   }
 
   status(): WriterStatus {
-    return writerStatus(this.store, this.stats, this.budget, this.options, this.clock.now())
+    return writerStatus(this.store, this.stats, this.budget, this.options, this.clock.now(), this.retryAt())
   }
 
   /** What the custom-event helpers need from the engine: its store, client, budgeted calls and stats. */

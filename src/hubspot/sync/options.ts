@@ -23,6 +23,14 @@ export interface DeadLetter {
   at: number
 }
 
+/** Why the writer is paused: HubSpot refused the token or scope (401/403), or a run of 5xx and timeouts. */
+export interface WriterPause {
+  cause: 'auth' | 'outage'
+  status: number
+  since: number
+  detail: string
+}
+
 /** How one HubSpot contact merge ended (`id`: the surviving contact's id now). */
 export interface ContactMergeOutcome {
   primaryKey: string
@@ -37,6 +45,8 @@ export interface ContactMergeOutcome {
 export interface WriterSink {
   deadLetter(entry: DeadLetter): Promise<void>
   ordersSynced(orderIds: string[], at: number): Promise<void>
+  /** The writer was paused (with when it tries again) or resumed: for `/health`, which reads no Durable Object. */
+  pauseChanged?(pause: WriterPause | null, retryAt: number | null): Promise<void>
   contactsMerged?(outcome: ContactMergeOutcome): Promise<void>
 }
 

@@ -204,7 +204,7 @@ export class RecordWrites {
     this.store.deleteAssociations(items.flatMap((i) => i.inlined))
     this.stats.written[type] += items.length
     this.stats.triggersWritten += items.reduce((n, i) => n + i.row.triggers.length, 0)
-    this.stats.lastSuccessAt = now
+    this.control.wrote()
     if (type === 'orders') {
       try {
         await this.sink.ordersSynced(items.map((i) => i.row.key), now)
@@ -272,6 +272,7 @@ export class RecordWrites {
     if (error.kind === 'rate_limit' || error.retryable) return // the budget or backoff already acted
     if (error.kind === 'auth') {
       this.typeBackoff.set(type, this.clock.now() + this.options.authBackoffMs)
+      this.control.pausedBy('auth', error.status, error.message)
       return
     }
     const missing = this.lackingHubSpotProperties(type, error.propertyErrors)

@@ -19,6 +19,7 @@ import type { AdminEnv } from '../admin/define'
 import { revenueByChannel } from './chart'
 import { duplicateForms } from './duplicates'
 import { noticeFromQuery, noticeLocation, type NoticeCode } from './notices'
+import { operationForms } from './operations'
 import { rolloutForms } from './rollout'
 import { clearSessionCookie, cookieActor, dropLegacyTokenCookie, sessionSecret, setSessionCookie } from '../admin/session-cookie'
 import { attemptToken } from '../admin/token-attempt'
@@ -120,4 +121,5 @@ dashboard.post('/live-checks', async (c) => {
 })
 
 dashboard.route('/families', rolloutForms)
+dashboard.route('/', operationForms)
 dashboard.route('/duplicates', duplicateForms)
