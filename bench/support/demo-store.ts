@@ -122,6 +122,7 @@ export function canonicalStoreOf(
     const state: ContactState = {
       email,
       customer: customers.get(email) ?? null,
+      customers: {},
       subscriber: subscribers.get(email) ?? null,
       orders: Object.fromEntries((byEmail.get(email) ?? []).map((o) => [String(o.orderId), o])),
       carts: {},

@@ -2,6 +2,7 @@ import { backfillStatus, startBackfill } from '../backfill'
 import { hookScopes, registerWebhooks, webhookDestination, webhookHealth } from '../bigcommerce/hooks'
 import { keepAudienceLists, lastAudienceLists } from '../cron/audience-lists'
 import { refreshSupportEscalations } from '../cron/support-escalations'
+import { syncStorefronts } from '../cron/storefronts'
 import { lastWebhookHealth } from '../cron/webhook-health'
 import type { Config } from '../config'
 import { attributionReport, type AttributionModel } from '../db/attribution-report'
@@ -31,6 +32,11 @@ export async function replayHubSpotDeadLetter(env: Env, id: number) {
 /** Setup's check of the tickets scope: refreshes the support escalations now (null: suppression is off). */
 export async function checkSupportTickets(env: Env) {
   return refreshSupportEscalations(env, new Date(), { force: true })
+}
+
+/** Setup's channels: every channel with its site and currencies, read now (the daily sync's work). */
+export async function syncStoreChannels(env: Env) {
+  return syncStorefronts(env, new Date())
 }
 
 /** Setup's audiences: creates the missing HubSpot lists; puts edited ones back only when `repair` is asked. */
@@ -72,6 +78,6 @@ export async function storeWebhookHealth(env: Env, config: Config) {
   })
 }
 
-export async function attributionReportFor(env: Env, range: { from: Date; to: Date }, model: AttributionModel) {
-  return attributionReport(env.DB, { from: range.from.toISOString(), to: range.to.toISOString(), model })
+export async function attributionReportFor(env: Env, range: { from: Date; to: Date }, model: AttributionModel, storefront?: number) {
+  return attributionReport(env.DB, { from: range.from.toISOString(), to: range.to.toISOString(), model, storefront })
 }

@@ -6,6 +6,7 @@ import { knownCustomerEmails } from '../db/backfill'
 import { canonicalEmail, linkCartToOrder } from '../db/identity'
 import { normalizeEmail } from '../domain/identity'
 import { isSynced } from '../domain/order-status'
+import { orderStatusUrl } from '../domain/storefronts'
 import { contactObject } from '../durable/stubs'
 import { mapLimit } from '../map-limit'
 import { modifiedSince, type Phase, type PhaseContext } from './context'
@@ -114,8 +115,9 @@ async function importOrder(ctx: PhaseContext, staged: StagedOrder): Promise<'imp
   try {
     const { products, shipments, coupons } = await readOrderParts(ctx.client, order, staged.raw, staged.purpose)
     const productIds = [...new Set(products.map((p) => p.product_id).filter((id): id is number => id !== null))]
-    const [channel, names] = await Promise.all([
+    const [channel, storefrontUrl, names] = await Promise.all([
       ctx.lookups.channel(order.channel_id ?? 1),
+      ctx.lookups.storefrontUrl(order.channel_id ?? 1),
       Promise.all(productIds.map((id) => ctx.lookups.productCategory(id))),
     ])
     const model = normalizeOrder({
@@ -126,12 +128,13 @@ async function importOrder(ctx: PhaseContext, staged: StagedOrder): Promise<'imp
       refunds: staged.refunds,
       categories: new Map(productIds.map((id, i) => [id, names[i] ?? null])),
       channel,
+      statusUrl: orderStatusUrl(channel, storefrontUrl, { orderId: order.id, customerId: order.customer_id }),
       fallbackEmail: staged.fallbackEmail,
       storeHash: ctx.client.storeHash,
     })
     // The person's contact: the billing email's, or the one it was linked to.
     const person = await canonicalEmail(ctx.env.DB, model.email)
-    if (model.cartId) await linkCartToOrder(ctx.env.DB, model.cartId, model.orderId, person)
+    if (model.cartId) await linkCartToOrder(ctx.env.DB, model.cartId, model.orderId, person, model.channelId)
     ctx.budget.spend()
     await contactObject(ctx.env, person).applyOrder(model, { mode: 'import' })
     return 'imported'

@@ -10,6 +10,7 @@ import { retention } from './retention'
 import { supportEscalationsJob } from './support-escalations'
 import { audienceListsJob } from './audience-lists'
 import { contactWakes } from './contact-wakes'
+import { storefrontSyncJob } from './storefronts'
 import { identityAutoLink } from './identity-auto-link'
 import { companyReconciliationJob } from './company-reconciliation'
 import type { CronJob } from './job'
@@ -29,6 +30,8 @@ export const JOBS: readonly CronJob[] = [
   highValueCarts,
   retention,
   supportEscalationsJob,
+  // Before the lists: a new storefront gets its audience list in the same tick.
+  storefrontSyncJob,
   audienceListsJob,
   identityAutoLink,
   companyReconciliationJob,

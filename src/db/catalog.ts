@@ -1,10 +1,12 @@
 import { eq } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
 import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
-import type { ChannelInfo } from '../bigcommerce/channels'
 import type { BigCommerceClient } from '../bigcommerce/client'
 import type { CatalogLookups } from '../bigcommerce/hydrate'
-import { v3Brand, v3Category, v3Channel, v3One, v3Product } from '../bigcommerce/resources'
+import { v3Brand, v3Category, v3One, v3Product } from '../bigcommerce/resources'
+import { readChannel } from '../bigcommerce/storefronts'
+import { storefrontBaseUrl } from '../domain/storefronts'
+import { catalogChannels, channelRow, storeChannelOf } from './storefronts'
 
 /**
  * The catalog facts order hydration needs (category and brand names, a product's first category, channels),
@@ -32,15 +34,6 @@ export const catalogProducts = sqliteTable('catalog_products', {
   found: integer('found', { mode: 'boolean' }).notNull(),
   firstCategoryId: integer('first_category_id'),
   brandId: integer('brand_id'),
-  fetchedAt: integer('fetched_at').notNull(),
-})
-
-export const catalogChannels = sqliteTable('catalog_channels', {
-  id: integer('id').primaryKey(),
-  found: integer('found', { mode: 'boolean' }).notNull(),
-  name: text('name'),
-  type: text('type'),
-  platform: text('platform'),
   fetchedAt: integer('fetched_at').notNull(),
 })
 
@@ -148,22 +141,12 @@ export function createCatalogLookups(
       ),
     )
 
+  // The whole channel (its site and currencies too), so that a storefront seen first on an order has its links.
   const channel = (id: number) =>
     once(`channel:${id}`, () =>
       cached(
         () => orm.select().from(catalogChannels).where(eq(catalogChannels.id, id)).get(),
-        async (fetchedAt) => {
-          const raw = await client.v3(`/channels/${id}`)
-          const data = raw === null ? null : v3One(v3Channel).parse(raw).data
-          return {
-            id,
-            found: data !== null,
-            name: data?.name.trim() || null,
-            type: data?.type.trim() || null,
-            platform: data?.platform.trim() || null,
-            fetchedAt,
-          }
-        },
+        async (fetchedAt) => channelRow(id, await readChannel(client, id), fetchedAt),
         (row) => orm.insert(catalogChannels).values(row).onConflictDoUpdate({ target: catalogChannels.id, set: row }),
       ),
     )
@@ -182,9 +165,14 @@ export function createCatalogLookups(
       const facts = await product(productId)
       return facts.firstCategoryId === null ? null : (await category(facts.firstCategoryId)).name
     },
-    async channel(id): Promise<ChannelInfo | null> {
-      const row = await channel(id)
-      return row.found ? { name: row.name, type: row.type, platform: row.platform } : null
+    async channel(id) {
+      return storeChannelOf(await channel(id))
+    },
+    async storefrontUrl(id) {
+      const own = storeChannelOf(await channel(id))
+      // A channel without a site links to the default storefront's.
+      const fallback = own?.siteUrl ? null : storeChannelOf(await channel(1))
+      return storefrontBaseUrl([own, fallback].filter((c) => c !== null), id)
     },
   }
 }

@@ -112,6 +112,7 @@ export function orderRow(order: Order) {
     netRevenue: net,
     netRevenueBase: toBase(order, net),
     channel: order.channel,
+    channelId: order.channelId,
     cartId: order.cartId,
   }
 }

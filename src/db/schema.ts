@@ -81,6 +81,8 @@ export const carts = sqliteTable('carts', {
   status: text('status').notNull(),
   orderId: integer('order_id'),
   updatedAt: text('updated_at').notNull(),
+  /** The cart's BigCommerce channel (migration 0060). */
+  channelId: integer('channel_id'),
 })
 
 export const orders = sqliteTable('orders', {
@@ -98,6 +100,8 @@ export const orders = sqliteTable('orders', {
   netRevenue: text('net_revenue').notNull(),
   netRevenueBase: text('net_revenue_base').notNull(),
   channel: text('channel').notNull(),
+  /** The BigCommerce channel (migration 0060); null on rows written before it: the default storefront. */
+  channelId: integer('channel_id'),
   cartId: text('cart_id'),
   eventCreatedAt: integer('event_created_at'),
   syncedAt: integer('synced_at'),

@@ -86,11 +86,18 @@ function markCartConverted(state: ContactState, cartId: string, orderId: number 
   return true
 }
 
+/**
+ * A customer account as re-fetched. The same email may be one account per storefront channel: each is kept by
+ * its id (newest state wins), and the most recently changed one is the contact's `customer`.
+ */
 export function applyCustomerUpdate(state: ContactState, customer: Customer): boolean {
   // A linked email's own account (another customer id, another email) never replaces the person's.
   if (state.customer && customer.customerId !== state.customer.customerId && customer.email !== state.email) return false
-  if (!replaces(state.customer, customer)) return false
-  state.customer = customer
+  const key = String(customer.customerId)
+  if (!replaces(state.customers[key] ?? null, customer)) return false
+  state.customers[key] = customer
+  state.customer = Object.values(state.customers).reduce((a, b) =>
+    b.modifiedAt > a.modifiedAt || (b.modifiedAt === a.modifiedAt && b.customerId > a.customerId) ? b : a)
   return true
 }
 

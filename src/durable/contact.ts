@@ -285,6 +285,8 @@ export class ContactObject extends DurableObject<Env> {
     return {
       email: core?.email ?? email ?? '',
       customer: core?.customer ?? null,
+      // States saved before accounts were kept per channel hold just the one account.
+      customers: core?.customers ?? (core?.customer ? { [String(core.customer.customerId)]: core.customer } : {}),
       subscriber: core?.subscriber ?? null,
       carts: core?.carts ?? {},
       productViews: core?.productViews ?? [],

@@ -6,8 +6,10 @@ import {
   hydrateSubscriber,
   resolveAbandonedCartToken,
 } from '../bigcommerce/hydrate'
+import { readChannel } from '../bigcommerce/storefronts'
 import type { WebhookSubject } from '../bigcommerce/webhook'
 import { forgetCatalogEntry } from '../db/catalog'
+import { saveChannel } from '../db/storefronts'
 import { canonicalEmail, cartOwner, linkCartToOrder, recordCart, recordCustomerEmail, recordHookException } from '../db/identity'
 import { normalizeEmail } from '../domain/identity'
 import { recoveryLink } from '../recovery/link'
@@ -47,6 +49,9 @@ export async function applySubject(deps: PipelineDeps, subject: WebhookSubject, 
       return subject.change === 'updated' ? applySubscriber(deps, subject.subscriberId) : undefined
     case 'product':
       return subject.change === 'updated' ? applyProduct(deps, subject.productId) : undefined
+    case 'channel':
+      // A new or renamed storefront, a status change, a new domain: links and beacon origins follow at once.
+      return saveChannel(deps.env.DB, subject.channelId, await readChannel(deps.bigcommerce, subject.channelId), Date.now())
     case 'hook_exception':
       return recordHookException(deps.env.DB, subject, new Date())
     case 'company':
@@ -61,7 +66,7 @@ async function applyOrder(deps: PipelineDeps, orderId: number, context: ApplyCon
   // Deleted orders (404) and Incomplete ones (status 0: the shopper never paid) are never synced.
   if (!order || !isSynced(order.statusId)) return
   const person = await canonicalEmail(deps.env.DB, order.email)
-  if (order.cartId) await linkCartToOrder(deps.env.DB, order.cartId, order.orderId, person)
+  if (order.cartId) await linkCartToOrder(deps.env.DB, order.cartId, order.orderId, person, order.channelId)
   await contactObject(deps.env, person).applyOrder(order, { mode: 'live', eventCreatedAt: context.eventCreatedAt })
   await applyCompanyOrder(deps, order.customerId)
 }

@@ -54,9 +54,11 @@ describe('what a backfilled page of orders costs', () => {
       expect(count(/\/v3\/orders\/payment_actions\/refunds$/), `page ${index + 1}`).toBe(Math.ceil(orders.filter(refunded).length / 100))
       expect(count(/\/v2\/orders\/\d+\/shipments$/), `page ${index + 1}`).toBe(orders.filter((o) => inTransit(o)).length)
       expect(count(/\/v2\/orders\/\d+\/coupons$/), `page ${index + 1}`).toBe(orders.filter(withCoupon).length)
-      // Nothing else but a first look at each order channel (the catalog was primed by the products phase).
+      // Nothing else but a first look at each order channel, and a storefront's site for its links (the catalog
+      // was primed by the products phase).
       const other = requests.filter((r) => !/\/v2\/orders(\/\d+\/(coupons|shipments))?$|\/payment_actions\/refunds$/.test(r.path))
-      expect(other.every((r) => /\/v3\/channels\/\d+$/.test(r.path)), `page ${index + 1}: ${other.map((r) => r.path)}`).toBe(true)
+      expect(other.every((r) => /\/v3\/channels\/\d+(\/site)?$/.test(r.path)), `page ${index + 1}: ${other.map((r) => r.path)}`).toBe(true)
+      expect(new Set(other.map((r) => r.path)).size, `page ${index + 1}: each channel is looked at once`).toBe(other.length)
     })
     // Shipped orders delivered long ago cost nothing beyond their page; some are still in transit.
     expect(byId.filter(synced).some((o) => shipped(o) && !inTransit(o) && !withCoupon(o))).toBe(true)

@@ -58,6 +58,7 @@ export function summary(email: string, over: Partial<ContactSummary> = {}): Cont
   return {
     email,
     customerId: 7,
+    customerIds: [7],
     firstName: 'Ada',
     lastName: 'Lovelace',
     phone: '+441234567890',
@@ -73,6 +74,8 @@ export function summary(email: string, over: Partial<ContactSummary> = {}): Cont
     lastRefundAt: null,
     firstOrderChannel: 'storefront',
     lastOrderChannel: 'pos',
+    firstStorefront: 'Default Storefront',
+    storefronts: ['Default Storefront'],
     address: null,
     consentRegion: 'unknown',
     baseCurrency: 'USD',

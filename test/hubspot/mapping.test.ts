@@ -17,7 +17,10 @@ function expectValid(records: HubSpotRecord[]) {
 
 describe('mapping to HubSpot records', () => {
   it('maps an order with its line items and associations', () => {
-    const records = orderRecords(order(250, { couponCodes: ['SAVE10', 'VIP'], fulfillment: 'partially_shipped' }))
+    const statusUrl = 'https://outlet.example/account.php?action=view_order&order_id=250'
+    const records = orderRecords(
+      order(250, { couponCodes: ['SAVE10', 'VIP'], fulfillment: 'partially_shipped', channelId: 2, storefront: 'Outlet', statusUrl }),
+    )
     expectValid(records)
     const [o, ...lines] = records
     expect(o).toEqual({
@@ -44,6 +47,9 @@ describe('mapping to HubSpot records', () => {
         bc_net_revenue: 47.25,
         bc_coupon_codes: 'SAVE10;VIP',
         bc_channel: 'storefront',
+        bc_channel_id: 2,
+        bc_storefront: 'Outlet',
+        bc_order_status_url: statusUrl,
       },
       associations: [{ toObjectType: 'contacts', toKey: 'buyer0@example.com' }],
     })
@@ -59,6 +65,8 @@ describe('mapping to HubSpot records', () => {
         price: 10.5,
         amount: 21,
         hs_line_item_currency_code: 'USD',
+        bc_channel_id: 2,
+        bc_storefront: 'Outlet',
       },
       associations: [
         { toObjectType: 'orders', toKey: '250' },
@@ -130,6 +138,7 @@ describe('mapping to HubSpot records', () => {
       lastname: 'Lovelace',
       phone: '+441234567890',
       bc_customer_id: 7,
+      bc_customer_ids: '7',
       bc_order_count: 2,
       bc_lifetime_value: 150.46,
       bc_average_order_value: 75.23,
@@ -142,12 +151,19 @@ describe('mapping to HubSpot records', () => {
       bc_last_refund_date: '',
       bc_first_order_channel: 'storefront',
       bc_last_order_channel: 'pos',
+      bc_first_storefront: 'Default Storefront',
+      bc_storefronts: 'Default Storefront',
       bc_consent_region: 'unknown',
     })
     const guest = contactRecord(
-      summary('guest@example.com', { customerId: null, firstName: null, phone: null, orderCount: 0, firstOrderAt: null, lastOrderAt: null, customerStatus: 'prospect', firstOrderChannel: null }),
+      summary('guest@example.com', {
+        customerId: null, customerIds: [], firstName: null, phone: null, orderCount: 0, firstOrderAt: null, lastOrderAt: null,
+        customerStatus: 'prospect', firstOrderChannel: null, firstStorefront: null, storefronts: [],
+      }),
     )
     expect(guest.properties).not.toHaveProperty('bc_customer_id')
+    expect(guest.properties).not.toHaveProperty('bc_customer_ids')
+    expect(guest.properties).toMatchObject({ bc_first_storefront: '', bc_storefronts: '' })
     expect(guest.properties).not.toHaveProperty('firstname')
     expect(guest.properties).not.toHaveProperty('phone')
     expect(guest.properties).toMatchObject({ bc_first_order_date: '', bc_first_order_channel: '', bc_customer_status: 'prospect' })

@@ -1,6 +1,7 @@
 import { hubspotAmount } from '../../domain/money'
 import type { CartState } from '../../domain/contact-state'
 import type { HubSpotRecord, RecordAssociation } from '../records'
+import { channelOf } from './order'
 
 /**
  * HubSpot's `hs_external_status` values. A cart BigCommerce deleted without an order (its last item removed)
@@ -26,6 +27,8 @@ export function cartRecord(cart: CartState): HubSpotRecord {
       hs_total_price: hubspotAmount(cart.amount, cart.currency),
       hs_currency_code: cart.currency,
       hs_external_status: EXTERNAL_STATUS[cart.status],
+      // Carts stored before channels were kept belong to the default storefront.
+      ...channelOf({ channelId: cart.channelId ?? 1, storefront: cart.storefront }),
     },
     associations,
   }

@@ -15,6 +15,7 @@ export function contactRecord(summary: ContactSummary, fired: FiredTrigger[] = [
   if (summary.lastName) properties.lastname = summary.lastName
   if (summary.phone) properties.phone = summary.phone
   if (summary.customerId !== null && summary.customerId > 0) properties.bc_customer_id = summary.customerId
+  if (summary.customerIds.length > 0) properties.bc_customer_ids = summary.customerIds.join(';')
   if (summary.address) {
     const { country, state, city, zip } = summary.address
     Object.assign(properties, { country: country ?? '', state: state ?? '', city: city ?? '', zip: zip ?? '' })
@@ -32,6 +33,8 @@ export function contactRecord(summary: ContactSummary, fired: FiredTrigger[] = [
     bc_last_refund_date: summary.lastRefundAt ? toHubSpotDate(summary.lastRefundAt) : '',
     bc_first_order_channel: summary.firstOrderChannel ?? '',
     bc_last_order_channel: summary.lastOrderChannel ?? '',
+    bc_first_storefront: summary.firstStorefront ?? '',
+    bc_storefronts: summary.storefronts.join(';'),
     bc_consent_region: summary.consentRegion,
   })
   const triggers = [...fired].sort((a, b) => Date.parse(a.at) - Date.parse(b.at)).map(triggerWrite)

@@ -33,6 +33,9 @@ export function orderRecords(order: Order): HubSpotRecord[] {
       bc_net_revenue: money(netRevenue(order)),
       bc_coupon_codes: order.couponCodes.join(';'),
       bc_channel: order.channel,
+      ...channelOf(order),
+      // Orders stored before storefront links were kept have none (undefined): the next fetch brings it.
+      bc_order_status_url: order.statusUrl ?? '',
     },
     associations: [{ toObjectType: 'contacts', toKey: order.email }],
   }
@@ -66,6 +69,7 @@ export function lineItemRecord(order: Order, line: OrderLine): HubSpotRecord {
       price: money(line.priceExTax),
       amount: money(line.totalExTax),
       hs_line_item_currency_code: order.currency,
+      ...channelOf(order),
     },
     associations: [
       { toObjectType: 'orders', toKey: String(order.orderId) },
@@ -77,4 +81,9 @@ export function lineItemRecord(order: Order, line: OrderLine): HubSpotRecord {
 /** The order's amounts as HubSpot numbers, exact in the order currency's minor units. */
 function orderMoney(order: Order): (a: Amount) => number {
   return (a) => hubspotAmount(a, order.currency)
+}
+
+/** The BigCommerce channel and its name (orders stored before the name was kept have none: left empty). */
+export function channelOf(record: { channelId: number; storefront?: string | null }): { bc_channel_id: number; bc_storefront: string } {
+  return { bc_channel_id: record.channelId, bc_storefront: record.storefront ?? '' }
 }

@@ -13,6 +13,7 @@ import {
   runHubSpotSetup,
   setUpAudienceLists,
   startHistoryBackfill,
+  syncStoreChannels,
 } from '../../admin/operations'
 import { runAndKeepLiveChecks } from '../../admin/live-checks'
 import { outcomesReport } from '../../admin/outcomes'
@@ -71,6 +72,14 @@ const auditRecord = z.object({
 const limit = (fallback: number, max: number) =>
   z.coerce.number().int().min(1).max(max).default(fallback).describe(`At most this many (1 to ${max})`)
 
+/** A report's storefront filter: a BigCommerce channel id (GET /admin/api/storefronts lists them). */
+const storefrontQuery = z.coerce
+  .number()
+  .int()
+  .positive()
+  .optional()
+  .describe('Only this storefront: a BigCommerce channel id (see /storefronts); orders without a channel count as 1')
+
 function setupSummary(setup: SetupResult | null | undefined) {
   if (!setup) return null
   const { available: _available, ...rest } = setup
@@ -89,7 +98,9 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
       'X-Webhook-Secret header. Also reads the open support tickets now (`supportTickets`): a token without the ' +
       'tickets scope is reported there, and suppression by tickets is then off. Creates the audiences as HubSpot ' +
       'active lists (`lists`, found again by name, never duplicated); a list edited in HubSpot is left as it is ' +
-      'and reported as drifted, unless `repairLists` is true. A token without list access is reported there. With ' +
+      'and reported as drifted, unless `repairLists` is true. A token without list access is reported there. Reads ' +
+      "the store's channels with their sites and currencies first (`storefronts`; the daily sync's work), so a store " +
+      'with several storefronts gets a list per storefront. With ' +
       'BIGCOMMERCE_B2B=on it also sets up HubSpot companies (`bc_company_id` and the company properties), registers ' +
       "B2B Edition's company webhooks and checks the token can read B2B Edition (`b2b`). Audited.",
     body: z
@@ -99,7 +110,7 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
     audit: 'setup',
     success: {
       status: 200,
-      description: '`{hubspot: SetupResult, webhooks, supportTickets, lists, b2b}`; `hubspot.ok` false names what failed',
+      description: '`{hubspot: SetupResult, webhooks, supportTickets, storefronts, lists, b2b}`; `hubspot.ok` false names what failed',
     },
     errors: { 502: 'the HubSpot writer could not run setup' },
     async handler(c, { body }) {
@@ -113,17 +124,22 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
             const hubspot = await runHubSpotSetup(env, c.get('config'))
             const webhooks = await settle(() => registerStoreWebhooks(c.get('config')), 25_000)
             const supportTickets = await settle(() => checkSupportTickets(env), 25_000)
+            const storefronts = await settle(() => syncStoreChannels(env), 25_000)
             const lists = await settle(() => setUpAudienceLists(env, body?.repairLists ?? false), 25_000)
             const b2b = await settle(() => checkB2BAccess(c.get('config')), 15_000)
             return {
               hubspot,
               webhooks: webhooks.ok ? webhooks.value : { error: webhooks.error },
               supportTickets: supportTickets.ok ? supportTickets.value : { error: supportTickets.error },
+              storefronts: storefronts.ok ? storefronts.value : { error: storefronts.error },
               lists: lists.ok ? lists.value : { error: lists.error },
               b2b: b2b.ok ? b2b.value : { error: b2b.error },
             }
           },
-          (r) => ({ hubspot: setupSummary(r.hubspot), webhooks: r.webhooks, supportTickets: r.supportTickets, lists: r.lists, b2b: r.b2b }),
+          (r) => ({
+            hubspot: setupSummary(r.hubspot), webhooks: r.webhooks, supportTickets: r.supportTickets, storefronts: r.storefronts, lists: r.lists,
+            b2b: r.b2b,
+          }),
         )
         return c.json(result)
       } catch (err) {
@@ -384,15 +400,19 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
     path: '/attribution',
     role: 'viewer',
     summary: 'Revenue by channel, source and campaign',
+    description:
+      "Paid orders created in the range and their net revenue (store base currency), by the model's channel, source " +
+      "and campaign, next to the store's own figures. With `storefront`: only the orders of that BigCommerce channel.",
     query: z.object({
       ...rangeQueryShape,
       model: z.enum(['first', 'last', 'order']).default('order').describe('first touch, last touch, or the credited touch'),
+      storefront: storefrontQuery,
     }),
     success: { status: 200, description: 'The attribution report' },
     async handler(c, { query }) {
       const range = resolveRange(query, new Date())
       if (!range.ok) return jsonError(c, 400, 'invalid_request', range.message)
-      return c.json(await attributionReportFor(c.env, range, query.model))
+      return c.json(await attributionReportFor(c.env, range, query.model, query.storefront))
     },
   }),
   route({
@@ -405,13 +425,14 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
       "the family's window (abandoned cart 7 days, and whether the cart itself became an order; post-purchase a second " +
       'order within 60 days of the first; winback 30 days; ...), the conversion rate and the revenue of those orders ' +
       "(store base currency, in its minor units), and the same for contacts whose trigger was suppressed or capped: " +
-      "an observational comparison group, not a controlled test. With the playbook's reference ranges.",
-    query: z.object(rangeQueryShape),
+      "an observational comparison group, not a controlled test. With the playbook's reference ranges. With " +
+      '`storefront`: the triggers of contacts who ordered or kept a cart on that storefront, converted by its orders only.',
+    query: z.object({ ...rangeQueryShape, storefront: storefrontQuery }),
     success: { status: 200, description: 'The outcomes report' },
     async handler(c, { query }) {
       const range = resolveRange(query, new Date())
       if (!range.ok) return jsonError(c, 400, 'invalid_request', range.message)
-      return c.json(await outcomesReport(c.env.DB, range))
+      return c.json(await outcomesReport(c.env.DB, { ...range, storefront: query.storefront }))
     },
   }),
   route({

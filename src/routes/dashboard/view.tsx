@@ -16,6 +16,7 @@ import { GettingStarted } from './getting-started-panel'
 import { Outcomes, type OutcomesReport } from './outcomes-panel'
 import { Rollout } from './rollout-panel'
 import { BulkReplay, Pauses } from './operations-panel'
+import { Storefronts, type StorefrontsReport } from './storefronts-panel'
 import { Sessions, type SessionsPart } from './sessions-panel'
 
 export interface DashboardData {
@@ -31,6 +32,7 @@ export interface DashboardData {
   deadLetters: ReturnType<typeof deadLetterView>[]
   rollout: Part<RolloutReport>
   outcomes: Part<OutcomesReport>
+  storefronts: Part<StorefrontsReport>
   /** B2B Edition companies; null while BIGCOMMERCE_B2B is off. */
   companies: Part<CompaniesReport> | null
   /** Open sessions, for admins only. */
@@ -299,6 +301,7 @@ export function renderDashboard(data: DashboardData): string {
           </section>
           <Rollout part={data.rollout} canChange={roleAllows(data.actor.role, 'admin')} now={data.now} />
           <Outcomes part={data.outcomes} />
+          <Storefronts part={data.storefronts} now={data.now} />
           {data.companies && <Companies part={data.companies} now={data.now} />}
           {data.status.setup.complete && <GettingStarted checklist={data.status.setup} liveChecks={data.status.liveChecks} />}
           <section class="card wide bare">
