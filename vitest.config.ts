@@ -44,7 +44,7 @@ export default defineConfig(async () => {
     ],
     test: {
       include: ['test/**/*.test.ts', 'standins/**/*.test.ts'],
-      exclude: ['test/browser/**'],
+      exclude: ['test/browser/**', 'test/node/**'],
       setupFiles: ['./test/setup.ts'],
     },
   }

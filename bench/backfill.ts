@@ -11,6 +11,8 @@
  *
  * The baseline, in the same run: the 20,000-order store imported the way an account without the backfill
  * queue runs it (and every account did before): one bounded cron run a minute.
+ * Orders still in transit at the import (Shipped or Partially Shipped within BACKFILL_SHIPMENTS_WINDOW, 30
+ * days by default) are read with their shipments: the extra calls that costs per 1,000 orders are printed.
  *
  *   npm run bench:backfill -- --customers 20000 --orders 100000 --small-orders 20000
  */
@@ -18,6 +20,9 @@ import { ContactObject } from '../src/durable/contact'
 import { backfillStatus, runBackfill, startBackfill, type RunOutcome } from '../src/backfill'
 import { resumeStalledBackfill, runStep, type BackfillStepMessage } from '../src/backfill/steps'
 import { BACKFILL_RUN_BUDGET_MS } from '../src/cron/backfill'
+import { backfillReadPurpose } from '../src/bigcommerce/order-reads'
+import { v2Order as v2OrderSchema } from '../src/bigcommerce/resources'
+import { requireConfig } from '../src/config'
 import { isSynced } from '../src/domain/order-status'
 import { HubSpotClient } from '../src/hubspot/client'
 import { contactRecord } from '../src/hubspot/mapping/contact'
@@ -29,6 +34,7 @@ import type { WriterSink } from '../src/hubspot/sync/options'
 import { MemoryWriterStore } from '../src/hubspot/sync/memory-store'
 import type { Env } from '../src/env'
 import { createBigCommerceStandin, seedStore, type BigCommerceStandin } from '../standins/bigcommerce'
+import { v2Order } from '../standins/bigcommerce/serialize'
 import { createHubSpotStandin } from '../standins/hubspot'
 import { canonicalStoreOf } from './support/demo-store'
 import { migratedD1 } from './support/sqljs-d1'
@@ -60,6 +66,8 @@ interface ImportFigures {
   /** Orders with a coupon that discounted nothing: not read, by rule. */
   idleCouponOrders: number
   shippedOrders: number
+  /** Synced orders still in transit at the import: read with their shipments. */
+  inTransitOrders: number
   bigcommerceCalls: number
   byKind: Map<string, number>
   bigcommerce429s: number
@@ -217,7 +225,8 @@ async function importStore(options: {
   if (status.state !== 'done') throw new Error(`backfill ended ${status.state}: ${status.lastError}`)
 
   // ── What HubSpot should hold: the store read the old way, mapped by the production mapping ──────────
-  const canonical = canonicalStoreOf(bigcommerce.store, time.now, { couponsOnlyWithDiscount: true, readAsHistory: true })
+  const history = { at: started, shipmentsWindowMs: requireConfig(env).BACKFILL_SHIPMENTS_WINDOW.ms }
+  const canonical = canonicalStoreOf(bigcommerce.store, time.now, { couponsOnlyWithDiscount: true, readAsHistory: history })
   const expected = expectedRecords([productRecords(canonical.variants), ...canonical.orders.map((o) => orderRecords(o))])
   // Contacts: one per person, with the order figures that do not depend on when they are computed.
   const contactTable = expected.get('contacts')!
@@ -239,6 +248,9 @@ async function importStore(options: {
     couponOrders: synced.filter((o) => Number(o.coupon_discount) !== 0).length,
     idleCouponOrders: synced.filter((o) => Number(o.coupon_discount) === 0 && (bigcommerce.store.orderCoupons.get(o.id) ?? []).length > 0).length,
     shippedOrders: synced.filter((o) => o.items_shipped > 0 || o.shippedAt !== null || o.status_id === 2 || o.status_id === 3).length,
+    inTransitOrders: synced.filter(
+      (o) => backfillReadPurpose(v2OrderSchema.parse(v2Order(bigcommerce.store, o)), history.at, history.shipmentsWindowMs) === 'in_transit',
+    ).length,
     bigcommerceCalls: bigcommerce.requests.length,
     byKind,
     bigcommerce429s: bigcommerce.requests.filter((r) => r.status === 429).length,
@@ -284,7 +296,8 @@ async function main() {
     console.log(`${title}: ${minutes(figures.importMs)} simulated, ${(figures.wallMs / 1000).toFixed(0)} s wall`)
   }
 
-  const target = (f: ImportFigures) => 10 + perThousand(f.couponOrders, f.orders)
+  const target = (f: ImportFigures) => 10 + perThousand(f.couponOrders, f.orders) + perThousand(f.inTransitOrders, f.orders)
+  const shipmentCalls = (f: ImportFigures) => f.byKind.get('shipments') ?? 0
   const floors = (f: ImportFigures) => {
     const bc = floorMs(f.bigcommerceCalls, BIGCOMMERCE_QUOTA.quota, BIGCOMMERCE_QUOTA.windowMs)
     const hs = floorMs(f.hubspotCalls, HUBSPOT_RATE.max, HUBSPOT_RATE.intervalMs)
@@ -299,9 +312,10 @@ async function main() {
     const floor = floors(f)
     const v = f.verification
     return [
-      `${f.orders.toLocaleString('en-US')} (${f.syncedOrders.toLocaleString('en-US')} synced; ${f.couponOrders.toLocaleString('en-US')} with a coupon discount, ${f.shippedOrders.toLocaleString('en-US')} shipped)`,
+      `${f.orders.toLocaleString('en-US')} (${f.syncedOrders.toLocaleString('en-US')} synced; ${f.couponOrders.toLocaleString('en-US')} with a coupon discount, ${f.shippedOrders.toLocaleString('en-US')} shipped, ${f.inTransitOrders.toLocaleString('en-US')} in transit)`,
       `${f.bigcommerceCalls.toLocaleString('en-US')}`,
       `${perThousand(f.bigcommerceCalls, f.orders).toFixed(1)} (target ${target(f).toFixed(1)})`,
+      `${perThousand(shipmentCalls(f), f.orders).toFixed(1)} (${shipmentCalls(f).toLocaleString('en-US')} calls for ${f.inTransitOrders.toLocaleString('en-US')} orders)`,
       `${minutes(f.importMs)} in ${f.runs} ${f.runs === 1 ? 'run' : 'steps or runs'}`,
       `${minutes(floor.both)} (BigCommerce ${minutes(floor.bc)}, ${minutes(floor.share)} at the 90% it takes; HubSpot ${minutes(floor.hs)})`,
       `${ratio(f).toFixed(2)}× (target ≤ 1.5×)`,
@@ -319,6 +333,7 @@ async function main() {
     'orders in the store',
     'BigCommerce calls, whole import',
     'BigCommerce calls per 1,000 orders',
+    '  of which shipments of orders in transit, per 1,000 orders',
     'import time (simulated clock, to HubSpot)',
     'floor both quotas allow for these calls',
     'import time / floor',
@@ -358,6 +373,11 @@ async function main() {
     check(perThousand(f.bigcommerceCalls, f.orders) <= target(f), `${title}: ${perThousand(f.bigcommerceCalls, f.orders).toFixed(1)} BigCommerce calls per 1,000 orders (target ${target(f).toFixed(1)})`)
     check(leastLeft(f) >= 0.1, `${title}: at least 10% of BigCommerce's quota left to other apps in every 30-s window (${(leastLeft(f) * 100).toFixed(0)}%)`)
     check(f.pagesListedTwice === 0, `${title}: no page of orders listed twice`)
+    // Exactly one shipments call per order in transit, none for history.
+    check(
+      shipmentCalls(f) === f.inTransitOrders,
+      `${title}: orders in transit at the import cost ${perThousand(shipmentCalls(f), f.orders).toFixed(1)} extra calls per 1,000 orders (${shipmentCalls(f)} shipments calls for ${f.inTransitOrders} orders in transit)`,
+    )
   }
   if (failed) process.exitCode = 1
 }

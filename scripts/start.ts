@@ -37,6 +37,8 @@ const { values: options } = parseArgs({
 
 const STORE_HASH = 'demostore'
 const STOREFRONT_ORIGIN = 'https://demo-store.example'
+/** The demo store's second storefront (Multi-Storefront): its site is read from BigCommerce, not configured. */
+const OUTLET = { name: 'Outlet', origin: 'https://outlet.demo-store.example' }
 // The demo app whose client secret signs the Current Customer tokens of signed-in shoppers.
 const APP_CLIENT_ID = 'demo-app-client-id'
 const started = Date.now()
@@ -97,12 +99,16 @@ async function main(): Promise<number> {
     accessToken: SECRETS.bigcommerceToken,
     // A Pro plan's quota (450 requests per 30 s), shared by the backfill and live webhooks.
     rateLimit: { quota: 450, windowMs: 30_000 },
-    seed: { customers, orders, seed: 42 },
+    seed: { customers, orders, seed: 42, secondStorefront: { name: OUTLET.name, siteUrl: OUTLET.origin, currencies: ['USD', 'EUR'] } },
   })
   const seeded = bigcommerce.seeded!
+  // The default storefront's site is the demo's storefront origin.
+  bigcommerce.standin.store.setChannelSite(1, STOREFRONT_ORIGIN)
+  const outletId = seeded.channels.secondStorefront!
   say(
     `BigCommerce stand-in on ${bigcommerce.url}: ${seeded.customers} customers, ${seeded.subscribers} subscribers, ` +
-      `${seeded.products} products (${seeded.variants} variants), ${seeded.orders} orders over two years`,
+      `${seeded.products} products (${seeded.variants} variants), ${seeded.orders} orders over two years; a second ` +
+      `storefront, ${OUTLET.name} (channel ${outletId}, ${OUTLET.origin}), with ${seeded.secondStorefrontAccounts} customer accounts there`,
   )
   b2b = await startB2BStandin({ port: 0, bigcommerce: bigcommerce.standin, accessToken: SECRETS.bigcommerceToken, seed: { companies: 4 } })
   say(`B2B Edition stand-in on ${b2b.url}: ${b2b.seeded!.companies} companies of ${b2b.seeded!.users} of the store's customers (no webhook: the daily reconciliation finds them)`)
@@ -167,6 +173,7 @@ async function main(): Promise<number> {
     b2b: b2b.standin,
     workerUrl,
     storefrontOrigin: STOREFRONT_ORIGIN,
+    secondStorefront: { channelId: outletId, origin: OUTLET.origin },
     clientSecret: SECRETS.clientSecret,
     appClientId: APP_CLIENT_ID,
     log: (line) => !options.quiet && console.log(`  traffic: ${line}`),
@@ -195,6 +202,7 @@ function printBanner(workerUrl: string): void {
     `  Admin token            ${SECRETS.adminToken}`,
     `  Viewer token           ${SECRETS.viewerToken}`,
     `  Storefront origin      ${STOREFRONT_ORIGIN}   (allowed to post beacons)`,
+    `  Second storefront      ${OUTLET.origin}   (${OUTLET.name}: its site, read from BigCommerce, posts beacons too)`,
     '',
     options.check ? 'Checking that the demo data reaches HubSpot...' : 'Live traffic is flowing. Ctrl-C stops everything.',
     '',
@@ -210,6 +218,10 @@ interface Snapshot {
   products: number
   carts: number
   liveOrdersInHubSpot: number
+  /** Orders of the second storefront in HubSpot (bc_storefront). */
+  outletOrders: number
+  /** Live storefronts the worker knows (GET /admin/api/storefronts), null when it did not answer. */
+  liveStorefronts: number | null
   backfill: { state: string; done: number; total: number; etaSeconds?: number | null } | null
 }
 
@@ -217,9 +229,12 @@ async function snapshot(api: WorkerApi): Promise<Snapshot> {
   const portal = hubspot!.standin.portal
   const orderIds = new Set(portal.records('orders').map((r) => r.properties.bc_order_id))
   let backfill: Snapshot['backfill'] = null
+  let liveStorefronts: number | null = null
   try {
     const status = await api.admin('GET', '/status', undefined, 15_000)
     if (status.status === 200 && status.body?.backfill) backfill = status.body.backfill
+    const storefronts = await api.admin('GET', '/storefronts', undefined, 15_000)
+    if (storefronts.status === 200) liveStorefronts = (storefronts.body.storefronts as { live: boolean }[]).filter((s) => s.live).length
   } catch {
     // The status route is busy or missing: report without it.
   }
@@ -231,6 +246,8 @@ async function snapshot(api: WorkerApi): Promise<Snapshot> {
     products: portal.records('products').length,
     carts: portal.records('carts').length,
     liveOrdersInHubSpot: traffic!.liveOrderIds.filter((id) => orderIds.has(String(id))).length,
+    outletOrders: portal.records('orders').filter((r) => r.properties.bc_storefront === OUTLET.name).length,
+    liveStorefronts,
     backfill,
   }
 }
@@ -242,7 +259,8 @@ function describe(s: Snapshot): string {
     : 'backfill status unavailable'
   const t = traffic!.counts
   return (
-    `HubSpot: ${s.contacts} contacts, ${s.companies} companies, ${s.orders} orders, ${s.lineItems} line items, ${s.products} products, ${s.carts} carts | ` +
+    `HubSpot: ${s.contacts} contacts, ${s.companies} companies, ${s.orders} orders (${s.outletOrders} from ${OUTLET.name}), ${s.lineItems} line items, ` +
+    `${s.products} products, ${s.carts} carts | storefronts live: ${s.liveStorefronts ?? '?'} | ` +
     `${backfill} | live: ${t.webhooks} webhooks, ${t.beacons} beacon hits, ${t.orders} orders (${s.liveOrdersInHubSpot} in HubSpot), ` +
     `${t.shipments} shipments, ${t.refunds} refunds, ${t.abandoned} abandoned carts`
   )
@@ -279,6 +297,8 @@ async function check(api: WorkerApi): Promise<number> {
       last.orders === 0 && 'no orders in HubSpot yet',
       last.lineItems === 0 && 'no line items in HubSpot yet',
       last.liveOrdersInHubSpot === 0 && 'no live order (placed through a webhook) in HubSpot yet',
+      last.outletOrders === 0 && `no order of the ${OUTLET.name} storefront in HubSpot yet`,
+      last.liveStorefronts !== 2 && 'the worker does not list both storefronts as live yet',
       last.companies === 0 && 'no B2B Edition company in HubSpot yet',
       t.beacons === 0 && 'no beacon hit accepted yet',
       (!last.backfill || last.backfill.state === 'failed' || last.backfill.done === 0) && 'the backfill has not imported anything',

@@ -208,6 +208,8 @@ export const configSchema = z.object({
   MARKETING_EXCLUDED_ORDER_CHANNELS: orderChannels,
   REVIEW_REQUEST_STEP: reviewStep,
   TRIGGER_FAMILIES: triggerFamilies,
+  /** The backfill reads the shipments (tracking) of orders still in transit that shipped within this; `0d`: none. */
+  BACKFILL_SHIPMENTS_WINDOW: duration('30d'),
   /** Trigger decisions (and shadow-mode decisions) older than this are deleted by the hourly retention job. */
   DECISIONS_RETENTION: duration('400d'),
   /** How many of the store's top categories get a HubSpot list of their buyers (0: none). */

@@ -5,6 +5,7 @@
  * data-minimization test, which also needs the payment details the raw store holds.
  */
 import { normalizeCustomer, normalizeOrder, normalizeProductVariants, normalizeSubscriber } from '../../src/bigcommerce/normalize'
+import { backfillReadPurpose } from '../../src/bigcommerce/order-reads'
 import {
   v2Coupon as v2CouponSchema,
   v2Order as v2OrderSchema,
@@ -54,14 +55,15 @@ export function generateCanonicalStore(options: { customers: number; orders: num
 /**
  * What the worker's path makes of an existing store's records, summaries as of `now`. With
  * `couponsOnlyWithDiscount`, an order's coupons are read only when it has a coupon discount, as the worker
- * does (a coupon that discounted nothing is not worth a call). With `readAsHistory`, no shipments are read,
- * as the backfill does.
+ * does (a coupon that discounted nothing is not worth a call). With `readAsHistory`, shipments are read only
+ * for the orders in transit at its `at` (within `shipmentsWindowMs`), as the backfill does.
  */
 export function canonicalStoreOf(
   store: BigCommerceStore,
   now: number,
-  options: { couponsOnlyWithDiscount?: boolean; readAsHistory?: boolean } = {},
+  options: { couponsOnlyWithDiscount?: boolean; readAsHistory?: { at: number; shipmentsWindowMs: number } } = {},
 ): Omit<CanonicalStore, 'seed'> {
+  const history = options.readAsHistory
   const categoryName = (id: number) => store.categories.get(id)?.name ?? null
   const productCategory = new Map<number, string | null>(
     [...store.products.values()].map((p) => [p.id, p.categories[0] !== undefined ? categoryName(p.categories[0]) : null]),
@@ -71,11 +73,13 @@ export function canonicalStoreOf(
   for (const raw of store.orders.values()) {
     if (raw.status_id === 0) continue // Incomplete: never synced
     const channel = store.channels.get(raw.channel_id ?? 1)
+    const order = v2OrderSchema.parse(v2Order(store, raw))
+    const readsShipments = !history || backfillReadPurpose(order, history.at, history.shipmentsWindowMs) === 'in_transit'
     orders.push(
       normalizeOrder({
-        order: v2OrderSchema.parse(v2Order(store, raw)),
+        order,
         products: (store.orderProducts.get(raw.id) ?? []).map((p) => v2OrderProductSchema.parse(v2OrderProduct(p))),
-        shipments: options.readAsHistory ? [] : (store.shipments.get(raw.id) ?? []).map((s) => v2ShipmentSchema.parse(v2Shipment(s))),
+        shipments: readsShipments ? (store.shipments.get(raw.id) ?? []).map((s) => v2ShipmentSchema.parse(v2Shipment(s))) : [],
         coupons:
           options.couponsOnlyWithDiscount && Number(raw.coupon_discount) === 0
             ? []
@@ -118,6 +122,7 @@ export function canonicalStoreOf(
     const state: ContactState = {
       email,
       customer: customers.get(email) ?? null,
+      customers: {},
       subscriber: subscribers.get(email) ?? null,
       orders: Object.fromEntries((byEmail.get(email) ?? []).map((o) => [String(o.orderId), o])),
       carts: {},

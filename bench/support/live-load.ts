@@ -13,6 +13,11 @@ export interface LiveLoadOptions {
   /** Webhook deliveries per second. */
   rate: number
   seed?: number
+  /**
+   * Deliver again what the worker did not accept (no answer, or a 5xx), after these waits, as BigCommerce
+   * does (60 s, 180 s, 300 s, ...); without it a failed delivery is only counted as refused.
+   */
+  redeliverAfterMs?: readonly number[]
 }
 
 export class LiveLoad {
@@ -22,6 +27,12 @@ export class LiveLoad {
   refused = 0
   /** Deliveries sent again because wrangler's local dev proxy lost its connection to the runtime (see `send`). */
   resentAfterDevProxyError = 0
+  /** Deliveries the worker did not accept at first and got again later (`redeliverAfterMs`). */
+  redelivered = 0
+  /** Deliveries still not accepted after every redelivery. */
+  undelivered = 0
+  private stopped = false
+  private readonly redeliveries = new Set<Promise<void>>()
   private readonly random
   private readonly backlog: StoreEvent[] = []
   private readonly recentOrders: number[] = []
@@ -36,7 +47,7 @@ export class LiveLoad {
   async run(seconds: number): Promise<void> {
     const start = Date.now()
     const total = Math.round(seconds * this.options.rate)
-    for (let n = 0; n < total; n++) {
+    for (let n = 0; n < total && !this.stopped; n++) {
       const due = start + (n * 1000) / this.options.rate
       const wait = due - Date.now()
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
@@ -44,6 +55,22 @@ export class LiveLoad {
       this.inFlight.add(delivery)
     }
     await Promise.all(this.inFlight)
+  }
+
+  /** Ends `run` after the delivery in progress. */
+  stop(): void {
+    this.stopped = true
+  }
+
+  /** Waits for the redeliveries still scheduled. */
+  async settle(): Promise<void> {
+    while (this.redeliveries.size) await Promise.all(this.redeliveries)
+  }
+
+  /** Delivers `events` now, at once (a burst), each redelivered like the rest if refused. */
+  async deliverAll(events: StoreEvent[]): Promise<void> {
+    for (const event of events) if (event.scope === 'store/order/created') this.orderCreatedAt.set(Number(event.data.id), Date.now())
+    await Promise.all(events.map((event) => this.dispatch(event)))
   }
 
   private async deliverNext(): Promise<void> {
@@ -58,12 +85,30 @@ export class LiveLoad {
     const event = this.backlog.shift()!
     const orderId = event.scope === 'store/order/created' ? Number(event.data.id) : null
     if (orderId !== null) this.orderCreatedAt.set(orderId, Date.now())
-    const results = await this.options.standin.dispatch([event], {
-      clientSecret: this.options.clientSecret,
-      target: (request) => this.send(request),
-    })
-    this.delivered++
-    if (results.some((r) => r.status !== 200)) this.refused++
+    await this.dispatch(event)
+  }
+
+  private async dispatch(event: StoreEvent, attempt = 0): Promise<void> {
+    const statuses = await this.options.standin
+      .dispatch([event], { clientSecret: this.options.clientSecret, target: (request) => this.send(request) })
+      .then((results) => results.map((r) => r.status), () => ['error' as const])
+    if (attempt === 0) this.delivered++
+    if (statuses.every((status) => status === 200)) return
+    // No answer or a 5xx: BigCommerce tries again later. Any other answer is the worker refusing it.
+    const failed = statuses.some((status) => status === 'error' || status >= 500)
+    const wait = failed ? this.options.redeliverAfterMs?.[attempt] : undefined
+    if (wait === undefined) {
+      if (failed && this.options.redeliverAfterMs) this.undelivered++
+      else this.refused++
+      return
+    }
+    const again: Promise<void> = new Promise<void>((resolve) => setTimeout(resolve, wait))
+      .then(() => {
+        this.redelivered++
+        return this.dispatch(event, attempt + 1)
+      })
+      .finally(() => this.redeliveries.delete(again))
+    this.redeliveries.add(again)
   }
 
   /**

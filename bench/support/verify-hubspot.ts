@@ -14,6 +14,8 @@ export interface Verification {
   lost: number
   duplicated: number
   wrongValues: number
+  /** The first differing values, to say which. */
+  differences: { type: HubSpotObjectType; key: string; property: string; expected: unknown; stored: string }[]
   missingAssociations: number
   lineItemsWithoutProduct: number
 }
@@ -34,6 +36,7 @@ export function verifyPortal(portal: Portal, expected: ExpectedRecords, orders: 
   let lost = 0
   let duplicated = 0
   let wrongValues = 0
+  const differences: Verification['differences'] = []
   for (const type of OBJECT_TYPES) {
     const table = expected.get(type)!
     const seen = new Map<string, number>()
@@ -50,7 +53,10 @@ export function verifyPortal(portal: Portal, expected: ExpectedRecords, orders: 
       const sent = prepareProperties(type, properties as HubSpotRecord['properties']).properties
       for (const [name, value] of Object.entries(sent)) {
         const stored = record.properties[name] ?? ''
-        if (value === '' ? stored !== '' : stored !== value && Number(stored) !== Number(value)) wrongValues++
+        if (value === '' ? stored !== '' : stored !== value && Number(stored) !== Number(value)) {
+          wrongValues++
+          if (differences.length < 20) differences.push({ type, key, property: name, expected: value, stored })
+        }
       }
     }
   }
@@ -62,5 +68,5 @@ export function verifyPortal(portal: Portal, expected: ExpectedRecords, orders: 
     if (portal.associations('orders', o.id, 'line_items').length !== order.lines.length) missingAssociations++
   }
   const lineItemsWithoutProduct = portal.records('line_items').filter((li) => !li.properties.hs_product_id).length
-  return { lost, duplicated, wrongValues, missingAssociations, lineItemsWithoutProduct }
+  return { lost, duplicated, wrongValues, differences, missingAssociations, lineItemsWithoutProduct }
 }

@@ -21,6 +21,8 @@ export interface LocalWorker {
   logFile: string
   /** The first `GET /health` answer (503 names a configuration problem). */
   health: Response
+  /** Kills the worker's process (SIGKILL, as a crash would) and starts it again on the same port and local state. */
+  restart(): Promise<void>
   close(): Promise<void>
 }
 
@@ -31,23 +33,33 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
   const url = `http://127.0.0.1:${port}`
   const logFile = path.join(persistDir, 'worker.log')
   const log = createWriteStream(logFile)
-  const dev = startWranglerDev({ port, persistTo: persistDir, vars: options.vars(url) }, (raw) => {
-    const line = stripVTControlCharacters(raw)
-    log.write(`${line}\n`)
-    options.onLine?.(line)
-  })
-  const health = await waitForHttp(`${url}/health`, dev, 90_000)
-  return {
+  const start = () =>
+    startWranglerDev({ port, persistTo: persistDir, vars: options.vars(url) }, (raw) => {
+      const line = stripVTControlCharacters(raw)
+      log.write(`${line}\n`)
+      options.onLine?.(line)
+    })
+  const stop = async (server: DevServer, signal?: NodeJS.Signals) => {
+    killTree(server.child, signal)
+    await new Promise((resolve) => (server.child.exitCode !== null ? resolve(null) : server.child.once('exit', resolve)))
+  }
+  const worker: LocalWorker = {
     url,
-    dev,
+    dev: start(),
     persistDir,
     logFile,
-    health,
+    health: undefined as unknown as Response,
+    async restart() {
+      await stop(worker.dev, 'SIGKILL')
+      worker.dev = start()
+      await waitForHttp(`${url}/health`, worker.dev, 90_000)
+    },
     async close() {
-      killTree(dev.child)
-      await new Promise((resolve) => (dev.child.exitCode !== null ? resolve(null) : dev.child.once('exit', resolve)))
+      await stop(worker.dev)
       log.end()
       await rm(persistDir, { recursive: true, force: true }).catch(() => {})
     },
   }
+  worker.health = await waitForHttp(`${url}/health`, worker.dev, 90_000)
+  return worker
 }

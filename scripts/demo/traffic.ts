@@ -17,6 +17,8 @@ export interface TrafficOptions {
   b2b?: B2BStandin
   workerUrl: string
   storefrontOrigin: string
+  /** A second storefront (Multi-Storefront): a share of the shoppers arrive on its site and buy there. */
+  secondStorefront?: { channelId: number; origin: string }
   clientSecret: string
   /** BIGCOMMERCE_APP_CLIENT_ID: the audience of the Current Customer tokens of signed-in shoppers. */
   appClientId: string
@@ -51,6 +53,9 @@ const ARRIVALS: readonly (readonly [{ query: string; referrer?: string }, number
 
 interface Shopper {
   anonymousId: string
+  /** The storefront the shopper is on: its site, and its BigCommerce channel. */
+  origin: string
+  channelId: number
   customerId: number
   email: string
   cartId: string | null
@@ -118,9 +123,14 @@ export class DemoTraffic {
     const returning = customers.length > 0 && this.random.chance(0.6)
     const customer = returning ? this.random.pick(customers) : null
     const n = this.nextShopper++
+    const second = this.options.secondStorefront && this.random.chance(0.3) ? this.options.secondStorefront : null
+    // On the second storefront a returning customer signs in with their account there, or checks out as a guest.
+    const account = second && customer ? store.customerByEmail(customer.email, second.channelId) : customer
     const shopper: Shopper = {
       anonymousId: `demo-${Date.now().toString(36)}-${n}`,
-      customerId: customer?.id ?? 0,
+      origin: second?.origin ?? this.options.storefrontOrigin,
+      channelId: second?.channelId ?? 1,
+      customerId: account?.id ?? 0,
       email: customer?.email ?? `guest.shopper${n}.${Date.now().toString(36)}@example.com`,
       cartId: null,
       steps: this.random.int(2, 5),
@@ -128,7 +138,7 @@ export class DemoTraffic {
     }
     const arrival = this.random.weighted(ARRIVALS)
     await this.beacon(shopper, {
-      url: `${this.options.storefrontOrigin}/${arrival.query ? `?${arrival.query}` : ''}`,
+      url: `${shopper.origin}/${arrival.query ? `?${arrival.query}` : ''}`,
       ...(arrival.referrer && { referrer: arrival.referrer }),
       ...(await this.signedIn(shopper)),
     })
@@ -142,7 +152,7 @@ export class DemoTraffic {
     const products = [...store.products.values()].filter((p) => p.is_visible)
     const product = this.random.pick(products)
     await this.beacon(shopper, {
-      url: `${this.options.storefrontOrigin}${product.custom_url.url}`,
+      url: `${shopper.origin}${product.custom_url.url}`,
       productId: product.id,
       ...(shopper.cartId && { cartId: shopper.cartId }),
     })
@@ -150,12 +160,13 @@ export class DemoTraffic {
 
     if (!shopper.cartId) {
       const created = store.createCart({
+        channelId: shopper.channelId,
         ...(shopper.customerId > 0 ? { customerId: shopper.customerId } : {}),
         lines: [{ productId: product.id, quantity: this.random.int(1, 2) }],
       })
       shopper.cartId = created.value.id
       await this.dispatch(created.events)
-      await this.beacon(shopper, { url: `${this.options.storefrontOrigin}/cart.php`, cartId: shopper.cartId })
+      await this.beacon(shopper, { url: `${shopper.origin}/cart.php`, cartId: shopper.cartId })
       return
     }
     if (shopper.steps > 0) return
@@ -163,7 +174,7 @@ export class DemoTraffic {
     this.shoppers.splice(this.shoppers.indexOf(shopper), 1)
     // The email reaches the cart at checkout (store/cart/updated): from then on it belongs to a contact.
     if (shopper.customerId === 0) await this.dispatch(store.updateCart(shopper.cartId, { email: shopper.email }).events)
-    await this.beacon(shopper, { url: `${this.options.storefrontOrigin}/checkout`, cartId: shopper.cartId, ...(await this.signedIn(shopper)) })
+    await this.beacon(shopper, { url: `${shopper.origin}/checkout`, cartId: shopper.cartId, ...(await this.signedIn(shopper)) })
     if (shopper.abandons) {
       this.abandonedCarts.push({ cartId: shopper.cartId, at: Date.now() })
       return
@@ -178,7 +189,7 @@ export class DemoTraffic {
     this.liveOrderIds.push(converted.value.order.id)
     this.counts.orders++
     await this.dispatch(converted.events)
-    await this.beacon(shopper, { url: `${this.options.storefrontOrigin}/checkout/order-confirmation`, cartId: shopper.cartId })
+    await this.beacon(shopper, { url: `${shopper.origin}/checkout/order-confirmation`, cartId: shopper.cartId })
   }
 
   /** BigCommerce's own abandoned-cart signal, for carts left alone a while (after an hour, really). */
@@ -296,7 +307,7 @@ export class DemoTraffic {
     const send = () =>
       fetch(`${this.options.workerUrl}/beacon`, {
         method: 'POST',
-        headers: { 'content-type': 'text/plain', origin: this.options.storefrontOrigin },
+        headers: { 'content-type': 'text/plain', origin: shopper.origin },
         body: JSON.stringify({ anonymousId: shopper.anonymousId, ...hit }),
         signal: AbortSignal.timeout(10_000),
       })

@@ -5,11 +5,30 @@ import {
   type DeadLetterRow,
 } from '../db/operations'
 import type { Actor } from '../db/audit'
-import { requeueWebhookEvent } from '../db/events'
+import { requeueDeadEvents } from '../db/events'
 import type { Env } from '../env'
 import { processEventNow } from '../pipeline/process-event'
 import { audited } from './audit'
 import { replayHubSpotDeadLetter } from './operations'
+
+/**
+ * What kind of failure a dead letter records, for replaying a whole class at once (an afternoon's token
+ * mix-up is `auth`, an outage `outage`). Read from the error our code wrote: BigCommerce's are
+ * `BigCommerce GET /v2/orders/5: 401 (Unauthorized)`, a payload's `... does not match its schema`, HubSpot's
+ * are HubSpot's own message about the record it refused.
+ */
+export const ERROR_CLASSES = ['auth', 'rate_limit', 'outage', 'invalid_payload', 'unusable', 'rejected', 'queue_gave_up', 'other'] as const
+export type ErrorClass = (typeof ERROR_CLASSES)[number]
+
+export function errorClassOf(source: DeadLetterRow['source'], error: string): ErrorClass {
+  if (/does not match its schema/.test(error)) return 'invalid_payload'
+  if (/has no (usable|billing) email/.test(error)) return 'unusable'
+  if (source === 'webhook' && /: 40[13]\b/.test(error)) return 'auth'
+  if (/\b429\b|rate limit|reserve kept for other apps/i.test(error)) return 'rate_limit'
+  if (/: 5\d\d\b|timed out|network error|not JSON/.test(error)) return 'outage'
+  if (/the webhook queue gave up/.test(error)) return 'queue_gave_up'
+  return source === 'hubspot' ? 'rejected' : 'other'
+}
 
 /** A dead letter as the admin API shows it (the payload stays in D1: it may hold personal data). */
 export function deadLetterView(row: DeadLetterRow) {
@@ -18,6 +37,7 @@ export function deadLetterView(row: DeadLetterRow) {
     source: row.source,
     reference: row.reference,
     error: row.error,
+    errorClass: errorClassOf(row.source, row.error),
     attempts: row.attempts,
     createdAt: new Date(row.createdAt).toISOString(),
     replayedAt: row.replayedAt === null ? null : new Date(row.replayedAt).toISOString(),
@@ -49,7 +69,7 @@ export async function replayDeadLetter(env: Env, id: number, now: Date): Promise
     if (!replay.replayed) return { ok: false, status: 409, error: 'not_replayable', message: replay.reason ?? 'not replayed' }
     return { ok: true, id, source: 'hubspot', reference: row.reference, result: 'queued for the HubSpot writer' }
   }
-  const requeued = await requeueWebhookEvent(env.DB, row.reference, now.getTime())
+  const [requeued] = await requeueDeadEvents(env.DB, [row.reference], now.getTime())
   if (!requeued) {
     return {
       ok: false,
@@ -59,12 +79,14 @@ export async function replayDeadLetter(env: Env, id: number, now: Date): Promise
     }
   }
   await markDeadLetterReplayed(env.DB, id, now.getTime())
-  await processEventNow(env, row.reference)
+  const outcome = await processEventNow(env, row.reference)
   const state = await webhookEventState(env.DB, row.reference)
   const result =
     state?.status === 'done' || state?.status === 'ignored'
       ? 'processed'
-      : `failed again, retrying later: ${state?.lastError ?? 'unknown error'}`
+      : outcome?.outcome === 'paused'
+        ? 'waiting: BigCommerce processing is paused; it runs on the resume'
+        : `failed again, retrying later: ${state?.lastError ?? 'unknown error'}`
   return { ok: true, id, source: 'webhook', reference: row.reference, result }
 }
 

@@ -121,7 +121,7 @@ function beaconCheck({ beaconHitAt }: SetupFacts): SetupCheck {
     'A beacon hit received from the storefront',
     beaconHitAt !== null,
     beaconHitAt !== null ? `a visitor seen at ${new Date(beaconHitAt).toISOString()}` : 'no hit yet',
-    'Add the script tag to the theme (see the README) and list the storefront origin in BEACON_ALLOWED_ORIGINS',
+    "Add the script tag to each storefront's theme (see the README): active storefronts' sites are allowed once setup has read the channels; list any other origin in BEACON_ALLOWED_ORIGINS",
   )
 }
 

@@ -3,6 +3,7 @@ import { hookScopes, registerWebhooks, webhookDestination, webhookHealth } from 
 import { keepAudienceLists, lastAudienceLists } from '../cron/audience-lists'
 import { checkConsentWriteBack } from '../cron/hubspot-consent'
 import { refreshSupportEscalations } from '../cron/support-escalations'
+import { syncStorefronts } from '../cron/storefronts'
 import { lastWebhookHealth } from '../cron/webhook-health'
 import type { Config } from '../config'
 import { attributionReport, type AttributionModel } from '../db/attribution-report'
@@ -37,6 +38,11 @@ export async function checkSupportTickets(env: Env) {
 /** Setup's check of CONSENT_WRITE_BACK's scope (Customers modify); `{enabled: false}` when it is off. */
 export async function checkConsentWriteBackScope(env: Env, config: Config) {
   return checkConsentWriteBack(env, config, new Date())
+}
+
+/** Setup's channels: every channel with its site and currencies, read now (the daily sync's work). */
+export async function syncStoreChannels(env: Env) {
+  return syncStorefronts(env, new Date())
 }
 
 /** Setup's audiences: creates the missing HubSpot lists; puts edited ones back only when `repair` is asked. */
@@ -78,6 +84,6 @@ export async function storeWebhookHealth(env: Env, config: Config) {
   })
 }
 
-export async function attributionReportFor(env: Env, range: { from: Date; to: Date }, model: AttributionModel) {
-  return attributionReport(env.DB, { from: range.from.toISOString(), to: range.to.toISOString(), model })
+export async function attributionReportFor(env: Env, range: { from: Date; to: Date }, model: AttributionModel, storefront?: number) {
+  return attributionReport(env.DB, { from: range.from.toISOString(), to: range.to.toISOString(), model, storefront })
 }

@@ -11,13 +11,15 @@ export const COMPARISON_NOTE =
   'heldBack: contacts whose trigger was suppressed or capped (deferred and never fired). Observational, not a ' +
   'controlled test: those contacts differ in more than the trigger (consent, a recent refund, how often they shop).'
 
-export async function outcomesReport(db: D1Database, range: { from: Date; to: Date }) {
-  const followUps = await decisionFollowUps(db, { from: range.from.toISOString(), to: range.to.toISOString() })
+export async function outcomesReport(db: D1Database, range: { from: Date; to: Date; storefront?: number }) {
+  const storefront = range.storefront ?? null
+  const followUps = await decisionFollowUps(db, { from: range.from.toISOString(), to: range.to.toISOString(), storefront })
   const currency = await storeBaseCurrency(db)
   const money = (g: GroupFigures) => ({ ...g, revenue: toMinorUnits(g.revenue, currency) })
   return {
     from: range.from.toISOString(),
     to: range.to.toISOString(),
+    storefront,
     currency,
     note: COMPARISON_NOTE,
     families: familyOutcomes(followUps).map((f) => ({

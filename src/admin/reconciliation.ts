@@ -1,7 +1,7 @@
 import { requireConfig, type Config } from '../config'
 import type { CronJob } from '../cron/job'
 import { recentReconciliationRun, saveReconciliationRun, storeOrdersInRange, type StoreOrder } from '../db/reconciliation'
-import { add, amount, divide, subtract, toMinorUnits, toNumber } from '../domain/money'
+import { add, amount, divide, isZero, subtract, toMinorUnits } from '../domain/money'
 import { HubSpotClient, type BatchResult, type SimplePublicObject } from '../hubspot/client'
 import type { BatchReadBody } from '../hubspot/models'
 
@@ -9,7 +9,8 @@ import type { BatchReadBody } from '../hubspot/models'
  * Reconciliation: the store's orders for a date range against HubSpot's. The store side is D1 `orders`, the
  * orders as last hydrated from BigCommerce by the pipeline and the backfill (no BigCommerce API calls, so it
  * is cheap to run; an order the worker never heard of is not in it). The HubSpot side is read by
- * `bc_order_id` with the CRM batch read, 100 per call. Amounts compare to the cent.
+ * `bc_order_id` with the CRM batch read, 100 per call. Amounts compare exactly, in each currency's minor units
+ * (KWD to the fils, JPY in whole yen).
  */
 export const STORE_SOURCE =
   'D1 orders: every order the worker has hydrated from BigCommerce (webhooks and backfill), as last seen'
@@ -103,14 +104,14 @@ export function compareOrders(
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([currency, t]) => {
         const difference = toMinorUnits(subtract(t.hubspot.net, t.store.net), currency)
-        const ratio = toNumber(t.store.net) === 0 ? null : Number(divide(difference, t.store.net, 6))
+        const ratio = isZero(t.store.net) ? null : Number(divide(difference, t.store.net, 6))
         return {
           currency,
           store: { orders: t.store.orders, netRevenue: toMinorUnits(t.store.net, currency) },
           hubspot: { orders: t.hubspot.orders, netRevenue: toMinorUnits(t.hubspot.net, currency) },
           difference,
           differenceRatio: ratio,
-          withinTolerance: ratio === null ? toNumber(difference) === 0 : Math.abs(ratio) <= REVENUE_TOLERANCE,
+          withinTolerance: ratio === null ? isZero(difference) : Math.abs(ratio) <= REVENUE_TOLERANCE,
         }
       }),
     differences,

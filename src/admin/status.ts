@@ -11,6 +11,7 @@ import type { ListSyncResult } from '../hubspot/lists-sync'
 import { setupChecklist, webhookSignaturesWarning, type SetupChecklist } from './getting-started'
 import type { LiveCheckReport } from './live-check-report'
 import { lastLiveChecks } from './live-checks'
+import { apiPauses, type PauseView } from './pauses'
 import { audienceListsStatus, historyBackfillStatus, hubspotWriterStatus, storeWebhookHealth } from './operations'
 
 /**
@@ -52,6 +53,8 @@ export interface SyncStatus {
   lists: ListSyncResult | null | { error: string }
   /** Getting started: whether the installation is complete, each step with what to do next. */
   setup: SetupChecklist
+  /** The circuit breakers: processing for an API paused by its 401/403 or an outage, until a probe or an operator resumes it. */
+  pauses: { bigcommerce: PauseView; hubspot: PauseView } | { error: string }
   /** B2B Edition companies (BIGCOMMERCE_B2B=on): how many, and the daily reconciliation; null when off. */
   companies: Pick<CompaniesReport, 'total' | 'reconciliation'> | null | { error: string }
   /** The last deploy checks (`npm run check:live`'s read-only checks, run from the dashboard or the API). */
@@ -59,7 +62,7 @@ export interface SyncStatus {
 }
 
 export async function syncStatus(env: Env, config: Config, now: Date): Promise<SyncStatus> {
-  const [queue, writer, webhooks, backfill, tickets, lists, firsts, companies, liveChecks, consent] = await Promise.all([
+  const [queue, writer, webhooks, backfill, tickets, lists, firsts, pauses, companies, liveChecks, consent] = await Promise.all([
     queueDepths(env.DB),
     settle(() => hubspotWriterStatus(env)),
     settle(() => storeWebhookHealth(env, config)),
@@ -67,6 +70,7 @@ export async function syncStatus(env: Env, config: Config, now: Date): Promise<S
     settle(() => lastSupportEscalations(env)),
     settle(() => audienceListsStatus(env)),
     installationFirsts(env.DB),
+    settle(() => apiPauses(env)),
     settle(async () => {
       if (!config.BIGCOMMERCE_B2B) return null
       const { total, reconciliation } = await companiesReport(env, config, 1)
@@ -79,6 +83,8 @@ export async function syncStatus(env: Env, config: Config, now: Date): Promise<S
     }),
   ])
   const problems = queueProblems(queue, now)
+  if (!pauses.ok) problems.push(`paused processing unknown: ${pauses.error}`)
+  else for (const view of Object.values(pauses.value)) if (view.message) problems.push(view.message)
   if (!writer.ok) problems.push(`the HubSpot writer did not report its status: ${writer.error}`)
   else problems.push(...writerProblems(writer.value, now))
   if (!webhooks.ok) problems.push(`webhook health unknown: ${webhooks.error}`)
@@ -104,6 +110,7 @@ export async function syncStatus(env: Env, config: Config, now: Date): Promise<S
     supportTickets: tickets.ok ? tickets.value : { error: tickets.error },
     lists: part(lists),
     consent: consent.ok ? consent.value.value : { error: consent.error },
+    pauses: part(pauses),
     companies: part(companies),
     setup: setupChecklist({
       hubspot: part(writer),

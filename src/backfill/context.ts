@@ -2,6 +2,7 @@ import type { BigCommerceClient } from '../bigcommerce/client'
 import type { CatalogLookups } from '../bigcommerce/hydrate'
 import type { BackfillPhase } from '../db/backfill'
 import type { Env } from '../env'
+import type { InvocationBudget } from '../invocation/budget'
 
 /**
  * What a backfill phase works with. A phase walks one BigCommerce collection a page at a time: `list` reads
@@ -15,6 +16,11 @@ export interface PhaseContext {
   lookups: CatalogLookups
   /** ISO-8601: only records modified since then; null for all history. */
   since: string | null
+  /**
+   * Orders still in transit when the job started (the install), shipped within BACKFILL_SHIPMENTS_WINDOW
+   * before it, are read with their shipments. One moment for the whole job, however many steps it takes.
+   */
+  inTransit: { at: number; windowMs: number }
   budget: Budget
   now(): Date
 }
@@ -50,7 +56,8 @@ export interface Phase<R = unknown> {
 
 /**
  * A run's bounds: wall time and outbound calls (Workers limit subrequests per invocation; Durable Object
- * and BigCommerce calls both count). Checked between chunks, so a chunk in flight may overrun a little.
+ * and BigCommerce calls both count), and in a cron tick what the tick's invocation has left (the retry sweep
+ * and the other jobs spend from it too). Checked between chunks, so a chunk in flight may overrun a little.
  */
 export class Budget {
   private calls = 0
@@ -60,6 +67,7 @@ export class Budget {
     private readonly deadline: number,
     private readonly maxCalls: number,
     private readonly clock: () => number = Date.now,
+    private readonly shared?: InvocationBudget,
   ) {}
 
   spend(calls = 1): void {
@@ -77,7 +85,9 @@ export class Budget {
 
   /** True once stopped, the time is up, or fewer than `reserve` calls are left for the next chunk. */
   exhausted(reserve = 0): boolean {
-    return this.stopped || this.clock() >= this.deadline || this.calls + reserve >= this.maxCalls
+    // A call of the backfill is a BigCommerce request or a contact's, with a few D1 queries each.
+    const invocationSpent = this.shared !== undefined && !this.shared.fits({ subrequests: reserve + 1, queries: 3 * (reserve + 1) })
+    return this.stopped || this.clock() >= this.deadline || this.calls + reserve >= this.maxCalls || invocationSpent
   }
 
   /** Wall time left to start chunks in. */

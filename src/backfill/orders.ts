@@ -1,10 +1,11 @@
 import { z } from 'zod'
 import { normalizeOrder } from '../bigcommerce/normalize'
-import { ORDER_INCLUDES, orderPartCalls, readOrderParts } from '../bigcommerce/order-reads'
+import { backfillReadPurpose, ORDER_INCLUDES, orderPartCalls, readOrderParts, type OrderReadPurpose } from '../bigcommerce/order-reads'
 import { v2Order, v3Customer, v3Refund, type V2Order, type V3Refund } from '../bigcommerce/resources'
 import { knownCustomerEmails } from '../db/backfill'
 import { normalizeEmail } from '../domain/identity'
 import { isSynced } from '../domain/order-status'
+import { orderStatusUrl } from '../domain/storefronts'
 import { deliverOrder } from '../pipeline/deliver'
 import { mapLimit } from '../map-limit'
 import { modifiedSince, type Phase, type PhaseContext } from './context'
@@ -28,6 +29,8 @@ export interface StagedOrder {
   raw: unknown
   refunds: V3Refund[]
   fallbackEmail: string | null
+  /** History, or an order in transit at install whose shipments (tracking) are read; decided at listing. */
+  purpose: OrderReadPurpose
 }
 
 const listedId = z.object({ id: z.coerce.number().int() })
@@ -43,9 +46,9 @@ interface OrdersCursor {
  * skips one), each with its line items, coupons and v3 refunds, through the same normalizer as
  * webhooks and into its contact in `import` mode. Calls are spent where they tell something: line items come
  * with the page (`include=consignments.line_items`, one call for 250 orders and their lines), refunds in one
- * `order_id:in` call per page for the orders that have any, coupons only with a coupon discount, no shipments
- * (history fires no shipped trigger; see `OrderReadPurpose`), categories and channels from the catalog cache
- * the products phase primed.
+ * `order_id:in` call per page for the orders that have any, coupons only with a coupon discount, shipments only
+ * for the orders still in transit (history fires no shipped trigger, and delivered parcels need no tracking; see
+ * `OrderReadPurpose`), categories and channels from the catalog cache the products phase primed.
  */
 export const ordersPhase: Phase<StagedOrder> = {
   name: 'orders',
@@ -82,6 +85,7 @@ export const ordersPhase: Phase<StagedOrder> = {
       raw: row,
       refunds: refunds.get(id) ?? [],
       fallbackEmail: order ? (emails.get(order.customer_id) ?? null) : null,
+      purpose: order ? purposeOf(ctx, order) : 'history',
     }))
     const next = rows.length < PAGE ? null : JSON.stringify({ lastId: Math.max(...listed.map((l) => l.id)) } satisfies OrdersCursor)
     return { records, unusable: rows.length - listed.length, next }
@@ -89,9 +93,9 @@ export const ordersPhase: Phase<StagedOrder> = {
 
   applyCalls(records) {
     let bigcommerce = 0
-    for (const { raw } of records) {
+    for (const { raw, purpose } of records) {
       const order = parseRecord(v2Order, raw)
-      if (order && isSynced(order.status_id)) bigcommerce += orderPartCalls(order, raw, 'history')
+      if (order && isSynced(order.status_id)) bigcommerce += orderPartCalls(order, raw, purpose)
     }
     return { bigcommerce, outbound: bigcommerce + records.length }
   },
@@ -108,10 +112,11 @@ async function importOrder(ctx: PhaseContext, staged: StagedOrder): Promise<'imp
   // Incomplete orders (status 0) are never synced.
   if (!isSynced(order.status_id)) return 'ignored'
   try {
-    const { products, shipments, coupons } = await readOrderParts(ctx.client, order, staged.raw, 'history')
+    const { products, shipments, coupons } = await readOrderParts(ctx.client, order, staged.raw, staged.purpose)
     const productIds = [...new Set(products.map((p) => p.product_id).filter((id): id is number => id !== null))]
-    const [channel, names] = await Promise.all([
+    const [channel, storefrontUrl, names] = await Promise.all([
       ctx.lookups.channel(order.channel_id ?? 1),
+      ctx.lookups.storefrontUrl(order.channel_id ?? 1),
       Promise.all(productIds.map((id) => ctx.lookups.productCategory(id))),
     ])
     const model = normalizeOrder({
@@ -122,6 +127,7 @@ async function importOrder(ctx: PhaseContext, staged: StagedOrder): Promise<'imp
       refunds: staged.refunds,
       categories: new Map(productIds.map((id, i) => [id, names[i] ?? null])),
       channel,
+      statusUrl: orderStatusUrl(channel, storefrontUrl, { orderId: order.id, customerId: order.customer_id }),
       fallbackEmail: staged.fallbackEmail,
       storeHash: ctx.client.storeHash,
     })
@@ -132,6 +138,11 @@ async function importOrder(ctx: PhaseContext, staged: StagedOrder): Promise<'imp
     if (isSkippable(err)) return 'skipped'
     throw err
   }
+}
+
+/** History, or an order in transit at install whose tracking is read (BACKFILL_SHIPMENTS_WINDOW). */
+function purposeOf(ctx: PhaseContext, order: V2Order): OrderReadPurpose {
+  return backfillReadPurpose(order, ctx.inTransit.at, ctx.inTransit.windowMs)
 }
 
 /** The page's refunds, grouped by order: one call per 100 refunded orders rather than one per order. */

@@ -4,7 +4,6 @@ import { createCatalogLookups } from '../db/catalog'
 import {
   acquireLease,
   BACKFILL_PHASES,
-  failJob,
   finishJob,
   recordFailure,
   releaseLease,
@@ -13,8 +12,11 @@ import {
   type BackfillJob,
   type BackfillPhase,
 } from '../db/backfill'
+import { readApiPauses } from '../db/api-pauses'
 import { consumeStaged, stagedRecords, stagePage, type JobUpdate } from '../db/backfill-staging'
 import type { Env } from '../env'
+import type { Invocation } from '../invocation/invocation'
+import { pauseOnRefusal } from '../invocation/pause-watch'
 import { sleep as realSleep } from '../sleep'
 import { Budget, quotaFor, type Phase, type PhaseContext } from './context'
 import { customersPhase, subscribersPhase } from './customers'
@@ -46,10 +48,12 @@ export interface RunOptions {
   now?: () => Date
   /** How the run waits: on BigCommerce's quota (passed to its client) and for live work (tests). */
   sleep?: (ms: number) => Promise<void>
+  /** The cron tick it runs in: its budget and BigCommerce client are shared with the tick's other jobs. */
+  invocation?: Invocation
 }
 
 export type RunOutcome =
-  | { ran: false; reason: 'no_job' | 'leased' }
+  | { ran: false; reason: 'no_job' | 'leased' | 'paused' }
   | { ran: true; jobId: string; state: 'running' | 'done' | 'failed'; phase: BackfillJob['phase']; chunks: number; error?: string }
 
 /** A lost lease: another run owns the job now; this one stops without touching it. */
@@ -77,6 +81,9 @@ export async function runBackfill(env: Env, options: RunOptions = {}): Promise<R
   const clock = options.now ?? (() => new Date())
   const job = await runningJob(env.DB)
   if (!job) return { ran: false, reason: 'no_job' }
+  // BigCommerce refused the token or is down: history waits with the live events (a resume lets both go on).
+  const paused = options.invocation ? (await options.invocation.pauseWatch()).paused : (await readApiPauses(env.DB)).bigcommerce.paused
+  if (paused) return { ran: false, reason: 'paused' }
   const owner = crypto.randomUUID()
   const startedAt = clock().getTime()
   const budgetMs = options.budgetMs ?? 25_000
@@ -84,7 +91,7 @@ export async function runBackfill(env: Env, options: RunOptions = {}): Promise<R
     return { ran: false, reason: 'leased' }
   }
 
-  const budget = new Budget(startedAt + budgetMs, options.maxCalls ?? 800, () => clock().getTime())
+  const budget = new Budget(startedAt + budgetMs, options.maxCalls ?? 800, () => clock().getTime(), options.invocation?.budget)
   const state = {
     phase: job.phase,
     cursor: job.cursor,
@@ -116,9 +123,10 @@ export async function runBackfill(env: Env, options: RunOptions = {}): Promise<R
     else await giveWay()
   }
 
+  const countCalls = options.invocation?.onBigCommerceCall(() => budget.spend())
   try {
     const config = requireConfig(env)
-    const client = new BigCommerceClient({
+    const client = options.invocation?.bigcommerce ?? new BigCommerceClient({
       apiBase: config.BIGCOMMERCE_API_BASE,
       storeHash: config.BIGCOMMERCE_STORE_HASH,
       accessToken: config.BIGCOMMERCE_ACCESS_TOKEN,
@@ -137,6 +145,7 @@ export async function runBackfill(env: Env, options: RunOptions = {}): Promise<R
       client,
       lookups: createCatalogLookups(env.DB, client, clock, { remember: true }),
       since: job.since,
+      inTransit: { at: job.startedAt, windowMs: config.BACKFILL_SHIPMENTS_WINDOW.ms },
       budget,
       now: clock,
     }
@@ -200,16 +209,18 @@ export async function runBackfill(env: Env, options: RunOptions = {}): Promise<R
     const retryable = !(err instanceof BigCommerceError) || err.retryable
     const at = clock().getTime()
     let outcome: 'running' | 'failed'
-    if (!retryable && (err as BigCommerceError).status === 401) {
-      // A token BigCommerce refuses will not get better by itself.
-      await failJob(env.DB, job.id, owner, message, at)
-      outcome = 'failed'
+    if (await pauseOnRefusal(env.DB, err, at)) {
+      // A refused token or scope pauses BigCommerce: the job waits for the resume instead of failing.
+      await recordFailure(env.DB, job.id, owner, message, at, Number.MAX_SAFE_INTEGER)
+      outcome = 'running'
     } else {
       const max = retryable ? MAX_RETRYABLE_FAILURES : MAX_PERMANENT_FAILURES
       outcome = (await recordFailure(env.DB, job.id, owner, message, at, max)) === 'failed' ? 'failed' : 'running'
     }
     console.warn(`backfill ${job.id} run failed in ${state.phase} (${outcome}): ${message}`)
     return { ran: true, jobId: job.id, state: outcome, phase: state.phase, chunks, error: message }
+  } finally {
+    countCalls?.()
   }
 }
 

@@ -19,6 +19,9 @@ export const HOOK_SCOPES = [
   'store/sku/*',
   'store/shipment/*',
   'store/subscriber/*',
+  // A new, renamed or closed storefront: its links and beacon origins follow at once (the daily sync catches the rest).
+  'store/channel/created',
+  'store/channel/updated',
 ] as const
 
 /**

@@ -1,5 +1,5 @@
 import type { Cart, Customer, Order, ProductVariant, Subscriber } from '../domain/model'
-import type { ChannelInfo } from './channels'
+import { orderStatusUrl, type StoreChannel } from '../domain/storefronts'
 import type { BigCommerceClient } from './client'
 import { normalizeEmail } from '../domain/identity'
 import {
@@ -41,7 +41,10 @@ export interface CatalogLookups {
   productCategory(productId: number): Promise<string | null>
   categoryName(categoryId: number): Promise<string | null>
   brandName(brandId: number): Promise<string | null>
-  channel(channelId: number): Promise<ChannelInfo | null>
+  /** The channel (its name, type, platform, site), null when BigCommerce has none by that id. */
+  channel(channelId: number): Promise<StoreChannel | null>
+  /** The channel's storefront URL: its site, else the default storefront's (db/storefronts.ts `storefrontUrl`). */
+  storefrontUrl(channelId: number): Promise<string | null>
 }
 
 /**
@@ -53,10 +56,11 @@ export async function hydrateOrder(client: BigCommerceClient, orderId: number, l
   if (raw === null) return null
   const order = parse(v2Order, raw, `order ${orderId}`)
 
-  const [parts, refunds, channel] = await Promise.all([
+  const [parts, refunds, channel, storefrontUrl] = await Promise.all([
     readOrderParts(client, order, raw, 'live'),
     client.all('v3', `/orders/${orderId}/payment_actions/refunds`),
     lookups.channel(order.channel_id ?? 1),
+    lookups.storefrontUrl(order.channel_id ?? 1),
   ])
   const parsedProducts = parts.products
   const categories = await categoriesOf(
@@ -78,6 +82,7 @@ export async function hydrateOrder(client: BigCommerceClient, orderId: number, l
     refunds: parseList(v3Refund, refunds, `order ${orderId} refunds`),
     categories,
     channel,
+    statusUrl: orderStatusUrl(channel, storefrontUrl, { orderId: order.id, customerId: order.customer_id }),
     fallbackEmail,
     storeHash: client.storeHash,
   })
@@ -94,7 +99,8 @@ export async function hydrateCart(client: BigCommerceClient, cartId: string, loo
   if (raw === null) return null
   const cart = parse(v3One(v3Cart), raw, `cart ${cartId}`).data
   const categories = lookups ? await categoriesOf(cartProductIds(cart), lookups) : new Map<number, string | null>()
-  return normalizeCart(cart, categories)
+  const channel = lookups ? await lookups.channel(cart.channel_id ?? 1) : null
+  return normalizeCart(cart, categories, channel?.name ?? null)
 }
 
 /** `store/cart/abandoned` carries a token; /v3/abandoned-carts/{token} names its cart. */

@@ -28,9 +28,11 @@ const SHIPPED_STATUSES = new Set([2, 3])
  * Why the order is read. `live`: a webhook or hydration, where a new shipment fires the shipped trigger and
  * carries the tracking number. `history`: the backfill, where shipments fire nothing (history settles
  * silently) and the tracking of parcels delivered long ago is not worth a call per order out of a quota the
- * store's other apps share; the fulfillment status comes from the line items either way.
+ * store's other apps share; the fulfillment status comes from the line items either way. `in_transit`: the
+ * backfill again, for an order still on its way at install (`inTransitAtInstall`): its tracking is what a
+ * "where is my order" workflow needs, so its shipments are read.
  */
-export type OrderReadPurpose = 'live' | 'history'
+export type OrderReadPurpose = 'live' | 'history' | 'in_transit'
 
 export interface OrderParts {
   products: V2OrderProduct[]
@@ -71,7 +73,24 @@ export function orderPartCalls(order: V2Order, raw: unknown, purpose: OrderReadP
 }
 
 function readsShipments(order: V2Order, purpose: OrderReadPurpose): boolean {
-  return purpose === 'live' && hasShipped(order)
+  return purpose !== 'history' && hasShipped(order)
+}
+
+/**
+ * Whether the backfill reads an order as still in transit: Shipped or Partially Shipped (not yet Completed),
+ * and shipped within `windowMs` of `now` (BACKFILL_SHIPMENTS_WINDOW; 0 reads none). `date_shipped` is set
+ * when the order ships in full; a partially shipped order has none, and its last change, which its latest
+ * shipment made or followed, stands in.
+ */
+export function inTransitAtInstall(order: V2Order, now: number, windowMs: number): boolean {
+  if (windowMs <= 0 || !SHIPPED_STATUSES.has(order.status_id)) return false
+  const shippedBy = order.date_shipped ?? order.date_modified
+  return shippedBy !== null && Date.parse(shippedBy) >= now - windowMs
+}
+
+/** How the backfill reads an order: as history, or in transit (with its shipments). */
+export function backfillReadPurpose(order: V2Order, now: number, shipmentsWindowMs: number): OrderReadPurpose {
+  return inTransitAtInstall(order, now, shipmentsWindowMs) ? 'in_transit' : 'history'
 }
 
 /**

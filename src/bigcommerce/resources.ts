@@ -195,6 +195,9 @@ export const v3Customer = z.object({
   date_created: date,
   date_modified: optionalDate,
   accepts_product_review_abandoned_cart_emails: flag,
+  /** Multi-Storefront: the channel the account was created on, and the channels it may sign in to (null: all). */
+  origin_channel_id: optionalId,
+  channel_ids: list(id),
   /** Present with `include=addresses` (customers.v3.yml `address_Full`). */
   addresses: list(
     z.object({
@@ -274,9 +277,27 @@ export const v3Channel = z.object({
   type: text,
   /** bigcommerce, catalyst, amazon, ebay, square, custom, ... */
   platform: text,
+  /** prelaunch, active, inactive, connected, disconnected, archived, deleted, terminated. */
   status: text,
 })
 export type V3Channel = z.output<typeof v3Channel>
+
+/** A channel's currencies (`CurrencyNotRequiredWithChannelId`): on GET /channels/{id} and currency-assignments. */
+export const v3ChannelCurrencies = z.object({
+  channel_id: optionalId,
+  enabled_currencies: list(z.string()),
+  default_currency: text,
+})
+export type V3ChannelCurrencies = z.output<typeof v3ChannelCurrencies>
+
+/** A channel's site (`Site`): `url` is where it is hosted, `urls` its primary, canonical and checkout URLs. */
+export const v3Site = z.object({
+  id: optionalId,
+  url: text,
+  channel_id: optionalId,
+  urls: list(z.object({ url: text, type: text })),
+})
+export type V3Site = z.output<typeof v3Site>
 
 // ---- carts (carts.v3.yml `Cart_Full`, abandoned_carts.v3.yml) ----
 

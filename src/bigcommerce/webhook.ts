@@ -25,6 +25,7 @@ export type WebhookSubject =
   | { kind: 'customer'; customerId: number; change: 'updated' | 'deleted' }
   | { kind: 'subscriber'; subscriberId: number; change: 'updated' | 'deleted' }
   | { kind: 'product'; productId: number; change: 'updated' | 'deleted' }
+  | { kind: 'channel'; channelId: number }
   | { kind: 'hook_exception'; hookId: number; errorCode: number; message: string }
   | { kind: 'company'; companyId: number; change: 'updated' | 'deleted' }
   | { kind: 'ignored'; reason: string }
@@ -36,12 +37,21 @@ const orderData = z.union([
   z.object({ order_id: id }).transform((d) => d.order_id),
 ])
 const cartId = z.string().min(1).max(64)
+/**
+ * Global cart hooks name the cart `id` (a line item's cart `cartId`); channel-scoped ones `cart_id`
+ * (docs/integrations/webhooks/events/channels.mdx), with neither `type` nor `id`.
+ */
+const channelScoped = (scope: string) => scope.startsWith('store/channel/')
+const cartOf = (d: unknown, scope: string): string =>
+  channelScoped(scope) ? z.object({ cart_id: cartId }).parse(d).cart_id : z.object({ id: cartId }).parse(d).id
+const lineItemCartOf = (d: unknown, scope: string): string =>
+  channelScoped(scope) ? z.object({ cart_id: cartId }).parse(d).cart_id : z.object({ cartId }).parse(d).cartId
 
 /** Ordered: the first pattern that matches the scope decides how `data` is read. */
 const RULES: { scope: RegExp; subject: (data: unknown, scope: string) => WebhookSubject }[] = [
   {
     // Payment instruments, metafields, stock levels and messages carry nothing we sync.
-    scope: /^store\/(customer\/(payment|channel)\/|.*metafield|.*inventory\/|app\/|category\/|brand\/|order\/message\/)/,
+    scope: /^store\/(customer\/(payment|channel)\/|.*metafield|.*inventory\/|app\/|category\/|brand\/|(channel\/\d+\/)?order\/message\/)/,
     subject: (_d, scope) => ({ kind: 'ignored', reason: `scope ${scope} is not used` }),
   },
   {
@@ -53,7 +63,12 @@ const RULES: { scope: RegExp; subject: (data: unknown, scope: string) => Webhook
     subject: (d) => ({ kind: 'order', orderId: orderData.parse(d) }),
   },
   {
-    scope: /^store\/(channel\/\d+\/)?cart\/abandoned$/,
+    // Channel-scoped: `{cart_id}` alone, which names the cart as well as a token would.
+    scope: /^store\/channel\/\d+\/cart\/abandoned$/,
+    subject: (d, scope) => ({ kind: 'cart_abandoned', cartId: cartOf(d, scope), token: null }),
+  },
+  {
+    scope: /^store\/cart\/abandoned$/,
     subject: (d) => {
       // Either names the cart: the id itself, or the token (/v3/abandoned-carts/{token}); BigCommerce documents
       // the token as optional, so the id is the fallback.
@@ -66,28 +81,37 @@ const RULES: { scope: RegExp; subject: (data: unknown, scope: string) => Webhook
   },
   {
     scope: /^store\/(channel\/\d+\/)?cart\/converted$/,
-    subject: (d) => {
+    subject: (d, scope) => {
+      if (channelScoped(scope)) {
+        // Named by `cart_id`, the order not always with it: the order's own hooks bring the order.
+        const data = z.object({ cart_id: cartId, order_id: id.optional() }).parse(d)
+        return { kind: 'cart', cartId: data.cart_id, change: 'converted', orderId: data.order_id ?? null }
+      }
       const data = z.object({ id: cartId, orderId: id }).parse(d)
       return { kind: 'cart', cartId: data.id, change: 'converted', orderId: data.orderId }
     },
   },
   {
     scope: /^store\/(channel\/\d+\/)?cart\/lineItem\//,
-    subject: (d) => ({
-      kind: 'cart',
-      cartId: z.object({ cartId }).parse(d).cartId,
-      change: 'updated',
-      orderId: null,
-    }),
+    subject: (d, scope) => ({ kind: 'cart', cartId: lineItemCartOf(d, scope), change: 'updated', orderId: null }),
   },
   {
     scope: /^store\/(channel\/\d+\/)?cart\//,
     subject: (d, scope) => ({
       kind: 'cart',
-      cartId: z.object({ id: cartId }).parse(d).id,
+      cartId: cartOf(d, scope),
       change: scope.endsWith('/deleted') ? 'deleted' : 'updated',
       orderId: null,
     }),
+  },
+  {
+    // A channel created or changed (name, status), its site (domain, checkout domain) or currencies: re-read it.
+    scope: /^store\/channel\/(created|updated)$/,
+    subject: (d) => ({ kind: 'channel', channelId: withId.parse(d).id }),
+  },
+  {
+    scope: /^store\/channel\/\d+\/settings\/(site|currency)\//,
+    subject: (_d, scope) => ({ kind: 'channel', channelId: Number(/^store\/channel\/(\d+)\//.exec(scope)![1]) }),
   },
   {
     scope: /^store\/customer\/address\//,
@@ -184,6 +208,8 @@ export function subjectResource(subject: WebhookSubject): { type: string; id: st
       return { type: 'subscriber', id: String(subject.subscriberId) }
     case 'product':
       return { type: 'product', id: String(subject.productId) }
+    case 'channel':
+      return { type: 'channel', id: String(subject.channelId) }
     case 'hook_exception':
       return { type: 'hook', id: String(subject.hookId) }
     case 'company':

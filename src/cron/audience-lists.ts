@@ -2,6 +2,8 @@ import type { CronJob } from './job'
 import { loadConfig } from '../config'
 import { readState, writeState } from '../db/backfill'
 import { topCategories } from '../db/contacts'
+import { knownChannels } from '../db/storefronts'
+import { storefrontChannels } from '../domain/storefronts'
 import { hubspotWriter } from '../durable/stubs'
 import type { Env } from '../env'
 import { audienceDefinitions } from '../hubspot/lists'
@@ -17,7 +19,8 @@ const STATE_KEY = 'audience_lists'
 export async function keepAudienceLists(env: Env, now: Date, options: { repair: boolean }): Promise<ListSyncResult> {
   const config = loadConfig(env)
   const categories = config.ok ? await topCategories(env.DB, config.config.AUDIENCE_TOP_CATEGORIES) : []
-  const result = await hubspotWriter(env).syncAudiences(audienceDefinitions(categories), options.repair)
+  const storefronts = storefrontChannels(await knownChannels(env.DB)).map((c) => c.name)
+  const result = await hubspotWriter(env).syncAudiences(audienceDefinitions(categories, storefronts), options.repair)
   await writeState(env.DB, STATE_KEY, result, now.getTime())
   return result
 }

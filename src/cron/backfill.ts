@@ -10,9 +10,9 @@ import { resumeStalledBackfill } from '../backfill/steps'
 export const backfillJob: CronJob = {
   name: 'backfill',
   crons: ['* * * * *'],
-  async run(env, now) {
+  async run(env, now, invocation) {
     if (env.BACKFILL_QUEUE) await resumeStalledBackfill(env, env.BACKFILL_QUEUE, now.getTime())
-    else await runBackfill(env, { budgetMs: BACKFILL_RUN_BUDGET_MS })
+    else await runBackfill(env, { budgetMs: BACKFILL_RUN_BUDGET_MS, invocation })
   },
 }
 

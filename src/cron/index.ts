@@ -10,13 +10,20 @@ import { retention } from './retention'
 import { supportEscalationsJob } from './support-escalations'
 import { audienceListsJob } from './audience-lists'
 import { hubspotConsentJob } from './hubspot-consent'
+import { contactWakes } from './contact-wakes'
+import { storefrontSyncJob } from './storefronts'
 import { identityAutoLink } from './identity-auto-link'
 import { companyReconciliationJob } from './company-reconciliation'
 import type { CronJob } from './job'
+import { apiPauseProbe } from './api-pause-probe'
+import { Invocation } from '../invocation/invocation'
 
 /** One line per job; the order is the order they run in within one tick. */
 export const JOBS: readonly CronJob[] = [
+  // First: a resumed API's backlog is then swept in the same tick.
+  apiPauseProbe,
   retrySweep,
+  contactWakes,
   attributionRollup,
   webhookHealthJob,
   valueTiers,
@@ -25,6 +32,8 @@ export const JOBS: readonly CronJob[] = [
   retention,
   supportEscalationsJob,
   hubspotConsentJob,
+  // Before the lists: a new storefront gets its audience list in the same tick.
+  storefrontSyncJob,
   audienceListsJob,
   identityAutoLink,
   companyReconciliationJob,
@@ -33,13 +42,15 @@ export const JOBS: readonly CronJob[] = [
 ]
 
 /**
- * The scheduled handler's dispatcher. Each job runs on its own: one failing job does not stop the others.
+ * The scheduled handler's dispatcher. Each job runs on its own: one failing job does not stop the others. The
+ * tick is one invocation: its jobs share one budget of subrequests and D1 queries and one BigCommerce client.
  */
 export async function runScheduled(cron: string, scheduledTime: number, env: Env): Promise<void> {
   const now = new Date(scheduledTime)
+  const invocation = new Invocation(env)
   for (const job of JOBS.filter((j) => j.crons.includes(cron))) {
     try {
-      await job.run(env, now)
+      await job.run(invocation.env, now, invocation)
     } catch (err) {
       console.error(`cron job ${job.name} failed:`, err instanceof Error ? err.message : String(err))
     }

@@ -1,5 +1,5 @@
 import { requireConfig } from '../config'
-import { runRetention } from '../db/retention'
+import { DEFAULT_RETENTION_BUDGET, runRetention } from '../db/retention'
 import type { CronJob } from './job'
 
 /**
@@ -10,13 +10,15 @@ import type { CronJob } from './job'
 export const retention: CronJob = {
   name: 'retention',
   crons: ['7 * * * *'],
-  async run(env, now) {
+  async run(env, now, invocation) {
     const config = requireConfig(env)
-    const run = await runRetention(env.DB, {
-      now: now.getTime(),
-      decisionsMs: config.DECISIONS_RETENTION.ms,
-      lookbackMs: config.ATTRIBUTION_LOOKBACK.ms,
-    })
+    // Its own bound, within what the tick's other jobs left.
+    const maxQueries = Math.min(DEFAULT_RETENTION_BUDGET.maxQueries, invocation?.budget.remaining().queries ?? Infinity)
+    const run = await runRetention(
+      env.DB,
+      { now: now.getTime(), decisionsMs: config.DECISIONS_RETENTION.ms, lookbackMs: config.ATTRIBUTION_LOOKBACK.ms },
+      { ...DEFAULT_RETENTION_BUDGET, maxQueries },
+    )
     const deleted = Object.entries(run.deleted).filter(([, n]) => n > 0)
     if (deleted.length > 0 || !run.complete) {
       console.log(

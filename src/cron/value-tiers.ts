@@ -1,6 +1,7 @@
 import type { CronJob } from './job'
 import { hubspotWriter } from '../durable/stubs'
 import type { Env } from '../env'
+import type { InvocationBudget } from '../invocation/budget'
 import { valueTierRecord } from '../hubspot/mapping/contact'
 import { tierRanks } from '../domain/tiers'
 import {
@@ -12,9 +13,12 @@ export interface ValueTierOptions {
   chunk: number
   /** Rows changed per run at most; the rest waits for the next run (the job is safe to repeat). */
   maxRows: number
+  /** The cron tick's budget: a chunk starts only while it fits (a read, the writer, a save). */
+  budget?: InvocationBudget
 }
 
 const DEFAULTS: ValueTierOptions = { chunk: 100, maxRows: 20_000 }
+const CHUNK_COST = { subrequests: 1, queries: 3 }
 
 /** The vip and high thresholds from three indexed reads: the customer count and the values at two ranks. */
 export async function tierThresholds(db: D1Database): Promise<TierThresholds | null> {
@@ -32,12 +36,12 @@ export async function tierThresholds(db: D1Database): Promise<TierThresholds | n
  * it again next time rather than never. Returns how many contacts changed tier.
  */
 export async function recomputeValueTiers(env: Env, now: Date, options: Partial<ValueTierOptions> = {}): Promise<number> {
-  const { chunk, maxRows } = { ...DEFAULTS, ...options }
+  const { chunk, maxRows, budget } = { ...DEFAULTS, ...options }
   const thresholds = await tierThresholds(env.DB)
   const writer = hubspotWriter(env)
   let changed = 0
   let after = ''
-  while (changed < maxRows) {
+  while (changed < maxRows && (!budget || budget.fits(CHUNK_COST))) {
     const changes = await tierChanges(env.DB, thresholds, after, Math.min(chunk, maxRows - changed))
     if (changes.length === 0) break
     after = changes[changes.length - 1].email
@@ -52,7 +56,7 @@ export async function recomputeValueTiers(env: Env, now: Date, options: Partial<
 export const valueTiers: CronJob = {
   name: 'value-tiers',
   crons: ['7 * * * *'],
-  async run(env, now) {
-    await recomputeValueTiers(env, now)
+  async run(env, now, invocation) {
+    await recomputeValueTiers(env, now, { budget: invocation?.budget })
   },
 }

@@ -1,7 +1,9 @@
 import type { CronJob } from './job'
+import { Invocation } from '../invocation/invocation'
 import { hookScopes, reactivateHooks, webhookDestination, webhookHealth, type WebhookHealth } from '../bigcommerce/hooks'
 import { loadConfig } from '../config'
 import { readState, writeState } from '../db/backfill'
+import type { BigCommerceClient } from '../bigcommerce/client'
 import type { Env } from '../env'
 import { bigCommerceClient } from '../pipeline/deps'
 
@@ -19,7 +21,11 @@ export interface StoredWebhookHealth extends WebhookHealth {
  * Re-enables our hooks that BigCommerce deactivated (research/bigcommerce.md pitfall 11: hooks stop
  * silently) and stores what it saw. Needs PUBLIC_URL: without it the worker has no hooks of its own.
  */
-export async function checkWebhookHealth(env: Env, now: Date, options: { force?: boolean } = {}): Promise<StoredWebhookHealth | null> {
+export async function checkWebhookHealth(
+  env: Env,
+  now: Date,
+  options: { force?: boolean; client?: BigCommerceClient } = {},
+): Promise<StoredWebhookHealth | null> {
   const loaded = loadConfig(env)
   if (!loaded.ok || !loaded.config.PUBLIC_URL) return null
   const config = loaded.config
@@ -27,7 +33,7 @@ export async function checkWebhookHealth(env: Env, now: Date, options: { force?:
   if (!options.force && last && now.getTime() - last.updatedAt < WEBHOOK_HEALTH_INTERVAL_MS && last.updatedAt <= now.getTime()) {
     return null
   }
-  const client = bigCommerceClient(config)
+  const client = options.client ?? bigCommerceClient(config)
   const destination = webhookDestination(config.PUBLIC_URL!)
   const health = await webhookHealth(client, env.DB, {
     destination,
@@ -57,7 +63,9 @@ export async function lastWebhookHealth(env: Env): Promise<StoredWebhookHealth |
 export const webhookHealthJob: CronJob = {
   name: 'webhook-health',
   crons: ['* * * * *'],
-  async run(env, now) {
-    await checkWebhookHealth(env, now)
+  async run(env, now, invocation = new Invocation(env)) {
+    // While BigCommerce is paused the check could only fail; the probe asks instead.
+    if ((await invocation.pauseWatch()).paused) return
+    await checkWebhookHealth(env, now, { client: invocation.bigcommerce })
   },
 }

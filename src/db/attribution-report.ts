@@ -19,6 +19,8 @@ export interface AttributionReportQuery {
   /** ISO-8601 date or date-time, exclusive; a bare date includes that whole day. */
   to: string
   model: AttributionModel
+  /** Only orders of this BigCommerce channel (orders stored without one belong to the default storefront, 1). */
+  storefront?: number
 }
 
 export interface AttributionRow {
@@ -33,6 +35,8 @@ export interface AttributionReport {
   from: string
   to: string
   model: AttributionModel
+  /** The storefront (channel id) the report is limited to, null for all. */
+  storefront: number | null
   /** The store's base currency, which every revenue figure is in (null without orders in the range). */
   currency: string | null
   rows: AttributionRow[]
@@ -53,7 +57,9 @@ const COLUMNS: Record<AttributionModel, string> = {
 export async function attributionReport(db: D1Database, query: AttributionReportQuery): Promise<AttributionReport> {
   const from = boundary(query.from, false)
   const to = boundary(query.to, true)
-  const range = 'o.counts_as_paid = 1 AND o.created_at >= ?1 AND o.created_at < ?2'
+  const storefront = query.storefront ?? null
+  const range = `o.counts_as_paid = 1 AND o.created_at >= ?1 AND o.created_at < ?2${storefront === null ? '' : ' AND coalesce(o.channel_id, 1) = ?3'}`
+  const params = storefront === null ? [from, to] : [from, to, storefront]
   const [credited, store] = await db.batch<{
     order_id: number
     net_revenue_base: string
@@ -67,8 +73,8 @@ export async function attributionReport(db: D1Database, query: AttributionReport
         `SELECT o.order_id, o.net_revenue_base, ${COLUMNS[query.model]}
          FROM orders o LEFT JOIN order_attribution a ON a.order_id = o.order_id WHERE ${range}`,
       )
-      .bind(from, to),
-    db.prepare(`SELECT o.order_id, o.net_revenue_base, coalesce(o.base_currency, o.currency) AS base_currency FROM orders o WHERE ${range}`).bind(from, to),
+      .bind(...params),
+    db.prepare(`SELECT o.order_id, o.net_revenue_base, coalesce(o.base_currency, o.currency) AS base_currency FROM orders o WHERE ${range}`).bind(...params),
   ])
 
   const groups = new Map<string, { row: AttributionRow; revenue: Big }>()
@@ -96,6 +102,7 @@ export async function attributionReport(db: D1Database, query: AttributionReport
     from,
     to,
     model: query.model,
+    storefront,
     currency,
     rows: rows.map((r) => ({ ...r, revenue: money(r.revenue) })),
     total: { ...total, revenue: money(total.revenue) },

@@ -236,18 +236,6 @@ export async function recordFailure(
   return row?.state ?? 'running'
 }
 
-/** Fails a job outright (an error retrying cannot fix). */
-export async function failJob(db: D1Database, id: string, owner: string, error: string, now: number): Promise<void> {
-  await db
-    .prepare(
-      `UPDATE backfill_jobs SET state = 'failed', last_error = ?, finished_at = ?, updated_at = ?, lease_owner = NULL,
-         lease_until = NULL
-       WHERE id = ? AND state = 'running' AND lease_owner = ?`,
-    )
-    .bind(error.slice(0, 1000), now, now, id, owner)
-    .run()
-}
-
 /** Customer id → email, from what the customers phase (or a webhook) recorded. */
 export async function knownCustomerEmails(db: D1Database, customerIds: number[]): Promise<Map<number, string>> {
   const ids = [...new Set(customerIds.filter((id) => id > 0))]

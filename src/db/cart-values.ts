@@ -1,5 +1,5 @@
 import type { CartThresholds } from '../domain/high-value-cart'
-import { toNumber, type Amount } from '../domain/money'
+import { sortValue, type Amount } from '../domain/money'
 
 /**
  * Cart values (`cart_values`, migrations/0006) and the high-value thresholds computed from them, kept in
@@ -24,7 +24,7 @@ export async function recordCartValues(db: D1Database, carts: CartValue[], now: 
             'ON CONFLICT (cart_id) DO UPDATE SET currency = excluded.currency, amount = excluded.amount, ' +
             'amount_sort = excluded.amount_sort, updated_at = excluded.updated_at',
         )
-        .bind(cart.cartId, cart.currency, cart.amount, toNumber(cart.amount), now.getTime()),
+        .bind(cart.cartId, cart.currency, cart.amount, sortValue(cart.amount), now.getTime()),
     ),
   )
 }

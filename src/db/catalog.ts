@@ -1,10 +1,12 @@
 import { eq } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
 import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
-import type { ChannelInfo } from '../bigcommerce/channels'
 import type { BigCommerceClient } from '../bigcommerce/client'
 import type { CatalogLookups } from '../bigcommerce/hydrate'
-import { v3Brand, v3Category, v3Channel, v3One, v3Product } from '../bigcommerce/resources'
+import { v3Brand, v3Category, v3One, v3Product } from '../bigcommerce/resources'
+import { readChannel } from '../bigcommerce/storefronts'
+import { storefrontBaseUrl } from '../domain/storefronts'
+import { catalogChannels, channelRow, storeChannelOf } from './storefronts'
 
 /**
  * The catalog facts order hydration needs (category and brand names, a product's first category, channels),
@@ -35,15 +37,6 @@ export const catalogProducts = sqliteTable('catalog_products', {
   fetchedAt: integer('fetched_at').notNull(),
 })
 
-export const catalogChannels = sqliteTable('catalog_channels', {
-  id: integer('id').primaryKey(),
-  found: integer('found', { mode: 'boolean' }).notNull(),
-  name: text('name'),
-  type: text('type'),
-  platform: text('platform'),
-  fetchedAt: integer('fetched_at').notNull(),
-})
-
 export const DEFAULT_CATALOG_TTL_MS = 24 * 60 * 60 * 1000
 
 export interface CatalogLookupOptions {
@@ -52,20 +45,25 @@ export interface CatalogLookupOptions {
   /**
    * Keep each fact this instance read for its whole life instead of asking D1 again per lookup: for a
    * backfill run, whose orders name the same products hundreds of times within a minute (D1 counts every
-   * query against the invocation's limit). Off for webhook processing, where a catalog webhook may have
-   * just dropped a fact.
+   * query against the invocation's limit), and for the invocation of a webhook batch (a catalog webhook in
+   * the batch drops what it changed with `forget`).
    */
   remember?: boolean
 }
 
 type Clock = () => Date
 
+/** Lookups that may remember what they read; `forget` drops a remembered fact (a catalog webhook changed it). */
+export interface RememberingLookups extends CatalogLookups {
+  forget(kind: CatalogKind, id: number): void
+}
+
 export function createCatalogLookups(
   db: D1Database,
   client: BigCommerceClient,
   now: Clock | Date,
   options: CatalogLookupOptions = {},
-): CatalogLookups {
+): RememberingLookups {
   const orm = drizzle(db)
   const clock: Clock = typeof now === 'function' ? now : () => now
   const ttlMs = options.ttlMs ?? DEFAULT_CATALOG_TTL_MS
@@ -143,27 +141,20 @@ export function createCatalogLookups(
       ),
     )
 
+  // The whole channel (its site and currencies too), so that a storefront seen first on an order has its links.
   const channel = (id: number) =>
     once(`channel:${id}`, () =>
       cached(
         () => orm.select().from(catalogChannels).where(eq(catalogChannels.id, id)).get(),
-        async (fetchedAt) => {
-          const raw = await client.v3(`/channels/${id}`)
-          const data = raw === null ? null : v3One(v3Channel).parse(raw).data
-          return {
-            id,
-            found: data !== null,
-            name: data?.name.trim() || null,
-            type: data?.type.trim() || null,
-            platform: data?.platform.trim() || null,
-            fetchedAt,
-          }
-        },
+        async (fetchedAt) => channelRow(id, await readChannel(client, id), fetchedAt),
         (row) => orm.insert(catalogChannels).values(row).onConflictDoUpdate({ target: catalogChannels.id, set: row }),
       ),
     )
 
   return {
+    forget(kind, id) {
+      inFlight.delete(`${kind}:${id}`)
+    },
     async categoryName(id) {
       return (await category(id)).name
     },
@@ -174,9 +165,14 @@ export function createCatalogLookups(
       const facts = await product(productId)
       return facts.firstCategoryId === null ? null : (await category(facts.firstCategoryId)).name
     },
-    async channel(id): Promise<ChannelInfo | null> {
-      const row = await channel(id)
-      return row.found ? { name: row.name, type: row.type, platform: row.platform } : null
+    async channel(id) {
+      return storeChannelOf(await channel(id))
+    },
+    async storefrontUrl(id) {
+      const own = storeChannelOf(await channel(id))
+      // A channel without a site links to the default storefront's.
+      const fallback = own?.siteUrl ? null : storeChannelOf(await channel(1))
+      return storefrontBaseUrl([own, fallback].filter((c) => c !== null), id)
     },
   }
 }

@@ -173,7 +173,7 @@ export async function ordersOfCompanies(db: D1Database, ids: number[]): Promise<
   for (const chunk of chunks(ids, IDS_PER_QUERY)) {
     const { results } = await db
       .prepare(
-        `SELECT u.company_id, o.order_id, o.counts_as_paid, o.created_at, o.net_revenue_base,
+        `SELECT u.company_id, o.order_id, o.counts_as_paid, o.created_at, o.net_revenue_base, o.base_currency,
                 a.company_id = u.company_id AS associated
          FROM b2b_company_users u
          JOIN orders o ON o.customer_id = u.customer_id
@@ -188,6 +188,7 @@ export async function ordersOfCompanies(db: D1Database, ids: number[]): Promise<
         counts_as_paid: number
         created_at: string
         net_revenue_base: string
+        base_currency: string | null
         associated: number | null
       }>()
     for (const r of results) {
@@ -196,6 +197,7 @@ export async function ordersOfCompanies(db: D1Database, ids: number[]): Promise<
         countsAsPaid: r.counts_as_paid === 1,
         createdAt: r.created_at,
         netRevenueBase: r.net_revenue_base,
+        baseCurrency: r.base_currency,
         associated: r.associated === 1,
       })
     }

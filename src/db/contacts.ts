@@ -1,75 +1,98 @@
 import { sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
 import type { ContactSummary, Order } from '../domain/model'
-import { toNumber } from '../domain/money'
+import { sortValue } from '../domain/money'
 import { countsAsPaid, netRevenue, refundedTotal, toBase } from '../domain/order-status'
-import { contacts, orders, triggerDecisions } from './schema'
-import { shadowDecisionInserts, type PublishedDecision } from './shadow-decisions'
+import { contacts, orders } from './schema'
+import { shadowDecisionInserts, type InsertGuard, type PublishedDecision } from './shadow-decisions'
 
 /**
- * The cross-contact figures a contact's Durable Object publishes to D1 after each change: its own row
- * (ranked by the value-tier cron, compared for duplicates), its orders (reports, attribution), and its trigger
- * decisions (admin API).
+ * What one change of a contact publishes to D1: its own row (ranked by the value-tier cron, compared for
+ * duplicates, with its next wake time for the scheduled-work sweep), its changed orders (reports, attribution) and
+ * its trigger decisions (admin API). The contact keeps it in its storage, saved with its state, until D1 has it: a
+ * retry completes it.
  */
-export async function publishContactFigures(
-  db: D1Database,
-  summary: ContactSummary,
-  changedOrders: Order[],
-  decisions: PublishedDecision[],
-  eventCreatedAt: number | null,
-  now: Date,
-): Promise<void> {
+export interface ContactPublication {
+  /** Unique per publication: D1 remembers the last one it applied, so a retried publish adds no decision twice. */
+  id: string
+  summary: ContactSummary
+  orders: Order[]
+  decisions: PublishedDecision[]
+  /** The webhook's `created_at` (unix seconds), for latency figures. */
+  eventCreatedAt: number | null
+  /** When the change was evaluated (ISO-8601). */
+  at: string
+  /** The contact's next wake time (its alarm), epoch ms; null when nothing is scheduled. */
+  wakeAt: number | null
+}
+
+/**
+ * Publishes in one D1 batch (a transaction): all of it or nothing. The upserts are idempotent; the decision
+ * inserts take effect only if this publication is not the one D1 applied last, which the contact row records.
+ */
+export async function publishContactFigures(db: D1Database, publication: ContactPublication): Promise<void> {
+  const { summary, id } = publication
   const d = drizzle(db)
+  const unlessApplied: InsertGuard = {
+    where: 'WHERE NOT EXISTS (SELECT 1 FROM contacts WHERE email = ? AND publication_id = ?)',
+    params: [summary.email, id],
+  }
   const contactRow = {
     email: summary.email,
     customerId: summary.customerId,
     phone: summary.phone,
     firstName: summary.firstName,
     lastName: summary.lastName,
-    firstSeenAt: summary.firstSeenAt ?? now.toISOString(),
+    firstSeenAt: summary.firstSeenAt ?? publication.at,
     paidOrderCount: summary.orderCount,
     lifetimeValue: summary.lifetimeValue,
-    lifetimeValueSort: toNumber(summary.lifetimeValue),
+    lifetimeValueSort: sortValue(summary.lifetimeValue),
     customerStatus: summary.customerStatus,
     firstOrderAt: summary.firstOrderAt,
     lastOrderAt: summary.lastOrderAt,
     topCategory: summary.categoryAffinity[0] ?? null,
-    updatedAt: now.getTime(),
+    updatedAt: Date.parse(publication.at),
+    nextWakeAt: publication.wakeAt,
+    publicationId: id,
   }
-  const statements = [
-    d.insert(contacts).values(contactRow).onConflictDoUpdate({
-      target: contacts.email,
-      // Known since the earliest moment anything said so (a first publish without dates says "now").
-      set: { ...contactRow, firstSeenAt: sql`min(coalesce(${contacts.firstSeenAt}, excluded.first_seen_at), excluded.first_seen_at)` },
-    }),
-    ...changedOrders.map((order) => {
+  const upserts = [
+    ...publication.orders.map((order) => {
       // The order belongs to the contact: the billing email's, or the person's it was linked to.
       const row = { ...orderRow(order), email: summary.email }
       return d
         .insert(orders)
-        .values({ ...row, eventCreatedAt })
+        .values({ ...row, eventCreatedAt: publication.eventCreatedAt })
         .onConflictDoUpdate({
           target: orders.orderId,
           // Latency is measured from the first delivery that told us about the order.
           set: { ...row, eventCreatedAt: sql`coalesce(${orders.eventCreatedAt}, excluded.event_created_at)` },
         })
+        .toSQL()
     }),
-    ...decisions.flatMap(({ decision, ...rest }) =>
+    // Last: it marks this publication applied.
+    d
+      .insert(contacts)
+      .values(contactRow)
+      .onConflictDoUpdate({
+        target: contacts.email,
+        // Known since the earliest moment anything said so (a first publish without dates says "now").
+        set: { ...contactRow, firstSeenAt: sql`min(coalesce(${contacts.firstSeenAt}, excluded.first_seen_at), excluded.first_seen_at)` },
+      })
+      .toSQL(),
+  ]
+  await db.batch([
+    ...publication.decisions.flatMap(({ decision, ...rest }) =>
       decision === 'shadowed'
         ? []
-        : [d.insert(triggerDecisions).values({
-            email: summary.email,
-            trigger: rest.trigger,
-            triggerKey: rest.key,
-            decision,
-            reason: rest.reason,
-            at: rest.at,
-          })],
+        : [
+            db
+              .prepare(`INSERT INTO trigger_decisions (email, "trigger", trigger_key, decision, reason, at) SELECT ?, ?, ?, ?, ?, ? ${unlessApplied.where}`)
+              .bind(summary.email, rest.trigger, rest.key, decision, rest.reason, rest.at, ...unlessApplied.params),
+          ],
     ),
-    ...shadowDecisionInserts(d, summary.email, decisions),
-  ]
-  const [first, ...rest] = statements
-  await d.batch([first!, ...rest])
+    ...shadowDecisionInserts(db, summary.email, publication.decisions, unlessApplied),
+    ...upserts.map((query) => db.prepare(query.sql).bind(...query.params)),
+  ])
 }
 
 export function orderRow(order: Order) {
@@ -89,6 +112,7 @@ export function orderRow(order: Order) {
     netRevenue: net,
     netRevenueBase: toBase(order, net),
     channel: order.channel,
+    channelId: order.channelId,
     cartId: order.cartId,
   }
 }
@@ -104,6 +128,23 @@ export async function topCategories(db: D1Database, limit: number): Promise<stri
     .bind(limit)
     .all<{ category: string }>()
   return results.map((r) => r.category)
+}
+
+/** Contacts whose next wake time passed before `before` (their alarm is overdue), the longest overdue first. */
+export async function overdueContacts(db: D1Database, before: number, limit: number): Promise<{ email: string; wakeAt: number }[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT email, next_wake_at AS wakeAt FROM contacts WHERE next_wake_at IS NOT NULL AND next_wake_at < ?1
+       ORDER BY next_wake_at LIMIT ?2`,
+    )
+    .bind(before, limit)
+    .all<{ email: string; wakeAt: number }>()
+  return results
+}
+
+/** Nothing is scheduled for this contact any more (its object holds no contact), unless it changed meanwhile. */
+export async function clearWake(db: D1Database, email: string, wakeAt: number): Promise<void> {
+  await db.prepare('UPDATE contacts SET next_wake_at = NULL WHERE email = ?1 AND next_wake_at = ?2').bind(email, wakeAt).run()
 }
 
 /** A contact's row as the duplicate review and its audit show it. */

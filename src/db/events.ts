@@ -1,14 +1,37 @@
-import { and, asc, eq, gt, gte, isNull, lte, ne, or, sql } from 'drizzle-orm'
+import { and, asc, eq, gt, gte, inArray, isNull, lte, ne, or, sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
 import { deadLetters, webhookEvents } from './schema'
 
 /**
  * The webhook inbox. A row is written once per idempotency key and then moves through
  * pending → done | ignored | dead. Claims are leases: a claimed row is due again only after its lease,
- * so an immediate `waitUntil` run and the cron sweep never process the same attempt twice.
+ * so the queue's consumer and the cron sweep never process the same attempt twice. The inbox owns retries:
+ * `next_attempt_at` says when an event is due; the queue is a fast path to it.
+ *
+ * A lease is short and renewed while its attempt runs, so an attempt that died with its process (a crash, a
+ * deploy) holds its events half a minute at most. A new event is left to its queue message for a minute
+ * before the sweep takes it.
  */
-export const PROCESSING_LEASE_MS = 2 * 60_000
-export const MAX_ATTEMPTS = 8
+export const PROCESSING_LEASE_MS = 30_000
+export const LEASE_RENEWAL_MS = 10_000
+export const FIRST_ATTEMPT_GRACE_MS = 60_000
+/** BigCommerce retries a delivery for 48 hours: a failing event is retried at least as long before it is dead. */
+export const RETRY_HORIZON_MS = 48 * 3_600_000
+/** Queues delay a message 12 hours at most; so do retries. */
+const MAX_BACKOFF_MS = 12 * 3_600_000
+
+/** 30 s, 1 min, 2 min, ... doubling, at most 12 h apart. */
+export function retryBackoffMs(attempts: number): number {
+  return Math.min(30_000 * 2 ** Math.max(0, attempts - 1), MAX_BACKOFF_MS)
+}
+
+/** Attempts before a dead letter: the fewest whose backoffs add up to the retry horizon (15: about 53 hours). */
+export const MAX_ATTEMPTS = (() => {
+  let waited = 0
+  let attempts = 1
+  while (waited < RETRY_HORIZON_MS) waited += retryBackoffMs(attempts++)
+  return attempts
+})()
 
 export type WebhookEventRow = typeof webhookEvents.$inferSelect
 
@@ -37,60 +60,102 @@ export async function recordWebhookEvent(db: D1Database, event: NewWebhookEvent)
       receivedAt: event.receivedAt,
       status: event.ignored ? 'ignored' : 'pending',
       attempts: 0,
-      nextAttemptAt: event.receivedAt + PROCESSING_LEASE_MS,
+      nextAttemptAt: event.receivedAt + FIRST_ATTEMPT_GRACE_MS,
     })
     .onConflictDoNothing()
     .returning({ id: webhookEvents.id })
   return inserted.length === 1
 }
 
-/**
- * Claims one pending event for an attempt: its first (right after it was recorded), or a retry whose time
- * has come. Null when it is done, dead, or leased to another attempt (the queue and the sweep race safely).
- */
-export async function claimEvent(db: D1Database, id: string, now: number): Promise<WebhookEventRow | null> {
-  const rows = await drizzle(db)
-    .update(webhookEvents)
-    .set({ attempts: sql`${webhookEvents.attempts} + 1`, nextAttemptAt: now + PROCESSING_LEASE_MS, startedAt: now })
-    .where(
-      and(
-        eq(webhookEvents.id, id),
-        eq(webhookEvents.status, 'pending'),
-        or(eq(webhookEvents.attempts, 0), lte(webhookEvents.nextAttemptAt, now)),
-      ),
-    )
-    .returning()
-  return rows[0] ?? null
+/** D1 binds at most 100 parameters per query. */
+const ID_CHUNK = 90
+
+function chunks<T>(items: readonly T[]): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < items.length; i += ID_CHUNK) out.push(items.slice(i, i + ID_CHUNK))
+  return out
 }
 
-/** An event's state, for a queue message whose event could not be claimed. */
-export async function eventState(db: D1Database, id: string): Promise<Pick<WebhookEventRow, 'status' | 'nextAttemptAt'> | null> {
-  const rows = await drizzle(db)
-    .select({ status: webhookEvents.status, nextAttemptAt: webhookEvents.nextAttemptAt })
-    .from(webhookEvents)
-    .where(eq(webhookEvents.id, id))
-  return rows[0] ?? null
-}
-
-/** Claims up to `limit` pending events whose retry time has come, oldest first. */
-export async function claimDueEvents(db: D1Database, now: number, limit: number): Promise<WebhookEventRow[]> {
+/** The events with these ids (one query per 90), whatever their state. */
+export async function readEvents(db: D1Database, ids: readonly string[]): Promise<WebhookEventRow[]> {
   const d = drizzle(db)
-  const due = await d
-    .select({ id: webhookEvents.id })
+  const rows: WebhookEventRow[] = []
+  for (const chunk of chunks([...new Set(ids)])) rows.push(...(await d.select().from(webhookEvents).where(inArray(webhookEvents.id, chunk))))
+  return rows
+}
+
+/** Pending and free for an attempt: its first (right after it was recorded), or one whose time has come. */
+export function isClaimable(row: WebhookEventRow, now: number): boolean {
+  return row.status === 'pending' && (row.attempts === 0 || row.nextAttemptAt <= now)
+}
+
+const claimable = (now: number) =>
+  and(eq(webhookEvents.status, 'pending'), or(eq(webhookEvents.attempts, 0), lte(webhookEvents.nextAttemptAt, now)))
+
+/**
+ * Claims events for an attempt, in one query: each claimed one spends an attempt and is leased. Those done,
+ * dead, or leased to another attempt are left out (the queue and the sweep race safely).
+ */
+export async function claimEvents(db: D1Database, ids: readonly string[], now: number): Promise<WebhookEventRow[]> {
+  const d = drizzle(db)
+  const claimed: WebhookEventRow[] = []
+  for (const chunk of chunks(ids)) {
+    claimed.push(
+      ...(await d
+        .update(webhookEvents)
+        .set({ attempts: sql`${webhookEvents.attempts} + 1`, nextAttemptAt: now + PROCESSING_LEASE_MS, startedAt: now })
+        .where(and(inArray(webhookEvents.id, chunk), claimable(now)))
+        .returning()),
+    )
+  }
+  return claimed
+}
+
+/** Extends the lease of an attempt still running (the one that claimed them at `startedAt`, not a later one). */
+export async function renewLeases(db: D1Database, ids: readonly string[], startedAt: number, now: number): Promise<void> {
+  const d = drizzle(db)
+  for (const chunk of chunks(ids)) {
+    await d
+      .update(webhookEvents)
+      .set({ nextAttemptAt: now + PROCESSING_LEASE_MS })
+      .where(and(inArray(webhookEvents.id, chunk), eq(webhookEvents.status, 'pending'), eq(webhookEvents.startedAt, startedAt)))
+  }
+}
+
+/** Up to `limit` pending events whose time has come, oldest due first (not claimed: the caller claims what it takes on). */
+export async function dueEvents(db: D1Database, now: number, limit: number): Promise<WebhookEventRow[]> {
+  return drizzle(db)
+    .select()
     .from(webhookEvents)
     .where(and(eq(webhookEvents.status, 'pending'), lte(webhookEvents.nextAttemptAt, now)))
     .orderBy(asc(webhookEvents.nextAttemptAt))
     .limit(limit)
-  const claimed: WebhookEventRow[] = []
-  for (const { id } of due) {
-    const rows = await d
-      .update(webhookEvents)
-      .set({ attempts: sql`${webhookEvents.attempts} + 1`, nextAttemptAt: now + PROCESSING_LEASE_MS, startedAt: now })
-      .where(and(eq(webhookEvents.id, id), eq(webhookEvents.status, 'pending'), lte(webhookEvents.nextAttemptAt, now)))
-      .returning()
-    if (rows[0]) claimed.push(rows[0])
-  }
-  return claimed
+}
+
+/**
+ * Pending events to hand to the webhook queue: due, and not handed over within a lease (a resume includes
+ * those never attempted, whose messages the consumer acknowledged while processing was paused). Oldest first.
+ */
+export async function queueBacklog(db: D1Database, now: number, limit: number, options: { fresh?: boolean } = {}): Promise<string[]> {
+  const due = options.fresh ? or(eq(webhookEvents.attempts, 0), lte(webhookEvents.nextAttemptAt, now)) : lte(webhookEvents.nextAttemptAt, now)
+  const rows = await drizzle(db)
+    .select({ id: webhookEvents.id })
+    .from(webhookEvents)
+    .where(
+      and(
+        eq(webhookEvents.status, 'pending'),
+        due,
+        or(isNull(webhookEvents.queuedAt), lte(webhookEvents.queuedAt, now - FIRST_ATTEMPT_GRACE_MS)),
+      ),
+    )
+    .orderBy(asc(webhookEvents.receivedAt))
+    .limit(limit)
+  return rows.map((r) => r.id)
+}
+
+export async function markQueued(db: D1Database, ids: readonly string[], now: number): Promise<void> {
+  const d = drizzle(db)
+  for (const chunk of chunks(ids)) await d.update(webhookEvents).set({ queuedAt: now }).where(inArray(webhookEvents.id, chunk))
 }
 
 /** What the backfill looks at to give way to live work (unix ms; null when there is none). */
@@ -142,11 +207,25 @@ export async function isSuperseded(db: D1Database, event: WebhookEventRow): Prom
   return later.length > 0
 }
 
-export async function markEventDone(db: D1Database, id: string, now: number): Promise<void> {
-  await drizzle(db)
-    .update(webhookEvents)
-    .set({ status: 'done', processedAt: now, lastError: null })
-    .where(eq(webhookEvents.id, id))
+export async function markEventsDone(db: D1Database, ids: readonly string[], now: number): Promise<void> {
+  const d = drizzle(db)
+  for (const chunk of chunks(ids)) {
+    await d.update(webhookEvents).set({ status: 'done', processedAt: now, lastError: null }).where(inArray(webhookEvents.id, chunk))
+  }
+}
+
+/**
+ * Gives claimed events their attempt back, due now: they failed because the API is paused, not because of
+ * anything about them. The error stays visible until the next attempt.
+ */
+export async function releaseEvents(db: D1Database, ids: readonly string[], error: string, now: number): Promise<void> {
+  const d = drizzle(db)
+  for (const chunk of chunks(ids)) {
+    await d
+      .update(webhookEvents)
+      .set({ attempts: sql`max(0, ${webhookEvents.attempts} - 1)`, nextAttemptAt: now, lastError: error })
+      .where(and(inArray(webhookEvents.id, chunk), eq(webhookEvents.status, 'pending')))
+  }
 }
 
 export interface EventFailure {
@@ -190,29 +269,32 @@ export async function markEventFailed(
   return { outcome: 'retry', at }
 }
 
-/** Dead-letters a pending event the queue gave up on (it keeps its last error); false when it is settled already. */
-export async function giveUpEvent(db: D1Database, id: string, reason: string, now: number): Promise<boolean> {
-  const rows = await drizzle(db)
-    .select()
-    .from(webhookEvents)
-    .where(and(eq(webhookEvents.id, id), eq(webhookEvents.status, 'pending')))
-  const row = rows[0]
-  if (!row) return false
+/**
+ * The webhook queue gave up on an event's message (its dead-letter queue's consumer). The inbox owns retries,
+ * so that alone dead-letters nothing: an event leased to an attempt, or with attempts left, stays pending for
+ * the sweep. Only one whose attempts are used up and that no attempt holds is dead-lettered. Returns what
+ * became of it.
+ */
+export async function settleAbandonedEvent(db: D1Database, id: string, now: number): Promise<'dead' | 'left' | 'settled'> {
+  const [row] = await readEvents(db, [id])
+  if (!row || row.status !== 'pending') return 'settled'
+  if (row.nextAttemptAt > now || row.attempts < MAX_ATTEMPTS) return 'left'
+  const reason = 'the webhook queue gave up on it (max_retries reached)'
   await markEventFailed(db, row, { error: row.lastError ? `${row.lastError} (${reason})` : reason, final: true }, now)
-  return true
+  return 'dead'
 }
 
-/** 30 s, 1 min, 2 min, ... capped at 1 h: a few hours in all before an event is dead-lettered. */
-export function retryBackoffMs(attempts: number): number {
-  return Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 3_600_000)
-}
-
-/** Puts a dead-lettered webhook event back in the queue, due now, with a fresh attempt count. */
-export async function requeueWebhookEvent(db: D1Database, id: string, now: number): Promise<boolean> {
-  const rows = await drizzle(db)
-    .update(webhookEvents)
-    .set({ status: 'pending', attempts: 0, nextAttemptAt: now, lastError: null })
-    .where(and(eq(webhookEvents.id, id), eq(webhookEvents.status, 'dead')))
-    .returning({ id: webhookEvents.id })
-  return rows.length === 1
+/** Puts dead-lettered webhook events back in the inbox, due now, with a fresh attempt count; the ids it did. */
+export async function requeueDeadEvents(db: D1Database, ids: readonly string[], now: number): Promise<string[]> {
+  const d = drizzle(db)
+  const done: string[] = []
+  for (const chunk of chunks(ids)) {
+    const rows = await d
+      .update(webhookEvents)
+      .set({ status: 'pending', attempts: 0, nextAttemptAt: now, lastError: null, queuedAt: null })
+      .where(and(inArray(webhookEvents.id, chunk), eq(webhookEvents.status, 'dead')))
+      .returning({ id: webhookEvents.id })
+    done.push(...rows.map((r) => r.id))
+  }
+  return done
 }

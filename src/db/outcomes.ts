@@ -10,7 +10,15 @@ import { TRIGGERS, type Trigger } from '../domain/model'
  */
 const WINDOW_DAYS = `CASE td.trigger ${TRIGGERS.map((t) => `WHEN '${t}' THEN ${OUTCOME_RULES[FAMILY_OF[t]].windowDays}`).join(' ')} END`
 
-export async function decisionFollowUps(db: D1Database, range: { from: string; to: string }): Promise<DecisionFollowUp[]> {
+export async function decisionFollowUps(
+  db: D1Database,
+  range: { from: string; to: string; storefront?: number | null },
+): Promise<DecisionFollowUp[]> {
+  // A storefront: contacts who ordered or kept a cart there, and only their orders there count as conversions.
+  const storefront = range.storefront ?? null
+  const onStorefront = storefront === null ? '' : `AND (EXISTS (SELECT 1 FROM orders so WHERE so.email = td.email AND coalesce(so.channel_id, 1) = ?3)
+             OR EXISTS (SELECT 1 FROM carts sc WHERE sc.email = td.email AND coalesce(sc.channel_id, 1) = ?3))`
+  const orderOnStorefront = storefront === null ? '' : 'AND coalesce(o.channel_id, 1) = ?3'
   const { results } = await db
     .prepare(
       `WITH d AS (
@@ -22,13 +30,14 @@ export async function decisionFollowUps(db: D1Database, range: { from: string; t
            AND (td.trigger <> 'post_purchase_step' OR td.trigger_key LIKE '%:day_0')
            AND (td.decision <> 'deferred' OR NOT EXISTS (
              SELECT 1 FROM trigger_decisions f WHERE f.email = td.email AND f.trigger_key = td.trigger_key AND f.decision = 'fired'))
+           ${onStorefront}
        )
        SELECT d.id, d.trigger, d.decision, d.at, d.trigger_key, o.net_revenue_base, o.cart_id
-       FROM d LEFT JOIN orders o ON o.email = d.email AND o.counts_as_paid = 1 AND d.start IS NOT NULL
+       FROM d LEFT JOIN orders o ON o.email = d.email AND o.counts_as_paid = 1 AND d.start IS NOT NULL ${orderOnStorefront}
          AND o.created_at > d.start AND o.created_at <= strftime('%Y-%m-%dT%H:%M:%fZ', d.start, '+' || d.days || ' days')
        ORDER BY d.id`,
     )
-    .bind(range.from, range.to)
+    .bind(...(storefront === null ? [range.from, range.to] : [range.from, range.to, storefront]))
     .all<{
       id: number
       trigger: Trigger

@@ -16,6 +16,8 @@ export const webhookEvents = sqliteTable('webhook_events', {
   lastError: text('last_error'),
   processedAt: integer('processed_at'),
   startedAt: integer('started_at'),
+  /** When the sweep last handed it to the webhook queue (migration 0040). */
+  queuedAt: integer('queued_at'),
 })
 
 export const deadLetters = sqliteTable('dead_letters', {
@@ -42,6 +44,10 @@ export const contacts = sqliteTable('contacts', {
   /** The first of the contact's category affinity (migration 0013), for the store's top categories. */
   topCategory: text('top_category'),
   updatedAt: integer('updated_at').notNull(),
+  /** The contact's next wake time, epoch ms (migration 0045): what the minute sweep looks for when overdue. */
+  nextWakeAt: integer('next_wake_at'),
+  /** The last publication of the contact D1 applied (migration 0045). */
+  publicationId: text('publication_id'),
   /** E.164 when it parsed, and the name: what duplicate groups and IDENTITY_AUTO_LINK compare (migration 0080). */
   phone: text('phone'),
   firstName: text('first_name'),
@@ -82,6 +88,8 @@ export const carts = sqliteTable('carts', {
   status: text('status').notNull(),
   orderId: integer('order_id'),
   updatedAt: text('updated_at').notNull(),
+  /** The cart's BigCommerce channel (migration 0060). */
+  channelId: integer('channel_id'),
 })
 
 export const orders = sqliteTable('orders', {
@@ -99,6 +107,8 @@ export const orders = sqliteTable('orders', {
   netRevenue: text('net_revenue').notNull(),
   netRevenueBase: text('net_revenue_base').notNull(),
   channel: text('channel').notNull(),
+  /** The BigCommerce channel (migration 0060); null on rows written before it: the default storefront. */
+  channelId: integer('channel_id'),
   cartId: text('cart_id'),
   eventCreatedAt: integer('event_created_at'),
   syncedAt: integer('synced_at'),
@@ -112,6 +122,23 @@ export const triggerDecisions = sqliteTable('trigger_decisions', {
   decision: text('decision', { enum: ['fired', 'deferred', 'suppressed', 'cancelled'] }).notNull(),
   reason: text('reason').notNull(),
   at: text('at').notNull(),
+})
+
+/** Circuit breakers per API (migration 0040). */
+export const apiPauses = sqliteTable('api_pauses', {
+  api: text('api', { enum: ['bigcommerce', 'hubspot'] }).primaryKey(),
+  paused: integer('paused', { mode: 'boolean' }).notNull(),
+  cause: text('cause', { enum: ['auth', 'outage'] }),
+  status: integer('status'),
+  detail: text('detail'),
+  probePath: text('probe_path'),
+  since: integer('since'),
+  nextProbeAt: integer('next_probe_at'),
+  lastProbeAt: integer('last_probe_at'),
+  lastProbeResult: text('last_probe_result'),
+  resumedAt: integer('resumed_at'),
+  resumedBy: text('resumed_by'),
+  updatedAt: integer('updated_at').notNull(),
 })
 
 export const syncState = sqliteTable('sync_state', {

@@ -1,5 +1,5 @@
 import { and, desc, eq, gte, sql } from 'drizzle-orm'
-import { drizzle, type DrizzleD1Database } from 'drizzle-orm/d1'
+import { drizzle } from 'drizzle-orm/d1'
 import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 import { FAMILY_OF } from '../domain/automation'
 import type { ShadowOutcome, TriggerDecision } from '../domain/model'
@@ -20,21 +20,36 @@ export const shadowDecisions = sqliteTable('shadow_decisions', {
 /** A decision as the contact publishes it; a shadowed one with the contact properties it would have written. */
 export type PublishedDecision = TriggerDecision & { wouldWrite?: Record<string, unknown> }
 
-/** Insert statements for the shadowed decisions among `decisions` (the others belong in trigger_decisions). */
-export function shadowDecisionInserts(d: DrizzleD1Database, email: string, decisions: PublishedDecision[]) {
+/** A WHERE clause that must hold for a statement to take effect, and its parameters. */
+export interface InsertGuard {
+  where: string
+  params: unknown[]
+}
+
+/**
+ * Insert statements for the shadowed decisions among `decisions` (the others belong in trigger_decisions), each
+ * taking effect only when `guard` holds.
+ */
+export function shadowDecisionInserts(db: D1Database, email: string, decisions: PublishedDecision[], guard: InsertGuard): D1PreparedStatement[] {
   return decisions
     .filter((decision) => decision.decision === 'shadowed')
     .map((decision) =>
-      d.insert(shadowDecisions).values({
-        email,
-        trigger: decision.trigger,
-        family: FAMILY_OF[decision.trigger],
-        triggerKey: decision.key,
-        outcome: decision.shadow?.outcome ?? 'fired',
-        reason: decision.reason,
-        wouldWrite: decision.wouldWrite ? JSON.stringify(decision.wouldWrite) : null,
-        at: decision.at,
-      }),
+      db
+        .prepare(
+          `INSERT INTO shadow_decisions (email, "trigger", family, trigger_key, outcome, reason, would_write, at)
+           SELECT ?, ?, ?, ?, ?, ?, ?, ? ${guard.where}`,
+        )
+        .bind(
+          email,
+          decision.trigger,
+          FAMILY_OF[decision.trigger],
+          decision.key,
+          decision.shadow?.outcome ?? 'fired',
+          decision.reason,
+          decision.wouldWrite ? JSON.stringify(decision.wouldWrite) : null,
+          decision.at,
+          ...guard.params,
+        ),
     )
 }
 

@@ -65,6 +65,8 @@ export interface HitRecord {
   /** Origin and path of the page, no query string. */
   landingPage: string | null
   plan: HitPlan
+  /** The storefront (BigCommerce channel id) whose site sent the hit; null when the origin is no known site. */
+  channelId?: number | null
 }
 
 /**
@@ -83,8 +85,8 @@ export async function recordHit(db: D1Database, hit: HitRecord): Promise<void> {
       db
         .prepare(
           `INSERT INTO touches (anonymous_id, occurred_at, channel, source, medium, campaign, term, content, click_id,
-             referrer_host, landing_page, reason, received_at)
-           SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13 WHERE ${unchanged}`,
+             referrer_host, landing_page, reason, received_at, channel_id)
+           SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?17 WHERE ${unchanged}`,
         )
         .bind(
           hit.anonymousId,
@@ -100,7 +102,8 @@ export async function recordHit(db: D1Database, hit: HitRecord): Promise<void> {
           hit.landingPage,
           plan.touch.reason,
           hit.receivedAt,
-          ...(hit.seen ? [hit.anonymousId, hit.seen.lastSeenAt, hit.seen.campaignFingerprint] : [hit.anonymousId]),
+          ...(hit.seen ? [hit.anonymousId, hit.seen.lastSeenAt, hit.seen.campaignFingerprint] : [hit.anonymousId, null, null]),
+          hit.channelId ?? null,
         ),
     )
   }

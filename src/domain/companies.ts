@@ -65,6 +65,8 @@ export interface CompanyOrder {
   createdAt: string
   /** Net revenue in the store's base currency, an exact decimal string; 0 for orders that do not count. */
   netRevenueBase: Amount
+  /** The store's base currency, which `netRevenueBase` is in (unknown on orders stored before it was kept). */
+  baseCurrency?: string | null
 }
 
 export interface CompanyFigures {
@@ -72,6 +74,8 @@ export interface CompanyFigures {
   orderCount: number
   /** Net revenue of those orders in the store's base currency, summed exactly. */
   lifetimeValue: Amount
+  /** The currency of `lifetimeValue` (the store's base currency, as the newest paid order says), for its minor units. */
+  baseCurrency?: string
   firstOrderAt: string | null
   lastOrderAt: string | null
 }
@@ -82,6 +86,7 @@ export function companyFigures(orders: readonly CompanyOrder[]): CompanyFigures 
   return {
     orderCount: paid.length,
     lifetimeValue: paid.length ? add(...paid.map((o) => o.netRevenueBase)) : ZERO,
+    baseCurrency: paid[paid.length - 1]?.baseCurrency ?? undefined,
     firstOrderAt: paid[0]?.createdAt ?? null,
     lastOrderAt: paid[paid.length - 1]?.createdAt ?? null,
   }

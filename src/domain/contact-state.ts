@@ -21,7 +21,10 @@ export interface ProductView {
  */
 export interface ContactState {
   email: Email
+  /** The most recently changed of the person's accounts: names, phone, address and settings come from it. */
   customer: Customer | null
+  /** Every account of the person by customer id: with Multi-Storefront, one per storefront channel. */
+  customers: Record<string, Customer>
   subscriber: Subscriber | null
   /** Keyed by order id (as a string). Incomplete orders (status 0) are never here. */
   orders: Record<string, Order>

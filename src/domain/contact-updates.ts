@@ -56,16 +56,24 @@ export function applyCartUpdate(state: ContactState, cart: Cart, abandonedSignal
   return true
 }
 
-/** BigCommerce deletes a cart when it converts; either way it can no longer be abandoned. */
+/**
+ * A cart that is no longer the contact's to abandon: it became an order, BigCommerce deleted it (its last item
+ * removed, or a DELETE: `deleted`, shown as emptied unless an order from it arrives), or the shopper gave the
+ * checkout another email (`moved`: it is the other contact's now, and leaves this one's state).
+ */
 export function applyCartGone(
   state: ContactState,
   cartId: string,
-  change: 'deleted' | 'converted',
+  change: 'deleted' | 'converted' | 'moved',
   orderId: number | null,
 ): boolean {
   const existing = state.carts[cartId]
   if (!existing) return false
   if (change === 'converted') return markCartConverted(state, cartId, orderId)
+  if (change === 'moved') {
+    delete state.carts[cartId]
+    return true
+  }
   if (existing.status === 'converted' || existing.status === 'deleted') return false
   state.carts[cartId] = { ...existing, status: 'deleted' }
   return true
@@ -78,11 +86,18 @@ function markCartConverted(state: ContactState, cartId: string, orderId: number 
   return true
 }
 
+/**
+ * A customer account as re-fetched. The same email may be one account per storefront channel: each is kept by
+ * its id (newest state wins), and the most recently changed one is the contact's `customer`.
+ */
 export function applyCustomerUpdate(state: ContactState, customer: Customer): boolean {
   // A linked email's own account (another customer id, another email) never replaces the person's.
   if (state.customer && customer.customerId !== state.customer.customerId && customer.email !== state.email) return false
-  if (!replaces(state.customer, customer)) return false
-  state.customer = customer
+  const key = String(customer.customerId)
+  if (!replaces(state.customers[key] ?? null, customer)) return false
+  state.customers[key] = customer
+  state.customer = Object.values(state.customers).reduce((a, b) =>
+    b.modifiedAt > a.modifiedAt || (b.modifiedAt === a.modifiedAt && b.customerId > a.customerId) ? b : a)
   return true
 }
 

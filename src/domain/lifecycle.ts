@@ -96,13 +96,16 @@ export function summarizeContact(state: ContactState, now: Date, policy: LapsePo
   const lastRefundMs = refunds.length ? Math.max(...refunds.map((r) => toMs(r.createdAt))) : null
   const customer = state.customer
   const address = contactAddress(state)
+  const storefronts = [...new Set(paid.map((o) => o.storefront).filter((s): s is string => Boolean(s)))]
   return {
     email: state.email,
-    customerId: customer?.customerId ?? ([...all].reverse().find((o) => o.customerId > 0)?.customerId ?? null),
+    customerId: firstAccount(state)?.customerId ?? ([...all].reverse().find((o) => o.customerId > 0)?.customerId ?? null),
+    customerIds: customerIds(state),
     firstName: customer?.firstName ?? newest?.firstName ?? null,
     lastName: customer?.lastName ?? newest?.lastName ?? null,
     phone: customer?.phone ?? newest?.phone ?? null,
     orderCount: paid.length,
+    baseCurrency: newest?.baseCurrency || null,
     lifetimeValue,
     averageOrderValue: paid.length ? divide(lifetimeValue, paid.length) : ZERO,
     firstOrderAt: first ? toIso(toMs(first.createdAt)) : null,
@@ -114,10 +117,29 @@ export function summarizeContact(state: ContactState, now: Date, policy: LapsePo
     lastRefundAt: lastRefundMs === null ? null : toIso(lastRefundMs),
     firstOrderChannel: first?.channel ?? null,
     lastOrderChannel: last?.channel ?? null,
+    firstStorefront: first?.storefront ?? null,
+    storefronts,
     address,
     consentRegion: consentRegion(address?.country ?? null),
     firstSeenAt: firstSeenAt(state),
   }
+}
+
+/** The person's first account (the oldest; ids break ties): its id stays `bc_customer_id` whatever changes later. */
+function firstAccount(state: ContactState) {
+  const accounts = Object.values(state.customers)
+  if (accounts.length === 0) return state.customer
+  return accounts.reduce((a, b) => (b.createdAt < a.createdAt || (b.createdAt === a.createdAt && b.customerId < a.customerId) ? b : a))
+}
+
+/** Every customer id the person is known by: their accounts (one per storefront) and those their orders name. */
+export function customerIds(state: ContactState): number[] {
+  const ids = [
+    ...Object.values(state.customers).map((c) => c.customerId),
+    ...(state.customer ? [state.customer.customerId] : []),
+    ...Object.values(state.orders).map((o) => o.customerId),
+  ]
+  return [...new Set(ids.filter((id) => id > 0))].sort((a, b) => a - b)
 }
 
 /** The earliest of the account's creation, any order's and any cart's (what duplicates are counted by, per month). */

@@ -66,6 +66,10 @@ export interface Customer {
   acceptsAbandonedCartEmails: boolean
   /** The default address: the first the customer saved (BigCommerce has no default flag); null when none. */
   address: PostalAddress | null
+  /** The channel the account was created on (Multi-Storefront: one email may hold an account per channel). */
+  originChannelId: number
+  /** The channels the account may sign in to; empty for an account with global access. */
+  channelIds: number[]
   createdAt: IsoDate
   modifiedAt: IsoDate
 }
@@ -139,6 +143,8 @@ export interface Order {
   billingAddress: PostalAddress | null
   /** The order in the store's admin (control panel). */
   adminUrl: string
+  /** The order in the shopper's account on the storefront of its channel (`bc_order_status_url`); null for guests. */
+  statusUrl: string | null
   /** BigCommerce status id (0..14); labels are the merchant's and are never used for rules. */
   statusId: number
   createdAt: IsoDate
@@ -157,6 +163,8 @@ export interface Order {
   discountTotal: Amount
   couponCodes: string[]
   channelId: number
+  /** The BigCommerce channel's name (`bc_storefront`); null when the channel is unknown. */
+  storefront: string | null
   channel: OrderChannel
   orderSource: string | null
   cartId: string | null
@@ -178,14 +186,19 @@ export interface CartLine {
 }
 
 /**
- * A cart as last seen. `status` is ours: BigCommerce deletes a cart when it converts, so `converted` and
- * `deleted` come from events, `emptied` from a cart with no items.
+ * A cart as last seen. `status` is ours: BigCommerce deletes a cart when it converts or loses its last item,
+ * so `converted` and `deleted` come from events, `emptied` from a cart with no items (HubSpot shows a deleted
+ * one as emptied too).
  */
 export type CartStatus = 'open' | 'abandoned' | 'converted' | 'emptied' | 'deleted'
 
 export interface Cart {
   cartId: string
   customerId: number
+  /** The BigCommerce channel the cart belongs to (1, the default storefront, when the cart names none). */
+  channelId: number
+  /** That channel's name; null when it is unknown. */
+  storefront: string | null
   email: Email | null
   currency: string
   /** `cart_amount`, in the cart's currency. */
@@ -219,11 +232,16 @@ export type EmailConsent = 'opted_in' | 'opted_out' | 'unknown'
 /** Everything derived about a contact that lands on the HubSpot contact (but tiers and touches, set by cron). */
 export interface ContactSummary {
   email: Email
+  /** The person's first BigCommerce account (the oldest, when they hold one per storefront). */
   customerId: number | null
+  /** Every customer id of the person: one account per storefront channel, and those their orders name. */
+  customerIds: number[]
   firstName: string | null
   lastName: string | null
   phone: string | null
   orderCount: number
+  /** The store's base currency (of the contact's orders), which its money figures are in; null without orders. */
+  baseCurrency: string | null
   /** Paid revenue minus refunds, in the store's base currency. */
   lifetimeValue: Amount
   averageOrderValue: Amount
@@ -238,6 +256,10 @@ export interface ContactSummary {
   lastRefundAt: IsoDate | null
   firstOrderChannel: OrderChannel | null
   lastOrderChannel: OrderChannel | null
+  /** The storefront (channel name) of the first paid order. */
+  firstStorefront: string | null
+  /** Every storefront bought from (paid orders), in the order of the first purchase on each. */
+  storefronts: string[]
   /** The customer's default address, else the latest order's billing address. */
   address: PostalAddress | null
   consentRegion: ConsentRegion
@@ -276,6 +298,8 @@ export interface FiredTrigger {
   at: IsoDate
   cartUrl?: string
   cartValue?: Amount
+  /** The currency of `cartValue`. */
+  cartCurrency?: string
   productName?: string
   /** `day_0`, `day_3`, `hour_12`, ... */
   step?: string

@@ -43,11 +43,6 @@ export function isZero(a: Amount): boolean {
   return new Big(a).eq(0)
 }
 
-/** Rounded to cents for display and for HubSpot number properties. */
-export function toCents(a: Amount): Amount {
-  return new Big(a).round(2, Big.roundHalfEven).toFixed(2)
-}
-
 /** Decimal places of a currency's minor unit (ISO 4217, as the platform's Intl knows them): JPY 0, USD 2, KWD 3. */
 export function minorUnits(currency: string | null | undefined): number {
   if (!currency) return 2
@@ -63,6 +58,17 @@ export function toMinorUnits(a: Amount, currency: string | null | undefined): Am
   return new Big(a).round(minorUnits(currency), Big.roundHalfEven).toFixed(minorUnits(currency))
 }
 
-export function toNumber(a: Amount): number {
-  return Number(toCents(a))
+/**
+ * An amount as a HubSpot number property takes it: exact in its currency's minor units (KWD to the fils, JPY
+ * in whole yen), so HubSpot and the store reconcile in every currency. A `null` currency (catalog prices, whose
+ * currency the API does not name) sends the amount as BigCommerce holds it, already in the store currency's
+ * precision. A decimal with this few digits survives the number exactly (`String(12.345)` is `"12.345"`).
+ */
+export function hubspotAmount(a: Amount, currency: string | null): number {
+  return Number(currency === null ? new Big(a).toString() : toMinorUnits(a, currency))
+}
+
+/** An approximate number, for ordering rows only (sort columns); never for money that is shown or sent. */
+export function sortValue(a: Amount): number {
+  return Number(a)
 }

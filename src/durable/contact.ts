@@ -1,8 +1,7 @@
 import { DurableObject } from 'cloudflare:workers'
 import { currentOverrides, withAutomationOverrides } from '../admin/overrides'
 import { requireConfig, type Config } from '../config'
-import { currentCartThresholds, recordCartValues, type CartValue } from '../db/cart-values'
-import { publishContactFigures } from '../db/contacts'
+import { currentCartThresholds, type CartValue } from '../db/cart-values'
 import { hubspotOptOutOf } from '../db/consent'
 import { openEscalationsOf } from '../db/support-escalations'
 import { evaluateAutomation, initialAutomationState, policyFromConfig } from '../domain/automation'
@@ -19,7 +18,7 @@ import {
   applySubscriberGone,
   applySubscriberUpdate,
 } from '../domain/contact-updates'
-import { markAbandonedCarts, nextCartAbandonmentAt } from '../domain/cart-status'
+import { markAbandonedCarts, nextCartAbandonmentAt, pruneClosedCarts } from '../domain/cart-status'
 import { highValueCartTasks, type HighValueCartTask } from '../domain/high-value-cart'
 import { summarizeContact } from '../domain/lifecycle'
 import { compare } from '../domain/money'
@@ -34,6 +33,14 @@ import { orderRecords } from '../hubspot/mapping/order'
 import { withWouldWrite } from '../hubspot/mapping/shadow'
 import { taskRecord } from '../hubspot/mapping/task'
 import type { HubSpotRecord } from '../hubspot/records'
+import {
+  alarmSucceeded,
+  completePendingPublication,
+  publish,
+  PUBLICATION_KEY,
+  retryAlarmLater,
+  type PendingPublication,
+} from './contact-publication'
 import { hubspotWriter } from './writer-stub'
 
 /** `live` fires triggers; `import` (historical backfill) sets state and properties but fires nothing. */
@@ -90,7 +97,7 @@ export class ContactObject extends DurableObject<Env> {
       if (order.cartId && state.carts[order.cartId]) touched.carts.push(order.cartId)
       return changed
     }, (at) => startsAfterErasure.order(order, at))
-    if (into) await this.person(into).applyOrder(order, options)
+    if (typeof into === 'string') await this.person(into).applyOrder(order, options)
   }
 
   async applyCart(cart: Cart, signal: { abandonedSignalAt: string | null }, options: ApplyOptions = {}) {
@@ -98,15 +105,16 @@ export class ContactObject extends DurableObject<Env> {
       touched.carts.push(cart.cartId)
       return applyCartUpdate(state, cart, signal.abandonedSignalAt)
     }, (at) => startsAfterErasure.cart(cart, at))
-    if (into) await this.person(into).applyCart(cart, signal, options)
+    if (typeof into === 'string') await this.person(into).applyCart(cart, signal, options)
   }
 
-  async cartGone(cartId: string, change: 'deleted' | 'converted', orderId: number | null): Promise<void> {
+  async cartGone(cartId: string, change: 'deleted' | 'converted' | 'moved', orderId: number | null): Promise<void> {
     const into = await this.change(null, {}, (state, touched) => {
-      touched.carts.push(cartId)
+      // A moved cart is written by its new contact only.
+      if (change !== 'moved') touched.carts.push(cartId)
       return applyCartGone(state, cartId, change, orderId)
     })
-    if (into) await this.person(into).cartGone(cartId, change, orderId)
+    if (typeof into === 'string') await this.person(into).cartGone(cartId, change, orderId)
   }
 
   async applyCustomer(customer: Customer, subscriber: Subscriber | null, options: ApplyOptions = {}) {
@@ -115,37 +123,37 @@ export class ContactObject extends DurableObject<Env> {
       const subscriberChanged = subscriber ? applySubscriberUpdate(state, subscriber) : false
       return customerChanged || subscriberChanged
     }, (at) => startsAfterErasure.customer(customer, at))
-    if (into) await this.person(into).applyCustomer(customer, subscriber, options)
+    if (typeof into === 'string') await this.person(into).applyCustomer(customer, subscriber, options)
   }
 
   async applySubscriber(subscriber: Subscriber, options: ApplyOptions = {}): Promise<void> {
     const into = await this.change(subscriber.email, options, (state) => applySubscriberUpdate(state, subscriber), (at) =>
       startsAfterErasure.subscriber(subscriber, at))
-    if (into) await this.person(into).applySubscriber(subscriber, options)
+    if (typeof into === 'string') await this.person(into).applySubscriber(subscriber, options)
   }
 
   /** BigCommerce deleted a subscriber record of this contact; `replacement` is what the store has left for the email. */
   async subscriberGone(subscriberId: number, replacement: Subscriber | null, at: string): Promise<void> {
     const into = await this.change(null, {}, (state) => applySubscriberGone(state, subscriberId, replacement, at))
-    if (into) await this.person(into).subscriberGone(subscriberId, replacement, at)
+    if (typeof into === 'string') await this.person(into).subscriberGone(subscriberId, replacement, at)
   }
 
   /** BigCommerce deleted this contact's customer account. */
   async customerGone(customerId: number): Promise<void> {
     const into = await this.change(null, {}, (state) => applyCustomerGone(state, customerId))
-    if (into) await this.person(into).customerGone(customerId)
+    if (typeof into === 'string') await this.person(into).customerGone(customerId)
   }
 
   /** HubSpot's unsubscribe, from the consent job; a contact not started yet reads it from D1 when it starts. */
   async applyHubSpotOptOut(optOut: HubSpotOptOut | null): Promise<void> {
     const into = await this.change(null, {}, (state) => applyHubSpotOptOut(state, optOut))
-    if (into) await this.person(into).applyHubSpotOptOut(optOut)
+    if (typeof into === 'string') await this.person(into).applyHubSpotOptOut(optOut)
   }
 
   /** Storefront product views; `email` creates the contact if this is the first we hear of them. */
   async recordProductViews(views: ProductView[], email: string): Promise<void> {
     const into = await this.change(email, {}, (state) => addProductViews(state, views), () => false)
-    if (into) await this.person(into).recordProductViews(views, email)
+    if (typeof into === 'string') await this.person(into).recordProductViews(views, email)
   }
 
   /**
@@ -187,7 +195,7 @@ export class ContactObject extends DurableObject<Env> {
       }
       return true
     }, () => handed !== null)
-    if (into) return this.person(into).absorb(into, absorbed, options)
+    if (typeof into === 'string') return this.person(into).absorb(into, absorbed, options)
     await from.release()
   }
 
@@ -222,18 +230,33 @@ export class ContactObject extends DurableObject<Env> {
     return state.email ? state : null
   }
 
-  /** Something fell due: re-evaluate with the current time. */
+  /**
+   * Something fell due: re-evaluate with the current time. A failure (D1 down past the runtime's few retries)
+   * is caught and the alarm set again, backing off; the minute sweep wakes the contact if even that is lost.
+   */
   async alarm(): Promise<void> {
-    await this.wake()
+    try {
+      await this.wake()
+      await alarmSucceeded(this.ctx.storage)
+    } catch (err) {
+      const retryAt = await retryAlarmLater(this.ctx.storage, Date.now())
+      console.error(`contact alarm failed, tries again at ${new Date(retryAt).toISOString()}:`, err instanceof Error ? err.message : String(err))
+    }
   }
 
   /**
-   * Re-evaluates the contact as of `at` (default now): what the alarm does. Tests call it with a chosen
-   * moment to play out a quiet period or a cap window without waiting for it.
+   * Re-evaluates the contact as of `at` (default now): what the alarm and the scheduled-work sweep do. Tests
+   * call it with a chosen moment to play out a quiet period or a cap window without waiting for it. False when
+   * this object holds no contact.
    */
-  async wake(at?: string): Promise<void> {
+  async wake(at?: string): Promise<boolean> {
     const into = await this.change(null, { at }, () => true)
-    if (into) await this.person(into).wake(at)
+    // A contact absorbed into another holds nothing here: its person is woken, and its own wake time cleared.
+    if (typeof into === 'string') {
+      await this.person(into).wake(at)
+      return false
+    }
+    return into
   }
 
   /** Another contact's object: the person this email was linked to, or one being absorbed. */
@@ -241,30 +264,36 @@ export class ContactObject extends DurableObject<Env> {
     return (this.env.CONTACT as DurableObjectNamespace<ContactObject>).getByName(email)
   }
 
-  /** Applies a change; when this email was linked to another person's, changes nothing and returns that email. */
+  /**
+   * Applies a change. Returns the email of the person this one was linked to, when it was (nothing changes here);
+   * else whether this object holds a contact (false when `email` names none either).
+   */
   private async change(
     email: string | null,
     options: ApplyOptions,
     mutate: (state: ContactState, touched: Touched) => boolean,
     startsRelationship?: StartsRelationship,
-  ): Promise<string | null> {
-    return this.ctx.blockConcurrencyWhile(async () => {
+  ): Promise<string | boolean> {
+    return unsettle(await this.ctx.blockConcurrencyWhile(settled(async (): Promise<string | boolean> => {
+      // What an earlier change left unpublished goes first (a retry completes it, then finds nothing new).
+      await completePendingPublication(this.env.DB, this.ctx.storage)
       const into = await this.ctx.storage.get<string>(MERGED_INTO_KEY)
       if (into) return into
       const { state, fresh } = await this.load(email)
-      if (!state.email) return null
+      if (!state.email) return false
       if (fresh) {
         const start = await this.startingFacts(state.email)
-        if (start.erasedAt !== null && !startsRelationship?.(start.erasedAt)) return null
+        if (start.erasedAt !== null && !startsRelationship?.(start.erasedAt)) return false
         state.hubspotOptOut = start.hubspotOptOut
       }
+      const now = options.at ? new Date(options.at) : new Date()
+      pruneClosedCarts(state, now.getTime())
       const touched: Touched = { orders: [], carts: [] }
       const changed = mutate(state, touched)
-      if (!changed && touched.orders.length === 0 && touched.carts.length === 0) return null
+      if (!changed && touched.orders.length === 0 && touched.carts.length === 0) return true
 
       const config = requireConfig(this.env)
       const policy = policyFromConfig(withAutomationOverrides(config, await currentOverrides(this.env.DB)))
-      const now = options.at ? new Date(options.at) : new Date()
       const mode = options.mode ?? 'live'
       // The cache of the last ticket search (src/cron/support-escalations.ts); imports fire nothing, so skip it.
       const supportTickets = mode === 'live' && config.SUPPORT_SUPPRESSION_PRIORITIES ? await openEscalationsOf(this.env.DB, state.email) : null
@@ -288,21 +317,23 @@ export class ContactObject extends DurableObject<Env> {
       // times are event times), which enrolls nobody twice. The reverse order could lose a trigger. Tasks
       // and custom events are keyed by the trigger's key, so a retry creates or sends nothing twice.
       await hubspotWriter(this.env).enqueue(records, customEventRecords(state.email, outcome.fired), mode === 'import' ? 'bulk' : 'live')
-      await this.save(state, touched.orders)
-      await publishContactFigures(
-        this.env.DB,
-        summary,
-        touched.orders,
-        withWouldWrite(outcome.decisions),
-        options.eventCreatedAt ?? null,
-        now,
-      )
-      await recordCartValues(this.env.DB, carts.filter(hasValue).map(cartValue), now)
       const wakeAt = earliest(outcome.nextWakeAt ? Date.parse(outcome.nextWakeAt) : null, nextCartAbandonmentAt(state, now.getTime(), policy))
+      const publication: PendingPublication = {
+        id: crypto.randomUUID(),
+        summary,
+        orders: touched.orders,
+        decisions: withWouldWrite(outcome.decisions),
+        eventCreatedAt: options.eventCreatedAt ?? null,
+        at: now.toISOString(),
+        wakeAt,
+        cartValues: carts.filter(hasValue).map(cartValue),
+      }
+      await this.save(state, touched.orders, publication)
       if (wakeAt !== null) await this.ctx.storage.setAlarm(wakeAt)
       else await this.ctx.storage.deleteAlarm()
-      return null
-    })
+      await publish(this.env.DB, this.ctx.storage, publication)
+      return true
+    })))
   }
 
   /** Sales tasks for abandoned carts that fired above the store's high-value threshold (D1, cached). */
@@ -323,6 +354,8 @@ export class ContactObject extends DurableObject<Env> {
     const state: ContactState = {
       email: core?.email ?? email ?? '',
       customer: core?.customer ?? null,
+      // States saved before accounts were kept per channel hold just the one account.
+      customers: core?.customers ?? (core?.customer ? { [String(core.customer.customerId)]: core.customer } : {}),
       subscriber: core?.subscriber ?? null,
       carts: core?.carts ?? {},
       productViews: core?.productViews ?? [],
@@ -342,12 +375,26 @@ export class ContactObject extends DurableObject<Env> {
     return { erasedAt: erased, hubspotOptOut }
   }
 
-  private async save(state: ContactState, changedOrders: Order[]): Promise<void> {
+  /** The state and what it publishes, in one atomic put. */
+  private async save(state: ContactState, changedOrders: Order[], publication: PendingPublication): Promise<void> {
     const { orders, ...core } = state
-    const entries: Record<string, unknown> = { [CORE_KEY]: core }
+    const entries: Record<string, unknown> = { [CORE_KEY]: core, [PUBLICATION_KEY]: publication }
     for (const order of changedOrders) entries[ORDER_PREFIX + order.orderId] = orders[String(order.orderId)]
     await this.ctx.storage.put(entries)
   }
+}
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown }
+
+/** `fn` as a callback that never throws: blockConcurrencyWhile resets the object when its callback throws. */
+function settled<T>(fn: () => Promise<T>): () => Promise<Settled<T>> {
+  return () => fn().then((value): Settled<T> => ({ ok: true, value }), (error: unknown): Settled<T> => ({ ok: false, error }))
+}
+
+/** The value, or the failure thrown again outside. */
+function unsettle<T>(outcome: Settled<T>): T {
+  if (!outcome.ok) throw outcome.error
+  return outcome.value
 }
 
 function earliest(...moments: (number | null)[]): number | null {

@@ -1,5 +1,7 @@
 import { DurableObject } from 'cloudflare:workers'
 import { requireConfig } from '../config'
+import { closeApiPause, openApiPause } from '../db/api-pauses'
+import { markDeadLettersReplayed, openHubSpotDeadLetters } from '../db/operations'
 import type { Env } from '../env'
 import { HubSpotClient } from '../hubspot/client'
 import type { CustomEventRecord, HubSpotRecord, WriteLane } from '../hubspot/records'
@@ -135,15 +137,32 @@ export class HubSpotWriter extends DurableObject<Env> {
 
   /** Re-enqueues a HubSpot dead letter and marks it replayed. */
   async replayDeadLetter(id: number): Promise<{ replayed: boolean; reference?: string; reason?: string }> {
-    const row = await this.env.DB.prepare(
-      "SELECT id, reference, payload FROM dead_letters WHERE id = ? AND source = 'hubspot'",
-    )
-      .bind(id)
-      .first<{ id: number; reference: string; payload: string }>()
-    if (!row) return { replayed: false, reason: `no HubSpot dead letter ${id}` }
-    await this.enqueue([JSON.parse(row.payload) as HubSpotRecord])
-    await this.env.DB.prepare('UPDATE dead_letters SET replayed_at = ? WHERE id = ?').bind(Date.now(), id).run()
-    return { replayed: true, reference: row.reference }
+    const [row] = await this.replayDeadLetters([id])
+    return row ? { replayed: true, reference: row } : { replayed: false, reason: `no open HubSpot dead letter ${id}` }
+  }
+
+  /** Re-enqueues HubSpot dead letters not replayed yet and marks them replayed; their references. */
+  async replayDeadLetters(ids: number[]): Promise<string[]> {
+    const references: string[] = []
+    for (let i = 0; i < ids.length; i += 90) {
+      const results = await openHubSpotDeadLetters(this.env.DB, ids.slice(i, i + 90))
+      if (!results.length) continue
+      await this.enqueue(results.map((row) => JSON.parse(row.payload) as HubSpotRecord))
+      await markDeadLettersReplayed(this.env.DB, results.map((row) => row.id), Date.now())
+      references.push(...results.map((row) => row.reference))
+    }
+    return references
+  }
+
+  /**
+   * An operator resumes HubSpot writes: lifts the writer's pauses (refused token or scope, outage backoff,
+   * daily limit) and flushes at once. True when it was paused.
+   */
+  async resume(): Promise<boolean> {
+    await this.running
+    const wasPaused = this.engine.resume()
+    await this.ctx.storage.setAlarm(Date.now())
+    return wasPaused
   }
 
   /** Writes what is pending now; one flush at a time. The alarm calls it, tests may too. */
@@ -208,6 +227,14 @@ function d1Sink(db: D1Database): WriterSink {
         )
         .bind(`${entry.objectType}:${entry.key}`, JSON.stringify(entry.record), entry.error.slice(0, 2000), entry.attempts, entry.at)
         .run()
+    },
+    async pauseChanged(pause, retryAt) {
+      if (!pause) {
+        await closeApiPause(db, 'hubspot', 'writer', Date.now())
+        return
+      }
+      const opening = { cause: pause.cause, status: pause.status, detail: pause.detail, probePath: null, now: pause.since, nextProbeAt: retryAt, replace: true }
+      await openApiPause(db, 'hubspot', opening)
     },
     async contactsMerged(merge) {
       await recordHubSpotMerge(db, merge)

@@ -159,9 +159,25 @@ export function categoryAudience(category: string): AudienceDefinition {
   }
 }
 
-/** Every audience setup keeps: the fixed ones and one per top category. */
-export function audienceDefinitions(topCategories: string[]): AudienceDefinition[] {
-  return [...AUDIENCES, ...topCategories.map(categoryAudience)]
+/**
+ * Buyers of one storefront (Multi-Storefront), for a store with more than one: `bc_storefronts` holds every
+ * storefront (channel name) a contact has a paid order from.
+ */
+export function storefrontAudience(storefront: string): AudienceDefinition {
+  return {
+    id: `storefront:${storefront}`,
+    name: `${LIST_NAME_PREFIX}Storefront buyers: ${storefront}`,
+    description: `A paid order from the ${storefront} storefront (bc_storefronts)`,
+    filters: [text('bc_storefronts', 'CONTAINS', storefront)],
+  }
+}
+
+/**
+ * Every audience setup keeps: the fixed ones, one per top category, and one per storefront when the store has
+ * more than one storefront channel.
+ */
+export function audienceDefinitions(topCategories: string[], storefronts: string[] = []): AudienceDefinition[] {
+  return [...AUDIENCES, ...topCategories.map(categoryAudience), ...(storefronts.length > 1 ? storefronts.map(storefrontAudience) : [])]
 }
 
 /** The filter branch HubSpot stores for a list. */

@@ -64,6 +64,11 @@ const unique = (name: string, description: string) =>
 export const ORDER_CHANNEL_NOTE = 'storefront, marketplace, pos, wholesale, partner, manual or unassigned'
 const ADDRESS_NOTE = "From the customer's default address, else the latest order's billing address"
 const TOUCH_NOTE = 'direct, organic_search, paid_search, organic_social, paid_social, email, sms, affiliate, referral, display, video, shopping or unassigned'
+/** The BigCommerce channel (Multi-Storefront) of an order, its line items and a cart. */
+const channelProperties = (what: string) => [
+  bc({ name: 'bc_channel_id', type: 'number', description: `BigCommerce channel id of the ${what} (1: the default storefront)` }),
+  bc({ name: 'bc_storefront', type: 'string', description: `Name of the ${what}'s BigCommerce channel (its storefront, marketplace or POS)` }),
+]
 
 /** The datetime property a trigger sets on the contact when it fires. */
 export function triggerProperty(trigger: Trigger): string {
@@ -129,6 +134,9 @@ const CONTACT_PROPERTIES: PropertyDefinition[] = [
   bc({ name: 'bc_last_refund_date', type: 'date', description: 'UTC date of the latest refund' }),
   bc({ name: 'bc_first_order_channel', type: 'string', description: `Channel of the first paid order: ${ORDER_CHANNEL_NOTE}` }),
   bc({ name: 'bc_last_order_channel', type: 'string', description: `Channel of the latest paid order: ${ORDER_CHANNEL_NOTE}` }),
+  bc({ name: 'bc_first_storefront', type: 'string', description: 'Storefront (BigCommerce channel name) of the first paid order' }),
+  bc({ name: 'bc_storefronts', type: 'string', description: 'Every storefront (channel name) with a paid order, first purchase first, ;-separated' }),
+  bc({ name: 'bc_customer_ids', type: 'string', description: 'Every BigCommerce customer id of this email (one account per storefront channel), ascending, ;-separated' }),
   // Spelled out, like every contract name, so a search for a property finds where it is defined.
   bc({ name: 'bc_first_touch_channel', type: 'string', description: `Channel of the first known touch: ${TOUCH_NOTE}` }),
   bc({ name: 'bc_first_touch_source', type: 'string', description: 'Source of the first known touch' }),
@@ -183,6 +191,12 @@ const ORDER_PROPERTIES: PropertyDefinition[] = [
   bc({ name: 'bc_net_revenue', type: 'number', description: "Total minus refunds in the order's currency; 0 for pending, cancelled and declined" }),
   bc({ name: 'bc_coupon_codes', type: 'string', description: 'Coupon codes, ;-separated' }),
   bc({ name: 'bc_channel', type: 'string', description: `Where the order was placed: ${ORDER_CHANNEL_NOTE}` }),
+  ...channelProperties('order'),
+  bc({
+    name: 'bc_order_status_url',
+    type: 'string',
+    description: "The order in the shopper's account on its storefront's site (registered customers on Stencil or Catalyst storefronts; empty for guests)",
+  }),
   bc({ name: 'bc_attributed_channel', type: 'string', description: `Channel credited with the order: ${TOUCH_NOTE}` }),
   bc({ name: 'bc_attributed_source', type: 'string', description: 'Source credited with the order' }),
   bc({ name: 'bc_attributed_medium', type: 'string', description: 'Medium credited with the order' }),
@@ -198,6 +212,7 @@ const LINE_ITEM_PROPERTIES: PropertyDefinition[] = [
   hs({ name: 'amount', label: 'Net price', type: 'number', description: 'total_ex_tax' }),
   hs({ name: 'hs_line_item_currency_code', label: 'Currency', type: 'string', description: "The order's currency" }),
   hs({ name: 'hs_product_id', label: 'Product ID', type: 'number', description: 'HubSpot id of the product (set by the writer once the product exists)' }),
+  ...channelProperties('order'),
 ]
 
 const PRODUCT_PROPERTIES: PropertyDefinition[] = [
@@ -218,7 +233,8 @@ const CART_PROPERTIES: PropertyDefinition[] = [
   hs({ name: 'hs_cart_url', label: 'Cart URL', type: 'string', description: 'Recovery link that restores the cart' }),
   hs({ name: 'hs_total_price', label: 'Total price', type: 'number', description: 'cart_amount, in the cart currency' }),
   hs({ name: 'hs_currency_code', label: 'Currency code', type: 'string', description: 'The cart currency' }),
-  hs({ name: 'hs_external_status', label: 'External status', type: 'string', description: 'open, abandoned, converted or emptied' }),
+  hs({ name: 'hs_external_status', label: 'External status', type: 'string', description: 'open, abandoned, converted or emptied (also a cart BigCommerce deleted without an order)' }),
+  ...channelProperties('cart'),
 ]
 
 /** Sales tasks for high-value abandoned carts (HIGH_VALUE_CART_PERCENTILE); HubSpot's own task properties. */

@@ -6,8 +6,10 @@ import {
   hydrateSubscriber,
   resolveAbandonedCartToken,
 } from '../bigcommerce/hydrate'
+import { readChannel } from '../bigcommerce/storefronts'
 import type { WebhookSubject } from '../bigcommerce/webhook'
 import { forgetCatalogEntry } from '../db/catalog'
+import { saveChannel } from '../db/storefronts'
 import {
   canonicalEmail,
   cartOwner,
@@ -62,6 +64,9 @@ export async function applySubject(deps: PipelineDeps, subject: WebhookSubject, 
         : applySubscriberGone(deps, subject.subscriberId, context.eventCreatedAt)
     case 'product':
       return subject.change === 'updated' ? applyProduct(deps, subject.productId) : undefined
+    case 'channel':
+      // A new or renamed storefront, a status change, a new domain: links and beacon origins follow at once.
+      return saveChannel(deps.env.DB, subject.channelId, await readChannel(deps.bigcommerce, subject.channelId), Date.now())
     case 'hook_exception':
       return recordHookException(deps.env.DB, subject, new Date())
     case 'company':
@@ -93,7 +98,7 @@ async function applyCart(deps: PipelineDeps, cartId: string, abandonedSignal: nu
   await recordCart(deps.env.DB, { ...cart, email })
   // The shopper changed the checkout email: the cart is no longer the previous contact's to abandon.
   if (previousOwner && email && previousOwner !== email) {
-    await contactObject(deps.env, previousOwner).cartGone(cartId, 'deleted', null)
+    await contactObject(deps.env, previousOwner).cartGone(cartId, 'moved', null)
   }
   // A cart without an email waits: the shopper's email at checkout fires store/cart/updated.
   if (!email) return
@@ -149,8 +154,9 @@ async function applySubscriberGone(deps: PipelineDeps, subscriberId: number, eve
 }
 
 async function applyProduct(deps: PipelineDeps, productId: number): Promise<void> {
-  // Its category may have changed: the next order of it must not read a stale cached one.
+  // Its category may have changed: the next order of it must not read a stale cached one (nor this batch's).
   await forgetCatalogEntry(deps.env.DB, 'product', productId)
+  deps.lookups.forget('product', productId)
   const variants = await hydrateProductVariants(deps.bigcommerce, productId, deps.lookups)
   if (variants && variants.length > 0) await hubspotWriter(deps.env).enqueue(productRecords(variants))
 }

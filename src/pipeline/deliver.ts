@@ -23,7 +23,7 @@ export async function deliverOrder(env: Env, order: Order, options: ApplyOptions
     return
   }
   const person = await canonicalEmail(env.DB, order.email)
-  if (order.cartId) await linkCartToOrder(env.DB, order.cartId, order.orderId, person)
+  if (order.cartId) await linkCartToOrder(env.DB, order.cartId, order.orderId, person, order.channelId)
   await contactObject(env, person).applyOrder(order, options)
 }
 

@@ -1,23 +1,31 @@
 import { B2BClient } from '../bigcommerce/b2b/client'
-import { BigCommerceClient, type BigCommerceClientOptions } from '../bigcommerce/client'
+import { BigCommerceClient } from '../bigcommerce/client'
 import type { Config } from '../config'
-import { createCatalogLookups } from '../db/catalog'
-import type { CatalogLookups } from '../bigcommerce/hydrate'
+import type { RememberingLookups } from '../db/catalog'
 import type { Env } from '../env'
+import type { ClientTuning, Invocation } from '../invocation/invocation'
 
-/** What processing needs, built once per event from the environment (tests build their own). */
+/** What processing needs, from the invocation it runs in (one client and one catalog cache for all of it). */
 export interface PipelineDeps {
   env: Env
   config: Config
   bigcommerce: BigCommerceClient
   /** B2B Edition's API (used only with BIGCOMMERCE_B2B=on). */
   b2b: B2BClient
-  lookups: CatalogLookups
+  lookups: RememberingLookups
 }
 
-/** `tuning` adjusts retry behaviour (tests use it to skip real waits). */
-export type ClientTuning = Partial<Pick<BigCommerceClientOptions, 'sleep' | 'maxAttempts' | 'maxWaitMs'>>
+export function pipelineDeps(invocation: Invocation): PipelineDeps {
+  return {
+    env: invocation.env,
+    config: invocation.config,
+    bigcommerce: invocation.bigcommerce,
+    b2b: b2bClient(invocation.config),
+    lookups: invocation.lookups,
+  }
+}
 
+/** A client for calls outside event processing (setup, webhook health, a cart recovery link's visit). */
 export function bigCommerceClient(config: Config, tuning: ClientTuning = {}): BigCommerceClient {
   return new BigCommerceClient({
     apiBase: config.BIGCOMMERCE_API_BASE,
@@ -35,15 +43,4 @@ export function b2bClient(config: Config, tuning: ClientTuning = {}): B2BClient 
     accessToken: config.BIGCOMMERCE_ACCESS_TOKEN,
     ...tuning,
   })
-}
-
-export function pipelineDeps(env: Env, config: Config, tuning: ClientTuning = {}): PipelineDeps {
-  const bigcommerce = bigCommerceClient(config, tuning)
-  return {
-    env,
-    config,
-    bigcommerce,
-    b2b: b2bClient(config, tuning),
-    lookups: createCatalogLookups(env.DB, bigcommerce, () => new Date()),
-  }
 }

@@ -1,10 +1,23 @@
-import { requireConfig } from '../config'
 import type { WebhookSubject } from '../bigcommerce/webhook'
-import { claimDueEvents, claimEvent, isSuperseded, markEventDone, markEventFailed, type WebhookEventRow } from '../db/events'
+import {
+  claimEvents,
+  isClaimable,
+  isSuperseded,
+  LEASE_RENEWAL_MS,
+  markEventFailed,
+  markEventsDone,
+  readEvents,
+  releaseEvents,
+  renewLeases,
+  type WebhookEventRow,
+} from '../db/events'
 import type { Env } from '../env'
+import type { Cost } from '../invocation/budget'
+import { Invocation, type ClientTuning } from '../invocation/invocation'
+import type { PauseWatch } from '../invocation/pause-watch'
 import { mapLimit } from '../map-limit'
 import { applySubject } from './apply'
-import { pipelineDeps, type ClientTuning } from './deps'
+import { pipelineDeps } from './deps'
 
 /** What the webhook route stores for each delivery (never the raw body). */
 export interface StoredEvent {
@@ -14,8 +27,18 @@ export interface StoredEvent {
   subject: WebhookSubject
 }
 
-/** How one attempt at an event ended: done, to be retried at `at`, or dead-lettered. */
-export type EventOutcome = { outcome: 'done' } | { outcome: 'retry'; at: number } | { outcome: 'dead' }
+/**
+ * How an event fared in this invocation: done, to be retried at `at`, dead-lettered; or not attempted here
+ * (no attempt spent): `deferred` past the invocation's budget, `paused` while its API is paused, `busy` when
+ * another attempt holds it, it waits for its retry, or it is settled already.
+ */
+export type EventOutcome =
+  | { outcome: 'done' }
+  | { outcome: 'retry'; at: number }
+  | { outcome: 'dead' }
+  | { outcome: 'deferred' }
+  | { outcome: 'paused' }
+  | { outcome: 'busy' }
 
 /**
  * Resources processed at once within a batch, each as soon as a slot frees (a slow one holds up no other).
@@ -25,39 +48,42 @@ export type EventOutcome = { outcome: 'done' } | { outcome: 'retry'; at: number 
  */
 const PARALLEL_RESOURCES = 12
 
-/** Claims one event and processes it now: a dead letter's replay, or a delivery without the queue. */
+/** Processes one event now, in an invocation of its own: a dead letter's replay, or a delivery without the queue. */
 export async function processEventNow(env: Env, id: string, tuning?: ClientTuning): Promise<EventOutcome | null> {
-  const row = await claimEvent(env.DB, id, Date.now())
-  if (!row) return null
-  return (await processEvents(env, [row], tuning)).get(row.id)!
-}
-
-/** The cron sweep: retries every pending event whose time has come, a bounded number per tick. */
-export async function sweepDueEvents(
-  env: Env,
-  now: Date,
-  options: { limit?: number; tuning?: ClientTuning } = {},
-): Promise<number> {
-  const rows = await claimDueEvents(env.DB, now.getTime(), options.limit ?? 50)
-  await processEvents(env, rows, options.tuning)
-  return rows.length
+  const invocation = new Invocation(env, { tuning })
+  const outcomes = await processEvents(invocation, await readEvents(invocation.env.DB, [id]))
+  return outcomes.get(id) ?? null
 }
 
 /**
- * Processes claimed events: events that name the same resource (five updates of one order in a burst) cost
- * one re-fetch, since each re-fetch reads the resource's whole current state; a few resources at a time.
+ * Processes events (as read, not yet claimed): events that name the same resource (five updates of one order
+ * in a burst) cost one re-fetch, since each re-fetch reads the resource's whole current state; a few resources
+ * at a time. A resource group is claimed only once it is admitted (its API not paused, its estimated cost
+ * within the invocation's budget), so what is left for later spends no attempt.
  */
-export async function processEvents(env: Env, rows: WebhookEventRow[], tuning?: ClientTuning): Promise<Map<string, EventOutcome>> {
+export async function processEvents(
+  invocation: Invocation,
+  rows: WebhookEventRow[],
+  now = Date.now(),
+): Promise<Map<string, EventOutcome>> {
   const outcomes = new Map<string, EventOutcome>()
-  const groups = [...groupByResource(rows).values()]
-  const results = await mapLimit(groups, PARALLEL_RESOURCES, (group) => runGroup(env, group, tuning))
+  const candidates = rows.filter((row) => isClaimable(row, now) || void outcomes.set(row.id, { outcome: 'busy' }))
+  if (!candidates.length) return outcomes
+  const watch = await invocation.pauseWatch()
+  const groups = [...groupByResource(candidates)]
+  // The caller's time (a cron tick's) moves on with the real time the work takes.
+  const started = Date.now()
+  const clock = () => now + (Date.now() - started)
+  const results = await mapLimit(groups, PARALLEL_RESOURCES, ([key, group]) => runGroup(invocation, watch, key, group, clock))
   for (const result of results) for (const [id, outcome] of result) outcomes.set(id, outcome)
   return outcomes
 }
 
+type Group = { row: WebhookEventRow; stored: StoredEvent }[]
+
 /** Events whose processing is a plain re-fetch of the same resource share a key; others stand alone. */
-function groupByResource(rows: WebhookEventRow[]): Map<string, { row: WebhookEventRow; stored: StoredEvent }[]> {
-  const groups = new Map<string, { row: WebhookEventRow; stored: StoredEvent }[]>()
+function groupByResource(rows: WebhookEventRow[]): Map<string, Group> {
+  const groups = new Map<string, Group>()
   for (const row of rows) {
     const stored = JSON.parse(row.payload) as StoredEvent
     const key = refetchKey(stored.subject) ?? `event:${row.id}`
@@ -85,43 +111,102 @@ function refetchKey(subject: WebhookSubject): string | null {
   }
 }
 
+/**
+ * The most one resource may cost this invocation (subrequests: BigCommerce, Durable Object and queue calls;
+ * D1 queries), held while it runs. An order: the order with its line items, refunds, shipments, coupons and
+ * the customer (5 calls), its channel, and for each product not yet read in this invocation its catalog facts
+ * and category (2 calls, 4 queries), the contact (1 call), claims and bookkeeping (about 8 queries); sized for
+ * 20 distinct products, so a 20-line order of new products fits. A cart is an order's size; the rest are small.
+ */
+export function estimatedCost(subject: WebhookSubject): Cost {
+  switch (subject.kind) {
+    case 'order':
+    case 'cart':
+    case 'cart_abandoned':
+      return { subrequests: 50, queries: 90 }
+    case 'product':
+      return { subrequests: 10, queries: 12 }
+    case 'customer':
+      return { subrequests: 6, queries: 8 }
+    default:
+      return { subrequests: 4, queries: 6 }
+  }
+}
+
+/**
+ * Renews the attempt's short lease while it runs, so that it lapses soon after a process dies mid-attempt.
+ * `end` stops renewing and waits for a renewal in flight, so none lands after the attempt settled its events.
+ */
+function keepLease(db: D1Database, ids: string[], claimedAt: number, clock: () => number): { end(): Promise<void> } {
+  let inFlight: Promise<void> = Promise.resolve()
+  const timer = setInterval(() => {
+    inFlight = renewLeases(db, ids, claimedAt, clock()).catch((err: unknown) => console.warn(`lease renewal failed: ${String(err)}`))
+  }, LEASE_RENEWAL_MS)
+  return {
+    async end() {
+      clearInterval(timer)
+      await inFlight
+    },
+  }
+}
+
 async function runGroup(
-  env: Env,
-  group: { row: WebhookEventRow; stored: StoredEvent }[],
-  tuning?: ClientTuning,
+  invocation: Invocation,
+  watch: PauseWatch,
+  key: string,
+  group: Group,
+  clock: () => number,
 ): Promise<Map<string, EventOutcome>> {
-  const latest = group.reduce((a, b) => (b.row.receivedAt > a.row.receivedAt ? b : a))
-  const outcomes = new Map<string, EventOutcome>()
-  const markAllDone = async () => {
-    for (const { row } of group) {
-      await markEventDone(env.DB, row.id, Date.now())
-      outcomes.set(row.id, { outcome: 'done' })
-    }
-  }
+  const ids = group.map((g) => g.row.id)
+  const all = (outcome: EventOutcome) => new Map(ids.map((id) => [id, outcome]))
+  if (watch.paused) return all({ outcome: 'paused' })
+  const admission = invocation.budget.admit(estimatedCost(group[0]!.stored.subject))
+  if (!admission) return all({ outcome: 'deferred' })
   try {
-    if (await isSuperseded(env.DB, latest.row)) {
-      await markAllDone()
-      return outcomes
+    const db = invocation.env.DB
+    const claimedAt = clock()
+    const claimed = await claimEvents(db, ids, claimedAt)
+    const outcomes = all({ outcome: 'busy' })
+    if (!claimed.length) return outcomes
+    const claimedIds = claimed.map((row) => row.id)
+    const lease = keepLease(db, claimedIds, claimedAt, clock)
+    const latest = claimed.reduce((a, b) => (b.receivedAt > a.receivedAt ? b : a))
+    try {
+      if (!(await isSuperseded(db, latest))) {
+        // The earliest delivery of the group is the one whose latency counts.
+        const createdAt = group.map((g) => g.stored.createdAt).filter((t): t is number => t !== undefined)
+        const subject = group.find((g) => g.row.id === latest.id)!.stored.subject
+        await applySubject(pipelineDeps(invocation), subject, { eventCreatedAt: createdAt.length ? Math.min(...createdAt) : null })
+        watch.succeeded()
+      }
+      await lease.end()
+      await markEventsDone(db, claimedIds, clock())
+      for (const id of claimedIds) outcomes.set(id, { outcome: 'done' })
+    } catch (err) {
+      await lease.end()
+      const message = err instanceof Error ? err.message : String(err)
+      if (await watch.failed(err, key)) {
+        // BigCommerce itself failed and is paused now: the attempt is given back, the event waits for the resume.
+        await releaseEvents(db, claimedIds, message, clock())
+        for (const id of claimedIds) outcomes.set(id, { outcome: 'paused' })
+        return outcomes
+      }
+      const { retryAfterMs, retryable } = err as { retryAfterMs?: unknown; retryable?: unknown }
+      const failure = {
+        error: message,
+        retryAfterMs: typeof retryAfterMs === 'number' ? retryAfterMs : undefined,
+        final: retryable === false,
+      }
+      for (const row of claimed) {
+        const outcome = await markEventFailed(db, row, failure, clock())
+        outcomes.set(row.id, outcome)
+        console.warn(`webhook event ${row.scope} ${row.resourceId ?? ''} failed (attempt ${row.attempts}, ${outcome.outcome}): ${message}`)
+      }
+    } finally {
+      await lease.end()
     }
-    // The earliest delivery of the group is the one whose latency counts.
-    const createdAt = group.map((g) => g.stored.createdAt).filter((t): t is number => t !== undefined)
-    await applySubject(pipelineDeps(env, requireConfig(env), tuning), latest.stored.subject, {
-      eventCreatedAt: createdAt.length ? Math.min(...createdAt) : null,
-    })
-    await markAllDone()
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err)
-    const { retryAfterMs, retryable } = err as { retryAfterMs?: unknown; retryable?: unknown }
-    const failure = {
-      error: message,
-      retryAfterMs: typeof retryAfterMs === 'number' ? retryAfterMs : undefined,
-      final: retryable === false,
-    }
-    for (const { row } of group) {
-      const outcome = await markEventFailed(env.DB, row, failure, Date.now())
-      outcomes.set(row.id, outcome)
-      console.warn(`webhook event ${row.scope} ${row.resourceId ?? ''} failed (attempt ${row.attempts}, ${outcome.outcome}): ${message}`)
-    }
+    return outcomes
+  } finally {
+    admission.end()
   }
-  return outcomes
 }

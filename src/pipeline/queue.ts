@@ -1,17 +1,21 @@
 import type { Config } from '../config'
-import { claimEvent, eventState, giveUpEvent, type WebhookEventRow } from '../db/events'
+import { markQueued, queueBacklog, readEvents, settleAbandonedEvent } from '../db/events'
 import type { Env } from '../env'
+import { Invocation, type InvocationOptions } from '../invocation/invocation'
 import type { WebhookMessage } from './message'
 import { processEventNow, processEvents } from './process-event'
 
 /**
  * Webhook processing on Cloudflare Queues. The route records each delivery in D1 (the durable inbox), answers
- * 200, then sends the event's id here. The consumer claims the batch's events (a lease, so the cron sweep never
- * runs the same attempt), processes them with one re-fetch per resource, and settles each message: ack when
- * done or dead-lettered, retry with a delay when the event's next attempt is due later (a BigCommerce 429's
- * `X-Rate-Limit-Time-Reset-Ms` included). What the queue gives up on lands in the dead-letter queue, whose
- * consumer moves it to the dead letters (with replay), as the sweep does after its last attempt.
+ * 200, then sends the event's id here. Queue and sweep follow one protocol: the inbox owns each event's state
+ * and retries, a message is only a prompt. The consumer claims each resource's events under a lease when it
+ * takes them on (so the cron sweep never runs the same attempt), processes them with one re-fetch per resource,
+ * and settles each message: ack when done, dead-lettered, or not claimable (another attempt holds the event, it
+ * waits for its retry, or BigCommerce is paused: the inbox and the sweep take it from there); retry with a
+ * delay when the event's next attempt is due (a BigCommerce 429's `X-Rate-Limit-Time-Reset-Ms` included) or
+ * when the invocation's budget left it for the next delivery.
  */
+
 /**
  * Right after the route's answer: the event goes to the queue, or with `WEBHOOK_PROCESSING=inline` is
  * processed in the request's `waitUntil`. A failed send is not lost: the cron sweep takes every event whose
@@ -31,36 +35,73 @@ export async function handOver(env: Env, config: Config, id: string): Promise<vo
 
 /** The dead-letter queue's name ends so (wrangler.toml: `dead_letter_queue`). */
 const DEAD_LETTER_SUFFIX = '-dlq'
+/** A message the budget left over comes back this soon, in a fresh invocation. */
+const DEFERRED_DELAY_SECONDS = 1
 
-export async function consumeWebhookBatch(batch: MessageBatch<WebhookMessage>, env: Env): Promise<void> {
-  if (batch.queue.endsWith(DEAD_LETTER_SUFFIX)) return giveUp(batch, env)
-  const now = Date.now()
-  const claimed: { message: Message<WebhookMessage>; row: WebhookEventRow }[] = []
-  for (const message of batch.messages) {
-    const row = await claimEvent(env.DB, message.body.id, now)
-    if (row) claimed.push({ message, row })
-    else await settleUnclaimed(env, message, now)
+export async function consumeWebhookBatch(batch: MessageBatch<WebhookMessage>, env: Env, options: InvocationOptions = {}): Promise<void> {
+  const invocation = new Invocation(env, options)
+  if (batch.queue.endsWith(DEAD_LETTER_SUFFIX)) return settleAbandoned(batch, invocation)
+  if ((await invocation.pauseWatch()).paused) {
+    // The events stay pending, no attempt spent; the resume hands them back to the queue.
+    for (const message of batch.messages) message.ack()
+    return
   }
-  const outcomes = await processEvents(env, claimed.map((c) => c.row))
-  for (const { message, row } of claimed) {
-    const outcome = outcomes.get(row.id)
+  const rows = await readEvents(invocation.env.DB, batch.messages.map((m) => m.body.id))
+  const outcomes = await processEvents(invocation, rows)
+  let deferred = 0
+  for (const message of batch.messages) {
+    const outcome = outcomes.get(message.body.id)
     if (outcome?.outcome === 'retry') message.retry({ delaySeconds: delaySeconds(outcome.at, Date.now()) })
-    else message.ack()
+    else if (outcome?.outcome === 'deferred') {
+      message.retry({ delaySeconds: DEFERRED_DELAY_SECONDS })
+      deferred++
+    } else message.ack()
   }
+  if (deferred) console.log(`webhook batch: ${deferred} events deferred to the next delivery (the invocation's budget)`)
 }
 
-/** Done, dead, ignored or gone: nothing to do. Leased or waiting for its retry: come back when it is due. */
-async function settleUnclaimed(env: Env, message: Message<WebhookMessage>, now: number): Promise<void> {
-  const state = await eventState(env.DB, message.body.id)
-  if (state?.status === 'pending') message.retry({ delaySeconds: delaySeconds(state.nextAttemptAt, now) })
-  else message.ack()
-}
-
-async function giveUp(batch: MessageBatch<WebhookMessage>, env: Env): Promise<void> {
+/** What the queue gave up on: the inbox decides (an event with attempts left, or leased, stays for the sweep). */
+async function settleAbandoned(batch: MessageBatch<WebhookMessage>, invocation: Invocation): Promise<void> {
   for (const message of batch.messages) {
-    await giveUpEvent(env.DB, message.body.id, 'the webhook queue gave up on it (max_retries reached)', Date.now())
+    await settleAbandonedEvent(invocation.env.DB, message.body.id, Date.now())
     message.ack()
   }
+}
+
+/** Events handed to the queue per call at most (each send of 100 is one subrequest). */
+const HANDOVER_LIMIT = 1_000
+const SEND_BATCH = 100
+
+/**
+ * Hands pending events whose time has come to the queue, oldest first, so a backlog (after a pause, a lost
+ * send, a restart mid-batch) drains at the queue's pace rather than the sweep's. `fresh` includes events never
+ * attempted (a resume: their messages were acknowledged while paused). Returns how many were handed over.
+ */
+export async function handBacklogToQueue(invocation: Invocation, now: number, options: { fresh?: boolean } = {}): Promise<number> {
+  if (invocation.config.WEBHOOK_PROCESSING !== 'queue') return 0
+  return queueEvents(invocation, await queueBacklog(invocation.env.DB, now, HANDOVER_LIMIT, options), now)
+}
+
+/**
+ * Sends these events' ids to the queue, 100 a call, within the invocation's budget; marks them handed over.
+ * Returns how many went (with `WEBHOOK_PROCESSING=inline` none: the sweep takes them).
+ */
+export async function queueEvents(invocation: Invocation, ids: readonly string[], now: number): Promise<number> {
+  if (invocation.config.WEBHOOK_PROCESSING !== 'queue') return 0
+  const sent: string[] = []
+  for (let i = 0; i < ids.length; i += SEND_BATCH) {
+    if (!invocation.budget.fits({ subrequests: 1, queries: 2 })) break
+    const chunk = ids.slice(i, i + SEND_BATCH)
+    try {
+      await invocation.env.WEBHOOK_QUEUE.sendBatch(chunk.map((id) => ({ body: { id } })))
+    } catch (err) {
+      console.error(`webhook backlog: not queued (the sweep tries again): ${err instanceof Error ? err.message : String(err)}`)
+      break
+    }
+    sent.push(...chunk)
+  }
+  await markQueued(invocation.env.DB, sent, now)
+  return sent.length
 }
 
 /** Queues take whole seconds, at most 12 hours. */

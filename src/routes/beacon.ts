@@ -2,7 +2,7 @@ import { personObject } from '../durable/stubs'
 import { Hono, type Context } from 'hono'
 import { verifyCustomerToken } from '../beacon/customer-token'
 import { describeIssues, hitSchema, readLimited, type Hit } from '../beacon/hit'
-import { allowedOrigin } from '../beacon/origin'
+import { beaconOrigins } from '../beacon/origins'
 import { beaconScript } from '../beacon/script'
 import { currentOverrides } from '../admin/overrides'
 import type { Config } from '../config'
@@ -32,10 +32,10 @@ beacon.get('/beacon.js', (c) => {
   return c.body(beaconScript(new URL(c.req.url).origin, c.get('config').BIGCOMMERCE_APP_CLIENT_ID ?? null))
 })
 
-beacon.options('/beacon', (c) => {
-  const origin = storefrontOrigin(c)
-  if (!origin) return forbidden(c)
-  corsHeaders(c, origin)
+beacon.options('/beacon', async (c) => {
+  const { allowed } = await storefrontOrigins(c)
+  if (!allowed) return forbidden(c)
+  corsHeaders(c, allowed.origin)
   c.header('Access-Control-Max-Age', '86400')
   return c.body(null, 204)
 })
@@ -44,9 +44,10 @@ beacon.options('/beacon', (c) => {
 // limiting binding (wrangler.toml): a shopper sends a few hits per page, so only runaway scripts and abuse
 // reach 600 and 60 a minute.
 beacon.post('/beacon', async (c) => {
-  const origin = storefrontOrigin(c)
-  if (!origin) return forbidden(c)
-  corsHeaders(c, origin)
+  // An active storefront's site, or an origin BEACON_ALLOWED_ORIGINS lists; the site names the hit's storefront.
+  const origins = await storefrontOrigins(c)
+  if (!origins.allowed) return forbidden(c)
+  corsHeaders(c, origins.allowed.origin)
   if (await overLimit(c.env.BEACON_CLIENT_LIMITER, clientKey(c))) {
     return tooManyRequests(c, 'too many hits from this client; try again shortly')
   }
@@ -83,13 +84,16 @@ beacon.post('/beacon', async (c) => {
   const config = c.get('config')
   const at = hitTime(hit.occurredAt, now)
   const classification = classifyTouch(
-    { url: hit.url, referrer: hit.referrer, selfHosts: config.BEACON_ALLOWED_ORIGINS.map(hostOfOrigin) },
+    { url: hit.url, referrer: hit.referrer, selfHosts: origins.selfHosts },
     rules.rules,
   )
   const visitor = await getVisitor(c.env.DB, hit.anonymousId)
   const identity = await provenIdentity(hit, config, now)
   const plan = planHit(visitor, { anonymousId: hit.anonymousId, at, classification, identity }, config.SESSION_TIMEOUT.ms)
-  await recordHit(c.env.DB, { anonymousId: hit.anonymousId, seen: visitor, at, receivedAt: now, classification, landingPage: pageOf(hit.url), plan })
+  await recordHit(c.env.DB, {
+    anonymousId: hit.anonymousId, seen: visitor, at, receivedAt: now, classification, landingPage: pageOf(hit.url), plan,
+    channelId: origins.allowed.channelId,
+  })
 
   if (hit.productId !== undefined) {
     const view = { productId: hit.productId, productName: null, at: new Date(at).toISOString() }
@@ -128,8 +132,8 @@ async function forwardProductView(env: Env, identity: HitIdentity, visitor: Visi
   }
 }
 
-function storefrontOrigin(c: Context<AppEnv>): string | null {
-  return allowedOrigin(c.req.header('origin'), c.get('config').BEACON_ALLOWED_ORIGINS)
+function storefrontOrigins(c: Context<AppEnv>) {
+  return beaconOrigins(c.env.DB, c.get('config').BEACON_ALLOWED_ORIGINS, c.req.header('origin'))
 }
 
 function forbidden(c: Context<AppEnv>) {
@@ -138,7 +142,9 @@ function forbidden(c: Context<AppEnv>) {
     c,
     403,
     'origin_not_allowed',
-    origin ? `origin ${origin} is not in BEACON_ALLOWED_ORIGINS` : 'a beacon hit needs an Origin header',
+    origin
+      ? `origin ${origin} is neither an active storefront's site nor in BEACON_ALLOWED_ORIGINS`
+      : 'a beacon hit needs an Origin header',
   )
 }
 
@@ -148,14 +154,6 @@ function corsHeaders(c: Context<AppEnv>, origin: string) {
   c.header('Access-Control-Allow-Headers', 'Content-Type')
   c.header('Vary', 'Origin')
   c.header('Cross-Origin-Resource-Policy', 'cross-origin')
-}
-
-function hostOfOrigin(origin: string): string {
-  try {
-    return new URL(origin).hostname
-  } catch {
-    return origin
-  }
 }
 
 function pageOf(url: string): string | null {

@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono'
 import { freshCartRedirectUrl, storefrontCartPage } from '../bigcommerce/storefront'
+import { cartChannel } from '../db/identity'
 import { jsonError, type AppEnv } from '../http'
 import { bigCommerceClient } from '../pipeline/deps'
 import { checkRecoveryLink } from '../recovery/link'
@@ -7,7 +8,8 @@ import { checkRecoveryLink } from '../recovery/link'
 /**
  * `GET /carts/{cartId}/recover?sig=...` (contract section 3): the recovery link in HubSpot. Each visit asks
  * BigCommerce for a fresh single-use redirect URL and redirects there, so the link works every time; a cart
- * that became an order or is gone lands on the storefront's cart page, never on an error. `HEAD` and
+ * that became an order or is gone lands on the cart page of its own storefront (Multi-Storefront: the site of
+ * the cart's channel), never on an error. `HEAD` and
  * prefetches (browsers' speculative loads, link previews and mail scanners that announce themselves) consume
  * nothing: no BigCommerce URL is made for them.
  */
@@ -60,5 +62,5 @@ export const cartRecovery = new Hono<AppEnv>().on(['GET', 'HEAD'], '/:cartId/rec
       console.warn(`cart ${cartId}: no redirect URL: ${err instanceof Error ? err.message : String(err)}`)
     }
   }
-  return redirect(c, await storefrontCartPage(client, null))
+  return redirect(c, await storefrontCartPage(client, await cartChannel(c.env.DB, cartId)))
 })

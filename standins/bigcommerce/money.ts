@@ -10,9 +10,17 @@ export function toUnits(value: number | string): Units {
   return Math.round(Number(value) * UNIT)
 }
 
-/** Rounded to whole cents, still in units. */
-export function roundCents(units: Units): Units {
-  return Math.round(units / 100) * 100
+/** ISO 4217 minor units of the currencies that do not have two (the stand-in's own table, not the worker's). */
+const MINOR_UNITS: Readonly<Record<string, number>> = { BHD: 3, JOD: 3, KWD: 3, OMR: 3, TND: 3, JPY: 0, KRW: 0 }
+
+export function minorUnitsOf(currency: string): number {
+  return MINOR_UNITS[currency] ?? 2
+}
+
+/** Rounded to whole minor units of a currency with `decimals` of them (fils, cents, yen), still in units. */
+export function roundMinor(units: Units, decimals: number): Units {
+  const step = 10 ** (4 - decimals)
+  return Math.round(units / step) * step
 }
 
 /** `rate` as a fraction (0.0825), result rounded to units. */

@@ -11,19 +11,18 @@ export class RedirectUrls {
   private readonly issued = new Map<string, { cartId: string; issuedAt: number; used: boolean }>()
 
   constructor(
-    private readonly base: () => string,
     private readonly token: () => string,
     private readonly clock: () => number,
   ) {}
 
-  issue(cartId: string): { cart_url: string; checkout_url: string; embedded_checkout_url: string } {
+  /** `pages`: the cart page of the cart's storefront site and the checkout's (Multi-Storefront: per channel). */
+  issue(cartId: string, pages: { cart: string; checkout: string }): { cart_url: string; checkout_url: string; embedded_checkout_url: string } {
     const token = this.token()
     this.issued.set(token, { cartId, issuedAt: this.clock(), used: false })
-    const base = this.base()
     return {
-      cart_url: `${base}?action=load&id=${cartId}&token=${token}`,
-      checkout_url: `${base}?action=loadInCheckout&id=${cartId}&token=${token}`,
-      embedded_checkout_url: `${base}?embedded=1&action=loadInCheckout&id=${cartId}&token=${token}`,
+      cart_url: `${pages.cart}?action=load&id=${cartId}&token=${token}`,
+      checkout_url: `${pages.checkout}?action=loadInCheckout&id=${cartId}&token=${token}`,
+      embedded_checkout_url: `${pages.checkout}?embedded=1&action=loadInCheckout&id=${cartId}&token=${token}`,
     }
   }
 

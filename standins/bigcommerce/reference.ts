@@ -48,6 +48,8 @@ export const CURRENCIES: Readonly<Record<string, { id: number; fromBase: number 
   EUR: { id: 2, fromBase: 0.92 },
   GBP: { id: 3, fromBase: 0.79 },
   CAD: { id: 4, fromBase: 1.36 },
+  KWD: { id: 5, fromBase: 0.307 },
+  JPY: { id: 6, fromBase: 151 },
 }
 
 export const BASE_CURRENCY = 'USD'

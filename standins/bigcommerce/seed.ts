@@ -21,6 +21,11 @@ export interface SeedOptions {
   seed?: number
   /** Epoch ms the history ends at (default the store's clock). */
   now?: number
+  /**
+   * A second storefront channel (Multi-Storefront) with its own site: about a quarter of storefront orders and
+   * carts go to it, and a quarter of the customers also hold an account there under the same email.
+   */
+  secondStorefront?: { name: string; siteUrl: string; currencies?: string[] }
 }
 
 export interface SeedSummary {
@@ -33,7 +38,9 @@ export interface SeedSummary {
   shipments: number
   refunds: number
   carts: number
-  channels: { storefront: number; marketplace: number; pos: number }
+  channels: { storefront: number; marketplace: number; pos: number; secondStorefront?: number }
+  /** Accounts on the second storefront (each sharing its email with an account on the first). */
+  secondStorefrontAccounts?: number
 }
 
 const DAY = 86_400_000
@@ -86,9 +93,12 @@ export function seedStore(store: BigCommerceStore, options: SeedOptions = {}): S
   const orderCount = options.orders ?? 3000
   const start = now - 730 * DAY
 
-  const channels = seedChannels(store, start)
+  const channels = seedChannels(store, start, options.secondStorefront)
   const variants = seedCatalog(store, random, start)
   const customers = seedCustomers(store, random, geo, customerCount, start, now)
+  // The second storefront draws from its own stream: a store seeded without one is the same store as before.
+  const second = channels.secondStorefront === undefined ? undefined
+    : secondStorefrontAccounts(store, createRandom((options.seed ?? 42) + 0x2f5), customers, channels.secondStorefront)
   const guestEmails = makeGuestEmails(random, Math.max(5, Math.round(orderCount * 0.1)))
   seedSubscribers(store, random, customers, guestEmails, now)
 
@@ -98,11 +108,11 @@ export function seedStore(store: BigCommerceStore, options: SeedOptions = {}): S
   let known = 0
   for (const at of times) {
     while (known < customers.length && customers[known]!.createdAt <= at) known++
-    seedOrder(store, random, { at, now, variants, customers, known, guestEmails, channels, counts, geo })
+    seedOrder(store, random, { at, now, variants, customers, known, guestEmails, channels, counts, geo, second })
   }
 
   const cartCount = options.carts ?? Math.min(50, Math.max(3, Math.round(customerCount * 0.01)))
-  for (let i = 0; i < cartCount; i++) seedCart(store, random, customers, variants, now)
+  for (let i = 0; i < cartCount; i++) seedCart(store, random, customers, variants, now, second)
 
   return {
     customers: customers.length,
@@ -115,16 +125,44 @@ export function seedStore(store: BigCommerceStore, options: SeedOptions = {}): S
     refunds: counts.refunds,
     carts: cartCount,
     channels,
+    ...(second ? { secondStorefrontAccounts: second.accounts.size } : {}),
   }
 }
 
-function seedChannels(store: BigCommerceStore, at: number): SeedSummary['channels'] {
+function seedChannels(store: BigCommerceStore, at: number, secondStorefront: SeedOptions['secondStorefront']): SeedSummary['channels'] {
   const existing = (type: Channel['type']) => [...store.channels.values()].find((c) => c.type === type)?.id
   const marketplace = existing('marketplace') ??
     store.createChannel({ name: 'Amazon US', type: 'marketplace', platform: 'amazon', at }).value.id
   const pos = existing('pos') ??
     store.createChannel({ name: 'Square POS - Main Street', type: 'pos', platform: 'square', at }).value.id
-  return { storefront: 1, marketplace, pos }
+  if (!secondStorefront) return { storefront: 1, marketplace, pos }
+  const id = [...store.channels.values()].find((c) => c.name === secondStorefront.name && c.type === 'storefront')?.id ??
+    store.createChannel({
+      name: secondStorefront.name, type: 'storefront', platform: 'bigcommerce', siteUrl: secondStorefront.siteUrl,
+      currencies: secondStorefront.currencies, at,
+    }).value.id
+  return { storefront: 1, marketplace, pos, secondStorefront: id }
+}
+
+/** The second storefront: its channel, its stream of choices, and the accounts there of first-storefront customers. */
+interface SecondStorefront {
+  channelId: number
+  random: Random
+  /** Customer id on the first storefront → the same person's account on the second. */
+  accounts: Map<number, Customer>
+}
+
+function secondStorefrontAccounts(store: BigCommerceStore, random: Random, customers: SeededCustomer[], channelId: number): SecondStorefront {
+  const accounts = new Map<number, Customer>()
+  for (const { customer, createdAt } of customers) {
+    if (!random.chance(0.25)) continue
+    const account = store.createCustomer({
+      email: customer.email, firstName: customer.first_name, lastName: customer.last_name, phone: customer.phone,
+      originChannelId: channelId, channelIds: [channelId], address: false, at: createdAt + random.int(1, 200) * DAY,
+    }).value
+    accounts.set(customer.id, account)
+  }
+  return { channelId, random, accounts }
 }
 
 function seedCatalog(store: BigCommerceStore, random: Random, start: number): Variant[] {
@@ -230,6 +268,7 @@ interface OrderContext {
   channels: SeedSummary['channels']
   counts: { shipments: number; refunds: number }
   geo: Random
+  second?: SecondStorefront
 }
 
 function seedOrder(store: BigCommerceStore, random: Random, ctx: OrderContext): void {
@@ -257,8 +296,12 @@ function seedOrder(store: BigCommerceStore, random: Random, ctx: OrderContext): 
   const coupons = channel === 'storefront' && random.chance(0.1) ? [random.weighted(COUPONS)] : []
 
   const initialStatus = [2, 3, 10, 4, 14].includes(status) ? 11 : status
+  // On the second storefront a buyer orders with their account there, if they opened one, else as a guest.
+  const second = ctx.second && channel === 'storefront' && ctx.second.random.chance(0.25) ? ctx.second : undefined
+  const secondAccount = second && buyer ? second.accounts.get(buyer.customer.id) : undefined
+  const account = second ? (secondAccount && secondAccount.createdAt <= at ? secondAccount : undefined) : buyer?.customer
   const order = store.createOrder({
-    customerId: buyer ? buyer.customer.id : 0,
+    customerId: account?.id ?? 0,
     email,
     billing,
     lines,
@@ -268,7 +311,7 @@ function seedOrder(store: BigCommerceStore, random: Random, ctx: OrderContext): 
     shippingCost: channel === 'pos' ? 0 : channel === 'marketplace' ? 5.99 : subtotalGuess > 75 ? 0 : random.pick([7.99, 9.99]),
     discount: random.chance(0.03) ? 5 : 0,
     coupons,
-    channelId: ctx.channels[channel],
+    channelId: second ? second.channelId : ctx.channels[channel],
     orderSource: channel === 'marketplace' ? 'amazon' : channel === 'pos' ? 'external' : random.weighted([['www', 85], ['mobile', 10], ['manual', 5]] as const),
     externalSource: channel === 'marketplace' ? 'Amazon' : channel === 'pos' ? 'Square POS' : null,
     externalOrderId: channel === 'marketplace' ? `11${random.int(1, 9)}-${random.int(1000000, 9999999)}-${random.int(1000000, 9999999)}` : '',
@@ -327,7 +370,8 @@ function pickCustomer(random: Random, ctx: OrderContext): SeededCustomer | undef
   }
 }
 
-function seedCart(store: BigCommerceStore, random: Random, customers: SeededCustomer[], variants: Variant[], now: number): void {
+function seedCart(store: BigCommerceStore, random: Random, customers: SeededCustomer[], variants: Variant[], now: number,
+  second: SecondStorefront | undefined): void {
   const at = now - random.int(10, 72 * 60) * 60_000
   const kind = random.weighted([['customer', 4], ['guest-email', 3], ['anonymous', 3]] as const)
   const buyer = kind === 'customer' && customers.length ? random.pick(customers) : undefined
@@ -336,9 +380,14 @@ function seedCart(store: BigCommerceStore, random: Random, customers: SeededCust
     return { productId: variant.product_id, variantId: variant.id, quantity: random.int(1, 2) }
   })
   const uniqueLines = [...new Map(lines.map((l) => [l.variantId, l])).values()]
+  const onSecond = second !== undefined && second.random.chance(0.25)
+  const secondAccount = onSecond && buyer ? second.accounts.get(buyer.customer.id) : undefined
   const cart = store.createCart({
-    customerId: buyer?.customer.id,
-    email: kind === 'guest-email' ? `cart.shopper${random.int(1, 99999)}@${random.pick(DOMAINS)}` : undefined,
+    customerId: onSecond ? secondAccount?.id : buyer?.customer.id,
+    channelId: onSecond ? second.channelId : undefined,
+    // A customer without an account on the second storefront shops there as a guest, under the same email.
+    email: kind === 'guest-email' ? `cart.shopper${random.int(1, 99999)}@${random.pick(DOMAINS)}`
+      : onSecond && buyer && !secondAccount ? buyer.customer.email : undefined,
     lines: uniqueLines,
     at,
   }).value

@@ -2,7 +2,7 @@
 import { isoOffset, isoSeconds, rfc2822, unixSeconds } from './dates'
 import type { BigCommerceStore } from './store'
 import type {
-  Brand, Cart, Category, Channel, Customer, Hook, Order, OrderProduct, Product, Refund, Shipment, Subscriber,
+  Brand, Cart, Category, Channel, Customer, Hook, Order, OrderProduct, Product, Refund, Shipment, Site, Subscriber,
   Transaction, Variant,
 } from './types'
 
@@ -198,7 +198,7 @@ export function v3Brand(brand: Brand): Record<string, unknown> {
 }
 
 export function v3Channel(channel: Channel, withCurrencies: boolean): Record<string, unknown> {
-  const { createdAt, modifiedAt, currencies, ...fields } = channel
+  const { createdAt, modifiedAt, currencies, site: _site, ...fields } = channel
   const out: Record<string, unknown> = {
     ...fields,
     is_enabled: channel.status === 'active' || channel.status === 'connected',
@@ -207,6 +207,22 @@ export function v3Channel(channel: Channel, withCurrencies: boolean): Record<str
   }
   if (withCurrencies) out.currencies = { channel_id: channel.id, ...currencies }
   return out
+}
+
+/** channels.v3.yml `Site`: dates RFC 3339, each URL with its type and dates. */
+export function v3Site(site: Site): Record<string, unknown> {
+  const { createdAt, modifiedAt, urls, ...fields } = site
+  return {
+    ...fields,
+    urls: urls.map(({ createdAt: created, modifiedAt: modified, ...url }) => ({ ...url, created_at: isoSeconds(created), updated_at: isoSeconds(modified) })),
+    created_at: isoSeconds(createdAt),
+    updated_at: isoSeconds(modifiedAt),
+  }
+}
+
+/** A channel's currency assignments (`CurrencyNotRequiredWithChannelId`). */
+export function v3CurrencyAssignment(channel: Channel): Record<string, unknown> {
+  return { channel_id: channel.id, ...channel.currencies }
 }
 
 export function v3Cart(store: BigCommerceStore, cart: Cart, include: ReadonlySet<string>): Record<string, unknown> {

@@ -8,15 +8,16 @@
  * per resource; tokens and UUIDs come from a seeded PRNG, so a store built the same way is the same store.
  */
 import { createRandom, type Random } from '../shared/prng'
+import { buildSite, checkChannelUpdate, checkNewChannel, siteOrigin } from './channels'
 import { RedirectUrls } from './redirect-urls'
 import { StoreError } from './errors'
-import { allocate, percentOf, roundCents, sum, toDecimal, toNumber, toUnits, type Units } from './money'
+import { allocate, minorUnitsOf, percentOf, roundMinor, sum, toDecimal, toNumber, toUnits, type Units } from './money'
 import { BASE_CURRENCY, COUNTRIES, CURRENCIES, ORDER_STATUSES, paymentStatusFor } from './reference'
 import { trackingFields } from './shipping'
 import type {
   Address, BlockedDomain, Brand, Cart, CartItem, Category, Channel, ChannelStatus, ChannelType, Customer,
   CustomerAddress, Hook, Order, OrderCoupon, OrderProduct, OrderShippingAddress, OrderStatus, Product,
-  ProductOption, Refund, RefundItemType, Shipment, StoreEvent, Subscriber, SubscriberConsent, Transaction,
+  ProductOption, Refund, RefundItemType, Shipment, Site, StoreEvent, Subscriber, SubscriberConsent, Transaction,
   Variant,
 } from './types'
 
@@ -30,6 +31,8 @@ export interface StoreOptions {
   seed?: number
   /** Start with a tiny catalog (products 1–3, categories, a brand) so tests can order product 1 (default true). */
   defaultCatalog?: boolean
+  /** The default storefront's site URL (default `https://store-{hash}.mybigcommerce.com`). */
+  siteUrl?: string
 }
 
 export interface Mutation<T> {
@@ -190,7 +193,7 @@ function required<K, V>(map: ReadonlyMap<K, V>, id: K, what: string, hint = ''):
 const FIRST_IDS = {
   customer: 1, address: 1, subscriber: 1, order: 100, orderProduct: 1, orderAddress: 1, orderCoupon: 1,
   shipment: 1, refund: 1, refundPayment: 1, transaction: 1, product: 1, variant: 1, sku: 1, option: 1,
-  optionValue: 1, customField: 1, category: 1, brand: 1, channel: 1, hook: 1, coupon: 1,
+  optionValue: 1, customField: 1, category: 1, brand: 1, channel: 1, hook: 1, coupon: 1, site: 1000,
 }
 
 export class BigCommerceStore {
@@ -230,7 +233,10 @@ export class BigCommerceStore {
   private readonly random: Random
   /** Redirect URLs issued, each usable once. */
   readonly redirects: RedirectUrls
-  private readonly emailIndex = new Map<string, number>()
+  /** Normalized email → customer ids: with Multi-Storefront one email may be an account on each channel. */
+  private readonly emailIndex = new Map<string, number[]>()
+  /** Cart id → its channel, kept after the cart is gone (channel-scoped webhooks of a deleted cart). */
+  private readonly cartChannels = new Map<string, number>()
   private readonly subscriberEmailIndex = new Map<string, number>()
   private readonly couponIds = new Map<string, number>()
   private readonly next = { ...FIRST_IDS }
@@ -241,9 +247,12 @@ export class BigCommerceStore {
     this.random = createRandom(options.seed ?? 1)
     // A stream of its own: issuing links (an API read) must not shift the store's other tokens and UUIDs.
     const tokens = createRandom((options.seed ?? 1) + 7919)
-    this.redirects = new RedirectUrls(() => `https://store-${this.storeHash}.mybigcommerce.com/cart.php`, () => tokens.hex(64), this.clock)
+    this.redirects = new RedirectUrls(() => tokens.hex(64), this.clock)
     const at = this.clock()
-    this.createChannel({ name: 'Default Storefront', type: 'storefront', platform: 'bigcommerce', at })
+    this.createChannel({
+      name: 'Default Storefront', type: 'storefront', platform: 'bigcommerce', at,
+      siteUrl: options.siteUrl ?? `https://store-${this.storeHash}.mybigcommerce.com`,
+    })
     if (options.defaultCatalog !== false) this.createDefaultCatalog(at)
   }
 
@@ -253,9 +262,20 @@ export class BigCommerceStore {
     return this.orderStatuses.find((s) => s.id === statusId)?.name ?? 'Unknown'
   }
 
-  customerByEmail(email: string): Customer | undefined {
-    const id = this.emailIndex.get(email.trim().toLowerCase())
-    return id === undefined ? undefined : this.customers.get(id)
+  /** The account of `email` on `channelId` (default: the first account of that email). */
+  customerByEmail(email: string, channelId?: number): Customer | undefined {
+    const accounts = this.customersByEmail(email)
+    return channelId === undefined ? accounts[0] : accounts.find((c) => c.channel_ids.includes(channelId))
+  }
+
+  /** Every account of `email`, one per channel group, oldest first. */
+  customersByEmail(email: string): Customer[] {
+    return (this.emailIndex.get(email.trim().toLowerCase()) ?? []).map((id) => this.customers.get(id)!)
+  }
+
+  /** The channel a cart belongs (or belonged) to. */
+  cartChannel(cartId: string): number | undefined {
+    return this.cartChannels.get(cartId)
   }
 
   subscriberByEmail(email: string): Subscriber | undefined {
@@ -268,16 +288,18 @@ export class BigCommerceStore {
     return [...this.variants.values()].filter((v) => v.product_id === product.id)
   }
 
-  /** Cart recovery URLs (`include=redirect_urls`, `POST .../redirect_urls`): fresh and single-use each time. */
+  /**
+   * Cart recovery URLs (`include=redirect_urls`, `POST .../redirect_urls`): fresh and single-use each time, on the
+   * site of the cart's channel; the checkout on the site's own checkout domain, else the default channel's primary
+   * URL (channels.v3.yml `is_checkout_url_customized`).
+   */
   redirectUrls(cart: Cart): { cart_url: string; checkout_url: string; embedded_checkout_url: string } {
-    return this.redirects.issue(cart.id)
-  }
-
-  /** The storefront's address of a channel's site (`GET /v3/channels/{id}/site`); only storefront channels have one. */
-  siteUrl(channelId: number): string | null {
-    const channel = this.channels.get(channelId)
-    if (channelId !== 1 && channel?.type !== 'storefront') return null
-    return channelId === 1 ? `https://store-${this.storeHash}.mybigcommerce.com/` : `https://channel-${channelId}.store-${this.storeHash}.example/`
+    const site = this.channels.get(cart.channel_id)?.site ?? this.channels.get(1)?.site
+    const storefront = site ? siteOrigin(site) : `https://store-${this.storeHash}.mybigcommerce.com`
+    const customCheckout = site?.urls.find((u) => u.type === 'checkout')?.url
+    const defaultSite = this.channels.get(1)?.site
+    const checkout = customCheckout ? new URL(customCheckout).origin : defaultSite ? siteOrigin(defaultSite) : storefront
+    return this.redirects.issue(cart.id, { cart: `${storefront}/cart.php`, checkout: `${checkout}/cart.php` })
   }
 
   /** Total refunded so far on an order, in units of its currency. */
@@ -287,28 +309,58 @@ export class BigCommerceStore {
 
   // ---------------------------------------------------------------- channels
 
+  /**
+   * A channel, refused as BigCommerce refuses it (an invalid type/platform pair or status, a duplicate name);
+   * a storefront given `siteUrl` gets its site. `currencies` are the enabled ones, the first the default.
+   */
   createChannel(input: {
     name: string; type: ChannelType; platform: string; status?: ChannelStatus; id?: number; currencies?: string[]
-    at?: number
+    siteUrl?: string; checkoutUrl?: string; at?: number
   }): Mutation<Channel> {
     const at = input.at ?? this.clock()
+    const status = input.status ?? (input.type === 'storefront' ? 'active' : 'connected')
+    checkNewChannel({ ...input, status }, this.channels.values())
+    const currencies = input.currencies ?? [BASE_CURRENCY]
+    for (const code of currencies) if (!CURRENCIES[code]) throw new StoreError(`unknown currency ${code}`)
     const id = this.takeId('channel', input.id)
     const channel: Channel = {
       id,
       external_id: '',
       is_listable_from_ui: input.type !== 'storefront',
       is_visible: true,
-      status: input.status ?? (input.type === 'marketplace' ? 'connected' : 'active'),
+      status,
       name: input.name,
       type: input.type,
       platform: input.platform,
       icon_url: '',
-      currencies: { enabled_currencies: input.currencies ?? [BASE_CURRENCY], default_currency: BASE_CURRENCY },
+      currencies: { enabled_currencies: currencies, default_currency: currencies[0]! },
+      site: null,
       createdAt: at,
       modifiedAt: at,
     }
+    if (input.siteUrl !== undefined) channel.site = buildSite(this.next.site++, channel, input.siteUrl, at, input.checkoutUrl)
     this.channels.set(id, channel)
     return { value: channel, events: [{ scope: 'store/channel/created', data: { type: 'channel', id } }] }
+  }
+
+  /** Renames a channel or changes its status (`store/channel/updated`); deleted and terminated ones are refused. */
+  updateChannel(id: number, patch: { name?: string; status?: ChannelStatus; at?: number }): Mutation<Channel> {
+    const channel = this.requireChannel(id)
+    checkChannelUpdate(channel, patch.status)
+    if (patch.name !== undefined) channel.name = patch.name
+    if (patch.status !== undefined) channel.status = patch.status
+    channel.modifiedAt = patch.at ?? this.clock()
+    return { value: channel, events: [{ scope: 'store/channel/updated', data: { type: 'channel', id } }] }
+  }
+
+  /** Creates or replaces a storefront's site (`store/channel/{id}/settings/site/updated`, `data: {site_id}`). */
+  setChannelSite(channelId: number, url: string, options: { checkoutUrl?: string; at?: number } = {}): Mutation<Site> {
+    const channel = this.requireChannel(channelId)
+    const at = options.at ?? this.clock()
+    const site = buildSite(channel.site?.id ?? this.next.site++, channel, url, at, options.checkoutUrl)
+    if (channel.site) site.createdAt = channel.site.createdAt
+    channel.site = site
+    return { value: site, events: [{ scope: `store/channel/${channelId}/settings/site/updated`, data: { site_id: site.id } }] }
   }
 
   // ---------------------------------------------------------------- catalog
@@ -505,9 +557,17 @@ export class BigCommerceStore {
 
   // ---------------------------------------------------------------- customers & subscribers
 
+  /**
+   * A customer account. With Multi-Storefront an account belongs to channels (`channel_ids`, default its origin
+   * channel): the same email may be another account on other channels, but never two accounts sharing one.
+   */
   createCustomer(input: CustomerInput): Mutation<Customer> {
     const email = input.email.trim()
-    if (this.customerByEmail(email)) throw new StoreError(`a customer with email ${email} already exists`)
+    const originChannelId = input.originChannelId ?? 1
+    const channelIds = input.channelIds ?? [originChannelId]
+    if (channelIds.length === 0) throw new StoreError('channel_ids cannot be empty')
+    for (const channelId of [originChannelId, ...channelIds]) this.requireChannel(channelId)
+    this.checkEmailFree(email, channelIds)
     const at = input.at ?? this.clock()
     const id = this.next.customer++
     const [firstName, lastName] = namesFromEmail(email)
@@ -523,14 +583,14 @@ export class BigCommerceStore {
       customer_group_id: input.customerGroupId ?? 0,
       registration_ip_address: '',
       accepts_product_review_abandoned_cart_emails: input.acceptsAbandonedCartEmails ?? false,
-      origin_channel_id: input.originChannelId ?? 1,
-      channel_ids: input.channelIds ?? [input.originChannelId ?? 1],
+      origin_channel_id: originChannelId,
+      channel_ids: [...channelIds],
       store_credit: input.storeCredit ?? 0,
       createdAt: at,
       modifiedAt: at,
     }
     this.customers.set(id, customer)
-    this.emailIndex.set(email.toLowerCase(), id)
+    this.indexEmail(email, id)
     this.customerAddresses.set(id, [])
     if (input.address !== false) this.storeAddress(customer, input.address ?? {})
     return {
@@ -550,14 +610,31 @@ export class BigCommerceStore {
     const customer = this.requireCustomer(id)
     const { at, ...fields } = patch
     if (fields.email !== undefined) {
-      const other = this.customerByEmail(fields.email)
-      if (other && other.id !== id) throw new StoreError(`a customer with email ${fields.email} already exists`)
-      this.emailIndex.delete(customer.email.toLowerCase())
-      this.emailIndex.set(fields.email.trim().toLowerCase(), id)
+      this.checkEmailFree(fields.email, customer.channel_ids, id)
+      this.unindexEmail(customer.email, id)
+      this.indexEmail(fields.email, id)
     }
     Object.assign(customer, fields)
     customer.modifiedAt = at ?? this.clock()
     return { value: customer, events: [{ scope: 'store/customer/updated', data: { type: 'customer', id } }] }
+  }
+
+  /** BigCommerce refuses an email already used by an account with access to one of the same channels. */
+  private checkEmailFree(email: string, channelIds: number[], self?: number): void {
+    const clash = this.customersByEmail(email).find((c) => c.id !== self && c.channel_ids.some((ch) => channelIds.includes(ch)))
+    if (clash) throw new StoreError(`a customer with email ${email.trim()} already exists on channel ${clash.channel_ids.find((ch) => channelIds.includes(ch))}`)
+  }
+
+  private indexEmail(email: string, id: number): void {
+    const key = email.trim().toLowerCase()
+    this.emailIndex.set(key, [...(this.emailIndex.get(key) ?? []), id])
+  }
+
+  private unindexEmail(email: string, id: number): void {
+    const key = email.trim().toLowerCase()
+    const ids = (this.emailIndex.get(key) ?? []).filter((other) => other !== id)
+    if (ids.length) this.emailIndex.set(key, ids)
+    else this.emailIndex.delete(key)
   }
 
   /** Address changes do not fire `store/customer/updated`, only the address scope. */
@@ -597,7 +674,7 @@ export class BigCommerceStore {
     const customer = this.requireCustomer(id)
     this.customers.delete(id)
     this.customerAddresses.delete(id)
-    this.emailIndex.delete(customer.email.toLowerCase())
+    this.unindexEmail(customer.email, id)
     return { value: customer, events: [{ scope: 'store/customer/deleted', data: { type: 'customer', id } }] }
   }
 
@@ -670,8 +747,11 @@ export class BigCommerceStore {
     const currencyInfo = CURRENCIES[currency]
     if (!currencyInfo && input.exchangeRate === undefined) throw new StoreError(`unknown currency ${currency}`)
     const rate = input.exchangeRate ?? currencyInfo!.fromBase
+    // Amounts in whole minor units of the order's currency: cents, fils (KWD), yen.
+    const minorStep = 10 ** (4 - minorUnitsOf(currency))
+    const round = (units: Units) => roundMinor(units, minorUnitsOf(currency))
     const customer = input.customerId ? this.requireCustomer(input.customerId)
-      : input.customerId === 0 ? undefined : (input.email ? this.customerByEmail(input.email) : undefined)
+      : input.customerId === 0 ? undefined : (input.email ? this.customerByEmail(input.email, input.channelId ?? 1) : undefined)
     const email = input.email ?? customer?.email ?? 'guest@example.com'
     const id = this.takeId('order', input.id)
     const taxRate = input.taxRate ?? 0.08
@@ -695,7 +775,7 @@ export class BigCommerceStore {
         : this.variantsOf(product.id)[0]!
       if (variant.product_id !== product.id) throw new StoreError(`variant ${variant.id} is not a variant of product ${product.id}`)
       const quantity = line.quantity ?? 1
-      const unit = roundCents(toUnits(line.price ?? variant.calculated_price * rate))
+      const unit = round(toUnits(line.price ?? variant.calculated_price * rate))
       return { product, variant, quantity, unit, totalEx: unit * quantity }
     })
     const subtotalEx = sum(lines.map((l) => l.totalEx))
@@ -708,7 +788,7 @@ export class BigCommerceStore {
       const type = c.type ?? 2
       const amount = c.amount ?? 10
       const itemCount = sum(lines.map((l) => l.quantity))
-      let discount = type === 1 ? roundCents(percentOf(subtotalEx, amount / 100))
+      let discount = type === 1 ? round(percentOf(subtotalEx, amount / 100))
         : type === 0 ? toUnits(amount) * itemCount
         : type === 3 || type === 4 ? shippingEx
         : toUnits(amount)
@@ -720,16 +800,16 @@ export class BigCommerceStore {
     })
     const couponUnits = sum(coupons.map((c) => toUnits(c.discount)))
     const discountUnits = Math.min(toUnits(input.discount ?? 0), remaining)
-    // Shares in whole cents, so every line amount stays a cent amount.
-    const shareOf = (units: Units) => allocate(units / 100, lines.map((l) => l.totalEx)).map((c) => c * 100)
+    // Shares in whole minor units, so every line amount stays one.
+    const shareOf = (units: Units) => allocate(units / minorStep, lines.map((l) => l.totalEx)).map((c) => c * minorStep)
     const couponShares = shareOf(couponUnits)
     const discountShares = shareOf(discountUnits)
 
     const products: OrderProduct[] = lines.map((line, i) => {
       const lineDiscount = couponShares[i]! + discountShares[i]!
-      const lineTax = roundCents(percentOf(line.totalEx - lineDiscount, taxRate))
-      const unitTax = roundCents(percentOf(line.unit, taxRate))
-      const costEx = roundCents(toUnits(line.product.cost_price * rate))
+      const lineTax = round(percentOf(line.totalEx - lineDiscount, taxRate))
+      const unitTax = round(percentOf(line.unit, taxRate))
+      const costEx = round(toUnits(line.product.cost_price * rate))
       const orderProductId = this.next.orderProduct++
       const brand = line.product.brand_id ? this.brands.get(line.product.brand_id)?.name ?? '' : ''
       const appliedDiscounts = [
@@ -792,8 +872,8 @@ export class BigCommerceStore {
     for (const line of lines) line.product.total_sold += line.quantity
 
     const subtotalTax = sum(products.map((p) => toUnits(p.total_tax)))
-    const shippingTax = roundCents(percentOf(shippingEx, taxRate))
-    const handlingTax = roundCents(percentOf(handlingEx, taxRate))
+    const shippingTax = round(percentOf(shippingEx, taxRate))
+    const handlingTax = round(percentOf(handlingEx, taxRate))
     const totalEx = subtotalEx + shippingEx + handlingEx - discountUnits - couponUnits
     const totalTax = subtotalTax + shippingTax + handlingTax
     const channelId = input.channelId ?? 1
@@ -1023,6 +1103,7 @@ export class BigCommerceStore {
     const order = this.requireOrder(orderId)
     const products = this.orderProducts.get(orderId)!
     const totalUnits = toUnits(order.total_inc_tax)
+    const round = (units: Units) => roundMinor(units, minorUnitsOf(order.default_currency_code))
     const left = totalUnits - this.refundedUnits(orderId)
     if (left <= 0) throw new StoreError(`order ${orderId} is already fully refunded`)
     const at = input.at ?? this.clock()
@@ -1037,7 +1118,7 @@ export class BigCommerceStore {
           throw new StoreError(`cannot refund ${item.quantity} of order product ${item.orderProductId}`)
         }
         const lineUnits = toUnits(product.discounted_total_inc_tax)
-        const share = roundCents((lineUnits * item.quantity) / product.quantity)
+        const share = round((lineUnits * item.quantity) / product.quantity)
         product.quantity_refunded += item.quantity
         product.is_refunded = product.quantity_refunded === product.quantity
         product.refund_amount = toDecimal(toUnits(product.refund_amount) + share)
@@ -1046,7 +1127,7 @@ export class BigCommerceStore {
       })
       amountUnits = Math.min(amountUnits, left)
     } else {
-      amountUnits = input.amount === undefined ? left : Math.min(roundCents(toUnits(input.amount)), left)
+      amountUnits = input.amount === undefined ? left : Math.min(round(toUnits(input.amount)), left)
       if (amountUnits <= 0) throw new StoreError('a refund needs a positive amount')
       items = [{ item_type: 'ORDER', item_id: orderId, quantity: null, requested_amount: toNumber(amountUnits) }]
       if (amountUnits === left) {
@@ -1065,7 +1146,7 @@ export class BigCommerceStore {
       user_id: 0,
       reason: input.reason ?? 'Customer requested a refund.',
       total_amount: toNumber(amountUnits),
-      total_tax: toNumber(roundCents(taxUnits)),
+      total_tax: toNumber(round(taxUnits)),
       uses_merchant_override_values: false,
       items,
       payments: [{
@@ -1128,6 +1209,7 @@ export class BigCommerceStore {
     cart.physical_items = input.lines.map((line) => this.cartItem(cart, line))
     this.recalculateCart(cart)
     this.carts.set(cart.id, cart)
+    this.cartChannels.set(cart.id, channelId)
     return {
       value: cart,
       events: [
@@ -1140,12 +1222,16 @@ export class BigCommerceStore {
 
   /**
    * Changes a cart (email at checkout, login, items). Emits `store/cart/updated` and the line item events;
-   * emptying the cart deletes it, as on the storefront.
+   * removing the last item deletes the cart, as on the storefront (`lineItem/deleted`, then the deletion's).
    */
   updateCart(cartId: string, patch: CartPatch): Mutation<Cart> {
     const cart = this.requireCart(cartId)
     const at = patch.at ?? this.clock()
-    if (patch.lines && patch.lines.length === 0) return this.deleteCart(cartId, at)
+    if (patch.lines && patch.lines.length === 0) {
+      const removed = cart.physical_items.map((item) => lineItemEvent('deleted', item.id, cart.id))
+      const deleted = this.deleteCart(cartId, at)
+      return { ...deleted, events: [...removed, ...deleted.events] }
+    }
     const events: StoreEvent[] = []
     if (patch.email !== undefined) cart.email = patch.email
     if (patch.customerId !== undefined) {
@@ -1308,7 +1394,7 @@ export class BigCommerceStore {
     return required(this.brands, id, 'brand')
   }
 
-  private requireChannel(id: number): Channel {
+  requireChannel(id: number): Channel {
     return required(this.channels, id, 'channel')
   }
 

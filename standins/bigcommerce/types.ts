@@ -492,6 +492,21 @@ export interface Channel {
   platform: string
   icon_url: string
   currencies: { enabled_currencies: string[]; default_currency: string }
+  /** The channel's site (channels.v3.yml `Site`): storefronts have one, marketplaces and POS none. */
+  site: Site | null
+  createdAt: number
+  modifiedAt: number
+}
+
+/** A channel's site: where its storefront is hosted (`url`) and the URLs that belong to it. */
+export interface Site {
+  id: number
+  url: string
+  channel_id: number
+  ssl_status: 'dedicated' | 'shared'
+  /** `primary`, `canonical` and, when the channel has its own checkout domain, `checkout`. */
+  urls: { url: string; type: 'primary' | 'canonical' | 'checkout'; createdAt: number; modifiedAt: number }[]
+  is_checkout_url_customized: boolean
   createdAt: number
   modifiedAt: number
 }

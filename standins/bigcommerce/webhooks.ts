@@ -7,8 +7,10 @@
  *   secret's raw UTF-8 bytes. Plus `X-Webhook-Secret` when the hook was registered with that custom header.
  * - `deliver`: builds, signs and POSTs one delivery to a handler (a worker's fetch, a stand-in router).
  * - `dispatchToHooks`: delivers events to every active hook of the store whose scope matches, with the
- *   hook's own custom headers, as BigCommerce would.
+ *   hook's own custom headers, as BigCommerce would; an order or cart event also goes, as its channel-scoped
+ *   twin (`store/channel/{id}/order/created`, `data: {order_id}`), to hooks on that channel's scopes.
  */
+import { channelScopedTwin } from './channels'
 import type { BigCommerceStore } from './store'
 import type { StoreEvent } from './types'
 
@@ -138,7 +140,13 @@ export async function dispatchToHooks(store: BigCommerceStore, events: StoreEven
 } = {}): Promise<DispatchResult[]> {
   const target = options.target ?? ((request: Request) => fetch(request))
   const results: DispatchResult[] = []
-  for (const event of events) {
+  const channelOf = (resource: 'order' | 'cart', id: string | number) =>
+    resource === 'order' ? store.orders.get(Number(id))?.channel_id : store.cartChannel(String(id))
+  const deliveries = events.flatMap((event) => {
+    const twin = channelScopedTwin(event, channelOf)
+    return twin ? [event, twin] : [event]
+  })
+  for (const event of deliveries) {
     for (const hook of store.hooks.values()) {
       if (hook.status !== 'active' || !scopeMatches(hook.scope, event.scope)) continue
       try {

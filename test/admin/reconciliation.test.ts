@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import { compareOrders, reconciliationJob, type ReconciliationReport } from '../../src/admin/reconciliation'
 import { createHubSpotStandin } from '../../standins/hubspot'
 import { serveHost } from '../support/network'
-import { freshWorld } from '../support/worker'
+import { deliverEvents, flushHubSpot, freshWorld } from '../support/worker'
 import { adminCall, plantOrders } from './support'
 
 type World = Awaited<ReturnType<typeof freshWorld>>
@@ -169,6 +169,49 @@ describe('money in admin answers', () => {
       expect(value).toMatch(/^-?\d+\.\d{2}$/)
     }
     expect(attribution.store.revenue).toBe('3898.79')
+  })
+})
+
+describe('a KWD order from the store to HubSpot', () => {
+  it('reaches HubSpot exact to the fils, and reconciles exactly', async () => {
+    const world = await freshWorld()
+    const { bigcommerce, hubspot } = world
+    const { value: placed, events } = bigcommerce.store.createOrder({
+      email: 'fils@example.com',
+      currency: 'KWD',
+      lines: [{ productId: 1, price: 12.345, quantity: 1 }],
+      shippingCost: 1.5,
+      taxRate: 0.08,
+      statusId: 11,
+    })
+    await deliverEvents(events)
+    await deliverEvents(bigcommerce.store.addRefund(placed.id, { amount: 2.121 }).events)
+    await flushHubSpot()
+
+    const order = bigcommerce.store.requireOrder(placed.id)
+    // The store's own figures in fils: 12.345 + 0.988 tax + 1.500 shipping + 0.120 tax on it.
+    expect(order.total_inc_tax).toBe('14.9530')
+    const written = hubspot.portal.findByProperty('orders', 'bc_order_id', String(placed.id))!.properties
+    expect(written).toMatchObject({ hs_currency_code: 'KWD', hs_total_price: '14.953', bc_refunded_amount: '2.121', bc_net_revenue: '12.832', hs_tax: '1.108' })
+    const [lineItem] = hubspot.portal.records('line_items')
+    expect(lineItem!.properties).toMatchObject({ price: '12.345', amount: '12.345', hs_line_item_currency_code: 'KWD' })
+
+    const day = 86_400_000
+    const from = new Date(Date.now() - day).toISOString().slice(0, 10)
+    const to = new Date(Date.now() + day).toISOString().slice(0, 10)
+    const report = (await (await adminCall('GET', `/admin/api/reconciliation?from=${from}&to=${to}`, { role: 'viewer' })).json()) as ReconciliationReport
+    expect(report.differences).toEqual([])
+    expect(report.totals).toEqual([
+      {
+        currency: 'KWD',
+        store: { orders: 1, netRevenue: '12.832' },
+        hubspot: { orders: 1, netRevenue: '12.832' },
+        difference: '0.000',
+        differenceRatio: 0,
+        withinTolerance: true,
+      },
+    ])
+    expect(report.met).toBe(true)
   })
 })
 

@@ -1,4 +1,6 @@
 import { env } from 'cloudflare:workers'
+import { adminCall } from '../admin/support'
+import { readApiPauses } from '../../src/db/api-pauses'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { backfillStatus, runBackfill, startBackfill } from '../../src/backfill'
 import { acquireLease } from '../../src/db/backfill'
@@ -6,7 +8,7 @@ import { contactObject } from '../../src/durable/stubs'
 import { seedStore } from '../../standins/bigcommerce'
 import { serveHost } from '../support/network'
 import { deliverEvents, freshWorld, type useStandins } from '../support/worker'
-import { expectHubSpotMatchesStore, expectLinksAndRegions, firedDecisions, flushAll, runToEnd, cronEnv } from './support'
+import { expectHubSpotMatchesStore, expectLinksAndRegions, firedDecisions, flushAll, inTransit, runToEnd, cronEnv } from './support'
 
 type Standins = ReturnType<typeof useStandins>
 let bigcommerce: Standins['bigcommerce']
@@ -52,13 +54,13 @@ describe('a backfill from scratch', () => {
     expectEconomicalCalls()
   })
 
-  it('leaves tracking to live reads: a later webhook about an imported shipped order brings it, and fires nothing old', async () => {
+  it('leaves the tracking of orders delivered long ago to live reads: a later webhook brings it, and fires nothing old', async () => {
     await startBackfill(cronEnv)
     await runToEnd()
     await flushAll()
     const { store } = bigcommerce
     const shipped = [...store.orders.values()].find(
-      (o) => !o.is_deleted && o.status_id === 2 && (store.shipments.get(o.id) ?? []).some((s) => s.tracking_number),
+      (o) => !o.is_deleted && o.status_id === 2 && !inTransit(o) && (store.shipments.get(o.id) ?? []).some((s) => s.tracking_number),
     )!
     const record = () => hubspot.portal.records('orders').find((r) => r.properties.bc_order_id === String(shipped.id))!
     expect(record().properties.hs_shipping_tracking_number ?? '').toBe('')
@@ -180,17 +182,23 @@ describe('resuming after an interruption', () => {
     expect(status.phases.orders.done).toBe([...bigcommerce.store.orders.values()].filter((o) => !o.is_deleted).length)
   })
 
-  it('marks the job failed when BigCommerce refuses the token, and resumes it when started again', async () => {
+  it('pauses BigCommerce when it refuses the token: the job waits (running, not failed) and goes on after the resume', async () => {
     await startBackfill(cronEnv)
     bigcommerce.faults.fail({ path: /\/v3\/customers$/ }, { status: 401, body: { status: 401, title: 'Unauthorized' } }, 1)
     const outcome = await runBackfill(env)
-    expect(outcome).toMatchObject({ state: 'failed' })
-    const failed = await backfillStatus(env)
-    expect(failed).toMatchObject({ state: 'failed', lastError: expect.stringMatching(/401/) })
+    expect(outcome).toMatchObject({ ran: true, state: 'running' })
+    const waiting = await backfillStatus(env)
+    expect(waiting).toMatchObject({ state: 'running', lastError: expect.stringMatching(/401/) })
+    expect((await readApiPauses(env.DB)).bigcommerce).toMatchObject({ paused: true, cause: 'auth', status: 401, probePath: '/v3/customers' })
 
-    const again = await startBackfill(cronEnv)
-    expect(again.id).toBe(failed.id)
-    expect(await runBackfill(env, { maxChunks: 2 })).toMatchObject({ ran: true, state: 'running', jobId: failed.id, chunks: 2 })
+    // While paused, runs do nothing and call nothing.
+    const calls = bigcommerce.requests.length
+    expect(await runBackfill(env)).toEqual({ ran: false, reason: 'paused' })
+    expect(bigcommerce.requests.length).toBe(calls)
+
+    const resumed = await adminCall('POST', '/admin/api/pauses/bigcommerce/resume', { role: 'operator' })
+    expect(resumed.status).toBe(200)
+    expect(await runBackfill(env, { maxChunks: 2 })).toMatchObject({ ran: true, state: 'running', jobId: waiting.id, chunks: 2 })
     expect(await backfillStatus(env)).toMatchObject({ state: 'running', lastError: null, phase: 'subscribers' })
   })
 })
@@ -280,8 +288,10 @@ function expectEconomicalCalls() {
   expect(requests(/\/v3\/orders\/\d+\/payment_actions\/refunds$/)).toHaveLength(0)
   expect(requests(/\/v3\/orders\/payment_actions\/refunds$/).length).toBeGreaterThan(0)
   expect(requests(/\/v2\/orders\/\d+\/products$/)).toHaveLength(0)
-  // History reads no shipments: no trigger needs them, and old parcels' tracking is not worth a call each.
-  expect(requests(/\/v2\/orders\/\d+\/shipments$/)).toHaveLength(0)
+  // History reads no shipments (no trigger needs them, and old parcels' tracking is not worth a call each),
+  // but an order still in transit is read with them: one call each.
+  const shipmentReads = requests(/\/v2\/orders\/\d+\/shipments$/).map((r) => Number(r.path.split('/').at(-2)))
+  expect(shipmentReads.sort((a, b) => a - b)).toEqual(orders.filter((o) => inTransit(o)).map((o) => o.id).sort((a, b) => a - b))
   const withCoupons = orders.filter((o) => Number(o.coupon_discount) !== 0)
   expect(requests(/\/v2\/orders\/\d+\/coupons$/)).toHaveLength(withCoupons.length)
   // Categories and brands come from list calls; products are never fetched one by one.

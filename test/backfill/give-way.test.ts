@@ -3,7 +3,7 @@ import { cronEnv } from './support'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { backfillStatus, runBackfill, startBackfill } from '../../src/backfill'
 import { backfillPauseMs, LIVE_LAG_MS, LIVE_RECENT_MS } from '../../src/backfill/give-way'
-import { claimEvent, markEventDone, markEventFailed, recordWebhookEvent } from '../../src/db/events'
+import { claimEvents, markEventFailed, markEventsDone, recordWebhookEvent } from '../../src/db/events'
 import { seedStore } from '../../standins/bigcommerce'
 import { freshWorld, type useStandins } from '../support/worker'
 
@@ -39,7 +39,7 @@ function simulatedTime(onSleep: (sleeps: number) => Promise<void> = async () => 
 
 async function deliveryProcessed(id: string, at: number) {
   await deliveryReceived(id, at)
-  await markEventDone(env.DB, id, at)
+  await markEventsDone(env.DB, [id], at)
 }
 
 async function deliveryReceived(id: string, receivedAt: number) {
@@ -65,7 +65,7 @@ describe('the backfill gives way to live work', () => {
     const time = simulatedTime(async (sleeps) => {
       if (sleeps === 1) walkedWhilePaused = await walked()
       // The consumer catches up after three looks.
-      if (sleeps === 3) await markEventDone(env.DB, 'live-1', time.at())
+      if (sleeps === 3) await markEventsDone(env.DB, ['live-1'], time.at())
     })
     await deliveryReceived('live-1', NOW - LIVE_LAG_MS - 1_000)
 
@@ -80,7 +80,7 @@ describe('the backfill gives way to live work', () => {
     await startBackfill(cronEnv)
     const time = simulatedTime()
     await deliveryReceived('failed-once', NOW - 60_000)
-    const attempt = await claimEvent(env.DB, 'failed-once', NOW - 59_000)
+    const [attempt] = await claimEvents(env.DB, ['failed-once'], NOW - 59_000)
     expect(await markEventFailed(env.DB, attempt!, { error: 'BigCommerce 502' }, NOW - 58_000)).toMatchObject({ outcome: 'retry' })
 
     const outcome = await runBackfill(env, { now: time.now, sleep: time.sleep })
@@ -127,7 +127,7 @@ describe('the backfill gives way to live work', () => {
     expect(time.sleeps.reduce((a, b) => a + b, 0)).toBe(20_000)
     expect(await walked()).toBe(0)
 
-    await markEventDone(env.DB, 'stuck-behind', time.at())
+    await markEventsDone(env.DB, ['stuck-behind'], time.at())
     expect(await runBackfill(env, { now: time.now, sleep: time.sleep })).toMatchObject({ ran: true, state: 'done' })
   })
 })

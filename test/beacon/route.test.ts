@@ -214,7 +214,7 @@ describe('identity linking', () => {
     // customer's email is what the store told the worker.
     const at = new Date().toISOString()
     await env.CONTACT.getByName(email).applyCustomer(
-      { customerId, email, firstName: 'Vi', lastName: 'Ewer', phone: null, acceptsAbandonedCartEmails: false, address: null, createdAt: at, modifiedAt: at },
+      { customerId, email, firstName: 'Vi', lastName: 'Ewer', phone: null, acceptsAbandonedCartEmails: false, address: null, originChannelId: 1, channelIds: [1], createdAt: at, modifiedAt: at },
       null,
       { mode: 'import' },
     )

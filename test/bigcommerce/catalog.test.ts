@@ -15,7 +15,18 @@ const CATALOG: Record<string, unknown> = {
   '/v3/catalog/categories/23': { data: { id: 23, parent_id: 0, name: 'Kitchen' } },
   '/v3/catalog/categories/19': { data: { id: 19, parent_id: 0, name: 'Bath' } },
   '/v3/catalog/brands/36': { data: { id: 36, name: 'Fog Linen' } },
-  '/v3/channels/1': { data: { id: 1, name: 'Main store', type: 'storefront', platform: 'bigcommerce', status: 'active' } },
+  '/v3/channels/1': {
+    data: {
+      id: 1, name: 'Main store', type: 'storefront', platform: 'bigcommerce', status: 'active',
+      currencies: { channel_id: 1, enabled_currencies: ['USD', 'cad'], default_currency: 'USD' },
+    },
+  },
+  '/v3/channels/1/site': {
+    data: {
+      id: 1000, channel_id: 1, url: 'https://www.main.example/',
+      urls: [{ url: 'https://www.main.example/', type: 'primary' }, { url: 'https://checkout.main.example', type: 'checkout' }],
+    },
+  },
 }
 
 beforeEach(async () => {
@@ -50,8 +61,15 @@ describe('createCatalogLookups', () => {
     expect(await lookups.productCategory(79)).toBeNull()
     expect(await lookups.brandName(36)).toBe('Fog Linen')
     expect(await lookups.categoryName(19)).toBe('Bath')
-    expect(await lookups.channel(1)).toEqual({ name: 'Main store', type: 'storefront', platform: 'bigcommerce' })
+    expect(await lookups.channel(1)).toEqual({
+      id: 1, name: 'Main store', type: 'storefront', platform: 'bigcommerce', status: 'active',
+      siteUrl: 'https://www.main.example/', siteOrigins: ['https://www.main.example', 'https://checkout.main.example'],
+      defaultCurrency: 'USD', currencies: ['USD', 'CAD'],
+    })
     expect(await lookups.channel(9)).toBeNull()
+    // Links of a channel without a site (here: one BigCommerce does not know) go to the default storefront.
+    expect(await lookups.storefrontUrl(1)).toBe('https://www.main.example')
+    expect(await lookups.storefrontUrl(9)).toBe('https://www.main.example')
     expect(await lookups.productCategory(404)).toBeNull()
   })
 

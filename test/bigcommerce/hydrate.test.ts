@@ -233,6 +233,8 @@ describe('hydrating carts, customers, subscribers and products', () => {
       phone: '+15128675309',
       acceptsAbandonedCartEmails: true,
       address: { country: 'US', state: 'US-TX', city: 'Austin', zip: '78108' },
+      originChannelId: 1,
+      channelIds: [1],
       createdAt: new Date(START).toISOString(),
       modifiedAt: new Date(START).toISOString(),
     })

@@ -308,6 +308,9 @@ describe('customers, subscribers, carts, variants', () => {
         date_created: '2018-11-13T21:42:06Z',
         date_modified: '2021-07-28T19:00:38Z',
         accepts_product_review_abandoned_cart_emails: true,
+        // Multi-Storefront: created on channel 2, may sign in on 2 and 1.
+        origin_channel_id: 2,
+        channel_ids: [2, 1],
         addresses: [
           // A later address (a gift recipient's) does not replace the one saved first.
           { id: 75, customer_id: 32, city: 'Austin', state_or_province: 'Texas', postal_code: '78108', country_code: 'US', phone: '' },
@@ -324,9 +327,18 @@ describe('customers, subscribers, carts, variants', () => {
       phone: '+441614960000',
       acceptsAbandonedCartEmails: true,
       address: { country: 'GB', state: null, city: 'Manchester', zip: 'M1 1AE' },
+      originChannelId: 2,
+      channelIds: [1, 2],
       createdAt: '2018-11-13T21:42:06.000Z',
       modifiedAt: '2021-07-28T19:00:38.000Z',
     })
+  })
+
+  it('puts an account without channels on the default storefront, with global access', () => {
+    const customer = normalizeCustomer(
+      v3Customer.parse({ id: 34, email: 'g@example.com', first_name: 'G', last_name: 'H', date_created: '2020-01-01T00:00:00Z', channel_ids: null }),
+    )
+    expect(customer).toMatchObject({ originChannelId: 1, channelIds: [] })
   })
 
   it('gives a customer without addresses no default address', () => {
@@ -356,7 +368,7 @@ describe('customers, subscribers, carts, variants', () => {
     const raw = {
       id: '09346904-4175-44fd-be53-f7e598531b6c',
       customer_id: 0,
-      channel_id: 1,
+      channel_id: 3,
       email: '',
       currency: { code: 'usd' },
       base_amount: 110.5,
@@ -370,10 +382,12 @@ describe('customers, subscribers, carts, variants', () => {
       created_time: '2024-05-01T10:00:00+00:00',
       updated_time: '2024-05-01T10:05:00+00:00',
     }
-    const cart = normalizeCart(v3Cart.parse(raw), new Map([[77, 'Kitchen']]))
+    const cart = normalizeCart(v3Cart.parse(raw), new Map([[77, 'Kitchen']]), 'Outlet')
     expect(cart).toEqual({
       cartId: '09346904-4175-44fd-be53-f7e598531b6c',
       customerId: 0,
+      channelId: 3,
+      storefront: 'Outlet',
       email: null,
       currency: 'USD',
       amount: '99.45',
@@ -387,6 +401,8 @@ describe('customers, subscribers, carts, variants', () => {
       updatedAt: '2024-05-01T10:05:00.000Z',
     })
     expect(normalizeCart(v3Cart.parse({ ...raw, email: 'X@Y.io' })).email).toBe('x@y.io')
+    // A cart that names no channel is on the default storefront.
+    expect(normalizeCart(v3Cart.parse({ ...raw, channel_id: undefined }))).toMatchObject({ channelId: 1, storefront: null })
   })
 
   it('names a variant after its option values and falls back to the product price and sku', () => {

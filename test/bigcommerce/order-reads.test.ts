@@ -7,6 +7,7 @@ import { v2Coupon, v2Order, v2OrderProduct, v2Shipment, v3Refund } from '../../s
 import { createCatalogLookups } from '../../src/db/catalog'
 import type { Order } from '../../src/domain/model'
 import { isSynced } from '../../src/domain/order-status'
+import { orderStatusUrl } from '../../src/domain/storefronts'
 import { orderRecords } from '../../src/hubspot/mapping/order'
 import { createBigCommerceStandin, seedStore, type BigCommerceStandin } from '../../standins/bigcommerce'
 import { clearHosts, serveHost } from '../support/network'
@@ -43,6 +44,7 @@ async function readTheOldWay(orderId: number): Promise<Order> {
   ])
   const lines = products.map((p) => v2OrderProduct.parse(p))
   const productIds = [...new Set(lines.flatMap((l) => (l.product_id === null ? [] : [l.product_id])))]
+  const channel = await lookups.channel(order.channel_id ?? 1)
   return normalizeOrder({
     order,
     products: lines,
@@ -50,7 +52,11 @@ async function readTheOldWay(orderId: number): Promise<Order> {
     coupons: coupons.map((c) => v2Coupon.parse(c)),
     refunds: refunds.map((r) => v3Refund.parse(r)),
     categories: new Map(await Promise.all(productIds.map(async (id) => [id, await lookups.productCategory(id)] as const))),
-    channel: await lookups.channel(order.channel_id ?? 1),
+    channel,
+    statusUrl: orderStatusUrl(channel, await lookups.storefrontUrl(order.channel_id ?? 1), {
+      orderId: order.id,
+      customerId: order.customer_id,
+    }),
     storeHash: client.storeHash,
   })
 }

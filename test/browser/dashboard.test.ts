@@ -197,6 +197,11 @@ describe('the dashboard in Chromium', () => {
       expect(await tab.locator('[role=status]').textContent()).toBe(`Dead letter #${deadLetterId} replayed: processed.`)
       expect(await tab.locator(`tr[data-dead-letter="${deadLetterId}"]`).count()).toBe(0)
 
+      // The bulk replay form counts what a filter matches (the one above is replayed: none of its kind is left).
+      await tab.locator('#bulk-replay select[name="kind"]').selectOption('webhook')
+      await Promise.all([tab.waitForURL(/\/admin\?/), tab.locator('#bulk-replay').getByRole('button', { name: 'Count' }).click()])
+      expect(await tab.locator('[role=status]').textContent()).toBe('0 dead letters match (0 BigCommerce events, 0 HubSpot records).')
+
       // Read through `eventually`: these reads come from a second runtime and may meet the worker's writes.
       const event = await eventually(() =>
         worker.db.prepare("SELECT status FROM webhook_events WHERE id = 'evt-browser'").first<{ status: string }>().then((r) => r ?? undefined),

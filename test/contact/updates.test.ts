@@ -70,6 +70,26 @@ describe('carts', () => {
     expect(applyCartGone(state, 'cart-1', 'deleted', null)).toBe(false)
     expect(state.carts['cart-1']!.status).toBe('deleted')
   })
+
+  it('turns a deleted cart into a converted one when the order it became arrives after the deletion', () => {
+    const state = aContactState()
+    applyCartUpdate(state, aCart(), null)
+    applyCartGone(state, 'cart-1', 'deleted', null)
+    expect(applyCartGone(state, 'cart-1', 'converted', 77)).toBe(true)
+    expect(state.carts['cart-1']).toMatchObject({ status: 'converted', convertedOrderId: 77 })
+    expect(applyCartGone(state, 'cart-1', 'deleted', null)).toBe(false)
+    expect(state.carts['cart-1']!.status).toBe('converted')
+  })
+
+  it('lets a cart whose checkout email changed leave the previous contact, and come back new if it changes back', () => {
+    const state = aContactState()
+    applyCartUpdate(state, aCart(), null)
+    expect(applyCartGone(state, 'cart-1', 'moved', null)).toBe(true)
+    expect(state.carts['cart-1']).toBeUndefined()
+    expect(applyCartGone(state, 'cart-1', 'moved', null)).toBe(false)
+    expect(applyCartUpdate(state, aCart({ updatedAt: '2026-03-02T00:00:00.000Z' }), null)).toBe(true)
+    expect(state.carts['cart-1']!.status).toBe('open')
+  })
 })
 
 describe('customers and subscribers arriving late or twice', () => {

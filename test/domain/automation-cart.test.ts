@@ -20,7 +20,7 @@ describe('cart abandoned: the quiet period', () => {
     const r = evaluate(state, at(ABANDONED))
     expect(r.fired).toEqual([{
       trigger: 'cart_abandoned', key: KEY, at: ABANDONED,
-      cartUrl: 'https://shop.example.com/cart.php?action=load&id=c1', cartValue: '59.5',
+      cartUrl: 'https://shop.example.com/cart.php?action=load&id=c1', cartValue: '59.5', cartCurrency: 'USD',
     }])
     expect(r.decisions).toEqual([{
       trigger: 'cart_abandoned', key: KEY, decision: 'fired', at: ABANDONED,

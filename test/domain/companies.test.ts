@@ -27,6 +27,15 @@ describe('company figures', () => {
     expect(companyRecords(company, figures, [], [])[0]!.properties.bc_lifetime_value).toBe(17.82)
   })
 
+  it("writes the lifetime value in the base currency's minor units: KWD to the fils", () => {
+    const figures = companyFigures([{ orderId: 1, countsAsPaid: true, createdAt: '2026-01-02T10:00:00Z', netRevenueBase: '12.3456', baseCurrency: 'KWD' }])
+    const company: Company = {
+      companyId: 8, name: 'Gulf', status: 'approved', email: null, phone: null, customerGroupId: null,
+      customerGroupName: null, catalog: null, address: null, updatedAt: null,
+    }
+    expect(companyRecords(company, figures, [], [])[0]!.properties.bc_lifetime_value).toBe(12.346)
+  })
+
   it('counts paid orders only (a fully refunded one with no revenue), dated by the first and last of them', () => {
     const figures = companyFigures([
       order(1, '2026-02-01T00:00:00Z', '100', true),

@@ -17,6 +17,7 @@ const contact = (i: number, extra: Record<string, string | number> = {}): HubSpo
   properties: { email: `person${i}@example.com`, firstname: `P${i}`, bc_order_count: i, ...extra },
 })
 
+const DAY = 86_400_000
 const UPSERT = (type: string) => new RegExp(`/crm/v3/objects/${type}/batch/upsert$`)
 
 describe('HubSpot writer engine', () => {
@@ -350,7 +351,7 @@ describe('HubSpot writer engine', () => {
     expect(h.portal.records('line_items')).toHaveLength(24)
   })
 
-  it('gives up an association whose other end never gets an id, without failing anything else', async () => {
+  it('keeps an association whose other end has no id yet for as long as it takes, and links it once that end is written', async () => {
     const h = harness()
     h.engine.enqueue([
       { ...cartRecord(cart('c1', { email: 'person1@example.com', status: 'converted', convertedOrderId: 404 })) },
@@ -359,12 +360,65 @@ describe('HubSpot writer engine', () => {
     const first = await h.drain()
     expect(h.portal.records('carts')).toHaveLength(1)
     expect(h.store.associationCount()).toBe(1) // cart → order 404 waits for its order
-    expect(first.nextRunAt).toBeGreaterThan(h.time.now() + 3600_000)
-    h.time.advance(25 * 3600_000)
+    // Nothing to do until its order comes: no wake-up for it.
+    expect(first.nextRunAt).toBeNull()
+    h.time.advance(3 * DAY)
     await h.engine.flush()
+    expect(h.store.associationCount()).toBe(1)
+    // The order arrives at last (a backfill reached it, a webhook named it): the pair is written with it.
+    h.engine.enqueue(orderRecords(order(404, { email: 'person1@example.com', lines: [] })))
+    await h.drain()
     expect(h.store.associationCount()).toBe(0)
-    expect(h.engine.status().errors.associationsAbandoned).toBe(1)
     const c1 = h.portal.findByProperty('carts', 'bc_cart_id', 'c1')!
+    const o404 = h.portal.findByProperty('orders', 'bc_order_id', '404')!
     expect(h.portal.associations('carts', c1.id, 'contacts')).toHaveLength(1)
+    expect(h.portal.associations('carts', c1.id, 'orders').map((a) => a.toObjectId)).toEqual([o404.id])
+    expect(h.engine.status().errors.associationsAbandoned).toBe(0)
+  })
+
+  it('keeps an association through three days of a paused writer, and links it when the writer resumes', async () => {
+    const h = harness()
+    h.engine.enqueue([contact(1)])
+    await h.drain()
+    const person = h.portal.findByProperty('contacts', 'email', 'person1@example.com')!
+    // Each day the daily limit runs out before the order is written (a long backfill on a small portal).
+    const daily = { status: 429, body: { status: 'error', message: 'You have reached your daily limit.', errorType: 'RATE_LIMIT', policyName: 'DAILY' } }
+    h.standin.faults.fail({ path: '/crm/v3/objects/orders/batch/upsert' }, daily, 4)
+    const enqueuedAt = h.time.now()
+    h.engine.enqueue(orderRecords(order(7, { email: 'person1@example.com', lines: [] })), 'bulk')
+    for (let day = 0; day < 4; day++) {
+      const paused = await h.engine.flush()
+      expect(paused.stoppedBy).toBe('daily_limit')
+      h.time.advance(paused.nextRunAt! - h.time.now())
+    }
+    expect(h.time.now() - enqueuedAt).toBeGreaterThan(3 * DAY)
+    expect(h.store.associationCount()).toBe(1)
+    await h.drain()
+    const written = h.portal.findByProperty('orders', 'bc_order_id', '7')!
+    expect(h.portal.associations('orders', written.id, 'contacts').map((a) => a.toObjectId)).toEqual([person.id])
+    expect(h.store.associationCount()).toBe(0)
+    expect(h.engine.status().errors.associationsAbandoned).toBe(0)
+  })
+
+  it('drops the associations of a dead-lettered record, which carries them to its replay', async () => {
+    const h = harness()
+    const bad: HubSpotRecord = {
+      objectType: 'line_items',
+      key: '999',
+      properties: { bc_line_item_id: '999', name: 'Bad', price: -5 },
+      associations: [{ toObjectType: 'orders', toKey: '2' }],
+    }
+    h.engine.enqueue([bad, ...orderRecords(order(2, { lines: [] }))])
+    await h.drain(10 * 60_000)
+    expect(h.deadLetters).toHaveLength(1)
+    expect(h.deadLetters[0]!.record.associations).toEqual([{ toObjectType: 'orders', toKey: '2' }])
+    expect(h.store.associationsInvolving('line_items', '999')).toEqual([])
+    expect(h.engine.status().errors.associationsAbandoned).toBe(1)
+    // Its replay brings the association back with it.
+    h.engine.enqueue([{ ...h.deadLetters[0]!.record, properties: { ...bad.properties, price: 5 } }])
+    await h.drain()
+    const line = h.portal.findByProperty('line_items', 'bc_line_item_id', '999')!
+    const o2 = h.portal.findByProperty('orders', 'bc_order_id', '2')!
+    expect(h.portal.associations('line_items', line.id, 'orders').map((a) => a.toObjectId)).toEqual([o2.id])
   })
 })

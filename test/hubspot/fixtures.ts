@@ -58,6 +58,7 @@ export function summary(email: string, over: Partial<ContactSummary> = {}): Cont
   return {
     email,
     customerId: 7,
+    customerIds: [7],
     firstName: 'Ada',
     lastName: 'Lovelace',
     phone: '+441234567890',
@@ -73,8 +74,11 @@ export function summary(email: string, over: Partial<ContactSummary> = {}): Cont
     lastRefundAt: null,
     firstOrderChannel: 'storefront',
     lastOrderChannel: 'pos',
+    firstStorefront: 'Default Storefront',
+    storefronts: ['Default Storefront'],
     address: null,
     consentRegion: 'unknown',
+    baseCurrency: 'USD',
     firstSeenAt: '2025-12-30T10:00:00.000Z',
     ...over,
   }

@@ -5,7 +5,7 @@ import { orderRecords } from '../../src/hubspot/mapping/order'
 import { productRecords } from '../../src/hubspot/mapping/product'
 import { prepareProperties } from '../../src/hubspot/properties'
 import type { HubSpotRecord } from '../../src/hubspot/records'
-import { cart, order, summary, variant } from './fixtures'
+import { cart, line, order, summary, variant } from './fixtures'
 
 /** Every mapped property must be one the registry knows, with a value of the right shape. */
 function expectValid(records: HubSpotRecord[]) {
@@ -17,7 +17,10 @@ function expectValid(records: HubSpotRecord[]) {
 
 describe('mapping to HubSpot records', () => {
   it('maps an order with its line items and associations', () => {
-    const records = orderRecords(order(250, { couponCodes: ['SAVE10', 'VIP'], fulfillment: 'partially_shipped' }))
+    const statusUrl = 'https://outlet.example/account.php?action=view_order&order_id=250'
+    const records = orderRecords(
+      order(250, { couponCodes: ['SAVE10', 'VIP'], fulfillment: 'partially_shipped', channelId: 2, storefront: 'Outlet', statusUrl }),
+    )
     expectValid(records)
     const [o, ...lines] = records
     expect(o).toEqual({
@@ -44,6 +47,9 @@ describe('mapping to HubSpot records', () => {
         bc_net_revenue: 47.25,
         bc_coupon_codes: 'SAVE10;VIP',
         bc_channel: 'storefront',
+        bc_channel_id: 2,
+        bc_storefront: 'Outlet',
+        bc_order_status_url: statusUrl,
       },
       associations: [{ toObjectType: 'contacts', toKey: 'buyer0@example.com' }],
     })
@@ -59,6 +65,8 @@ describe('mapping to HubSpot records', () => {
         price: 10.5,
         amount: 21,
         hs_line_item_currency_code: 'USD',
+        bc_channel_id: 2,
+        bc_storefront: 'Outlet',
       },
       associations: [
         { toObjectType: 'orders', toKey: '250' },
@@ -75,6 +83,28 @@ describe('mapping to HubSpot records', () => {
     expect(l!.properties.hs_line_item_currency_code).toBe('EUR')
     const contact = contactRecord(summary('eur@example.com', { lifetimeValue: '130.1155', averageOrderValue: '130.1155', orderCount: 1 }))
     expect(contact.properties).toMatchObject({ bc_lifetime_value: 130.12, bc_average_order_value: 130.12, bc_order_count: 1 })
+  })
+
+  it("writes every amount in its currency's minor units: KWD to the fils, JPY in whole yen", () => {
+    const kwd = order(21, {
+      currency: 'KWD', baseCurrency: 'KWD', totalIncTax: '14.8335', subtotalExTax: '12.345', totalTax: '0.9885', shippingCostExTax: '1.5',
+      discountTotal: '0.005', refunds: [{ refundId: 1, createdAt: '2026-10-06T00:00:00Z', amount: '2.121', lineItemIds: [] }], statusId: 14,
+      lines: [line(211, { priceExTax: '6.1725', totalExTax: '12.345' })],
+    })
+    const [o, l] = orderRecords(kwd)
+    expectValid([o!, l!])
+    expect(o!.properties).toMatchObject({
+      hs_total_price: 14.834, hs_subtotal_price: 12.345, hs_tax: 0.988, hs_shipping_cost: 1.5, hs_order_discount: 0.005,
+      bc_refunded_amount: 2.121, bc_net_revenue: 12.712,
+    })
+    expect(l!.properties).toMatchObject({ price: 6.172, amount: 12.345 })
+    const jpy = orderRecords(order(22, { currency: 'JPY', totalIncTax: '1949.5', subtotalExTax: '1800', totalTax: '149.5', lines: [] }))[0]!
+    expect(jpy.properties).toMatchObject({ hs_total_price: 1950, hs_tax: 150, bc_net_revenue: 1950 })
+    const contact = contactRecord(summary('kw@example.com', { baseCurrency: 'KWD', lifetimeValue: '150.4565', averageOrderValue: '75.22825', refundedTotal: '2.121' }))
+    expect(contact.properties).toMatchObject({ bc_lifetime_value: 150.456, bc_average_order_value: 75.228, bc_refunded_total: 2.121 })
+    const yen = contactRecord(summary('jp@example.com', { baseCurrency: 'JPY', lifetimeValue: '15045.5', averageOrderValue: '7522.75' }))
+    expect(yen.properties).toMatchObject({ bc_lifetime_value: 15046, bc_average_order_value: 7523 })
+    expect(cartRecord(cart('c-kwd', { currency: 'KWD', amount: '80.0155' })).properties.hs_total_price).toBe(80.016)
   })
 
   it('reflects refunds and cancellations on the order', () => {
@@ -108,6 +138,7 @@ describe('mapping to HubSpot records', () => {
       lastname: 'Lovelace',
       phone: '+441234567890',
       bc_customer_id: 7,
+      bc_customer_ids: '7',
       bc_order_count: 2,
       bc_lifetime_value: 150.46,
       bc_average_order_value: 75.23,
@@ -120,12 +151,19 @@ describe('mapping to HubSpot records', () => {
       bc_last_refund_date: '',
       bc_first_order_channel: 'storefront',
       bc_last_order_channel: 'pos',
+      bc_first_storefront: 'Default Storefront',
+      bc_storefronts: 'Default Storefront',
       bc_consent_region: 'unknown',
     })
     const guest = contactRecord(
-      summary('guest@example.com', { customerId: null, firstName: null, phone: null, orderCount: 0, firstOrderAt: null, lastOrderAt: null, customerStatus: 'prospect', firstOrderChannel: null }),
+      summary('guest@example.com', {
+        customerId: null, customerIds: [], firstName: null, phone: null, orderCount: 0, firstOrderAt: null, lastOrderAt: null,
+        customerStatus: 'prospect', firstOrderChannel: null, firstStorefront: null, storefronts: [],
+      }),
     )
     expect(guest.properties).not.toHaveProperty('bc_customer_id')
+    expect(guest.properties).not.toHaveProperty('bc_customer_ids')
+    expect(guest.properties).toMatchObject({ bc_first_storefront: '', bc_storefronts: '' })
     expect(guest.properties).not.toHaveProperty('firstname')
     expect(guest.properties).not.toHaveProperty('phone')
     expect(guest.properties).toMatchObject({ bc_first_order_date: '', bc_first_order_channel: '', bc_customer_status: 'prospect' })
@@ -165,8 +203,8 @@ describe('mapping to HubSpot records', () => {
 
   it('carries each fired trigger as its own write with its companions, in firing order, never merged', () => {
     const record = contactRecord(summary('ada@example.com'), [
-      { trigger: 'cart_abandoned', key: 'cart_abandoned:c2', at: '2026-10-05T12:00:00Z', cartUrl: 'https://s/2', cartValue: '80.015' },
-      { trigger: 'cart_abandoned', key: 'cart_abandoned:c1', at: '2026-10-05T11:00:00Z', cartUrl: 'https://s/1', cartValue: '10' },
+      { trigger: 'cart_abandoned', key: 'cart_abandoned:c2', at: '2026-10-05T12:00:00Z', cartUrl: 'https://s/2', cartValue: '80.015', cartCurrency: 'USD' },
+      { trigger: 'cart_abandoned', key: 'cart_abandoned:c1', at: '2026-10-05T11:00:00Z', cartUrl: 'https://s/1', cartValue: '10', cartCurrency: 'USD' },
       { trigger: 'browse_abandoned', key: 'b', at: '2026-10-04T08:00:00Z', productName: 'Blue widget' },
       { trigger: 'post_purchase_step', key: 'p', at: '2026-10-08T14:03:00Z', step: 'day_3' },
       { trigger: 'order_placed', key: 'order_placed:250', at: '2026-10-05T14:03:00Z' },
@@ -213,7 +251,9 @@ describe('mapping to HubSpot records', () => {
     const converted = cartRecord(cart('c-2', { status: 'converted', convertedOrderId: 250 }))
     expect(converted.properties.hs_external_status).toBe('converted')
     expect(converted.associations).toContainEqual({ toObjectType: 'orders', toKey: '250' })
-    expect(cartRecord(cart('c-3', { status: 'deleted' })).properties).not.toHaveProperty('hs_external_status')
+    // BigCommerce deleted it without an order (its last item removed): emptied, however it was seen.
+    expect(cartRecord(cart('c-3', { status: 'deleted' })).properties.hs_external_status).toBe('emptied')
+    expect(cartRecord(cart('c-4', { status: 'emptied', lines: [] })).properties.hs_external_status).toBe('emptied')
     expect(valueTierRecord('ada@example.com', 'vip').properties).toEqual({ email: 'ada@example.com', bc_value_tier: 'vip' })
     expect(valueTierRecord('ada@example.com', null).properties.bc_value_tier).toBe('')
   })

@@ -5,6 +5,7 @@ import { createHubSpotStandin } from '../../standins/hubspot/index'
 import type { HubSpotWriter } from '../../src/durable/hubspot-writer'
 import { orderRecords } from '../../src/hubspot/mapping/order'
 import type { HubSpotRecord } from '../../src/hubspot/records'
+import { SqlWriterStore } from '../../src/hubspot/sync/sql-store'
 import { serveHost } from '../support/network'
 import { order } from './fixtures'
 import { HOST } from './support'
@@ -148,5 +149,45 @@ describe('HubSpotWriter Durable Object', () => {
     expect(hubspot.portal.records('contacts')).toHaveLength(40)
     const o = hubspot.portal.findByProperty('orders', 'bc_order_id', '705')!
     expect(hubspot.portal.associations('orders', o.id, 'contacts')).toHaveLength(1)
+  })
+})
+
+describe("the writer's storage (Durable Object SQLite)", () => {
+  const DAY = 86_400_000
+  const event = (key: string) => ({ key, name: 'bc_order_placed', email: 'ada@example.com', occurredAt: '2026-10-05T14:03:00.000Z', properties: {} })
+
+  it('forgets sent custom events past the 90-day replay horizon, and a replay after that is pending again', async () => {
+    const writer = env.HUBSPOT_WRITER.getByName('sent-events-test')
+    await runInDurableObject(writer, (_instance, state) => {
+      const store = new SqlWriterStore(state.storage.sql)
+      const now = Date.UTC(2026, 10, 2)
+      store.enqueueEvents([event('old'), event('recent')], now - 100 * DAY)
+      store.eventSent('old', now - 91 * DAY)
+      store.eventSent('recent', now - 89 * DAY)
+      store.enqueueEvents([event('old'), event('recent')], now)
+      expect(store.pendingEventCount()).toBe(0) // both remembered as sent: a replay sends nothing
+      store.forgetSentEvents(now - 90 * DAY)
+      const rows = state.storage.sql.exec<{ key: string }>('SELECT key FROM sent_events ORDER BY key').toArray()
+      expect(rows.map((r) => r.key)).toEqual(['recent'])
+      store.enqueueEvents([event('old'), event('recent')], now)
+      expect(store.dueEvents(now, 10).map((p) => p.event.key)).toEqual(['old'])
+    })
+  })
+
+  it('keeps a pending association without an id at either end until that end is written', async () => {
+    const writer = env.HUBSPOT_WRITER.getByName('associations-test')
+    await runInDurableObject(writer, (_instance, state) => {
+      const store = new SqlWriterStore(state.storage.sql)
+      const now = Date.UTC(2026, 10, 2)
+      store.enqueue(orderRecords(order(5, { email: 'ada@example.com', lines: [] })), now)
+      expect(store.associationCount()).toBe(1)
+      // Unresolved: nothing to wake for.
+      expect(store.nextAssociationAt()).toBeNull()
+      store.saveIds('orders', [{ key: '5', id: '1005' }])
+      expect(store.nextAssociationAt()).toBeNull()
+      store.saveIds('contacts', [{ key: 'ada@example.com', id: '2001' }])
+      expect(store.nextAssociationAt()).toBe(now)
+      expect(store.readyAssociations('contacts', 'orders', now + 30 * DAY, 10)).toHaveLength(1)
+    })
   })
 })

@@ -76,7 +76,7 @@ function requestSchema(file: string, method: string, template: string): Schema |
 }
 
 let standin: BigCommerceStandin
-let ids: { order: number; customer: number; subscriber: number; cart: string; token: string; refundedOrder: number }
+let ids: { order: number; customer: number; subscriber: number; cart: string; token: string; refundedOrder: number; outlet: number }
 
 beforeAll(() => {
   standin = createBigCommerceStandin({ storeHash: 'teststore', accessToken: 'bc-test-token' })
@@ -87,7 +87,12 @@ beforeAll(() => {
   const subscriber = [...standin.store.subscribers.values()][0]!
   const cart = standin.store.createCart({ email: 'spec@example.com', lines: [{ productId: 1, quantity: 1 }] }).value
   const { token } = standin.store.abandonCart(cart.id).value
-  ids = { order: order.id, customer: customer.id, subscriber: subscriber.id, cart: cart.id, token, refundedOrder: refunded }
+  // A second storefront with its own site and checkout domain, and currencies of its own (Multi-Storefront).
+  const outlet = standin.store.createChannel({
+    name: 'Spec Outlet', type: 'storefront', platform: 'catalyst', siteUrl: 'https://outlet.example/',
+    checkoutUrl: 'https://checkout.outlet.example', currencies: ['EUR', 'USD'],
+  }).value.id
+  ids = { order: order.id, customer: customer.id, subscriber: subscriber.id, cart: cart.id, token, refundedOrder: refunded, outlet }
 })
 
 async function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
@@ -119,6 +124,9 @@ const ENDPOINTS: [file: string, method: string, template: string, path: () => st
   ['channels.v3.yml', 'get', '/channels', () => '/v3/channels'],
   ['channels.v3.yml', 'get', '/channels/{channel_id}', () => '/v3/channels/1'],
   ['channels.v3.yml', 'get', '/channels/{channel_id}/site', () => '/v3/channels/1/site'],
+  ['channels.v3.yml', 'get', '/channels/{channel_id}', () => `/v3/channels/${ids.outlet}?include=currencies`],
+  ['channels.v3.yml', 'get', '/channels/{channel_id}/site', () => `/v3/channels/${ids.outlet}/site`],
+  ['channels.v3.yml', 'get', '/channels/currency-assignments', () => '/v3/channels/currency-assignments'],
   ['webhooks.v3.yml', 'post', '/hooks', () => '/v3/hooks', { scope: 'store/order/*', destination: 'https://worker.example.com/webhooks/bigcommerce', is_active: true, headers: null }],
   ['webhooks.v3.yml', 'get', '/hooks', () => '/v3/hooks'],
 ]

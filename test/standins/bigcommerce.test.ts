@@ -223,6 +223,25 @@ describe('v2 orders', () => {
     expect(coupons).toEqual([expect.objectContaining({ code: 'WELCOME10', type: 1, amount: 10, order_id: order.id })])
     expect(cents(order.coupon_discount)).toBe(Math.round(coupons[0].discount * 100))
   })
+
+  it("keeps each order's amounts in its currency's minor units: fils for KWD, whole yen for JPY", async () => {
+    const standin = createBigCommerceStandin({ clock: fixedClock().clock })
+    const inFils = (value: string) => units(value) % 10 === 0
+    const kwd = standin.store.createOrder({
+      email: 'kw@b.com', currency: 'KWD', taxRate: 0.08, shippingCost: 1.5, coupons: [{ code: 'WELCOME10', type: 1, amount: 10 }],
+      lines: [{ productId: 1, price: 12.345, quantity: 1 }, { productId: 2, variantId: 4, price: 3.217, quantity: 3 }],
+    }).value
+    expect(kwd.default_currency_code).toBe('KWD')
+    expect(kwd.subtotal_ex_tax).toBe('21.9960')
+    for (const field of ['subtotal_ex_tax', 'total_tax', 'coupon_discount', 'total_inc_tax'] as const) expect(inFils(kwd[field]), field).toBe(true)
+    expectConsistent(standin, kwd.id)
+    const refund = standin.store.addRefund(kwd.id, { amount: 2.1213 }).value
+    expect(refund.total_amount).toBe(2.121)
+
+    const jpy = standin.store.createOrder({ email: 'jp@b.com', currency: 'JPY', taxRate: 0.1, shippingCost: 500, lines: [{ productId: 1, quantity: 1 }] }).value
+    for (const field of ['subtotal_ex_tax', 'total_tax', 'total_inc_tax'] as const) expect(units(jpy[field]) % 10_000, field).toBe(0)
+    expectConsistent(standin, jpy.id)
+  })
 })
 
 describe('v3 resources', () => {
@@ -325,6 +344,16 @@ describe('v3 resources', () => {
       { scope: 'store/order/created', data: { type: 'order', id: orderId } },
     ])
     expect((await api(standin, `/v3/carts/${cart.id}`)).status).toBe(404)
+
+    // Removing the last item deletes a cart: the item's event, then the deletion's; the cart then answers 404.
+    const other = standin.store.createCart({ lines: [{ productId: 1, quantity: 1 }] }).value
+    const emptied = standin.store.updateCart(other.id, { lines: [] })
+    expect(emptied.events).toEqual([
+      { scope: 'store/cart/lineItem/deleted', data: { type: 'cart_line_item', id: other.physical_items[0]!.id, cartId: other.id } },
+      { scope: 'store/cart/deleted', data: { type: 'cart', id: other.id } },
+      { scope: 'store/cart/updated', data: { type: 'cart', id: other.id } },
+    ])
+    expect((await api(standin, `/v3/carts/${other.id}`)).status).toBe(404)
     const byCart = await json(await api(standin, `/v2/orders?cart_id=${cart.id}`))
     expect(byCart.map((o: { id: number; billing_address: { email: string } }) => [o.id, o.billing_address.email]))
       .toEqual([[orderId, 'shopper@b.com']])

@@ -1,7 +1,9 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test'
 import worker from '../../src/index'
 import type { Env } from '../../src/env'
+import type { InvocationOptions } from '../../src/invocation/invocation'
 import type { WebhookMessage } from '../../src/pipeline/message'
+import { consumeWebhookBatch } from '../../src/pipeline/queue'
 
 export const WEBHOOK_QUEUE = 'bc-hubspot-webhooks'
 
@@ -34,9 +36,14 @@ export class CapturingQueue<T = WebhookMessage> {
 
 /**
  * Runs the worker's queue consumer on one batch, as Cloudflare would, and returns what it acked or retried,
- * with the delay it asked for each retried message (by message body id).
+ * with the delay it asked for each retried message (by message body id). `invocation` sets the consumer's
+ * budget limits or client tuning (the consumer is then called directly rather than through the worker's export).
  */
-export async function consumeBatch(messages: WebhookMessage[], workerEnv: Env, options: { attempts?: number; queue?: string } = {}) {
+export async function consumeBatch(
+  messages: WebhookMessage[],
+  workerEnv: Env,
+  options: { attempts?: number; queue?: string; invocation?: InvocationOptions } = {},
+) {
   const batch = createMessageBatch<WebhookMessage>(
     options.queue ?? WEBHOOK_QUEUE,
     messages.map((body, i) => ({ id: `message-${i}`, timestamp: new Date(), body, attempts: options.attempts ?? 1 })),
@@ -60,6 +67,7 @@ export async function consumeBatch(messages: WebhookMessage[], workerEnv: Env, o
     ackAll: () => batch.ackAll(),
     retryAll: (retry?: QueueRetryOptions) => batch.retryAll(retry),
   }
-  await worker.queue(noting, workerEnv)
+  if (options.invocation) await consumeWebhookBatch(noting, workerEnv, options.invocation)
+  else await worker.queue(noting, workerEnv)
   return { ...(await getQueueResult(batch, createExecutionContext())), delays }
 }

@@ -49,6 +49,30 @@ export async function deliverEvents(events: StoreEvent[], options: { webhookId?:
   return responses
 }
 
+/**
+ * Delivers store events as signed webhooks without running the queue's consumer: returns the messages the
+ * route queued and the environment that captures further sends (a resume, a backlog handed over).
+ */
+export async function deliverQueued(events: StoreEvent[]) {
+  const queue = new CapturingQueue()
+  const workerEnv = { ...env, WEBHOOK_QUEUE: queue.asQueue() }
+  for (const event of events) {
+    const response = await deliver(
+      async (request) => {
+        const ctx = createExecutionContext()
+        const answer = await worker.fetch(request, workerEnv, ctx)
+        await waitOnExecutionContext(ctx)
+        return answer
+      },
+      WEBHOOK_URL,
+      event,
+      { storeHash: 'teststore', ...SECRETS, webhookId: `msg_${crypto.randomUUID()}` },
+    )
+    if (response.status !== 200) throw new Error(`the webhook route answered ${response.status}`)
+  }
+  return { messages: queue.take(), queue, workerEnv }
+}
+
 /** Flushes the HubSpot writer now instead of waiting for its alarm. */
 export async function flushHubSpot(): Promise<void> {
   await hubspotWriter(env).flush()

@@ -1,7 +1,9 @@
 import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { contactObject } from '../../src/durable/stubs'
-import { sweepDueEvents } from '../../src/pipeline/process-event'
+import { readApiPauses } from '../../src/db/api-pauses'
+import { MAX_ATTEMPTS, RETRY_HORIZON_MS } from '../../src/db/events'
+import { sweepDueEvents } from '../../src/pipeline/sweep'
 import { deliverEvents, flushHubSpot, freshWorld, type useStandins } from '../support/worker'
 
 type Standins = ReturnType<typeof useStandins>
@@ -145,26 +147,33 @@ describe('hydration failures', () => {
     expect(await eventRows()).toEqual([expect.objectContaining({ status: 'done', attempts: 1 })])
   })
 
-  it('keeps a failed event for the retry sweep, then dead-letters it after repeated failure', async () => {
+  it("keeps a failed event for the retry sweep, and dead-letters it only past BigCommerce's 48-hour horizon", async () => {
     const { value: order, events } = bigcommerce.store.createOrder({ email: 'dead@example.com' })
     bigcommerce.faults.fail({ method: 'GET', path: `/stores/teststore/v2/orders/${order.id}` }, { status: 503 }, 1000)
     await deliverEvents(events)
     let [row] = await eventRows()
     expect(row).toMatchObject({ status: 'pending', attempts: 1 })
     expect(row!.last_error).toMatch(/503/)
+    const firstFailure = Date.now()
 
-    // Each sweep runs what is due; jump the clock past every backoff.
-    let clock = Date.now()
-    for (let i = 0; i < 10 && row!.status === 'pending'; i++) {
-      clock += 2 * 3_600_000
+    // Each sweep runs when the event is due again; one resource failing never pauses BigCommerce.
+    let clock = firstFailure
+    const failedAt: number[] = []
+    for (let i = 0; i < 30 && row!.status === 'pending'; i++) {
+      clock = (await env.DB.prepare('SELECT next_attempt_at AS at FROM webhook_events').first<{ at: number }>())!.at
       await sweepDueEvents(env, new Date(clock), { tuning: noWaiting })
       ;[row] = await eventRows()
+      failedAt.push(clock)
     }
-    expect(row).toMatchObject({ status: 'dead', attempts: 8 })
+    expect(row).toMatchObject({ status: 'dead', attempts: MAX_ATTEMPTS })
+    expect(clock - firstFailure).toBeGreaterThanOrEqual(RETRY_HORIZON_MS)
+    // The attempt before was still within the horizon: nothing died early.
+    expect(failedAt.at(-2)! - firstFailure).toBeLessThan(RETRY_HORIZON_MS)
     const dead = await env.DB.prepare('SELECT source, error, attempts FROM dead_letters').all()
-    expect(dead.results).toEqual([expect.objectContaining({ source: 'webhook', attempts: 8, error: expect.stringMatching(/503/) })])
+    expect(dead.results).toEqual([expect.objectContaining({ source: 'webhook', attempts: MAX_ATTEMPTS, error: expect.stringMatching(/503/) })])
     expect(hubspotOrder(order.id)).toBeUndefined()
-  })
+    expect((await readApiPauses(env.DB)).bigcommerce.paused).toBe(false)
+  }, 60_000)
 
   it('dead-letters at once what no retry can fix: an order with no usable email', async () => {
     const { value: order, events } = bigcommerce.store.createOrder({ customerId: 0, billing: { email: 'not an email' } })

@@ -2,10 +2,13 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it } from 'vitest'
 import worker from '../../src/index'
-import { deliver, type StoreEvent } from '../../standins/bigcommerce'
+import { deliver } from '../../standins/bigcommerce'
+import { claimEvents, MAX_ATTEMPTS, PROCESSING_LEASE_MS, renewLeases } from '../../src/db/events'
+import { sweepDueEvents } from '../../src/pipeline/sweep'
 import { adminCall } from '../admin/support'
 import { CapturingQueue, consumeBatch, WEBHOOK_QUEUE } from '../support/queue'
-import { flushHubSpot, freshWorld, SECRETS, WEBHOOK_URL, type useStandins } from '../support/worker'
+import { contactObject } from '../../src/durable/stubs'
+import { deliverEvents, deliverQueued, flushHubSpot, freshWorld, SECRETS, wakeContact, WEBHOOK_URL, type useStandins } from '../support/worker'
 
 /**
  * Webhook processing on the queue: the route records and queues; the consumer batches, fetches each resource
@@ -18,27 +21,6 @@ let hubspot: Standins['hubspot']
 beforeEach(async () => {
   ;({ bigcommerce, hubspot } = await freshWorld())
 })
-
-/** Delivers signed webhooks to the route; returns what it queued, without consuming it. */
-async function deliverQueued(events: StoreEvent[]) {
-  const queue = new CapturingQueue()
-  const workerEnv = { ...env, WEBHOOK_QUEUE: queue.asQueue() }
-  for (const [i, event] of events.entries()) {
-    const response = await deliver(
-      async (request) => {
-        const ctx = createExecutionContext()
-        const answer = await worker.fetch(request, workerEnv, ctx)
-        await waitOnExecutionContext(ctx)
-        return answer
-      },
-      WEBHOOK_URL,
-      event,
-      { storeHash: 'teststore', ...SECRETS, webhookId: `msg_queue_${i}` },
-    )
-    expect(response.status).toBe(200)
-  }
-  return { messages: queue.take(), workerEnv }
-}
 
 const orderCalls = (orderId: number) => bigcommerce.requests.filter((r) => r.path === `/stores/teststore/v2/orders/${orderId}`)
 
@@ -75,6 +57,54 @@ describe('webhook queue', () => {
     expect(orderCalls(id)).toHaveLength(1)
   })
 
+  describe('a cart BigCommerce deleted without an order', () => {
+    const email = 'vanishing@example.com'
+    const cartStatus = async (cartId: string) => {
+      await flushHubSpot()
+      return hubspot.portal.findByProperty('carts', 'bc_cart_id', cartId)?.properties.hs_external_status
+    }
+    async function openCart() {
+      const { value: cart, events } = bigcommerce.store.createCart({ email, lines: [{ productId: 1, quantity: 1 }] })
+      await deliverEvents(events)
+      expect(await cartStatus(cart.id)).toBe('open')
+      return cart
+    }
+
+    it('is emptied when its last item is removed and it is deleted within one queue batch', async () => {
+      const cart = await openCart()
+      const { events } = bigcommerce.store.updateCart(cart.id, { lines: [] })
+      expect(events.map((e) => e.scope)).toEqual(['store/cart/lineItem/deleted', 'store/cart/deleted', 'store/cart/updated'])
+      const { messages, workerEnv } = await deliverQueued(events)
+      const result = await consumeBatch(messages, workerEnv)
+      expect(result.explicitAcks).toHaveLength(events.length)
+      expect(await cartStatus(cart.id)).toBe('emptied')
+      // Gone is gone: the quiet period ends without an abandoned cart.
+      await wakeContact(email, Date.now() + 46 * 60_000)
+      expect(await cartStatus(cart.id)).toBe('emptied')
+      const handled = Object.keys((await contactObject(env, email).snapshot())!.automation.handled)
+      expect(handled.filter((key) => key.startsWith('cart_abandoned'))).toEqual([])
+    })
+
+    it('is emptied whatever order its events are processed in, one batch each', async () => {
+      const cart = await openCart()
+      const { events } = bigcommerce.store.updateCart(cart.id, { lines: [] })
+      await deliverEvents([...events].reverse())
+      expect(await cartStatus(cart.id)).toBe('emptied')
+      await deliverEvents(events)
+      expect(await cartStatus(cart.id)).toBe('emptied')
+    })
+
+    it('is converted, not emptied, when the order it became arrives after its deletion', async () => {
+      const cart = await openCart()
+      const { value, events } = bigcommerce.store.convertCart(cart.id)
+      await deliverEvents([{ scope: 'store/cart/deleted', data: { type: 'cart', id: cart.id } }])
+      expect(await cartStatus(cart.id)).toBe('emptied')
+      await deliverEvents(events)
+      expect(await cartStatus(cart.id)).toBe('converted')
+      expect(value.order.cart_id).toBe(cart.id)
+    })
+  })
+
   it("retries a message when BigCommerce's quota resets, honouring X-Rate-Limit-Time-Reset-Ms", async () => {
     const created = bigcommerce.store.createOrder({ email: 'throttled@example.com' })
     const { messages, workerEnv } = await deliverQueued(created.events.filter((e) => e.scope === 'store/order/created'))
@@ -93,15 +123,22 @@ describe('webhook queue', () => {
     expect(await statuses()).toEqual({ pending: 1 })
   })
 
-  it('a message the queue gives up on reaches the dead letters, and replays from there', async () => {
+  it('the dead-letter consumer leaves an event with attempts left to the sweep, and dead-letters one whose attempts are spent', async () => {
     const created = bigcommerce.store.createOrder({ email: 'given-up@example.com' })
     const { messages, workerEnv } = await deliverQueued(created.events.filter((e) => e.scope === 'store/order/created'))
     bigcommerce.faults.fail({ method: 'GET', path: `/stores/teststore/v2/orders/${created.value.id}` }, { status: 500 }, Infinity)
     const first = await consumeBatch(messages, workerEnv)
     expect(first.retryMessages).toHaveLength(1)
-    // After max_retries the queue moves the message to its dead-letter queue, whose consumer dead-letters the event.
-    const dlq = await consumeBatch(messages, workerEnv, { queue: `${WEBHOOK_QUEUE}-dlq`, attempts: 11 })
-    expect(dlq.explicitAcks).toHaveLength(1)
+    // The queue gave up on the message (max_retries), but the event has attempts left: the inbox keeps it.
+    const early = await consumeBatch(messages, workerEnv, { queue: `${WEBHOOK_QUEUE}-dlq`, attempts: 11 })
+    expect(early.explicitAcks).toHaveLength(1)
+    expect(await statuses()).toEqual({ pending: 1 })
+    expect(await env.DB.prepare('SELECT count(*) AS n FROM dead_letters').first('n')).toBe(0)
+
+    // Its attempts spent and no attempt holding it, the same message is dead-lettered.
+    await env.DB.prepare('UPDATE webhook_events SET attempts = ?, next_attempt_at = ?').bind(MAX_ATTEMPTS, Date.now() - 1).run()
+    const late = await consumeBatch(messages, workerEnv, { queue: `${WEBHOOK_QUEUE}-dlq`, attempts: 11 })
+    expect(late.explicitAcks).toHaveLength(1)
     expect(await statuses()).toEqual({ dead: 1 })
     const letters = (await (await adminCall('GET', '/admin/api/dead-letters', { role: 'viewer' })).json()) as {
       deadLetters: { id: number; source: string; error: string }[]
@@ -117,15 +154,52 @@ describe('webhook queue', () => {
     expect(hubspot.portal.findByProperty('orders', 'bc_order_id', String(created.value.id))).toBeDefined()
   })
 
-  it('leaves an event the retry sweep is working on to it, and comes back when its lease ends', async () => {
+  it('the dead-letter consumer never dead-letters an event an attempt holds, even with its last attempt running', async () => {
+    const created = bigcommerce.store.createOrder({ email: 'held@example.com' })
+    const { messages, workerEnv } = await deliverQueued(created.events.filter((e) => e.scope === 'store/order/created'))
+    // The sweep claimed its last attempt a moment ago: leased for two minutes.
+    await env.DB.prepare('UPDATE webhook_events SET attempts = ?, started_at = ?, next_attempt_at = ?')
+      .bind(MAX_ATTEMPTS, Date.now(), Date.now() + PROCESSING_LEASE_MS)
+      .run()
+    const result = await consumeBatch(messages, workerEnv, { queue: `${WEBHOOK_QUEUE}-dlq`, attempts: 11 })
+    expect(result.explicitAcks).toHaveLength(1)
+    expect(await statuses()).toEqual({ pending: 1 })
+    expect(await env.DB.prepare('SELECT count(*) AS n FROM dead_letters').first('n')).toBe(0)
+  })
+
+  it("acknowledges a message whose event the sweep holds (the inbox owns retries), and the sweep finishes it", async () => {
     const created = bigcommerce.store.createOrder({ email: 'leased@example.com' })
     const { messages, workerEnv } = await deliverQueued(created.events.filter((e) => e.scope === 'store/order/created'))
     // Another attempt holds the event (as a sweep that claimed it would).
     await env.DB.prepare('UPDATE webhook_events SET attempts = 1, next_attempt_at = ?').bind(Date.now() + 60_000).run()
     const result = await consumeBatch(messages, workerEnv)
     expect(orderCalls(created.value.id)).toHaveLength(0)
-    expect(result.retryMessages).toHaveLength(1)
-    expect(result.delays.get(messages[0]!.id)).toBeGreaterThanOrEqual(59)
+    expect(result.explicitAcks).toHaveLength(1)
+    expect(result.retryMessages).toHaveLength(0)
+    expect(await env.DB.prepare('SELECT attempts FROM webhook_events').first('attempts')).toBe(1)
+
+    // The lease ends (the holder died): the sweep takes it, no message needed.
+    await sweepDueEvents(env, new Date(Date.now() + 61_000))
+    expect(await statuses()).toEqual({ done: 1 })
+    expect(orderCalls(created.value.id)).toHaveLength(1)
+  })
+
+  it('an attempt that died with its process holds its events half a minute at most; a running one renews its lease', async () => {
+    const created = bigcommerce.store.createOrder({ email: 'crashed@example.com' })
+    const { messages } = await deliverQueued(created.events.filter((e) => e.scope === 'store/order/created'))
+    const claimedAt = Date.now()
+    const [claimed] = await claimEvents(env.DB, [messages[0]!.id], claimedAt)
+    expect(claimed!.nextAttemptAt).toBe(claimedAt + PROCESSING_LEASE_MS)
+    // Renewed by the attempt that holds it (and only by that one).
+    await renewLeases(env.DB, [claimed!.id], claimedAt, claimedAt + 20_000)
+    await renewLeases(env.DB, [claimed!.id], claimedAt - 1, claimedAt + 90_000)
+    expect(await env.DB.prepare('SELECT next_attempt_at FROM webhook_events').first('next_attempt_at')).toBe(claimedAt + 20_000 + PROCESSING_LEASE_MS)
+
+    // The process died: no renewal. Half a minute after the last one, the sweep finishes it.
+    expect(await sweepDueEvents(env, new Date(claimedAt + 20_000 + PROCESSING_LEASE_MS - 1_000))).toMatchObject({ taken: 0 })
+    await sweepDueEvents(env, new Date(claimedAt + 20_000 + PROCESSING_LEASE_MS))
+    expect(await statuses()).toEqual({ done: 1 })
+    expect(await env.DB.prepare('SELECT attempts FROM webhook_events').first('attempts')).toBe(2)
   })
 
   it('with WEBHOOK_PROCESSING=inline processes in the request instead (no queue); an unknown mode is a 503', async () => {

@@ -57,6 +57,29 @@ describe('payload variants seen in the wild', () => {
     expect(subjectOf(envelope('store/channel/2/order/created', { order_id: 127 }))).toEqual({ kind: 'order', orderId: 127 })
   })
 
+  it('reads channel-scoped cart hooks as BigCommerce documents them: cart_id, and a line item with its cart_id', () => {
+    const cart = '41696c19-486f-40a8-ae2a-389d5d24e0c9'
+    expect(subjectOf(envelope('store/channel/2/cart/created', { cart_id: cart }))).toEqual({ kind: 'cart', cartId: cart, change: 'updated', orderId: null })
+    expect(subjectOf(envelope('store/channel/2/cart/deleted', { cart_id: cart }))).toMatchObject({ change: 'deleted' })
+    expect(subjectOf(envelope('store/channel/2/cart/lineItem/created', { cart_id: cart, cart_item_id: 'af13' }))).toMatchObject({
+      kind: 'cart', cartId: cart, change: 'updated',
+    })
+    expect(subjectOf(envelope('store/channel/2/cart/converted', { cart_id: cart }))).toEqual({ kind: 'cart', cartId: cart, change: 'converted', orderId: null })
+    expect(subjectOf(envelope('store/channel/2/cart/abandoned', { cart_id: cart }))).toEqual({ kind: 'cart_abandoned', cartId: cart, token: null })
+    // The global spelling is not the channel-scoped one: each scope reads its own.
+    expect(() => subjectOf(envelope('store/channel/2/cart/created', { type: 'cart', id: cart }))).toThrow(/data\.cart_id/)
+    expect(subjectOf(envelope('store/channel/2/order/message/created', { order_id: 127 }))).toMatchObject({ kind: 'ignored' })
+  })
+
+  it('re-reads a channel when it is created or changed, or its site or currencies are', () => {
+    expect(subjectOf(envelope('store/channel/created', { type: 'channel', id: 2 }))).toEqual({ kind: 'channel', channelId: 2 })
+    expect(subjectOf(envelope('store/channel/updated', { type: 'channel', id: 3 }))).toEqual({ kind: 'channel', channelId: 3 })
+    expect(subjectOf(envelope('store/channel/4/settings/site/updated', { site_id: 1001 }))).toEqual({ kind: 'channel', channelId: 4 })
+    expect(subjectOf(envelope('store/channel/4/settings/site/checkoutUrl/updated', {}))).toEqual({ kind: 'channel', channelId: 4 })
+    expect(subjectOf(envelope('store/channel/4/settings/currency/updated', {}))).toEqual({ kind: 'channel', channelId: 4 })
+    expect(subjectOf(envelope('store/channel/4/settings/logo/updated', {}))).toMatchObject({ kind: 'ignored' })
+  })
+
   it('reads transaction hooks whose order_id is a string, keeping nothing of the payment', () => {
     const subject = subjectOf(
       envelope('store/order/transaction/created', { type: 'transaction', order_id: '250', transaction_id: 'tx_1' }),

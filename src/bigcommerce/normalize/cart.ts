@@ -4,9 +4,14 @@ import type { V3Cart } from '../resources'
 
 /**
  * A cart as BigCommerce holds it. Its status (open, abandoned, converted...) is decided from events, not here.
- * `categories` maps product id → first category name, when the caller looked them up.
+ * `categories` maps product id → first category name, when the caller looked them up; `storefront` is the name
+ * of the cart's channel, when known.
  */
-export function normalizeCart(cart: V3Cart, categories: ReadonlyMap<number, string | null> = new Map()): Cart {
+export function normalizeCart(
+  cart: V3Cart,
+  categories: ReadonlyMap<number, string | null> = new Map(),
+  storefront: string | null = null,
+): Cart {
   const { physical_items, digital_items, custom_items } = cart.line_items
   const lines: CartLine[] = [...physical_items, ...digital_items, ...custom_items].map((item) => ({
     productId: item.product_id ?? 0,
@@ -19,6 +24,8 @@ export function normalizeCart(cart: V3Cart, categories: ReadonlyMap<number, stri
   return {
     cartId: cart.id,
     customerId: cart.customer_id,
+    channelId: cart.channel_id ?? 1,
+    storefront,
     email: normalizeEmail(cart.email),
     currency: cart.currency.code.toUpperCase(),
     amount: cart.cart_amount,

@@ -18,6 +18,9 @@ export function normalizeCustomer(customer: V3Customer): Customer {
     phone: normalizePhone(customer.phone || customer.addresses.find((a) => a.phone)?.phone, country),
     acceptsAbandonedCartEmails: customer.accepts_product_review_abandoned_cart_emails,
     address,
+    // An account without an origin channel predates Multi-Storefront: it belongs to the default storefront.
+    originChannelId: customer.origin_channel_id ?? 1,
+    channelIds: [...new Set(customer.channel_ids)].sort((a, b) => a - b),
     createdAt: customer.date_created,
     modifiedAt: customer.date_modified ?? customer.date_created,
   }

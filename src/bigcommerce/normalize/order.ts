@@ -18,6 +18,8 @@ export interface OrderSources {
   categories: ReadonlyMap<number, string | null>
   /** The order's channel from /v3/channels, null when unknown. */
   channel: ChannelInfo | null
+  /** The order in the shopper's account on its storefront (domain/storefronts.ts `orderStatusUrl`), when it has one. */
+  statusUrl?: string | null
   /** Used when the billing address has no email (the customer account's email). */
   fallbackEmail?: string | null
   /** The store, for the order's link in its control panel. */
@@ -51,6 +53,7 @@ export function normalizeOrder(src: OrderSources): Order {
       ? postalAddress({ country: billing.country_iso2, state: billing.state, city: billing.city, zip: billing.zip })
       : null,
     adminUrl: controlPanelOrderUrl(src.storeHash, order.id),
+    statusUrl: src.statusUrl ?? null,
     statusId: order.status_id,
     createdAt: order.date_created,
     modifiedAt: order.date_modified ?? order.date_created,
@@ -64,6 +67,7 @@ export function normalizeOrder(src: OrderSources): Order {
     discountTotal: add(order.discount_amount, order.coupon_discount),
     couponCodes: [...new Set(src.coupons.map((c) => c.code.trim()).filter(Boolean))],
     channelId: order.channel_id ?? 1,
+    storefront: src.channel?.name ?? null,
     channel: orderChannel({ channel: src.channel, orderSource: order.order_source, externalSource: order.external_source }),
     orderSource: order.order_source || null,
     cartId: order.cart_id || null,

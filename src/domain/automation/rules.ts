@@ -198,7 +198,7 @@ function cartsAbandoned(ctx: RuleContext): Candidate[] {
     const reason = abandonment.bySignal
       ? `BigCommerce marked cart ${cart.cartId} abandoned at ${toIso(dueAt)}`
       : `cart ${cart.cartId} idle for ${formatWindow(ctx.policy.cartAbandonAfterMs)} since ${toIso(changed)}`
-    const extra: Partial<FiredTrigger> = { cartValue: cart.amount }
+    const extra: Partial<FiredTrigger> = { cartValue: cart.amount, cartCurrency: cart.currency }
     if (cart.recoveryUrl) extra.cartUrl = cart.recoveryUrl
     const keyTail = `${cart.cartId}:${toIso(changed)}`
     return [candidate({ trigger: 'cart_abandoned', subject: cart.cartId, keyTail, dueAt, marketing: true, reason, extra })]

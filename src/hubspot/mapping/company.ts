@@ -1,5 +1,5 @@
 import type { Company, CompanyFigures, CompanyUser } from '../../domain/companies'
-import { toNumber } from '../../domain/money'
+import { toMinorUnits } from '../../domain/money'
 import { toHubSpotDate } from '../properties'
 import type { HubSpotRecord, PropertyValue } from '../records'
 
@@ -25,7 +25,8 @@ export function companyRecords(
     bc_customer_group_id: company.customerGroupId ?? '',
     bc_catalog: company.catalog ?? '',
     bc_order_count: figures.orderCount,
-    bc_lifetime_value: toNumber(figures.lifetimeValue),
+    // Exact in the base currency's minor units (KWD to the fils; two places when the currency is unknown).
+    bc_lifetime_value: Number(toMinorUnits(figures.lifetimeValue, figures.baseCurrency)),
     bc_first_order_date: figures.firstOrderAt ? toHubSpotDate(figures.firstOrderAt) : '',
     bc_last_order_date: figures.lastOrderAt ? toHubSpotDate(figures.lastOrderAt) : '',
   }

@@ -1,4 +1,4 @@
-import { toNumber } from '../../domain/money'
+import { hubspotAmount } from '../../domain/money'
 import type { ContactSummary, Email, FiredTrigger, ValueTier } from '../../domain/model'
 import { toHubSpotDate, toHubSpotDateTime, triggerProperty } from '../properties'
 import type { HubSpotRecord, PropertyValue, TriggerWrite } from '../records'
@@ -15,23 +15,26 @@ export function contactRecord(summary: ContactSummary, fired: FiredTrigger[] = [
   if (summary.lastName) properties.lastname = summary.lastName
   if (summary.phone) properties.phone = summary.phone
   if (summary.customerId !== null && summary.customerId > 0) properties.bc_customer_id = summary.customerId
+  if (summary.customerIds.length > 0) properties.bc_customer_ids = summary.customerIds.join(';')
   if (summary.address) {
     const { country, state, city, zip } = summary.address
     Object.assign(properties, { country: country ?? '', state: state ?? '', city: city ?? '', zip: zip ?? '' })
   }
   Object.assign(properties, {
     bc_order_count: summary.orderCount,
-    bc_lifetime_value: toNumber(summary.lifetimeValue),
-    bc_average_order_value: toNumber(summary.averageOrderValue),
+    bc_lifetime_value: hubspotAmount(summary.lifetimeValue, summary.baseCurrency),
+    bc_average_order_value: hubspotAmount(summary.averageOrderValue, summary.baseCurrency),
     bc_first_order_date: summary.firstOrderAt ? toHubSpotDate(summary.firstOrderAt) : '',
     bc_last_order_date: summary.lastOrderAt ? toHubSpotDate(summary.lastOrderAt) : '',
     bc_customer_status: summary.customerStatus,
     bc_category_affinity: summary.categoryAffinity.slice(0, 3).join(';'),
     bc_email_consent: summary.emailConsent,
-    bc_refunded_total: toNumber(summary.refundedTotal),
+    bc_refunded_total: hubspotAmount(summary.refundedTotal, summary.baseCurrency),
     bc_last_refund_date: summary.lastRefundAt ? toHubSpotDate(summary.lastRefundAt) : '',
     bc_first_order_channel: summary.firstOrderChannel ?? '',
     bc_last_order_channel: summary.lastOrderChannel ?? '',
+    bc_first_storefront: summary.firstStorefront ?? '',
+    bc_storefronts: summary.storefronts.join(';'),
     bc_consent_region: summary.consentRegion,
   })
   const triggers = [...fired].sort((a, b) => Date.parse(a.at) - Date.parse(b.at)).map(triggerWrite)
@@ -44,7 +47,7 @@ export function triggerWrite(f: FiredTrigger): TriggerWrite {
   const properties: Record<string, PropertyValue> = { [property]: toHubSpotDateTime(f.at) }
   if (f.trigger === 'cart_abandoned') {
     properties.bc_abandoned_cart_url = f.cartUrl ?? ''
-    properties.bc_abandoned_cart_value = f.cartValue !== undefined ? toNumber(f.cartValue) : ''
+    properties.bc_abandoned_cart_value = f.cartValue !== undefined ? hubspotAmount(f.cartValue, f.cartCurrency ?? null) : ''
   } else if (f.trigger === 'browse_abandoned') {
     properties.bc_browse_abandoned_product = f.productName ?? ''
   } else if (f.trigger === 'post_purchase_step') {

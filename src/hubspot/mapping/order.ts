@@ -1,4 +1,4 @@
-import { toNumber } from '../../domain/money'
+import { hubspotAmount, type Amount } from '../../domain/money'
 import type { Order, OrderLine, Shipment } from '../../domain/model'
 import { netRevenue, refundedTotal, STATUS_NAMES } from '../../domain/order-status'
 import { toHubSpotDateTime } from '../properties'
@@ -10,6 +10,7 @@ import type { HubSpotRecord } from '../records'
  */
 export function orderRecords(order: Order): HubSpotRecord[] {
   const orderKey = String(order.orderId)
+  const money = orderMoney(order)
   const record: HubSpotRecord = {
     objectType: 'orders',
     key: orderKey,
@@ -17,21 +18,24 @@ export function orderRecords(order: Order): HubSpotRecord[] {
       bc_order_id: orderKey,
       hs_order_name: `Order #${order.orderId}`,
       hs_currency_code: order.currency,
-      hs_total_price: toNumber(order.totalIncTax),
-      hs_subtotal_price: toNumber(order.subtotalExTax),
-      hs_tax: toNumber(order.totalTax),
-      hs_shipping_cost: toNumber(order.shippingCostExTax),
-      hs_order_discount: toNumber(order.discountTotal),
+      hs_total_price: money(order.totalIncTax),
+      hs_subtotal_price: money(order.subtotalExTax),
+      hs_tax: money(order.totalTax),
+      hs_shipping_cost: money(order.shippingCostExTax),
+      hs_order_discount: money(order.discountTotal),
       hs_fulfillment_status: order.fulfillment,
       hs_external_order_id: orderKey,
       hs_external_created_date: toHubSpotDateTime(order.createdAt),
       ...shippingTracking(order.shipments),
       bc_status: STATUS_NAMES[order.statusId] ?? `status_${order.statusId}`,
-      bc_order_total: toNumber(order.totalIncTax),
-      bc_refunded_amount: toNumber(refundedTotal(order)),
-      bc_net_revenue: toNumber(netRevenue(order)),
+      bc_order_total: money(order.totalIncTax),
+      bc_refunded_amount: money(refundedTotal(order)),
+      bc_net_revenue: money(netRevenue(order)),
       bc_coupon_codes: order.couponCodes.join(';'),
       bc_channel: order.channel,
+      ...channelOf(order),
+      // Orders stored before storefront links were kept have none (undefined): the next fetch brings it.
+      bc_order_status_url: order.statusUrl ?? '',
     },
     associations: [{ toObjectType: 'contacts', toKey: order.email }],
   }
@@ -61,6 +65,7 @@ function shippingTracking(shipments: Shipment[]): { hs_shipping_tracking_number:
 /** One line item per order product; linked to its order, and to its product (variant) when known. */
 export function lineItemRecord(order: Order, line: OrderLine): HubSpotRecord {
   const key = String(line.lineItemId)
+  const money = orderMoney(order)
   return {
     objectType: 'line_items',
     key,
@@ -69,13 +74,24 @@ export function lineItemRecord(order: Order, line: OrderLine): HubSpotRecord {
       name: line.name,
       hs_sku: line.sku,
       quantity: line.quantity,
-      price: toNumber(line.priceExTax),
-      amount: toNumber(line.totalExTax),
+      price: money(line.priceExTax),
+      amount: money(line.totalExTax),
       hs_line_item_currency_code: order.currency,
+      ...channelOf(order),
     },
     associations: [
       { toObjectType: 'orders', toKey: String(order.orderId) },
       ...(line.variantId !== null ? [{ toObjectType: 'products' as const, toKey: String(line.variantId) }] : []),
     ],
   }
+}
+
+/** The order's amounts as HubSpot numbers, exact in the order currency's minor units. */
+function orderMoney(order: Order): (a: Amount) => number {
+  return (a) => hubspotAmount(a, order.currency)
+}
+
+/** The BigCommerce channel and its name (orders stored before the name was kept have none: left empty). */
+export function channelOf(record: { channelId: number; storefront?: string | null }): { bc_channel_id: number; bc_storefront: string } {
+  return { bc_channel_id: record.channelId, bc_storefront: record.storefront ?? '' }
 }

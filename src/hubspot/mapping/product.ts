@@ -1,4 +1,4 @@
-import { toNumber } from '../../domain/money'
+import { hubspotAmount } from '../../domain/money'
 import type { ProductVariant } from '../../domain/model'
 import type { HubSpotRecord } from '../records'
 
@@ -11,7 +11,7 @@ export function productRecords(variants: ProductVariant[]): HubSpotRecord[] {
       bc_variant_id: String(v.variantId),
       name: v.name,
       hs_sku: v.sku,
-      price: toNumber(v.price),
+      price: hubspotAmount(v.price, null),
       description: v.description,
       bc_product_id: v.productId,
       bc_category: v.category ?? '',

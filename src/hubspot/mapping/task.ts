@@ -1,5 +1,5 @@
 import type { HighValueCartTask } from '../../domain/high-value-cart'
-import { toNumber, type Amount } from '../../domain/money'
+import { hubspotAmount, toMinorUnits, type Amount } from '../../domain/money'
 import { toHubSpotDateTime } from '../properties'
 import type { HubSpotRecord } from '../records'
 
@@ -48,9 +48,9 @@ function taskBody(task: HighValueCartTask): string {
 /** `$412.00`, `€89.90`; an unknown currency code as `412.00 XYZ`. */
 export function formatMoney(value: Amount, currency: string): string {
   try {
-    return new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(toNumber(value))
+    return new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(hubspotAmount(value, currency))
   } catch {
-    return `${toNumber(value).toFixed(2)} ${currency}`
+    return `${toMinorUnits(value, currency)} ${currency}`
   }
 }
 

@@ -81,7 +81,7 @@ export class AssociationWrites {
       const done = pairs.filter((p) => !failed.includes(p))
       this.store.deleteAssociations(done)
       this.stats.associated += done.length
-      this.stats.lastSuccessAt = this.clock.now()
+      this.control.wrote()
       const message = res.data.errors?.[0]?.message ?? 'association refused'
       for (const p of failed) this.associationFailed(p, message)
       return

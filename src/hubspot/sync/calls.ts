@@ -6,6 +6,9 @@ import type { WriterStore } from './store'
 
 export type StopReason = 'daily_limit' | 'rate_budget' | 'transient' | 'deadline' | 'setup'
 
+/** Consecutive transient failures (5xx, timeouts) that make the writer report HubSpot as down. */
+export const OUTAGE_RUN = 5
+
 /**
  * The calls of one flush under the account's rate budget: each waits for room in the rolling window, is
  * repeated through ten-secondly 429s and short transient failures, and the flush stops (with the moment to
@@ -80,6 +83,7 @@ export class FlushControl {
       if (error.retryable) {
         this.stats.transientErrors++
         this.transientStreak++
+        if (this.transientStreak >= OUTAGE_RUN) this.pausedBy('outage', error.status, error.message)
         const wait = Math.min(
           error.retryAfterMs ?? this.options.transientBaseMs * 2 ** (this.transientStreak - 1),
           this.options.transientMaxMs,
@@ -94,6 +98,23 @@ export class FlushControl {
       }
       return res
     }
+  }
+
+  /**
+   * HubSpot refused the token or scope for a write (the type waits `authBackoffMs`, then tries again: the
+   * probe), or a run of calls failed: the writer is paused, and its status says since when, until a write
+   * is accepted again. A refusal during an outage says more than the outage and replaces it.
+   */
+  pausedBy(cause: 'auth' | 'outage', status: number, message: string): void {
+    const current = this.stats.paused
+    if (current && (current.cause === 'auth' || cause === 'outage')) return
+    this.stats.paused = { cause, status, since: this.clock.now(), detail: message.slice(0, 200) }
+  }
+
+  /** HubSpot accepted a write: whatever paused the writer is over. */
+  wrote(): void {
+    this.stats.lastSuccessAt = this.clock.now()
+    this.stats.paused = null
   }
 
   private async acquire(): Promise<boolean> {

@@ -42,7 +42,7 @@ export class ContactMerges {
     const primary = await this.idOf(merge.primaryKey)
     if (primary === 'stopped') return
     if (primary === null) {
-      if (this.clock.now() - merge.createdAt > this.options.associationBoundMs) {
+      if (this.clock.now() - merge.createdAt > this.options.eventContactWaitMs) {
         return this.failed(merge, 'the surviving contact never reached HubSpot')
       }
       return this.later(merge, 'waiting for the surviving contact to reach HubSpot', false)

@@ -47,7 +47,7 @@ export class WriterEngine {
   constructor(
     private readonly store: WriterStore,
     private readonly client: HubSpotClient,
-    sink: WriterSink,
+    private readonly sink: WriterSink,
     private readonly clock: WriterClock = realClock,
     options: Partial<EngineOptions> = {},
   ) {
@@ -94,6 +94,7 @@ export class WriterEngine {
 
   async flush(): Promise<FlushResult> {
     const startCalls = this.control.calls
+    const pausedSince = this.stats.paused?.since ?? null
     this.control.begin()
     this.inFlush = true
     try {
@@ -121,15 +122,53 @@ export class WriterEngine {
         if (!live && !merged && !linked && !bulk) break
       }
       const now = this.clock.now()
-      this.stats.associationsAbandoned += this.store.expireAssociations(now - this.options.associationBoundMs)
+      // The replay horizon (README: 90 days): what was written or sent before it is forgotten, so neither grows.
       this.store.forgetWrittenTriggers(now - this.options.writtenTriggerMemoryMs)
+      this.store.forgetSentEvents(now - this.options.writtenTriggerMemoryMs)
       // Events go after the records: the contact an event is about must exist in HubSpot first.
       if (!this.control.stop) await flushEvents(this.eventContext())
       return this.result(startCalls, this.control.stop)
     } finally {
       this.inFlush = false
       this.saveStats()
+      if ((this.stats.paused?.since ?? null) !== pausedSince) await this.reportPause()
     }
+  }
+
+  /** When the writer tries HubSpot again by itself: the first paused type's retry, or the transient backoff. */
+  private retryAt(): number | null {
+    if (!this.stats.paused) return null
+    if (this.stats.paused.cause === 'outage') return this.control.backoffUntil || null
+    const now = this.clock.now()
+    const waits = [...this.typeBackoff.values()].filter((until) => until > now)
+    return waits.length ? Math.min(...waits) : null
+  }
+
+  private async reportPause(): Promise<void> {
+    try {
+      await this.sink.pauseChanged?.(this.stats.paused, this.retryAt())
+    } catch (err) {
+      console.error('hubspot writer: could not report its pause:', err instanceof Error ? err.message : String(err))
+    }
+  }
+
+  /**
+   * An operator resumes: paused object types, a transient backoff and a daily-limit pause are lifted, so the
+   * next flush calls HubSpot at once (if the cause remains, it pauses again). True when something was paused.
+   */
+  resume(): boolean {
+    const now = this.clock.now()
+    const wasPaused =
+      this.stats.paused !== null ||
+      [...this.typeBackoff.values()].some((until) => until > now) ||
+      this.control.backoffUntil > now ||
+      (this.store.getValue<Pause>(STORE_KEYS.pause)?.until ?? 0) > now
+    this.typeBackoff.clear()
+    this.control.backoffUntil = 0
+    this.store.setValue(STORE_KEYS.pause, null)
+    this.stats.paused = null
+    this.saveStats()
+    return wasPaused
   }
 
   /**
@@ -213,7 +252,7 @@ export class WriterEngine {
     if (setup?.blocked.some((t) => this.store.pendingCounts()[t] > 0)) {
       candidates.push(Date.parse(setup.ranAt) + this.options.setupRetryMs)
     }
-    const associations = this.store.nextAssociationAt(this.options.associationBoundMs)
+    const associations = this.store.nextAssociationAt()
     if (associations !== null) candidates.push(associations)
     const events = this.store.nextEventAt()
     if (events !== null) candidates.push(events)
@@ -224,7 +263,7 @@ export class WriterEngine {
   }
 
   status(): WriterStatus {
-    return writerStatus(this.store, this.stats, this.budget, this.options, this.clock.now())
+    return writerStatus(this.store, this.stats, this.budget, this.options, this.clock.now(), this.retryAt())
   }
 
   /** What the custom-event helpers need from the engine: its store, client, budgeted calls and stats. */
@@ -238,7 +277,7 @@ export class WriterEngine {
       maxAttempts: this.options.maxAttempts,
       recordRetryBaseMs: this.options.recordRetryBaseMs,
       setupRetryMs: this.options.setupRetryMs,
-      contactWaitMs: this.options.associationBoundMs,
+      contactWaitMs: this.options.eventContactWaitMs,
       stats: this.stats,
     }
   }

@@ -217,17 +217,6 @@ export class MemoryWriterStore implements WriterStore {
     }
   }
 
-  expireAssociations(cutoff: number): number {
-    let dropped = 0
-    for (const [id, a] of this.associations) {
-      if (a.createdAt >= cutoff) continue
-      if (this.ids.get(a.fromType)!.has(a.fromKey) && this.ids.get(a.toType)!.has(a.toKey)) continue
-      this.drop(id, a)
-      dropped++
-    }
-    return dropped
-  }
-
   private drop(id: string, a: PendingAssociation): void {
     this.associations.delete(id)
     this.byFrom.get(`${a.fromType}\n${a.fromKey}`)?.delete(id)
@@ -237,12 +226,11 @@ export class MemoryWriterStore implements WriterStore {
     return this.associations.size
   }
 
-  nextAssociationAt(bound: number): number | null {
+  nextAssociationAt(): number | null {
     let next: number | null = null
     for (const a of this.associations.values()) {
       const resolved = this.ids.get(a.fromType)!.has(a.fromKey) && this.ids.get(a.toType)!.has(a.toKey)
-      const at = resolved ? a.nextAttemptAt : a.createdAt + bound
-      if (next === null || at < next) next = at
+      if (resolved && (next === null || a.nextAttemptAt < next)) next = a.nextAttemptAt
     }
     return next
   }
@@ -265,6 +253,10 @@ export class MemoryWriterStore implements WriterStore {
   eventSent(key: string, at: number): void {
     if (!this.sentEvents.has(key)) this.sentEvents.set(key, at)
     this.events.delete(key)
+  }
+
+  forgetSentEvents(before: number): void {
+    for (const [key, at] of this.sentEvents) if (at < before) this.sentEvents.delete(key)
   }
 
   retryEventLater(key: string, attempts: number, nextAttemptAt: number): void {

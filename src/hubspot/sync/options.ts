@@ -23,6 +23,14 @@ export interface DeadLetter {
   at: number
 }
 
+/** Why the writer is paused: HubSpot refused the token or scope (401/403), or a run of 5xx and timeouts. */
+export interface WriterPause {
+  cause: 'auth' | 'outage'
+  status: number
+  since: number
+  detail: string
+}
+
 /** How one HubSpot contact merge ended (`id`: the surviving contact's id now). */
 export interface ContactMergeOutcome {
   primaryKey: string
@@ -37,6 +45,8 @@ export interface ContactMergeOutcome {
 export interface WriterSink {
   deadLetter(entry: DeadLetter): Promise<void>
   ordersSynced(orderIds: string[], at: number): Promise<void>
+  /** The writer was paused (with when it tries again) or resumed: for `/health`, which reads no Durable Object. */
+  pauseChanged?(pause: WriterPause | null, retryAt: number | null): Promise<void>
   contactsMerged?(outcome: ContactMergeOutcome): Promise<void>
 }
 
@@ -51,8 +61,8 @@ export interface EngineOptions {
   maxInlineWaitMs: number
   /** Wall time one flush may take before it yields. */
   sliceMs: number
-  /** An association whose other end never gets an id is given up after this long. */
-  associationBoundMs: number
+  /** A custom event (or a contact merge) whose contact never gets an id is given up after this long. */
+  eventContactWaitMs: number
   /** Backoff of a failing record: base × 2^(attempts-1). */
   recordRetryBaseMs: number
   /** Backoff after 5xx and timeouts: base × 2^(streak-1), capped. */
@@ -62,7 +72,7 @@ export interface EngineOptions {
   authBackoffMs: number
   /** Setup with permanent errors or blocked objects is tried again after this long. */
   setupRetryMs: number
-  /** How long a written trigger value is remembered, so that a replay of it writes nothing. */
+  /** How long a written trigger value (and a sent custom event) is remembered, so that a replay of it writes nothing. */
   writtenTriggerMemoryMs: number
   /** HUBSPOT_CUSTOM_EVENTS: send pending custom events (else they are dropped). */
   customEvents: boolean
@@ -76,7 +86,7 @@ export const DEFAULT_OPTIONS: EngineOptions = {
   concurrency: 3,
   maxInlineWaitMs: 5_000,
   sliceMs: 25_000,
-  associationBoundMs: 24 * 3600_000,
+  eventContactWaitMs: 24 * 3600_000,
   recordRetryBaseMs: 2_000,
   transientBaseMs: 250,
   transientMaxMs: 60_000,

@@ -204,7 +204,7 @@ export class RecordWrites {
     this.store.deleteAssociations(items.flatMap((i) => i.inlined))
     this.stats.written[type] += items.length
     this.stats.triggersWritten += items.reduce((n, i) => n + i.row.triggers.length, 0)
-    this.stats.lastSuccessAt = now
+    this.control.wrote()
     if (type === 'orders') {
       try {
         await this.sink.ordersSynced(items.map((i) => i.row.key), now)
@@ -272,6 +272,7 @@ export class RecordWrites {
     if (error.kind === 'rate_limit' || error.retryable) return // the budget or backoff already acted
     if (error.kind === 'auth') {
       this.typeBackoff.set(type, this.clock.now() + this.options.authBackoffMs)
+      this.control.pausedBy('auth', error.status, error.message)
       return
     }
     const missing = this.lackingHubSpotProperties(type, error.propertyErrors)
@@ -342,7 +343,8 @@ export class RecordWrites {
       this.store.retryLater(type, item.row.key, attempts, now + delay, message)
       return
     }
-    const associations = this.store.associationsInvolving(type, item.row.key).map((a) =>
+    const pending = this.store.associationsInvolving(type, item.row.key)
+    const associations = pending.map((a) =>
       a.fromType === type && a.fromKey === item.row.key
         ? { toObjectType: a.toType, toKey: a.toKey }
         : { toObjectType: a.fromType, toKey: a.fromKey },
@@ -365,7 +367,13 @@ export class RecordWrites {
     }
     this.stats.deadLettered++
     // Changed since it was read: the new data deserves fresh attempts.
-    if (!this.store.remove(type, item.row.key, item.row.version)) this.store.retryLater(type, item.row.key, 0, now, message)
+    if (!this.store.remove(type, item.row.key, item.row.version)) {
+      this.store.retryLater(type, item.row.key, 0, now, message)
+      return
+    }
+    // Its associations wait no longer: they travel in its dead letter, and its replay brings them back.
+    this.store.deleteAssociations(pending)
+    this.stats.associationsAbandoned += pending.length
   }
 }
 

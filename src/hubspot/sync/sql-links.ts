@@ -38,6 +38,7 @@ export class SqlLinkStore {
     )`)
     sql.exec('CREATE INDEX IF NOT EXISTS pending_events_due ON pending_events (next_attempt_at)')
     sql.exec('CREATE TABLE IF NOT EXISTS sent_events (key TEXT PRIMARY KEY, sent_at INTEGER NOT NULL)')
+    sql.exec('CREATE INDEX IF NOT EXISTS sent_events_age ON sent_events (sent_at)')
   }
 
   knownIds(objectType: HubSpotObjectType, keys: string[]): Map<string, KnownId> {
@@ -142,27 +143,16 @@ export class SqlLinkStore {
     }
   }
 
-  expireAssociations(cutoff: number): number {
-    return this.sql.exec(
-      `DELETE FROM pending_associations WHERE created_at < ? AND (
-         NOT EXISTS (SELECT 1 FROM object_ids f WHERE f.object_type = from_type AND f.key = from_key)
-         OR NOT EXISTS (SELECT 1 FROM object_ids t WHERE t.object_type = to_type AND t.key = to_key))`,
-      cutoff,
-    ).rowsWritten
-  }
-
   associationCount(): number {
     return this.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM pending_associations').one().n
   }
 
-  nextAssociationAt(bound: number): number | null {
+  nextAssociationAt(): number | null {
     return this.sql
       .exec<{ at: number | null }>(
-        `SELECT MIN(CASE WHEN f.hs_id IS NOT NULL AND t.hs_id IS NOT NULL THEN a.next_attempt_at ELSE a.created_at + ? END) AS at
-         FROM pending_associations a
-         LEFT JOIN object_ids f ON f.object_type = a.from_type AND f.key = a.from_key
-         LEFT JOIN object_ids t ON t.object_type = a.to_type AND t.key = a.to_key`,
-        bound,
+        `SELECT MIN(a.next_attempt_at) AS at FROM pending_associations a
+         JOIN object_ids f ON f.object_type = a.from_type AND f.key = a.from_key
+         JOIN object_ids t ON t.object_type = a.to_type AND t.key = a.to_key`,
       )
       .one().at
   }
@@ -200,6 +190,10 @@ export class SqlLinkStore {
   eventSent(key: string, at: number): void {
     this.sql.exec('INSERT OR IGNORE INTO sent_events (key, sent_at) VALUES (?, ?)', key, at)
     this.sql.exec('DELETE FROM pending_events WHERE key = ?', key)
+  }
+
+  forgetSentEvents(before: number): void {
+    this.sql.exec('DELETE FROM sent_events WHERE sent_at < ?', before)
   }
 
   retryEventLater(key: string, attempts: number, nextAttemptAt: number): void {

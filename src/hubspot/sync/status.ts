@@ -2,7 +2,7 @@ import type { RateLimitInfo } from '../client'
 import { OBJECT_TYPES, type HubSpotObjectType } from '../records'
 import type { SetupResult } from '../setup'
 import { EVENT_DEFINITIONS_KEY, type EventDefinitionsState } from './events'
-import { STORE_KEYS, type EngineOptions, type Pause } from './options'
+import { STORE_KEYS, type EngineOptions, type Pause, type WriterPause } from './options'
 import type { RateBudget } from './rate-budget'
 import type { WriterStore } from './store'
 
@@ -17,6 +17,7 @@ export interface WriterStats {
   recordFailures: number
   deadLettered: number
   associationsFailed: number
+  /** Pending associations dropped because one end was dead-lettered (they are in its dead letter). */
   associationsAbandoned: number
   /** Properties left out of writes: `<objectType>.<name>` → why. */
   droppedProperties: Record<string, string>
@@ -30,6 +31,8 @@ export interface WriterStats {
   eventsSent: number
   /** Custom events not sent: the feature is off, the account lacks it, or they kept failing. */
   eventsDropped: number
+  /** Paused by HubSpot's answers until a write is accepted again (null: not paused). */
+  paused: WriterPause | null
   /** HubSpot contact merges made, and given up. */
   contactsMerged: number
   contactMergesFailed: number
@@ -57,6 +60,11 @@ export interface WriterStatus {
   associated: number
   pausedUntil: string | null
   pauseReason: string | null
+  /**
+   * HubSpot refuses the writer's token or scope, or fails call after call: since when, and when the writer
+   * tries again by itself (an operator may resume at once).
+   */
+  paused: { cause: 'auth' | 'outage'; status: number; since: string; detail: string; retryAt: string | null } | null
   /** HubSpot properties the account lacks, left out of writes. */
   missingProperties: Partial<Record<HubSpotObjectType, string[]>>
   droppedProperties: Record<string, string>
@@ -102,6 +110,7 @@ function emptyStats(): WriterStats {
     triggersWritten: 0,
     eventsSent: 0,
     eventsDropped: 0,
+    paused: null,
     contactsMerged: 0,
     contactMergesFailed: 0,
   }
@@ -114,6 +123,7 @@ export function writerStatus(
   budget: RateBudget,
   options: EngineOptions,
   now: number,
+  retryAt: number | null = null,
 ): WriterStatus {
   const setup = store.getValue<SetupResult>(STORE_KEYS.setup) ?? null
   const pause = store.getValue<Pause>(STORE_KEYS.pause)
@@ -147,6 +157,11 @@ export function writerStatus(
     associated: s.associated,
     pausedUntil: paused ? new Date(paused.until).toISOString() : null,
     pauseReason: paused?.reason ?? null,
+    paused: s.paused && {
+      ...s.paused,
+      since: new Date(s.paused.since).toISOString(),
+      retryAt: retryAt === null ? null : new Date(Math.max(retryAt, now)).toISOString(),
+    },
     missingProperties: missing,
     droppedProperties: { ...s.droppedProperties },
     invalidOptionsDropped: { ...s.invalidOptionsDropped },

@@ -116,18 +116,21 @@ export interface WriterStore {
   associationsInvolving(objectType: HubSpotObjectType, key: string): PendingAssociation[]
   deleteAssociations(list: PendingAssociation[]): void
   retryAssociationsLater(list: PendingAssociation[], attempts: number, nextAttemptAt: number): void
-  /** Drops associations created before `cutoff` that still lack an end; returns how many. */
-  expireAssociations(cutoff: number): number
   associationCount(): number
-  /** The earliest time an association is due or expires (unresolved ones at createdAt + bound). */
-  nextAssociationAt(bound: number): number | null
+  /**
+   * The earliest time an association whose ends both have ids is due. One still missing an id waits however
+   * long its end takes (a paused writer, a long backfill): the write that gives the end its id links it.
+   */
+  nextAssociationAt(): number | null
 
   /** Queues custom events, ignoring any whose key is pending or was sent already (a replay). */
   enqueueEvents(events: CustomEventRecord[], now: number): void
   /** Pending events due by `now`, oldest first. */
   dueEvents(now: number, limit: number): PendingEvent[]
-  /** Remembers the key as sent (for good) and drops the pending row. */
+  /** Remembers the key as sent and drops the pending row. */
   eventSent(key: string, at: number): void
+  /** Forgets keys sent before `before` (past the replay horizon, as written trigger values are). */
+  forgetSentEvents(before: number): void
   retryEventLater(key: string, attempts: number, nextAttemptAt: number): void
   /** Drops a pending event without sending it (custom events off or unavailable, or it kept failing). */
   dropEvent(key: string): void

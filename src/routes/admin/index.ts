@@ -7,6 +7,7 @@ import { mountRoutes, route, type AdminEnv, type AdminRoute } from './define'
 import { DUPLICATE_ROUTES } from './duplicates'
 import { ROLLOUT_ROUTES } from './rollout'
 import { ADMIN_ROUTES } from './routes'
+import { STOREFRONT_ROUTES } from './storefronts'
 import { SESSION_ROUTES } from './sessions'
 
 /** `/admin/api/*`: the JSON admin API, its OpenAPI document and a browsable rendering of it. */
@@ -36,7 +37,9 @@ const DOC_ROUTES: AdminRoute[] = [
   }),
 ]
 
-export const ALL_ROUTES: readonly AdminRoute[] = [...ADMIN_ROUTES, ...ROLLOUT_ROUTES, ...SESSION_ROUTES, ...COMPANY_ROUTES, ...DUPLICATE_ROUTES, ...DOC_ROUTES]
+export const ALL_ROUTES: readonly AdminRoute[] = [
+  ...ADMIN_ROUTES, ...ROLLOUT_ROUTES, ...STOREFRONT_ROUTES, ...SESSION_ROUTES, ...COMPANY_ROUTES, ...DUPLICATE_ROUTES, ...DOC_ROUTES,
+]
 
 export const adminApi = new Hono<AdminEnv>()
 mountRoutes(adminApi, ALL_ROUTES)

@@ -1,7 +1,10 @@
 import { z } from 'zod'
 import { audited } from '../../admin/audit'
-import { deadLetterView, replayDeadLetterAudited } from '../../admin/dead-letters'
+import { bulkReplay, bulkReplayAudited, MAX_REPLAYED } from '../../admin/bulk-replay'
+import { deadLetterView, ERROR_CLASSES, replayDeadLetterAudited } from '../../admin/dead-letters'
 import { eraseAudited } from '../../admin/erasure'
+import { resumeApiAudited } from '../../admin/pauses'
+import { APIS } from '../../db/api-pauses'
 import {
   attributionReportFor,
   checkConsentWriteBackScope,
@@ -12,6 +15,7 @@ import {
   runHubSpotSetup,
   setUpAudienceLists,
   startHistoryBackfill,
+  syncStoreChannels,
 } from '../../admin/operations'
 import { runAndKeepLiveChecks } from '../../admin/live-checks'
 import { outcomesReport } from '../../admin/outcomes'
@@ -52,6 +56,7 @@ const deadLetter = z.object({
   source: z.enum(['webhook', 'hubspot']),
   reference: z.string().describe('webhook event id, or <objectType>:<key>'),
   error: z.string(),
+  errorClass: z.enum(ERROR_CLASSES).describe('what kind of failure, read from the error (the bulk replay filters on it)'),
   attempts: z.number().int(),
   createdAt: isoTime,
   replayedAt: isoTime.nullable(),
@@ -68,6 +73,14 @@ const auditRecord = z.object({
 })
 const limit = (fallback: number, max: number) =>
   z.coerce.number().int().min(1).max(max).default(fallback).describe(`At most this many (1 to ${max})`)
+
+/** A report's storefront filter: a BigCommerce channel id (GET /admin/api/storefronts lists them). */
+const storefrontQuery = z.coerce
+  .number()
+  .int()
+  .positive()
+  .optional()
+  .describe('Only this storefront: a BigCommerce channel id (see /storefronts); orders without a channel count as 1')
 
 function setupSummary(setup: SetupResult | null | undefined) {
   if (!setup) return null
@@ -87,7 +100,9 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
       'X-Webhook-Secret header. Also reads the open support tickets now (`supportTickets`): a token without the ' +
       'tickets scope is reported there, and suppression by tickets is then off. Creates the audiences as HubSpot ' +
       'active lists (`lists`, found again by name, never duplicated); a list edited in HubSpot is left as it is ' +
-      'and reported as drifted, unless `repairLists` is true. A token without list access is reported there. With ' +
+      'and reported as drifted, unless `repairLists` is true. A token without list access is reported there. Reads ' +
+      "the store's channels with their sites and currencies first (`storefronts`; the daily sync's work), so a store " +
+      'with several storefronts gets a list per storefront. With ' +
       'BIGCOMMERCE_B2B=on it also sets up HubSpot companies (`bc_company_id` and the company properties), registers ' +
       "B2B Edition's company webhooks and checks the token can read B2B Edition (`b2b`). With CONSENT_WRITE_BACK=on, " +
       'checks that the BigCommerce token may update customers (`consentWriteBack`). Audited.',
@@ -98,7 +113,7 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
     audit: 'setup',
     success: {
       status: 200,
-      description: '`{hubspot: SetupResult, webhooks, supportTickets, lists, b2b, consentWriteBack}`; `hubspot.ok` false names what failed',
+      description: '`{hubspot: SetupResult, webhooks, supportTickets, storefronts, lists, b2b, consentWriteBack}`; `hubspot.ok` false names what failed',
     },
     errors: { 502: 'the HubSpot writer could not run setup' },
     async handler(c, { body }) {
@@ -112,6 +127,7 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
             const hubspot = await runHubSpotSetup(env, c.get('config'))
             const webhooks = await settle(() => registerStoreWebhooks(c.get('config')), 25_000)
             const supportTickets = await settle(() => checkSupportTickets(env), 25_000)
+            const storefronts = await settle(() => syncStoreChannels(env), 25_000)
             const lists = await settle(() => setUpAudienceLists(env, body?.repairLists ?? false), 25_000)
             const b2b = await settle(() => checkB2BAccess(c.get('config')), 15_000)
             const consentWriteBack = await settle(() => checkConsentWriteBackScope(env, c.get('config')), 25_000)
@@ -119,6 +135,7 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
               hubspot,
               webhooks: webhooks.ok ? webhooks.value : { error: webhooks.error },
               supportTickets: supportTickets.ok ? supportTickets.value : { error: supportTickets.error },
+              storefronts: storefronts.ok ? storefronts.value : { error: storefronts.error },
               lists: lists.ok ? lists.value : { error: lists.error },
               b2b: b2b.ok ? b2b.value : { error: b2b.error },
               consentWriteBack: consentWriteBack.ok ? consentWriteBack.value : { error: consentWriteBack.error },
@@ -128,6 +145,7 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
             hubspot: setupSummary(r.hubspot),
             webhooks: r.webhooks,
             supportTickets: r.supportTickets,
+            storefronts: r.storefronts,
             lists: r.lists,
             b2b: r.b2b,
             consentWriteBack: r.consentWriteBack,
@@ -235,6 +253,73 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
     async handler(c, { query }) {
       const rows = await listDeadLetters(c.env.DB, query)
       return c.json({ deadLetters: rows.map(deadLetterView) })
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/dead-letters/replay',
+    role: 'operator',
+    summary: 'Replay dead letters by filter',
+    description:
+      'Every open dead letter matching the filter: `kind` (webhook events or HubSpot records), `errorClass` (what ' +
+      'failed: `auth` for a refused token or scope, `outage` for 5xx and timeouts, ...), and when it was ' +
+      'dead-lettered (`from`, `to`). With `dryRun` only counts. Otherwise webhook events go back into the inbox ' +
+      'with a fresh attempt count and to the queue, HubSpot records back to the writer, oldest first, at most ' +
+      `${MAX_REPLAYED} per call (\`remaining\` says how many still match: call again). Audited (not a dry run).`,
+    body: z
+      .object({
+        kind: z.enum(['webhook', 'hubspot']).optional().describe('webhook events or HubSpot records; default both'),
+        errorClass: z.enum(ERROR_CLASSES).optional().describe('only dead letters of this error class'),
+        from: z.iso.datetime({ offset: true }).optional().describe('dead-lettered at or after (ISO-8601)'),
+        to: z.iso.datetime({ offset: true }).optional().describe('dead-lettered at or before (ISO-8601)'),
+        dryRun: z.boolean().default(false).describe('only count what matches'),
+      })
+      .strict()
+      .refine((b) => !b.from || !b.to || Date.parse(b.from) <= Date.parse(b.to), { message: '`from` must not be after `to`' }),
+    audit: 'dead_letter.bulk_replay',
+    success: {
+      status: 200,
+      description: 'What matched and what was replayed',
+      schema: z.object({
+        dryRun: z.boolean(),
+        matched: z.number().int(),
+        replayed: z.number().int(),
+        skipped: z.number().int().describe('matching ones another replay settled first'),
+        remaining: z.number().int().describe('still matching after this call'),
+        byKind: z.object({ webhook: z.number().int(), hubspot: z.number().int() }),
+        byErrorClass: z.record(z.string(), z.number().int()),
+      }),
+    },
+    async handler(c, { body }) {
+      const filter = {
+        kind: body.kind,
+        errorClass: body.errorClass,
+        from: body.from ? new Date(body.from) : undefined,
+        to: body.to ? new Date(body.to) : undefined,
+      }
+      const now = new Date()
+      return c.json(body.dryRun ? await bulkReplay(c.env, filter, { dryRun: true, now }) : await bulkReplayAudited(c.env, c.get('actor'), filter, now))
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/pauses/{api}/resume',
+    role: 'operator',
+    summary: 'Resume processing paused for an API',
+    description:
+      'Processing pauses for BigCommerce when it answers 401/403 (token, scope) or a run of 5xx and timeouts, and ' +
+      'the HubSpot writer pauses when HubSpot does; a probe resumes by itself once a call succeeds. This resumes ' +
+      'at once (after fixing the token): BigCommerce\'s waiting events go to the queue, the HubSpot writer flushes. ' +
+      'If the cause remains, the next call pauses it again. `GET /admin/api/status` shows the pauses. Audited.',
+    params: z.object({ api: z.enum(APIS) }),
+    audit: 'api.resume',
+    success: {
+      status: 200,
+      description: '`resumed` false: it was not paused',
+      schema: z.object({ api: z.enum(APIS), resumed: z.boolean(), handedOver: z.number().int().describe('waiting events queued') }),
+    },
+    async handler(c, { params }) {
+      return c.json(await resumeApiAudited(c.env, c.get('actor'), params.api, new Date()))
     },
   }),
   route({
@@ -360,15 +445,19 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
     path: '/attribution',
     role: 'viewer',
     summary: 'Revenue by channel, source and campaign',
+    description:
+      "Paid orders created in the range and their net revenue (store base currency), by the model's channel, source " +
+      "and campaign, next to the store's own figures. With `storefront`: only the orders of that BigCommerce channel.",
     query: z.object({
       ...rangeQueryShape,
       model: z.enum(['first', 'last', 'order']).default('order').describe('first touch, last touch, or the credited touch'),
+      storefront: storefrontQuery,
     }),
     success: { status: 200, description: 'The attribution report' },
     async handler(c, { query }) {
       const range = resolveRange(query, new Date())
       if (!range.ok) return jsonError(c, 400, 'invalid_request', range.message)
-      return c.json(await attributionReportFor(c.env, range, query.model))
+      return c.json(await attributionReportFor(c.env, range, query.model, query.storefront))
     },
   }),
   route({
@@ -381,13 +470,14 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
       "the family's window (abandoned cart 7 days, and whether the cart itself became an order; post-purchase a second " +
       'order within 60 days of the first; winback 30 days; ...), the conversion rate and the revenue of those orders ' +
       "(store base currency, in its minor units), and the same for contacts whose trigger was suppressed or capped: " +
-      "an observational comparison group, not a controlled test. With the playbook's reference ranges.",
-    query: z.object(rangeQueryShape),
+      "an observational comparison group, not a controlled test. With the playbook's reference ranges. With " +
+      '`storefront`: the triggers of contacts who ordered or kept a cart on that storefront, converted by its orders only.',
+    query: z.object({ ...rangeQueryShape, storefront: storefrontQuery }),
     success: { status: 200, description: 'The outcomes report' },
     async handler(c, { query }) {
       const range = resolveRange(query, new Date())
       if (!range.ok) return jsonError(c, 400, 'invalid_request', range.message)
-      return c.json(await outcomesReport(c.env.DB, range))
+      return c.json(await outcomesReport(c.env.DB, { ...range, storefront: query.storefront }))
     },
   }),
   route({

@@ -27,7 +27,7 @@ input[type=password],input[type=text]{font:inherit;padding:6px 8px;border:1px so
 .notice.bad{background:#fde8e6;border-color:#f5c2bc}
 code,pre{font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace}pre{background:#f1f3f7;padding:8px;border-radius:6px;overflow:auto;max-height:320px}
 ul.problems{margin:0;padding-left:18px}
-form.inline{margin:0}form.inline-row{margin:0;display:flex;gap:6px}section.bare{padding:0;border:none;background:none}
+form.inline{margin:0}form.inline-row{margin:0;display:flex;gap:6px}form.resume{margin:6px 0 0}form.filters{display:flex;flex-wrap:wrap;gap:8px;align-items:end;margin:0 0 12px}section.bare{padding:0;border:none;background:none}
 section.login{max-width:420px;margin:40px auto}section.erasure-result{max-width:640px;margin:0 auto}section.spaced{margin-top:16px}.pre-line{white-space:pre-line}svg.chart{max-width:640px}
 .method{display:inline-block;min-width:48px;font-weight:700;font-size:12px}.method.get{color:#16794c}.method.post{color:#2f5fd0}.method.put{color:#a15c07}
 `

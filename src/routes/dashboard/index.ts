@@ -10,6 +10,7 @@ import { rolloutReport } from '../../admin/rollout'
 import { endSession, openSessions, revokeSessionAudited, startSession } from '../../admin/sessions'
 import { runAndKeepLiveChecks } from '../../admin/live-checks'
 import { settle, syncStatus } from '../../admin/status'
+import { storefrontsReport } from '../../admin/storefronts'
 import { attributionReportFor } from '../../admin/operations'
 import { companiesReport } from '../../companies/report'
 import { listDeadLetters, listDecisions } from '../../db/operations'
@@ -19,6 +20,7 @@ import { revenueByChannel } from './chart'
 import { eraseForm } from './erase'
 import { duplicateForms } from './duplicates'
 import { noticeFromQuery, noticeLocation, type NoticeCode } from './notices'
+import { operationForms } from './operations'
 import { rolloutForms } from './rollout'
 import { clearSessionCookie, cookieActor, dropLegacyTokenCookie, sessionSecret, setSessionCookie } from '../admin/session-cookie'
 import { attemptToken } from '../admin/token-attempt'
@@ -38,7 +40,7 @@ dashboard.get('/', async (c) => {
   const lastMonth = { from: new Date(now.getTime() - 30 * 86_400_000), to: now }
   const config = c.get('config')
   const maxPhoneGroup = config.DUPLICATE_PHONE_MAX_GROUP
-  const [status, quality, duplicates, reconciliation, revenue, decisions, deadLetters, rollout, outcomes, companies] = await Promise.all([
+  const [status, quality, duplicates, reconciliation, revenue, decisions, deadLetters, rollout, outcomes, storefronts, companies] = await Promise.all([
     syncStatus(c.env, c.get('config'), now),
     qualityReport(db, now, 30, maxPhoneGroup),
     settle(() => duplicateReview(db, maxPhoneGroup, 20)),
@@ -48,6 +50,7 @@ dashboard.get('/', async (c) => {
     listDeadLetters(db, { state: 'open', limit: 25 }),
     settle(() => rolloutReport(c.env, c.get('config'), now)),
     settle(() => outcomesReport(db, lastMonth)),
+    settle(() => storefrontsReport(c.env, now)),
     config.BIGCOMMERCE_B2B ? settle(() => companiesReport(c.env, config, 15)) : null,
   ])
   const sessions = roleAllows(actor.role, 'admin') ? { current: actor.sessionId, open: await openSessions(db, now.getTime()) } : null
@@ -55,7 +58,7 @@ dashboard.get('/', async (c) => {
   return c.html(
     renderDashboard({
       now, actor, notice: noticeFromQuery(c.req.query()), status, quality, duplicates, reconciliation, revenue, decisions,
-      deadLetters: deadLetters.map(deadLetterView), rollout, outcomes, sessions, companies,
+      deadLetters: deadLetters.map(deadLetterView), rollout, outcomes, storefronts, sessions, companies,
     }),
   )
 })
@@ -120,4 +123,5 @@ dashboard.post('/live-checks', async (c) => {
 
 dashboard.route('/families', rolloutForms)
 dashboard.route('/erase', eraseForm)
+dashboard.route('/', operationForms)
 dashboard.route('/duplicates', duplicateForms)

@@ -23,6 +23,14 @@ const withNumber = (param: string, ok: boolean, text: (n: string) => string): No
   },
 })
 const withId = (ok: boolean, text: (id: string) => string) => withNumber('id', ok, text)
+/** Counts (zero included) named by `names`, each a plain non-negative integer, or null. */
+const counts = (p: Params, names: readonly string[]): Record<string, number> | null => {
+  const read = names.map((name) => [name, p[name]] as const)
+  if (read.some(([, value]) => value === undefined || !/^(0|[1-9][0-9]{0,15})$/.test(value))) return null
+  return Object.fromEntries(read.map(([name, value]) => [name, Number(value)]))
+}
+const apiName = (api: string | undefined) => (api === 'bigcommerce' ? 'BigCommerce' : api === 'hubspot' ? 'HubSpot' : null)
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
 
 const NOTICES = {
   dead_letter_processed: withId(true, (n) => `Dead letter #${n} replayed: processed.`),
@@ -41,6 +49,31 @@ const NOTICES = {
   session_not_found: { ok: false, text: () => 'No open session has that id (it ended already).' },
   live_checks_passed: { ok: true, text: () => 'Deploy checks: no blocker.' },
   live_checks_blocked: withNumber('blockers', false, (n) => `Deploy checks: ${n} blocker(s).`),
+  api_resumed: {
+    ok: true,
+    text: (p) => {
+      const name = apiName(p.api)
+      const n = counts(p, ['queued'])
+      return name && n ? `${name} resumed${n.queued ? `: ${n.queued} waiting events queued` : ''}.` : null
+    },
+  },
+  api_not_paused: { ok: true, text: (p) => (apiName(p.api) ? `${apiName(p.api)} was not paused.` : null) },
+  dead_letters_counted: {
+    ok: true,
+    text: (p) => {
+      const n = counts(p, ['matched', 'webhook', 'hubspot'])
+      return n && `${plural(n.matched!, 'dead letter')} match (${n.webhook} BigCommerce events, ${n.hubspot} HubSpot records).`
+    },
+  },
+  dead_letters_replayed: {
+    ok: true,
+    text: (p) => {
+      const n = counts(p, ['replayed', 'matched', 'skipped', 'remaining'])
+      if (!n) return null
+      const more = n.remaining ? ` ${n.remaining} still match: replay again for the next ones.` : ''
+      return `Replayed ${n.replayed} of ${n.matched} matching dead letters${n.skipped ? ` (${n.skipped} settled already)` : ''}.${more}`
+    },
+  },
   duplicates_merged: withNumber('contacts', true, (n) => `Merged ${n} contacts into one person; their HubSpot contacts are merged within a minute.`),
   duplicates_not_found: { ok: false, text: () => 'That duplicate group is no longer in the review (reload the page).' },
 } satisfies Record<string, NoticeDefinition>

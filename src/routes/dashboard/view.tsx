@@ -16,6 +16,8 @@ import { Companies } from './companies-panel'
 import { GettingStarted } from './getting-started-panel'
 import { Outcomes, type OutcomesReport } from './outcomes-panel'
 import { Rollout } from './rollout-panel'
+import { BulkReplay, Pauses } from './operations-panel'
+import { Storefronts, type StorefrontsReport } from './storefronts-panel'
 import { Sessions, type SessionsPart } from './sessions-panel'
 
 export interface DashboardData {
@@ -31,6 +33,7 @@ export interface DashboardData {
   deadLetters: ReturnType<typeof deadLetterView>[]
   rollout: Part<RolloutReport>
   outcomes: Part<OutcomesReport>
+  storefronts: Part<StorefrontsReport>
   /** B2B Edition companies; null while BIGCOMMERCE_B2B is off. */
   companies: Part<CompaniesReport> | null
   /** Open sessions, for admins only. */
@@ -50,7 +53,7 @@ function Nav(props: { actor: Actor }) {
   )
 }
 
-function Health({ status, now }: { status: SyncStatus; now: Date }) {
+function Health({ status, now, canResume }: { status: SyncStatus; now: Date; canResume: boolean }) {
   const writer = 'error' in status.hubspot ? null : status.hubspot
   const queued = writer ? Object.values(writer.queue).reduce((a, b) => a + b, 0) : null
   return (
@@ -59,6 +62,7 @@ function Health({ status, now }: { status: SyncStatus; now: Date }) {
         Sync health{' '}
         <span class={`pill ${status.health === 'ok' ? 'ok' : 'warn'}`}>{status.health === 'ok' ? 'all good' : 'needs attention'}</span>
       </h2>
+      <Pauses pauses={status.pauses} canResume={canResume} now={now} />
       {status.problems.length > 0 && (
         <ul class="problems">
           {status.problems.map((p) => <li class="warn">{p}</li>)}
@@ -242,6 +246,7 @@ function DeadLetters({ rows, canReplay, now }: { rows: DashboardData['deadLetter
   return (
     <section class="card wide" id="dead-letters">
       <h2>Dead letters</h2>
+      {canReplay && <BulkReplay />}
       {rows.length === 0 ? (
         <p class="muted">Nothing failed for good. Failed work lands here after its retries, ready to replay.</p>
       ) : (
@@ -282,7 +287,7 @@ export function renderDashboard(data: DashboardData): string {
         {data.notice && <div class={`notice ${data.notice.ok ? '' : 'bad'}`} role="status">{data.notice.text}</div>}
         <div class="grid">
           {!data.status.setup.complete && <GettingStarted checklist={data.status.setup} liveChecks={data.status.liveChecks} />}
-          <Health status={data.status} now={data.now} />
+          <Health status={data.status} now={data.now} canResume={roleAllows(data.actor.role, 'operator')} />
           <section class="card" id="backfill">
             <h2>History import</h2>
             <Backfill backfill={data.status.backfill} now={data.now} />
@@ -297,6 +302,7 @@ export function renderDashboard(data: DashboardData): string {
           </section>
           <Rollout part={data.rollout} canChange={roleAllows(data.actor.role, 'admin')} now={data.now} />
           <Outcomes part={data.outcomes} />
+          <Storefronts part={data.storefronts} now={data.now} />
           {data.companies && <Companies part={data.companies} now={data.now} />}
           {data.status.setup.complete && <GettingStarted checklist={data.status.setup} liveChecks={data.status.liveChecks} />}
           <section class="card wide bare">
