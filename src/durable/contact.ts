@@ -169,7 +169,8 @@ export class ContactObject extends DurableObject<Env> {
       return {
         entries,
         cartIds: Object.keys(state.carts),
-        customerIds: state.customer ? [state.customer.customerId] : [],
+        // Every account the person has, one per storefront, the current one included.
+        customerIds: [...new Set([...(state.customer ? [state.customer.customerId] : []), ...Object.values(state.customers).map((c) => c.customerId)])],
         subscriberIds: state.subscriber ? [state.subscriber.subscriberId] : [],
         orderIds: Object.keys(state.orders).map(Number),
       }

@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { startBackfill } from '../../src/backfill'
 import { hydrateOrder } from '../../src/bigcommerce/hydrate'
 import { pipelineDeps } from '../../src/pipeline/deps'
+import { Invocation } from '../../src/invocation/invocation'
 import { runAttributionRollup } from '../../src/cron/attribution'
 import { runConsentSync } from '../../src/cron/hubspot-consent'
 import { contactObject, hubspotWriter } from '../../src/durable/stubs'
@@ -47,7 +48,7 @@ async function erase(email: string, withEnv: Record<string, unknown> = ERASE_ENV
 
 /** The canonical order as the pipeline would hand it to the contact. */
 async function contactObjectOrder(orderId: number) {
-  const deps = pipelineDeps(env, requireConfig(env))
+  const deps = pipelineDeps(new Invocation(env))
   return hydrateOrder(deps.bigcommerce, orderId, deps.lookups)
 }
 
