@@ -165,7 +165,7 @@ async function step(env: Env, client: B2BClient, run: ReconciliationRun, now: ()
         run.phase = 'refresh'
         return true
       }
-      for (const id of ids) if ((await readOrSkip(db, client, run, id, now())) === false) run.deleted++
+      for (const id of ids) if ((await readOrSkip(env, client, run, id, now())) === false) run.deleted++
       return true
     }
     case 'refresh': {
@@ -174,7 +174,7 @@ async function step(env: Env, client: B2BClient, run: ReconciliationRun, now: ()
         run.phase = 'sync'
         return true
       }
-      for (const id of ids) if (await readOrSkip(db, client, run, id, now())) run.refreshed++
+      for (const id of ids) if (await readOrSkip(env, client, run, id, now())) run.refreshed++
       return true
     }
     case 'sync': {
@@ -192,13 +192,13 @@ async function step(env: Env, client: B2BClient, run: ReconciliationRun, now: ()
 }
 
 /** A company read (true), gone (false), or unreadable (null: skipped until it changes, so no run loops on it). */
-async function readOrSkip(db: D1Database, client: B2BClient, run: ReconciliationRun, id: number, now: number): Promise<boolean | null> {
+async function readOrSkip(env: Env, client: B2BClient, run: ReconciliationRun, id: number, now: number): Promise<boolean | null> {
   try {
-    return await readCompany(db, client, id, now)
+    return await readCompany(env, client, id, now)
   } catch (err) {
     if (err instanceof BigCommerceError && err.retryable) throw err
     unreadable(run, err)
-    await markCompanyUnreadable(db, id, now)
+    await markCompanyUnreadable(env.DB, id, now)
     return null
   }
 }

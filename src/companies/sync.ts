@@ -11,6 +11,7 @@ import {
 import { companyFigures } from '../domain/companies'
 import { hubspotWriter } from '../durable/writer-stub'
 import type { Env } from '../env'
+import { erasedAt } from '../erasure/gate'
 import { companyRecords } from '../hubspot/mapping/company'
 import type { HubSpotRecord, PropertyValue, WriteLane } from '../hubspot/records'
 
@@ -58,15 +59,18 @@ export async function syncCompanies(
 
 /**
  * Reads a company from B2B Edition into D1 (it, its users, its address): true when it exists; a gone one is
- * kept as `deleted` (false, and nothing to do when it was never known).
+ * kept as `deleted` (false, and nothing to do when it was never known). An erased person who is still a user
+ * there is left out: B2B Edition keeps them, but their email must not come back into D1 or HubSpot.
  */
-export async function readCompany(db: D1Database, client: B2BClient, companyId: number, now: number): Promise<boolean> {
+export async function readCompany(env: Env, client: B2BClient, companyId: number, now: number): Promise<boolean> {
   const snapshot = await hydrateCompany(client, companyId)
   if (!snapshot) {
-    await markCompanyDeleted(db, companyId)
+    await markCompanyDeleted(env.DB, companyId)
     return false
   }
-  await saveCompany(db, snapshot.company, snapshot.users, now)
+  const users = []
+  for (const user of snapshot.users) if ((await erasedAt(env, user.email)) === null) users.push(user)
+  await saveCompany(env.DB, snapshot.company, users, now)
   return true
 }
 

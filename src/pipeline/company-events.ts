@@ -11,7 +11,7 @@ export async function applyCompanyEvent(deps: PipelineDeps, companyId: number, c
   if (!deps.config.BIGCOMMERCE_B2B) return
   const now = Date.now()
   if (change === 'deleted') await markCompanyDeleted(deps.env.DB, companyId)
-  else await readCompany(deps.env.DB, deps.b2b, companyId, now)
+  else await readCompany(deps.env, deps.b2b, companyId, now)
   // A company never known (deleted before its first read) has nothing to write.
   await syncCompanies(deps.env, [companyId], { lane: 'live', now })
 }

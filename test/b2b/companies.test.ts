@@ -5,7 +5,7 @@ import type { B2BStandin } from '../../standins/b2b'
 import type { createHubSpotStandin } from '../../standins/hubspot'
 import { signIn, TOKENS } from '../admin/support'
 import { B2B_ENV, deliverWith, fireCron, flushUntilIdle, useB2B } from '../support/b2b'
-import { freshWorld } from '../support/worker'
+import { callWorker, freshWorld } from '../support/worker'
 
 /**
  * Issue 22 (B2B Edition), end to end through the worker: B2B Edition and BigCommerce stand-ins → webhooks →
@@ -197,6 +197,33 @@ describe('the daily reconciliation', () => {
     const calls = b2b.requests.length
     await fireCron('* * * * *', now + 60_000)
     expect(b2b.requests.length).toBe(calls)
+  })
+
+  it('leaves an erased company user out when it reads the company again, though B2B Edition still lists them', async () => {
+    const acme = acmeWithOrders()
+    await deliverWith([...acme.events, ...acme.orderEvents])
+    await flushUntilIdle()
+    const eraseBob = await callWorker(
+      new Request('https://worker.example.com/admin/api/erase', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKENS.admin}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'bob@acme.example' }),
+      }),
+      B2B_ENV,
+    )
+    expect(eraseBob.status).toBe(200)
+    const bobRows = () => env.DB.prepare("SELECT count(*) AS n FROM b2b_company_users WHERE email = 'bob@acme.example'").first<{ n: number }>()
+    expect((await bobRows())!.n).toBe(0)
+    expect(b2b.store.usersOf(acme.companyId).map((u) => u.email.toLowerCase())).toContain('bob@acme.example')
+
+    // Both ways the company is read again: the next day's reconciliation and a company webhook.
+    await fireCron('* * * * *', Date.now() + 25 * 3600_000)
+    const renamed = b2b.store.updateCompany(acme.companyId, { companyName: 'Acme Wholesale AG' })
+    await deliverWith(renamed.events)
+    await flushUntilIdle()
+    expect((await bobRows())!.n).toBe(0)
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM b2b_company_users WHERE email = 'ada@acme.example'").first<{ n: number }>()).toEqual({ n: 1 })
+    expect(hubspotCompany(acme.companyId)?.properties.name).toBe('Acme Wholesale AG')
   })
 
   it('the next day marks a company deleted without a webhook as deleted, after reading it once more', async () => {
