@@ -368,6 +368,7 @@ async function main() {
   for (const { title, figures: f, measured } of cases) {
     const v = f.verification
     check(v.lost + v.duplicated + v.wrongValues + v.missingAssociations + v.lineItemsWithoutProduct === 0, `${title}: HubSpot holds every record once, with the store's values`)
+    for (const d of v.differences) console.log(`  differs: ${d.type} ${d.key} ${d.property}: expected ${JSON.stringify(d.expected)}, HubSpot has ${JSON.stringify(d.stored)}`)
     if (!measured) continue
     check(ratio(f) <= 1.5, `${title}: import time ${ratio(f).toFixed(2)}× the floor both quotas allow (target ≤ 1.5×)`)
     check(perThousand(f.bigcommerceCalls, f.orders) <= target(f), `${title}: ${perThousand(f.bigcommerceCalls, f.orders).toFixed(1)} BigCommerce calls per 1,000 orders (target ${target(f).toFixed(1)})`)

@@ -18,9 +18,11 @@ import {
   v3Variant as v3VariantSchema,
 } from '../../src/bigcommerce/resources'
 import { initialAutomationState } from '../../src/domain/automation'
+import { orderStatusUrl } from '../../src/domain/storefronts'
 import type { ContactState } from '../../src/domain/contact-state'
 import { summarizeContact } from '../../src/domain/lifecycle'
 import type { ContactSummary, Customer, Order, ProductVariant, Subscriber } from '../../src/domain/model'
+import { siteOrigin } from '../../standins/bigcommerce/channels'
 import { BigCommerceStore } from '../../standins/bigcommerce/store'
 import { seedStore, type SeedSummary } from '../../standins/bigcommerce/seed'
 import {
@@ -73,6 +75,8 @@ export function canonicalStoreOf(
   for (const raw of store.orders.values()) {
     if (raw.status_id === 0) continue // Incomplete: never synced
     const channel = store.channels.get(raw.channel_id ?? 1)
+    // The worker's order page link: the order's storefront site, else the default storefront's.
+    const site = channel?.site ?? store.channels.get(1)?.site
     const order = v2OrderSchema.parse(v2Order(store, raw))
     const readsShipments = !history || backfillReadPurpose(order, history.at, history.shipmentsWindowMs) === 'in_transit'
     orders.push(
@@ -87,6 +91,7 @@ export function canonicalStoreOf(
         refunds: (store.orderRefunds.get(raw.id) ?? []).map((r) => v3RefundSchema.parse(v3Refund(r))),
         categories: productCategory,
         channel: channel ? { type: channel.type, platform: channel.platform, name: channel.name } : null,
+        statusUrl: orderStatusUrl(channel ?? null, site ? siteOrigin(site) : null, { orderId: raw.id, customerId: raw.customer_id }),
         storeHash: store.storeHash,
       }),
     )
