@@ -218,7 +218,9 @@ async function importStore(options: {
     else track(runBackfill(env, { budgetMs: options.runBudgetMs, now: clock, sleep: time.sleep }))
   }
   time.at(started - (started % 60_000) + 60_000, tick)
+  const untrackWebCrypto = time.trackWebCrypto()
   await time.run(() => state !== 'running' && alarm === null && flushing === null && !engine.hasPendingWork())
+  untrackWebCrypto()
   const importMs = time.now - started
   await Promise.all(runs)
   const status = await backfillStatus(env, clock())
