@@ -1,4 +1,3 @@
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { backfillStatus, startBackfill } from '../../src/backfill'
@@ -6,10 +5,9 @@ import { LIVE_LAG_MS } from '../../src/backfill/give-way'
 import { resumeStalledBackfill, runStep, STALLED_AFTER_MS, type BackfillStepMessage } from '../../src/backfill/steps'
 import { acquireLease, runningJob } from '../../src/db/backfill'
 import type { Env } from '../../src/env'
-import worker from '../../src/index'
 import { deliver, seedStore } from '../../standins/bigcommerce'
 import { CapturingQueue, consumeBatch } from '../support/queue'
-import { freshWorld, SECRETS, WEBHOOK_URL, type useStandins } from '../support/worker'
+import { fetchWorker, freshWorld, SECRETS, WEBHOOK_URL, type useStandins } from '../support/worker'
 import { expectHubSpotMatchesStore, firedDecisions, flushAll } from './support'
 
 /**
@@ -152,12 +150,7 @@ describe('the backfill on its queue', () => {
     const liveEnv = { ...env, WEBHOOK_QUEUE: webhooks.asQueue() }
     for (const event of live.events.filter((e) => e.scope === 'store/order/created')) {
       const response = await deliver(
-        async (request) => {
-          const ctx = createExecutionContext()
-          const answer = await worker.fetch(request, liveEnv, ctx)
-          await waitOnExecutionContext(ctx)
-          return answer
-        },
+        (request) => fetchWorker(request, liveEnv),
         WEBHOOK_URL,
         event,
         { storeHash: 'teststore', ...SECRETS },

@@ -24,10 +24,16 @@ export const SECRETS = { clientSecret: 'test-client-secret', webhookSecret: 'tes
 export async function callWorker(request: Request, withEnv: Record<string, unknown> = env): Promise<Response> {
   const queue = new CapturingQueue()
   const workerEnv = { ...withEnv, WEBHOOK_QUEUE: queue.asQueue(), BACKFILL_QUEUE: new CapturingQueue().asQueue() } as unknown as typeof env
-  const ctx = createExecutionContext()
-  const response = await worker.fetch(request, workerEnv, ctx)
-  await waitOnExecutionContext(ctx)
+  const response = await fetchWorker(request, workerEnv)
   for (let messages = queue.take(); messages.length; messages = queue.take()) await consumeBatch(messages, workerEnv)
+  return response
+}
+
+/** The worker's answer once its waitUntil work is done; what it queued stays in the env's queues. */
+export async function fetchWorker(request: Request, workerEnv: Record<string, unknown>): Promise<Response> {
+  const ctx = createExecutionContext()
+  const response = await worker.fetch(request, workerEnv as unknown as typeof env, ctx)
+  await waitOnExecutionContext(ctx)
   return response
 }
 

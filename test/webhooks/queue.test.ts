@@ -1,4 +1,4 @@
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
+import { createExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it } from 'vitest'
 import worker from '../../src/index'
@@ -8,7 +8,7 @@ import { sweepDueEvents } from '../../src/pipeline/sweep'
 import { adminCall } from '../admin/support'
 import { CapturingQueue, consumeBatch, WEBHOOK_QUEUE } from '../support/queue'
 import { contactObject } from '../../src/durable/stubs'
-import { deliverEvents, deliverQueued, flushHubSpot, freshWorld, SECRETS, wakeContact, WEBHOOK_URL, type useStandins } from '../support/worker'
+import { deliverEvents, deliverQueued, fetchWorker, flushHubSpot, freshWorld, SECRETS, wakeContact, WEBHOOK_URL, type useStandins } from '../support/worker'
 
 /**
  * Webhook processing on the queue: the route records and queues; the consumer batches, fetches each resource
@@ -208,12 +208,7 @@ describe('webhook queue', () => {
     const inlineEnv = { ...env, WEBHOOK_QUEUE: queue.asQueue(), WEBHOOK_PROCESSING: 'inline' }
     const event = created.events.find((e) => e.scope === 'store/order/created')!
     const response = await deliver(
-      async (request) => {
-        const ctx = createExecutionContext()
-        const answer = await worker.fetch(request, inlineEnv, ctx)
-        await waitOnExecutionContext(ctx)
-        return answer
-      },
+      (request) => fetchWorker(request, inlineEnv),
       WEBHOOK_URL,
       event,
       { storeHash: 'teststore', ...SECRETS },
