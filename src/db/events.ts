@@ -9,12 +9,12 @@ import { deadLetters, webhookEvents } from './schema'
  * `next_attempt_at` says when an event is due; the queue is a fast path to it.
  *
  * A lease is short and renewed while its attempt runs, so an attempt that died with its process (a crash, a
- * deploy) holds its events half a minute at most. A new event is left to its queue message for a minute
+ * deploy) holds its events half a minute at most. A new event is left to its queue message for half a minute
  * before the sweep takes it.
  */
 export const PROCESSING_LEASE_MS = 30_000
 export const LEASE_RENEWAL_MS = 10_000
-export const FIRST_ATTEMPT_GRACE_MS = 60_000
+export const FIRST_ATTEMPT_GRACE_MS = 30_000
 /** BigCommerce retries a delivery for 48 hours: a failing event is retried at least as long before it is dead. */
 export const RETRY_HORIZON_MS = 48 * 3_600_000
 /** Queues delay a message 12 hours at most; so do retries. */

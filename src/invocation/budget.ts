@@ -4,7 +4,8 @@
  * everything an invocation runs (a queue batch; a cron tick's retry sweep, backfill, tiers and retention), so
  * no job can take what another already used. Work is admitted with an estimate of what it may cost: it starts
  * only when what was spent, what running work may still spend and the estimate fit under the limit; the rest
- * is left for a later invocation.
+ * is left for a later invocation. Work that would fit once running work ends waits for it rather than being
+ * left over: estimates are generous (a 20-line order of new products), so what runs usually spends far less.
  */
 export interface Cost {
   subrequests: number
@@ -29,6 +30,8 @@ export class InvocationBudget {
   readonly spent: Cost = { subrequests: 0, queries: 0 }
   private readonly held: Cost = { subrequests: 0, queries: 0 }
   private readonly ceiling: Cost
+  /** Work waiting for running work to end (`admitWhenFree`), woken at each end. */
+  private waiting: (() => void)[] = []
 
   constructor(readonly limits: Cost = INVOCATION_LIMITS) {
     this.ceiling = {
@@ -74,7 +77,26 @@ export class InvocationBudget {
         ended = true
         this.held.subrequests -= cost.subrequests
         this.held.queries -= cost.queries
+        const woken = this.waiting
+        this.waiting = []
+        for (const wake of woken) wake()
       },
+    }
+  }
+
+  /**
+   * Admits work estimated at `cost` as soon as it fits: at once, or when running work has ended and given back
+   * what it held but did not spend. Null only when it cannot fit in this invocation (what was spent already
+   * leaves no room for it, whatever ends).
+   */
+  async admitWhenFree(cost: Cost): Promise<Admission | null> {
+    for (;;) {
+      const admission = this.admit(cost)
+      if (admission) return admission
+      const unheld = this.spent.subrequests + cost.subrequests <= this.ceiling.subrequests && this.spent.queries + cost.queries <= this.ceiling.queries
+      const running = this.held.subrequests > 0 || this.held.queries > 0
+      if (!unheld || !running) return null
+      await new Promise<void>((resolve) => this.waiting.push(resolve))
     }
   }
 }

@@ -59,7 +59,8 @@ export async function processEventNow(env: Env, id: string, tuning?: ClientTunin
  * Processes events (as read, not yet claimed): events that name the same resource (five updates of one order
  * in a burst) cost one re-fetch, since each re-fetch reads the resource's whole current state; a few resources
  * at a time. A resource group is claimed only once it is admitted (its API not paused, its estimated cost
- * within the invocation's budget), so what is left for later spends no attempt.
+ * within the invocation's budget, waiting for running groups to give back what they held), so what is left
+ * for later spends no attempt.
  */
 export async function processEvents(
   invocation: Invocation,
@@ -160,9 +161,11 @@ async function runGroup(
   const ids = group.map((g) => g.row.id)
   const all = (outcome: EventOutcome) => new Map(ids.map((id) => [id, outcome]))
   if (watch.paused) return all({ outcome: 'paused' })
-  const admission = invocation.budget.admit(estimatedCost(group[0]!.stored.subject))
+  const admission = await invocation.budget.admitWhenFree(estimatedCost(group[0]!.stored.subject))
   if (!admission) return all({ outcome: 'deferred' })
   try {
+    // BigCommerce may have been paused while this group waited for room.
+    if (watch.paused) return all({ outcome: 'paused' })
     const db = invocation.env.DB
     const claimedAt = clock()
     const claimed = await claimEvents(db, ids, claimedAt)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { BigCommerceError } from '../../src/bigcommerce/client'
 import { MAX_ATTEMPTS, RETRY_HORIZON_MS, retryBackoffMs } from '../../src/db/events'
-import { InvocationBudget } from '../../src/invocation/budget'
+import { InvocationBudget, type Admission } from '../../src/invocation/budget'
 import { apiFault, nextProbeAt } from '../../src/invocation/pause-watch'
 
 const error = (status: number, retryable: boolean, message: string) => new BigCommerceError({ status, retryable, message })
@@ -69,5 +69,24 @@ describe('the invocation budget', () => {
     expect(budget.admit({ subrequests: 20, queries: 1 })).toBeNull()
     second!.end()
     expect(budget.admit({ subrequests: 20, queries: 1 })).not.toBeNull()
+  })
+
+  it('lets work wait for running work to give back its estimate, and refuses only what cannot fit once all has ended', async () => {
+    const budget = new InvocationBudget({ subrequests: 100, queries: 1_000 })
+    const running = budget.admit({ subrequests: 50, queries: 10 })!
+    // 50 of 90 held: 50 more waits, and is admitted once the running work ends having spent 20 of its 50.
+    let admitted: Admission | null | undefined
+    const waiting = budget.admitWhenFree({ subrequests: 50, queries: 10 }).then((a) => (admitted = a))
+    await Promise.resolve()
+    expect(admitted).toBeUndefined()
+    budget.spendSubrequests(20)
+    running.end()
+    await waiting
+    expect(admitted).not.toBeNull()
+    // 20 spent and 50 held: 30 more fits only after the second ends, 80 never does (20 + 80 > 90).
+    expect(await budget.admitWhenFree({ subrequests: 80, queries: 1 })).toBeNull()
+    const later = budget.admitWhenFree({ subrequests: 30, queries: 1 })
+    admitted!.end()
+    expect(await later).not.toBeNull()
   })
 })
