@@ -17,7 +17,8 @@ export interface StackOptions {
   vars?: Record<string, string>
 }
 
-const secret = (prefix: string) => `${prefix}-${randomBytes(12).toString('hex')}`
+// 24 random bytes: admin tokens must be at least 32 characters.
+const secret = (prefix: string) => `${prefix}-${randomBytes(24).toString('hex')}`
 
 export async function startStack(options: StackOptions) {
   const secrets = { bc: secret('bc'), hs: secret('hs'), client: secret('client'), webhook: secret('whsec'), admin: secret('admin') }
