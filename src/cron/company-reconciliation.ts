@@ -13,10 +13,12 @@ export const RECONCILIATION_RUN_BUDGET_MS = 20_000
 export const companyReconciliationJob: CronJob = {
   name: 'company-reconciliation',
   crons: ['* * * * *'],
-  async run(env, now) {
+  async run(env, now, invocation) {
     const loaded = loadConfig(env)
     if (!loaded.ok || !loaded.config.BIGCOMMERCE_B2B) return
     const offset = now.getTime() - Date.now()
-    await reconcileCompanies(env, b2bClient(loaded.config), { now: () => Date.now() + offset, budgetMs: RECONCILIATION_RUN_BUDGET_MS })
+    // The tick's client: its calls count in the tick's budget.
+    const b2b = invocation?.b2b ?? b2bClient(loaded.config)
+    await reconcileCompanies(env, b2b, { now: () => Date.now() + offset, budgetMs: RECONCILIATION_RUN_BUDGET_MS })
   },
 }

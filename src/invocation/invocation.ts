@@ -1,3 +1,4 @@
+import { B2BClient } from '../bigcommerce/b2b/client'
 import { BigCommerceClient, type BigCommerceClientOptions } from '../bigcommerce/client'
 import { requireConfig, type Config } from '../config'
 import { readApiPauses } from '../db/api-pauses'
@@ -18,13 +19,14 @@ export interface InvocationOptions {
 /**
  * What one Worker invocation (a queue batch, a cron tick, a request's deferred work) shares among everything
  * it runs: one budget of subrequests and D1 queries (the environment it hands out counts every call), one
- * BigCommerce client (one view of the store's remaining quota), catalog facts read once, and BigCommerce's
- * circuit breaker as read at its start.
+ * BigCommerce client and one B2B Edition client (one view of each quota), catalog facts read once, and
+ * BigCommerce's circuit breaker as read at its start.
  */
 export class Invocation {
   readonly budget: InvocationBudget
   readonly env: Env
   private client: BigCommerceClient | null = null
+  private b2bClient: B2BClient | null = null
   private catalog: RememberingLookups | null = null
   private watch: Promise<PauseWatch> | null = null
   private readonly callListeners = new Set<() => void>()
@@ -49,12 +51,28 @@ export class Invocation {
       accessToken: this.config.BIGCOMMERCE_ACCESS_TOKEN,
       ...this.options.tuning,
       fetch: (input, init) => {
-        this.budget.spendSubrequests()
         for (const listener of this.callListeners) listener()
-        return fetch(input, init)
+        return this.countedFetch(input, init)
       },
     })
     return this.client
+  }
+
+  /** The invocation's B2B Edition client (BIGCOMMERCE_B2B=on): every call counted as a subrequest. */
+  get b2b(): B2BClient {
+    this.b2bClient ??= new B2BClient({
+      apiBase: this.config.BIGCOMMERCE_B2B_API_BASE,
+      storeHash: this.config.BIGCOMMERCE_STORE_HASH,
+      accessToken: this.config.BIGCOMMERCE_ACCESS_TOKEN,
+      ...this.options.tuning,
+      fetch: (input, init) => this.countedFetch(input, init),
+    })
+    return this.b2bClient
+  }
+
+  private countedFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+    this.budget.spendSubrequests()
+    return fetch(input, init)
   }
 
   /** Called on each BigCommerce request of this invocation (the backfill counts its calls so); returns the unsubscribe. */

@@ -20,7 +20,7 @@ export function pipelineDeps(invocation: Invocation): PipelineDeps {
     env: invocation.env,
     config: invocation.config,
     bigcommerce: invocation.bigcommerce,
-    b2b: b2bClient(invocation.config),
+    b2b: invocation.b2b,
     lookups: invocation.lookups,
   }
 }

@@ -6,6 +6,7 @@ import { valueTiers } from '../../src/cron/value-tiers'
 import { readEvents } from '../../src/db/events'
 import { Invocation } from '../../src/invocation/invocation'
 import { processEvents } from '../../src/pipeline/process-event'
+import { B2B_ENV, useB2B } from '../support/b2b'
 import { consumeBatch } from '../support/queue'
 import { flushHubSpot, deliverQueued, freshWorld, type useStandins } from '../support/worker'
 
@@ -95,7 +96,8 @@ describe('a batch past the invocation budget', () => {
   })
 
   it('counts what it spends as the runtime does: each D1 statement, each Durable Object and BigCommerce call', async () => {
-    const invocation = new Invocation(env)
+    useB2B(bigcommerce)
+    const invocation = new Invocation(B2B_ENV)
     await invocation.env.DB.prepare('SELECT 1').first()
     await invocation.env.DB.batch([invocation.env.DB.prepare('SELECT 1'), invocation.env.DB.prepare('SELECT 2')])
     expect(invocation.budget.spent.queries).toBe(3)
@@ -104,6 +106,10 @@ describe('a batch past the invocation budget', () => {
     const writer = (invocation.env.HUBSPOT_WRITER as DurableObjectNamespace).getByName('default') as unknown as { status(): Promise<unknown> }
     await writer.status()
     expect(invocation.budget.spent.subrequests).toBe(2)
+    // B2B Edition's calls too, through one client for the whole invocation.
+    expect(invocation.b2b).toBe(invocation.b2b)
+    await invocation.b2b.count('/companies')
+    expect(invocation.budget.spent.subrequests).toBe(3)
   })
 })
 

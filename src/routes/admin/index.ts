@@ -6,7 +6,10 @@ import { COMPANY_ROUTES } from './companies'
 import { mountRoutes, route, type AdminEnv, type AdminRoute } from './define'
 import { DUPLICATE_ROUTES } from './duplicates'
 import { ROLLOUT_ROUTES } from './rollout'
-import { ADMIN_ROUTES } from './routes'
+import { FAILURE_ROUTES } from './failures'
+import { ERASURE_ROUTES } from './privacy'
+import { REPORT_ROUTES } from './reports'
+import { ADMIN_ROUTES, OVERRIDE_ROUTES } from './routes'
 import { STOREFRONT_ROUTES } from './storefronts'
 import { SESSION_ROUTES } from './sessions'
 
@@ -38,7 +41,7 @@ const DOC_ROUTES: AdminRoute[] = [
 ]
 
 export const ALL_ROUTES: readonly AdminRoute[] = [
-  ...ADMIN_ROUTES, ...ROLLOUT_ROUTES, ...STOREFRONT_ROUTES, ...SESSION_ROUTES, ...COMPANY_ROUTES, ...DUPLICATE_ROUTES, ...DOC_ROUTES,
+  ...ADMIN_ROUTES, ...FAILURE_ROUTES, ...ERASURE_ROUTES, ...REPORT_ROUTES, ...OVERRIDE_ROUTES, ...ROLLOUT_ROUTES, ...STOREFRONT_ROUTES, ...SESSION_ROUTES, ...COMPANY_ROUTES, ...DUPLICATE_ROUTES, ...DOC_ROUTES,
 ]
 
 export const adminApi = new Hono<AdminEnv>()
