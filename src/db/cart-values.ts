@@ -1,4 +1,4 @@
-import type { CartThresholds } from '../domain/high-value-cart'
+import type { CartThresholds, CartValue } from '../domain/high-value-cart'
 import { sortValue, type Amount } from '../domain/money'
 
 /**
@@ -6,12 +6,6 @@ import { sortValue, type Amount } from '../domain/money'
  * `sync_state` under THRESHOLDS_KEY.
  */
 export const THRESHOLDS_KEY = 'high_value_cart_thresholds'
-
-export interface CartValue {
-  cartId: string
-  currency: string
-  amount: Amount
-}
 
 /** Records the latest value of each cart (one statement per cart, in one batch). */
 export async function recordCartValues(db: D1Database, carts: CartValue[], now: Date): Promise<void> {

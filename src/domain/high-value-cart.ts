@@ -15,6 +15,13 @@ export const MIN_CARTS_FOR_THRESHOLD = 20
 /** A task is due this long after the trigger fired. */
 export const TASK_DUE_AFTER_MS = 2 * 3600_000
 
+/** A cart's latest value, as ranked for the thresholds (carts with items and a value above zero). */
+export interface CartValue {
+  cartId: string
+  currency: string
+  amount: Amount
+}
+
 export interface CartValueThreshold {
   /** Carts ranked. */
   carts: number

@@ -1,5 +1,6 @@
-import { recordCartValues, type CartValue } from '../db/cart-values'
+import { recordCartValues } from '../db/cart-values'
 import { publishContactFigures, type ContactPublication } from '../db/contacts'
+import type { CartValue } from '../domain/high-value-cart'
 
 /**
  * The contact's save-then-publish step, made idempotent. A change saves its state and what it publishes to D1

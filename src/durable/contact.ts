@@ -1,38 +1,19 @@
 import { DurableObject } from 'cloudflare:workers'
 import { currentOverrides, withAutomationOverrides } from '../admin/overrides'
-import { requireConfig, type Config } from '../config'
-import { currentCartThresholds, type CartValue } from '../db/cart-values'
+import { requireConfig } from '../config'
+import { currentCartThresholds } from '../db/cart-values'
 import { hubspotOptOutOf } from '../db/consent'
 import { openEscalationsOf } from '../db/support-escalations'
-import { evaluateAutomation, initialAutomationState, policyFromConfig } from '../domain/automation'
-import { absorbContact } from '../domain/contact-merge'
-import type { CartState, ContactState, ProductView } from '../domain/contact-state'
-import {
-  addProductViews,
-  applyCartGone,
-  applyCartUpdate,
-  applyCustomerGone,
-  applyCustomerUpdate,
-  applyHubSpotOptOut,
-  applyOrderUpdate,
-  applySubscriberGone,
-  applySubscriberUpdate,
-} from '../domain/contact-updates'
-import { markAbandonedCarts, nextCartAbandonmentAt, pruneClosedCarts } from '../domain/cart-status'
-import { highValueCartTasks, type HighValueCartTask } from '../domain/high-value-cart'
-import { summarizeContact } from '../domain/lifecycle'
-import { compare } from '../domain/money'
-import type { Cart, Customer, FiredTrigger, HubSpotOptOut, Order, Subscriber } from '../domain/model'
+import { initialAutomationState, policyFromConfig } from '../domain/automation'
+import { applyContactChange, type ContactChange } from '../domain/contact-change'
+import { planContactChange, withHighValueCartTasks } from '../domain/contact-plan'
+import type { ContactState, ProductView } from '../domain/contact-state'
+import type { Cart, Customer, HubSpotOptOut, Order, Subscriber } from '../domain/model'
 import type { Env } from '../env'
 import { startsAfterErasure } from '../domain/erasure'
 import { erasedAt } from '../erasure/gate'
-import { cartRecord } from '../hubspot/mapping/cart'
-import { contactRecord } from '../hubspot/mapping/contact'
-import { customEventRecords } from '../hubspot/mapping/events'
-import { orderRecords } from '../hubspot/mapping/order'
+import { contactPlanWrites } from '../hubspot/mapping/contact-plan-writes'
 import { withWouldWrite } from '../hubspot/mapping/shadow'
-import { taskRecord } from '../hubspot/mapping/task'
-import type { HubSpotRecord } from '../hubspot/records'
 import {
   alarmSucceeded,
   completePendingPublication,
@@ -70,89 +51,69 @@ export interface ErasedContact {
   orderIds: number[]
 }
 
-/** What one change touched, so only those records are written. */
-interface Touched {
-  orders: Order[]
-  carts: string[]
-}
-
 const CORE_KEY = 'core'
 const ORDER_PREFIX = 'order:'
 /** Set when this email was linked to another person's: the canonical email, where every call goes. */
 const MERGED_INTO_KEY = 'merged_into'
 
 /**
- * One per contact (normalized email). Serializes that contact's updates: each call loads the state, applies
- * the hydrated record with the domain's merge rules, re-evaluates lifecycle and automation, writes the
- * changed records through the HubSpot writer, publishes figures to D1, and sets the alarm for the next
- * moment something falls due (cart quiet period, post-purchase step, lapse, deferred trigger).
+ * One per contact (normalized email). Serializes that contact's updates: each call loads the state and the
+ * facts the domain needs, lets the domain apply the change and plan what follows (domain/contact-change.ts,
+ * domain/contact-plan.ts), writes the planned records through the HubSpot writer, saves, publishes figures to
+ * D1, and sets the alarm for the next moment something falls due (cart quiet period, post-purchase step,
+ * lapse, deferred trigger).
  * An email linked to another person's hands its state over (`absorb`) and from then on passes every call on.
  */
 export class ContactObject extends DurableObject<Env> {
   async applyOrder(order: Order, options: ApplyOptions = {}): Promise<void> {
-    const into = await this.change(order.email, options, (state, touched) => {
-      const changed = applyOrderUpdate(state, order)
-      // Always write the newest known order: a retried event must still reach HubSpot even if state saw it.
-      touched.orders.push(state.orders[String(order.orderId)]!)
-      if (order.cartId && state.carts[order.cartId]) touched.carts.push(order.cartId)
-      return changed
-    }, (at) => startsAfterErasure.order(order, at))
+    const into = await this.change(order.email, options, { kind: 'order', order }, (at) => startsAfterErasure.order(order, at))
     if (typeof into === 'string') await this.person(into).applyOrder(order, options)
   }
 
   async applyCart(cart: Cart, signal: { abandonedSignalAt: string | null }, options: ApplyOptions = {}) {
-    const into = await this.change(cart.email!, options, (state, touched) => {
-      touched.carts.push(cart.cartId)
-      return applyCartUpdate(state, cart, signal.abandonedSignalAt)
-    }, (at) => startsAfterErasure.cart(cart, at))
+    const into = await this.change(cart.email!, options, { kind: 'cart', cart, abandonedSignalAt: signal.abandonedSignalAt }, (at) =>
+      startsAfterErasure.cart(cart, at))
     if (typeof into === 'string') await this.person(into).applyCart(cart, signal, options)
   }
 
   async cartGone(cartId: string, change: 'deleted' | 'converted' | 'moved', orderId: number | null): Promise<void> {
-    const into = await this.change(null, {}, (state, touched) => {
-      // A moved cart is written by its new contact only.
-      if (change !== 'moved') touched.carts.push(cartId)
-      return applyCartGone(state, cartId, change, orderId)
-    })
+    const into = await this.change(null, {}, { kind: 'cart_gone', cartId, change, orderId })
     if (typeof into === 'string') await this.person(into).cartGone(cartId, change, orderId)
   }
 
   async applyCustomer(customer: Customer, subscriber: Subscriber | null, options: ApplyOptions = {}) {
-    const into = await this.change(customer.email, options, (state) => {
-      const customerChanged = applyCustomerUpdate(state, customer)
-      const subscriberChanged = subscriber ? applySubscriberUpdate(state, subscriber) : false
-      return customerChanged || subscriberChanged
-    }, (at) => startsAfterErasure.customer(customer, at))
+    const into = await this.change(customer.email, options, { kind: 'customer', customer, subscriber }, (at) =>
+      startsAfterErasure.customer(customer, at))
     if (typeof into === 'string') await this.person(into).applyCustomer(customer, subscriber, options)
   }
 
   async applySubscriber(subscriber: Subscriber, options: ApplyOptions = {}): Promise<void> {
-    const into = await this.change(subscriber.email, options, (state) => applySubscriberUpdate(state, subscriber), (at) =>
+    const into = await this.change(subscriber.email, options, { kind: 'subscriber', subscriber }, (at) =>
       startsAfterErasure.subscriber(subscriber, at))
     if (typeof into === 'string') await this.person(into).applySubscriber(subscriber, options)
   }
 
   /** BigCommerce deleted a subscriber record of this contact; `replacement` is what the store has left for the email. */
   async subscriberGone(subscriberId: number, replacement: Subscriber | null, at: string): Promise<void> {
-    const into = await this.change(null, {}, (state) => applySubscriberGone(state, subscriberId, replacement, at))
+    const into = await this.change(null, {}, { kind: 'subscriber_gone', subscriberId, replacement, at })
     if (typeof into === 'string') await this.person(into).subscriberGone(subscriberId, replacement, at)
   }
 
   /** BigCommerce deleted this contact's customer account. */
   async customerGone(customerId: number): Promise<void> {
-    const into = await this.change(null, {}, (state) => applyCustomerGone(state, customerId))
+    const into = await this.change(null, {}, { kind: 'customer_gone', customerId })
     if (typeof into === 'string') await this.person(into).customerGone(customerId)
   }
 
   /** HubSpot's unsubscribe, from the consent job; a contact not started yet reads it from D1 when it starts. */
   async applyHubSpotOptOut(optOut: HubSpotOptOut | null): Promise<void> {
-    const into = await this.change(null, {}, (state) => applyHubSpotOptOut(state, optOut))
+    const into = await this.change(null, {}, { kind: 'hubspot_opt_out', optOut })
     if (typeof into === 'string') await this.person(into).applyHubSpotOptOut(optOut)
   }
 
   /** Storefront product views; `email` creates the contact if this is the first we hear of them. */
   async recordProductViews(views: ProductView[], email: string): Promise<void> {
-    const into = await this.change(email, {}, (state) => addProductViews(state, views), () => false)
+    const into = await this.change(email, {}, { kind: 'product_views', views }, () => false)
     if (typeof into === 'string') await this.person(into).recordProductViews(views, email)
   }
 
@@ -188,14 +149,7 @@ export class ContactObject extends DurableObject<Env> {
     const from = this.person(absorbed)
     const handed = await from.handOver(email)
     // An operator's link after an erasure of `email` starts the person again only with a live contact to take over.
-    const into = await this.change(email, options, (state, touched) => {
-      if (handed) {
-        const merged = absorbContact(state, handed)
-        touched.orders.push(...merged.orders)
-        touched.carts.push(...merged.carts)
-      }
-      return true
-    }, () => handed !== null)
+    const into = await this.change(email, options, { kind: 'absorb', handed }, () => handed !== null)
     if (typeof into === 'string') return this.person(into).absorb(into, absorbed, options)
     await from.release()
   }
@@ -251,7 +205,7 @@ export class ContactObject extends DurableObject<Env> {
    * this object holds no contact.
    */
   async wake(at?: string): Promise<boolean> {
-    const into = await this.change(null, { at }, () => true)
+    const into = await this.change(null, { at }, { kind: 'wake' })
     // A contact absorbed into another holds nothing here: its person is woken, and its own wake time cleared.
     if (typeof into === 'string') {
       await this.person(into).wake(at)
@@ -272,7 +226,7 @@ export class ContactObject extends DurableObject<Env> {
   private async change(
     email: string | null,
     options: ApplyOptions,
-    mutate: (state: ContactState, touched: Touched) => boolean,
+    change: ContactChange,
     startsRelationship?: StartsRelationship,
   ): Promise<string | boolean> {
     return unsettle(await this.ctx.blockConcurrencyWhile(settled(async (): Promise<string | boolean> => {
@@ -288,61 +242,44 @@ export class ContactObject extends DurableObject<Env> {
         state.hubspotOptOut = start.hubspotOptOut
       }
       const now = options.at ? new Date(options.at) : new Date()
-      pruneClosedCarts(state, now.getTime())
-      const touched: Touched = { orders: [], carts: [] }
-      const changed = mutate(state, touched)
-      if (!changed && touched.orders.length === 0 && touched.carts.length === 0) return true
+      const touched = applyContactChange(state, change, now)
+      if (!touched) return true
 
       const config = requireConfig(this.env)
       const policy = policyFromConfig(withAutomationOverrides(config, await currentOverrides(this.env.DB)))
       const mode = options.mode ?? 'live'
       // The cache of the last ticket search (src/cron/support-escalations.ts); imports fire nothing, so skip it.
       const supportTickets = mode === 'live' && config.SUPPORT_SUPPRESSION_PRIORITIES ? await openEscalationsOf(this.env.DB, state.email) : null
-      const outcome = evaluateAutomation({ state, now, policy, mode, supportTickets })
-      state.automation = outcome.automation
-      touched.carts.push(...markAbandonedCarts(state, now.getTime(), policy))
-      const summary = summarizeContact(state, now, policy)
-
-      const carts = unique(touched.carts)
-        .map((cartId) => state.carts[cartId])
-        .filter((cart): cart is CartState => cart !== undefined && cart.email !== null)
-      const tasks = await this.highValueCartTasks(state, outcome.fired, config, now)
-      const records: HubSpotRecord[] = [
-        contactRecord(summary, outcome.fired),
-        // Associated with this contact: an order or cart of an email linked to this person's is the person's.
-        ...touched.orders.flatMap((order) => orderRecords({ ...order, email: state.email })),
-        ...carts.map((cart) => cartRecord({ ...cart, email: state.email })),
-        ...tasks.map((task) => taskRecord(task)),
-      ]
+      const evaluated = planContactChange(state, now, policy, {
+        touched,
+        mode,
+        supportTickets,
+        highValueCartPercentile: config.HIGH_VALUE_CART_PERCENTILE,
+      })
+      // The store's cart thresholds (D1, cached) are read only when an abandoned cart fired.
+      const plan = evaluated.cartsToPrice ? withHighValueCartTasks(evaluated, await currentCartThresholds(this.env.DB)) : evaluated
+      const { records, events } = contactPlanWrites(plan)
       // HubSpot first, then our own state: if saving fails, the retry re-sends the same values (trigger
       // times are event times), which enrolls nobody twice. The reverse order could lose a trigger. Tasks
       // and custom events are keyed by the trigger's key, so a retry creates or sends nothing twice.
-      await hubspotWriter(this.env).enqueue(records, customEventRecords(state.email, outcome.fired), mode === 'import' ? 'bulk' : 'live')
-      const wakeAt = earliest(outcome.nextWakeAt ? Date.parse(outcome.nextWakeAt) : null, nextCartAbandonmentAt(state, now.getTime(), policy))
+      await hubspotWriter(this.env).enqueue(records, events, mode === 'import' ? 'bulk' : 'live')
+      const { wakeAt } = plan
       const publication: PendingPublication = {
         id: crypto.randomUUID(),
-        summary,
-        orders: touched.orders,
-        decisions: withWouldWrite(outcome.decisions),
+        summary: plan.summary,
+        orders: plan.orders,
+        decisions: withWouldWrite(plan.decisions),
         eventCreatedAt: options.eventCreatedAt ?? null,
         at: now.toISOString(),
         wakeAt,
-        cartValues: carts.filter(hasValue).map(cartValue),
+        cartValues: plan.cartValues,
       }
-      await this.save(state, touched.orders, publication)
+      await this.save(plan.state, plan.orders, publication)
       if (wakeAt !== null) await this.ctx.storage.setAlarm(wakeAt)
       else await this.ctx.storage.deleteAlarm()
       await publish(this.env.DB, this.ctx.storage, publication)
       return true
     })))
-  }
-
-  /** Sales tasks for abandoned carts that fired above the store's high-value threshold (D1, cached). */
-  private async highValueCartTasks(state: ContactState, fired: FiredTrigger[], config: Config, now: Date): Promise<HighValueCartTask[]> {
-    const percentile = config.HIGH_VALUE_CART_PERCENTILE
-    if (percentile === null || !fired.some((f) => f.trigger === 'cart_abandoned')) return []
-    const thresholds = await currentCartThresholds(this.env.DB)
-    return highValueCartTasks({ email: state.email, fired, carts: state.carts, thresholds, percentile, now })
   }
 
   /** The stored state; `fresh` when nothing is stored yet (a new contact, or one erased). */
@@ -396,22 +333,4 @@ function settled<T>(fn: () => Promise<T>): () => Promise<Settled<T>> {
 function unsettle<T>(outcome: Settled<T>): T {
   if (!outcome.ok) throw outcome.error
   return outcome.value
-}
-
-function earliest(...moments: (number | null)[]): number | null {
-  const known = moments.filter((m): m is number => m !== null)
-  return known.length ? Math.min(...known) : null
-}
-
-/** Carts with items and a value rank among the store's cart values (HIGH_VALUE_CART_PERCENTILE). */
-function hasValue(cart: CartState): boolean {
-  return cart.lines.length > 0 && compare(cart.amount, '0') > 0
-}
-
-function cartValue(cart: CartState): CartValue {
-  return { cartId: cart.cartId, currency: cart.currency, amount: cart.amount }
-}
-
-function unique<T>(values: T[]): T[] {
-  return [...new Set(values)]
 }
