@@ -16,8 +16,8 @@ export interface ProductView {
 }
 
 /**
- * Everything one contact's Durable Object keeps. Plain data: the domain rules read it, the Durable Object
- * stores it and applies hydrated BigCommerce records to it.
+ * Everything one contact's Durable Object keeps. Plain data: the domain rules change it (contact-change.ts) and
+ * plan what follows (contact-plan.ts); the Durable Object loads and stores it.
  */
 export interface ContactState {
   email: Email

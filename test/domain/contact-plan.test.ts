@@ -30,6 +30,23 @@ describe('applyContactChange', () => {
     expect(applyContactChange(state, { kind: 'order', order: placed }, at(T0))).toEqual({ orders: [placed], carts: ['c1'] })
     expect(state.carts.c1!.status).toBe('converted')
   })
+
+  it('a merge writes again what the other contact handed over; a merge of nothing and a wake-up still evaluate', () => {
+    const other = withCarts(optedIn({ email: 'jane.work@example.com' }), cart('c2', T0))
+    other.orders['11'] = order(11, T0)
+    const state = optedIn()
+    expect(applyContactChange(state, { kind: 'absorb', handed: other }, at(T0))).toEqual({ orders: [order(11, T0)], carts: ['c2'] })
+    expect(Object.keys(state.orders)).toEqual(['11'])
+    expect(applyContactChange(state, { kind: 'absorb', handed: null }, at(T0))).toEqual({ orders: [], carts: [] })
+    expect(applyContactChange(state, { kind: 'wake' }, at(T0))).toEqual({ orders: [], carts: [] })
+  })
+
+  it('a cart moved to another contact changes this one but is written by the other only', () => {
+    const state = withCarts(optedIn(), cart('c1', T0))
+    expect(applyContactChange(state, { kind: 'cart_gone', cartId: 'c1', change: 'moved', orderId: null }, at(T0))).toEqual({ orders: [], carts: [] })
+    const deleted = withCarts(optedIn(), cart('c1', T0))
+    expect(applyContactChange(deleted, { kind: 'cart_gone', cartId: 'c1', change: 'deleted', orderId: null }, at(T0))).toEqual({ orders: [], carts: ['c1'] })
+  })
 })
 
 describe('planContactChange', () => {
