@@ -141,12 +141,12 @@ async function importStore(options: {
   // The HubSpot writer: its engine on the simulated clock, flushed from an alarm as the Durable Object does.
   const deadLetters: unknown[] = []
   const sink: WriterSink = { deadLetter: async (d) => void deadLetters.push(d), ordersSynced: async () => {} }
-  const engine = new WriterEngine(
-    new MemoryWriterStore(),
-    new HubSpotClient({ baseUrl: 'http://hubspot.standin', accessToken: 'hs-test-token' }),
+  const engine = new WriterEngine({
+    store: new MemoryWriterStore(),
+    client: new HubSpotClient({ baseUrl: 'http://hubspot.standin', accessToken: 'hs-test-token' }),
     sink,
-    { now: () => time.now, sleep: time.sleep },
-  )
+    clock: { now: () => time.now, sleep: time.sleep },
+  })
   let alarm: number | null = null
   let flushing: Promise<void> | null = null
   const setAlarm = (at: number) => {

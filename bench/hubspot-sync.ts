@@ -132,7 +132,7 @@ function syncHarness() {
   })
   const deadLetters: unknown[] = []
   const sink: WriterSink = { deadLetter: async (d) => void deadLetters.push(d), ordersSynced: async () => {} }
-  const engine = new WriterEngine(new MemoryWriterStore(), client, sink, clock)
+  const engine = new WriterEngine({ store: new MemoryWriterStore(), client, sink, clock })
   return {
     standin,
     engine,

@@ -19,7 +19,7 @@ import { readOpenEscalations, type EscalationRead } from '../hubspot/tickets/rea
 import { WriterEngine, type FlushResult } from '../hubspot/sync/engine'
 import { queueMerges, redirectRecords } from '../hubspot/sync/contact-merges'
 import { recordHubSpotMerge } from '../db/identity'
-import { realClock, type EngineOptions, type WriterSink } from '../hubspot/sync/options'
+import { realClock, type EngineOptions, type WriterClock, type WriterSink } from '../hubspot/sync/options'
 import type { WriterStatus } from '../hubspot/sync/status'
 import { forgetPerson, knownContactIds, type ForgetCounts, type ForgottenPerson } from '../hubspot/sync/sql-forget'
 import { SqlWriterStore } from '../hubspot/sync/sql-store'
@@ -41,6 +41,10 @@ export class HubSpotWriter extends DurableObject<Env> {
   private engineInstance: WriterEngine | null = null
   private running: Promise<FlushResult> | null = null
   private reads: BudgetedRead | null = null
+  /** The writer's time: the real one; a test moves a fake one instead of waiting (test/hubspot/writer-pause.test.ts). */
+  clock: WriterClock = realClock
+  /** What the engine and the budgeted reads go by: whichever clock the writer has at the moment. */
+  private readonly time: WriterClock = { now: () => this.clock.now(), sleep: (ms) => this.clock.sleep(ms) }
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
@@ -56,8 +60,8 @@ export class HubSpotWriter extends DurableObject<Env> {
   async enqueue(records: HubSpotRecord[], events: CustomEventRecord[] = [], lane: WriteLane = 'live'): Promise<void> {
     if (!records.length && !events.length) return
     // Straight to storage: queuing never depends on configuration or on HubSpot being reachable.
-    this.store.enqueue(redirectRecords(this.store, records), Date.now(), lane)
-    this.store.enqueueEvents(events, Date.now())
+    this.store.enqueue(redirectRecords(this.store, records), this.time.now(), lane)
+    this.store.enqueueEvents(events, this.time.now())
     await this.flushSoon()
   }
 
@@ -73,7 +77,7 @@ export class HubSpotWriter extends DurableObject<Env> {
    * pending writes; the id map then points every email of the person to the merged record. Safe to repeat.
    */
   async mergeContacts(primaryEmail: string, absorbedEmails: string[]): Promise<void> {
-    queueMerges(this.store, primaryEmail, absorbedEmails, Date.now())
+    queueMerges(this.store, primaryEmail, absorbedEmails, this.time.now())
     await this.flushSoon()
   }
 
@@ -187,7 +191,7 @@ export class HubSpotWriter extends DurableObject<Env> {
   /** A client whose calls share this writer's rate budget with its batches. */
   private budgetedClient(): { client: HubSpotClient; reads: BudgetedRead } {
     const config = requireConfig(this.env)
-    this.reads ??= budgetedReads(this.engine.budget, realClock)
+    this.reads ??= budgetedReads(this.engine.budget, this.time)
     return { client: new HubSpotClient({ baseUrl: config.HUBSPOT_API_BASE, accessToken: config.HUBSPOT_ACCESS_TOKEN }), reads: this.reads }
   }
 
@@ -208,9 +212,10 @@ export class HubSpotWriter extends DurableObject<Env> {
     if (!this.engineInstance) {
       const config = requireConfig(this.env)
       const client = new HubSpotClient({ baseUrl: config.HUBSPOT_API_BASE, accessToken: config.HUBSPOT_ACCESS_TOKEN })
-      this.engineInstance = new WriterEngine(this.store, client, d1Sink(this.env.DB), realClock, {
-        customEvents: config.HUBSPOT_CUSTOM_EVENTS,
-      })
+      this.engineInstance = new WriterEngine(
+        { store: this.store, client, sink: d1Sink(this.env.DB), clock: this.time },
+        { customEvents: config.HUBSPOT_CUSTOM_EVENTS },
+      )
     }
     return this.engineInstance
   }

@@ -3,6 +3,7 @@ import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { HubSpotWriter } from '../../src/durable/hubspot-writer'
 import { hubspotWriter } from '../../src/durable/stubs'
+import { writerClock } from '../hubspot/support'
 import { serveHost } from '../support/network'
 import { deliverEvents, flushHubSpot, freshWorld, subscribe, wakeContact, type useStandins } from '../support/worker'
 
@@ -31,14 +32,14 @@ function holdContactWrites() {
   )
 }
 
-/** Lets HubSpot answer again and flushes until the writer has nothing left (waiting out its daily-limit pause). */
+/** Lets HubSpot answer again and flushes until the writer has nothing left (its daily-limit pause played out on the writer's clock, not waited for). */
 async function releaseAndSettle() {
   hubspot.faults.clear()
   for (let i = 0; i < 20; i++) {
     const status = await hubspotWriter(env).status()
     if (!status.pausedUntil && status.triggersPending === 0 && Object.values(status.queue).every((n) => n === 0)) return
     const wait = status.pausedUntil ? Date.parse(status.pausedUntil) - Date.now() + 20 : 0
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
+    if (wait > 0) (await writerClock()).advance(wait)
     await flushHubSpot()
   }
   throw new Error('the writer did not settle')
@@ -133,7 +134,7 @@ describe('every fired trigger reaches HubSpot as its own change', () => {
     await deliverEvents(orders.flatMap((o) => o.events))
     hubspot.faults.clear()
     const paused = (await hubspotWriter(env).status()).pausedUntil
-    if (paused) await new Promise((resolve) => setTimeout(resolve, Date.parse(paused) - Date.now() + 20))
+    if (paused) (await writerClock()).advance(Date.parse(paused) - Date.now() + 20)
     // The first value is accepted; the writer is then cut off (a long outage ends its flush) and evicted.
     await runInDurableObject(hubspotWriter(env), async (instance) => {
       Object.assign((instance as unknown as HubSpotWriter).tuning, { transientBaseMs: 60_000 })

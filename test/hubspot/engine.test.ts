@@ -299,7 +299,7 @@ describe('HubSpot writer engine', () => {
     expect(h.engine.hasPendingWork()).toBe(true)
     // The restart: a fresh engine (nothing in memory) over the same durable store, the network healthy again.
     serveHost(HOST, h.standin.fetch)
-    const engine = new WriterEngine(store, h.client, memorySink().sink, h.time.clock)
+    const engine = new WriterEngine({ store, client: h.client, sink: memorySink().sink, clock: h.time.clock })
     for (let i = 0; i < 50 && engine.hasPendingWork(); i++) {
       const r = await engine.flush()
       if (r.nextRunAt && r.nextRunAt > h.time.now()) h.time.advance(r.nextRunAt - h.time.now())

@@ -1,7 +1,11 @@
+import { runInDurableObject } from 'cloudflare:test'
+import { env } from 'cloudflare:workers'
 import { createHubSpotStandin, type HubSpotStandinOptions } from '../../standins/hubspot/index'
 import { HubSpotClient } from '../../src/hubspot/client'
 import { WriterEngine } from '../../src/hubspot/sync/engine'
-import type { ContactMergeOutcome, DeadLetter, EngineOptions, WriterSink } from '../../src/hubspot/sync/options'
+import type { HubSpotWriter } from '../../src/durable/hubspot-writer'
+import { hubspotWriter } from '../../src/durable/stubs'
+import type { ContactMergeOutcome, DeadLetter, EngineOptions, WriterClock, WriterSink } from '../../src/hubspot/sync/options'
 import { MemoryWriterStore } from '../../src/hubspot/sync/memory-store'
 import type { WriterStore } from '../../src/hubspot/sync/store'
 import { serveHost } from '../support/network'
@@ -24,6 +28,37 @@ export function fakeTime(start = START) {
       },
     },
   }
+}
+
+/** Real time moved ahead by the test; sleeping moves it too instead of waiting. */
+export class ShiftedClock implements WriterClock {
+  private offset = 0
+
+  now(): number {
+    return Date.now() + this.offset
+  }
+
+  async sleep(ms: number): Promise<void> {
+    this.offset += ms
+  }
+
+  advance(ms: number): void {
+    this.offset += ms
+  }
+}
+
+/**
+ * The HubSpot writer Durable Object's clock, put on a ShiftedClock if it is not on one yet: a test moves it past
+ * a pause or backoff instead of waiting for it. A restarted writer is back on real time.
+ */
+export async function writerClock(writer = hubspotWriter(env)): Promise<ShiftedClock> {
+  let shifted: ShiftedClock | undefined
+  await runInDurableObject(writer, (instance) => {
+    const object = instance as unknown as HubSpotWriter
+    shifted = object.clock instanceof ShiftedClock ? object.clock : new ShiftedClock()
+    object.clock = shifted
+  })
+  return shifted!
 }
 
 export function memorySink() {
@@ -54,7 +89,7 @@ export function harness(
   const client = new HubSpotClient({ baseUrl: `http://${HOST}`, accessToken: 'hs-test-token' })
   const store = options.store ?? new MemoryWriterStore()
   const { sink, deadLetters, synced, merges } = memorySink()
-  const engine = new WriterEngine(store, client, sink, time.clock, options.engine)
+  const engine = new WriterEngine({ store, client, sink, clock: time.clock }, options.engine)
   return {
     time,
     standin,

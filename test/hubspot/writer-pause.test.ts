@@ -7,6 +7,7 @@ import { hubspotWriter } from '../../src/durable/stubs'
 import type { HubSpotRecord } from '../../src/hubspot/records'
 import { adminCall } from '../admin/support'
 import { freshWorld, type useStandins } from '../support/worker'
+import { writerClock } from './support'
 
 /**
  * The HubSpot writer already pauses when HubSpot refuses its token or scope (each object type waits and tries
@@ -72,6 +73,7 @@ describe('the HubSpot writer paused', () => {
   it('resumes by itself once HubSpot accepts a write again, and reports a run of 5xx as an outage', async () => {
     await tune({ transientBaseMs: 1, maxInlineWaitMs: 10, authBackoffMs: 30 })
     const writer = hubspotWriter(env)
+    const clock = await writerClock(writer)
     await writer.enqueue([contact('first@example.com')])
     await writer.flush()
 
@@ -82,7 +84,7 @@ describe('the HubSpot writer paused', () => {
     expect((await readApiPauses(env.DB)).hubspot).toMatchObject({ paused: true, cause: 'outage', status: 502 })
 
     hubspot.faults.clear()
-    await new Promise((resolve) => setTimeout(resolve, 50))
+    clock.advance(50)
     for (let i = 0; i < 5 && (await writer.status()).queue.contacts > 0; i++) await writer.flush()
     expect(hubspot.portal.findByProperty('contacts', 'email', 'outage@example.com')).toBeDefined()
     expect((await writer.status()).paused).toBeNull()
@@ -94,7 +96,7 @@ describe('the HubSpot writer paused', () => {
     await writer.flush()
     expect((await readApiPauses(env.DB)).hubspot).toMatchObject({ paused: true, cause: 'auth', status: 403 })
     hubspot.faults.clear()
-    await new Promise((resolve) => setTimeout(resolve, 40))
+    clock.advance(40)
     for (let i = 0; i < 5 && (await writer.status()).queue.contacts > 0; i++) await writer.flush()
     expect(hubspot.portal.findByProperty('contacts', 'email', 'scope@example.com')).toBeDefined()
     expect((await readApiPauses(env.DB)).hubspot).toMatchObject({ paused: false, resumedBy: 'writer' })

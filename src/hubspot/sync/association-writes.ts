@@ -1,10 +1,8 @@
-import type { BatchResult, HubSpotClient } from '../client'
+import type { BatchResult } from '../client'
 import { inputRefsOf } from '../client'
 import type { HubSpotObjectType } from '../records'
-import type { FlushControl } from './calls'
-import type { EngineOptions, WriterClock } from './options'
-import type { WriterStats } from './status'
-import type { PendingAssociation, ReadyAssociation, WriterStore } from './store'
+import type { WriterContext } from './context'
+import type { PendingAssociation, ReadyAssociation } from './store'
 
 /** Canonical (alphabetical) pairs of the default associations the mapping asks for. */
 const ASSOCIATION_PAIRS: readonly [HubSpotObjectType, HubSpotObjectType][] = [
@@ -24,12 +22,7 @@ const ASSOCIATION_PAIRS: readonly [HubSpotObjectType, HubSpotObjectType][] = [
  */
 export class AssociationWrites {
   constructor(
-    private readonly store: WriterStore,
-    private readonly client: HubSpotClient,
-    private readonly clock: WriterClock,
-    private readonly options: EngineOptions,
-    private readonly control: FlushControl,
-    private readonly stats: WriterStats,
+    private readonly ctx: WriterContext,
     /** The line item properties the account has (undefined before setup). */
     private readonly availableProperties: (type: HubSpotObjectType) => Set<string> | undefined,
   ) {}
@@ -38,12 +31,12 @@ export class AssociationWrites {
     let wrote = false
     await this.linkProducts()
     for (const [from, to] of ASSOCIATION_PAIRS) {
-      while (!this.control.stop) {
-        const ready = this.store.readyAssociations(from, to, this.clock.now(), this.options.associationBatchSize)
+      while (!this.ctx.control.stop) {
+        const ready = this.ctx.store.readyAssociations(from, to, this.ctx.clock.now(), this.ctx.options.associationBatchSize)
         if (!ready.length) break
         await this.associate(from, to, ready)
         wrote = true
-        this.control.checkDeadline()
+        this.ctx.control.checkDeadline()
       }
     }
     return wrote
@@ -54,34 +47,34 @@ export class AssociationWrites {
    * sent inline (products are written first); a line item written before its product got an id is updated.
    */
   private async linkProducts(): Promise<void> {
-    const now = this.clock.now()
+    const now = this.ctx.clock.now()
     for (;;) {
-      const ready = this.store.readyAssociations('line_items', 'products', now, 1000)
+      const ready = this.ctx.store.readyAssociations('line_items', 'products', now, 1000)
       if (!ready.length) return
       if (this.availableProperties('line_items')?.has('hs_product_id') !== false) {
-        this.store.enqueue(
+        this.ctx.store.enqueue(
           ready.map((a) => ({ objectType: 'line_items', key: a.fromKey, properties: { hs_product_id: a.toId } })),
           now,
           'bulk',
         )
       }
-      this.store.deleteAssociations(ready)
+      this.ctx.store.deleteAssociations(ready)
     }
   }
 
   private async associate(from: HubSpotObjectType, to: HubSpotObjectType, pairs: ReadyAssociation[]): Promise<void> {
-    if (!pairs.length || this.control.stop) return
-    const res = await this.control.send(() =>
-      this.client.batchAssociateDefault(from, to, pairs.map((p) => ({ from: p.fromId, to: p.toId }))),
+    if (!pairs.length || this.ctx.control.stop) return
+    const res = await this.ctx.control.send(() =>
+      this.ctx.client.batchAssociateDefault(from, to, pairs.map((p) => ({ from: p.fromId, to: p.toId }))),
     )
     if (!res) return
     if (res.ok) {
       // HubSpot reports failed pairs inside its 200 (`errors`, `numErrors`), not only in a 207.
       const failed = res.data.errors?.length || res.data.numErrors ? failedAssociations(pairs, res.data) : []
       const done = pairs.filter((p) => !failed.includes(p))
-      this.store.deleteAssociations(done)
-      this.stats.associated += done.length
-      this.control.wrote()
+      this.ctx.store.deleteAssociations(done)
+      this.ctx.stats.associated += done.length
+      this.ctx.control.wrote()
       const message = res.data.errors?.[0]?.message ?? 'association refused'
       for (const p of failed) this.associationFailed(p, message)
       return
@@ -99,14 +92,14 @@ export class AssociationWrites {
   }
 
   private associationFailed(pair: PendingAssociation, message: string): void {
-    const now = this.clock.now()
+    const now = this.ctx.clock.now()
     const attempts = pair.attempts + 1
-    this.stats.lastError = { at: now, message: `association ${pair.fromType}:${pair.fromKey} → ${pair.toType}:${pair.toKey}: ${message}` }
-    if (attempts >= this.options.maxAttempts) {
-      this.store.deleteAssociations([pair])
-      this.stats.associationsFailed++
+    this.ctx.stats.lastError = { at: now, message: `association ${pair.fromType}:${pair.fromKey} → ${pair.toType}:${pair.toKey}: ${message}` }
+    if (attempts >= this.ctx.options.maxAttempts) {
+      this.ctx.store.deleteAssociations([pair])
+      this.ctx.stats.associationsFailed++
     } else {
-      this.store.retryAssociationsLater([pair], attempts, now + this.options.recordRetryBaseMs * 2 ** (attempts - 1))
+      this.ctx.store.retryAssociationsLater([pair], attempts, now + this.ctx.options.recordRetryBaseMs * 2 ** (attempts - 1))
     }
   }
 }

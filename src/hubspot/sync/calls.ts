@@ -27,18 +27,16 @@ export class FlushControl {
   inSetup = false
   private transientStreak = 0
 
+  /** The part of the writer's context (./context.ts) the calls use: the context is completed with them. */
   constructor(
-    private readonly store: WriterStore,
-    private readonly clock: WriterClock,
-    private readonly options: EngineOptions,
+    private readonly ctx: { store: WriterStore; clock: WriterClock; options: EngineOptions; stats: WriterStats },
     readonly budget: RateBudget,
-    private readonly stats: WriterStats,
   ) {}
 
   /** Starts a slice of work: no stop, a fresh deadline. */
   begin(): void {
     this.stop = null
-    this.deadline = this.clock.now() + this.options.sliceMs
+    this.deadline = this.ctx.clock.now() + this.ctx.options.sliceMs
   }
 
   halt(reason: StopReason, resumeAt: number): void {
@@ -49,7 +47,7 @@ export class FlushControl {
 
   /** Halts the flush once its slice is used up. */
   checkDeadline(): void {
-    if (this.clock.now() >= this.deadline) this.halt('deadline', this.clock.now())
+    if (this.ctx.clock.now() >= this.deadline) this.halt('deadline', this.ctx.clock.now())
   }
 
   /**
@@ -60,7 +58,7 @@ export class FlushControl {
     for (;;) {
       if (!(await this.acquire())) return null
       const res = await call()
-      const now = this.clock.now()
+      const now = this.ctx.clock.now()
       this.budget.observe(res.rateLimit, now)
       if (res.ok) {
         this.budget.accepted()
@@ -68,12 +66,12 @@ export class FlushControl {
         return res
       }
       const error = res.error
-      this.stats.lastError = { at: now, message: `HTTP ${error.status}: ${error.message}` }
+      this.ctx.stats.lastError = { at: now, message: `HTTP ${error.status}: ${error.message}` }
       if (error.kind === 'rate_limit') {
-        this.stats.rateLimited++
+        this.ctx.stats.rateLimited++
         if (error.policyName === 'DAILY') {
           const until = error.retryAfterMs ? now + error.retryAfterMs : nextUtcMidnight(now)
-          this.store.setValue(STORE_KEYS.pause, { until, reason: `HubSpot daily API limit reached: ${error.message}` } satisfies Pause)
+          this.ctx.store.setValue(STORE_KEYS.pause, { until, reason: `HubSpot daily API limit reached: ${error.message}` } satisfies Pause)
           this.halt('daily_limit', until)
           return null
         }
@@ -81,19 +79,19 @@ export class FlushControl {
         continue
       }
       if (error.retryable) {
-        this.stats.transientErrors++
+        this.ctx.stats.transientErrors++
         this.transientStreak++
         if (this.transientStreak >= OUTAGE_RUN) this.pausedBy('outage', error.status, error.message)
         const wait = Math.min(
-          error.retryAfterMs ?? this.options.transientBaseMs * 2 ** (this.transientStreak - 1),
-          this.options.transientMaxMs,
+          error.retryAfterMs ?? this.ctx.options.transientBaseMs * 2 ** (this.transientStreak - 1),
+          this.ctx.options.transientMaxMs,
         )
-        if (wait > this.options.maxInlineWaitMs || now + wait > this.deadline) {
+        if (wait > this.ctx.options.maxInlineWaitMs || now + wait > this.deadline) {
           this.backoffUntil = now + wait
           this.halt('transient', now + wait)
           return null
         }
-        await this.clock.sleep(wait)
+        await this.ctx.clock.sleep(wait)
         continue
       }
       return res
@@ -106,33 +104,33 @@ export class FlushControl {
    * is accepted again. A refusal during an outage says more than the outage and replaces it.
    */
   pausedBy(cause: 'auth' | 'outage', status: number, message: string): void {
-    const current = this.stats.paused
+    const current = this.ctx.stats.paused
     if (current && (current.cause === 'auth' || cause === 'outage')) return
-    this.stats.paused = { cause, status, since: this.clock.now(), detail: message.slice(0, 200) }
+    this.ctx.stats.paused = { cause, status, since: this.ctx.clock.now(), detail: message.slice(0, 200) }
   }
 
   /** HubSpot accepted a write: whatever paused the writer is over. */
   wrote(): void {
-    this.stats.lastSuccessAt = this.clock.now()
-    this.stats.paused = null
+    this.ctx.stats.lastSuccessAt = this.ctx.clock.now()
+    this.ctx.stats.paused = null
   }
 
   private async acquire(): Promise<boolean> {
     for (;;) {
       if (this.stop) return false
-      const now = this.clock.now()
+      const now = this.ctx.clock.now()
       const wait = this.budget.waitMs(now)
       if (wait === 0) {
         this.budget.take(now)
         this.calls++
         return true
       }
-      const limit = this.inSetup ? Infinity : this.options.maxInlineWaitMs
+      const limit = this.inSetup ? Infinity : this.ctx.options.maxInlineWaitMs
       if (wait > limit || now + wait > this.deadline) {
         this.halt('rate_budget', now + wait)
         return false
       }
-      await this.clock.sleep(wait)
+      await this.ctx.clock.sleep(wait)
     }
   }
 }

@@ -1,9 +1,7 @@
-import type { HubSpotClient } from '../client'
 import { recordKey, type PendingMerge, type WriterStore } from './store'
 import type { HubSpotRecord } from '../records'
-import type { FlushControl } from './calls'
-import type { ContactMergeOutcome, EngineOptions, WriterClock, WriterSink } from './options'
-import type { WriterStats } from './status'
+import type { WriterContext } from './context'
+import type { ContactMergeOutcome } from './options'
 
 /** A merge waiting for the surviving contact to reach HubSpot looks again at most this far apart. */
 const MAX_WAIT_STEP_MS = 10 * 60_000
@@ -18,31 +16,23 @@ const MAX_WAIT_STEP_MS = 10 * 60_000
  * the writer's attempts, reported as failed.
  */
 export class ContactMerges {
-  constructor(
-    private readonly store: WriterStore,
-    private readonly client: HubSpotClient,
-    private readonly clock: WriterClock,
-    private readonly options: EngineOptions,
-    private readonly control: FlushControl,
-    private readonly stats: WriterStats,
-    private readonly sink: WriterSink,
-  ) {}
+  constructor(private readonly ctx: WriterContext) {}
 
   /** Settles the merges due now; true when any call went out. */
   async writeAll(): Promise<boolean> {
-    const calls = this.control.calls
-    for (const merge of this.store.dueMerges(this.clock.now(), 25)) {
-      if (this.control.stop) break
+    const calls = this.ctx.control.calls
+    for (const merge of this.ctx.store.dueMerges(this.ctx.clock.now(), 25)) {
+      if (this.ctx.control.stop) break
       await this.settle(merge)
     }
-    return this.control.calls > calls
+    return this.ctx.control.calls > calls
   }
 
   private async settle(merge: PendingMerge): Promise<void> {
     const primary = await this.idOf(merge.primaryKey)
     if (primary === 'stopped') return
     if (primary === null) {
-      if (this.clock.now() - merge.createdAt > this.options.eventContactWaitMs) {
+      if (this.ctx.clock.now() - merge.createdAt > this.ctx.options.eventContactWaitMs) {
         return this.failed(merge, 'the surviving contact never reached HubSpot')
       }
       return this.later(merge, 'waiting for the surviving contact to reach HubSpot', false)
@@ -54,16 +44,16 @@ export class ContactMerges {
     if (typeof absorbed !== 'string') return this.later(merge, absorbed.error, true)
     if (absorbed === primary) return this.done(merge, primary, [], 'already_merged')
 
-    const res = await this.control.send(() => this.client.mergeContacts(primary, absorbed))
+    const res = await this.ctx.control.send(() => this.ctx.client.mergeContacts(primary, absorbed))
     if (!res) return
     if (res.ok) {
-      this.stats.contactsMerged++
+      this.ctx.stats.contactsMerged++
       return this.done(merge, res.data.id, [primary, absorbed], 'merged')
     }
     if (res.error.kind === 'not_found') {
       // An id the map knew is gone: read both again by email next time.
-      this.store.forgetId('contacts', merge.primaryKey)
-      this.store.forgetId('contacts', merge.absorbedKey)
+      this.ctx.store.forgetId('contacts', merge.primaryKey)
+      this.ctx.store.forgetId('contacts', merge.absorbedKey)
       return this.later(merge, res.error.message, true)
     }
     if (res.error.kind === 'validation') {
@@ -71,7 +61,7 @@ export class ContactMerges {
       const [p, a] = await Promise.all([this.currentId(primary), this.currentId(absorbed)])
       if (p && p === a) return this.done(merge, p, [primary, absorbed], 'already_merged')
       if (p && a && (p !== primary || a !== absorbed)) {
-        this.store.saveIds('contacts', [{ key: merge.primaryKey, id: p }, { key: merge.absorbedKey, id: a }])
+        this.ctx.store.saveIds('contacts', [{ key: merge.primaryKey, id: p }, { key: merge.absorbedKey, id: a }])
       }
     }
     return this.later(merge, `HubSpot refused the merge: ${res.error.message}`, true)
@@ -79,12 +69,12 @@ export class ContactMerges {
 
   /** The contact's HubSpot id: from the map, else read by email (null: HubSpot has no such contact). */
   private async idOf(key: string): Promise<string | null | 'stopped' | { error: string }> {
-    const known = this.store.knownIds('contacts', [key]).get(key)
+    const known = this.ctx.store.knownIds('contacts', [key]).get(key)
     if (known) return known.id
-    const res = await this.control.send(() => this.client.readContact(key, 'email'))
+    const res = await this.ctx.control.send(() => this.ctx.client.readContact(key, 'email'))
     if (!res) return 'stopped'
     if (res.ok) {
-      this.store.saveIds('contacts', [{ key, id: res.data.id }])
+      this.ctx.store.saveIds('contacts', [{ key, id: res.data.id }])
       return res.data.id
     }
     return res.error.kind === 'not_found' ? null : { error: res.error.message }
@@ -92,22 +82,22 @@ export class ContactMerges {
 
   /** The id a contact id has now (a merged id answers with the merged record), or null when unreadable. */
   private async currentId(id: string): Promise<string | null> {
-    const res = await this.control.send(() => this.client.readContact(id))
+    const res = await this.ctx.control.send(() => this.ctx.client.readContact(id))
     return res?.ok ? res.data.id : null
   }
 
   private async done(merge: PendingMerge, id: string, oldIds: string[], outcome: ContactMergeOutcome['outcome']): Promise<void> {
-    this.store.repointIds('contacts', oldIds, id)
-    this.store.saveIds('contacts', [{ key: merge.primaryKey, id }, { key: merge.absorbedKey, id }])
-    this.store.mergeSettled(merge.absorbedKey)
-    await this.report({ primaryKey: merge.primaryKey, absorbedKey: merge.absorbedKey, outcome, id, error: null, at: this.clock.now() })
+    this.ctx.store.repointIds('contacts', oldIds, id)
+    this.ctx.store.saveIds('contacts', [{ key: merge.primaryKey, id }, { key: merge.absorbedKey, id }])
+    this.ctx.store.mergeSettled(merge.absorbedKey)
+    await this.report({ primaryKey: merge.primaryKey, absorbedKey: merge.absorbedKey, outcome, id, error: null, at: this.ctx.clock.now() })
   }
 
   private async failed(merge: PendingMerge, error: string): Promise<void> {
-    this.stats.contactMergesFailed++
-    this.stats.lastError = { at: this.clock.now(), message: `contacts merge ${merge.absorbedKey}: ${error}` }
-    this.store.mergeSettled(merge.absorbedKey)
-    await this.report({ primaryKey: merge.primaryKey, absorbedKey: merge.absorbedKey, outcome: 'failed', id: null, error, at: this.clock.now() })
+    this.ctx.stats.contactMergesFailed++
+    this.ctx.stats.lastError = { at: this.ctx.clock.now(), message: `contacts merge ${merge.absorbedKey}: ${error}` }
+    this.ctx.store.mergeSettled(merge.absorbedKey)
+    await this.report({ primaryKey: merge.primaryKey, absorbedKey: merge.absorbedKey, outcome: 'failed', id: null, error, at: this.ctx.clock.now() })
   }
 
   /**
@@ -116,16 +106,16 @@ export class ContactMerges {
    */
   private async later(merge: PendingMerge, error: string, refused: boolean): Promise<void> {
     const attempts = merge.attempts + (refused ? 1 : 0)
-    if (refused && attempts >= this.options.maxAttempts) return this.failed(merge, error)
-    const waited = this.clock.now() - merge.createdAt
-    const base = this.options.recordRetryBaseMs
+    if (refused && attempts >= this.ctx.options.maxAttempts) return this.failed(merge, error)
+    const waited = this.ctx.clock.now() - merge.createdAt
+    const base = this.ctx.options.recordRetryBaseMs
     const delay = refused ? base * 2 ** (attempts - 1) : Math.max(base, Math.min(waited / 4, MAX_WAIT_STEP_MS))
-    this.store.retryMergeLater(merge.absorbedKey, attempts, this.clock.now() + delay, error)
+    this.ctx.store.retryMergeLater(merge.absorbedKey, attempts, this.ctx.clock.now() + delay, error)
   }
 
   private async report(outcome: ContactMergeOutcome): Promise<void> {
     try {
-      await this.sink.contactsMerged?.(outcome)
+      await this.ctx.sink.contactsMerged?.(outcome)
     } catch (err) {
       console.error('hubspot writer: could not record a contact merge:', err instanceof Error ? err.message : String(err))
     }

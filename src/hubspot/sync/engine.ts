@@ -1,15 +1,14 @@
-import type { HubSpotClient } from '../client'
 import { OBJECT_TYPES, OPTIONAL_OBJECT_TYPES, type HubSpotObjectType, type HubSpotRecord, type WriteLane } from '../records'
 import { mergeSetup, setupPortal, type SetupResult } from '../setup'
 import { AssociationWrites } from './association-writes'
 import { FlushControl, stoppedResponse, type StopReason } from './calls'
 import { ContactMerges, queueMerges, redirectRecords } from './contact-merges'
-import { ensureEventDefinitions, flushEvents, type EventContext, type EventDefinitionsState } from './events'
-import { DEFAULT_OPTIONS, realClock, STORE_KEYS, type EngineOptions, type Pause, type WriterClock, type WriterSink } from './options'
+import type { WriterCollaborators, WriterContext } from './context'
+import { ensureEventDefinitions, flushEvents } from './events'
+import { DEFAULT_OPTIONS, STORE_KEYS, type EngineOptions, type EventDefinitionsState, type Pause } from './options'
 import { RateBudget } from './rate-budget'
 import { RecordWrites } from './record-writes'
 import { withDefaults, writerStatus, type WriterStats, type WriterStatus } from './status'
-import type { WriterStore } from './store'
 
 /**
  * The flush planner: everything the HubSpot writer does, as plain code over a store, a client and a clock,
@@ -37,6 +36,8 @@ export class WriterEngine {
   readonly budget: RateBudget
   private readonly stats: WriterStats
   private readonly control: FlushControl
+  /** What every part of a flush shares (./context.ts). */
+  private readonly ctx: WriterContext
   private readonly records: RecordWrites
   private readonly associations: AssociationWrites
   private readonly merges: ContactMerges
@@ -44,38 +45,25 @@ export class WriterEngine {
   private inFlush = false
   private readonly typeBackoff = new Map<HubSpotObjectType, number>()
 
-  constructor(
-    private readonly store: WriterStore,
-    private readonly client: HubSpotClient,
-    private readonly sink: WriterSink,
-    private readonly clock: WriterClock = realClock,
-    options: Partial<EngineOptions> = {},
-  ) {
+  constructor(collaborators: WriterCollaborators, options: Partial<EngineOptions> = {}) {
     this.options = { ...DEFAULT_OPTIONS, ...options }
     this.budget = new RateBudget(this.options.budget)
-    this.stats = withDefaults(store.getValue<WriterStats>(STORE_KEYS.stats))
-    this.control = new FlushControl(store, clock, this.options, this.budget, this.stats)
-    this.records = new RecordWrites({
-      store,
-      client,
-      sink,
-      clock,
-      options: this.options,
-      control: this.control,
-      stats: this.stats,
+    this.stats = withDefaults(collaborators.store.getValue<WriterStats>(STORE_KEYS.stats))
+    const tuned = { ...collaborators, options: this.options, stats: this.stats }
+    this.control = new FlushControl(tuned, this.budget)
+    this.ctx = { ...tuned, control: this.control }
+    this.records = new RecordWrites(this.ctx, {
       typeBackoff: this.typeBackoff,
       onSetupStale: () => {
         this.setupStale = true
       },
     })
-    this.associations = new AssociationWrites(store, client, clock, this.options, this.control, this.stats, (type) =>
-      this.records.availableProperties(type),
-    )
-    this.merges = new ContactMerges(store, client, clock, this.options, this.control, this.stats, sink)
+    this.associations = new AssociationWrites(this.ctx, (type) => this.records.availableProperties(type))
+    this.merges = new ContactMerges(this.ctx)
   }
 
   enqueue(records: HubSpotRecord[], lane: WriteLane = 'live'): void {
-    this.store.enqueue(redirectRecords(this.store, records), this.clock.now(), lane)
+    this.ctx.store.enqueue(redirectRecords(this.ctx.store, records), this.ctx.clock.now(), lane)
   }
 
   /**
@@ -83,12 +71,12 @@ export class WriterEngine {
    * it in HubSpot at the next flush (a repeat finds them merged and calls nothing).
    */
   enqueueMerges(primaryKey: string, absorbedKeys: string[]): void {
-    queueMerges(this.store, primaryKey, absorbedKeys, this.clock.now())
+    queueMerges(this.ctx.store, primaryKey, absorbedKeys, this.ctx.clock.now())
   }
 
   hasPendingWork(): boolean {
     return (
-      Object.values(this.store.pendingCounts()).some((n) => n > 0) || this.store.associationCount() > 0 || this.store.pendingMergeCount() > 0
+      Object.values(this.ctx.store.pendingCounts()).some((n) => n > 0) || this.ctx.store.associationCount() > 0 || this.ctx.store.pendingMergeCount() > 0
     )
   }
 
@@ -98,12 +86,12 @@ export class WriterEngine {
     this.control.begin()
     this.inFlush = true
     try {
-      const pause = this.store.getValue<Pause>(STORE_KEYS.pause)
-      if (pause && this.clock.now() < pause.until) return this.result(startCalls, 'daily_limit')
-      if (pause) this.store.setValue(STORE_KEYS.pause, null)
-      if (this.clock.now() < this.control.backoffUntil) return this.result(startCalls, 'transient')
+      const pause = this.ctx.store.getValue<Pause>(STORE_KEYS.pause)
+      if (pause && this.ctx.clock.now() < pause.until) return this.result(startCalls, 'daily_limit')
+      if (pause) this.ctx.store.setValue(STORE_KEYS.pause, null)
+      if (this.ctx.clock.now() < this.control.backoffUntil) return this.result(startCalls, 'transient')
 
-      const setup = this.store.getValue<SetupResult>(STORE_KEYS.setup)
+      const setup = this.ctx.store.getValue<SetupResult>(STORE_KEYS.setup)
       if (this.needsSetup(setup)) {
         const types = this.setupTypes()
         await this.runSetup(this.setupStale || !setup ? types : unfinished(setup, types))
@@ -114,19 +102,19 @@ export class WriterEngine {
         const live = await this.records.writeLane('live', this.writable())
         if (this.control.stop) break
         // Only when a merge waits: a flush without one runs exactly as before merges existed.
-        const merged = this.store.pendingMergeCount() > 0 && this.writable().includes('contacts') && (await this.merges.writeAll())
+        const merged = this.ctx.store.pendingMergeCount() > 0 && this.writable().includes('contacts') && (await this.merges.writeAll())
         if (this.control.stop) break
         const linked = await this.associations.writeAll()
         if (this.control.stop) break
         const bulk = await this.records.writeLane('bulk', this.writable(), 'live')
         if (!live && !merged && !linked && !bulk) break
       }
-      const now = this.clock.now()
+      const now = this.ctx.clock.now()
       // The replay horizon (README: 90 days): what was written or sent before it is forgotten, so neither grows.
-      this.store.forgetWrittenTriggers(now - this.options.writtenTriggerMemoryMs)
-      this.store.forgetSentEvents(now - this.options.writtenTriggerMemoryMs)
+      this.ctx.store.forgetWrittenTriggers(now - this.options.writtenTriggerMemoryMs)
+      this.ctx.store.forgetSentEvents(now - this.options.writtenTriggerMemoryMs)
       // Events go after the records: the contact an event is about must exist in HubSpot first.
-      if (!this.control.stop) await flushEvents(this.eventContext())
+      if (!this.control.stop) await flushEvents(this.ctx)
       return this.result(startCalls, this.control.stop)
     } finally {
       this.inFlush = false
@@ -139,14 +127,14 @@ export class WriterEngine {
   private retryAt(): number | null {
     if (!this.stats.paused) return null
     if (this.stats.paused.cause === 'outage') return this.control.backoffUntil || null
-    const now = this.clock.now()
+    const now = this.ctx.clock.now()
     const waits = [...this.typeBackoff.values()].filter((until) => until > now)
     return waits.length ? Math.min(...waits) : null
   }
 
   private async reportPause(): Promise<void> {
     try {
-      await this.sink.pauseChanged?.(this.stats.paused, this.retryAt())
+      await this.ctx.sink.pauseChanged?.(this.stats.paused, this.retryAt())
     } catch (err) {
       console.error('hubspot writer: could not report its pause:', err instanceof Error ? err.message : String(err))
     }
@@ -157,15 +145,15 @@ export class WriterEngine {
    * next flush calls HubSpot at once (if the cause remains, it pauses again). True when something was paused.
    */
   resume(): boolean {
-    const now = this.clock.now()
+    const now = this.ctx.clock.now()
     const wasPaused =
       this.stats.paused !== null ||
       [...this.typeBackoff.values()].some((until) => until > now) ||
       this.control.backoffUntil > now ||
-      (this.store.getValue<Pause>(STORE_KEYS.pause)?.until ?? 0) > now
+      (this.ctx.store.getValue<Pause>(STORE_KEYS.pause)?.until ?? 0) > now
     this.typeBackoff.clear()
     this.control.backoffUntil = 0
-    this.store.setValue(STORE_KEYS.pause, null)
+    this.ctx.store.setValue(STORE_KEYS.pause, null)
     this.stats.paused = null
     this.saveStats()
     return wasPaused
@@ -181,23 +169,23 @@ export class WriterEngine {
     let fresh: SetupResult
     try {
       fresh = await setupPortal(
-        this.client,
-        new Date(this.clock.now()),
+        this.ctx.client,
+        new Date(this.ctx.clock.now()),
         async (call) => (await this.control.send(call)) ?? stoppedResponse(this.control.stop),
         objectTypes,
       )
     } finally {
       this.control.inSetup = false
     }
-    const previous = this.store.getValue<SetupResult>(STORE_KEYS.setup)
+    const previous = this.ctx.store.getValue<SetupResult>(STORE_KEYS.setup)
     const covered = previous ? (Object.keys(previous.available) as HubSpotObjectType[]) : []
     const result = previous && covered.some((t) => !objectTypes.includes(t)) ? mergeSetup(previous, fresh, objectTypes) : fresh
-    this.store.setValue(STORE_KEYS.setup, result)
+    this.ctx.store.setValue(STORE_KEYS.setup, result)
     this.setupStale = false
     if (!this.inFlush) {
       // The admin's setup also (re)defines the custom events; a flush does that lazily before sending.
       if (this.options.customEvents && !this.control.stop) {
-        const events = await ensureEventDefinitions(this.eventContext(), true)
+        const events = await ensureEventDefinitions(this.ctx, true)
         if (events) result.customEvents = eventSetupSummary(events)
       }
       this.saveStats()
@@ -210,8 +198,8 @@ export class WriterEngine {
    * them (the admin's setup with B2B on), records of them wait, or an earlier setup covered them.
    */
   setupTypes(extra: readonly HubSpotObjectType[] = []): HubSpotObjectType[] {
-    const setup = this.store.getValue<SetupResult>(STORE_KEYS.setup)
-    const pending = this.store.pendingCounts()
+    const setup = this.ctx.store.getValue<SetupResult>(STORE_KEYS.setup)
+    const pending = this.ctx.store.pendingCounts()
     return OBJECT_TYPES.filter(
       (t) => !OPTIONAL_OBJECT_TYPES.includes(t) || extra.includes(t) || setup?.available[t] !== undefined || pending[t] > 0,
     )
@@ -222,13 +210,13 @@ export class WriterEngine {
     // An object added since the last setup (tasks), or an optional one now in use, needs its own.
     if (this.setupTypes().some((t) => !setup.available[t])) return true
     if (setup.errors.some((e) => e.retryable)) return true
-    const stale = this.clock.now() - Date.parse(setup.ranAt) > this.options.setupRetryMs
+    const stale = this.ctx.clock.now() - Date.parse(setup.ranAt) > this.options.setupRetryMs
     return stale && (setup.errors.length > 0 || setup.blocked.length > 0)
   }
 
   private writable(): HubSpotObjectType[] {
-    const setup = this.store.getValue<SetupResult>(STORE_KEYS.setup)
-    const now = this.clock.now()
+    const setup = this.ctx.store.getValue<SetupResult>(STORE_KEYS.setup)
+    const now = this.ctx.clock.now()
     return WRITE_ORDER.filter((t) => !setup?.blocked.includes(t) && (this.typeBackoff.get(t) ?? 0) <= now)
   }
 
@@ -237,53 +225,37 @@ export class WriterEngine {
   }
 
   private nextRunAt(stoppedBy: StopReason | null): number | null {
-    const now = this.clock.now()
-    const pause = this.store.getValue<Pause>(STORE_KEYS.pause)
+    const now = this.ctx.clock.now()
+    const pause = this.ctx.store.getValue<Pause>(STORE_KEYS.pause)
     if (pause && pause.until > now) return pause.until
     if (stoppedBy === 'transient') return Math.max(this.control.backoffUntil, now)
     if (stoppedBy && stoppedBy !== 'deadline') return Math.max(this.control.resumeAt, now)
     const candidates: number[] = []
-    const due = this.store.nextDueAt(this.writable())
+    const due = this.ctx.store.nextDueAt(this.writable())
     if (due !== null) candidates.push(due)
     for (const [type, until] of this.typeBackoff) {
-      if (until > now && this.store.pendingCounts()[type] > 0) candidates.push(until)
+      if (until > now && this.ctx.store.pendingCounts()[type] > 0) candidates.push(until)
     }
-    const setup = this.store.getValue<SetupResult>(STORE_KEYS.setup)
-    if (setup?.blocked.some((t) => this.store.pendingCounts()[t] > 0)) {
+    const setup = this.ctx.store.getValue<SetupResult>(STORE_KEYS.setup)
+    if (setup?.blocked.some((t) => this.ctx.store.pendingCounts()[t] > 0)) {
       candidates.push(Date.parse(setup.ranAt) + this.options.setupRetryMs)
     }
-    const associations = this.store.nextAssociationAt()
+    const associations = this.ctx.store.nextAssociationAt()
     if (associations !== null) candidates.push(associations)
-    const events = this.store.nextEventAt()
+    const events = this.ctx.store.nextEventAt()
     if (events !== null) candidates.push(events)
-    const merges = this.store.nextMergeAt()
+    const merges = this.ctx.store.nextMergeAt()
     if (merges !== null) candidates.push(merges)
     if (!candidates.length) return null
     return Math.max(Math.min(...candidates), now)
   }
 
   status(): WriterStatus {
-    return writerStatus(this.store, this.stats, this.budget, this.options, this.clock.now(), this.retryAt())
-  }
-
-  /** What the custom-event helpers need from the engine: its store, client, budgeted calls and stats. */
-  private eventContext(): EventContext {
-    return {
-      store: this.store,
-      client: this.client,
-      now: () => this.clock.now(),
-      send: (call) => this.control.send(call),
-      enabled: this.options.customEvents,
-      maxAttempts: this.options.maxAttempts,
-      recordRetryBaseMs: this.options.recordRetryBaseMs,
-      setupRetryMs: this.options.setupRetryMs,
-      contactWaitMs: this.options.eventContactWaitMs,
-      stats: this.stats,
-    }
+    return writerStatus(this.ctx.store, this.stats, this.budget, this.options, this.ctx.clock.now(), this.retryAt())
   }
 
   private saveStats(): void {
-    this.store.setValue(STORE_KEYS.stats, this.stats)
+    this.ctx.store.setValue(STORE_KEYS.stats, this.stats)
   }
 }
 

@@ -1,6 +1,8 @@
-import type { HubSpotClient, HubSpotResponse, RemoteEventDefinition } from '../client'
+import type { RemoteEventDefinition } from '../client'
 import { EVENT_DEFINITIONS } from '../events'
-import { recordKey, type PendingEvent, type WriterStore } from './store'
+import type { WriterContext } from './context'
+import { STORE_KEYS, type EventDefinitionsState } from './options'
+import { recordKey, type PendingEvent } from './store'
 
 /**
  * Custom events (HUBSPOT_CUSTOM_EVENTS): the writer's second, optional output. After a flush has written the
@@ -9,50 +11,16 @@ import { recordKey, type PendingEvent, type WriterStore } from './store'
  * missing ones created) before the first send and again after `setupRetryMs` while some are missing. An
  * account without custom events (403) is remembered as such: pending events are dropped, not kept.
  */
-export const EVENT_DEFINITIONS_KEY = 'event_definitions'
-
-export interface EventDefinitionsState {
-  checkedAt: number
-  /** False when the account refused the events API (no Enterprise tier, or the token lacks the scope). */
-  available: boolean
-  reason: string | null
-  /** Short name (`bc_<trigger>`) → what HubSpot calls it and the properties it defines. */
-  definitions: Record<string, { fullyQualifiedName: string; properties: string[] }>
-  /** Definitions that could not be created (tried again after `setupRetryMs`). */
-  failed: string[]
-}
-
-export interface EventStats {
-  eventsSent: number
-  eventsDropped: number
-  lastError: { at: number; message: string } | null
-}
-
-export interface EventContext {
-  store: WriterStore
-  client: HubSpotClient
-  now(): number
-  /** The engine's budgeted call; null when the flush must stop. */
-  send<T>(call: () => Promise<HubSpotResponse<T>>): Promise<HubSpotResponse<T> | null>
-  enabled: boolean
-  maxAttempts: number
-  recordRetryBaseMs: number
-  setupRetryMs: number
-  /** How long an event may wait for its contact to get a HubSpot id. */
-  contactWaitMs: number
-  stats: EventStats
-}
-
 /** Occurrences sent per flush at most; the rest waits for the next one. */
 const EVENTS_PER_FLUSH = 500
 /** An event whose contact has no HubSpot id yet looks again this much later. */
 const CONTACT_RECHECK_MS = 60_000
 
 /** Sends what is due; returns false when the flush was stopped (rate budget, daily limit, deadline). */
-export async function flushEvents(ctx: EventContext): Promise<boolean> {
+export async function flushEvents(ctx: WriterContext): Promise<boolean> {
   const { store } = ctx
   if (store.pendingEventCount() === 0) return true
-  if (!ctx.enabled) {
+  if (!ctx.options.customEvents) {
     dropAll(ctx)
     return true
   }
@@ -62,7 +30,7 @@ export async function flushEvents(ctx: EventContext): Promise<boolean> {
     dropAll(ctx)
     return true
   }
-  for (const pending of store.dueEvents(ctx.now(), EVENTS_PER_FLUSH)) {
+  for (const pending of store.dueEvents(ctx.clock.now(), EVENTS_PER_FLUSH)) {
     const sent = await sendOne(ctx, state, pending)
     if (sent === 'stopped') return false
     if (sent === 'unavailable') {
@@ -74,41 +42,41 @@ export async function flushEvents(ctx: EventContext): Promise<boolean> {
 }
 
 async function sendOne(
-  ctx: EventContext,
+  ctx: WriterContext,
   state: EventDefinitionsState,
   pending: PendingEvent,
 ): Promise<'sent' | 'waiting' | 'failed' | 'stopped' | 'unavailable'> {
   const { store } = ctx
   const { event } = pending
-  const now = ctx.now()
+  const now = ctx.clock.now()
   const definition = state.definitions[event.name]
   const contactKnown = store.knownIds('contacts', [recordKey('contacts', event.email)]).size > 0
   if (!definition || !contactKnown) {
     // A workflow enrolls only a contact that exists when the event occurs: wait for the contact's write
     // (and for a missing definition's next attempt), within a bound.
-    if (now - pending.createdAt > ctx.contactWaitMs) drop(ctx, event.key)
+    if (now - pending.createdAt > ctx.options.eventContactWaitMs) drop(ctx, event.key)
     else store.retryEventLater(event.key, pending.attempts, now + CONTACT_RECHECK_MS)
     return 'waiting'
   }
   const defined = new Set(definition.properties)
   const properties = Object.fromEntries(Object.entries(event.properties).filter(([name]) => defined.has(name)))
-  const res = await ctx.send(() =>
+  const res = await ctx.control.send(() =>
     ctx.client.sendEvent({ eventName: definition.fullyQualifiedName, email: event.email, occurredAt: event.occurredAt, properties }),
   )
   if (!res) return 'stopped'
   if (res.ok) {
-    store.eventSent(event.key, ctx.now())
+    store.eventSent(event.key, ctx.clock.now())
     ctx.stats.eventsSent++
     return 'sent'
   }
-  ctx.stats.lastError = { at: ctx.now(), message: `event ${event.name} for ${event.email}: ${res.error.message}` }
+  ctx.stats.lastError = { at: ctx.clock.now(), message: `event ${event.name} for ${event.email}: ${res.error.message}` }
   if (res.error.kind === 'auth') {
-    saveState(ctx, { ...state, checkedAt: ctx.now(), available: false, reason: res.error.message })
+    saveState(ctx, { ...state, checkedAt: ctx.clock.now(), available: false, reason: res.error.message })
     return 'unavailable'
   }
   const attempts = pending.attempts + 1
-  if (attempts >= ctx.maxAttempts) drop(ctx, event.key)
-  else store.retryEventLater(event.key, attempts, ctx.now() + ctx.recordRetryBaseMs * 2 ** (attempts - 1))
+  if (attempts >= ctx.options.maxAttempts) drop(ctx, event.key)
+  else store.retryEventLater(event.key, attempts, ctx.clock.now() + ctx.options.recordRetryBaseMs * 2 ** (attempts - 1))
   return 'failed'
 }
 
@@ -116,17 +84,17 @@ async function sendOne(
  * The definitions as HubSpot has them, creating the missing ones. Cached in the writer's storage; looked at
  * again after `setupRetryMs` while incomplete or unavailable, or at once when `force` (the admin's setup).
  */
-export async function ensureEventDefinitions(ctx: EventContext, force = false): Promise<EventDefinitionsState | null> {
-  const known = ctx.store.getValue<EventDefinitionsState>(EVENT_DEFINITIONS_KEY)
-  const now = ctx.now()
+export async function ensureEventDefinitions(ctx: WriterContext, force = false): Promise<EventDefinitionsState | null> {
+  const known = ctx.store.getValue<EventDefinitionsState>(STORE_KEYS.eventDefinitions)
+  const now = ctx.clock.now()
   if (known && !force) {
     const complete = known.available && EVENT_DEFINITIONS.every((d) => known.definitions[d.name])
-    if (complete || now - known.checkedAt < ctx.setupRetryMs) return known
+    if (complete || now - known.checkedAt < ctx.options.setupRetryMs) return known
   }
   const existing = new Map<string, RemoteEventDefinition>()
   let after: string | undefined
   do {
-    const listed = await ctx.send(() => ctx.client.listEventDefinitions(after))
+    const listed = await ctx.control.send(() => ctx.client.listEventDefinitions(after))
     if (!listed) return null
     if (!listed.ok) {
       const reason =
@@ -143,7 +111,7 @@ export async function ensureEventDefinitions(ctx: EventContext, force = false): 
   for (const wanted of EVENT_DEFINITIONS) {
     let found = existing.get(wanted.name)
     if (!found) {
-      const created = await ctx.send(() => ctx.client.createEventDefinition(wanted))
+      const created = await ctx.control.send(() => ctx.client.createEventDefinition(wanted))
       if (!created) return null
       if (created.ok) found = created.data
       else {
@@ -161,17 +129,17 @@ export async function ensureEventDefinitions(ctx: EventContext, force = false): 
   return saveState(ctx, state)
 }
 
-function saveState(ctx: EventContext, state: EventDefinitionsState): EventDefinitionsState {
-  ctx.store.setValue(EVENT_DEFINITIONS_KEY, state)
+function saveState(ctx: WriterContext, state: EventDefinitionsState): EventDefinitionsState {
+  ctx.store.setValue(STORE_KEYS.eventDefinitions, state)
   return state
 }
 
-function drop(ctx: EventContext, key: string): void {
+function drop(ctx: WriterContext, key: string): void {
   ctx.store.dropEvent(key)
   ctx.stats.eventsDropped++
 }
 
-function dropAll(ctx: EventContext): void {
+function dropAll(ctx: WriterContext): void {
   for (;;) {
     const pending = ctx.store.dueEvents(Number.MAX_SAFE_INTEGER, 1000)
     if (!pending.length) return

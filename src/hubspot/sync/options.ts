@@ -104,7 +104,20 @@ export const STORE_KEYS = {
   pause: 'pause',
   /** HubSpot properties the account turned out to lack, per object type. */
   unavailable: 'unavailable',
+  /** The custom event definitions as HubSpot has them (./events.ts). */
+  eventDefinitions: 'event_definitions',
 } as const
+
+export interface EventDefinitionsState {
+  checkedAt: number
+  /** False when the account refused the events API (no Enterprise tier, or the token lacks the scope). */
+  available: boolean
+  reason: string | null
+  /** Short name (`bc_<trigger>`) → what HubSpot calls it and the properties it defines. */
+  definitions: Record<string, { fullyQualifiedName: string; properties: string[] }>
+  /** Definitions that could not be created (tried again after `setupRetryMs`). */
+  failed: string[]
+}
 
 /** A daily-limit pause, kept in the store so a restarted writer honours it. */
 export interface Pause {

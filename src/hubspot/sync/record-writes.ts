@@ -1,7 +1,6 @@
 import {
   type BatchErrorBody,
   type BatchResult,
-  type HubSpotClient,
   type HubSpotError,
   inputRefsOf,
   propertyErrorsOf,
@@ -9,10 +8,9 @@ import {
 import { prepareProperties, propertyDefinition } from '../properties'
 import { ID_PROPERTY, type HubSpotObjectType, type HubSpotRecord, type PropertyValue, type WriteLane } from '../records'
 import type { SetupResult } from '../setup'
-import type { FlushControl } from './calls'
-import { STORE_KEYS, type EngineOptions, type WriterClock, type WriterSink } from './options'
-import type { WriterStats } from './status'
-import { recordKey, type PendingAssociation, type PendingRecord, type WriterStore } from './store'
+import type { WriterContext } from './context'
+import { STORE_KEYS } from './options'
+import { recordKey, type PendingAssociation, type PendingRecord } from './store'
 
 /**
  * Objects written once: a record HubSpot already has (its id is known) is not written again, so a replay
@@ -27,14 +25,8 @@ interface Item {
   inlined: PendingAssociation[]
 }
 
-export interface RecordWriteDeps {
-  store: WriterStore
-  client: HubSpotClient
-  sink: WriterSink
-  clock: WriterClock
-  options: EngineOptions
-  control: FlushControl
-  stats: WriterStats
+/** What the engine shares with its record writes beyond the writer's context. */
+export interface RecordWriteHooks {
   /** Object types paused after 401/403, until when. */
   typeBackoff: Map<HubSpotObjectType, number>
   /** One of our properties vanished or a key lost its uniqueness: setup must run again. */
@@ -48,25 +40,10 @@ export interface RecordWriteDeps {
  * is narrowed down to the records at fault, which alone take an attempt (and the dead letters at the end).
  */
 export class RecordWrites {
-  private readonly store: WriterStore
-  private readonly client: HubSpotClient
-  private readonly sink: WriterSink
-  private readonly clock: WriterClock
-  private readonly options: EngineOptions
-  private readonly control: FlushControl
-  private readonly stats: WriterStats
-  private readonly typeBackoff: Map<HubSpotObjectType, number>
-
-  constructor(private readonly deps: RecordWriteDeps) {
-    this.store = deps.store
-    this.client = deps.client
-    this.sink = deps.sink
-    this.clock = deps.clock
-    this.options = deps.options
-    this.control = deps.control
-    this.stats = deps.stats
-    this.typeBackoff = deps.typeBackoff
-  }
+  constructor(
+    private readonly ctx: WriterContext,
+    private readonly hooks: RecordWriteHooks,
+  ) {}
 
   /**
    * Writes the rows of `lane` due when each type's turn comes, type by type in `types` order (a type with a
@@ -77,34 +54,34 @@ export class RecordWrites {
     let wrote = false
     for (const type of types) {
       let passes = 0
-      while (!this.control.stop) {
-        if (yieldTo && this.store.hasDue(types, this.clock.now(), yieldTo)) return wrote
-        const pass = this.options.batchSize * this.options.concurrency
-        const rows = this.store.due(type, this.clock.now(), pass, lane)
+      while (!this.ctx.control.stop) {
+        if (yieldTo && this.ctx.store.hasDue(types, this.ctx.clock.now(), yieldTo)) return wrote
+        const pass = this.ctx.options.batchSize * this.ctx.options.concurrency
+        const rows = this.ctx.store.due(type, this.ctx.clock.now(), pass, lane)
         if (!rows.length) break
         // A safety net: rows that neither leave nor wait must not spin a flush forever.
         if (++passes > 10_000) break
         const batches: PendingRecord[][] = []
-        for (let i = 0; i < rows.length; i += this.options.batchSize) batches.push(rows.slice(i, i + this.options.batchSize))
+        for (let i = 0; i < rows.length; i += this.ctx.options.batchSize) batches.push(rows.slice(i, i + this.ctx.options.batchSize))
         await Promise.all(batches.map((batch) => this.writeBatch(type, batch)))
         wrote = true
-        if ((this.typeBackoff.get(type) ?? 0) > this.clock.now()) break
-        this.control.checkDeadline()
+        if ((this.hooks.typeBackoff.get(type) ?? 0) > this.ctx.clock.now()) break
+        this.ctx.control.checkDeadline()
         // What was due is written. Rows that arrived meanwhile wait for the next round, after the other types:
         // under a steady stream one type would otherwise take every call, a record or two at a time.
         if (rows.length < pass) break
       }
-      if (this.control.stop) break
+      if (this.ctx.control.stop) break
     }
     return wrote
   }
 
   private async writeBatch(type: HubSpotObjectType, rows: PendingRecord[]): Promise<void> {
     let items = this.prepare(type, rows)
-    const known = this.store.knownIds(type, rows.map((r) => r.key))
+    const known = this.ctx.store.knownIds(type, rows.map((r) => r.key))
     if (CREATE_ONCE.has(type)) {
       const existing = items.filter((i) => known.has(i.row.key))
-      this.store.complete(type, existing.map((i) => ({ key: i.row.key, version: i.row.version })), this.clock.now())
+      this.ctx.store.complete(type, existing.map((i) => ({ key: i.row.key, version: i.row.version })), this.ctx.clock.now())
       items = items.filter((i) => !known.has(i.row.key))
     }
     const byId = items.filter((i) => known.get(i.row.key)?.updateById)
@@ -118,8 +95,8 @@ export class RecordWrites {
     const available = this.availableProperties(type)
     let links = new Map<string, { association: PendingAssociation; productId: string }>()
     if (type === 'line_items' && available?.has('hs_product_id') !== false) {
-      const associations = this.store.associationsOf('line_items', rows.map((r) => r.key), 'products')
-      const productIds = this.store.knownIds('products', associations.map((a) => a.toKey))
+      const associations = this.ctx.store.associationsOf('line_items', rows.map((r) => r.key), 'products')
+      const productIds = this.ctx.store.knownIds('products', associations.map((a) => a.toKey))
       links = new Map(
         associations
           .filter((a) => productIds.has(a.toKey))
@@ -133,26 +110,26 @@ export class RecordWrites {
       const wanted = { ...row.properties, ...triggers, [ID_PROPERTY[type]]: row.key, ...(link ? { hs_product_id: link.productId } : {}) }
       const { properties, problems } = prepareProperties(type, wanted, available)
       for (const p of problems) {
-        if (p.reason !== 'unavailable') this.stats.droppedProperties[`${type}.${p.name}`] = p.reason === 'unknown' ? 'not in the property registry' : 'invalid value'
+        if (p.reason !== 'unavailable') this.ctx.stats.droppedProperties[`${type}.${p.name}`] = p.reason === 'unknown' ? 'not in the property registry' : 'invalid value'
       }
       return { row, properties, inlined: link ? [link.association] : [] }
     })
   }
 
   availableProperties(type: HubSpotObjectType): Set<string> | undefined {
-    const setup = this.store.getValue<SetupResult>(STORE_KEYS.setup)
+    const setup = this.ctx.store.getValue<SetupResult>(STORE_KEYS.setup)
     if (!setup?.available[type]) return undefined
-    const unavailable = this.store.getValue<Partial<Record<HubSpotObjectType, string[]>>>(STORE_KEYS.unavailable)?.[type] ?? []
+    const unavailable = this.ctx.store.getValue<Partial<Record<HubSpotObjectType, string[]>>>(STORE_KEYS.unavailable)?.[type] ?? []
     const available = new Set(setup.available[type])
     for (const name of unavailable) available.delete(name)
     return available
   }
 
   private async upsert(type: HubSpotObjectType, items: Item[]): Promise<void> {
-    if (!items.length || this.control.stop) return
+    if (!items.length || this.ctx.control.stop) return
     const idProperty = ID_PROPERTY[type]
-    const res = await this.control.send(() =>
-      this.client.batchUpsert(
+    const res = await this.ctx.control.send(() =>
+      this.ctx.client.batchUpsert(
         type,
         idProperty,
         items.map((i) => ({ id: i.row.key, properties: i.properties, objectWriteTraceId: traceId(i) })),
@@ -171,9 +148,9 @@ export class RecordWrites {
 
   /** Records a 409 resolved to an existing HubSpot id are written by that id. */
   private async updateById(type: HubSpotObjectType, entries: { item: Item; id: string }[]): Promise<void> {
-    if (!entries.length || this.control.stop) return
-    const res = await this.control.send(() =>
-      this.client.batchUpdate(type, entries.map((e) => ({ id: e.id, properties: withoutKey(type, e.item.properties) }))),
+    if (!entries.length || this.ctx.control.stop) return
+    const res = await this.ctx.control.send(() =>
+      this.ctx.client.batchUpdate(type, entries.map((e) => ({ id: e.id, properties: withoutKey(type, e.item.properties) }))),
     )
     if (!res) return
     const items = entries.map((e) => e.item)
@@ -182,13 +159,13 @@ export class RecordWrites {
       const ids = new Map(entries.filter((e) => returned.has(e.id) || res.status === 200).map((e) => [e.item.row.key, e.id]))
       await this.accepted(type, items.filter((i) => ids.has(i.row.key)), ids, true)
       const failed = items.filter((i) => !ids.has(i.row.key))
-      for (const item of failed) this.store.forgetId(type, item.row.key)
+      for (const item of failed) this.ctx.store.forgetId(type, item.row.key)
       if (failed.length) await this.inputErrors(type, failed, res.data.errors ?? [], async () => {})
       return
     }
     if (res.error.kind === 'not_found') {
       // The record was deleted or merged away in HubSpot: upsert it afresh by its key.
-      for (const item of items) this.store.forgetId(type, item.row.key)
+      for (const item of items) this.ctx.store.forgetId(type, item.row.key)
       return
     }
     await this.batchFailed(type, items, res.error, (rest) =>
@@ -198,16 +175,16 @@ export class RecordWrites {
 
   private async accepted(type: HubSpotObjectType, items: Item[], ids: Map<string, string>, byId = false): Promise<void> {
     if (!items.length) return
-    const now = this.clock.now()
-    this.store.saveIds(type, items.map((i) => ({ key: i.row.key, id: ids.get(i.row.key)!, updateById: byId })))
-    this.store.complete(type, items.map((i) => ({ key: i.row.key, version: i.row.version, triggers: i.row.triggers })), now)
-    this.store.deleteAssociations(items.flatMap((i) => i.inlined))
-    this.stats.written[type] += items.length
-    this.stats.triggersWritten += items.reduce((n, i) => n + i.row.triggers.length, 0)
-    this.control.wrote()
+    const now = this.ctx.clock.now()
+    this.ctx.store.saveIds(type, items.map((i) => ({ key: i.row.key, id: ids.get(i.row.key)!, updateById: byId })))
+    this.ctx.store.complete(type, items.map((i) => ({ key: i.row.key, version: i.row.version, triggers: i.row.triggers })), now)
+    this.ctx.store.deleteAssociations(items.flatMap((i) => i.inlined))
+    this.ctx.stats.written[type] += items.length
+    this.ctx.stats.triggersWritten += items.reduce((n, i) => n + i.row.triggers.length, 0)
+    this.ctx.control.wrote()
     if (type === 'orders') {
       try {
-        await this.sink.ordersSynced(items.map((i) => i.row.key), now)
+        await this.ctx.sink.ordersSynced(items.map((i) => i.row.key), now)
       } catch (err) {
         console.error('hubspot writer: could not record synced orders:', err instanceof Error ? err.message : String(err))
       }
@@ -257,7 +234,7 @@ export class RecordWrites {
     for (const name of names) {
       delete properties[name]
       const key = `${type}.${name}`
-      this.stats.invalidOptionsDropped[key] = (this.stats.invalidOptionsDropped[key] ?? 0) + 1
+      this.ctx.stats.invalidOptionsDropped[key] = (this.ctx.stats.invalidOptionsDropped[key] ?? 0) + 1
     }
     return { ...item, properties }
   }
@@ -271,8 +248,8 @@ export class RecordWrites {
   ): Promise<void> {
     if (error.kind === 'rate_limit' || error.retryable) return // the budget or backoff already acted
     if (error.kind === 'auth') {
-      this.typeBackoff.set(type, this.clock.now() + this.options.authBackoffMs)
-      this.control.pausedBy('auth', error.status, error.message)
+      this.hooks.typeBackoff.set(type, this.ctx.clock.now() + this.ctx.options.authBackoffMs)
+      this.ctx.control.pausedBy('auth', error.status, error.message)
       return
     }
     const missing = this.lackingHubSpotProperties(type, error.propertyErrors)
@@ -289,18 +266,18 @@ export class RecordWrites {
     }
     const keyUnusable = /non-unique/i.test(error.message)
     const ours = error.propertyErrors.some((p) => p.code === 'PROPERTY_DOESNT_EXIST' && propertyDefinition(type, p.name)?.custom)
-    const ranAt = this.store.getValue<SetupResult>(STORE_KEYS.setup)?.ranAt
-    const setupIsOld = !ranAt || this.clock.now() - Date.parse(ranAt) > 60_000
+    const ranAt = this.ctx.store.getValue<SetupResult>(STORE_KEYS.setup)?.ranAt
+    const setupIsOld = !ranAt || this.ctx.clock.now() - Date.parse(ranAt) > 60_000
     if ((keyUnusable || ours) && setupIsOld) {
       // One of our properties vanished, or a key lost its uniqueness: setup recreates or reports (and blocks)
       // it. Right after a setup the records themselves take the failure, so nothing loops.
-      this.deps.onSetupStale()
-      this.control.halt('setup', this.clock.now() + 1_000)
+      this.hooks.onSetupStale()
+      this.ctx.control.halt('setup', this.ctx.clock.now() + 1_000)
       return
     }
     if (error.kind === 'conflict' && items.length === 1 && error.existingId) {
       const [item] = items as [Item]
-      this.store.saveIds(type, [{ key: item.row.key, id: error.existingId, updateById: true }])
+      this.ctx.store.saveIds(type, [{ key: item.row.key, id: error.existingId, updateById: true }])
       return this.updateById(type, [{ item, id: error.existingId }])
     }
     if (named.length && named.length < items.length) {
@@ -328,28 +305,28 @@ export class RecordWrites {
   }
 
   private markUnavailable(type: HubSpotObjectType, names: string[]): void {
-    const unavailable = this.store.getValue<Partial<Record<HubSpotObjectType, string[]>>>(STORE_KEYS.unavailable) ?? {}
+    const unavailable = this.ctx.store.getValue<Partial<Record<HubSpotObjectType, string[]>>>(STORE_KEYS.unavailable) ?? {}
     unavailable[type] = [...new Set([...(unavailable[type] ?? []), ...names])].sort()
-    this.store.setValue(STORE_KEYS.unavailable, unavailable)
+    this.ctx.store.setValue(STORE_KEYS.unavailable, unavailable)
   }
 
   private async recordFailed(type: HubSpotObjectType, item: Item, message: string): Promise<void> {
-    const now = this.clock.now()
+    const now = this.ctx.clock.now()
     const attempts = item.row.attempts + 1
-    this.stats.recordFailures++
-    this.stats.lastError = { at: now, message: `${type}:${item.row.key}: ${message}` }
-    if (attempts < this.options.maxAttempts) {
-      const delay = this.options.recordRetryBaseMs * 2 ** (attempts - 1)
-      this.store.retryLater(type, item.row.key, attempts, now + delay, message)
+    this.ctx.stats.recordFailures++
+    this.ctx.stats.lastError = { at: now, message: `${type}:${item.row.key}: ${message}` }
+    if (attempts < this.ctx.options.maxAttempts) {
+      const delay = this.ctx.options.recordRetryBaseMs * 2 ** (attempts - 1)
+      this.ctx.store.retryLater(type, item.row.key, attempts, now + delay, message)
       return
     }
-    const pending = this.store.associationsInvolving(type, item.row.key)
+    const pending = this.ctx.store.associationsInvolving(type, item.row.key)
     const associations = pending.map((a) =>
       a.fromType === type && a.fromKey === item.row.key
         ? { toObjectType: a.toType, toKey: a.toKey }
         : { toObjectType: a.fromType, toKey: a.fromKey },
     )
-    const triggers = this.store.queuedTriggers(type, item.row.key)
+    const triggers = this.ctx.store.queuedTriggers(type, item.row.key)
     const record: HubSpotRecord = {
       objectType: type,
       key: item.row.key,
@@ -358,22 +335,22 @@ export class RecordWrites {
       ...(triggers.length ? { triggers } : {}),
     }
     try {
-      await this.sink.deadLetter({ objectType: type, key: item.row.key, record, error: message, attempts, at: now })
+      await this.ctx.sink.deadLetter({ objectType: type, key: item.row.key, record, error: message, attempts, at: now })
     } catch (err) {
       // Keep it pending rather than lose it; try again later.
-      this.store.retryLater(type, item.row.key, attempts - 1, now + this.options.recordRetryBaseMs, message)
+      this.ctx.store.retryLater(type, item.row.key, attempts - 1, now + this.ctx.options.recordRetryBaseMs, message)
       console.error('hubspot writer: dead letter not stored:', err instanceof Error ? err.message : String(err))
       return
     }
-    this.stats.deadLettered++
+    this.ctx.stats.deadLettered++
     // Changed since it was read: the new data deserves fresh attempts.
-    if (!this.store.remove(type, item.row.key, item.row.version)) {
-      this.store.retryLater(type, item.row.key, 0, now, message)
+    if (!this.ctx.store.remove(type, item.row.key, item.row.version)) {
+      this.ctx.store.retryLater(type, item.row.key, 0, now, message)
       return
     }
     // Its associations wait no longer: they travel in its dead letter, and its replay brings them back.
-    this.store.deleteAssociations(pending)
-    this.stats.associationsAbandoned += pending.length
+    this.ctx.store.deleteAssociations(pending)
+    this.ctx.stats.associationsAbandoned += pending.length
   }
 }
 

@@ -1,8 +1,7 @@
 import type { RateLimitInfo } from '../client'
 import { OBJECT_TYPES, type HubSpotObjectType } from '../records'
 import type { SetupResult } from '../setup'
-import { EVENT_DEFINITIONS_KEY, type EventDefinitionsState } from './events'
-import { STORE_KEYS, type EngineOptions, type Pause, type WriterPause } from './options'
+import { STORE_KEYS, type EngineOptions, type EventDefinitionsState, type Pause, type WriterPause } from './options'
 import type { RateBudget } from './rate-budget'
 import type { WriterStore } from './store'
 
@@ -129,7 +128,7 @@ export function writerStatus(
   const pause = store.getValue<Pause>(STORE_KEYS.pause)
   const paused = pause && pause.until > now ? pause : null
   const unavailable = store.getValue<Partial<Record<HubSpotObjectType, string[]>>>(STORE_KEYS.unavailable) ?? {}
-  const events = store.getValue<EventDefinitionsState>(EVENT_DEFINITIONS_KEY)
+  const events = store.getValue<EventDefinitionsState>(STORE_KEYS.eventDefinitions)
   const missing: Partial<Record<HubSpotObjectType, string[]>> = {}
   for (const type of OBJECT_TYPES) {
     const names = [...new Set([...(setup?.missing[type] ?? []), ...(unavailable[type] ?? [])])].sort()
