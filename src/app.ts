@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import { secureHeaders } from 'hono/secure-headers'
 import { loadConfig } from './config'
-import { jsonError, type AppEnv } from './http'
+import { errorAnswer, jsonError, type AppEnv } from './http'
 import { adminApi } from './routes/admin'
 import { assets } from './routes/assets'
 import { beacon } from './routes/beacon'
@@ -52,13 +52,10 @@ app.use('*', async (c, next) => {
 app.route('/webhooks', webhooks)
 app.route('/', beacon)
 app.route('/carts', cartRecovery)
-app.route('/admin/api', adminApi)
+app.route('/', adminApi)
 app.route('/admin', dashboard)
 app.route('/docs', docs)
 app.route('/assets', assets)
 
 app.notFound((c) => jsonError(c, 404, 'not_found', `no route for ${c.req.method} ${c.req.path}`))
-app.onError((err, c) => {
-  console.error('unhandled error', err instanceof Error ? err.message : String(err))
-  return jsonError(c, 500, 'internal_error', 'the worker failed to handle this request')
-})
+app.onError(errorAnswer)

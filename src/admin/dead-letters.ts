@@ -7,6 +7,7 @@ import {
 import type { Actor } from '../db/audit'
 import { requeueDeadEvents } from '../db/events'
 import type { Env } from '../env'
+import type { ErrorCode } from '../http'
 import { processEventNow } from '../pipeline/process-event'
 import { audited } from './audit'
 import { replayHubSpotDeadLetter } from './operations'
@@ -46,7 +47,7 @@ export function deadLetterView(row: DeadLetterRow) {
 
 export type ReplayOutcome =
   | { ok: true; id: number; source: 'webhook' | 'hubspot'; reference: string; result: string }
-  | { ok: false; status: 404 | 409; error: string; message: string }
+  | { ok: false; status: 404 | 409; error: ErrorCode; message: string }
 
 /**
  * Replays one dead letter. A webhook event goes back into the inbox with a fresh attempt count and is

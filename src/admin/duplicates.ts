@@ -7,6 +7,7 @@ import { contactsByMonth, crowdedPhones, duplicateCandidates } from '../db/quali
 import { duplicateGroups, groupId, survivorOf, type DuplicateGroup, type DuplicateReason } from '../domain/duplicates'
 import { toMinorUnits } from '../domain/money'
 import type { Env } from '../env'
+import type { ErrorCode } from '../http'
 import { linkPerson } from '../identity/link'
 import { audited } from './audit'
 
@@ -128,7 +129,7 @@ function candidate(c: ContactFigures) {
 
 export type MergeOutcome =
   | { ok: true; group: string; survivor: string; linked: string[]; hubspotMerge: 'pending'; contact: ReviewContact | null }
-  | { ok: false; status: 400 | 404; error: string; message: string }
+  | { ok: false; status: 400 | 404; error: ErrorCode; message: string }
 
 /**
  * `POST /admin/api/duplicates/{group}/merge`: an operator approves a group (or a linked person whose HubSpot

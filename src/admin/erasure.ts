@@ -2,6 +2,7 @@ import type { Config } from '../config'
 import type { Actor } from '../db/audit'
 import { normalizeEmail } from '../domain/identity'
 import type { Env } from '../env'
+import type { ErrorCode } from '../http'
 import { erasePerson, type ErasureAnswer } from '../erasure/erase'
 import { erasureKey, personFingerprint, shortFingerprint } from '../erasure/fingerprint'
 import { audited } from './audit'
@@ -12,7 +13,7 @@ import { audited } from './audit'
  */
 export type ErasureOutcome =
   | { ok: true; answer: ErasureAnswer }
-  | { ok: false; status: 400 | 503; error: string; message: string }
+  | { ok: false; status: 400 | 503; error: ErrorCode; message: string }
 
 export async function eraseAudited(env: Env, config: Config, actor: Actor, rawEmail: string, now: Date): Promise<ErasureOutcome> {
   const email = normalizeEmail(rawEmail)

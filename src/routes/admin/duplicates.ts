@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { duplicateReview, mergeDuplicateGroup } from '../../admin/duplicates'
 import { normalizeEmail } from '../../domain/identity'
-import { jsonError } from '../../http'
+import { ApiError } from '../../http'
 import { route, type AdminRoute } from './define'
 
 /** `/admin/api/duplicates`: duplicate groups by the playbook's definition, and an operator's approval to merge one. */
@@ -59,7 +59,7 @@ export const DUPLICATE_ROUTES: readonly AdminRoute[] = [
       const primary = body?.primary === undefined ? undefined : (normalizeEmail(body.primary) ?? body.primary)
       const maxPhoneGroup = c.get('config').DUPLICATE_PHONE_MAX_GROUP
       const outcome = await mergeDuplicateGroup(c.env, c.get('actor'), { group: params.group, primary, maxPhoneGroup }, new Date())
-      if (!outcome.ok) return jsonError(c, outcome.status, outcome.error, outcome.message)
+      if (!outcome.ok) throw new ApiError(outcome.status, outcome.error, outcome.message)
       const { ok: _ok, ...merged } = outcome
       return c.json(merged)
     },

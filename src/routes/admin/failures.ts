@@ -4,7 +4,7 @@ import { deadLetterView, ERROR_CLASSES, replayDeadLetterAudited } from '../../ad
 import { resumeApiAudited } from '../../admin/pauses'
 import { APIS } from '../../db/api-pauses'
 import { listDeadLetters } from '../../db/operations'
-import { jsonError } from '../../http'
+import { ApiError } from '../../http'
 import { route, type AdminRoute } from './define'
 import { isoTime, limit } from './fields'
 
@@ -123,7 +123,7 @@ export const FAILURE_ROUTES: readonly AdminRoute[] = [
     errors: { 404: 'no such dead letter', 409: 'already replayed' },
     async handler(c, { params }) {
       const outcome = await replayDeadLetterAudited(c.env, c.get('actor'), params.id, new Date())
-      if (!outcome.ok) return jsonError(c, outcome.status, outcome.error, outcome.message)
+      if (!outcome.ok) throw new ApiError(outcome.status, outcome.error, outcome.message)
       const { ok: _ok, ...body } = outcome
       return c.json(body)
     },

@@ -1,9 +1,8 @@
-import { Hono } from 'hono'
-import { openApiDocument } from '../../admin/openapi'
+import { OpenAPIHono } from '@hono/zod-openapi'
 import { VERSION } from '../../version'
 import { renderApiDocs } from '../dashboard/api-docs-page'
 import { COMPANY_ROUTES } from './companies'
-import { mountRoutes, route, type AdminEnv, type AdminRoute } from './define'
+import { defaultHook, mountRoutes, route, type AdminEnv, type AdminRoute } from './define'
 import { DUPLICATE_ROUTES } from './duplicates'
 import { ROLLOUT_ROUTES } from './rollout'
 import { FAILURE_ROUTES } from './failures'
@@ -15,8 +14,20 @@ import { SESSION_ROUTES } from './sessions'
 
 /** `/admin/api/*`: the JSON admin API, its OpenAPI document and a browsable rendering of it. */
 
+/** The OpenAPI 3.1 document `@hono/zod-openapi` generates from the routes (the same zod schemas validate requests). */
 function documentFor(url: string) {
-  return openApiDocument(ALL_ROUTES, { version: VERSION, serverUrl: new URL(url).origin })
+  return adminApi.getOpenAPI31Document({
+    openapi: '3.1.0',
+    info: {
+      title: 'BigCommerce → HubSpot worker: admin API',
+      version: VERSION,
+      description:
+        'Operate the sync: setup, backfill, status, dead letters, trigger decisions, data quality, reconciliation, ' +
+        'attribution, audit log and configuration overrides. Authenticate with `Authorization: Bearer <token>` ' +
+        'from ADMIN_TOKENS; roles: viewer (reads) < operator (backfills, replays) < admin (setup, overrides).',
+    },
+    servers: [{ url: new URL(url).origin }],
+  })
 }
 
 const DOC_ROUTES: AdminRoute[] = [
@@ -44,5 +55,5 @@ export const ALL_ROUTES: readonly AdminRoute[] = [
   ...ADMIN_ROUTES, ...FAILURE_ROUTES, ...ERASURE_ROUTES, ...REPORT_ROUTES, ...OVERRIDE_ROUTES, ...ROLLOUT_ROUTES, ...STOREFRONT_ROUTES, ...SESSION_ROUTES, ...COMPANY_ROUTES, ...DUPLICATE_ROUTES, ...DOC_ROUTES,
 ]
 
-export const adminApi = new Hono<AdminEnv>()
+export const adminApi = new OpenAPIHono<AdminEnv>({ defaultHook }).basePath('/admin/api')
 mountRoutes(adminApi, ALL_ROUTES)

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { eraseAudited } from '../../admin/erasure'
-import { jsonError } from '../../http'
+import { ApiError } from '../../http'
 import { route, type AdminRoute } from './define'
 
 /** A person's erasure (contract section 3). */
@@ -37,7 +37,7 @@ export const ERASURE_ROUTES: readonly AdminRoute[] = [
     errors: { 503: 'no key for the fingerprint (ERASURE_KEY, or a BigCommerce client or webhook secret)' },
     async handler(c, { body }) {
       const outcome = await eraseAudited(c.env, c.get('config'), c.get('actor'), body.email, new Date())
-      if (!outcome.ok) return jsonError(c, outcome.status, outcome.error, outcome.message)
+      if (!outcome.ok) throw new ApiError(outcome.status, outcome.error, outcome.message)
       return c.json(outcome.answer)
     },
   }),

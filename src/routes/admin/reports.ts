@@ -10,7 +10,7 @@ import { listAudit } from '../../db/audit'
 import { listDecisions } from '../../db/operations'
 import { normalizeEmail } from '../../domain/identity'
 import { TRIGGERS } from '../../domain/model'
-import { jsonError } from '../../http'
+import { ApiError } from '../../http'
 import { route, type AdminRoute } from './define'
 import { isoTime, limit, storefrontQuery } from './fields'
 
@@ -95,11 +95,11 @@ export const REPORT_ROUTES: readonly AdminRoute[] = [
     errors: { 502: 'HubSpot could not be read' },
     async handler(c, { query }) {
       const range = resolveRange(query, new Date())
-      if (!range.ok) return jsonError(c, 400, 'invalid_request', range.message)
+      if (!range.ok) throw new ApiError(400, 'invalid_request', range.message)
       try {
         return c.json(await reconcile(c.env.DB, hubspotClient(c.get('config')), range, new Date()))
       } catch (err) {
-        if (err instanceof HubSpotReadError) return jsonError(c, 502, 'hubspot_unavailable', err.message)
+        if (err instanceof HubSpotReadError) throw new ApiError(502, 'hubspot_unavailable', err.message)
         throw err
       }
     },
@@ -120,7 +120,7 @@ export const REPORT_ROUTES: readonly AdminRoute[] = [
     success: { status: 200, description: 'The attribution report' },
     async handler(c, { query }) {
       const range = resolveRange(query, new Date())
-      if (!range.ok) return jsonError(c, 400, 'invalid_request', range.message)
+      if (!range.ok) throw new ApiError(400, 'invalid_request', range.message)
       return c.json(await attributionReportFor(c.env, range, query.model, query.storefront))
     },
   }),
@@ -140,7 +140,7 @@ export const REPORT_ROUTES: readonly AdminRoute[] = [
     success: { status: 200, description: 'The outcomes report' },
     async handler(c, { query }) {
       const range = resolveRange(query, new Date())
-      if (!range.ok) return jsonError(c, 400, 'invalid_request', range.message)
+      if (!range.ok) throw new ApiError(400, 'invalid_request', range.message)
       return c.json(await outcomesReport(c.env.DB, { ...range, storefront: query.storefront }))
     },
   }),

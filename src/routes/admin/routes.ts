@@ -15,7 +15,7 @@ import { runAndKeepLiveChecks } from '../../admin/live-checks'
 import { overridesSchema, readOverrides, replaceOverridesAudited } from '../../admin/overrides'
 import { settle, syncStatus } from '../../admin/status'
 import { checkB2BAccess } from '../../companies/report'
-import { jsonError } from '../../http'
+import { ApiError } from '../../http'
 import type { SetupResult } from '../../hubspot/setup'
 import { route, type AdminRoute } from './define'
 import { isoTime } from './fields'
@@ -92,7 +92,7 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
         )
         return c.json(result)
       } catch (err) {
-        return jsonError(c, 502, 'setup_failed', err instanceof Error ? err.message : String(err))
+        throw new ApiError(502, 'setup_failed', err instanceof Error ? err.message : String(err))
       }
     },
   }),

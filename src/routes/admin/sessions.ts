@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { openSessions, revokeSessionAudited } from '../../admin/sessions'
-import { jsonError } from '../../http'
+import { ApiError } from '../../http'
 import { route, type AdminRoute } from './define'
 
 /** `/admin/api/sessions`: the dashboard's server-side sessions, listed and revoked by an admin. */
@@ -33,7 +33,8 @@ export const SESSION_ROUTES: readonly AdminRoute[] = [
     success: { status: 200, description: '`{"revoked": true}`' },
     async handler(c, { params }) {
       const revoked = await revokeSessionAudited(c.env.DB, c.get('actor'), params.id, new Date())
-      return revoked ? c.json({ revoked }) : jsonError(c, 404, 'not_found', `no open session ${params.id}`)
+      if (!revoked) throw new ApiError(404, 'not_found', `no open session ${params.id}`)
+      return c.json({ revoked })
     },
   }),
 ]

@@ -5,14 +5,14 @@ interface Operation {
   summary: string
   description: string
   'x-required-role': string
-  parameters: { name: string; in: string; required: boolean; description?: string; schema: unknown }[]
+  parameters?: { name: string; in: string; required?: boolean; description?: string; schema?: unknown }[]
   requestBody?: { required: boolean; content: Record<string, { schema: unknown }> }
   responses: Record<string, { description: string; content?: Record<string, { schema: unknown }> }>
 }
 
 interface Document {
-  info: { title: string; version: string; description: string }
-  paths: Record<string, Record<string, unknown>>
+  info: { title: string; version: string; description?: string }
+  paths?: Record<string, object>
 }
 
 function typeOf(schema: unknown): string {
@@ -22,7 +22,7 @@ function typeOf(schema: unknown): string {
 }
 
 export function renderApiDocs(doc: Document) {
-  const operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
+  const operations = Object.entries(doc.paths ?? {}).flatMap(([path, methods]) =>
     Object.entries(methods).map(([method, op]) => ({ path, method, op: op as Operation })),
   )
   return (
@@ -52,7 +52,7 @@ export function renderApiDocs(doc: Document) {
           <section class="card spaced" id={`${method}-${path}`}>
             <h2><span class={`method ${method}`}>{method.toUpperCase()}</span> <code>{path}</code></h2>
             <p class="pre-line">{op.description}</p>
-            {op.parameters.length > 0 && (
+            {op.parameters && op.parameters.length > 0 && (
               <table>
                 <thead><tr><th>parameter</th><th>in</th><th>type</th><th>required</th><th>meaning</th></tr></thead>
                 <tbody>
