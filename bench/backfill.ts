@@ -18,7 +18,8 @@
  */
 import { ContactObject } from '../src/durable/contact'
 import { backfillStatus, runBackfill, startBackfill, type RunOutcome } from '../src/backfill'
-import { resumeStalledBackfill, runStep, type BackfillStepMessage } from '../src/backfill/steps'
+import { resumeStalledBackfill, runStep } from '../src/backfill/steps'
+import type { BackfillStepMessage } from '../src/queues/messages'
 import { BACKFILL_RUN_BUDGET_MS } from '../src/cron/backfill'
 import { backfillReadPurpose } from '../src/bigcommerce/order-reads'
 import { v2Order as v2OrderSchema } from '../src/bigcommerce/resources'

@@ -1,5 +1,4 @@
-import type { BackfillStepMessage } from './backfill/steps'
-import type { WebhookMessage } from './pipeline/message'
+import type { BackfillStepMessage, WebhookMessage } from './queues/messages'
 
 /**
  * The worker's bindings: D1, the Durable Objects, and the raw configuration variables (see config.ts).

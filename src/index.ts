@@ -1,9 +1,11 @@
 import { app } from './app'
-import { consumeBackfillBatch, isBackfillQueue } from './backfill/steps'
+import { consumeBackfillBatch } from './backfill/steps'
 import type { Env } from './env'
 import { runScheduled } from './cron'
-import type { WebhookMessage } from './pipeline/message'
+import { consumeWebhookDeadLetters } from './pipeline/dead-letter-queue'
 import { consumeWebhookBatch } from './pipeline/queue'
+import type { WebhookMessage } from './queues/messages'
+import { queueKind } from './queues/names'
 
 export { ContactObject } from './durable/contact'
 export { HubSpotWriter } from './durable/hubspot-writer'
@@ -14,7 +16,9 @@ export default {
     ctx.waitUntil(runScheduled(controller.cron, controller.scheduledTime, env))
   },
   async queue(batch, env) {
-    if (isBackfillQueue(batch.queue) && env.BACKFILL_QUEUE) await consumeBackfillBatch(batch, env, env.BACKFILL_QUEUE)
+    const kind = queueKind(batch.queue)
+    if (kind === 'backfill' && env.BACKFILL_QUEUE) await consumeBackfillBatch(batch, env, env.BACKFILL_QUEUE)
+    else if (kind === 'webhook-dead-letters') await consumeWebhookDeadLetters(batch as MessageBatch<WebhookMessage>, env)
     else await consumeWebhookBatch(batch as MessageBatch<WebhookMessage>, env)
   },
 } satisfies ExportedHandler<Env, unknown>

@@ -1,6 +1,6 @@
 import type { Actor } from '../db/audit'
 import { requeueDeadEvents } from '../db/events'
-import { listDeadLetters, markDeadLettersReplayed, type DeadLetterRow } from '../db/operations'
+import { listDeadLetters, markDeadLettersReplayed, type DeadLetterRow } from '../db/dead-letters'
 import { hubspotWriter } from '../durable/stubs'
 import type { Env } from '../env'
 import { Invocation } from '../invocation/invocation'

@@ -1,11 +1,6 @@
-import {
-  deadLetterById,
-  markDeadLetterReplayed,
-  webhookEventState,
-  type DeadLetterRow,
-} from '../db/operations'
+import { deadLetterById, markDeadLetterReplayed, type DeadLetterRow } from '../db/dead-letters'
 import type { Actor } from '../db/audit'
-import { requeueDeadEvents } from '../db/events'
+import { requeueDeadEvents, webhookEventState } from '../db/events'
 import type { Env } from '../env'
 import type { ErrorCode } from '../http'
 import { processEventNow } from '../pipeline/process-event'

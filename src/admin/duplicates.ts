@@ -1,4 +1,4 @@
-import { recomputeValueTiers } from '../cron/value-tiers'
+import { recomputeValueTiers } from '../upkeep/value-tiers'
 import type { Actor } from '../db/audit'
 import { contactFigures, type ContactFigures } from '../db/contacts'
 import { unmergedLinks } from '../db/identity'

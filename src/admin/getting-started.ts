@@ -1,5 +1,5 @@
 import type { BackfillStatus } from '../backfill/status'
-import type { WebhookHealth } from '../bigcommerce/hooks'
+import type { WebhookHealth } from '../upkeep/webhook-health'
 import type { ListSyncResult } from '../hubspot/lists-sync'
 import { HUBSPOT_SCOPES } from '../hubspot/scopes'
 import type { WriterStatus } from '../hubspot/sync/status'

@@ -1,15 +1,15 @@
 import { backfillStatus, startBackfill } from '../backfill'
-import { hookScopes, registerWebhooks, webhookDestination, webhookHealth } from '../bigcommerce/hooks'
-import { keepAudienceLists, lastAudienceLists } from '../cron/audience-lists'
-import { checkConsentWriteBack } from '../cron/hubspot-consent'
-import { refreshSupportEscalations } from '../cron/support-escalations'
-import { syncStorefronts } from '../cron/storefronts'
-import { lastWebhookHealth } from '../cron/webhook-health'
+import { hookScopes, registerWebhooks, webhookDestination } from '../bigcommerce/hooks'
+import { keepAudienceLists, lastAudienceLists } from '../upkeep/audience-lists'
+import { checkConsentWriteBack } from '../upkeep/hubspot-consent'
+import { refreshSupportEscalations } from '../upkeep/support-escalations'
+import { syncStorefronts } from '../upkeep/storefronts'
+import { lastWebhookHealth, webhookHealth } from '../upkeep/webhook-health'
 import type { Config } from '../config'
 import { attributionReport, type AttributionModel } from '../db/attribution-report'
 import { hubspotWriter } from '../durable/stubs'
 import type { Env } from '../env'
-import { bigCommerceClient } from '../pipeline/deps'
+import { bigCommerceClient } from '../clients'
 
 /**
  * The admin API's calls into other parts of the worker, in one place: the HubSpot writer (setup, status,

@@ -1,5 +1,5 @@
 import type { Config } from '../config'
-import { lastSupportEscalations, type SupportEscalationsState } from '../cron/support-escalations'
+import { lastSupportEscalations, type SupportEscalationsState } from '../upkeep/support-escalations'
 import type { Actor } from '../db/audit'
 import { wouldHaveFired } from '../db/shadow-decisions'
 import {
@@ -13,7 +13,8 @@ import {
 import { MARKETPLACE_RELAY_DOMAINS } from '../domain/marketplace'
 import type { OrderChannel, Trigger } from '../domain/model'
 import type { Env } from '../env'
-import { readOverrides, replaceOverridesAudited } from './overrides'
+import { readOverrides } from '../db/overrides'
+import { replaceOverridesAudited } from './overrides'
 
 /**
  * Rolling out one trigger family at a time (the playbook: launch a family, watch it 7 to 14 days, then the

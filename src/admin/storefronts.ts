@@ -1,4 +1,4 @@
-import { lastStorefrontSync } from '../cron/storefronts'
+import { lastStorefrontSync } from '../upkeep/storefronts'
 import { storeBaseCurrency } from '../db/outcomes'
 import { channelSales, knownChannels } from '../db/storefronts'
 import { toMinorUnits } from '../domain/money'

@@ -1,6 +1,6 @@
 import type { BigCommerceClient } from '../bigcommerce/client'
-import type { CatalogLookups } from '../bigcommerce/hydrate'
-import type { BackfillPhase } from '../db/backfill'
+import type { CatalogLookups } from '../domain/catalog'
+import type { BackfillPhase } from '../db/backfill-jobs'
 import type { Env } from '../env'
 import type { InvocationBudget } from '../invocation/budget'
 

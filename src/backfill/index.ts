@@ -1,4 +1,4 @@
-import { emptyProgress, insertRunningJob, latestJob, reviveJob, runningJob } from '../db/backfill'
+import { emptyProgress, insertRunningJob, latestJob, reviveJob, runningJob } from '../db/backfill-jobs'
 import { dropStagedExcept } from '../db/backfill-staging'
 import type { Env } from '../env'
 import { runBackfill, type RunOptions } from './run'

@@ -1,6 +1,6 @@
 import { normalizeProductVariants } from '../bigcommerce/normalize'
 import { v3Brand, v3Category, v3Product, v3Variant, type V3Product, type V3Variant } from '../bigcommerce/resources'
-import { primeBrands, primeCategories, primeProducts } from '../db/backfill'
+import { primeBrands, primeCategories, primeProducts } from '../db/catalog'
 import { hubspotWriter } from '../durable/stubs'
 import { productRecords } from '../hubspot/mapping/product'
 import type { ProductVariant } from '../domain/model'

@@ -1,17 +1,8 @@
 import { BigCommerceClient, BigCommerceError } from '../bigcommerce/client'
 import { requireConfig } from '../config'
+import { catalogReads } from '../bigcommerce/catalog-reads'
 import { createCatalogLookups } from '../db/catalog'
-import {
-  acquireLease,
-  BACKFILL_PHASES,
-  finishJob,
-  recordFailure,
-  releaseLease,
-  runningJob,
-  saveProgress,
-  type BackfillJob,
-  type BackfillPhase,
-} from '../db/backfill'
+import { acquireLease, BACKFILL_PHASES, finishJob, recordFailure, releaseLease, runningJob, saveProgress, type BackfillJob, type BackfillPhase } from '../db/backfill-jobs'
 import { readApiPauses } from '../db/api-pauses'
 import { consumeStaged, stagedRecords, stagePage, type JobUpdate } from '../db/backfill-staging'
 import type { Env } from '../env'
@@ -143,7 +134,7 @@ export async function runBackfill(env: Env, options: RunOptions = {}): Promise<R
     const ctx: PhaseContext = {
       env,
       client,
-      lookups: createCatalogLookups(env.DB, client, clock, { remember: true }),
+      lookups: createCatalogLookups(env.DB, catalogReads(client), clock, { remember: true }),
       since: job.since,
       inTransit: { at: job.startedAt, windowMs: config.BACKFILL_SHIPMENTS_WINDOW.ms },
       budget,

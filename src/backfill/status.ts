@@ -1,4 +1,4 @@
-import { BACKFILL_PHASES, type BackfillJob, type BackfillPhase, type PhaseProgress } from '../db/backfill'
+import { BACKFILL_PHASES, type BackfillJob, type BackfillPhase, type PhaseProgress } from '../db/backfill-jobs'
 
 export interface BackfillStatus {
   state: 'running' | 'done' | 'failed' | 'idle'

@@ -1,6 +1,6 @@
-import { z } from 'zod'
-import { awaitStep, runningJob, type BackfillJob } from '../db/backfill'
+import { awaitStep, runningJob, type BackfillJob } from '../db/backfill-jobs'
 import type { Env } from '../env'
+import { backfillStepMessage, type BackfillStepMessage } from '../queues/messages'
 import { runBackfill, type RunOptions, type RunOutcome } from './run'
 
 /**
@@ -11,8 +11,6 @@ import { runBackfill, type RunOptions, type RunOutcome } from './run'
  * step whose invocation died; the job remembers the one step it waits for (a token), so a duplicate or stale
  * message does nothing; the cron only starts, watches and resumes a chain that stopped.
  */
-export const backfillStepMessage = z.object({ jobId: z.string().min(1), token: z.string().min(1) })
-export type BackfillStepMessage = z.infer<typeof backfillStepMessage>
 
 /**
  * Wall time a step may start work in. A queue consumer may run 15 minutes; a minute fits two windows of the
@@ -26,11 +24,6 @@ const RETRY_BASE_MS = 30_000
 const RETRY_MAX_MS = 10 * 60_000
 /** When another run holds the job: look again once its lease may have lapsed. */
 const LEASED_RETRY_MS = 30_000
-
-/** The backfill queue's name holds `backfill` (wrangler.toml), the webhook queues' do not. */
-export function isBackfillQueue(name: string): boolean {
-  return /(^|-)backfill(-|$)/.test(name)
-}
 
 /** Makes the next step the one the job waits for, and sends its message (after `delayMs`). */
 export async function scheduleStep(env: Env, queue: Queue<BackfillStepMessage>, jobId: string, delayMs: number, now: number): Promise<void> {

@@ -1,5 +1,4 @@
 import { z } from 'zod'
-import { hookExceptions, type HookException } from '../db/backfill'
 import type { BigCommerceClient } from './client'
 
 /**
@@ -177,7 +176,7 @@ export interface BlockedDomain {
   reasons: { description: string; count: number; at: string | null }[]
 }
 
-export interface WebhookHealth {
+export interface HooksReport {
   /** The destination checked against, when known (PUBLIC_URL set). */
   destination: string | null
   hooks: HookSummary[]
@@ -186,20 +185,21 @@ export interface WebhookHealth {
   /** Our hooks BigCommerce deactivated (the cron re-enables them). */
   deactivated: number
   blockedDomains: BlockedDomain[]
-  /** Recent `store/hook/deliveryException` callbacks, newest first. */
-  deliveryExceptions: HookException[]
   checkedAt: string
 }
 
+export interface HooksReportOptions {
+  destination?: string | null
+  webhookSecret?: string | undefined
+  scopes?: readonly string[]
+  now?: Date
+}
+
 /**
- * The hooks with their status, denylisted domains (`GET /v3/hooks/admin`) and recent delivery exceptions.
- * With a destination, only hooks at it are listed and missing scopes are named.
+ * The hooks with their status and denylisted domains (`GET /v3/hooks/admin`). With a destination, only hooks
+ * at it are listed and missing scopes are named.
  */
-export async function webhookHealth(
-  client: BigCommerceClient,
-  db: D1Database,
-  options: { destination?: string | null; webhookSecret?: string | undefined; scopes?: readonly string[]; now?: Date } = {},
-): Promise<WebhookHealth> {
+export async function readHooksReport(client: BigCommerceClient, options: HooksReportOptions = {}): Promise<HooksReport> {
   const destination = options.destination ?? null
   const raw = await client.v3('/hooks/admin')
   const admin = raw === null ? { data: {} } : adminSchema.parse(raw)
@@ -223,13 +223,12 @@ export async function webhookHealth(
         at: r.timestamp ? new Date(r.timestamp * 1000).toISOString() : null,
       })),
     })),
-    deliveryExceptions: await hookExceptions(db),
     checkedAt: now.toISOString(),
   }
 }
 
 /** Re-enables hooks at `destination` that BigCommerce deactivated. Returns the ids re-enabled. */
-export async function reactivateHooks(client: BigCommerceClient, health: WebhookHealth): Promise<number[]> {
+export async function reactivateHooks(client: BigCommerceClient, health: Pick<HooksReport, 'hooks'>): Promise<number[]> {
   const reenabled: number[] = []
   for (const hook of health.hooks) {
     if (hook.status !== 'deactivated') continue

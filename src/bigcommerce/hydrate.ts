@@ -1,5 +1,6 @@
 import type { Cart, Customer, Order, ProductVariant, Subscriber } from '../domain/model'
-import { orderStatusUrl, type StoreChannel } from '../domain/storefronts'
+import type { CatalogLookups } from '../domain/catalog'
+import { orderStatusUrl } from '../domain/storefronts'
 import type { BigCommerceClient } from './client'
 import { normalizeEmail } from '../domain/identity'
 import {
@@ -34,18 +35,6 @@ export { InvalidPayloadError }
  * gone (404); failures throw `BigCommerceError` (retryable or not), a payload that breaks its schema throws
  * `InvalidPayloadError`, and a resource the model cannot hold throws `UnusableResourceError`.
  */
-
-/** Catalog facts order and product hydration need, cached (src/db/catalog.ts) so orders don't refetch them. */
-export interface CatalogLookups {
-  /** The product's first category name; null when it has none or the product is gone. */
-  productCategory(productId: number): Promise<string | null>
-  categoryName(categoryId: number): Promise<string | null>
-  brandName(brandId: number): Promise<string | null>
-  /** The channel (its name, type, platform, site), null when BigCommerce has none by that id. */
-  channel(channelId: number): Promise<StoreChannel | null>
-  /** The channel's storefront URL: its site, else the default storefront's (db/storefronts.ts `storefrontUrl`). */
-  storefrontUrl(channelId: number): Promise<string | null>
-}
 
 /**
  * The order with its line items (in the same call), refunds, and the shipments and coupons it says it has.

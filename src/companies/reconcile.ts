@@ -1,7 +1,8 @@
 import { B2B_PAGE_SIZE, type B2BClient } from '../bigcommerce/b2b/client'
 import { normalizeCompany } from '../bigcommerce/b2b/resources'
 import { BigCommerceError } from '../bigcommerce/transport'
-import { latestJob, readState, writeState } from '../db/backfill'
+import { latestJob } from '../db/backfill-jobs'
+import { readState, writeState } from '../db/sync-state'
 import {
   companiesToRefresh,
   companyIdsAfter,

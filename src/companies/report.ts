@@ -3,7 +3,7 @@ import { listCompanies, type CompanyListRow } from '../db/companies'
 import { storeBaseCurrency } from '../db/outcomes'
 import { toMinorUnits } from '../domain/money'
 import type { Env } from '../env'
-import { b2bClient } from '../pipeline/deps'
+import { b2bClient } from '../clients'
 import { reconciliationState, type ReconciliationState } from './reconcile'
 
 /**

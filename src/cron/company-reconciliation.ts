@@ -1,7 +1,7 @@
 import type { CronJob } from './job'
 import { reconcileCompanies } from '../companies/reconcile'
 import { loadConfig } from '../config'
-import { b2bClient } from '../pipeline/deps'
+import { b2bClient } from '../clients'
 
 /**
  * B2B Edition's daily reconciliation (src/companies/reconcile.ts): due once a day and after a history import;

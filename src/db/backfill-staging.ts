@@ -4,7 +4,7 @@
  * progress: a step cut short anywhere leaves either the page unlisted or its records staged, never both
  * and never neither.
  */
-import type { BackfillJob, BackfillProgress } from './backfill'
+import type { BackfillJob, BackfillProgress } from './backfill-jobs'
 
 export interface StagedRecord {
   seq: number

@@ -1,10 +1,8 @@
 import { eq } from 'drizzle-orm'
-import { drizzle } from 'drizzle-orm/d1'
+import type { BatchItem } from 'drizzle-orm/batch'
+import { drizzle, type DrizzleD1Database } from 'drizzle-orm/d1'
 import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
-import type { BigCommerceClient } from '../bigcommerce/client'
-import type { CatalogLookups } from '../bigcommerce/hydrate'
-import { v3Brand, v3Category, v3One, v3Product } from '../bigcommerce/resources'
-import { readChannel } from '../bigcommerce/storefronts'
+import type { CatalogLoader, CatalogLookups } from '../domain/catalog'
 import { storefrontBaseUrl } from '../domain/storefronts'
 import { catalogChannels, channelRow, storeChannelOf } from './storefronts'
 
@@ -60,7 +58,7 @@ export interface RememberingLookups extends CatalogLookups {
 
 export function createCatalogLookups(
   db: D1Database,
-  client: BigCommerceClient,
+  loader: CatalogLoader,
   now: Clock | Date,
   options: CatalogLookupOptions = {},
 ): RememberingLookups {
@@ -103,16 +101,13 @@ export function createCatalogLookups(
   /** Categories and brands: a name by id, from tables of the same shape. */
   const nameOf = (kind: 'category' | 'brand') => {
     const table = kind === 'category' ? catalogCategories : catalogBrands
-    const path = kind === 'category' ? '/catalog/categories' : '/catalog/brands'
-    const schema = v3One(kind === 'category' ? v3Category : v3Brand)
     return (id: number) =>
       once(`${kind}:${id}`, () =>
         cached(
           () => orm.select().from(table).where(eq(table.id, id)).get(),
           async (fetchedAt) => {
-            const raw = await client.v3(`${path}/${id}`)
-            const name = raw === null ? null : schema.parse(raw).data.name.trim() || null
-            return { id, found: raw !== null, name, fetchedAt }
+            const named = await loader[kind](id)
+            return { id, found: named !== null, name: named?.name ?? null, fetchedAt }
           },
           (row) => orm.insert(table).values(row).onConflictDoUpdate({ target: table.id, set: row }),
         ),
@@ -121,19 +116,17 @@ export function createCatalogLookups(
   const category = nameOf('category')
   const brand = nameOf('brand')
 
-  const productFacts = v3One(v3Product.pick({ id: true, categories: true, brand_id: true }))
   const product = (id: number) =>
     once(`product:${id}`, () =>
       cached(
         () => orm.select().from(catalogProducts).where(eq(catalogProducts.id, id)).get(),
         async (fetchedAt) => {
-          const raw = await client.v3(`/catalog/products/${id}`, { include_fields: 'categories,brand_id' })
-          const facts = raw === null ? null : productFacts.parse(raw).data
+          const facts = await loader.product(id)
           return {
             id,
             found: facts !== null,
-            firstCategoryId: facts?.categories[0] ?? null,
-            brandId: facts?.brand_id ?? null,
+            firstCategoryId: facts?.firstCategoryId ?? null,
+            brandId: facts?.brandId ?? null,
             fetchedAt,
           }
         },
@@ -146,7 +139,7 @@ export function createCatalogLookups(
     once(`channel:${id}`, () =>
       cached(
         () => orm.select().from(catalogChannels).where(eq(catalogChannels.id, id)).get(),
-        async (fetchedAt) => channelRow(id, await readChannel(client, id), fetchedAt),
+        async (fetchedAt) => channelRow(id, await loader.channel(id), fetchedAt),
         (row) => orm.insert(catalogChannels).values(row).onConflictDoUpdate({ target: catalogChannels.id, set: row }),
       ),
     )
@@ -187,4 +180,41 @@ export async function forgetCatalogEntry(db: D1Database, kind: CatalogKind, id: 
   const orm = drizzle(db)
   const table = { category: catalogCategories, brand: catalogBrands, product: catalogProducts, channel: catalogChannels }[kind]
   await orm.delete(table).where(eq(table.id, id))
+}
+
+// ---- priming: one list call of the backfill fills what order hydration would otherwise fetch one by one ----
+
+type NamedRow = { id: number; name: string | null }
+
+export const primeCategories = (db: D1Database, rows: NamedRow[], fetchedAt: number) => primeNames(db, 'category', rows, fetchedAt)
+
+export const primeBrands = (db: D1Database, rows: NamedRow[], fetchedAt: number) => primeNames(db, 'brand', rows, fetchedAt)
+
+async function primeNames(db: D1Database, kind: 'category' | 'brand', rows: NamedRow[], fetchedAt: number) {
+  const orm = drizzle(db)
+  const table = kind === 'category' ? catalogCategories : catalogBrands
+  await upsertAll(orm, rows.map((r) => {
+    const row = { id: r.id, found: true, name: r.name, fetchedAt }
+    return orm.insert(table).values(row).onConflictDoUpdate({ target: table.id, set: row })
+  }))
+}
+
+export async function primeProducts(
+  db: D1Database,
+  rows: { id: number; firstCategoryId: number | null; brandId: number | null }[],
+  fetchedAt: number,
+) {
+  const orm = drizzle(db)
+  await upsertAll(orm, rows.map((r) => {
+    const row = { id: r.id, found: true, firstCategoryId: r.firstCategoryId, brandId: r.brandId, fetchedAt }
+    return orm.insert(catalogProducts).values(row).onConflictDoUpdate({ target: catalogProducts.id, set: row })
+  }))
+}
+
+/** One round trip per 50 statements. */
+async function upsertAll(orm: DrizzleD1Database, statements: BatchItem<'sqlite'>[]): Promise<void> {
+  for (let i = 0; i < statements.length; i += 50) {
+    const [first, ...rest] = statements.slice(i, i + 50)
+    await orm.batch([first!, ...rest])
+  }
 }

@@ -2,7 +2,7 @@ import { and, desc, eq, isNotNull, isNull } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
 import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 import type { HubSpotOptOut } from '../domain/model'
-import { readState, writeState } from './backfill'
+import { readState, writeState } from './sync-state'
 import { contacts } from './schema'
 
 /**

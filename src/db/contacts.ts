@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm'
+import { inArray, sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
 import type { ContactSummary, Order } from '../domain/model'
 import { sortValue } from '../domain/money'
@@ -192,4 +192,16 @@ export async function contactsSharingPhones(db: D1Database, maxPhoneGroup: numbe
     .bind(maxPhoneGroup)
     .all<{ email: string; customerId: number | null; phone: string; firstName: string | null; lastName: string | null }>()
   return results
+}
+
+/** The writer wrote these orders to HubSpot at `at` (epoch ms): the first time is kept (sync latency figures). */
+export async function markOrdersSynced(db: D1Database, orderIds: readonly string[], at: number): Promise<void> {
+  const ids = orderIds.map(Number).filter(Number.isSafeInteger)
+  for (let i = 0; i < ids.length; i += 90) {
+    await drizzle(db)
+      .update(orders)
+      .set({ syncedAt: sql`COALESCE(${orders.syncedAt}, ${at})` })
+      .where(inArray(orders.orderId, ids.slice(i, i + 90)))
+      .run()
+  }
 }

@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, gte, inArray, isNull, lte, ne, or, sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
-import { deadLetters, webhookEvents } from './schema'
+import { deadLetterInsert } from './dead-letters'
+import { webhookEvents } from './schema'
 
 /**
  * The webhook inbox. A row is written once per idempotency key and then moves through
@@ -253,7 +254,7 @@ export async function markEventFailed(
         .update(webhookEvents)
         .set({ status: 'dead', lastError: error, processedAt: now })
         .where(eq(webhookEvents.id, event.id)),
-      d.insert(deadLetters).values({
+      deadLetterInsert(d, {
         source: 'webhook',
         reference: event.id,
         payload: event.payload,
@@ -297,4 +298,16 @@ export async function requeueDeadEvents(db: D1Database, ids: readonly string[], 
     done.push(...rows.map((r) => r.id))
   }
   return done
+}
+
+/** One event's state in the inbox (the admin API's replay reports it). */
+export async function webhookEventState(
+  db: D1Database,
+  id: string,
+): Promise<{ status: string; attempts: number; lastError: string | null } | null> {
+  const [row] = await drizzle(db)
+    .select({ status: webhookEvents.status, attempts: webhookEvents.attempts, lastError: webhookEvents.lastError })
+    .from(webhookEvents)
+    .where(eq(webhookEvents.id, id))
+  return row ?? null
 }

@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
 import type { Cart } from '../domain/model'
-import { carts, customerEmails, identityLinks, subscriberEmails, syncState } from './schema'
+import { carts, customerEmails, identityLinks, subscriberEmails } from './schema'
 
 /**
  * Who a cart, customer id or email belongs to. Events often carry only an id; these rows lead them to the
@@ -146,19 +146,6 @@ export async function personEmails(db: D1Database, email: string): Promise<strin
   return [...new Set([email, canonical, ...results.map((r) => r.email)])]
 }
 
-/** BigCommerce's `store/hook/deliveryException`: kept for the webhook-health report. */
-export async function recordHookException(
-  db: D1Database,
-  exception: { hookId: number; errorCode: number; message: string },
-  now: Date,
-) {
-  const value = JSON.stringify({ ...exception, at: now.toISOString() })
-  await drizzle(db)
-    .insert(syncState)
-    .values({ key: `hook_exception:${exception.hookId}`, value, updatedAt: now.getTime() })
-    .onConflictDoUpdate({ target: syncState.key, set: { value, updatedAt: now.getTime() } })
-}
-
 /** The email whose contact holds this email's person: the email itself unless it was linked to another. */
 export async function canonicalEmail(db: D1Database, email: string): Promise<string> {
   const rows = await drizzle(db).select({ canonical: identityLinks.canonicalEmail }).from(identityLinks).where(eq(identityLinks.email, email))
@@ -235,4 +222,20 @@ export async function unmergedLinks(db: D1Database, limit: number) {
     .bind(limit)
     .all<{ email: string; canonical: string; reason: string; linkedAt: number; hubspotMerge: string | null; hubspotMergeError: string | null }>()
   return results
+}
+
+/** Customer id → email, from what the customers phase (or a webhook) recorded. */
+export async function knownCustomerEmails(db: D1Database, customerIds: number[]): Promise<Map<number, string>> {
+  const ids = [...new Set(customerIds.filter((id) => id > 0))]
+  const found = new Map<number, string>()
+  // D1 caps bound parameters per statement at 100.
+  for (let i = 0; i < ids.length; i += 90) {
+    const part = ids.slice(i, i + 90)
+    const { results } = await db
+      .prepare(`SELECT customer_id, email FROM customer_emails WHERE customer_id IN (${part.map(() => '?').join(',')})`)
+      .bind(...part)
+      .all<{ customer_id: number; email: string }>()
+    for (const row of results) found.set(row.customer_id, row.email)
+  }
+  return found
 }

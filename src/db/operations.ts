@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, sql, type SQL } from 'drizzle-orm'
+import { and, desc, eq, isNull, sql, type SQL } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
 import type { DecisionKind, ShadowOutcome } from '../domain/model'
 import { deadLetters, triggerDecisions, webhookEvents } from './schema'
@@ -33,84 +33,6 @@ export async function queueDepths(db: D1Database): Promise<QueueDepths> {
     webhookEvents: { pending: events[0]?.pending ?? 0, dead: events[0]?.dead ?? 0, oldestPendingReceivedAt: events[0]?.oldest ?? null },
     deadLetters: { webhook: open.webhook ?? 0, hubspot: open.hubspot ?? 0 },
   }
-}
-
-export type DeadLetterRow = typeof deadLetters.$inferSelect
-
-export interface DeadLetterFilter {
-  source?: 'webhook' | 'hubspot'
-  state: 'open' | 'replayed' | 'all'
-  /** Created within [from, to], unix ms. */
-  from?: number
-  to?: number
-  /** Pages back: only ids below this one. */
-  beforeId?: number
-  limit: number
-}
-
-/** Newest first. */
-export async function listDeadLetters(db: D1Database, filter: DeadLetterFilter): Promise<DeadLetterRow[]> {
-  const conditions: SQL[] = []
-  if (filter.source) conditions.push(eq(deadLetters.source, filter.source))
-  if (filter.state === 'open') conditions.push(isNull(deadLetters.replayedAt))
-  if (filter.state === 'replayed') conditions.push(isNotNull(deadLetters.replayedAt))
-  if (filter.from !== undefined) conditions.push(gte(deadLetters.createdAt, filter.from))
-  if (filter.to !== undefined) conditions.push(lte(deadLetters.createdAt, filter.to))
-  if (filter.beforeId !== undefined) conditions.push(lt(deadLetters.id, filter.beforeId))
-  return drizzle(db)
-    .select()
-    .from(deadLetters)
-    .where(and(...conditions))
-    .orderBy(desc(deadLetters.id))
-    .limit(filter.limit)
-}
-
-export async function deadLetterById(db: D1Database, id: number): Promise<DeadLetterRow | null> {
-  const [row] = await drizzle(db).select().from(deadLetters).where(eq(deadLetters.id, id))
-  return row ?? null
-}
-
-/** HubSpot dead letters among `ids` (at most 90) not replayed yet, with the records they hold. */
-export async function openHubSpotDeadLetters(db: D1Database, ids: readonly number[]): Promise<DeadLetterRow[]> {
-  return drizzle(db)
-    .select()
-    .from(deadLetters)
-    .where(and(inArray(deadLetters.id, [...ids]), eq(deadLetters.source, 'hubspot'), isNull(deadLetters.replayedAt)))
-}
-
-/** Marks these replayed (those not replayed yet); the ids it marked. */
-export async function markDeadLettersReplayed(db: D1Database, ids: readonly number[], now: number): Promise<number[]> {
-  const marked: number[] = []
-  for (let i = 0; i < ids.length; i += 90) {
-    const rows = await drizzle(db)
-      .update(deadLetters)
-      .set({ replayedAt: now })
-      .where(and(inArray(deadLetters.id, ids.slice(i, i + 90)), isNull(deadLetters.replayedAt)))
-      .returning({ id: deadLetters.id })
-    marked.push(...rows.map((r) => r.id))
-  }
-  return marked
-}
-
-/** Marks it replayed unless it already was; false when another replay got there first. */
-export async function markDeadLetterReplayed(db: D1Database, id: number, now: number): Promise<boolean> {
-  const rows = await drizzle(db)
-    .update(deadLetters)
-    .set({ replayedAt: now })
-    .where(and(eq(deadLetters.id, id), isNull(deadLetters.replayedAt)))
-    .returning({ id: deadLetters.id })
-  return rows.length === 1
-}
-
-export async function webhookEventState(
-  db: D1Database,
-  id: string,
-): Promise<{ status: string; attempts: number; lastError: string | null } | null> {
-  const [row] = await drizzle(db)
-    .select({ status: webhookEvents.status, attempts: webhookEvents.attempts, lastError: webhookEvents.lastError })
-    .from(webhookEvents)
-    .where(eq(webhookEvents.id, id))
-  return row ?? null
 }
 
 export interface DecisionRow {

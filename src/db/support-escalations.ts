@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
 import { primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 import type { SupportTicket } from '../domain/support'
-import { readState, writeState } from './backfill'
+import { readState, writeState } from './sync-state'
 
 /**
  * The cache of open escalated tickets by contact (`support_escalations`, migrations/0011) that the contacts

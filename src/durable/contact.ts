@@ -1,14 +1,15 @@
 import { DurableObject } from 'cloudflare:workers'
-import { currentOverrides, withAutomationOverrides } from '../admin/overrides'
 import { requireConfig } from '../config'
 import { currentCartThresholds } from '../db/cart-values'
 import { hubspotOptOutOf } from '../db/consent'
+import { currentOverrides } from '../db/overrides'
 import { openEscalationsOf } from '../db/support-escalations'
 import { initialAutomationState, policyFromConfig } from '../domain/automation'
 import { applyContactChange, type ContactChange } from '../domain/contact-change'
 import { planContactChange, withHighValueCartTasks } from '../domain/contact-plan'
 import type { ContactState, ProductView } from '../domain/contact-state'
 import type { Cart, Customer, HubSpotOptOut, Order, Subscriber } from '../domain/model'
+import { withAutomationOverrides } from '../domain/overrides'
 import type { Env } from '../env'
 import { startsAfterErasure } from '../domain/erasure'
 import { erasedAt } from '../erasure/gate'
@@ -41,7 +42,7 @@ export interface ApplyOptions {
  */
 type StartsRelationship = (erasedAt: string) => boolean
 
-/** What the contact's storage named, for the erasure to find the rest (see src/erasure/erase.ts). */
+/** What the contact's storage named, for the erasure to find the rest (see src/admin/erasure.ts). */
 export interface ErasedContact {
   /** Storage entries deleted. */
   entries: number
@@ -119,7 +120,7 @@ export class ContactObject extends DurableObject<Env> {
 
   /**
    * Erasure: deletes everything this object stores (and its alarm), answering what it named. An email linked to
-   * another person's loses its forwarding too: the erasure reaches every email of the person (src/erasure/erase.ts).
+   * another person's loses its forwarding too: the erasure reaches every email of the person (src/admin/erasure.ts).
    */
   async erase(): Promise<ErasedContact> {
     return this.ctx.blockConcurrencyWhile(async () => {
@@ -248,7 +249,7 @@ export class ContactObject extends DurableObject<Env> {
       const config = requireConfig(this.env)
       const policy = policyFromConfig(withAutomationOverrides(config, await currentOverrides(this.env.DB)))
       const mode = options.mode ?? 'live'
-      // The cache of the last ticket search (src/cron/support-escalations.ts); imports fire nothing, so skip it.
+      // The cache of the last ticket search (src/upkeep/support-escalations.ts); imports fire nothing, so skip it.
       const supportTickets = mode === 'live' && config.SUPPORT_SUPPRESSION_PRIORITIES ? await openEscalationsOf(this.env.DB, state.email) : null
       const evaluated = planContactChange(state, now, policy, {
         touched,

@@ -1,7 +1,8 @@
 import { DurableObject } from 'cloudflare:workers'
 import { requireConfig } from '../config'
 import { closeApiPause, openApiPause } from '../db/api-pauses'
-import { markDeadLettersReplayed, openHubSpotDeadLetters } from '../db/operations'
+import { markOrdersSynced } from '../db/contacts'
+import { markDeadLettersReplayed, openHubSpotDeadLetters, recordHubSpotDeadLetter } from '../db/dead-letters'
 import type { Env } from '../env'
 import { HubSpotClient } from '../hubspot/client'
 import type { CustomEventRecord, HubSpotRecord, WriteLane } from '../hubspot/records'
@@ -109,7 +110,7 @@ export class HubSpotWriter extends DurableObject<Env> {
     return syncAudienceLists(client, reads, audiences, { repair, now: new Date() })
   }
 
-  /** The consent job's reads (src/cron/hubspot-consent.ts), under this writer's rate budget. */
+  /** The consent job's reads (src/upkeep/hubspot-consent.ts), under this writer's rate budget. */
   async checkSubscriptionTypes(types: string[]): Promise<TypeCheck> {
     const { client, reads } = this.budgetedClient()
     return checkSubscriptionTypes(client, reads, types)
@@ -225,13 +226,8 @@ export class HubSpotWriter extends DurableObject<Env> {
 function d1Sink(db: D1Database): WriterSink {
   return {
     async deadLetter(entry) {
-      await db
-        .prepare(
-          `INSERT INTO dead_letters (source, reference, payload, error, attempts, created_at)
-           VALUES ('hubspot', ?, ?, ?, ?, ?)`,
-        )
-        .bind(`${entry.objectType}:${entry.key}`, JSON.stringify(entry.record), entry.error.slice(0, 2000), entry.attempts, entry.at)
-        .run()
+      const reference = `${entry.objectType}:${entry.key}`
+      await recordHubSpotDeadLetter(db, { reference, payload: JSON.stringify(entry.record), error: entry.error, attempts: entry.attempts, createdAt: entry.at })
     },
     async pauseChanged(pause, retryAt) {
       if (!pause) {
@@ -245,16 +241,7 @@ function d1Sink(db: D1Database): WriterSink {
       await recordHubSpotMerge(db, merge)
     },
     async ordersSynced(orderIds, at) {
-      const ids = orderIds.map(Number).filter(Number.isSafeInteger)
-      for (let i = 0; i < ids.length; i += 90) {
-        const chunk = ids.slice(i, i + 90)
-        await db
-          .prepare(
-            `UPDATE orders SET synced_at = COALESCE(synced_at, ?) WHERE order_id IN (${chunk.map(() => '?').join(',')})`,
-          )
-          .bind(at, ...chunk)
-          .run()
-      }
+      await markOrdersSynced(db, orderIds, at)
     },
   }
 }

@@ -6,7 +6,7 @@ import { keyedDigest } from '../secrets'
  * the audit log shows, never the email itself. Without the key, a fingerprint cannot be checked against a list
  * of emails. The key is ERASURE_KEY, else one derived from the BigCommerce client secret or webhook secret (one
  * of them is always set: webhooks are refused without); each tombstone records which key made it, so a changed
- * key is noticed (src/cron/hubspot-consent.ts reports it) instead of silently letting erased people back in.
+ * key is noticed (src/upkeep/hubspot-consent.ts reports it) instead of silently letting erased people back in.
  */
 export interface ErasureKey {
   /** The configured secret the HMAC key is derived from (src/secrets.ts: HKDF, this purpose only). */

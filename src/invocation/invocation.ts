@@ -1,5 +1,7 @@
 import { B2BClient } from '../bigcommerce/b2b/client'
-import { BigCommerceClient, type BigCommerceClientOptions } from '../bigcommerce/client'
+import { catalogReads } from '../bigcommerce/catalog-reads'
+import { BigCommerceClient } from '../bigcommerce/client'
+import type { ClientTuning } from '../clients'
 import { requireConfig, type Config } from '../config'
 import { readApiPauses } from '../db/api-pauses'
 import { createCatalogLookups, type RememberingLookups } from '../db/catalog'
@@ -7,9 +9,6 @@ import type { Env } from '../env'
 import { InvocationBudget, type Cost } from './budget'
 import { countedEnv } from './counted-env'
 import { PauseWatch } from './pause-watch'
-
-/** Adjusts the BigCommerce client's retries (tests use it to skip real waits). */
-export type ClientTuning = Partial<Pick<BigCommerceClientOptions, 'sleep' | 'maxAttempts' | 'maxWaitMs'>>
 
 export interface InvocationOptions {
   limits?: Cost
@@ -83,7 +82,7 @@ export class Invocation {
 
   /** Catalog facts, each read once per invocation: a batch of orders naming the same products reads them once. */
   get lookups(): RememberingLookups {
-    this.catalog ??= createCatalogLookups(this.env.DB, this.bigcommerce, () => new Date(), { remember: true })
+    this.catalog ??= createCatalogLookups(this.env.DB, catalogReads(this.bigcommerce), () => new Date(), { remember: true })
     return this.catalog
   }
 

@@ -10,6 +10,7 @@ import { readChannel } from '../bigcommerce/storefronts'
 import type { WebhookSubject } from '../bigcommerce/webhook'
 import { forgetCatalogEntry } from '../db/catalog'
 import { saveChannel } from '../db/storefronts'
+import { recordHookException } from '../db/sync-state'
 import {
   canonicalEmail,
   cartOwner,
@@ -18,7 +19,6 @@ import {
   forgetSubscriberEmail,
   linkCartToOrder,
   recordCart,
-  recordHookException,
   recordSubscriberEmail,
   subscriberEmailOf,
 } from '../db/identity'

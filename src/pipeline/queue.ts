@@ -1,8 +1,8 @@
 import type { Config } from '../config'
-import { markQueued, queueBacklog, readEvents, settleAbandonedEvent } from '../db/events'
+import { markQueued, queueBacklog, readEvents } from '../db/events'
 import type { Env } from '../env'
 import { Invocation, type InvocationOptions } from '../invocation/invocation'
-import type { WebhookMessage } from './message'
+import type { WebhookMessage } from '../queues/messages'
 import { processEventNow, processEvents } from './process-event'
 
 /**
@@ -33,14 +33,11 @@ export async function handOver(env: Env, config: Config, id: string): Promise<vo
   }
 }
 
-/** The dead-letter queue's name ends so (wrangler.toml: `dead_letter_queue`). */
-const DEAD_LETTER_SUFFIX = '-dlq'
 /** A message the budget left over comes back this soon, in a fresh invocation. */
 const DEFERRED_DELAY_SECONDS = 1
 
 export async function consumeWebhookBatch(batch: MessageBatch<WebhookMessage>, env: Env, options: InvocationOptions = {}): Promise<void> {
   const invocation = new Invocation(env, options)
-  if (batch.queue.endsWith(DEAD_LETTER_SUFFIX)) return settleAbandoned(batch, invocation)
   if ((await invocation.pauseWatch()).paused) {
     // The events stay pending, no attempt spent; the resume hands them back to the queue.
     for (const message of batch.messages) message.ack()
@@ -58,14 +55,6 @@ export async function consumeWebhookBatch(batch: MessageBatch<WebhookMessage>, e
     } else message.ack()
   }
   if (deferred) console.log(`webhook batch: ${deferred} events deferred to the next delivery (the invocation's budget)`)
-}
-
-/** What the queue gave up on: the inbox decides (an event with attempts left, or leased, stays for the sweep). */
-async function settleAbandoned(batch: MessageBatch<WebhookMessage>, invocation: Invocation): Promise<void> {
-  for (const message of batch.messages) {
-    await settleAbandonedEvent(invocation.env.DB, message.body.id, Date.now())
-    message.ack()
-  }
 }
 
 /** Events handed to the queue per call at most (each send of 100 is one subrequest). */

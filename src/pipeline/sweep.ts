@@ -1,6 +1,7 @@
 import { dueEvents } from '../db/events'
 import type { Env } from '../env'
-import { Invocation, type ClientTuning } from '../invocation/invocation'
+import type { ClientTuning } from '../clients'
+import { Invocation } from '../invocation/invocation'
 import { processEvents } from './process-event'
 import { handBacklogToQueue } from './queue'
 

@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono'
 import { freshCartRedirectUrl, storefrontCartPage } from '../bigcommerce/storefront'
 import { cartChannel } from '../db/identity'
 import { jsonError, type AppEnv } from '../http'
-import { bigCommerceClient } from '../pipeline/deps'
+import { bigCommerceClient } from '../clients'
 import { checkRecoveryLink } from '../recovery/link'
 
 /**

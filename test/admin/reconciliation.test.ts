@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { compareOrders, reconciliationJob, type ReconciliationReport } from '../../src/admin/reconciliation'
+import { reconciliationJob } from '../../src/cron/reconciliation'
+import { compareOrders, type ReconciliationReport } from '../../src/upkeep/reconciliation'
 import { createHubSpotStandin } from '../../standins/hubspot'
 import { serveHost } from '../support/network'
 import { deliverEvents, flushHubSpot, freshWorld } from '../support/worker'

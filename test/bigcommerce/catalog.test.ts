@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:workers'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { BigCommerceClient } from '../../src/bigcommerce/client'
+import { catalogReads } from '../../src/bigcommerce/catalog-reads'
 import { createCatalogLookups, forgetCatalogEntry } from '../../src/db/catalog'
 import { clearHosts, serveHost } from '../support/network'
 
@@ -56,7 +57,7 @@ const client = () =>
 
 describe('createCatalogLookups', () => {
   it("resolves a product's first category, brands and channels", async () => {
-    const lookups = createCatalogLookups(env.DB, client(), () => new Date('2026-01-01T00:00:00Z'))
+    const lookups = createCatalogLookups(env.DB, catalogReads(client()), () => new Date('2026-01-01T00:00:00Z'))
     expect(await lookups.productCategory(77)).toBe('Kitchen')
     expect(await lookups.productCategory(79)).toBeNull()
     expect(await lookups.brandName(36)).toBe('Fog Linen')
@@ -75,13 +76,13 @@ describe('createCatalogLookups', () => {
 
   it('serves repeated lookups from D1 until the TTL passes, across instances', async () => {
     let now = new Date('2026-01-01T00:00:00Z')
-    const first = createCatalogLookups(env.DB, client(), () => now)
+    const first = createCatalogLookups(env.DB, catalogReads(client()), () => now)
     await Promise.all([first.productCategory(77), first.productCategory(78), first.productCategory(77)])
     // Two products, one shared category fetched once.
     expect(requests.sort()).toEqual(['/v3/catalog/categories/23', '/v3/catalog/products/77', '/v3/catalog/products/78'])
 
     requests = []
-    const second = createCatalogLookups(env.DB, client(), () => now)
+    const second = createCatalogLookups(env.DB, catalogReads(client()), () => now)
     expect(await second.productCategory(77)).toBe('Kitchen')
     expect(await second.productCategory(404)).toBeNull() // the 404 is cached as well
     requests = []
@@ -90,17 +91,17 @@ describe('createCatalogLookups', () => {
 
     now = new Date('2026-01-02T00:00:01Z')
     requests = []
-    const later = createCatalogLookups(env.DB, client(), () => now, { ttlMs: 24 * 3600_000 })
+    const later = createCatalogLookups(env.DB, catalogReads(client()), () => now, { ttlMs: 24 * 3600_000 })
     expect(await later.productCategory(77)).toBe('Kitchen')
     expect(requests).toEqual(['/v3/catalog/products/77', '/v3/catalog/categories/23'])
   })
 
   it('answers with the stale row when a refetch fails, and fails without one', async () => {
     let now = new Date('2026-01-01T00:00:00Z')
-    await createCatalogLookups(env.DB, client(), () => now).brandName(36)
+    await createCatalogLookups(env.DB, catalogReads(client()), () => now).brandName(36)
     now = new Date('2026-01-03T00:00:00Z')
     failing = true
-    const lookups = createCatalogLookups(env.DB, client(), () => now)
+    const lookups = createCatalogLookups(env.DB, catalogReads(client()), () => now)
     expect(await lookups.brandName(36)).toBe('Fog Linen')
     await expect(lookups.categoryName(23)).rejects.toMatchObject({ status: 503, retryable: true })
   })
@@ -115,9 +116,9 @@ describe('createCatalogLookups', () => {
       },
     })
     const at = new Date('2026-01-01T00:00:00Z')
-    await createCatalogLookups(db, client(), at).productCategory(77) // primes D1, as the products phase does
+    await createCatalogLookups(db, catalogReads(client()), at).productCategory(77) // primes D1, as the products phase does
 
-    const plain = createCatalogLookups(db, client(), at)
+    const plain = createCatalogLookups(db, catalogReads(client()), at)
     queries = 0
     await plain.productCategory(77)
     const perLookup = queries
@@ -126,7 +127,7 @@ describe('createCatalogLookups', () => {
 
     queries = 0
     requests = []
-    const remembering = createCatalogLookups(db, client(), at, { remember: true })
+    const remembering = createCatalogLookups(db, catalogReads(client()), at, { remember: true })
     for (let i = 0; i < 3; i++) expect(await remembering.productCategory(77)).toBe('Kitchen')
     expect(queries).toBe(perLookup)
     expect(requests).toEqual([])
@@ -138,7 +139,7 @@ describe('createCatalogLookups', () => {
   })
 
   it('forgets an entry so the next lookup refetches it', async () => {
-    const lookups = () => createCatalogLookups(env.DB, client(), new Date('2026-01-01T00:00:00Z'))
+    const lookups = () => createCatalogLookups(env.DB, catalogReads(client()), new Date('2026-01-01T00:00:00Z'))
     await lookups().productCategory(78)
     await forgetCatalogEntry(env.DB, 'product', 78)
     requests = []

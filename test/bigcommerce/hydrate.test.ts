@@ -8,9 +8,10 @@ import {
   hydrateProductVariants,
   hydrateSubscriber,
   resolveAbandonedCartToken,
-  type CatalogLookups,
 } from '../../src/bigcommerce/hydrate'
+import { catalogReads } from '../../src/bigcommerce/catalog-reads'
 import { createCatalogLookups } from '../../src/db/catalog'
+import type { CatalogLookups } from '../../src/domain/catalog'
 import { netRevenue } from '../../src/domain/order-status'
 import { createBigCommerceStandin, type BigCommerceStandin } from '../../standins/bigcommerce'
 import { clearHosts, serveHost } from '../support/network'
@@ -43,7 +44,7 @@ beforeEach(async () => {
   for (const table of ['catalog_categories', 'catalog_brands', 'catalog_products', 'catalog_channels']) {
     await env.DB.prepare(`DELETE FROM ${table}`).run()
   }
-  lookups = createCatalogLookups(env.DB, client, () => new Date(clock))
+  lookups = createCatalogLookups(env.DB, catalogReads(client), () => new Date(clock))
 })
 afterEach(() => clearHosts())
 
@@ -173,7 +174,7 @@ describe('hydrateOrder against the stand-in', () => {
     const second = standin.store.createOrder({ email: 'b@example.com', lines: [{ productId: 1 }] }).value
     await hydrateOrder(client, first.id, lookups)
     const before = standin.requests.length
-    await hydrateOrder(client, second.id, createCatalogLookups(env.DB, client, () => new Date(clock)))
+    await hydrateOrder(client, second.id, createCatalogLookups(env.DB, catalogReads(client), () => new Date(clock)))
     const paths = standin.requests.slice(before).map((r) => r.path)
     expect(paths.some((p) => p.includes('/catalog/') || p.includes('/channels'))).toBe(false)
   })

@@ -1,10 +1,12 @@
 import { env } from 'cloudflare:workers'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { BigCommerceClient } from '../../src/bigcommerce/client'
-import { hydrateOrder, type CatalogLookups } from '../../src/bigcommerce/hydrate'
+import { hydrateOrder } from '../../src/bigcommerce/hydrate'
 import { normalizeOrder } from '../../src/bigcommerce/normalize'
 import { v2Coupon, v2Order, v2OrderProduct, v2Shipment, v3Refund } from '../../src/bigcommerce/resources'
+import { catalogReads } from '../../src/bigcommerce/catalog-reads'
 import { createCatalogLookups } from '../../src/db/catalog'
+import type { CatalogLookups } from '../../src/domain/catalog'
 import type { Order } from '../../src/domain/model'
 import { isSynced } from '../../src/domain/order-status'
 import { orderStatusUrl } from '../../src/domain/storefronts'
@@ -25,7 +27,7 @@ beforeEach(async () => {
   for (const table of ['catalog_categories', 'catalog_brands', 'catalog_products', 'catalog_channels']) {
     await env.DB.prepare(`DELETE FROM ${table}`).run()
   }
-  lookups = createCatalogLookups(env.DB, client, () => new Date(NOW))
+  lookups = createCatalogLookups(env.DB, catalogReads(client), () => new Date(NOW))
 })
 afterEach(() => clearHosts())
 

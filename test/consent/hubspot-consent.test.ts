@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { hubspotConsentJob, runConsentSync } from '../../src/cron/hubspot-consent'
+import { hubspotConsentJob } from '../../src/cron/hubspot-consent'
+import { runConsentSync } from '../../src/upkeep/hubspot-consent'
 import { contactObject } from '../../src/durable/stubs'
 import { adminCall, TOKENS } from '../admin/support'
 import { contactProperties, decisions, MINUTE, openCart } from '../failsafes/support'

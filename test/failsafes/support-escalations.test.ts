@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { refreshSupportEscalations, REFRESH_INTERVAL_MS, supportEscalationsJob } from '../../src/cron/support-escalations'
+import { supportEscalationsJob } from '../../src/cron/support-escalations'
+import { refreshSupportEscalations, REFRESH_INTERVAL_MS } from '../../src/upkeep/support-escalations'
 import { adminCall } from '../admin/support'
 import { flushHubSpot, freshWorld, subscribe, wakeContact, type useStandins } from '../support/worker'
 import { contactProperties, decisions, MINUTE, openCart } from './support'

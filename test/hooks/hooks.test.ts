@@ -6,10 +6,9 @@ import {
   HOOK_SCOPES,
   registerWebhooks,
   webhookDestination,
-  webhookHealth,
 } from '../../src/bigcommerce/hooks'
-import { checkWebhookHealth, lastWebhookHealth, WEBHOOK_HEALTH_INTERVAL_MS } from '../../src/cron/webhook-health'
-import { recordHookException } from '../../src/db/identity'
+import { checkWebhookHealth, lastWebhookHealth, WEBHOOK_HEALTH_INTERVAL_MS, webhookHealth } from '../../src/upkeep/webhook-health'
+import { recordHookException } from '../../src/db/sync-state'
 import { runScheduled } from '../../src/cron'
 import { createBigCommerceStandin, type BigCommerceStandin } from '../../standins/bigcommerce'
 import { serveHost } from '../support/network'

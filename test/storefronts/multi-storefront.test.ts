@@ -1,6 +1,7 @@
 import { env, exports } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { storefrontSyncJob, syncStorefronts } from '../../src/cron/storefronts'
+import { storefrontSyncJob } from '../../src/cron/storefronts'
+import { syncStorefronts } from '../../src/upkeep/storefronts'
 import { storefrontUrl } from '../../src/db/storefronts'
 import { contactObject } from '../../src/durable/stubs'
 import { LIST_NAME_PREFIX } from '../../src/hubspot/lists'

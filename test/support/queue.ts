@@ -2,7 +2,7 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from 'clou
 import worker from '../../src/index'
 import type { Env } from '../../src/env'
 import type { InvocationOptions } from '../../src/invocation/invocation'
-import type { WebhookMessage } from '../../src/pipeline/message'
+import type { WebhookMessage } from '../../src/queues/messages'
 import { consumeWebhookBatch } from '../../src/pipeline/queue'
 
 export const WEBHOOK_QUEUE = 'bc-hubspot-webhooks'

@@ -3,7 +3,7 @@ import { bulkReplay, bulkReplayAudited, MAX_REPLAYED } from '../../admin/bulk-re
 import { deadLetterView, ERROR_CLASSES, replayDeadLetterAudited } from '../../admin/dead-letters'
 import { resumeApiAudited } from '../../admin/pauses'
 import { APIS } from '../../db/api-pauses'
-import { listDeadLetters } from '../../db/operations'
+import { listDeadLetters } from '../../db/dead-letters'
 import { ApiError } from '../../http'
 import { route, type AdminRoute } from './define'
 import { isoTime, limit } from './fields'

@@ -5,7 +5,7 @@ import {
 import { outcomesReport } from '../../admin/outcomes'
 import { qualityReport } from '../../admin/quality'
 import { rangeQueryShape, resolveRange } from '../../admin/range'
-import { HubSpotReadError, hubspotClient, reconcile } from '../../admin/reconciliation'
+import { HubSpotReadError, hubspotClient, reconcile } from '../../upkeep/reconciliation'
 import { listAudit } from '../../db/audit'
 import { listDecisions } from '../../db/operations'
 import { normalizeEmail } from '../../domain/identity'

@@ -12,9 +12,11 @@ import {
   syncStoreChannels,
 } from '../../admin/operations'
 import { runAndKeepLiveChecks } from '../../admin/live-checks'
-import { overridesSchema, readOverrides, replaceOverridesAudited } from '../../admin/overrides'
+import { replaceOverridesAudited } from '../../admin/overrides'
 import { settle, syncStatus } from '../../admin/status'
 import { checkB2BAccess } from '../../companies/report'
+import { readOverrides } from '../../db/overrides'
+import { overridesSchema } from '../../domain/overrides'
 import { ApiError } from '../../http'
 import type { SetupResult } from '../../hubspot/setup'
 import { route, type AdminRoute } from './define'

@@ -1,4 +1,4 @@
-import type { ErasureAnswer } from '../../erasure/erase'
+import type { ErasureAnswer } from '../../admin/erasure'
 import { Page } from './layout'
 
 /**

@@ -1,7 +1,7 @@
 import { roleAllows } from '../../admin/auth'
 import type { deadLetterView } from '../../admin/dead-letters'
 import type { QualityReport } from '../../admin/quality'
-import type { ReconciliationReport } from '../../admin/reconciliation'
+import type { ReconciliationReport } from '../../upkeep/reconciliation'
 import type { RolloutReport } from '../../admin/rollout'
 import type { Part, SyncStatus } from '../../admin/status'
 import type { CompaniesReport } from '../../companies/report'

@@ -1,5 +1,4 @@
-import { requireConfig, type Config } from '../config'
-import type { CronJob } from '../cron/job'
+import type { Config } from '../config'
 import { recentReconciliationRun, saveReconciliationRun, storeOrdersInRange, type StoreOrder } from '../db/reconciliation'
 import { add, amount, divide, isZero, subtract, toMinorUnits } from '../domain/money'
 import { HubSpotClient, type BatchResult, type SimplePublicObject } from '../hubspot/client'
@@ -201,16 +200,4 @@ export async function recentReconciliation(db: D1Database, client: HubSpotClient
   const report = await reconcile(db, client, range, now)
   await saveReconciliationRun(db, { ...key, ranAt: now.getTime(), result: report })
   return report
-}
-
-/**
- * For the cron registry (every 15 minutes): refreshes the dashboard's 30-day reconciliation so a page load
- * finds a recent run instead of reading HubSpot. Safe to repeat: a run under 15 minutes old is kept.
- */
-export const reconciliationJob: CronJob = {
-  name: 'reconciliation',
-  crons: ['*/15 * * * *'],
-  async run(env, now) {
-    await recentReconciliation(env.DB, hubspotClient(requireConfig(env)), now)
-  },
 }

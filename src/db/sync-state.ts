@@ -1,0 +1,53 @@
+import { desc, eq, like } from 'drizzle-orm'
+import { drizzle } from 'drizzle-orm/d1'
+import { syncState } from './schema'
+
+/**
+ * `sync_state` (migrations/0001_foundation.sql): small JSON values by key that jobs keep between runs (the
+ * last webhook-health check, storefront sync, audience lists, ...), and BigCommerce's delivery exceptions.
+ */
+
+export async function readState<T>(db: D1Database, key: string): Promise<{ value: T; updatedAt: number } | null> {
+  const [row] = await drizzle(db).select({ value: syncState.value, updatedAt: syncState.updatedAt }).from(syncState).where(eq(syncState.key, key))
+  return row ? { value: JSON.parse(row.value) as T, updatedAt: row.updatedAt } : null
+}
+
+export async function writeState(db: D1Database, key: string, value: unknown, now: number): Promise<void> {
+  const row = { key, value: JSON.stringify(value), updatedAt: now }
+  await drizzle(db).insert(syncState).values(row).onConflictDoUpdate({ target: syncState.key, set: { value: row.value, updatedAt: now } })
+}
+
+export interface HookException {
+  hookId: number
+  errorCode: number
+  message: string
+  at: string
+}
+
+const HOOK_EXCEPTION = 'hook_exception:'
+
+/** BigCommerce's `store/hook/deliveryException`: kept for the webhook-health report, the last one per hook. */
+export async function recordHookException(
+  db: D1Database,
+  exception: { hookId: number; errorCode: number; message: string },
+  now: Date,
+) {
+  await writeState(db, `${HOOK_EXCEPTION}${exception.hookId}`, { ...exception, at: now.toISOString() }, now.getTime())
+}
+
+/** The recorded delivery exceptions, newest first. */
+export async function hookExceptions(db: D1Database, limit = 20): Promise<HookException[]> {
+  const rows = await drizzle(db)
+    .select({ value: syncState.value })
+    .from(syncState)
+    .where(like(syncState.key, `${HOOK_EXCEPTION}%`))
+    .orderBy(desc(syncState.updatedAt))
+    .limit(limit)
+  return rows.flatMap((row) => {
+    try {
+      return [JSON.parse(row.value) as HookException]
+    } catch {
+      return []
+    }
+  })
+}
