@@ -16,7 +16,7 @@ import { bigCommerceClient } from '../clients'
 import type { CheckLevel, LiveCheck, LiveCheckReport } from './live-check-report'
 import { writeRoundTrip } from './live-write-check'
 
-export type { CheckLevel, LiveCheck, LiveCheckReport }
+export type { LiveCheckReport }
 
 /**
  * What a deploy depends on, checked against the real HubSpot portal and BigCommerce store the worker is

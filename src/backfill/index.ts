@@ -6,7 +6,7 @@ import { statusOf, type BackfillStatus } from './status'
 import { scheduleStep } from './steps'
 
 export { runBackfill, type RunOptions, type RunOutcome } from './run'
-export { statusOf, type BackfillStatus } from './status'
+export type { BackfillStatus } from './status'
 
 export interface StartOptions {
   /**

@@ -135,7 +135,6 @@ export const v2OrderConsignments = z.object({
     .nullish()
     .transform((v) => v ?? { gift_certificates: [] }),
 })
-export type V2OrderConsignments = z.output<typeof v2OrderConsignments>
 
 export const v2Shipment = z.object({
   id,
@@ -263,10 +262,8 @@ export const v3Product = z.object({
 export type V3Product = z.output<typeof v3Product>
 
 export const v3Category = z.object({ id, parent_id: optionalId, name: text })
-export type V3Category = z.output<typeof v3Category>
 
 export const v3Brand = z.object({ id, name: text })
-export type V3Brand = z.output<typeof v3Brand>
 
 // ---- channels (channels.v3.yml) ----
 
@@ -297,7 +294,6 @@ export const v3Site = z.object({
   channel_id: optionalId,
   urls: list(z.object({ url: text, type: text })),
 })
-export type V3Site = z.output<typeof v3Site>
 
 // ---- carts (carts.v3.yml `Cart_Full`, abandoned_carts.v3.yml) ----
 

@@ -148,6 +148,7 @@ export const syncState = sqliteTable('sync_state', {
 })
 
 /** Drizzle mirror of migrations/0065_b2b_companies.sql: B2B Edition companies, their users, associated orders. */
+/** @public The schema's declaration of the table (db/companies.ts queries it in SQL). */
 export const b2bCompanies = sqliteTable('b2b_companies', {
   companyId: integer('company_id').primaryKey(),
   name: text('name').notNull(),
@@ -164,6 +165,7 @@ export const b2bCompanies = sqliteTable('b2b_companies', {
   syncedAt: integer('synced_at'),
 })
 
+/** @public The schema's declaration of the table (db/companies.ts queries it in SQL). */
 export const b2bCompanyUsers = sqliteTable('b2b_company_users', {
   userId: integer('user_id').primaryKey(),
   companyId: integer('company_id').notNull(),
@@ -172,6 +174,7 @@ export const b2bCompanyUsers = sqliteTable('b2b_company_users', {
   seenAt: integer('seen_at').notNull(),
 })
 
+/** @public The schema's declaration of the table (db/companies.ts queries it in SQL). */
 export const b2bCompanyOrders = sqliteTable('b2b_company_orders', {
   orderId: integer('order_id').primaryKey(),
   companyId: integer('company_id').notNull(),

@@ -1,15 +1,13 @@
 /** The automation engine (contract section 4): triggers, governance, and what the contact remembers. */
-export { evaluateAutomation, type AutomationInput, type AutomationResult } from './automation/evaluate'
+export { evaluateAutomation } from './automation/evaluate'
 export { initialAutomationState } from './automation/state'
-export type { AutomationState, CapEntry, DeferredTrigger, HandledOutcome, PaidOrderMemory } from './automation/state'
 export {
   policyFromConfig,
   postPurchaseStepName,
   REVIEW_REQUEST_MAX_WAIT_MS,
   type AutomationPolicy,
-  type AutomationSettings,
 } from './automation/policy'
-export { TRIGGER_DEFINITIONS, type TriggerDefinition, type TriggerKind } from './automation/definitions'
+export { TRIGGER_DEFINITIONS } from './automation/definitions'
 export {
   FAMILY_MODES,
   FAMILY_OF,

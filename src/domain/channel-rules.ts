@@ -35,7 +35,6 @@ const ruleSchema = z.object({
 export type ChannelRule = z.infer<typeof ruleSchema>
 
 const clickIdSchema = z.object({ param: z.string(), source: z.string(), medium: z.string() })
-export type ClickIdRule = z.infer<typeof clickIdSchema>
 
 export const channelRulesSchema = z.object({
   /** Host pattern -> the canonical source name a referrer from it gets. */

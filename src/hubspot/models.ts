@@ -24,7 +24,6 @@ import type { BatchInputSimplePublicObjectBatchInput } from '@hubspot/api-client
 import type { BatchInputSimplePublicObjectBatchInputUpsert } from '@hubspot/api-client/lib/codegen/crm/objects/models/BatchInputSimplePublicObjectBatchInputUpsert'
 import type { BatchReadInputSimplePublicObjectId } from '@hubspot/api-client/lib/codegen/crm/objects/models/BatchReadInputSimplePublicObjectId'
 import type { PublicGdprDeleteInput } from '@hubspot/api-client/lib/codegen/crm/contacts/models/PublicGdprDeleteInput'
-import type { SimplePublicUpsertObject } from '@hubspot/api-client/lib/codegen/crm/objects/models/SimplePublicUpsertObject'
 import type { BatchInputPropertyCreate } from '@hubspot/api-client/lib/codegen/crm/properties/models/BatchInputPropertyCreate'
 import type { PropertyCreate } from '@hubspot/api-client/lib/codegen/crm/properties/models/PropertyCreate'
 import type { PropertyGroupCreate } from '@hubspot/api-client/lib/codegen/crm/properties/models/PropertyGroupCreate'
@@ -47,7 +46,6 @@ export type Wire<T> = T extends string
 /** `POST /crm/v3/objects/{type}/batch/upsert`. */
 export type BatchUpsertBody = Wire<BatchInputSimplePublicObjectBatchInputUpsert>
 /** One result of a batch upsert (`objectWriteTraceId` comes back on the result of the input that carried it). */
-export type UpsertResult = Wire<SimplePublicUpsertObject>
 /** `POST /crm/v3/objects/{type}/batch/update`. */
 export type BatchUpdateBody = Wire<BatchInputSimplePublicObjectBatchInput>
 /** `POST /crm/v3/objects/{type}/batch/read`. */

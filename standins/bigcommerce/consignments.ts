@@ -26,8 +26,6 @@ export interface OrderIncludes {
   fees: boolean
 }
 
-export const NO_INCLUDES: OrderIncludes = { consignments: 'link', objectStructure: false, fees: false }
-
 /** The order endpoints' `include` and `consignment_structure`, checked against the spec's enums. */
 export function orderIncludes(params: URLSearchParams): OrderIncludes {
   const include = queryStringList(params, 'include') ?? []

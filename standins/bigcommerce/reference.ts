@@ -26,8 +26,6 @@ export const ORDER_STATUSES: readonly OrderStatus[] = [
   order: order as number,
 }))
 
-export const PAID_STATUS_IDS: ReadonlySet<number> = new Set([2, 3, 4, 8, 9, 10, 11, 13, 14])
-
 /** `payment_status` that goes with each status id. */
 export function paymentStatusFor(statusId: number): string {
   switch (statusId) {

@@ -76,8 +76,6 @@ export function v3Transaction(transaction: Transaction): Record<string, unknown>
   return { ...fields, date_created: isoOffset(createdAt) }
 }
 
-export type CustomerInclude = 'addresses' | 'storecredit' | 'attributes' | 'formfields' | 'shopper_profile_id' | 'segment_ids'
-
 export function v3Customer(store: BigCommerceStore, customer: Customer, include: ReadonlySet<string>): Record<string, unknown> {
   const { createdAt, modifiedAt, store_credit, ...fields } = customer
   const addresses = store.customerAddresses.get(customer.id) ?? []

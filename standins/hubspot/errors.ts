@@ -59,10 +59,6 @@ export function validationFailure(message: string, errors?: ErrorDetail[]) {
   return failure(400, 'VALIDATION_ERROR', message, errors ? { errors } : {})
 }
 
-export function notFound(message = 'resource not found') {
-  return failure(404, 'OBJECT_NOT_FOUND', message)
-}
-
 /** HubSpot's message for refused property values embeds a JSON list of the problems. */
 export function propertyProblemsMessage(problems: PropertyProblem[]): string {
   const listed = problems.map((p) => ({

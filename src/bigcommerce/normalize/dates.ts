@@ -48,8 +48,3 @@ export function toIsoDate(text: string | null | undefined): IsoDate | null {
   const ms = parseRfc2822(text) ?? parseIso8601(text)
   return ms === null ? null : new Date(ms).toISOString()
 }
-
-/** Webhook `created_at` (Unix seconds) → ISO-8601 UTC. */
-export function fromUnixSeconds(seconds: number): IsoDate {
-  return new Date(seconds * 1000).toISOString()
-}

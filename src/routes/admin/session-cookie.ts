@@ -11,7 +11,6 @@ import type { Config } from '../../config'
  */
 export const COOKIE = 'bc_admin_session'
 const PREFIX = 'host' as const
-export const COOKIE_NAME = `__Host-${COOKIE}`
 
 export function sessionSecret(c: Context): string | undefined {
   return getCookie(c, COOKIE, PREFIX)
