@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect } from 'vitest'
 import type { HubSpotRecord } from '../../src/hubspot/records'
 import type { SetupResult } from '../../src/hubspot/setup'
-import { harness } from './support'
+import { harness, it } from './support'
 
 /** Companies in the HubSpot writer: an optional object, set up when first written, then upserted and associated. */
 const contact: HubSpotRecord = { objectType: 'contacts', key: 'ada@acme.example', properties: { email: 'ada@acme.example' } }

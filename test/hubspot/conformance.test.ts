@@ -1,10 +1,10 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect } from 'vitest'
 import { orderRecords } from '../../src/hubspot/mapping/order'
 import type { HubSpotRecord } from '../../src/hubspot/records'
 import { recordKey } from '../../src/hubspot/sync/store'
 import { serveHost } from '../support/network'
 import { order } from './fixtures'
-import { HOST, harness } from './support'
+import { harness, HOST, it } from './support'
 
 /**
  * The writer against answers shaped as HubSpot documents them (issue 17): results in no promised order,

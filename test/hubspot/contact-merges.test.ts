@@ -1,8 +1,8 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect } from 'vitest'
 import { orderRecords } from '../../src/hubspot/mapping/order'
 import type { HubSpotRecord } from '../../src/hubspot/records'
 import { order } from './fixtures'
-import { harness } from './support'
+import { harness, it } from './support'
 
 const MERGE = /\/crm\/v3\/objects\/contacts\/merge$/
 const HOME = 'jane@home.example'

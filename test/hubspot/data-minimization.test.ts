@@ -1,10 +1,10 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect } from 'vitest'
 import { generateCanonicalStore } from '../../bench/support/demo-store'
 import { contactRecord } from '../../src/hubspot/mapping/contact'
 import { orderRecords } from '../../src/hubspot/mapping/order'
 import { productRecords } from '../../src/hubspot/mapping/product'
 import { serveHost } from '../support/network'
-import { HOST, harness } from './support'
+import { harness, HOST, it } from './support'
 
 const PAYMENT_WORDS = /payment|card|transaction|gateway|provider|iin|cvv|avs/i
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect } from 'vitest'
 import { contactRecord } from '../../src/hubspot/mapping/contact'
 import { orderRecords } from '../../src/hubspot/mapping/order'
 import { productRecords } from '../../src/hubspot/mapping/product'
@@ -6,10 +6,9 @@ import { cartRecord } from '../../src/hubspot/mapping/cart'
 import type { HubSpotRecord } from '../../src/hubspot/records'
 import { nextUtcMidnight } from '../../src/hubspot/sync/calls'
 import { WriterEngine } from '../../src/hubspot/sync/engine'
-import { MemoryWriterStore } from '../../src/hubspot/sync/memory-store'
 import { serveHost } from '../support/network'
 import { cart, order, summary, variant } from './fixtures'
-import { HOST, harness, memorySink } from './support'
+import { harness, HOST, it, memorySink } from './support'
 
 const contact = (i: number, extra: Record<string, string | number> = {}): HubSpotRecord => ({
   objectType: 'contacts',
@@ -283,8 +282,8 @@ describe('HubSpot writer engine', () => {
   })
 
   it('survives a restart mid-flush: a new engine on the same store finishes without duplicates', async () => {
-    const store = new MemoryWriterStore()
-    const h = harness({ store })
+    const h = harness()
+    const store = h.store
     let allowed = 4 // object writes that get through before the "eviction"
     serveHost(HOST, async (request) => {
       if (new URL(request.url).pathname.includes('/objects/') && allowed-- <= 0) throw new TypeError('evicted')

@@ -1,8 +1,8 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect } from 'vitest'
 import { customProperties, OBJECT_PROPERTIES } from '../../src/hubspot/properties'
 import { OBJECT_TYPES } from '../../src/hubspot/records'
 import { setupPortal } from '../../src/hubspot/setup'
-import { harness, START } from './support'
+import { harness, it, START } from './support'
 
 const creates = (h: ReturnType<typeof harness>) =>
   h.standin.requests.filter((r) => r.method === 'POST' && /\/crm\/v3\/properties\//.test(r.path))

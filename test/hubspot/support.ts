@@ -1,13 +1,13 @@
 import { runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
+import { it as vitestIt } from 'vitest'
 import { createHubSpotStandin, type HubSpotStandinOptions } from '../../standins/hubspot/index'
 import { HubSpotClient } from '../../src/hubspot/client'
 import { WriterEngine } from '../../src/hubspot/sync/engine'
 import type { HubSpotWriter } from '../../src/durable/hubspot-writer'
 import { hubspotWriter } from '../../src/durable/stubs'
 import type { ContactMergeOutcome, DeadLetter, EngineOptions, WriterClock, WriterSink } from '../../src/hubspot/sync/options'
-import { MemoryWriterStore } from '../../src/hubspot/sync/memory-store'
-import type { WriterStore } from '../../src/hubspot/sync/store'
+import { SqlWriterStore } from '../../src/hubspot/sync/sql-store'
 import { serveHost } from '../support/network'
 
 export const HOST = 'hubspot.standin'
@@ -79,15 +79,51 @@ export function memorySink() {
   return { sink, deadLetters, synced, merges }
 }
 
-/** The stand-in behind the test network, and a writer engine on a memory store, sharing one fake clock. */
+/** A fresh HubSpot writer Durable Object's SQLite storage, as production opens it (its constructor creates the tables). */
+export async function inWriterStorage<T>(body: (sql: SqlStorage) => T): Promise<T> {
+  return runInDurableObject(env.HUBSPOT_WRITER.getByName(`storage-${crypto.randomUUID()}`), (_instance, state) => body(state.storage.sql))
+}
+
+/** The storage of the running writer test (see `it`). */
+let testStorage: SqlStorage | null = null
+
+/**
+ * `it` of the writer's tests: each runs inside a fresh writer Durable Object, so harness() writes through
+ * production's store (SqlWriterStore on that object's SQLite storage).
+ */
+export function it(name: string, body: () => void | Promise<void>, timeout?: number): void {
+  vitestIt(
+    name,
+    () =>
+      inWriterStorage(async (sql) => {
+        testStorage = sql
+        try {
+          await body()
+        } finally {
+          testStorage = null
+        }
+      }),
+    timeout,
+  )
+}
+
+function runningTestStorage(): SqlStorage {
+  if (!testStorage) throw new Error('harness(): run the test with `it` from test/hubspot/support.ts')
+  return testStorage
+}
+
+/**
+ * The stand-in behind the test network, and a writer engine on production's store (in the running test's
+ * writer storage), sharing one fake clock.
+ */
 export function harness(
-  options: { standin?: HubSpotStandinOptions; engine?: Partial<EngineOptions>; store?: WriterStore } = {},
+  options: { standin?: HubSpotStandinOptions; engine?: Partial<EngineOptions> } = {},
 ) {
   const time = fakeTime()
   const standin = createHubSpotStandin({ clock: time.now, ...options.standin })
   serveHost(HOST, standin.fetch)
   const client = new HubSpotClient({ baseUrl: `http://${HOST}`, accessToken: 'hs-test-token' })
-  const store = options.store ?? new MemoryWriterStore()
+  const store = new SqlWriterStore(runningTestStorage())
   const { sink, deadLetters, synced, merges } = memorySink()
   const engine = new WriterEngine({ store, client, sink, clock: time.clock }, options.engine)
   return {

@@ -1,8 +1,8 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect } from 'vitest'
 import { budgetedReads } from '../../src/hubspot/tickets/budgeted'
 import { matchPriorities, readOpenEscalations, SEARCH_BODY_LIMIT, stageChunks } from '../../src/hubspot/tickets/read'
 import type { Portal } from '../../standins/hubspot'
-import { harness } from './support'
+import { harness, it } from './support'
 
 /** The support-escalation reads against the HubSpot stand-in, on the writer engine's own rate budget. */
 function ticket(portal: Portal, now: number, properties: Record<string, string>, emails: string[] = []) {

@@ -1,9 +1,9 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect } from 'vitest'
 import type { FiredTrigger } from '../../src/domain/model'
 import { contactRecord } from '../../src/hubspot/mapping/contact'
 import type { HubSpotRecord } from '../../src/hubspot/records'
 import { summary } from './fixtures'
-import { harness } from './support'
+import { harness, it } from './support'
 
 const UPSERT = /\/crm\/v3\/objects\/contacts\/batch\/upsert$/
 /** HubSpot refusing the one record of a batch (as a property value the portal no longer accepts would). */

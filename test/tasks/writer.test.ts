@@ -1,10 +1,10 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect } from 'vitest'
 import type { HubSpotRecord } from '../../src/hubspot/records'
 import { OBJECT_TYPES, OPTIONAL_OBJECT_TYPES } from '../../src/hubspot/records'
 import type { SetupResult } from '../../src/hubspot/setup'
-import { harness } from '../hubspot/support'
+import { harness, it } from '../hubspot/support'
 
-/** The HubSpot writer's side of tasks, on a memory store against the HubSpot stand-in. */
+/** The HubSpot writer's side of tasks, on production's store (SqlWriterStore) against the HubSpot stand-in. */
 const EMAIL = 'jane@example.com'
 const KEY = 'cart_abandoned:c-1:2026-11-02T10:15:00.000Z'
 const UPSERT_TASKS = /\/crm\/v3\/objects\/tasks\/batch\/upsert$/

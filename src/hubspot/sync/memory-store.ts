@@ -20,7 +20,7 @@ import {
   type WriterStore,
 } from './store'
 
-/** The writer store in memory: for the benchmark in Node and for unit tests. Same semantics as the SQL one. */
+/** The writer store in memory, for the benchmark in Node: answers as the SQL one does (test/hubspot/writer-store.test.ts). */
 export class MemoryWriterStore implements WriterStore {
   private readonly rows = new Map<HubSpotObjectType, Map<string, StoredRow>>(OBJECT_TYPES.map((t) => [t, new Map()]))
   /** `${type}\n${key}` → queued trigger writes, in firing order. */
@@ -32,7 +32,7 @@ export class MemoryWriterStore implements WriterStore {
   /** `${fromType}\n${fromKey}` → association ids, for associationsOf. */
   private readonly byFrom = new Map<string, Set<string>>()
   private readonly values = new Map<string, string>()
-  private readonly events = new Map<string, PendingEvent & { seq: number }>()
+  private readonly events = new Map<string, PendingEvent>()
   private readonly sentEvents = new Map<string, number>()
   private readonly redirects = new Map<string, string>()
   private readonly merges = new Map<string, PendingMerge>()
@@ -238,16 +238,17 @@ export class MemoryWriterStore implements WriterStore {
   enqueueEvents(events: CustomEventRecord[], now: number): void {
     for (const event of events) {
       if (this.events.has(event.key) || this.sentEvents.has(event.key)) continue
-      this.events.set(event.key, { event: structuredClone(event), createdAt: now, attempts: 0, nextAttemptAt: now, seq: ++this.seq })
+      this.events.set(event.key, { event: structuredClone(event), createdAt: now, attempts: 0, nextAttemptAt: now })
     }
   }
 
   dueEvents(now: number, limit: number): PendingEvent[] {
     return [...this.events.values()]
       .filter((e) => e.nextAttemptAt <= now)
-      .sort((a, b) => a.createdAt - b.createdAt || a.seq - b.seq)
+      // Ties in key order, as the SQL store's ORDER BY created_at, key.
+      .sort((a, b) => a.createdAt - b.createdAt || (a.event.key < b.event.key ? -1 : 1))
       .slice(0, limit)
-      .map(({ seq: _seq, ...e }) => ({ ...e, event: structuredClone(e.event) }))
+      .map((e) => ({ ...e, event: structuredClone(e.event) }))
   }
 
   eventSent(key: string, at: number): void {

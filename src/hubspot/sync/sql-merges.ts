@@ -20,11 +20,14 @@ export class SqlMergeStore extends SqlLinkStore {
     )`)
   }
 
-  /** Records the redirect; keys redirected to `fromKey` follow it, and so do merges waiting to merge into it. */
+  /**
+   * Records the redirect; keys redirected to `fromKey` follow it, and so do merges waiting to merge into it.
+   * The survivor itself is redirected nowhere (a redirect is one hop: its writes must stay its own).
+   */
   protected saveRedirect(fromKey: string, toKey: string): void {
     this.sql.exec('INSERT OR REPLACE INTO contact_redirects (from_key, to_key) VALUES (?, ?)', fromKey, toKey)
     this.sql.exec('UPDATE contact_redirects SET to_key = ? WHERE to_key = ?', toKey, fromKey)
-    this.sql.exec('DELETE FROM contact_redirects WHERE from_key = to_key')
+    this.sql.exec('DELETE FROM contact_redirects WHERE from_key = ?', toKey)
     this.sql.exec('UPDATE pending_merges SET primary_key = ? WHERE primary_key = ?', toKey, fromKey)
   }
 

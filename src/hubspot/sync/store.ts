@@ -4,7 +4,8 @@ import type { CustomEventRecord, HubSpotObjectType, HubSpotRecord, PropertyValue
  * What the writer keeps durably: pending record writes (state properties coalesced by object type and key,
  * trigger writes queued behind each other), pending associations, the HubSpot ids learned from upsert
  * results, and a few named values. Synchronous, because Durable Object SQLite storage is; the same interface
- * has an in-memory twin for the benchmark and tests.
+ * has an in-memory twin for the benchmark, proven to answer the same by test/hubspot/writer-store.test.ts.
+ * Lists of associations come in no particular order.
  */
 export interface PendingRecord {
   objectType: HubSpotObjectType
@@ -125,7 +126,7 @@ export interface WriterStore {
 
   /** Queues custom events, ignoring any whose key is pending or was sent already (a replay). */
   enqueueEvents(events: CustomEventRecord[], now: number): void
-  /** Pending events due by `now`, oldest first. */
+  /** Pending events due by `now`, oldest first (ties in key order). */
   dueEvents(now: number, limit: number): PendingEvent[]
   /** Remembers the key as sent and drops the pending row. */
   eventSent(key: string, at: number): void
