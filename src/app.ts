@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import { secureHeaders } from 'hono/secure-headers'
 import { loadConfig } from './config'
-import { errorAnswer, jsonError, type AppEnv } from './http'
+import { ApiError, type AppEnv, errorAnswer, jsonError } from './http'
 import { adminApi } from './routes/admin'
 import { assets } from './routes/assets'
 import { beacon } from './routes/beacon'
@@ -43,7 +43,7 @@ app.use('*', async (c, next) => {
   const result = loadConfig(c.env)
   if (!result.ok) {
     const first = result.errors[0]!
-    return jsonError(c, 503, 'invalid_configuration', first.message, { variable: first.variable })
+    throw new ApiError(503, 'invalid_configuration', first.message, { variable: first.variable })
   }
   c.set('config', result.config)
   await next()

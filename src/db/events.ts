@@ -1,4 +1,5 @@
-import { and, asc, eq, gt, gte, inArray, isNull, lte, ne, or, sql } from 'drizzle-orm'
+import { and, asc, eq, exists, gt, gte, inArray, isNotNull, isNull, lte, ne, not, notInArray, or, sql } from 'drizzle-orm'
+import { alias } from 'drizzle-orm/sqlite-core'
 import { drizzle } from 'drizzle-orm/d1'
 import { deadLetterInsert } from './dead-letters'
 import { webhookEvents } from './schema'
@@ -71,9 +72,9 @@ export async function recordWebhookEvent(db: D1Database, event: NewWebhookEvent)
 /** D1 binds at most 100 parameters per query. */
 const ID_CHUNK = 90
 
-function chunks<T>(items: readonly T[]): T[][] {
+function chunks<T>(items: readonly T[], size = ID_CHUNK): T[][] {
   const out: T[][] = []
-  for (let i = 0; i < items.length; i += ID_CHUNK) out.push(items.slice(i, i + ID_CHUNK))
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
   return out
 }
 
@@ -94,18 +95,45 @@ const claimable = (now: number) =>
   and(eq(webhookEvents.status, 'pending'), or(eq(webhookEvents.attempts, 0), lte(webhookEvents.nextAttemptAt, now)))
 
 /**
+ * Another attempt holds an event of the same resource: pending, claimed (`started_at`) and its lease running.
+ * A failed or released attempt clears `started_at`, so an event waiting for its retry holds nothing.
+ */
+const siblingInFlight = (d: ReturnType<typeof drizzle>, now: number, ids: readonly string[]) => {
+  const other = alias(webhookEvents, 'other')
+  return exists(
+    d
+      .select({ one: sql`1` })
+      .from(other)
+      .where(
+        and(
+          eq(other.resourceType, webhookEvents.resourceType),
+          eq(other.resourceId, webhookEvents.resourceId),
+          notInArray(other.id, [...ids]),
+          eq(other.status, 'pending'),
+          isNotNull(other.startedAt),
+          gt(other.nextAttemptAt, now),
+        ),
+      ),
+  )
+}
+
+/**
  * Claims events for an attempt, in one query: each claimed one spends an attempt and is leased. Those done,
- * dead, or leased to another attempt are left out (the queue and the sweep race safely).
+ * dead, leased to another attempt, or whose resource another attempt holds are left out: the queue and the
+ * sweep race safely, and one resource is processed by one attempt at a time, so its re-fetched states reach
+ * its contact in the order they were read (two changes within one second of `date_modified` cannot be told
+ * apart by age).
  */
 export async function claimEvents(db: D1Database, ids: readonly string[], now: number): Promise<WebhookEventRow[]> {
   const d = drizzle(db)
   const claimed: WebhookEventRow[] = []
-  for (const chunk of chunks(ids)) {
+  // Each id is bound twice (the claim and the sibling check): half a chunk keeps within D1's 100 parameters.
+  for (const chunk of chunks(ids, ID_CHUNK / 2)) {
     claimed.push(
       ...(await d
         .update(webhookEvents)
         .set({ attempts: sql`${webhookEvents.attempts} + 1`, nextAttemptAt: now + PROCESSING_LEASE_MS, startedAt: now })
-        .where(and(inArray(webhookEvents.id, chunk), claimable(now)))
+        .where(and(inArray(webhookEvents.id, chunk), claimable(now), not(siblingInFlight(d, now, chunk))))
         .returning()),
     )
   }
@@ -224,7 +252,7 @@ export async function releaseEvents(db: D1Database, ids: readonly string[], erro
   for (const chunk of chunks(ids)) {
     await d
       .update(webhookEvents)
-      .set({ attempts: sql`max(0, ${webhookEvents.attempts} - 1)`, nextAttemptAt: now, lastError: error })
+      .set({ attempts: sql`max(0, ${webhookEvents.attempts} - 1)`, nextAttemptAt: now, lastError: error, startedAt: null })
       .where(and(inArray(webhookEvents.id, chunk), eq(webhookEvents.status, 'pending')))
   }
 }
@@ -266,7 +294,7 @@ export async function markEventFailed(
     return { outcome: 'dead' }
   }
   const at = now + Math.max(retryBackoffMs(event.attempts), retryAfterMs ?? 0)
-  await d.update(webhookEvents).set({ lastError: error, nextAttemptAt: at }).where(eq(webhookEvents.id, event.id))
+  await d.update(webhookEvents).set({ lastError: error, nextAttemptAt: at, startedAt: null }).where(eq(webhookEvents.id, event.id))
   return { outcome: 'retry', at }
 }
 

@@ -30,8 +30,9 @@ export interface StoredEvent {
 
 /**
  * How an event fared in this invocation: done, to be retried at `at`, dead-lettered; or not attempted here
- * (no attempt spent): `deferred` past the invocation's budget, `paused` while its API is paused, `busy` when
- * another attempt holds it, it waits for its retry, or it is settled already.
+ * (no attempt spent): `deferred` past the invocation's budget, `paused` while its API is paused, `held` when
+ * another attempt holds it or another event of its resource (it is due as soon as that attempt ends), `busy`
+ * when it waits for its retry or is settled already.
  */
 export type EventOutcome =
   | { outcome: 'done' }
@@ -39,6 +40,7 @@ export type EventOutcome =
   | { outcome: 'dead' }
   | { outcome: 'deferred' }
   | { outcome: 'paused' }
+  | { outcome: 'held' }
   | { outcome: 'busy' }
 
 /**
@@ -72,13 +74,30 @@ export async function processEvents(
   const candidates = rows.filter((row) => isClaimable(row, now) || void outcomes.set(row.id, { outcome: 'busy' }))
   if (!candidates.length) return outcomes
   const watch = await invocation.pauseWatch()
-  const groups = [...groupByResource(candidates)]
   // The caller's time (a cron tick's) moves on with the real time the work takes.
   const started = Date.now()
   const clock = () => now + (Date.now() - started)
-  const results = await mapLimit(groups, PARALLEL_RESOURCES, ([key, group]) => runGroup(invocation, watch, key, group, clock))
+  // One resource's groups (a cart's update and its deletion) run one after another, as other invocations'
+  // attempts on it do (claimEvents): its states reach the contact in the order they were read.
+  const lanes = [...byResource(groupByResource(candidates)).values()]
+  const results = await mapLimit(lanes, PARALLEL_RESOURCES, async (lane) => {
+    const laneOutcomes: [string, EventOutcome][] = []
+    for (const [key, group] of lane) laneOutcomes.push(...(await runGroup(invocation, watch, key, group, clock)))
+    return laneOutcomes
+  })
   for (const result of results) for (const [id, outcome] of result) outcomes.set(id, outcome)
   return outcomes
+}
+
+/** Groups by the resource their events name (events without one stand alone), in the order they came. */
+function byResource(groups: Map<string, Group>): Map<string, [string, Group][]> {
+  const lanes = new Map<string, [string, Group][]>()
+  for (const [key, group] of groups) {
+    const { row } = group[0]!
+    const resource = row.resourceId === null ? key : `${row.resourceType}:${row.resourceId}`
+    lanes.set(resource, [...(lanes.get(resource) ?? []), [key, group]])
+  }
+  return lanes
 }
 
 type Group = { row: WebhookEventRow; stored: StoredEvent }[]
@@ -170,7 +189,7 @@ async function runGroup(
     const db = invocation.env.DB
     const claimedAt = clock()
     const claimed = await claimEvents(db, ids, claimedAt)
-    const outcomes = all({ outcome: 'busy' })
+    const outcomes = all({ outcome: 'held' })
     if (!claimed.length) return outcomes
     const claimedIds = claimed.map((row) => row.id)
     const lease = keepLease(db, claimedIds, claimedAt, clock)

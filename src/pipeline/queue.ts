@@ -10,10 +10,10 @@ import { processEventNow, processEvents } from './process-event'
  * 200, then sends the event's id here. Queue and sweep follow one protocol: the inbox owns each event's state
  * and retries, a message is only a prompt. The consumer claims each resource's events under a lease when it
  * takes them on (so the cron sweep never runs the same attempt), processes them with one re-fetch per resource,
- * and settles each message: ack when done, dead-lettered, or not claimable (another attempt holds the event, it
- * waits for its retry, or BigCommerce is paused: the inbox and the sweep take it from there); retry with a
- * delay when the event's next attempt is due (a BigCommerce 429's `X-Rate-Limit-Time-Reset-Ms` included) or
- * when the invocation's budget left it for the next delivery.
+ * and settles each message: ack when done, dead-lettered, or not claimable (it waits for its retry, or
+ * BigCommerce is paused: the inbox and the sweep take it from there); retry with a delay when the event's next
+ * attempt is due (a BigCommerce 429's `X-Rate-Limit-Time-Reset-Ms` included), when the invocation's budget
+ * left it for the next delivery, or when another attempt holds it or its resource (one attempt per resource).
  */
 
 /**
@@ -35,6 +35,8 @@ export async function handOver(env: Env, config: Config, id: string): Promise<vo
 
 /** A message the budget left over comes back this soon, in a fresh invocation. */
 const DEFERRED_DELAY_SECONDS = 1
+/** A message whose resource another attempt holds comes back once that attempt has likely ended. */
+const HELD_DELAY_SECONDS = 3
 
 export async function consumeWebhookBatch(batch: MessageBatch<WebhookMessage>, env: Env, options: InvocationOptions = {}): Promise<void> {
   const invocation = new Invocation(env, options)
@@ -52,7 +54,8 @@ export async function consumeWebhookBatch(batch: MessageBatch<WebhookMessage>, e
     else if (outcome?.outcome === 'deferred') {
       message.retry({ delaySeconds: DEFERRED_DELAY_SECONDS })
       deferred++
-    } else message.ack()
+    } else if (outcome?.outcome === 'held') message.retry({ delaySeconds: HELD_DELAY_SECONDS })
+    else message.ack()
   }
   if (deferred) console.log(`webhook batch: ${deferred} events deferred to the next delivery (the invocation's budget)`)
 }

@@ -12,7 +12,7 @@ import { resolveChannelRules } from '../domain/channel-rules'
 import { classifyTouch } from '../domain/channels'
 import type { ProductView } from '../domain/contact-state'
 import type { Env } from '../env'
-import { jsonError, type AppEnv } from '../http'
+import { ApiError, type AppEnv } from '../http'
 import { clientKey, overLimit, tooManyRequests } from '../rate-limits'
 
 /**
@@ -34,7 +34,7 @@ beacon.get('/beacon.js', (c) => {
 
 beacon.options('/beacon', async (c) => {
   const { allowed } = await storefrontOrigins(c)
-  if (!allowed) return forbidden(c)
+  if (!allowed) throw forbidden(c)
   corsHeaders(c, allowed.origin)
   c.header('Access-Control-Max-Age', '86400')
   return c.body(null, 204)
@@ -46,7 +46,7 @@ beacon.options('/beacon', async (c) => {
 beacon.post('/beacon', async (c) => {
   // An active storefront's site, or an origin BEACON_ALLOWED_ORIGINS lists; the site names the hit's storefront.
   const origins = await storefrontOrigins(c)
-  if (!origins.allowed) return forbidden(c)
+  if (!origins.allowed) throw forbidden(c)
   corsHeaders(c, origins.allowed.origin)
   if (await overLimit(c.env.BEACON_CLIENT_LIMITER, clientKey(c))) {
     return tooManyRequests(c, 'too many hits from this client; try again shortly')
@@ -54,22 +54,22 @@ beacon.post('/beacon', async (c) => {
 
   const type = (c.req.header('content-type') ?? 'text/plain').split(';')[0]!.trim().toLowerCase()
   if (type !== 'text/plain' && type !== 'application/json') {
-    return jsonError(c, 415, 'unsupported_media_type', 'send the hit as text/plain or application/json')
+    throw new ApiError(415, 'unsupported_media_type', 'send the hit as text/plain or application/json')
   }
   const body = await readLimited(c.req.raw)
-  if (!body.ok) return jsonError(c, 413, 'payload_too_large', 'a hit is at most 8 KiB')
+  if (!body.ok) throw new ApiError(413, 'payload_too_large', 'a hit is at most 8 KiB')
 
   let json: unknown
   try {
     json = JSON.parse(body.text)
   } catch {
-    return jsonError(c, 400, 'invalid_json', 'the body is not JSON')
+    throw new ApiError(400, 'invalid_json', 'the body is not JSON')
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    return jsonError(c, 400, 'invalid_hit', 'the body must be a JSON object')
+    throw new ApiError(400, 'invalid_hit', 'the body must be a JSON object')
   }
   const parsed = hitSchema.safeParse(json)
-  if (!parsed.success) return jsonError(c, 400, 'invalid_hit', describeIssues(parsed.error))
+  if (!parsed.success) throw new ApiError(400, 'invalid_hit', describeIssues(parsed.error))
   const hit = parsed.data
 
   if (await overLimit(c.env.BEACON_VISITOR_LIMITER, hit.anonymousId)) {
@@ -80,7 +80,7 @@ beacon.post('/beacon', async (c) => {
   // An admin's override (PUT /admin/api/overrides) wins over the CHANNEL_RULES variable.
   const { channelRules } = await currentOverrides(c.env.DB)
   const rules = resolveChannelRules(channelRules ? JSON.stringify(channelRules) : c.env.CHANNEL_RULES)
-  if (!rules.ok) return jsonError(c, 503, 'invalid_configuration', rules.message, { variable: 'CHANNEL_RULES' })
+  if (!rules.ok) throw new ApiError(503, 'invalid_configuration', rules.message, { variable: 'CHANNEL_RULES' })
   const config = c.get('config')
   const at = hitTime(hit.occurredAt, now)
   const classification = classifyTouch(
@@ -136,10 +136,9 @@ function storefrontOrigins(c: Context<AppEnv>) {
   return beaconOrigins(c.env.DB, c.get('config').BEACON_ALLOWED_ORIGINS, c.req.header('origin'))
 }
 
-function forbidden(c: Context<AppEnv>) {
+function forbidden(c: Context<AppEnv>): ApiError {
   const origin = c.req.header('origin')
-  return jsonError(
-    c,
+  return new ApiError(
     403,
     'origin_not_allowed',
     origin

@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono'
 import { freshCartRedirectUrl, storefrontCartPage } from '../bigcommerce/storefront'
 import { cartChannel } from '../db/identity'
-import { jsonError, type AppEnv } from '../http'
+import { ApiError, type AppEnv } from '../http'
 import { bigCommerceClient } from '../clients'
 import { checkRecoveryLink } from '../recovery/link'
 
@@ -37,16 +37,16 @@ function redirect(c: Context, location: string): Response {
 export const cartRecovery = new Hono<AppEnv>().on(['GET', 'HEAD'], '/:cartId/recover', async (c) => {
   const cartId = c.req.param('cartId')
   const sig = c.req.query('sig')
-  if (!CART_ID.test(cartId)) return jsonError(c, 400, 'invalid_cart_id', 'the cart id is not a BigCommerce cart id')
-  if (!sig) return jsonError(c, 400, 'missing_signature', 'a recovery link carries its signature in the sig parameter')
+  if (!CART_ID.test(cartId)) throw new ApiError(400, 'invalid_cart_id', 'the cart id is not a BigCommerce cart id')
+  if (!sig) throw new ApiError(400, 'missing_signature', 'a recovery link carries its signature in the sig parameter')
   const config = c.get('config')
   const check = await checkRecoveryLink(config.BIGCOMMERCE_ACCESS_TOKEN, cartId, sig, Date.now())
-  if (!check.ok) return jsonError(c, 403, 'invalid_signature', check.problem)
+  if (!check.ok) throw new ApiError(403, 'invalid_signature', check.problem)
 
   if (c.req.method === 'HEAD') return c.body(null, 200, { 'content-type': 'text/html; charset=utf-8', ...NO_STORE })
   if (isPrefetch(c.req.raw.headers)) {
     // A non-2xx answer makes a browser drop its prefetch and load the link for real when it is clicked.
-    return c.json({ error: 'prefetch_not_served', message: 'recovery links are served to a visit, not a prefetch' }, 503, {
+    throw new ApiError(503, 'prefetch_not_served', 'recovery links are served to a visit, not a prefetch', {}, {
       ...NO_STORE,
       vary: 'Sec-Purpose, Purpose',
     })

@@ -4,7 +4,7 @@ import { DELIVERY_EXCEPTION_PATH } from '../bigcommerce/hooks'
 import { authenticateWebhook } from '../bigcommerce/signature'
 import { EnvelopeError, envelopeSchema, subjectResource, webhookSubject } from '../bigcommerce/webhook'
 import { recordWebhookEvent } from '../db/events'
-import { jsonError, type AppEnv } from '../http'
+import { ApiError, type AppEnv, jsonError } from '../http'
 import { handOver } from '../pipeline/queue'
 
 const MAX_BODY_BYTES = 1024 * 1024
@@ -31,8 +31,7 @@ export const webhooks = new Hono<AppEnv>().on(
       webhookSecret: config.BIGCOMMERCE_WEBHOOK_SECRET,
     }
     if (!secrets.clientSecret && !secrets.webhookSecret) {
-      return jsonError(
-        c,
+      throw new ApiError(
         503,
         'webhook_auth_not_configured',
         'set BIGCOMMERCE_CLIENT_SECRET or BIGCOMMERCE_WEBHOOK_SECRET: webhooks are refused until one is set',
@@ -41,30 +40,30 @@ export const webhooks = new Hono<AppEnv>().on(
 
     const rawBody = await c.req.text()
     const auth = await authenticateWebhook(rawBody, c.req.raw.headers, secrets)
-    if (!auth.ok) return jsonError(c, 401, 'unauthorized', auth.reason)
+    if (!auth.ok) throw new ApiError(401, 'unauthorized', auth.reason)
 
     let json: unknown
     try {
       json = JSON.parse(rawBody)
     } catch {
-      return jsonError(c, 400, 'invalid_json', 'the body is not JSON')
+      throw new ApiError(400, 'invalid_json', 'the body is not JSON')
     }
     const parsed = envelopeSchema.safeParse(json)
     if (!parsed.success) {
       const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`)
-      return jsonError(c, 400, 'invalid_envelope', 'the body is not a BigCommerce webhook envelope', { problems })
+      throw new ApiError(400, 'invalid_envelope', 'the body is not a BigCommerce webhook envelope', { problems })
     }
     const envelope = parsed.data
 
     if (envelope.producer !== `stores/${config.BIGCOMMERCE_STORE_HASH}`) {
-      return jsonError(c, 403, 'wrong_store', `producer ${envelope.producer} is not this worker's store`)
+      throw new ApiError(403, 'wrong_store', `producer ${envelope.producer} is not this worker's store`)
     }
 
     let subject
     try {
       subject = webhookSubject(envelope)
     } catch (err) {
-      if (err instanceof EnvelopeError) return jsonError(c, 400, 'invalid_envelope', err.message)
+      if (err instanceof EnvelopeError) throw new ApiError(400, 'invalid_envelope', err.message)
       throw err
     }
     if (subject.kind === 'company' && !config.BIGCOMMERCE_B2B) {

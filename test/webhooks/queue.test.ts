@@ -3,7 +3,7 @@ import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it } from 'vitest'
 import worker from '../../src/index'
 import { deliver } from '../../standins/bigcommerce'
-import { claimEvents, MAX_ATTEMPTS, PROCESSING_LEASE_MS, renewLeases } from '../../src/db/events'
+import { claimEvents, markEventFailed, MAX_ATTEMPTS, PROCESSING_LEASE_MS, renewLeases } from '../../src/db/events'
 import { sweepDueEvents } from '../../src/pipeline/sweep'
 import { adminCall } from '../admin/support'
 import { CapturingQueue, consumeBatch, WEBHOOK_QUEUE } from '../support/queue'
@@ -182,6 +182,32 @@ describe('webhook queue', () => {
     await sweepDueEvents(env, new Date(Date.now() + 61_000))
     expect(await statuses()).toEqual({ done: 1 })
     expect(orderCalls(created.value.id)).toHaveLength(1)
+  })
+
+  it('processes one resource in one attempt at a time: an event whose order another attempt holds comes back in seconds, no attempt spent', async () => {
+    const created = bigcommerce.store.createOrder({ email: 'one-at-a-time@example.com', statusId: 11 })
+    const orderId = created.value.id
+    const first = await deliverQueued(created.events.filter((e) => e.scope === 'store/order/created'))
+    // Another invocation (a concurrent batch, the sweep) is processing the order's first event.
+    const [held] = await claimEvents(env.DB, [first.messages[0]!.id], Date.now())
+    expect(held).toBeDefined()
+    const shipped = await deliverQueued(bigcommerce.store.setOrderStatus(orderId, 2).events)
+    const waiting = await consumeBatch(shipped.messages, shipped.workerEnv)
+    expect(waiting.explicitAcks).toHaveLength(0)
+    expect(waiting.retryMessages).toHaveLength(shipped.messages.length)
+    expect(new Set(waiting.delays.values())).toEqual(new Set([3]))
+    expect(orderCalls(orderId)).toHaveLength(0)
+    for (const message of shipped.messages) {
+      expect(await env.DB.prepare('SELECT attempts FROM webhook_events WHERE id = ?').bind(message.id).first('attempts')).toBe(0)
+    }
+
+    // That attempt failed and waits for its retry: it holds the order no more, and the next delivery reads it.
+    await markEventFailed(env.DB, held!, { error: 'BigCommerce 500' }, Date.now())
+    const next = await consumeBatch(shipped.messages, shipped.workerEnv)
+    expect(next.explicitAcks).toHaveLength(shipped.messages.length)
+    expect(orderCalls(orderId)).toHaveLength(1)
+    await flushHubSpot()
+    expect(hubspot.portal.findByProperty('orders', 'bc_order_id', String(orderId))?.properties.bc_status).toBe('shipped')
   })
 
   it('an attempt that died with its process holds its events half a minute at most; a running one renews its lease', async () => {

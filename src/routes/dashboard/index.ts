@@ -15,7 +15,7 @@ import { attributionReportFor } from '../../admin/operations'
 import { companiesReport } from '../../companies/report'
 import { listDeadLetters } from '../../db/dead-letters'
 import { listDecisions } from '../../db/operations'
-import { jsonError } from '../../http'
+import { ApiError, jsonError } from '../../http'
 import type { AdminEnv } from '../admin/define'
 import { revenueByChannel } from './chart'
 import { eraseForm } from './erase'
@@ -95,7 +95,7 @@ dashboard.post('/dead-letters/:id/replay', async (c) => {
   const denied = await guardForm(c, 'operator', 'Sign in again to replay.')
   if (denied) return denied
   const id = Number(c.req.param('id'))
-  if (!Number.isSafeInteger(id) || id <= 0) return jsonError(c, 400, 'invalid_request', 'path.id: must be a positive integer')
+  if (!Number.isSafeInteger(id) || id <= 0) throw new ApiError(400, 'invalid_request', 'path.id: must be a positive integer')
   const now = new Date()
   const outcome = await replayDeadLetterAudited(c.env, c.get('actor'), id, now)
   return c.redirect(noticeLocation(replayNotice(outcome), { id: String(id) }), 303)

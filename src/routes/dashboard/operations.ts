@@ -3,7 +3,7 @@ import { bulkReplay, bulkReplayAudited, type BulkReplayFilter } from '../../admi
 import { ERROR_CLASSES, type ErrorClass } from '../../admin/dead-letters'
 import { resumeApiAudited } from '../../admin/pauses'
 import { APIS, type Api } from '../../db/api-pauses'
-import { jsonError } from '../../http'
+import { ApiError } from '../../http'
 import type { AdminEnv } from '../admin/define'
 import { noticeLocation } from './notices'
 import { guardForm } from './session'
@@ -15,7 +15,7 @@ operationForms.post('/pauses/:api/resume', async (c) => {
   const denied = await guardForm(c, 'operator', 'Sign in again to resume.')
   if (denied) return denied
   const api = c.req.param('api')
-  if (!(APIS as readonly string[]).includes(api)) return jsonError(c, 400, 'invalid_request', `path.api: one of ${APIS.join(', ')}`)
+  if (!(APIS as readonly string[]).includes(api)) throw new ApiError(400, 'invalid_request', `path.api: one of ${APIS.join(', ')}`)
   const result = await resumeApiAudited(c.env, c.get('actor'), api as Api, new Date())
   const location = result.resumed
     ? noticeLocation('api_resumed', { api, queued: String(result.handedOver) })
@@ -40,7 +40,7 @@ operationForms.post('/dead-letters/replay', async (c) => {
   const errorClass = (ERROR_CLASSES as readonly unknown[]).includes(form.errorClass) ? (form.errorClass as ErrorClass) : undefined
   const from = utc(form.from)
   const to = utc(form.to)
-  if (from === null || to === null) return jsonError(c, 400, 'invalid_request', 'from, to: dates like 2026-12-10T08:00')
+  if (from === null || to === null) throw new ApiError(400, 'invalid_request', 'from, to: dates like 2026-12-10T08:00')
   const filter = { kind, errorClass, from, to }
   const now = new Date()
   if (form.action === 'replay') {

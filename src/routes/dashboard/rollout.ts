@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import { setFamilyMode } from '../../admin/rollout'
 import { isFamilyMode, isTriggerFamily } from '../../domain/automation'
-import { jsonError } from '../../http'
+import { ApiError } from '../../http'
 import type { AdminEnv } from '../admin/define'
 import { noticeLocation } from './notices'
 import { guardForm } from './session'
@@ -14,8 +14,8 @@ rolloutForms.post('/:family', async (c) => {
   if (denied) return denied
   const family = c.req.param('family')
   const mode = (await c.req.parseBody()).mode
-  if (!isTriggerFamily(family)) return jsonError(c, 400, 'invalid_request', `path.family: unknown trigger family "${family}"`)
-  if (typeof mode !== 'string' || !isFamilyMode(mode)) return jsonError(c, 400, 'invalid_request', 'mode: must be live, shadow or off')
+  if (!isTriggerFamily(family)) throw new ApiError(400, 'invalid_request', `path.family: unknown trigger family "${family}"`)
+  if (typeof mode !== 'string' || !isFamilyMode(mode)) throw new ApiError(400, 'invalid_request', 'mode: must be live, shadow or off')
   await setFamilyMode(c.env.DB, c.get('actor'), family, mode, new Date())
   return c.redirect(noticeLocation('family_mode_changed', { family, mode }), 303)
 })
