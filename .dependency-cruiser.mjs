@@ -1,7 +1,7 @@
 import { fileURLToPath, URL } from 'node:url'
 
 /**
- * The layering of src/ as rules (`npm run lint` runs them; ARCHITECTURE is in the README's "Where things live").
+ * The layering of src/ as rules (`npm run lint` runs them; ARCHITECTURE.md draws the floors).
  * Each folder (or top-level file) of src/ stands on a floor and imports only from floors below it: two rooms on
  * one floor do not import each other either (cron and admin share the work in upkeep/, below both).
  */
@@ -69,7 +69,7 @@ export default {
     },
     {
       name: 'every-room-has-a-floor',
-      comment: 'A new folder or top-level file of src/ gets its floor in .dependency-cruiser.cjs',
+      comment: 'A new folder or top-level file of src/ gets its floor in .dependency-cruiser.mjs',
       severity: 'error',
       from: { path: '^src/', pathNot: FLOORS.flat().map(room) },
       to: {},
