@@ -33,7 +33,6 @@ import type { HubSpotRecord, WriteLane } from '../src/hubspot/records'
 import { WriterEngine } from '../src/hubspot/sync/engine'
 import type { WriterSink } from '../src/hubspot/sync/options'
 import { MemoryWriterStore } from '../src/hubspot/sync/memory-store'
-import type { Env } from '../src/env'
 import { createBigCommerceStandin, seedStore, type BigCommerceStandin } from '../standins/bigcommerce'
 import { v2Order } from '../standins/bigcommerce/serialize'
 import { createHubSpotStandin } from '../standins/hubspot'
@@ -183,7 +182,7 @@ async function importStore(options: {
     HUBSPOT_ACCESS_TOKEN: 'hs-test-token',
     HUBSPOT_API_BASE: 'http://hubspot.standin',
     DB: await migratedD1(),
-  } as unknown as Env
+  } as unknown as Cloudflare.Env
   Object.assign(env, {
     CONTACT: {
       getByName(email: string) {

@@ -264,13 +264,17 @@ export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: C
 
 const cache = new WeakMap<object, ConfigResult>()
 
-/** Parses the environment once per env object (the runtime hands the same object to every request). */
-export function loadConfig(env: Record<string, unknown>): ConfigResult {
+/**
+ * Parses the environment once per env object (the runtime hands the same object to every request). The env is
+ * read as a plain record of its variables: the secrets are not in wrangler.toml, so not in the generated `Env`.
+ */
+export function loadConfig(env: object): ConfigResult {
   const cached = cache.get(env)
   if (cached) return cached
+  const variables: Readonly<Record<string, unknown>> = { ...env }
   const raw: Record<string, unknown> = {}
   for (const key of Object.keys(configSchema.shape)) {
-    const value = env[key]
+    const value = variables[key]
     raw[key] = typeof value === 'string' && value.trim() === '' ? undefined : value
   }
   const parsed = configSchema.safeParse(raw)
@@ -289,7 +293,7 @@ export function loadConfig(env: Record<string, unknown>): ConfigResult {
 }
 
 /** For code past the HTTP edge (Durable Objects, cron): configuration was validated before work was queued. */
-export function requireConfig(env: Record<string, unknown>): Config {
+export function requireConfig(env: object): Config {
   const result = loadConfig(env)
   if (!result.ok) throw result.errors[0]
   return result.config

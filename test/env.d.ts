@@ -1,21 +1,23 @@
 import type { D1Migration } from 'cloudflare:test'
-import type { ContactObject } from '../src/durable/contact'
-import type { HubSpotWriter } from '../src/durable/hubspot-writer'
-import type { Env as WorkerEnv } from '../src/env'
 
 declare global {
   namespace Cloudflare {
-    interface GlobalProps {
-      mainModule: typeof import('../src/index')
-    }
-    // Tests call the Durable Objects' methods directly: give them the typed namespaces.
-    interface Env extends WorkerEnv {
+    // The worker's bindings are generated (worker-configuration.d.ts); these are the tests' own.
+    interface Env {
       TEST_MIGRATIONS: D1Migration[]
       SMALL_TEST_LIMITER: RateLimit
       /** BigCommerce's OpenAPI specs by file name (YAML text), from vitest.config.ts. */
       BIGCOMMERCE_SPECS: Record<string, string>
-      CONTACT: DurableObjectNamespace<ContactObject>
-      HUBSPOT_WRITER: DurableObjectNamespace<HubSpotWriter>
+      // The worker's secrets and unset variables (not in wrangler.toml), as vitest.config.ts gives them.
+      BIGCOMMERCE_STORE_HASH?: string
+      BIGCOMMERCE_ACCESS_TOKEN?: string
+      BIGCOMMERCE_CLIENT_SECRET?: string
+      BIGCOMMERCE_WEBHOOK_SECRET?: string
+      BIGCOMMERCE_APP_CLIENT_ID?: string
+      HUBSPOT_ACCESS_TOKEN?: string
+      PUBLIC_URL?: string
+      BEACON_ALLOWED_ORIGINS?: string
+      ADMIN_TOKENS?: string
     }
   }
 }

@@ -10,7 +10,6 @@ import { planContactChange, withHighValueCartTasks } from '../domain/contact-pla
 import type { ContactState, ProductView } from '../domain/contact-state'
 import type { Cart, Customer, HubSpotOptOut, Order, Subscriber } from '../domain/model'
 import { withAutomationOverrides } from '../domain/overrides'
-import type { Env } from '../env'
 import { startsAfterErasure } from '../domain/erasure'
 import { erasedAt } from '../erasure/gate'
 import { contactPlanWrites } from '../hubspot/mapping/contact-plan-writes'
@@ -64,8 +63,9 @@ const MERGED_INTO_KEY = 'merged_into'
  * D1, and sets the alarm for the next moment something falls due (cart quiet period, post-purchase step,
  * lapse, deferred trigger).
  * An email linked to another person's hands its state over (`absorb`) and from then on passes every call on.
+ * Its env: the generated bindings (worker-configuration.d.ts), as the platform and the test pool type one.
  */
-export class ContactObject extends DurableObject<Env> {
+export class ContactObject extends DurableObject<Cloudflare.Env> {
   async applyOrder(order: Order, options: ApplyOptions = {}): Promise<void> {
     const into = await this.change(order.email, options, { kind: 'order', order }, (at) => startsAfterErasure.order(order, at))
     if (typeof into === 'string') await this.person(into).applyOrder(order, options)
@@ -217,7 +217,7 @@ export class ContactObject extends DurableObject<Env> {
 
   /** Another contact's object: the person this email was linked to, or one being absorbed. */
   private person(email: string) {
-    return (this.env.CONTACT as DurableObjectNamespace<ContactObject>).getByName(email)
+    return this.env.CONTACT.getByName(email)
   }
 
   /**

@@ -3,7 +3,6 @@ import { requireConfig } from '../config'
 import { closeApiPause, openApiPause } from '../db/api-pauses'
 import { markOrdersSynced } from '../db/contacts'
 import { markDeadLettersReplayed, openHubSpotDeadLetters, recordHubSpotDeadLetter } from '../db/dead-letters'
-import type { Env } from '../env'
 import { HubSpotClient } from '../hubspot/client'
 import type { CustomEventRecord, HubSpotRecord, WriteLane } from '../hubspot/records'
 import type { SetupResult } from '../hubspot/setup'
@@ -36,8 +35,9 @@ const FLUSH_DELAY_MS = 1_000
  * One writer per HubSpot account (`env.HUBSPOT_WRITER.getByName('default')`): owns the rate budget,
  * coalesces pending writes in its SQLite storage and flushes them in batches from its alarm. Thin: the
  * planning lives in hubspot/sync/engine.ts.
+ * Its env: the generated bindings (worker-configuration.d.ts), as the platform and the test pool type one.
  */
-export class HubSpotWriter extends DurableObject<Env> {
+export class HubSpotWriter extends DurableObject<Cloudflare.Env> {
   private readonly store: SqlWriterStore
   private engineInstance: WriterEngine | null = null
   private running: Promise<FlushResult> | null = null
@@ -47,7 +47,7 @@ export class HubSpotWriter extends DurableObject<Env> {
   /** What the engine and the budgeted reads go by: whichever clock the writer has at the moment. */
   private readonly time: WriterClock = { now: () => this.clock.now(), sleep: (ms) => this.clock.sleep(ms) }
 
-  constructor(ctx: DurableObjectState, env: Env) {
+  constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
     super(ctx, env)
     this.store = new SqlWriterStore(ctx.storage.sql)
   }

@@ -68,7 +68,7 @@ export function countedD1(db: D1Database, budget: InvocationBudget): D1Database 
 }
 
 /** Each method called on a stub is one subrequest (an RPC to the object). */
-function countedNamespace<T extends DurableObjectNamespace>(namespace: T, budget: InvocationBudget): T {
+function countedNamespace<T extends object>(namespace: T, budget: InvocationBudget): T {
   const count = <S extends object>(stub: S): S =>
     new Proxy(stub, {
       get(target, property) {

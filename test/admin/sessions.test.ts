@@ -15,7 +15,7 @@ beforeEach(async () => {
   await freshWorld()
 })
 
-const dashboard = (cookie: string, init: { query?: string; env?: Record<string, unknown> } = {}) =>
+const dashboard = (cookie: string, init: { query?: string; env?: typeof env } = {}) =>
   callWorker(new Request(`${WORKER}/admin${init.query ?? ''}`, { headers: { cookie } }), init.env)
 
 const secretOf = (cookie: string) => cookie.slice(cookie.indexOf('=') + 1)

@@ -1,7 +1,6 @@
 import { abortAllDurableObjects, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it } from 'vitest'
-import type { HubSpotWriter } from '../../src/durable/hubspot-writer'
 import { hubspotWriter } from '../../src/durable/stubs'
 import { writerClock } from '../hubspot/support'
 import { serveHost } from '../support/network'
@@ -137,7 +136,7 @@ describe('every fired trigger reaches HubSpot as its own change', () => {
     if (paused) (await writerClock()).advance(Date.parse(paused) - Date.now() + 20)
     // The first value is accepted; the writer is then cut off (a long outage ends its flush) and evicted.
     await runInDurableObject(hubspotWriter(env), async (instance) => {
-      Object.assign((instance as unknown as HubSpotWriter).tuning, { transientBaseMs: 60_000 })
+      Object.assign(instance.tuning, { transientBaseMs: 60_000 })
     })
     let upserts = 0
     serveHost('hubspot.standin', async (request) => {

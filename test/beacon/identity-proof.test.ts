@@ -160,7 +160,7 @@ describe('a Current Customer token', () => {
   it('is not checked without BIGCOMMERCE_APP_CLIENT_ID: the hit stays anonymous', async () => {
     const email = 'no-app@example.com'
     const customer = await registeredCustomer(email)
-    const withoutApp: Record<string, unknown> = { ...env, BIGCOMMERCE_APP_CLIENT_ID: '' }
+    const withoutApp = { ...env, BIGCOMMERCE_APP_CLIENT_ID: '' }
     const res = await callWorker(
       new Request('https://worker.example.com/beacon', {
         method: 'POST',

@@ -35,7 +35,7 @@ beforeEach(async () => {
   bigcommerce.setRateLimit(1_000_000, 30_000)
 })
 
-async function erase(email: string, withEnv: Record<string, unknown> = ERASE_ENV, token: string = TOKENS.admin) {
+async function erase(email: string, withEnv: typeof env = ERASE_ENV, token: string = TOKENS.admin) {
   return callWorker(
     new Request('https://worker.example.com/admin/api/erase', {
       method: 'POST',

@@ -3,7 +3,6 @@ import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config'
 import { contactObject, hubspotWriter } from '../../src/durable/stubs'
-import type { HubSpotWriter } from '../../src/durable/hubspot-writer'
 import { EVENT_DEFINITIONS } from '../../src/hubspot/events'
 import { createHubSpotStandin, type HubSpotStandin } from '../../standins/hubspot'
 import { serveHost } from '../support/network'
@@ -29,7 +28,7 @@ function portal(customEvents: boolean) {
 /** HUBSPOT_CUSTOM_EVENTS as the writer sees it (its engine takes it from the configuration). */
 async function customEvents(on: boolean) {
   await runInDurableObject(hubspotWriter(env), (instance) => {
-    ;(instance as unknown as HubSpotWriter).tuning.customEvents = on
+    ;instance.tuning.customEvents = on
   })
 }
 

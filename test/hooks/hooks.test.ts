@@ -198,7 +198,7 @@ describe('the webhook-health cron', () => {
 
   it('does nothing without PUBLIC_URL', async () => {
     const withoutUrl = { ...env, PUBLIC_URL: undefined }
-    expect(await checkWebhookHealth(withoutUrl as typeof env, new Date())).toBeNull()
+    expect(await checkWebhookHealth(withoutUrl, new Date())).toBeNull()
     expect(bigcommerce.requests).toHaveLength(0)
   })
 })

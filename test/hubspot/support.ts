@@ -4,7 +4,6 @@ import { it as vitestIt } from 'vitest'
 import { createHubSpotStandin, type HubSpotStandinOptions } from '../../standins/hubspot/index'
 import { HubSpotClient } from '../../src/hubspot/client'
 import { WriterEngine } from '../../src/hubspot/sync/engine'
-import type { HubSpotWriter } from '../../src/durable/hubspot-writer'
 import { hubspotWriter } from '../../src/durable/stubs'
 import type { ContactMergeOutcome, DeadLetter, EngineOptions, WriterClock, WriterSink } from '../../src/hubspot/sync/options'
 import { SqlWriterStore } from '../../src/hubspot/sync/sql-store'
@@ -54,7 +53,7 @@ export class ShiftedClock implements WriterClock {
 export async function writerClock(writer = hubspotWriter(env)): Promise<ShiftedClock> {
   let shifted: ShiftedClock | undefined
   await runInDurableObject(writer, (instance) => {
-    const object = instance as unknown as HubSpotWriter
+    const object = instance
     shifted = object.clock instanceof ShiftedClock ? object.clock : new ShiftedClock()
     object.clock = shifted
   })

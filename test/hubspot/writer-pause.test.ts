@@ -2,7 +2,6 @@ import { runInDurableObject } from 'cloudflare:test'
 import { env, exports } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { readApiPauses } from '../../src/db/api-pauses'
-import type { HubSpotWriter } from '../../src/durable/hubspot-writer'
 import { hubspotWriter } from '../../src/durable/stubs'
 import type { HubSpotRecord } from '../../src/hubspot/records'
 import { adminCall } from '../admin/support'
@@ -26,7 +25,7 @@ const UPSERT = /\/crm\/v3\/objects\/contacts\/batch\/upsert$/
 
 async function tune(options: Record<string, number>) {
   await runInDurableObject(env.HUBSPOT_WRITER.getByName('default'), (instance) => {
-    Object.assign((instance as unknown as HubSpotWriter).tuning, options)
+    Object.assign(instance.tuning, options)
   })
 }
 

@@ -2,7 +2,6 @@ import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { createHubSpotStandin } from '../../standins/hubspot/index'
-import type { HubSpotWriter } from '../../src/durable/hubspot-writer'
 import { orderRecords } from '../../src/hubspot/mapping/order'
 import type { HubSpotRecord } from '../../src/hubspot/records'
 import { SqlWriterStore } from '../../src/hubspot/sync/sql-store'
@@ -84,7 +83,7 @@ describe('HubSpotWriter Durable Object', () => {
     standin()
     const writer = env.HUBSPOT_WRITER.getByName('dead-letter-test')
     await runInDurableObject(writer, (instance) => {
-      Object.assign((instance as unknown as HubSpotWriter).tuning, { recordRetryBaseMs: 0 })
+      Object.assign(instance.tuning, { recordRetryBaseMs: 0 })
     })
     await writer.enqueue([badLineItem, contact('fine@example.com')])
     for (let i = 0; i < 6 && (await writer.status()).queue.line_items > 0; i++) await writer.flush()

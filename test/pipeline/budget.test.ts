@@ -103,7 +103,7 @@ describe('a batch past the invocation budget', () => {
     expect(invocation.budget.spent.queries).toBe(3)
     await invocation.bigcommerce.v3('/channels')
     expect(invocation.budget.spent.subrequests).toBe(1)
-    const writer = (invocation.env.HUBSPOT_WRITER as DurableObjectNamespace).getByName('default') as unknown as { status(): Promise<unknown> }
+    const writer = invocation.env.HUBSPOT_WRITER.getByName('default')
     await writer.status()
     expect(invocation.budget.spent.subrequests).toBe(2)
     // B2B Edition's calls too, through one client for the whole invocation.

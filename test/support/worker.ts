@@ -12,6 +12,7 @@ import { createHubSpotStandin } from '../../standins/hubspot'
 import { contactObject, hubspotWriter } from '../../src/durable/stubs'
 import { serveHost } from './network'
 import { CapturingQueue, consumeBatch } from './queue'
+import type { BackfillStepMessage } from '../../src/queues/messages'
 
 export const WEBHOOK_URL = 'https://worker.example.com/webhooks/bigcommerce'
 export const SECRETS = { clientSecret: 'test-client-secret', webhookSecret: 'test-webhook-secret' }
@@ -21,9 +22,9 @@ export const SECRETS = { clientSecret: 'test-client-secret', webhookSecret: 'tes
  * runs on the messages the call sent, as Cloudflare would run it next (a backfill's steps are kept, not run:
  * test/backfill runs them). `withEnv` replaces the environment, e.g. to test another configuration.
  */
-export async function callWorker(request: Request, withEnv: Record<string, unknown> = env): Promise<Response> {
+export async function callWorker(request: Request, withEnv: typeof env = env): Promise<Response> {
   const queue = new CapturingQueue()
-  const workerEnv = { ...withEnv, WEBHOOK_QUEUE: queue.asQueue(), BACKFILL_QUEUE: new CapturingQueue().asQueue() } as unknown as typeof env
+  const workerEnv = { ...withEnv, WEBHOOK_QUEUE: queue.asQueue(), BACKFILL_QUEUE: new CapturingQueue<BackfillStepMessage>().asQueue() }
   const response = await fetchWorker(request, workerEnv)
   for (let messages = queue.take(); messages.length; messages = queue.take()) await consumeBatch(messages, workerEnv)
   return response
@@ -32,7 +33,7 @@ export async function callWorker(request: Request, withEnv: Record<string, unkno
 /** The worker's answer once its waitUntil work is done; what it queued stays in the env's queues. */
 export async function fetchWorker(request: Request, workerEnv: Record<string, unknown>): Promise<Response> {
   const ctx = createExecutionContext()
-  const response = await worker.fetch(request, workerEnv as unknown as typeof env, ctx)
+  const response = await worker.fetch(request, workerEnv, ctx)
   await waitOnExecutionContext(ctx)
   return response
 }

@@ -14,7 +14,7 @@ const body = JSON.stringify({
 
 const now = () => Math.floor(Date.now() / 1000)
 
-async function post(payload: string, headers: Record<string, string>, withEnv?: Record<string, unknown>) {
+async function post(payload: string, headers: Record<string, string>, withEnv?: typeof env) {
   const request = new Request(WEBHOOK_URL, { method: 'POST', body: payload, headers: { 'content-type': 'application/json', ...headers } })
   return callWorker(request, withEnv)
 }
