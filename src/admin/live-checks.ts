@@ -1,18 +1,17 @@
 import { checkCustomersWriteScope } from '../bigcommerce/consent-write-back'
-import { B2BClient } from '../bigcommerce/b2b/client'
 import { webhookDestination } from '../bigcommerce/hooks'
 import { ORDER_INCLUDES } from '../bigcommerce/order-reads'
 import { BIGCOMMERCE_SCOPES } from '../bigcommerce/scopes'
 import type { Config } from '../config'
 import { readState, writeState } from '../db/sync-state'
-import { HubSpotClient, type RemotePropertyDefinition } from '../hubspot/client'
+import type { HubSpotClient, RemotePropertyDefinition } from '../hubspot/client'
 import { OPT_OUT_ALL, optOutProperty } from '../hubspot/consent/read'
 import { LIST_NAME_PREFIX } from '../hubspot/lists'
 import type { ListSearchBody } from '../hubspot/models'
 import { ASSOCIATIONS, customProperties, hubspotProperties, PROPERTY_GROUP } from '../hubspot/properties'
 import { OBJECT_TYPES, OPTIONAL_OBJECT_TYPES, type HubSpotObjectType } from '../hubspot/records'
 import { missingScopes } from '../hubspot/scopes'
-import { bigCommerceClient } from '../clients'
+import { b2bClient, bigCommerceClient, hubspotClient } from '../clients'
 import type { CheckLevel, LiveCheck, LiveCheckReport } from './live-check-report'
 import { writeRoundTrip } from './live-write-check'
 
@@ -25,7 +24,7 @@ export type { LiveCheckReport }
  * record of each object type is created with its associations, read back and archived.
  */
 export async function runLiveChecks(config: Config, options: { now: Date; write?: boolean }): Promise<LiveCheckReport> {
-  const hubspot = new HubSpotClient({ baseUrl: config.HUBSPOT_API_BASE, accessToken: config.HUBSPOT_ACCESS_TOKEN, timeoutMs: 15_000 })
+  const hubspot = hubspotClient(config, { timeoutMs: 15_000 })
   const checks = [
     ...(await hubspotChecks(hubspot, config)),
     ...(await bigcommerceChecks(config)),
@@ -221,10 +220,7 @@ async function bigcommerceChecks(config: Config): Promise<LiveCheck[]> {
 
 /** One B2B Edition call (its own host and quota): the companies the token can see. */
 async function b2bVerdict(config: Config): Promise<[CheckLevel, string]> {
-  const client = new B2BClient({
-    apiBase: config.BIGCOMMERCE_B2B_API_BASE,
-    storeHash: config.BIGCOMMERCE_STORE_HASH,
-    accessToken: config.BIGCOMMERCE_ACCESS_TOKEN,
+  const client = b2bClient(config, {
     maxWaitMs: 10_000,
     timeoutMs: 15_000,
   })

@@ -1,5 +1,6 @@
-import { BigCommerceClient, BigCommerceError } from '../bigcommerce/client'
+import { BigCommerceError } from '../bigcommerce/client'
 import { requireConfig } from '../config'
+import { bigCommerceClient } from '../clients'
 import { catalogReads } from '../bigcommerce/catalog-reads'
 import { createCatalogLookups } from '../db/catalog'
 import { acquireLease, BACKFILL_PHASES, finishJob, recordFailure, releaseLease, runningJob, saveProgress, type BackfillJob, type BackfillPhase } from '../db/backfill-jobs'
@@ -117,10 +118,7 @@ export async function runBackfill(env: Env, options: RunOptions = {}): Promise<R
   const countCalls = options.invocation?.onBigCommerceCall(() => budget.spend())
   try {
     const config = requireConfig(env)
-    const client = options.invocation?.bigcommerce ?? new BigCommerceClient({
-      apiBase: config.BIGCOMMERCE_API_BASE,
-      storeHash: config.BIGCOMMERCE_STORE_HASH,
-      accessToken: config.BIGCOMMERCE_ACCESS_TOKEN,
+    const client = options.invocation?.bigcommerce ?? bigCommerceClient(config, {
       // Waiting out a spent quota window is fine within the run; longer, and the next run resumes.
       maxWaitMs: Math.min(MAX_QUOTA_WAIT_MS, budgetMs),
       fetch: (input, init) => {

@@ -1,5 +1,5 @@
 import { requireConfig } from '../config'
-import { hubspotClient, recentReconciliation } from '../upkeep/reconciliation'
+import { reconciliationClient, recentReconciliation } from '../upkeep/reconciliation'
 import type { CronJob } from './job'
 
 /**
@@ -10,6 +10,6 @@ export const reconciliationJob: CronJob = {
   name: 'reconciliation',
   crons: ['*/15 * * * *'],
   async run(env, now) {
-    await recentReconciliation(env.DB, hubspotClient(requireConfig(env)), now)
+    await recentReconciliation(env.DB, reconciliationClient(requireConfig(env)), now)
   },
 }

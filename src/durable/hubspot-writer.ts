@@ -1,9 +1,10 @@
 import { DurableObject } from 'cloudflare:workers'
+import { hubspotClient } from '../clients'
 import { requireConfig } from '../config'
 import { closeApiPause, openApiPause } from '../db/api-pauses'
 import { markOrdersSynced } from '../db/contacts'
 import { markDeadLettersReplayed, openHubSpotDeadLetters, recordHubSpotDeadLetter } from '../db/dead-letters'
-import { HubSpotClient } from '../hubspot/client'
+import type { HubSpotClient } from '../hubspot/client'
 import type { CustomEventRecord, HubSpotRecord, WriteLane } from '../hubspot/records'
 import type { SetupResult } from '../hubspot/setup'
 import {
@@ -193,7 +194,7 @@ export class HubSpotWriter extends DurableObject<Cloudflare.Env> {
   private budgetedClient(): { client: HubSpotClient; reads: BudgetedRead } {
     const config = requireConfig(this.env)
     this.reads ??= budgetedReads(this.engine.budget, this.time)
-    return { client: new HubSpotClient({ baseUrl: config.HUBSPOT_API_BASE, accessToken: config.HUBSPOT_ACCESS_TOKEN }), reads: this.reads }
+    return { client: hubspotClient(config), reads: this.reads }
   }
 
   private async schedule(at: number | null): Promise<void> {
@@ -212,7 +213,7 @@ export class HubSpotWriter extends DurableObject<Cloudflare.Env> {
   private get engine(): WriterEngine {
     if (!this.engineInstance) {
       const config = requireConfig(this.env)
-      const client = new HubSpotClient({ baseUrl: config.HUBSPOT_API_BASE, accessToken: config.HUBSPOT_ACCESS_TOKEN })
+      const client = hubspotClient(config)
       this.engineInstance = new WriterEngine(
         { store: this.store, client, sink: d1Sink(this.env.DB), clock: this.time },
         { customEvents: config.HUBSPOT_CUSTOM_EVENTS },

@@ -1,7 +1,7 @@
-import { B2BClient } from '../bigcommerce/b2b/client'
+import type { B2BClient } from '../bigcommerce/b2b/client'
 import { catalogReads } from '../bigcommerce/catalog-reads'
-import { BigCommerceClient } from '../bigcommerce/client'
-import type { ClientTuning } from '../clients'
+import type { BigCommerceClient } from '../bigcommerce/client'
+import { b2bClient, bigCommerceClient, type ClientTuning } from '../clients'
 import { requireConfig, type Config } from '../config'
 import { readApiPauses } from '../db/api-pauses'
 import { createCatalogLookups, type RememberingLookups } from '../db/catalog'
@@ -44,10 +44,7 @@ export class Invocation {
 
   /** The invocation's BigCommerce client: every call counted as a subrequest. */
   get bigcommerce(): BigCommerceClient {
-    this.client ??= new BigCommerceClient({
-      apiBase: this.config.BIGCOMMERCE_API_BASE,
-      storeHash: this.config.BIGCOMMERCE_STORE_HASH,
-      accessToken: this.config.BIGCOMMERCE_ACCESS_TOKEN,
+    this.client ??= bigCommerceClient(this.config, {
       ...this.options.tuning,
       fetch: (input, init) => {
         for (const listener of this.callListeners) listener()
@@ -59,10 +56,7 @@ export class Invocation {
 
   /** The invocation's B2B Edition client (BIGCOMMERCE_B2B=on): every call counted as a subrequest. */
   get b2b(): B2BClient {
-    this.b2bClient ??= new B2BClient({
-      apiBase: this.config.BIGCOMMERCE_B2B_API_BASE,
-      storeHash: this.config.BIGCOMMERCE_STORE_HASH,
-      accessToken: this.config.BIGCOMMERCE_ACCESS_TOKEN,
+    this.b2bClient ??= b2bClient(this.config, {
       ...this.options.tuning,
       fetch: (input, init) => this.countedFetch(input, init),
     })

@@ -1,3 +1,4 @@
+import { hubspotClient } from '../clients'
 import type { Config } from '../config'
 import { recentReconciliationRun, saveReconciliationRun, storeOrdersInRange, type StoreOrder } from '../db/reconciliation'
 import { add, amount, divide, isZero, subtract, toMinorUnits } from '../domain/money'
@@ -126,8 +127,9 @@ function inMinorUnits(value: string | null, currency: string): string {
   }
 }
 
-export function hubspotClient(config: Config): HubSpotClient {
-  return new HubSpotClient({ baseUrl: config.HUBSPOT_API_BASE, accessToken: config.HUBSPOT_ACCESS_TOKEN, timeoutMs: 10_000 })
+/** The client the reconciliation reads with: an operator or the cron waits on it, so each call is bounded. */
+export function reconciliationClient(config: Config): HubSpotClient {
+  return hubspotClient(config, { timeoutMs: 10_000 })
 }
 
 /** Reads orders by `bc_order_id`; ids HubSpot does not know are simply absent from the map. */

@@ -5,7 +5,7 @@ import {
 import { outcomesReport } from '../../admin/outcomes'
 import { qualityReport } from '../../admin/quality'
 import { rangeQueryShape, resolveRange } from '../../admin/range'
-import { HubSpotReadError, hubspotClient, reconcile } from '../../upkeep/reconciliation'
+import { HubSpotReadError, reconciliationClient, reconcile } from '../../upkeep/reconciliation'
 import { listAudit } from '../../db/audit'
 import { listDecisions } from '../../db/operations'
 import { normalizeEmail } from '../../domain/identity'
@@ -97,7 +97,7 @@ export const REPORT_ROUTES: readonly AdminRoute[] = [
       const range = resolveRange(query, new Date())
       if (!range.ok) throw new ApiError(400, 'invalid_request', range.message)
       try {
-        return c.json(await reconcile(c.env.DB, hubspotClient(c.get('config')), range, new Date()))
+        return c.json(await reconcile(c.env.DB, reconciliationClient(c.get('config')), range, new Date()))
       } catch (err) {
         if (err instanceof HubSpotReadError) throw new ApiError(502, 'hubspot_unavailable', err.message)
         throw err

@@ -5,7 +5,7 @@ import { deadLetterView, replayDeadLetterAudited, type ReplayOutcome } from '../
 import { duplicateReview } from '../../admin/duplicates'
 import { outcomesReport } from '../../admin/outcomes'
 import { qualityReport } from '../../admin/quality'
-import { hubspotClient, recentReconciliation } from '../../upkeep/reconciliation'
+import { reconciliationClient, recentReconciliation } from '../../upkeep/reconciliation'
 import { rolloutReport } from '../../admin/rollout'
 import { endSession, openSessions, revokeSessionAudited, startSession } from '../../admin/sessions'
 import { runAndKeepLiveChecks } from '../../admin/live-checks'
@@ -45,7 +45,7 @@ dashboard.get('/', async (c) => {
     syncStatus(c.env, c.get('config'), now),
     qualityReport(db, now, 30, maxPhoneGroup),
     settle(() => duplicateReview(db, maxPhoneGroup, 20)),
-    settle(() => recentReconciliation(db, hubspotClient(c.get('config')), now), 8_000),
+    settle(() => recentReconciliation(db, reconciliationClient(c.get('config')), now), 8_000),
     settle(async () => revenueByChannel((await attributionReportFor(c.env, lastMonth, 'order')).rows)),
     listDecisions(db, undefined, 15),
     listDeadLetters(db, { state: 'open', limit: 25 }),
