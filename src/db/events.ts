@@ -215,13 +215,16 @@ export async function liveTraffic(db: D1Database, since: number): Promise<LiveTr
 const REFETCHED_RESOURCES = ['order', 'customer', 'product']
 
 /**
- * True when the same resource was re-fetched, successfully, by an attempt that started after this event
- * arrived: that fetch already saw this event's change, so fetching again would only spend API quota.
+ * When the same resource was last read, successfully, by an attempt that started after this event arrived
+ * (that read already saw this event's change, so reading again would only spend API quota); null when none was.
+ * A done event's `started_at` is when the state that settled it was read: its own attempt's start, or for an
+ * event settled as superseded, the read it relied on (`markEventsDone`'s `readAt`). So superseding never
+ * chains through an event that read nothing itself to a read older than the change.
  */
-export async function isSuperseded(db: D1Database, event: WebhookEventRow): Promise<boolean> {
-  if (!event.resourceId || !REFETCHED_RESOURCES.includes(event.resourceType)) return false
-  const later = await drizzle(db)
-    .select({ id: webhookEvents.id })
+export async function supersedingReadAt(db: D1Database, event: WebhookEventRow): Promise<number | null> {
+  if (!event.resourceId || !REFETCHED_RESOURCES.includes(event.resourceType)) return null
+  const [later] = await drizzle(db)
+    .select({ at: sql<number | null>`max(${webhookEvents.startedAt})` })
     .from(webhookEvents)
     .where(
       and(
@@ -232,14 +235,17 @@ export async function isSuperseded(db: D1Database, event: WebhookEventRow): Prom
         ne(webhookEvents.id, event.id),
       ),
     )
-    .limit(1)
-  return later.length > 0
+  return later?.at ?? null
 }
 
-export async function markEventsDone(db: D1Database, ids: readonly string[], now: number): Promise<void> {
+/** Settles events as done; `readAt`: they were superseded, settled by that earlier read of their resource. */
+export async function markEventsDone(db: D1Database, ids: readonly string[], now: number, readAt?: number): Promise<void> {
   const d = drizzle(db)
   for (const chunk of chunks(ids)) {
-    await d.update(webhookEvents).set({ status: 'done', processedAt: now, lastError: null }).where(inArray(webhookEvents.id, chunk))
+    await d
+      .update(webhookEvents)
+      .set({ status: 'done', processedAt: now, lastError: null, ...(readAt === undefined ? {} : { startedAt: readAt }) })
+      .where(inArray(webhookEvents.id, chunk))
   }
 }
 

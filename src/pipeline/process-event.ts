@@ -2,13 +2,13 @@ import type { WebhookSubject } from '../bigcommerce/webhook'
 import {
   claimEvents,
   isClaimable,
-  isSuperseded,
   LEASE_RENEWAL_MS,
   markEventFailed,
   markEventsDone,
   readEvents,
   releaseEvents,
   renewLeases,
+  supersedingReadAt,
   type WebhookEventRow,
 } from '../db/events'
 import type { Env } from '../env'
@@ -195,7 +195,8 @@ async function runGroup(
     const lease = keepLease(db, claimedIds, claimedAt, clock)
     const latest = claimed.reduce((a, b) => (b.receivedAt > a.receivedAt ? b : a))
     try {
-      if (!(await isSuperseded(db, latest))) {
+      const readAt = await supersedingReadAt(db, latest)
+      if (readAt === null) {
         // The earliest delivery of the group is the one whose latency counts.
         const createdAt = group.map((g) => g.stored.createdAt).filter((t): t is number => t !== undefined)
         const subject = group.find((g) => g.row.id === latest.id)!.stored.subject
@@ -203,7 +204,7 @@ async function runGroup(
         watch.succeeded()
       }
       await lease.end()
-      await markEventsDone(db, claimedIds, clock())
+      await markEventsDone(db, claimedIds, clock(), readAt ?? undefined)
       for (const id of claimedIds) outcomes.set(id, { outcome: 'done' })
     } catch (err) {
       await lease.end()

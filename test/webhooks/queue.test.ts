@@ -3,7 +3,9 @@ import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it } from 'vitest'
 import worker from '../../src/index'
 import { deliver } from '../../standins/bigcommerce'
-import { claimEvents, markEventFailed, MAX_ATTEMPTS, PROCESSING_LEASE_MS, renewLeases } from '../../src/db/events'
+import { claimEvents, markEventFailed, MAX_ATTEMPTS, PROCESSING_LEASE_MS, readEvents, renewLeases } from '../../src/db/events'
+import { Invocation } from '../../src/invocation/invocation'
+import { processEvents } from '../../src/pipeline/process-event'
 import { sweepDueEvents } from '../../src/pipeline/sweep'
 import { adminCall } from '../admin/support'
 import { CapturingQueue, consumeBatch, WEBHOOK_QUEUE } from '../support/queue'
@@ -206,6 +208,32 @@ describe('webhook queue', () => {
     const next = await consumeBatch(shipped.messages, shipped.workerEnv)
     expect(next.explicitAcks).toHaveLength(shipped.messages.length)
     expect(orderCalls(orderId)).toHaveLength(1)
+    await flushHubSpot()
+    expect(hubspot.portal.findByProperty('orders', 'bc_order_id', String(orderId))?.properties.bc_status).toBe('shipped')
+  })
+
+  it('reads again an order changed after the last read, even when an event in between was settled as superseded', async () => {
+    const created = bigcommerce.store.createOrder({ email: 'chain@example.com', statusId: 11 })
+    const orderId = created.value.id
+    const placed = await deliverQueued(created.events.filter((e) => e.scope === 'store/order/created'))
+    const awaiting = await deliverQueued(bigcommerce.store.setOrderStatus(orderId, 9).events.slice(0, 1))
+    const inbox = (ids: string[], receivedAt: number) =>
+      env.DB.prepare(`UPDATE webhook_events SET received_at = ?1 WHERE id IN (${ids.map(() => '?').join(',')})`).bind(receivedAt, ...ids).run()
+    const process = async (ids: string[], at: number) => processEvents(new Invocation(env), await readEvents(env.DB, ids), at)
+    const ids = (delivered: { messages: { id: string }[] }) => delivered.messages.map((m) => m.id)
+    await inbox(ids(placed), 1_000)
+    await inbox(ids(awaiting), 2_000)
+    // The created event is processed late (a backlog): its read at 3,000 already sees the status change.
+    await process(ids(placed), 3_000)
+    expect(orderCalls(orderId)).toHaveLength(1)
+    // Then the order ships; the status change's own event comes later still and is settled by that read.
+    const shipped = await deliverQueued(bigcommerce.store.addShipment(orderId).events)
+    await inbox(ids(shipped), 5_000)
+    await process(ids(awaiting), 6_000)
+    expect(orderCalls(orderId)).toHaveLength(1)
+    // The shipment's events came after the last read (3,000): they are read again, not taken as superseded.
+    await process(ids(shipped), 7_000)
+    expect(orderCalls(orderId)).toHaveLength(2)
     await flushHubSpot()
     expect(hubspot.portal.findByProperty('orders', 'bc_order_id', String(orderId))?.properties.bc_status).toBe('shipped')
   })
