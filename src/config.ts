@@ -265,16 +265,15 @@ export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: C
 const cache = new WeakMap<object, ConfigResult>()
 
 /**
- * Parses the environment once per env object (the runtime hands the same object to every request). The env is
- * read as a plain record of its variables: the secrets are not in wrangler.toml, so not in the generated `Env`.
+ * Parses the environment once per env object (the runtime hands the same object to every request). Each variable
+ * is read by name: the secrets are not in wrangler.toml, so not in the generated `Env`.
  */
 export function loadConfig(env: object): ConfigResult {
   const cached = cache.get(env)
   if (cached) return cached
-  const variables: Readonly<Record<string, unknown>> = { ...env }
   const raw: Record<string, unknown> = {}
   for (const key of Object.keys(configSchema.shape)) {
-    const value = variables[key]
+    const value: unknown = Reflect.get(env, key)
     raw[key] = typeof value === 'string' && value.trim() === '' ? undefined : value
   }
   const parsed = configSchema.safeParse(raw)
