@@ -2,8 +2,8 @@ import { eq } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { drizzle, type DrizzleD1Database } from 'drizzle-orm/d1'
 import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
-import type { CatalogLoader, CatalogLookups } from '../domain/catalog'
-import { storefrontBaseUrl } from '../domain/storefronts'
+import type { CatalogLoader, CatalogLookups } from '../domain/catalog-lookups'
+import { storefrontBaseUrl } from '../domain/multi-storefront'
 import { catalogChannels, channelRow, storeChannelOf } from './storefronts'
 
 /**

@@ -1,4 +1,4 @@
-import type { Company, CompanyFigures, CompanyOrder, CompanyUser } from '../domain/companies'
+import type { Company, CompanyFigures, CompanyOrder, CompanyUser } from '../domain/b2b-companies'
 
 /**
  * B2B Edition companies in D1 (migrations/0065_b2b_companies.sql): each company as last read, its users (whose

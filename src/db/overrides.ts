@@ -1,7 +1,7 @@
 import { drizzle } from 'drizzle-orm/d1'
 import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 import { notInArray } from 'drizzle-orm'
-import { overridesSchema, type Overrides } from '../domain/overrides'
+import { overridesSchema, type Overrides } from '../domain/operator-overrides'
 
 /** Drizzle mirror of config_overrides (migrations/0004_operations.sql): one JSON value per key. */
 export const configOverrides = sqliteTable('config_overrides', {

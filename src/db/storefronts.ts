@@ -2,7 +2,7 @@ import { eq, notInArray } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
 import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 import { add, type Amount } from '../domain/money'
-import { storefrontBaseUrl, type StoreChannel } from '../domain/storefronts'
+import { storefrontBaseUrl, type StoreChannel } from '../domain/multi-storefront'
 
 /**
  * The store's channels in D1 (migrations 0002 and 0060: the channel cache, kept whole): setup and the daily

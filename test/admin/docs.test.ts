@@ -3,7 +3,7 @@ import { TRIGGER_DEFINITIONS } from '../../src/domain/automation'
 import { ORDER_CHANNELS, TOUCH_CHANNELS, TRIGGERS } from '../../src/domain/model'
 import { OBJECT_PROPERTIES } from '../../src/hubspot/properties'
 import { OBJECT_TYPES } from '../../src/hubspot/records'
-import { ALL_ROUTES } from '../../src/routes/admin'
+import { ALL_ROUTES } from '../../src/routes/admin/admin-api'
 import { callWorker } from '../support/worker'
 import { adminCall } from './support'
 

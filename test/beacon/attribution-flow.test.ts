@@ -1,7 +1,7 @@
 import { runInDurableObject } from 'cloudflare:test'
 import { env, exports } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { attributionRollup, runAttributionRollup } from '../../src/cron/attribution'
+import { attributionRollup, runAttributionRollup } from '../../src/cron/attribution-rollup-job'
 import { attributionReport } from '../../src/db/attribution-report'
 import { linkIdentities } from '../../src/db/identity'
 import type { HubSpotRecord } from '../../src/hubspot/records'

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config'
-import { identityAutoLink } from '../../src/cron/identity-auto-link'
+import { identityAutoLink } from '../../src/cron/identity-auto-link-job'
 import { contactObject, hubspotWriter } from '../../src/durable/stubs'
 import type { Env } from '../../src/env'
 import { adminCall } from '../admin/support'

@@ -1,6 +1,6 @@
 import type { Context } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
-import { resolveSession, SESSION_ABSOLUTE_MS, type SessionActor } from '../../admin/sessions'
+import { resolveSession, SESSION_ABSOLUTE_MS, type SessionActor } from '../../admin/dashboard-sessions'
 import type { Config } from '../../config'
 
 /**
