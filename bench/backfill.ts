@@ -283,7 +283,7 @@ async function main() {
   const orders = arg('orders', 100_000)
   const smallOrders = arg('small-orders', 20_000)
   const seed = arg('seed', 7)
-  // Each cron tick's run without the queue (src/cron/backfill.ts).
+  // Each cron tick's run without the queue (src/cron/backfill-job.ts).
   const runBudgetMs = arg('run-budget-ms', BACKFILL_RUN_BUDGET_MS)
   const smallCustomers = Math.max(1, Math.round((customers * smallOrders) / orders))
 

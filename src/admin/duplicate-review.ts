@@ -133,7 +133,7 @@ export type MergeOutcome =
 
 /**
  * `POST /admin/api/duplicates/{group}/merge`: an operator approves a group (or a linked person whose HubSpot
- * contacts are not merged yet). The emails become one person (src/identity/link.ts), the value tiers are ranked
+ * contacts are not merged yet). The emails become one person (src/identity/link-person.ts), the value tiers are ranked
  * again at once, and the HubSpot contacts are merged by the writer. Audited with the contacts before and the
  * person after. Approving again changes nothing and calls HubSpot's merge no more.
  */

@@ -20,6 +20,6 @@ export const backfillJob: CronJob = {
  * Wall time each tick's run may start chunks in, without the queue. A cron invocation may run 15 minutes
  * (research/cloudflare.md); 45 s lets a run sit out one reset of BigCommerce's 30-s rate window, so it uses
  * both windows of its minute, and still ends before the next tick. The job runs last in its tick
- * (cron/index.ts), so no other job waits for it.
+ * (cron/schedule.ts), so no other job waits for it.
  */
 export const BACKFILL_RUN_BUDGET_MS = 45_000

@@ -1,7 +1,7 @@
 /**
  * Multi-Storefront: a store's BigCommerce channels as the worker keeps them (channels.v3.yml), and the rules
  * that use them: which sites are live storefronts (the beacon's origins), which storefront a page belongs to,
- * and the storefront links of an order or cart. Pure; the channels are read by bigcommerce/storefronts.ts and
+ * and the storefront links of an order or cart. Pure; the channels are read by bigcommerce/channel-reads.ts and
  * kept in D1 by db/storefronts.ts.
  */
 export interface StoreChannel {

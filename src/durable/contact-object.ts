@@ -41,7 +41,7 @@ export interface ApplyOptions {
  */
 type StartsRelationship = (erasedAt: string) => boolean
 
-/** What the contact's storage named, for the erasure to find the rest (see src/admin/erasure.ts). */
+/** What the contact's storage named, for the erasure to find the rest (see src/admin/erasure-request.ts). */
 export interface ErasedContact {
   /** Storage entries deleted. */
   entries: number
@@ -120,7 +120,7 @@ export class ContactObject extends DurableObject<Cloudflare.Env> {
 
   /**
    * Erasure: deletes everything this object stores (and its alarm), answering what it named. An email linked to
-   * another person's loses its forwarding too: the erasure reaches every email of the person (src/admin/erasure.ts).
+   * another person's loses its forwarding too: the erasure reaches every email of the person (src/admin/erasure-request.ts).
    */
   async erase(): Promise<ErasedContact> {
     return this.ctx.blockConcurrencyWhile(async () => {
@@ -249,7 +249,7 @@ export class ContactObject extends DurableObject<Cloudflare.Env> {
       const config = requireConfig(this.env)
       const policy = policyFromConfig(withAutomationOverrides(config, await currentOverrides(this.env.DB)))
       const mode = options.mode ?? 'live'
-      // The cache of the last ticket search (src/upkeep/support-escalations.ts); imports fire nothing, so skip it.
+      // The cache of the last ticket search (src/upkeep/support-escalation-refresh.ts); imports fire nothing, so skip it.
       const supportTickets = mode === 'live' && config.SUPPORT_SUPPRESSION_PRIORITIES ? await openEscalationsOf(this.env.DB, state.email) : null
       const evaluated = planContactChange(state, now, policy, {
         touched,

@@ -10,7 +10,7 @@ import { parsePayload as parse } from '../parse'
  * `address/address.yaml` addressFields_GET), parsed leniently where the specs disagree with themselves: ids and
  * Unix timestamps come as numbers or numeric strings (`companyId_string`, `bcGroupId` a string on one company
  * and an integer in the list, `companyStatus` a string code), and fields the spec does not promise are optional.
- * Each resource normalizes to the canonical model (src/domain/companies.ts).
+ * Each resource normalizes to the canonical model (src/domain/b2b-companies.ts).
  */
 const numeric = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number)])
 const text = z.string().nullish().transform((v) => (v && v.trim() !== '' ? v.trim() : null))

@@ -18,7 +18,7 @@ export interface OrderSources {
   categories: ReadonlyMap<number, string | null>
   /** The order's channel from /v3/channels, null when unknown. */
   channel: ChannelInfo | null
-  /** The order in the shopper's account on its storefront (domain/storefronts.ts `orderStatusUrl`), when it has one. */
+  /** The order in the shopper's account on its storefront (domain/multi-storefront.ts `orderStatusUrl`), when it has one. */
   statusUrl?: string | null
   /** Used when the billing address has no email (the customer account's email). */
   fallbackEmail?: string | null

@@ -5,7 +5,7 @@ import type { Config } from '../../config'
 
 /**
  * The dashboard's session cookie: `__Host-bc_admin_session`, HttpOnly, Secure, SameSite=Strict, Path=/, holding
- * a random session secret (never the token; see admin/sessions.ts). Browsers keep Secure cookies of
+ * a random session secret (never the token; see admin/dashboard-sessions.ts). Browsers keep Secure cookies of
  * http://localhost and 127.0.0.1 too (a secure context), so the local demo signs in the same way. The dashboard
  * pages accept it, and so do the read-only admin pages the dashboard links to (the API docs); the JSON API does not.
  */
