@@ -1,12 +1,6 @@
 import { eq, lt } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
-import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
-
-/** Drizzle mirror of the admin_auth_blocks table (migrations/0030_admin_sessions.sql). */
-export const adminAuthBlocks = sqliteTable('admin_auth_blocks', {
-  client: text('client').primaryKey(),
-  blockedUntil: integer('blocked_until').notNull(),
-})
+import { adminAuthBlocks } from './schema'
 
 /** When the client's block ends (unix ms), or null when it is not blocked at `now`. */
 export async function blockedUntil(db: D1Database, client: string, now: number): Promise<number | null> {

@@ -1,19 +1,6 @@
 import { and, desc, eq, gt, isNull, lt, or } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
-import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
-
-/** Drizzle mirror of the admin_sessions table (migrations/0030_admin_sessions.sql). */
-export const adminSessions = sqliteTable('admin_sessions', {
-  id: text('id').primaryKey(),
-  role: text('role', { enum: ['viewer', 'operator', 'admin'] }).notNull(),
-  tokenFingerprint: text('token_fingerprint').notNull(),
-  createdAt: integer('created_at').notNull(),
-  lastUsedAt: integer('last_used_at').notNull(),
-  expiresAt: integer('expires_at').notNull(),
-  revokedAt: integer('revoked_at'),
-  revokedBy: text('revoked_by'),
-  userAgent: text('user_agent'),
-})
+import { adminSessions } from './schema'
 
 export type AdminSessionRow = typeof adminSessions.$inferSelect
 

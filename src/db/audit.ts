@@ -1,20 +1,7 @@
 import { desc, lt } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
-import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 import type { Role } from '../config'
-
-/** Drizzle mirror of the audit_log table (migrations/0004_operations.sql). */
-export const auditLog = sqliteTable('audit_log', {
-  id: integer('id').primaryKey({ autoIncrement: true }),
-  at: text('at').notNull(),
-  actorRole: text('actor_role', { enum: ['viewer', 'operator', 'admin'] }).notNull(),
-  actorFingerprint: text('actor_fingerprint').notNull(),
-  action: text('action').notNull(),
-  target: text('target'),
-  outcome: text('outcome', { enum: ['ok', 'failed'] }).notNull(),
-  before: text('before'),
-  after: text('after'),
-})
+import { auditLog } from './schema'
 
 export interface Actor {
   role: Role

@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { drizzle, type DrizzleD1Database } from 'drizzle-orm/d1'
-import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 import type { CatalogLoader, CatalogLookups } from '../domain/catalog-lookups'
 import { storefrontBaseUrl } from '../domain/multi-storefront'
-import { catalogChannels, channelRow, storeChannelOf } from './storefronts'
+import { channelRow, storeChannelOf } from './storefronts'
+import { catalogBrands, catalogCategories, catalogChannels, catalogProducts } from './schema'
 
 /**
  * The catalog facts order hydration needs (category and brand names, a product's first category, channels),
@@ -12,28 +12,6 @@ import { catalogChannels, channelRow, storeChannelOf } from './storefronts'
  * catalog for every order and spend the store's shared API quota. A 404 is cached too (`found = 0`). When a
  * refetch fails and a stale row exists, the stale row answers: a day-old category name beats a failed order.
  */
-
-export const catalogCategories = sqliteTable('catalog_categories', {
-  id: integer('id').primaryKey(),
-  found: integer('found', { mode: 'boolean' }).notNull(),
-  name: text('name'),
-  fetchedAt: integer('fetched_at').notNull(),
-})
-
-export const catalogBrands = sqliteTable('catalog_brands', {
-  id: integer('id').primaryKey(),
-  found: integer('found', { mode: 'boolean' }).notNull(),
-  name: text('name'),
-  fetchedAt: integer('fetched_at').notNull(),
-})
-
-export const catalogProducts = sqliteTable('catalog_products', {
-  id: integer('id').primaryKey(),
-  found: integer('found', { mode: 'boolean' }).notNull(),
-  firstCategoryId: integer('first_category_id'),
-  brandId: integer('brand_id'),
-  fetchedAt: integer('fetched_at').notNull(),
-})
 
 export const DEFAULT_CATALOG_TTL_MS = 24 * 60 * 60 * 1000
 

@@ -1,25 +1,14 @@
 import { and, desc, eq, isNotNull, isNull } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
-import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 import type { HubSpotOptOut } from '../domain/model'
 import { readState, writeState } from './sync-state'
-import { contacts } from './schema'
+import { contacts, hubspotConsent } from './schema'
 
 /**
  * HubSpot's unsubscribes as the consent job last read them (`hubspot_consent`, migrations/0050), and the job's
  * state in `sync_state` under CONSENT_STATE_KEY. The table is also the job's queue: rows whose opt-outs changed
  * wait to be told to their contact (applied_at) and, with CONSENT_WRITE_BACK=on, written back (written_back_at).
  */
-export const hubspotConsent = sqliteTable('hubspot_consent', {
-  email: text('email').primaryKey(),
-  hubspotId: text('hubspot_id').notNull(),
-  allEmail: integer('opted_out_all', { mode: 'boolean' }).notNull(),
-  types: text('types').notNull(),
-  optedOutAt: text('opted_out_at'),
-  appliedAt: integer('applied_at'),
-  writtenBackAt: integer('written_back_at'),
-  updatedAt: integer('updated_at').notNull(),
-})
 
 /** The consent job's state in `sync_state`: `hubspot_consent:read` and `hubspot_consent:write_back`. */
 export const CONSENT_STATE_KEY = 'hubspot_consent'

@@ -1,11 +1,10 @@
 import { eq, sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
-import { sqliteTable, text } from 'drizzle-orm/sqlite-core'
 import type { Order } from '../domain/model'
 import { deadLetterAction, type DeadLetterRow } from '../domain/erasure-rules'
 import { orderRow } from './contacts'
 import type { PersonIdentities } from './identity'
-import { orders as ordersTable } from './schema'
+import { erasureTombstones, orders as ordersTable } from './schema'
 
 /**
  * Erasure in D1 (issue 21): the tombstones (`erasure_tombstones`, migrations/0050) and the removal of one person.
@@ -16,11 +15,6 @@ import { orders as ordersTable } from './schema'
  * are handled by rule; test/erasure/registry.test.ts fails when a table has an email-like column that neither
  * way covers.
  */
-export const erasureTombstones = sqliteTable('erasure_tombstones', {
-  fingerprint: text('fingerprint').primaryKey(),
-  keyId: text('key_id').notNull(),
-  erasedAt: text('erased_at').notNull(),
-})
 
 /** The tables handled by rule, with what happens to the person's rows in each. */
 export const ERASURE_RULES: Readonly<Record<string, string>> = {

@@ -1,15 +1,7 @@
 import { drizzle } from 'drizzle-orm/d1'
-import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 import { notInArray } from 'drizzle-orm'
 import { overridesSchema, type Overrides } from '../domain/operator-overrides'
-
-/** Drizzle mirror of config_overrides (migrations/0004_operations.sql): one JSON value per key. */
-export const configOverrides = sqliteTable('config_overrides', {
-  key: text('key').primaryKey(),
-  value: text('value').notNull(),
-  updatedAt: integer('updated_at').notNull(),
-  updatedBy: text('updated_by').notNull(),
-})
+import { configOverrides } from './schema'
 
 /** The stored overrides; a value that no longer validates (an older format) is left out, not trusted. */
 export async function readOverrides(db: D1Database): Promise<Overrides> {

@@ -1,16 +1,6 @@
 import { and, asc, desc, eq, gte, lt, lte, sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
-import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
-import { orders } from './schema'
-
-/** Drizzle mirror of reconciliation_runs (migrations/0004_operations.sql). */
-export const reconciliationRuns = sqliteTable('reconciliation_runs', {
-  id: integer('id').primaryKey({ autoIncrement: true }),
-  rangeFrom: text('range_from').notNull(),
-  rangeTo: text('range_to').notNull(),
-  ranAt: integer('ran_at').notNull(),
-  result: text('result').notNull(),
-})
+import { orders, reconciliationRuns } from './schema'
 
 /** The store side of a reconciliation: orders as last hydrated from BigCommerce (D1 `orders`). */
 export interface StoreOrder {

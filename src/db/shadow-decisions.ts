@@ -1,21 +1,8 @@
 import { and, desc, eq, gte, sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
-import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 import { FAMILY_OF } from '../domain/automation'
 import type { ShadowOutcome, TriggerDecision } from '../domain/model'
-
-/** Drizzle mirror of shadow_decisions (migrations/0011_failsafes_and_rollout.sql). */
-export const shadowDecisions = sqliteTable('shadow_decisions', {
-  id: integer('id').primaryKey({ autoIncrement: true }),
-  email: text('email').notNull(),
-  trigger: text('trigger').notNull(),
-  family: text('family').notNull(),
-  triggerKey: text('trigger_key').notNull(),
-  outcome: text('outcome', { enum: ['fired', 'deferred', 'suppressed', 'cancelled'] }).notNull(),
-  reason: text('reason').notNull(),
-  wouldWrite: text('would_write'),
-  at: text('at').notNull(),
-})
+import { shadowDecisions } from './schema'
 
 /** A decision as the contact publishes it; a shadowed one with the contact properties it would have written. */
 export type PublishedDecision = TriggerDecision & { wouldWrite?: Record<string, unknown> }

@@ -1,29 +1,14 @@
 import { eq, notInArray } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
-import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 import { add, type Amount } from '../domain/money'
 import { storefrontBaseUrl, type StoreChannel } from '../domain/multi-storefront'
+import { catalogChannels } from './schema'
 
 /**
  * The store's channels in D1 (migrations 0002 and 0060: the channel cache, kept whole): setup and the daily
  * channel sync write them all, `store/channel/*` webhooks and order hydration one at a time. Everything that
  * needs a storefront's site (links, the beacon's origins, reports) reads them here, never from BigCommerce.
  */
-export const catalogChannels = sqliteTable('catalog_channels', {
-  id: integer('id').primaryKey(),
-  found: integer('found', { mode: 'boolean' }).notNull(),
-  name: text('name'),
-  type: text('type'),
-  platform: text('platform'),
-  fetchedAt: integer('fetched_at').notNull(),
-  status: text('status'),
-  siteUrl: text('site_url'),
-  /** JSON array of origins. */
-  siteOrigins: text('site_origins'),
-  defaultCurrency: text('default_currency'),
-  /** JSON array of currency codes. */
-  currencies: text('currencies'),
-})
 
 type ChannelRow = typeof catalogChannels.$inferSelect
 

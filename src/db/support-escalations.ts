@@ -1,24 +1,13 @@
 import { eq } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
-import { primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 import type { SupportTicket } from '../domain/support'
 import { readState, writeState } from './sync-state'
+import { supportEscalations } from './schema'
 
 /**
  * The cache of open escalated tickets by contact (`support_escalations`, migrations/0011) that the contacts
  * read when they evaluate, and the state of the last refresh in `sync_state` under ESCALATIONS_STATE_KEY.
  */
-export const supportEscalations = sqliteTable(
-  'support_escalations',
-  {
-    email: text('email').notNull(),
-    ticketId: text('ticket_id').notNull(),
-    priority: text('priority').notNull(),
-    subject: text('subject'),
-    stage: text('stage'),
-  },
-  (t) => [primaryKey({ columns: [t.email, t.ticketId] })],
-)
 
 export const ESCALATIONS_STATE_KEY = 'support_escalations'
 
