@@ -3,7 +3,7 @@ import type { Actor } from '../db/audit'
 import { requeueDeadEvents, webhookEventState } from '../db/events'
 import type { Env } from '../env'
 import type { ErrorCode } from '../http'
-import { processEventNow } from '../pipeline/process-event'
+import { processEventNow, type EventOutcome } from '../pipeline/process-event'
 import { audited } from './audited-change'
 import { replayHubSpotDeadLetter } from './operator-actions'
 
@@ -77,13 +77,23 @@ export async function replayDeadLetter(env: Env, id: number, now: Date): Promise
   await markDeadLetterReplayed(env.DB, id, now.getTime())
   const outcome = await processEventNow(env, row.reference)
   const state = await webhookEventState(env.DB, row.reference)
-  const result =
-    state?.status === 'done' || state?.status === 'ignored'
-      ? 'processed'
-      : outcome?.outcome === 'paused'
-        ? 'waiting: BigCommerce processing is paused; it runs on the resume'
-        : `failed again, retrying later: ${state?.lastError ?? 'unknown error'}`
-  return { ok: true, id, source: 'webhook', reference: row.reference, result }
+  return { ok: true, id, source: 'webhook', reference: row.reference, result: replayResult(outcome, state) }
+}
+
+/** What became of a replayed webhook event, in the operator's words. */
+function replayResult(outcome: EventOutcome | null, state: { status: string; lastError: string | null } | null): string {
+  if (state?.status === 'done' || state?.status === 'ignored') return 'processed'
+  switch (outcome?.outcome) {
+    case 'paused':
+      return 'waiting: BigCommerce processing is paused; it runs on the resume'
+    // Not attempted here, no attempt spent: the sweep takes it once the other attempt ends or the budget frees.
+    case 'held':
+      return 'waiting: another attempt is processing the same resource; it runs as soon as that attempt ends'
+    case 'deferred':
+      return 'waiting: this invocation had no room left for it; the next sweep runs it'
+    default:
+      return `failed again, retrying later: ${state?.lastError ?? 'unknown error'}`
+  }
 }
 
 /** The replay as an operator's change: recorded in the audit log with its outcome. */
