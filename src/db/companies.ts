@@ -2,7 +2,7 @@ import { and, eq, gt, inArray, isNull, lt, ne, sql } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { drizzle, type DrizzleD1Database } from 'drizzle-orm/d1'
 import type { InferResult } from 'kysely'
-import type { Company, CompanyFigures, CompanyOrder, CompanyUser } from '../domain/companies'
+import type { Company, CompanyFigures, CompanyOrder, CompanyUser } from '../domain/b2b-companies'
 import { d1Statement, queryBuilder } from './query-builder'
 import { b2bCompanies, b2bCompanyOrders, b2bCompanyUsers } from './schema'
 

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from '../../src/admin/sessions'
+import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from '../../src/admin/dashboard-sessions'
 import { inOneRateWindow } from '../support/rate-window'
 import { callWorker, freshWorld } from '../support/worker'
 import { adminCall, freshClient, signIn, TOKENS, WORKER } from './support'
