@@ -1,6 +1,8 @@
 import { and, desc, eq, isNotNull, isNull } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
+import { sql, type SqlBool } from 'kysely'
 import type { HubSpotOptOut } from '../domain/model'
+import { queryBuilder, setOf } from './query-builder'
 import { readState, writeState } from './sync-state'
 import { contacts, hubspotConsent } from './schema'
 
@@ -36,17 +38,33 @@ export interface ConsentRow extends FoundOptOut {
 export async function recordOptOuts(db: D1Database, found: FoundOptOut[], now: number): Promise<number> {
   if (found.length === 0) return 0
   const rows = found.map((f) => ({ email: f.email, hubspot_id: f.hubspotId, opted_out_all: f.allEmail ? 1 : 0, types: JSON.stringify(f.types) }))
-  const result = await db
-    .prepare(
-      `INSERT INTO hubspot_consent (email, hubspot_id, opted_out_all, types, updated_at)
-       SELECT value ->> '$.email', value ->> '$.hubspot_id', value ->> '$.opted_out_all', value ->> '$.types', ?2 FROM json_each(?1) WHERE true
-       ON CONFLICT (email) DO UPDATE SET hubspot_id = excluded.hubspot_id, opted_out_all = excluded.opted_out_all, types = excluded.types,
-         opted_out_at = NULL, applied_at = NULL, written_back_at = NULL, updated_at = excluded.updated_at
-       WHERE hubspot_consent.opted_out_all IS NOT excluded.opted_out_all OR hubspot_consent.types IS NOT excluded.types`,
-    )
-    .bind(JSON.stringify(rows), now)
-    .run()
-  return result.meta.changes ?? 0
+  const qb = queryBuilder(db)
+  const field = (name: keyof (typeof rows)[number]) => sql<string>`r.value ->> ${sql.lit(`$.${name}`)}`
+  const result = await qb
+    .insertInto('hubspot_consent')
+    .columns(['email', 'hubspot_id', 'opted_out_all', 'types', 'updated_at'])
+    .expression(qb
+      .selectFrom(sql<{ value: string }>`json_each(${JSON.stringify(rows)})`.as('r'))
+      .select([field('email').as('email'), field('hubspot_id').as('hubspot_id'), field('opted_out_all').as('opted_out_all'), field('types').as('types'), sql.val(now).as('updated_at')])
+      // SQLite reads an ON CONFLICT after a SELECT without WHERE as a join's ON.
+      .where(sql<SqlBool>`true`))
+    .onConflict((oc) => oc
+      .column('email')
+      .doUpdateSet((eb) => ({
+        hubspot_id: eb.ref('excluded.hubspot_id'),
+        opted_out_all: eb.ref('excluded.opted_out_all'),
+        types: eb.ref('excluded.types'),
+        opted_out_at: null,
+        applied_at: null,
+        written_back_at: null,
+        updated_at: eb.ref('excluded.updated_at'),
+      }))
+      .where((eb) => eb.or([
+        eb('hubspot_consent.opted_out_all', 'is not', eb.ref('excluded.opted_out_all')),
+        eb('hubspot_consent.types', 'is not', eb.ref('excluded.types')),
+      ])))
+    .executeTakeFirst()
+  return Number(result.numInsertedOrUpdatedRows ?? 0)
 }
 
 /** Rows not yet told to their contact, the most recently changed first. */
@@ -63,11 +81,9 @@ export async function unappliedOptOuts(db: D1Database, limit: number): Promise<C
 /** Which of these emails have a contact (a Durable Object with state to tell). */
 export async function knownContacts(db: D1Database, emails: string[]): Promise<Set<string>> {
   if (emails.length === 0) return new Set()
-  const { results } = await db
-    .prepare('SELECT email FROM contacts WHERE email IN (SELECT value FROM json_each(?1))')
-    .bind(JSON.stringify(emails))
-    .all<{ email: string }>()
-  return new Set(results.map((r) => r.email))
+  const qb = queryBuilder(db)
+  const rows = await qb.selectFrom('contacts').select('email').where('email', 'in', setOf(qb, emails)).execute()
+  return new Set(rows.map((r) => r.email))
 }
 
 export async function markApplied(db: D1Database, applied: { email: string; optedOutAt: string }[], now: number): Promise<void> {
@@ -97,10 +113,8 @@ export async function pendingWriteBacks(db: D1Database, limit: number): Promise<
 
 export async function markWrittenBack(db: D1Database, emails: string[], now: number): Promise<void> {
   if (emails.length === 0) return
-  await db
-    .prepare('UPDATE hubspot_consent SET written_back_at = ?2 WHERE email IN (SELECT value FROM json_each(?1))')
-    .bind(JSON.stringify(emails), now)
-    .run()
+  const qb = queryBuilder(db)
+  await qb.updateTable('hubspot_consent').set({ written_back_at: now }).where('email', 'in', setOf(qb, emails)).execute()
 }
 
 /**
@@ -116,13 +130,19 @@ export async function hubspotOptOutOf(db: D1Database, email: string): Promise<Hu
 }
 
 export async function optOutCounts(db: D1Database): Promise<{ total: number; unapplied: number; writeBackPending: number }> {
-  const row = await db
-    .prepare(
-      `SELECT count(*) AS total, coalesce(sum(applied_at IS NULL), 0) AS unapplied,
-         (SELECT count(*) FROM hubspot_consent h JOIN contacts c ON c.email = h.email WHERE h.written_back_at IS NULL) AS write_back
-       FROM hubspot_consent`,
-    )
-    .first<{ total: number; unapplied: number; write_back: number }>()
+  const row = await queryBuilder(db)
+    .selectFrom('hubspot_consent')
+    .select((eb) => [
+      eb.fn.countAll<number>().as('total'),
+      eb.fn.coalesce(eb.fn.sum<number>(eb('applied_at', 'is', null)), eb.lit(0)).as('unapplied'),
+      eb
+        .selectFrom('hubspot_consent as h')
+        .innerJoin('contacts as c', 'c.email', 'h.email')
+        .select((w) => w.fn.countAll<number>().as('n'))
+        .where('h.written_back_at', 'is', null)
+        .as('write_back'),
+    ])
+    .executeTakeFirst()
   return { total: row?.total ?? 0, unapplied: row?.unapplied ?? 0, writeBackPending: row?.write_back ?? 0 }
 }
 

@@ -6,7 +6,7 @@ import { deadLetterAction } from '../domain/erasure-rules'
 import { orderRow } from './contacts'
 import type { Database } from './database'
 import type { PersonIdentities } from './identity'
-import { d1Statement, jsonEach, queryBuilder } from './query-builder'
+import { d1Statement, jsonEach, queryBuilder, setOf } from './query-builder'
 import { erasureTombstones, orders as ordersTable } from './schema'
 
 /**
@@ -198,12 +198,7 @@ export async function eraseFromD1(db: D1Database, identities: PersonIdentities):
   return outcome
 }
 
-/** A list as a subquery of its values, for `IN`: one bound parameter whatever its length. */
-function setOf<T extends string | number>(qb: Kysely<Database>, values: readonly T[]) {
-  return qb.selectFrom(jsonEach(values).as('each')).select('each.value')
-}
-
-/** The same, as text: ids compared with text columns (webhook resource ids, rollup refs). */
+/** A list as a subquery of its values as text: ids compared with text columns (webhook resource ids, rollup refs). */
 function textSetOf(qb: Kysely<Database>, values: readonly number[]) {
   return qb.selectFrom(jsonEach(values).as('each')).select((eb) => eb.cast<string>('each.value', 'text').as('value'))
 }

@@ -1,7 +1,7 @@
 import { and, desc, eq, isNull, sql, type SQL } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
 import type { DecisionKind, ShadowOutcome } from '../domain/model'
-import { deadLetters, triggerDecisions, webhookEvents } from './schema'
+import { beaconVisitors, deadLetters, triggerDecisions, webhookEvents } from './schema'
 import { listShadowDecisions } from './shadow-decisions'
 
 /** What the admin API reads from the pipeline's tables: queue depths, dead letters, trigger decisions. */
@@ -93,10 +93,11 @@ export async function listDecisions(
 
 /** Whether the storefront's beacon and a live webhook have done their part (getting started): when, or null. */
 export async function installationFirsts(db: D1Database): Promise<{ beaconHitAt: number | null; liveWebhookAt: number | null }> {
-  const [beacon, webhook] = await db.batch<{ at: number | null }>([
+  const d = drizzle(db)
+  const [beacon, webhook] = await d.batch([
     // Any one row says it happened; the first found is cheap on tables of any size.
-    db.prepare('SELECT last_seen_at AS at FROM beacon_visitors LIMIT 1'),
-    db.prepare("SELECT processed_at AS at FROM webhook_events WHERE status = 'done' LIMIT 1"),
+    d.select({ at: beaconVisitors.lastSeenAt }).from(beaconVisitors).limit(1),
+    d.select({ at: webhookEvents.processedAt }).from(webhookEvents).where(eq(webhookEvents.status, 'done')).limit(1),
   ])
-  return { beaconHitAt: beacon!.results[0]?.at ?? null, liveWebhookAt: webhook!.results[0]?.at ?? null }
+  return { beaconHitAt: beacon[0]?.at ?? null, liveWebhookAt: webhook[0]?.at ?? null }
 }

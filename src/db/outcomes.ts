@@ -1,14 +1,22 @@
+import { sql as drizzleSql } from 'drizzle-orm'
+import { drizzle } from 'drizzle-orm/d1'
+import { sql } from 'kysely'
 import { FAMILY_OF } from '../domain/automation/families'
 import type { DecisionFollowUp } from '../domain/trigger-outcomes'
 import { OUTCOME_RULES } from '../domain/trigger-outcomes'
 import { TRIGGERS, type Trigger } from '../domain/model'
+import { queryBuilder } from './query-builder'
+import { orders } from './schema'
 
 /**
  * The decisions behind the outcomes report, each with the contact's paid orders in its family's window: fired
  * triggers, and the held-back ones (suppressed, or deferred by the cap and never fired since). Post-purchase
  * counts once per contact (its `day_0` step), measured from the contact's first order.
  */
-const WINDOW_DAYS = `CASE td.trigger ${TRIGGERS.map((t) => `WHEN '${t}' THEN ${OUTCOME_RULES[FAMILY_OF[t]].windowDays}`).join(' ')} END`
+const windowDays = sql<number>`CASE td.trigger ${sql.join(
+  TRIGGERS.map((t) => sql`WHEN ${sql.lit(t)} THEN ${sql.lit(OUTCOME_RULES[FAMILY_OF[t]].windowDays)}`),
+  sql` `,
+)} END`
 
 export async function decisionFollowUps(
   db: D1Database,
@@ -16,37 +24,51 @@ export async function decisionFollowUps(
 ): Promise<DecisionFollowUp[]> {
   // A storefront: contacts who ordered or kept a cart there, and only their orders there count as conversions.
   const storefront = range.storefront ?? null
-  const onStorefront = storefront === null ? '' : `AND (EXISTS (SELECT 1 FROM orders so WHERE so.email = td.email AND coalesce(so.channel_id, 1) = ?3)
-             OR EXISTS (SELECT 1 FROM carts sc WHERE sc.email = td.email AND coalesce(sc.channel_id, 1) = ?3))`
-  const orderOnStorefront = storefront === null ? '' : 'AND coalesce(o.channel_id, 1) = ?3'
-  const { results } = await db
-    .prepare(
-      `WITH d AS (
-         SELECT td.id, td.trigger, td.decision, td.at, td.trigger_key, td.email, ${WINDOW_DAYS} AS days,
-           CASE WHEN td.trigger = 'post_purchase_step'
-             THEN (SELECT c.first_order_at FROM contacts c WHERE c.email = td.email) ELSE td.at END AS start
-         FROM trigger_decisions td
-         WHERE td.at >= ?1 AND td.at < ?2 AND td.decision IN ('fired', 'suppressed', 'deferred')
-           AND (td.trigger <> 'post_purchase_step' OR td.trigger_key LIKE '%:day_0')
-           AND (td.decision <> 'deferred' OR NOT EXISTS (
-             SELECT 1 FROM trigger_decisions f WHERE f.email = td.email AND f.trigger_key = td.trigger_key AND f.decision = 'fired'))
-           ${onStorefront}
-       )
-       SELECT d.id, d.trigger, d.decision, d.at, d.trigger_key, o.net_revenue_base, o.cart_id
-       FROM d LEFT JOIN orders o ON o.email = d.email AND o.counts_as_paid = 1 AND d.start IS NOT NULL ${orderOnStorefront}
-         AND o.created_at > d.start AND o.created_at <= strftime('%Y-%m-%dT%H:%M:%fZ', d.start, '+' || d.days || ' days')
-       ORDER BY d.id`,
-    )
-    .bind(...(storefront === null ? [range.from, range.to] : [range.from, range.to, storefront]))
-    .all<{
-      id: number
-      trigger: Trigger
-      decision: DecisionFollowUp['decision']
-      at: string
-      trigger_key: string
-      net_revenue_base: string | null
-      cart_id: string | null
-    }>()
+  const one = sql.lit(1).as('one')
+  const results = await queryBuilder(db)
+    .with('d', (qb) => qb
+      .selectFrom('trigger_decisions as td')
+      .select((eb) => [
+        'td.id', 'td.trigger', 'td.decision', 'td.at', 'td.trigger_key', 'td.email', windowDays.as('days'),
+        eb
+          .case()
+          .when('td.trigger', '=', 'post_purchase_step')
+          .then(eb.selectFrom('contacts as c').select('c.first_order_at').whereRef('c.email', '=', 'td.email'))
+          .else(eb.ref('td.at'))
+          .end()
+          .as('start'),
+      ])
+      .where('td.at', '>=', range.from)
+      .where('td.at', '<', range.to)
+      .where('td.decision', 'in', ['fired', 'suppressed', 'deferred'])
+      .where((eb) => eb.or([eb('td.trigger', '<>', 'post_purchase_step'), eb('td.trigger_key', 'like', '%:day_0')]))
+      .where((eb) => eb.or([
+        eb('td.decision', '<>', 'deferred'),
+        eb.not(eb.exists(eb
+          .selectFrom('trigger_decisions as f')
+          .select(one)
+          .whereRef('f.email', '=', 'td.email')
+          .whereRef('f.trigger_key', '=', 'td.trigger_key')
+          .where('f.decision', '=', 'fired'))),
+      ]))
+      .$if(storefront !== null, (q) => q.where((eb) => eb.or([
+        eb.exists(eb.selectFrom('orders as so').select(one).whereRef('so.email', '=', 'td.email').where((o) => o(o.fn.coalesce('so.channel_id', o.lit(1)), '=', storefront))),
+        eb.exists(eb.selectFrom('carts as sc').select(one).whereRef('sc.email', '=', 'td.email').where((c) => c(c.fn.coalesce('sc.channel_id', c.lit(1)), '=', storefront))),
+      ]))))
+    .selectFrom('d')
+    .leftJoin('orders as o', (join) => {
+      const inWindow = join
+        .onRef('o.email', '=', 'd.email')
+        .on('o.counts_as_paid', '=', 1)
+        .on('d.start', 'is not', null)
+        .onRef('o.created_at', '>', 'd.start')
+        .on('o.created_at', '<=', sql<string>`strftime('%Y-%m-%dT%H:%M:%fZ', d.start, '+' || d.days || ' days')`)
+      return storefront === null ? inWindow : inWindow.on((eb) => eb(eb.fn.coalesce('o.channel_id', eb.lit(1)), '=', storefront))
+    })
+    .select(['d.id', 'd.trigger', 'd.decision', 'd.at', 'd.trigger_key', 'o.net_revenue_base', 'o.cart_id'])
+    .orderBy('d.id')
+    .$narrowType<{ trigger: Trigger; decision: DecisionFollowUp['decision'] }>()
+    .execute()
   const byDecision = new Map<number, DecisionFollowUp>()
   for (const row of results) {
     const followUp = byDecision.get(row.id) ?? { trigger: row.trigger, decision: row.decision, at: row.at, orders: [], cartRecovered: false }
@@ -62,6 +84,6 @@ export async function decisionFollowUps(
 
 /** The store's base currency, as its orders record it (null before the first order). */
 export async function storeBaseCurrency(db: D1Database): Promise<string | null> {
-  const row = await db.prepare('SELECT coalesce(base_currency, currency) AS currency FROM orders LIMIT 1').first<{ currency: string }>()
+  const [row] = await drizzle(db).select({ currency: drizzleSql<string>`coalesce(${orders.baseCurrency}, ${orders.currency})` }).from(orders).limit(1)
   return row?.currency ?? null
 }

@@ -33,3 +33,8 @@ export function d1Statement(db: D1Database, query: Compilable): D1PreparedStatem
 export function jsonEach<T extends string | number>(values: readonly T[]): RawBuilder<{ value: T }> {
   return sql<{ value: T }>`json_each(${JSON.stringify(values)})`
 }
+
+/** A list as a subquery of its values, for `IN`: `.where('email', 'in', setOf(qb, emails))`, one bound parameter. */
+export function setOf<T extends string | number>(qb: Kysely<Database>, values: readonly T[]) {
+  return qb.selectFrom(jsonEach(values).as('each')).select('each.value')
+}

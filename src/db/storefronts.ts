@@ -1,8 +1,8 @@
-import { eq, notInArray } from 'drizzle-orm'
+import { and, eq, gte, notInArray, sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
 import { add, type Amount } from '../domain/money'
 import { storefrontBaseUrl, type StoreChannel } from '../domain/multi-storefront'
-import { catalogChannels } from './schema'
+import { catalogChannels, orders } from './schema'
 
 /**
  * The store's channels in D1 (migrations 0002 and 0060: the channel cache, kept whole): setup and the daily
@@ -82,13 +82,10 @@ export async function storefrontUrl(db: D1Database, channelId: number): Promise<
 
 /** Paid orders and net revenue (store base currency, exact decimal) per channel created since `from` (ISO). */
 export async function channelSales(db: D1Database, from: string): Promise<Map<number, { orders: number; revenue: Amount }>> {
-  const { results } = await db
-    .prepare(
-      `SELECT coalesce(channel_id, 1) AS channel_id, net_revenue_base FROM orders
-       WHERE counts_as_paid = 1 AND created_at >= ?1`,
-    )
-    .bind(from)
-    .all<{ channel_id: number; net_revenue_base: string }>()
+  const results = await drizzle(db)
+    .select({ channel_id: sql<number>`coalesce(${orders.channelId}, 1)`, net_revenue_base: orders.netRevenueBase })
+    .from(orders)
+    .where(and(eq(orders.countsAsPaid, true), gte(orders.createdAt, from)))
   const sales = new Map<number, { orders: number; revenue: Amount }>()
   for (const row of results) {
     const entry = sales.get(row.channel_id) ?? { orders: 0, revenue: '0' }

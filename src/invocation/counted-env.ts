@@ -52,6 +52,7 @@ class CountedStatement {
 export function countedD1(db: D1Database, budget: InvocationBudget): D1Database {
   const unwrap = (s: D1PreparedStatement) => (s instanceof CountedStatement ? s.inner : s) as D1PreparedStatement
   const counted = {
+    // The binding's own prepare, passed through (the caller's SQL, built by drizzle or kysely): not a statement.
     prepare: (query: string) => new CountedStatement(db.prepare(query), budget) as unknown as D1PreparedStatement,
     batch: (statements: D1PreparedStatement[]) => {
       budget.spendQueries(statements.length)
