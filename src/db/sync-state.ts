@@ -17,6 +17,10 @@ export async function writeState(db: D1Database, key: string, value: unknown, no
   await drizzle(db).insert(syncState).values(row).onConflictDoUpdate({ target: syncState.key, set: { value: row.value, updatedAt: now } })
 }
 
+export async function deleteState(db: D1Database, key: string): Promise<void> {
+  await drizzle(db).delete(syncState).where(eq(syncState.key, key))
+}
+
 export interface HookException {
   hookId: number
   errorCode: number
