@@ -9,7 +9,7 @@ import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { Miniflare } from 'miniflare'
 import { unstable_splitSqlQuery } from 'wrangler'
-import { runAttributionRollup, type RollupStats } from '../src/cron/attribution'
+import { runAttributionRollup, type RollupStats } from '../src/cron/attribution-rollup-job'
 import type { HubSpotRecord } from '../src/hubspot/records'
 
 const CONTACTS = Number(process.env.CONTACTS ?? 100_000)

@@ -16,19 +16,19 @@
  *
  *   npm run bench:backfill -- --customers 20000 --orders 100000 --small-orders 20000
  */
-import { ContactObject } from '../src/durable/contact'
-import { backfillStatus, runBackfill, startBackfill, type RunOutcome } from '../src/backfill'
+import { ContactObject } from '../src/durable/contact-object'
+import { backfillStatus, runBackfill, startBackfill, type RunOutcome } from '../src/backfill/history-import'
 import { resumeStalledBackfill, runStep } from '../src/backfill/steps'
 import type { BackfillStepMessage } from '../src/queues/messages'
-import { BACKFILL_RUN_BUDGET_MS } from '../src/cron/backfill'
+import { BACKFILL_RUN_BUDGET_MS } from '../src/cron/backfill-job'
 import { backfillReadPurpose } from '../src/bigcommerce/order-reads'
 import { v2Order as v2OrderSchema } from '../src/bigcommerce/resources'
 import { requireConfig } from '../src/config'
 import { isSynced } from '../src/domain/order-status'
-import { HubSpotClient } from '../src/hubspot/client'
-import { contactRecord } from '../src/hubspot/mapping/contact'
-import { orderRecords } from '../src/hubspot/mapping/order'
-import { productRecords } from '../src/hubspot/mapping/product'
+import { HubSpotClient } from '../src/hubspot/hubspot-client'
+import { contactRecord } from '../src/hubspot/mapping/contact-records'
+import { orderRecords } from '../src/hubspot/mapping/order-records'
+import { productRecords } from '../src/hubspot/mapping/product-records'
 import type { HubSpotRecord, WriteLane } from '../src/hubspot/records'
 import { WriterEngine } from '../src/hubspot/sync/engine'
 import type { WriterSink } from '../src/hubspot/sync/options'
@@ -283,7 +283,7 @@ async function main() {
   const orders = arg('orders', 100_000)
   const smallOrders = arg('small-orders', 20_000)
   const seed = arg('seed', 7)
-  // Each cron tick's run without the queue (src/cron/backfill.ts).
+  // Each cron tick's run without the queue (src/cron/backfill-job.ts).
   const runBudgetMs = arg('run-budget-ms', BACKFILL_RUN_BUDGET_MS)
   const smallCustomers = Math.max(1, Math.round((customers * smallOrders) / orders))
 

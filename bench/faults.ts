@@ -25,9 +25,9 @@
  */
 import { readFile } from 'node:fs/promises'
 import { stopAll } from '../scripts/demo/processes'
-import { contactRecord } from '../src/hubspot/mapping/contact'
-import { orderRecords } from '../src/hubspot/mapping/order'
-import { productRecords } from '../src/hubspot/mapping/product'
+import { contactRecord } from '../src/hubspot/mapping/contact-records'
+import { orderRecords } from '../src/hubspot/mapping/order-records'
+import { productRecords } from '../src/hubspot/mapping/product-records'
 import { canonicalStoreOf } from './support/demo-store'
 import { LiveLoad } from './support/live-load'
 import { startStack } from './support/local-stack'

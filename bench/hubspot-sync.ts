@@ -8,11 +8,11 @@
  *   npm run bench:hubspot -- --customers 5000 --orders 21500
  */
 import { createHubSpotStandin } from '../standins/hubspot/index'
-import { HubSpotClient } from '../src/hubspot/client'
+import { HubSpotClient } from '../src/hubspot/hubspot-client'
 import type { ContactSummary } from '../src/domain/model'
-import { contactRecord } from '../src/hubspot/mapping/contact'
-import { orderRecords } from '../src/hubspot/mapping/order'
-import { productRecords } from '../src/hubspot/mapping/product'
+import { contactRecord } from '../src/hubspot/mapping/contact-records'
+import { orderRecords } from '../src/hubspot/mapping/order-records'
+import { productRecords } from '../src/hubspot/mapping/product-records'
 import { OBJECT_TYPES, OPTIONAL_OBJECT_TYPES, type HubSpotRecord } from '../src/hubspot/records'
 import { WriterEngine } from '../src/hubspot/sync/engine'
 import type { WriterSink } from '../src/hubspot/sync/options'

@@ -1,8 +1,8 @@
-import { B2BClient } from './bigcommerce/b2b/client'
-import { BigCommerceClient, type BigCommerceClientOptions } from './bigcommerce/client'
+import { B2BClient } from './bigcommerce/b2b/b2b-client'
+import { BigCommerceClient, type BigCommerceClientOptions } from './bigcommerce/bigcommerce-client'
 import type { TransportTuning } from './bigcommerce/transport'
 import type { Config } from './config'
-import { HubSpotClient } from './hubspot/client'
+import { HubSpotClient } from './hubspot/hubspot-client'
 
 /**
  * The API clients as the configuration sets them up: the one place each is built (an invocation's own, counted

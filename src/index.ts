@@ -1,13 +1,13 @@
 import { app } from './app'
 import { consumeBackfillBatch } from './backfill/steps'
 import type { Env } from './env'
-import { runScheduled } from './cron'
+import { runScheduled } from './cron/schedule'
 import { consumeWebhookDeadLetters } from './pipeline/dead-letter-queue'
 import { consumeWebhookBatch } from './pipeline/queue'
 import type { WebhookMessage } from './queues/messages'
 import { queueKind } from './queues/names'
 
-export { ContactObject } from './durable/contact'
+export { ContactObject } from './durable/contact-object'
 export { HubSpotWriter } from './durable/hubspot-writer'
 
 export default {

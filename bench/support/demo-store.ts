@@ -4,7 +4,9 @@
  * the normalizer, then the lifecycle summary per contact. Used by the HubSpot sync benchmark and by the
  * data-minimization test, which also needs the payment details the raw store holds.
  */
-import { normalizeCustomer, normalizeOrder, normalizeProductVariants, normalizeSubscriber } from '../../src/bigcommerce/normalize'
+import { normalizeCustomer, normalizeSubscriber } from '../../src/bigcommerce/normalize/normalize-customer'
+import { normalizeOrder } from '../../src/bigcommerce/normalize/normalize-order'
+import { normalizeProductVariants } from '../../src/bigcommerce/normalize/normalize-product'
 import { backfillReadPurpose } from '../../src/bigcommerce/order-reads'
 import {
   v2Coupon as v2CouponSchema,
@@ -18,7 +20,7 @@ import {
   v3Variant as v3VariantSchema,
 } from '../../src/bigcommerce/resources'
 import { initialAutomationState } from '../../src/domain/automation'
-import { orderStatusUrl } from '../../src/domain/storefronts'
+import { orderStatusUrl } from '../../src/domain/multi-storefront'
 import type { ContactState } from '../../src/domain/contact-state'
 import { summarizeContact } from '../../src/domain/lifecycle'
 import type { ContactSummary, Customer, Order, ProductVariant, Subscriber } from '../../src/domain/model'

@@ -5,8 +5,8 @@ import { hubspotWriter } from '../durable/stubs'
 import type { Env } from '../env'
 import { Invocation } from '../invocation/invocation'
 import { queueEvents } from '../pipeline/queue'
-import { audited } from './audit'
-import { errorClassOf, type ErrorClass } from './dead-letters'
+import { audited } from './audited-change'
+import { errorClassOf, type ErrorClass } from './dead-letter-replay'
 
 /**
  * `POST /admin/api/dead-letters/replay`: every open dead letter that matches a filter (its kind, its error

@@ -1,8 +1,8 @@
-import type { BackfillStatus } from '../backfill/status'
+import type { BackfillStatus } from '../backfill/backfill-status'
 import type { WebhookHealth } from '../upkeep/webhook-health'
 import type { ListSyncResult } from '../hubspot/lists-sync'
-import { HUBSPOT_SCOPES } from '../hubspot/scopes'
-import type { WriterStatus } from '../hubspot/sync/status'
+import { HUBSPOT_SCOPES } from '../hubspot/hubspot-scopes'
+import type { WriterStatus } from '../hubspot/sync/writer-status'
 
 /**
  * "Getting started": whether an installation is complete, one check per step a first-time operator takes,

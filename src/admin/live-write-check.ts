@@ -1,4 +1,4 @@
-import type { BatchResult, HubSpotClient } from '../hubspot/client'
+import type { BatchResult, HubSpotClient } from '../hubspot/hubspot-client'
 import type { BatchReadBody, BatchUpsertBody } from '../hubspot/models'
 import type { ASSOCIATIONS } from '../hubspot/properties'
 import { ID_PROPERTY, type HubSpotObjectType } from '../hubspot/records'

@@ -1,4 +1,4 @@
-import { ORDER_CHANNEL_RULES } from '../bigcommerce/channels'
+import { ORDER_CHANNEL_RULES } from '../bigcommerce/order-channel'
 import type { Config } from '../config'
 import { DEFAULT_CHANNEL_RULES } from '../domain/channel-rules'
 import {
@@ -9,7 +9,7 @@ import {
   triggersOf,
 } from '../domain/automation'
 import { MARKETPLACE_RELAY_DOMAINS } from '../domain/marketplace'
-import { OUTCOME_RULES } from '../domain/outcomes'
+import { OUTCOME_RULES } from '../domain/trigger-outcomes'
 import { ORDER_CHANNELS, TOUCH_CHANNELS, TRIGGERS } from '../domain/model'
 import { AUDIENCES, categoryAudience, LIST_NAME_PREFIX } from '../hubspot/lists'
 import { describeHubSpotMapping } from '../hubspot/properties'

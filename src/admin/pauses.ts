@@ -4,7 +4,7 @@ import { hubspotWriter } from '../durable/stubs'
 import type { Env } from '../env'
 import { Invocation } from '../invocation/invocation'
 import { resumeBigCommerce } from '../pipeline/resume'
-import { audited } from './audit'
+import { audited } from './audited-change'
 
 /** The circuit breakers as `/health`, the status and the dashboard show them. */
 

@@ -1,8 +1,8 @@
 import { z } from 'zod'
-import { normalizeCustomer, normalizeSubscriber } from '../bigcommerce/normalize'
+import { normalizeCustomer, normalizeSubscriber } from '../bigcommerce/normalize/normalize-customer'
 import { v3Customer, v3Subscriber } from '../bigcommerce/resources'
 import { deliverCustomer, deliverSubscriber } from '../pipeline/deliver'
-import { modifiedSince, type Phase } from './context'
+import { modifiedSince, type Phase } from './phase-context'
 import { v3Page, v3PageMeta, v3Total } from './listing'
 import { importEach } from './skip'
 

@@ -1,7 +1,7 @@
 import { liveTraffic, type LiveTraffic } from '../db/events'
 import { hubspotWriter } from '../durable/stubs'
 import type { Env } from '../env'
-import type { Budget } from './context'
+import type { Budget } from './phase-context'
 
 /**
  * Live work goes ahead of history. Between two chunks the backfill looks at the webhook inbox:

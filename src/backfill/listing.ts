@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { PhaseContext } from './context'
+import type { PhaseContext } from './phase-context'
 import { parseRecord } from './skip'
 
 /** `meta` of a v3 collection page: BigCommerce's count of the whole collection. */

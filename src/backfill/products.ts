@@ -1,10 +1,10 @@
-import { normalizeProductVariants } from '../bigcommerce/normalize'
+import { normalizeProductVariants } from '../bigcommerce/normalize/normalize-product'
 import { v3Brand, v3Category, v3Product, v3Variant, type V3Product, type V3Variant } from '../bigcommerce/resources'
 import { primeBrands, primeCategories, primeProducts } from '../db/catalog'
 import { hubspotWriter } from '../durable/stubs'
-import { productRecords } from '../hubspot/mapping/product'
+import { productRecords } from '../hubspot/mapping/product-records'
 import type { ProductVariant } from '../domain/model'
-import type { Phase, PhaseContext } from './context'
+import type { Phase, PhaseContext } from './phase-context'
 import { fetchGrouped, v3Page, v3Total } from './listing'
 import { parseRecord } from './skip'
 

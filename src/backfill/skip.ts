@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { InvalidPayloadError } from '../bigcommerce/hydrate'
-import { UnusableResourceError } from '../bigcommerce/normalize'
+import { UnusableResourceError } from '../bigcommerce/normalize/errors'
 import { mapLimit } from '../map-limit'
 
 /**

@@ -1,5 +1,5 @@
 import { knownChannels } from '../db/storefronts'
-import { originOf, storefrontOfOrigin, type StoreChannel } from '../domain/storefronts'
+import { originOf, storefrontOfOrigin, type StoreChannel } from '../domain/multi-storefront'
 
 /**
  * Where beacon hits may come from (contract section 3): every active storefront's site (the store's channels in

@@ -1,7 +1,7 @@
-import type { CatalogLoader } from '../domain/catalog'
-import type { BigCommerceClient } from './client'
+import type { CatalogLoader } from '../domain/catalog-lookups'
+import type { BigCommerceClient } from './bigcommerce-client'
 import { v3Brand, v3Category, v3One, v3Product } from './resources'
-import { readChannel } from './storefronts'
+import { readChannel } from './channel-reads'
 
 /** The catalog facts the catalog cache (src/db/catalog.ts) keeps, read from BigCommerce: one call each (a channel's site one more). */
 export function catalogReads(client: BigCommerceClient): CatalogLoader {

@@ -1,5 +1,5 @@
-import { normalizeEmail } from '../domain/identity'
-import { BigCommerceError, type BigCommerceClient } from './client'
+import { normalizeEmail } from '../domain/identity-keys'
+import { BigCommerceError, type BigCommerceClient } from './bigcommerce-client'
 import { parsePayloadList } from './parse'
 import { v3Customer, v3Subscriber } from './resources'
 

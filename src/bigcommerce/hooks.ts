@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { BigCommerceClient } from './client'
+import type { BigCommerceClient } from './bigcommerce-client'
 
 /**
  * The worker's BigCommerce webhook subscriptions (research/bigcommerce.md §1.4–1.5): registered idempotently

@@ -1,16 +1,12 @@
 import type { Cart, Customer, Order, ProductVariant, Subscriber } from '../domain/model'
-import type { CatalogLookups } from '../domain/catalog'
-import { orderStatusUrl } from '../domain/storefronts'
-import type { BigCommerceClient } from './client'
-import { normalizeEmail } from '../domain/identity'
-import {
-  cartProductIds,
-  normalizeCart,
-  normalizeCustomer,
-  normalizeOrder,
-  normalizeProductVariants,
-  normalizeSubscriber,
-} from './normalize'
+import type { CatalogLookups } from '../domain/catalog-lookups'
+import { orderStatusUrl } from '../domain/multi-storefront'
+import type { BigCommerceClient } from './bigcommerce-client'
+import { normalizeEmail } from '../domain/identity-keys'
+import { cartProductIds, normalizeCart } from './normalize/normalize-cart'
+import { normalizeCustomer, normalizeSubscriber } from './normalize/normalize-customer'
+import { normalizeOrder } from './normalize/normalize-order'
+import { normalizeProductVariants } from './normalize/normalize-product'
 import {
   v2Order,
   v3AbandonedCart,

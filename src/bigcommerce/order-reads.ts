@@ -1,5 +1,5 @@
 import { isZero } from '../domain/money'
-import type { BigCommerceClient } from './client'
+import type { BigCommerceClient } from './bigcommerce-client'
 import { parsePayloadList } from './parse'
 import {
   v2Coupon,

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { BigCommerceClient } from './client'
+import type { BigCommerceClient } from './bigcommerce-client'
 import { parsePayload } from './parse'
 import { v3CartRedirectUrls } from './resources'
 

@@ -1,6 +1,6 @@
 /**
- * HTTP under a shared, windowed request quota: the transport of the BigCommerce REST client (`client.ts`) and
- * of the B2B Edition client (`b2b/client.ts`). Both APIs count every app's requests against one quota of the
+ * HTTP under a shared, windowed request quota: the transport of the BigCommerce REST client (`bigcommerce-client.ts`) and
+ * of the B2B Edition client (`b2b/b2b-client.ts`). Both APIs count every app's requests against one quota of the
  * store (research/bigcommerce.md §2 "Rate limits", §6 B2B Edition: 150 requests per minute shared by all
  * integrations), and report what is left in response headers, each in its own spelling (`RateHeaders`).
  *

@@ -1,5 +1,5 @@
-import { B2B_PAGE_SIZE, type B2BClient } from '../bigcommerce/b2b/client'
-import { normalizeCompany } from '../bigcommerce/b2b/resources'
+import { B2B_PAGE_SIZE, type B2BClient } from '../bigcommerce/b2b/b2b-client'
+import { normalizeCompany } from '../bigcommerce/b2b/b2b-resources'
 import { BigCommerceError } from '../bigcommerce/transport'
 import { latestJob } from '../db/backfill-jobs'
 import { readState, writeState } from '../db/sync-state'
@@ -10,7 +10,7 @@ import {
   noteListedCompanies,
   unseenCompanies,
 } from '../db/companies'
-import type { Company } from '../domain/companies'
+import type { Company } from '../domain/b2b-companies'
 import type { Env } from '../env'
 import { readCompany, syncCompanies } from './sync'
 

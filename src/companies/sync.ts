@@ -1,5 +1,5 @@
-import type { B2BClient } from '../bigcommerce/b2b/client'
-import { hydrateCompany } from '../bigcommerce/b2b/hydrate'
+import type { B2BClient } from '../bigcommerce/b2b/b2b-client'
+import { hydrateCompany } from '../bigcommerce/b2b/hydrate-company'
 import {
   companyOfCustomer,
   loadCompanies,
@@ -8,11 +8,11 @@ import {
   recordCompanySync,
   saveCompany,
 } from '../db/companies'
-import { companyFigures } from '../domain/companies'
+import { companyFigures } from '../domain/b2b-companies'
 import { hubspotWriter } from '../durable/writer-stub'
 import type { Env } from '../env'
 import { erasedAt } from '../erasure/gate'
-import { companyRecords } from '../hubspot/mapping/company'
+import { companyRecords } from '../hubspot/mapping/company-records'
 import type { HubSpotRecord, PropertyValue, WriteLane } from '../hubspot/records'
 
 /**

@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { drizzle, type DrizzleD1Database } from 'drizzle-orm/d1'
-import type { CatalogLoader, CatalogLookups } from '../domain/catalog'
-import { storefrontBaseUrl } from '../domain/storefronts'
+import type { CatalogLoader, CatalogLookups } from '../domain/catalog-lookups'
+import { storefrontBaseUrl } from '../domain/multi-storefront'
 import { channelRow, storeChannelOf } from './storefronts'
 import { catalogBrands, catalogCategories, catalogChannels, catalogProducts } from './schema'
 

@@ -1,4 +1,10 @@
-import type { Company, CompanyFigures, CompanyOrder, CompanyUser } from '../domain/companies'
+import { and, eq, gt, inArray, isNull, lt, ne, sql } from 'drizzle-orm'
+import type { BatchItem } from 'drizzle-orm/batch'
+import { drizzle, type DrizzleD1Database } from 'drizzle-orm/d1'
+import type { InferResult } from 'kysely'
+import type { Company, CompanyFigures, CompanyOrder, CompanyUser } from '../domain/b2b-companies'
+import { d1Statement, queryBuilder } from './query-builder'
+import { b2bCompanies, b2bCompanyOrders, b2bCompanyUsers } from './schema'
 
 /**
  * B2B Edition companies in D1 (migrations/0065_b2b_companies.sql): each company as last read, its users (whose
@@ -25,36 +31,40 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out
 }
 
-async function runBatched(db: D1Database, statements: D1PreparedStatement[]): Promise<void> {
-  for (const batch of chunks(statements, 50)) if (batch.length) await db.batch(batch)
+/** One round trip per 50 statements. */
+async function runBatched(orm: DrizzleD1Database, statements: BatchItem<'sqlite'>[]): Promise<void> {
+  for (const [first, ...rest] of chunks(statements, 50)) await orm.batch([first!, ...rest])
 }
 
-function upsertCompany(db: D1Database, company: Company, now: number, refreshedAt: number | null): D1PreparedStatement {
-  return db
-    .prepare(
-      `INSERT INTO b2b_companies (company_id, name, status, data, updated_at, seen_at, refreshed_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (company_id) DO UPDATE SET name = excluded.name, status = excluded.status, data = excluded.data,
-         updated_at = excluded.updated_at, seen_at = excluded.seen_at, refreshed_at = excluded.refreshed_at`,
-    )
-    .bind(company.companyId, company.name, company.status, JSON.stringify(company), company.updatedAt, now, refreshedAt)
+function upsertCompany(orm: DrizzleD1Database, company: Company, now: number, refreshedAt: number | null) {
+  const row = {
+    name: company.name,
+    status: company.status,
+    data: JSON.stringify(company),
+    updatedAt: company.updatedAt,
+    seenAt: now,
+    refreshedAt,
+  }
+  return orm
+    .insert(b2bCompanies)
+    .values({ companyId: company.companyId, ...row })
+    .onConflictDoUpdate({ target: b2bCompanies.companyId, set: row })
 }
 
 /** A company read whole (a webhook, or the reconciliation's refresh): it and its users replace what was there. */
 export async function saveCompany(db: D1Database, company: Company, users: CompanyUser[], now: number): Promise<void> {
-  await runBatched(db, [
-    upsertCompany(db, company, now, now),
-    ...users.map((u) =>
-      db
-        .prepare(
-          `INSERT INTO b2b_company_users (user_id, company_id, customer_id, email, seen_at) VALUES (?, ?, ?, ?, ?)
-           ON CONFLICT (user_id) DO UPDATE SET company_id = excluded.company_id, customer_id = excluded.customer_id,
-             email = excluded.email, seen_at = excluded.seen_at`,
-        )
-        .bind(u.userId, company.companyId, u.customerId, u.email, now),
-    ),
+  const orm = drizzle(db)
+  await runBatched(orm, [
+    upsertCompany(orm, company, now, now),
+    ...users.map((u) => {
+      const row = { companyId: company.companyId, customerId: u.customerId, email: u.email, seenAt: now }
+      return orm
+        .insert(b2bCompanyUsers)
+        .values({ userId: u.userId, ...row })
+        .onConflictDoUpdate({ target: b2bCompanyUsers.userId, set: row })
+    }),
     // Users the company no longer lists were deleted in B2B Edition.
-    db.prepare('DELETE FROM b2b_company_users WHERE company_id = ? AND seen_at < ?').bind(company.companyId, now),
+    orm.delete(b2bCompanyUsers).where(and(eq(b2bCompanyUsers.companyId, company.companyId), lt(b2bCompanyUsers.seenAt, now))),
   ])
 }
 
@@ -64,55 +74,56 @@ export async function saveCompany(db: D1Database, company: Company, users: Compa
  * Returns the ids of those.
  */
 export async function noteListedCompanies(db: D1Database, companies: Company[], now: number): Promise<number[]> {
+  const orm = drizzle(db)
   const known = new Map<number, { updatedAt: string | null; status: string; data: string }>()
   for (const ids of chunks(companies.map((c) => c.companyId), IDS_PER_QUERY)) {
-    const { results } = await db
-      .prepare(`SELECT company_id, updated_at, status, data FROM b2b_companies WHERE company_id IN (${ids.map(() => '?').join(',')})`)
-      .bind(...ids)
-      .all<{ company_id: number; updated_at: string | null; status: string; data: string }>()
-    for (const r of results) known.set(r.company_id, { updatedAt: r.updated_at, status: r.status, data: r.data })
+    const rows = await orm
+      .select({ companyId: b2bCompanies.companyId, updatedAt: b2bCompanies.updatedAt, status: b2bCompanies.status, data: b2bCompanies.data })
+      .from(b2bCompanies)
+      .where(inArray(b2bCompanies.companyId, ids))
+    for (const r of rows) known.set(r.companyId, { updatedAt: r.updatedAt, status: r.status, data: r.data })
   }
   const changed: Company[] = []
-  const statements: D1PreparedStatement[] = []
+  const statements: BatchItem<'sqlite'>[] = []
   for (const company of companies) {
     const stored = known.get(company.companyId)
     if (stored && stored.updatedAt === company.updatedAt && stored.status === company.status) {
-      statements.push(db.prepare('UPDATE b2b_companies SET seen_at = ? WHERE company_id = ?').bind(now, company.companyId))
+      statements.push(orm.update(b2bCompanies).set({ seenAt: now }).where(eq(b2bCompanies.companyId, company.companyId)))
       continue
     }
     // Until the refresh reads the address book, keep showing the address known before.
     const before = stored ? (JSON.parse(stored.data) as Company) : null
     changed.push(company)
-    statements.push(upsertCompany(db, { ...company, address: company.address ?? before?.address ?? null }, now, null))
+    statements.push(upsertCompany(orm, { ...company, address: company.address ?? before?.address ?? null }, now, null))
   }
-  await runBatched(db, statements)
+  await runBatched(orm, statements)
   return changed.map((c) => c.companyId)
 }
 
 /** A company B2B Edition answered with something unreadable: left alone until the listing shows it changed. */
 export async function markCompanyUnreadable(db: D1Database, companyId: number, now: number): Promise<void> {
-  await db.prepare('UPDATE b2b_companies SET seen_at = ?, refreshed_at = ? WHERE company_id = ?').bind(now, now, companyId).run()
+  await drizzle(db).update(b2bCompanies).set({ seenAt: now, refreshedAt: now }).where(eq(b2bCompanies.companyId, companyId))
 }
 
 /** Companies whose users and address book are to be read, oldest id first. */
 export async function companiesToRefresh(db: D1Database, limit: number): Promise<number[]> {
-  const { results } = await db
-    .prepare(`SELECT company_id FROM b2b_companies WHERE refreshed_at IS NULL AND status != 'deleted' ORDER BY company_id LIMIT ?`)
-    .bind(limit)
-    .all<{ company_id: number }>()
-  return results.map((r) => r.company_id)
+  const rows = await drizzle(db)
+    .select({ companyId: b2bCompanies.companyId })
+    .from(b2bCompanies)
+    .where(and(isNull(b2bCompanies.refreshedAt), ne(b2bCompanies.status, 'deleted')))
+    .orderBy(b2bCompanies.companyId)
+    .limit(limit)
+  return rows.map((r) => r.companyId)
 }
 
 /** A company B2B Edition no longer has: it stays, with status `deleted` (the HubSpot company keeps its history). */
 export async function markCompanyDeleted(db: D1Database, companyId: number): Promise<boolean> {
-  const row = await db
-    .prepare(
-      `UPDATE b2b_companies SET status = 'deleted', data = json_set(data, '$.status', 'deleted')
-       WHERE company_id = ? RETURNING company_id`,
-    )
-    .bind(companyId)
-    .first<{ company_id: number }>()
-  return row !== null
+  const rows = await drizzle(db)
+    .update(b2bCompanies)
+    .set({ status: 'deleted', data: sql`json_set(${b2bCompanies.data}, '$.status', 'deleted')` })
+    .where(eq(b2bCompanies.companyId, companyId))
+    .returning({ companyId: b2bCompanies.companyId })
+  return rows.length > 0
 }
 
 /**
@@ -120,49 +131,50 @@ export async function markCompanyDeleted(db: D1Database, companyId: number): Pro
  * while it paged): each is to be read once more before it counts as deleted.
  */
 export async function unseenCompanies(db: D1Database, since: number, limit: number): Promise<number[]> {
-  const { results } = await db
-    .prepare(`SELECT company_id FROM b2b_companies WHERE seen_at < ? AND status != 'deleted' ORDER BY company_id LIMIT ?`)
-    .bind(since, limit)
-    .all<{ company_id: number }>()
-  return results.map((r) => r.company_id)
+  const rows = await drizzle(db)
+    .select({ companyId: b2bCompanies.companyId })
+    .from(b2bCompanies)
+    .where(and(lt(b2bCompanies.seenAt, since), ne(b2bCompanies.status, 'deleted')))
+    .orderBy(b2bCompanies.companyId)
+    .limit(limit)
+  return rows.map((r) => r.companyId)
 }
 
 /** The company whose user this BigCommerce customer is, if any. */
 export async function companyOfCustomer(db: D1Database, customerId: number): Promise<number | null> {
   if (customerId <= 0) return null
-  const row = await db
-    .prepare('SELECT company_id FROM b2b_company_users WHERE customer_id = ? LIMIT 1')
-    .bind(customerId)
-    .first<{ company_id: number }>()
-  return row?.company_id ?? null
+  const [row] = await drizzle(db)
+    .select({ companyId: b2bCompanyUsers.companyId })
+    .from(b2bCompanyUsers)
+    .where(eq(b2bCompanyUsers.customerId, customerId))
+    .limit(1)
+  return row?.companyId ?? null
 }
 
 export async function loadCompanies(db: D1Database, ids: number[]): Promise<Map<number, StoredCompany>> {
+  const orm = drizzle(db)
   const found = new Map<number, StoredCompany>()
   for (const chunk of chunks(ids, IDS_PER_QUERY)) {
-    const marks = chunk.map(() => '?').join(',')
-    const [companies, users] = await db.batch([
-      db.prepare(`SELECT company_id, data, synced_fingerprint FROM b2b_companies WHERE company_id IN (${marks})`).bind(...chunk),
-      db
-        .prepare(
-          `SELECT user_id, company_id, customer_id, email FROM b2b_company_users WHERE company_id IN (${marks})
-           ORDER BY user_id`,
-        )
-        .bind(...chunk),
+    const [companies, users] = await orm.batch([
+      orm
+        .select({ companyId: b2bCompanies.companyId, data: b2bCompanies.data, syncedFingerprint: b2bCompanies.syncedFingerprint })
+        .from(b2bCompanies)
+        .where(inArray(b2bCompanies.companyId, chunk)),
+      orm
+        .select({
+          userId: b2bCompanyUsers.userId,
+          companyId: b2bCompanyUsers.companyId,
+          customerId: b2bCompanyUsers.customerId,
+          email: b2bCompanyUsers.email,
+        })
+        .from(b2bCompanyUsers)
+        .where(inArray(b2bCompanyUsers.companyId, chunk))
+        .orderBy(b2bCompanyUsers.userId),
     ])
-    for (const r of companies!.results as { company_id: number; data: string; synced_fingerprint: string | null }[]) {
-      found.set(r.company_id, { company: JSON.parse(r.data) as Company, users: [], syncedFingerprint: r.synced_fingerprint })
+    for (const r of companies) {
+      found.set(r.companyId, { company: JSON.parse(r.data) as Company, users: [], syncedFingerprint: r.syncedFingerprint })
     }
-    for (const u of users!.results as { user_id: number; company_id: number; customer_id: number | null; email: string }[]) {
-      found.get(u.company_id)?.users.push({
-        userId: u.user_id,
-        companyId: u.company_id,
-        customerId: u.customer_id,
-        email: u.email,
-        firstName: null,
-        lastName: null,
-      })
-    }
+    for (const u of users) found.get(u.companyId)?.users.push({ ...u, firstName: null, lastName: null })
   }
   return found
 }
@@ -171,27 +183,24 @@ export async function loadCompanies(db: D1Database, ids: number[]): Promise<Map<
 export async function ordersOfCompanies(db: D1Database, ids: number[]): Promise<Map<number, CompanyOrderRow[]>> {
   const found = new Map<number, CompanyOrderRow[]>(ids.map((id) => [id, []]))
   for (const chunk of chunks(ids, IDS_PER_QUERY)) {
-    const { results } = await db
-      .prepare(
-        `SELECT u.company_id, o.order_id, o.counts_as_paid, o.created_at, o.net_revenue_base, o.base_currency,
-                a.company_id = u.company_id AS associated
-         FROM b2b_company_users u
-         JOIN orders o ON o.customer_id = u.customer_id
-         LEFT JOIN b2b_company_orders a ON a.order_id = o.order_id
-         WHERE u.company_id IN (${chunk.map(() => '?').join(',')}) AND u.customer_id > 0
-         ORDER BY o.order_id`,
-      )
-      .bind(...chunk)
-      .all<{
-        company_id: number
-        order_id: number
-        counts_as_paid: number
-        created_at: string
-        net_revenue_base: string
-        base_currency: string | null
-        associated: number | null
-      }>()
-    for (const r of results) {
+    const rows = await queryBuilder(db)
+      .selectFrom('b2b_company_users as u')
+      .innerJoin('orders as o', 'o.customer_id', 'u.customer_id')
+      .leftJoin('b2b_company_orders as a', 'a.order_id', 'o.order_id')
+      .select((eb) => [
+        'u.company_id',
+        'o.order_id',
+        'o.counts_as_paid',
+        'o.created_at',
+        'o.net_revenue_base',
+        'o.base_currency',
+        eb('a.company_id', '=', eb.ref('u.company_id')).as('associated'),
+      ])
+      .where('u.company_id', 'in', chunk)
+      .where('u.customer_id', '>', 0)
+      .orderBy('o.order_id')
+      .execute()
+    for (const r of rows) {
       found.get(r.company_id)?.push({
         orderId: r.order_id,
         countsAsPaid: r.counts_as_paid === 1,
@@ -213,31 +222,37 @@ export async function recordCompanySync(
   now: number,
 ): Promise<void> {
   const { figures } = sync
-  await runBatched(db, [
-    db
-      .prepare(
-        `UPDATE b2b_companies SET order_count = ?, lifetime_value = ?, first_order_at = ?, last_order_at = ?,
-           synced_fingerprint = ?, synced_at = ? WHERE company_id = ?`,
-      )
-      .bind(figures.orderCount, figures.lifetimeValue, figures.firstOrderAt, figures.lastOrderAt, sync.fingerprint, now, companyId),
+  const orm = drizzle(db)
+  await runBatched(orm, [
+    orm
+      .update(b2bCompanies)
+      .set({
+        orderCount: figures.orderCount,
+        lifetimeValue: figures.lifetimeValue,
+        firstOrderAt: figures.firstOrderAt,
+        lastOrderAt: figures.lastOrderAt,
+        syncedFingerprint: sync.fingerprint,
+        syncedAt: now,
+      })
+      .where(eq(b2bCompanies.companyId, companyId)),
     ...sync.associatedOrders.map((orderId) =>
-      db
-        .prepare(
-          `INSERT INTO b2b_company_orders (order_id, company_id, associated_at) VALUES (?, ?, ?)
-           ON CONFLICT (order_id) DO UPDATE SET company_id = excluded.company_id, associated_at = excluded.associated_at`,
-        )
-        .bind(orderId, companyId, now),
+      orm
+        .insert(b2bCompanyOrders)
+        .values({ orderId, companyId, associatedAt: now })
+        .onConflictDoUpdate({ target: b2bCompanyOrders.orderId, set: { companyId, associatedAt: now } }),
     ),
   ])
 }
 
 /** Company ids after `afterId`, in order: the reconciliation's cursor over every company. */
 export async function companyIdsAfter(db: D1Database, afterId: number, limit: number): Promise<number[]> {
-  const { results } = await db
-    .prepare('SELECT company_id FROM b2b_companies WHERE company_id > ? ORDER BY company_id LIMIT ?')
-    .bind(afterId, limit)
-    .all<{ company_id: number }>()
-  return results.map((r) => r.company_id)
+  const rows = await drizzle(db)
+    .select({ companyId: b2bCompanies.companyId })
+    .from(b2bCompanies)
+    .where(gt(b2bCompanies.companyId, afterId))
+    .orderBy(b2bCompanies.companyId)
+    .limit(limit)
+  return rows.map((r) => r.companyId)
 }
 
 export interface CompanyListRow {
@@ -254,28 +269,35 @@ export interface CompanyListRow {
 
 /** Companies for the admin API and the dashboard: by lifetime value, then name. */
 export async function listCompanies(db: D1Database, limit: number): Promise<{ total: number; companies: CompanyListRow[] }> {
-  const [count, rows] = await db.batch([
-    db.prepare("SELECT count(*) AS n FROM b2b_companies WHERE status != 'deleted'"),
-    db
-      .prepare(
-        `SELECT c.company_id, c.name, c.status, c.order_count, c.lifetime_value, c.last_order_at, c.synced_at,
-                (SELECT count(*) FROM b2b_company_users u WHERE u.company_id = c.company_id) AS users
-         FROM b2b_companies c
-         ORDER BY c.status = 'deleted', CAST(c.lifetime_value AS REAL) DESC, c.name
-         LIMIT ?`,
-      )
-      .bind(limit),
-  ])
-  const companies = (rows!.results as {
-    company_id: number
-    name: string
-    status: string
-    users: number
-    order_count: number
-    lifetime_value: string
-    last_order_at: string | null
-    synced_at: number | null
-  }[]).map((r) => ({
+  const qb = queryBuilder(db)
+  const countQuery = qb
+    .selectFrom('b2b_companies')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('status', '!=', 'deleted')
+  const listQuery = qb
+    .selectFrom('b2b_companies as c')
+    .select((eb) => [
+      'c.company_id',
+      'c.name',
+      'c.status',
+      'c.order_count',
+      'c.lifetime_value',
+      'c.last_order_at',
+      'c.synced_at',
+      eb
+        .selectFrom('b2b_company_users as u')
+        .select(eb.fn.countAll<number>().as('n'))
+        .whereRef('u.company_id', '=', 'c.company_id')
+        .$asScalar()
+        .as('users'),
+    ])
+    .orderBy((eb) => eb('c.status', '=', 'deleted'))
+    .orderBy((eb) => eb.cast('c.lifetime_value', 'real'), 'desc')
+    .orderBy('c.name')
+    .limit(limit)
+  // One round trip; kysely-d1 would send them one at a time.
+  const [count, rows] = await db.batch([d1Statement(db, countQuery), d1Statement(db, listQuery)])
+  const companies = (rows!.results as InferResult<typeof listQuery>).map((r) => ({
     companyId: r.company_id,
     name: r.name,
     status: r.status,
@@ -285,5 +307,5 @@ export async function listCompanies(db: D1Database, limit: number): Promise<{ to
     lastOrderAt: r.last_order_at,
     syncedAt: r.synced_at,
   }))
-  return { total: (count!.results[0] as { n: number }).n, companies }
+  return { total: (count!.results as InferResult<typeof countQuery>)[0]!.n, companies }
 }

@@ -1,9 +1,12 @@
-import { eq, sql } from 'drizzle-orm'
+import { count, eq, ne, sql as drizzleSql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
+import { sql, type Compilable, type Kysely, type SqlBool } from 'kysely'
 import type { Order } from '../domain/model'
-import { deadLetterAction, type DeadLetterRow } from '../domain/erasure'
+import { deadLetterAction } from '../domain/erasure-rules'
 import { orderRow } from './contacts'
+import type { Database } from './database'
 import type { PersonIdentities } from './identity'
+import { d1Statement, jsonEach, queryBuilder } from './query-builder'
 import { erasureTombstones, orders as ordersTable } from './schema'
 
 /**
@@ -53,14 +56,14 @@ export async function recordTombstone(db: D1Database, fingerprint: string, keyId
     .values({ fingerprint, keyId, erasedAt: at.toISOString() })
     .onConflictDoUpdate({
       target: erasureTombstones.fingerprint,
-      set: { keyId, erasedAt: sql`max(excluded.erased_at, ${erasureTombstones.erasedAt})` },
+      set: { keyId, erasedAt: drizzleSql`max(excluded.erased_at, ${erasureTombstones.erasedAt})` },
     })
   return before ? 'renewed' : 'created'
 }
 
 /** Tombstones made with another key than `keyId`: they no longer match anyone. */
 export async function tombstonesOfOtherKeys(db: D1Database, keyId: string): Promise<number> {
-  const row = await db.prepare('SELECT count(*) AS n FROM erasure_tombstones WHERE key_id <> ?').bind(keyId).first<{ n: number }>()
+  const [row] = await drizzle(db).select({ n: count() }).from(erasureTombstones).where(ne(erasureTombstones.keyId, keyId))
   return row?.n ?? 0
 }
 
@@ -83,21 +86,29 @@ export interface D1Erasure {
 
 /** Every table of the database (not SQLite's or D1's own). */
 export async function userTables(db: D1Database): Promise<string[]> {
-  const { results } = await db
-    .prepare(
-      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'd1_%' AND name NOT LIKE '_cf_%' ORDER BY name",
-    )
-    .all<{ name: string }>()
-  return results.map((r) => r.name)
+  const rows = await queryBuilder(db)
+    .withTables<{ sqlite_master: { type: string; name: string } }>()
+    .selectFrom('sqlite_master')
+    .select('name')
+    .where('type', '=', 'table')
+    .where('name', 'not like', 'sqlite_%')
+    .where('name', 'not like', 'd1_%')
+    .where('name', 'not like', '_cf_%')
+    .orderBy('name')
+    .execute()
+  return rows.map((r) => r.name)
 }
 
 /** Each table's columns (`PRAGMA table_info`, which D1 documents), in one batch. */
 export async function tableColumns(db: D1Database): Promise<Map<string, string[]>> {
   const tables = await userTables(db)
   if (tables.length === 0) return new Map()
+  // A PRAGMA, which neither drizzle nor kysely can say (D1 documents the statement, not the pragma_table_info function).
   const results = await db.batch<{ name: string }>(tables.map((t) => db.prepare(`PRAGMA table_info("${t.replace(/"/g, '""')}")`)))
   return new Map(tables.map((t, i) => [t, (results[i]?.results ?? []).map((c) => c.name)]))
 }
+
+type Effect = 'removed' | 'unlinked' | 'redacted' | 'letters'
 
 /**
  * Removes one person from D1 in one transaction (the dead letters first, as they need reading): see the module
@@ -105,67 +116,73 @@ export async function tableColumns(db: D1Database): Promise<Map<string, string[]
  * Object knew added.
  */
 export async function eraseFromD1(db: D1Database, identities: PersonIdentities): Promise<D1Erasure> {
-  const emails = JSON.stringify(identities.emails)
-  const carts = JSON.stringify(identities.cartIds)
-  const customers = JSON.stringify(identities.customerIds)
-  const orders = JSON.stringify(identities.orderIds)
-  const anonymousIds = await visitorsOf(db, identities)
-  const visitors = JSON.stringify(anonymousIds)
-  const inList = (n: number) => `(SELECT value FROM json_each(?${n}))`
-
-  const deadLetters = await deadLettersOf(db, identities)
-  const statements: { label: string; kind: 'removed' | 'unlinked' | 'redacted' | 'letters'; statement: D1PreparedStatement }[] = []
-  const add = (label: string, kind: 'removed' | 'unlinked' | 'redacted' | 'letters', statement: D1PreparedStatement) =>
-    statements.push({ label, kind, statement })
+  const qb = queryBuilder(db)
+  const { emails, cartIds, customerIds, subscriberIds, orderIds } = identities
+  const anonymousIds = await visitorsOf(qb, identities)
+  const deadLetters = await deadLettersOf(qb, identities)
+  const statements: { label: string; kind: Effect; statement: D1PreparedStatement }[] = []
+  const add = (label: string, kind: Effect, query: Compilable) => statements.push({ label, kind, statement: d1Statement(db, query) })
 
   for (const { id, action } of deadLetters) {
-    if (action.action === 'delete') add('dead_letters', 'removed', db.prepare('DELETE FROM dead_letters WHERE id = ?').bind(id))
+    if (action.action === 'delete') add('dead_letters', 'removed', qb.deleteFrom('dead_letters').where('id', '=', id))
     else if (action.action === 'unlink') {
-      add('dead_letters', 'letters', db.prepare('UPDATE dead_letters SET payload = ?, error = ? WHERE id = ?').bind(action.payload, action.error, id))
+      add('dead_letters', 'letters', qb.updateTable('dead_letters').set({ payload: action.payload, error: action.error }).where('id', '=', id))
     }
   }
   // D1 counts the rows the update's attribution triggers write as changes too: the orders are counted beforehand.
-  const linkedOrders = await db
-    .prepare(`SELECT count(*) AS n FROM orders WHERE order_id IN ${inList(1)} AND (email <> '' OR customer_id <> 0 OR cart_id IS NOT NULL)`)
-    .bind(orders)
-    .first<{ n: number }>()
-  add('orders', 'unlinked', db.prepare(`UPDATE orders SET email = '', customer_id = 0, cart_id = NULL WHERE order_id IN ${inList(1)}`).bind(orders))
-  add('order_attribution', 'removed', db.prepare(`DELETE FROM order_attribution WHERE order_id IN ${inList(1)} OR email IN ${inList(2)}`).bind(orders, emails))
-  add('carts', 'removed', db.prepare(`DELETE FROM carts WHERE cart_id IN ${inList(1)} OR email IN ${inList(2)}`).bind(carts, emails))
-  add('cart_values', 'removed', db.prepare(`DELETE FROM cart_values WHERE cart_id IN ${inList(1)}`).bind(carts))
-  add('customer_emails', 'removed', db.prepare(`DELETE FROM customer_emails WHERE customer_id IN ${inList(1)} OR email IN ${inList(2)}`).bind(customers, emails))
+  const linkedOrders = await qb
+    .selectFrom('orders')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('order_id', 'in', setOf(qb, orderIds))
+    .where((eb) => eb.or([eb('email', '<>', ''), eb('customer_id', '<>', 0), eb('cart_id', 'is not', null)]))
+    .executeTakeFirst()
+  add('orders', 'unlinked', qb.updateTable('orders').set({ email: '', customer_id: 0, cart_id: null }).where('order_id', 'in', setOf(qb, orderIds)))
+  add('order_attribution', 'removed',
+    qb.deleteFrom('order_attribution').where((eb) => eb.or([eb('order_id', 'in', setOf(qb, orderIds)), eb('email', 'in', setOf(qb, emails))])))
+  add('carts', 'removed', qb.deleteFrom('carts').where((eb) => eb.or([eb('cart_id', 'in', setOf(qb, cartIds)), eb('email', 'in', setOf(qb, emails))])))
+  add('cart_values', 'removed', qb.deleteFrom('cart_values').where('cart_id', 'in', setOf(qb, cartIds)))
+  add('customer_emails', 'removed',
+    qb.deleteFrom('customer_emails').where((eb) => eb.or([eb('customer_id', 'in', setOf(qb, customerIds)), eb('email', 'in', setOf(qb, emails))])))
   add('subscriber_emails', 'removed',
-    db.prepare(`DELETE FROM subscriber_emails WHERE subscriber_id IN ${inList(1)} OR email IN ${inList(2)}`).bind(JSON.stringify(identities.subscriberIds), emails))
+    qb.deleteFrom('subscriber_emails').where((eb) => eb.or([eb('subscriber_id', 'in', setOf(qb, subscriberIds)), eb('email', 'in', setOf(qb, emails))])))
   add('identity_links', 'removed',
-    db.prepare(`DELETE FROM identity_links WHERE email IN ${inList(1)} OR canonical_email IN ${inList(1)}`).bind(emails))
-  add('touches', 'removed', db.prepare(`DELETE FROM touches WHERE anonymous_id IN ${inList(1)}`).bind(visitors))
-  add('beacon_identities', 'removed', db.prepare(`DELETE FROM beacon_identities WHERE anonymous_id IN ${inList(1)}`).bind(visitors))
-  add('beacon_visitors', 'removed', db.prepare(`DELETE FROM beacon_visitors WHERE anonymous_id IN ${inList(1)} OR email IN ${inList(2)}`).bind(visitors, emails))
-  add('webhook_events', 'removed', db.prepare(
-    `DELETE FROM webhook_events WHERE (resource_type = 'cart' AND resource_id IN ${inList(1)})
-       OR (resource_type = 'customer' AND resource_id IN (SELECT CAST(value AS TEXT) FROM json_each(?2)))
-       OR (resource_type = 'subscriber' AND resource_id IN (SELECT CAST(value AS TEXT) FROM json_each(?3)))`,
-  ).bind(carts, customers, JSON.stringify(identities.subscriberIds)))
-  for (const email of identities.emails) {
-    add('webhook_events', 'redacted', db.prepare(
-      "UPDATE webhook_events SET last_error = ?2 WHERE status IN ('pending', 'dead') AND instr(lower(last_error), ?1) > 0",
-    ).bind(email, REDACTED))
-    add('audit_log', 'redacted', db.prepare(
-      `UPDATE audit_log SET target = replace(target, ?1, ?2), before = replace(before, ?1, ?2), after = replace(after, ?1, ?2)
-       WHERE instr(coalesce(target, '') || coalesce(before, '') || coalesce(after, ''), ?1) > 0`,
-    ).bind(email, REDACTED))
+    qb.deleteFrom('identity_links').where((eb) => eb.or([eb('email', 'in', setOf(qb, emails)), eb('canonical_email', 'in', setOf(qb, emails))])))
+  add('touches', 'removed', qb.deleteFrom('touches').where('anonymous_id', 'in', setOf(qb, anonymousIds)))
+  add('beacon_identities', 'removed', qb.deleteFrom('beacon_identities').where('anonymous_id', 'in', setOf(qb, anonymousIds)))
+  add('beacon_visitors', 'removed',
+    qb.deleteFrom('beacon_visitors').where((eb) => eb.or([eb('anonymous_id', 'in', setOf(qb, anonymousIds)), eb('email', 'in', setOf(qb, emails))])))
+  add('webhook_events', 'removed', qb.deleteFrom('webhook_events').where((eb) => eb.or([
+    eb.and([eb('resource_type', '=', 'cart'), eb('resource_id', 'in', setOf(qb, cartIds))]),
+    eb.and([eb('resource_type', '=', 'customer'), eb('resource_id', 'in', textSetOf(qb, customerIds))]),
+    eb.and([eb('resource_type', '=', 'subscriber'), eb('resource_id', 'in', textSetOf(qb, subscriberIds))]),
+  ])))
+  for (const email of emails) {
+    add('webhook_events', 'redacted', qb
+      .updateTable('webhook_events')
+      .set({ last_error: REDACTED })
+      .where('status', 'in', ['pending', 'dead'])
+      .where((eb) => eb(eb.fn('instr', [eb.fn('lower', ['last_error']), eb.val(email)]), '>', 0)))
+    const redact = (column: 'target' | 'before' | 'after') => sql<string | null>`replace(${sql.ref(column)}, ${email}, ${REDACTED})`
+    const anyColumn = sql<string>`coalesce(target, '') || coalesce(before, '') || coalesce(after, '')`
+    add('audit_log', 'redacted', qb
+      .updateTable('audit_log')
+      .set({ target: redact('target'), before: redact('before'), after: redact('after') })
+      .where((eb) => eb(eb.fn('instr', [anyColumn, eb.val(email)]), '>', 0)))
   }
   // Every other table with an `email` column: contacts, decisions, touches results, escalations, consent, ...
+  const byEmail = qb.withTables<Record<string, { email: string }>>()
   for (const [table, columns] of await tableColumns(db)) {
     if (ERASURE_RULES[table] !== undefined || !columns.includes('email')) continue
-    add(table, 'removed', db.prepare(`DELETE FROM "${table}" WHERE email IN ${inList(1)}`).bind(emails))
+    add(table, 'removed', byEmail.deleteFrom(table).where('email', 'in', setOf(qb, emails)))
   }
   // Last: the orders update above appends rollup work naming the email; none of it is wanted.
-  add('attribution_changes', 'removed', db.prepare(
-    `DELETE FROM attribution_changes WHERE (kind = 'email' AND ref IN ${inList(1)}) OR (kind = 'order' AND ref IN (SELECT CAST(value AS TEXT) FROM json_each(?2)))
-     OR (kind = 'cart' AND ref IN ${inList(3)}) OR (kind = 'customer' AND ref IN (SELECT CAST(value AS TEXT) FROM json_each(?4)))
-     OR (kind = 'anon' AND ref IN ${inList(5)})`,
-  ).bind(emails, orders, carts, customers, visitors))
+  add('attribution_changes', 'removed', qb.deleteFrom('attribution_changes').where((eb) => eb.or([
+    eb.and([eb('kind', '=', 'email'), eb('ref', 'in', setOf(qb, emails))]),
+    eb.and([eb('kind', '=', 'order'), eb('ref', 'in', textSetOf(qb, orderIds))]),
+    eb.and([eb('kind', '=', 'cart'), eb('ref', 'in', setOf(qb, cartIds))]),
+    eb.and([eb('kind', '=', 'customer'), eb('ref', 'in', textSetOf(qb, customerIds))]),
+    eb.and([eb('kind', '=', 'anon'), eb('ref', 'in', setOf(qb, anonymousIds))]),
+  ])))
 
   const results = await db.batch(statements.map((s) => s.statement))
   const outcome: D1Erasure = { removed: {}, ordersUnlinked: 0, deadLettersUnlinked: 0, redacted: {} }
@@ -181,41 +198,74 @@ export async function eraseFromD1(db: D1Database, identities: PersonIdentities):
   return outcome
 }
 
+/** A list as a subquery of its values, for `IN`: one bound parameter whatever its length. */
+function setOf<T extends string | number>(qb: Kysely<Database>, values: readonly T[]) {
+  return qb.selectFrom(jsonEach(values).as('each')).select('each.value')
+}
+
+/** The same, as text: ids compared with text columns (webhook resource ids, rollup refs). */
+function textSetOf(qb: Kysely<Database>, values: readonly number[]) {
+  return qb.selectFrom(jsonEach(values).as('each')).select((eb) => eb.cast<string>('each.value', 'text').as('value'))
+}
+
 /** The storefront visitors linked to the person by email, cart or customer id. */
-async function visitorsOf(db: D1Database, identities: PersonIdentities): Promise<string[]> {
-  const { results } = await db
-    .prepare(
-      `SELECT anonymous_id FROM beacon_identities WHERE (kind = 'email' AND value IN (SELECT value FROM json_each(?1)))
-         OR (kind = 'cart' AND value IN (SELECT value FROM json_each(?2)))
-         OR (kind = 'customer' AND value IN (SELECT CAST(value AS TEXT) FROM json_each(?3)))
-       UNION SELECT anonymous_id FROM beacon_visitors WHERE email IN (SELECT value FROM json_each(?1))
-         OR cart_id IN (SELECT value FROM json_each(?2)) OR customer_id IN (SELECT value FROM json_each(?3))`,
-    )
-    .bind(JSON.stringify(identities.emails), JSON.stringify(identities.cartIds), JSON.stringify(identities.customerIds))
-    .all<{ anonymous_id: string }>()
-  return results.map((r) => r.anonymous_id)
+async function visitorsOf(qb: Kysely<Database>, identities: PersonIdentities): Promise<string[]> {
+  const { emails, cartIds, customerIds } = identities
+  const rows = await qb
+    .selectFrom('beacon_identities')
+    .select('anonymous_id')
+    .where((eb) => eb.or([
+      eb.and([eb('kind', '=', 'email'), eb('value', 'in', setOf(qb, emails))]),
+      eb.and([eb('kind', '=', 'cart'), eb('value', 'in', setOf(qb, cartIds))]),
+      eb.and([eb('kind', '=', 'customer'), eb('value', 'in', textSetOf(qb, customerIds))]),
+    ]))
+    .union(qb
+      .selectFrom('beacon_visitors')
+      .select('anonymous_id')
+      .where((eb) => eb.or([
+        eb('email', 'in', setOf(qb, emails)),
+        eb('cart_id', 'in', setOf(qb, cartIds)),
+        eb('customer_id', 'in', setOf(qb, customerIds)),
+      ])))
+    .execute()
+  return rows.map((r) => r.anonymous_id)
 }
 
 /** Dead letters that may name the person (their email anywhere, or a webhook event about their ids), and what to do. */
-async function deadLettersOf(db: D1Database, identities: PersonIdentities) {
-  const { results } = await db
-    .prepare(
-      `SELECT id, source, reference, payload, error FROM dead_letters d WHERE EXISTS (
-         SELECT 1 FROM json_each(?1) e WHERE instr(lower(d.payload), e.value) > 0 OR instr(lower(d.error), e.value) > 0
-           OR instr(lower(d.reference), e.value) > 0)
-       OR (d.source = 'webhook' AND json_valid(d.payload) AND (
-         (json_extract(d.payload, '$.subject.kind') = 'customer' AND json_extract(d.payload, '$.subject.customerId') IN (SELECT value FROM json_each(?2)))
-         OR (json_extract(d.payload, '$.subject.kind') = 'subscriber' AND json_extract(d.payload, '$.subject.subscriberId') IN (SELECT value FROM json_each(?3)))
-         OR (json_extract(d.payload, '$.subject.cartId') IN (SELECT value FROM json_each(?4)))))
-       OR (d.source = 'hubspot' AND (d.reference IN (SELECT 'carts:' || value FROM json_each(?4))
-         OR EXISTS (SELECT 1 FROM json_each(?4) c WHERE d.reference LIKE 'tasks:cart_abandoned:' || c.value || ':%')))`,
-    )
-    .bind(
-      JSON.stringify(identities.emails),
-      JSON.stringify(identities.customerIds),
-      JSON.stringify(identities.subscriberIds),
-      JSON.stringify(identities.cartIds),
-    )
-    .all<DeadLetterRow>()
-  return results.map((row) => ({ id: row.id, action: deadLetterAction(row, identities) }))
+async function deadLettersOf(qb: Kysely<Database>, identities: PersonIdentities) {
+  const { emails, cartIds, customerIds, subscriberIds } = identities
+  const subject = (field: string) => sql<unknown>`json_extract(d.payload, ${`$.subject.${field}`})`
+  const rows = await qb
+    .selectFrom('dead_letters as d')
+    .select(['d.id', 'd.source', 'd.reference', 'd.payload', 'd.error'])
+    .where((eb) => eb.or([
+      // Their email anywhere in it.
+      eb.exists(eb
+        .selectFrom(jsonEach(emails).as('e'))
+        .select(sql.lit(1).as('one'))
+        .where((m) => m.or((['d.payload', 'd.error', 'd.reference'] as const).map((text) => m(m.fn('instr', [m.fn('lower', [text]), 'e.value']), '>', 0))))),
+      // A webhook event about their customer account, subscriber record or cart.
+      eb.and([
+        eb('d.source', '=', 'webhook'),
+        eb.fn<SqlBool>('json_valid', ['d.payload']),
+        eb.or([
+          eb.and([eb(subject('kind'), '=', 'customer'), eb(subject('customerId'), 'in', setOf(qb, customerIds))]),
+          eb.and([eb(subject('kind'), '=', 'subscriber'), eb(subject('subscriberId'), 'in', setOf(qb, subscriberIds))]),
+          eb(subject('cartId'), 'in', setOf(qb, cartIds)),
+        ]),
+      ]),
+      // A HubSpot record of their cart, or the task of its abandonment (`tasks:cart_abandoned:<cart id>:...`).
+      eb.and([
+        eb('d.source', '=', 'hubspot'),
+        eb.or([
+          eb('d.reference', 'in', eb.selectFrom(jsonEach(cartIds).as('c')).select(sql<string>`'carts:' || c.value`.as('ref'))),
+          eb.exists(eb
+            .selectFrom(jsonEach(cartIds).as('c'))
+            .select(sql.lit(1).as('one'))
+            .where('d.reference', 'like', sql<string>`'tasks:cart_abandoned:' || c.value || ':%'`)),
+        ]),
+      ]),
+    ]))
+    .execute()
+  return rows.map((row) => ({ id: row.id, action: deadLetterAction(row, identities) }))
 }

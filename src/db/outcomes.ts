@@ -1,6 +1,6 @@
 import { FAMILY_OF } from '../domain/automation/families'
-import type { DecisionFollowUp } from '../domain/outcomes'
-import { OUTCOME_RULES } from '../domain/outcomes'
+import type { DecisionFollowUp } from '../domain/trigger-outcomes'
+import { OUTCOME_RULES } from '../domain/trigger-outcomes'
 import { TRIGGERS, type Trigger } from '../domain/model'
 
 /**

@@ -1,6 +1,6 @@
 import { drizzle } from 'drizzle-orm/d1'
 import { notInArray } from 'drizzle-orm'
-import { overridesSchema, type Overrides } from '../domain/overrides'
+import { overridesSchema, type Overrides } from '../domain/operator-overrides'
 import { configOverrides } from './schema'
 
 /** The stored overrides; a value that no longer validates (an older format) is left out, not trusted. */

@@ -1,4 +1,4 @@
-import { Kysely, type Compilable } from 'kysely'
+import { Kysely, sql, type Compilable, type RawBuilder } from 'kysely'
 import { D1Dialect } from 'kysely-d1'
 import type { Database } from './database'
 
@@ -24,4 +24,12 @@ export function queryBuilder(db: D1Database): Kysely<Database> {
 export function d1Statement(db: D1Database, query: Compilable): D1PreparedStatement {
   const { sql, parameters } = query.compile()
   return db.prepare(sql).bind(...parameters)
+}
+
+/**
+ * A list as a table of one column `value` (SQLite's `json_each`), for `IN` and joins: a set of any size is ONE
+ * bound parameter (D1 allows 100 per statement). `selectFrom(jsonEach(emails).as('e')).select('e.value')`.
+ */
+export function jsonEach<T extends string | number>(values: readonly T[]): RawBuilder<{ value: T }> {
+  return sql<{ value: T }>`json_each(${JSON.stringify(values)})`
 }

@@ -1,7 +1,7 @@
 import { eq, notInArray } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
 import { add, type Amount } from '../domain/money'
-import { storefrontBaseUrl, type StoreChannel } from '../domain/storefronts'
+import { storefrontBaseUrl, type StoreChannel } from '../domain/multi-storefront'
 import { catalogChannels } from './schema'
 
 /**

@@ -29,7 +29,7 @@ export function absorbContact(into: ContactState, from: ContactState): Absorbed 
     into.customer = from.customer
     changed = true
   }
-  // Consent: the person's latest signal wins, as between two signals of one email (domain/consent.ts).
+  // Consent: the person's latest signal wins, as between two signals of one email (domain/marketing-consent.ts).
   if (from.subscriber && (!into.subscriber || from.subscriber.modifiedAt > into.subscriber.modifiedAt)) {
     into.subscriber = from.subscriber
     changed = true

@@ -13,7 +13,7 @@ export type DuplicateReason = 'email_variant' | 'shared_phone' | 'shared_custome
 export interface ContactKeys {
   email: Email
   customerId: number | null
-  /** E.164 where it parsed (domain/identity.ts). */
+  /** E.164 where it parsed (domain/identity-keys.ts). */
   phone: string | null
   /** Since when the contact is known (its account, first order or cart). */
   firstSeenAt: IsoDate | null

@@ -4,7 +4,7 @@ import { requireConfig } from '../config'
 import { closeApiPause, openApiPause } from '../db/api-pauses'
 import { markOrdersSynced } from '../db/contacts'
 import { markDeadLettersReplayed, openHubSpotDeadLetters, recordHubSpotDeadLetter } from '../db/dead-letters'
-import type { HubSpotClient } from '../hubspot/client'
+import type { HubSpotClient } from '../hubspot/hubspot-client'
 import type { CustomEventRecord, HubSpotRecord, WriteLane } from '../hubspot/records'
 import type { SetupResult } from '../hubspot/setup'
 import {
@@ -13,21 +13,21 @@ import {
   searchOptOuts,
   type OptOutSearch,
   type TypeCheck,
-} from '../hubspot/consent/read'
+} from '../hubspot/consent/opt-out-reads'
 import { gdprDeleteContact, type GdprDeleteOutcome } from '../hubspot/gdpr-delete'
 import { budgetedReads, type BudgetedRead } from '../hubspot/tickets/budgeted'
-import { readOpenEscalations, type EscalationRead } from '../hubspot/tickets/read'
+import { readOpenEscalations, type EscalationRead } from '../hubspot/tickets/ticket-reads'
 import { WriterEngine, type FlushResult } from '../hubspot/sync/engine'
 import { queueMerges, redirectRecords } from '../hubspot/sync/contact-merges'
 import { recordHubSpotMerge } from '../db/identity'
 import { realClock, type EngineOptions, type WriterClock, type WriterSink } from '../hubspot/sync/options'
-import type { WriterStatus } from '../hubspot/sync/status'
+import type { WriterStatus } from '../hubspot/sync/writer-status'
 import { forgetPerson, knownContactIds, type ForgetCounts, type ForgottenPerson } from '../hubspot/sync/sql-forget'
 import { SqlWriterStore } from '../hubspot/sync/sql-store'
 import type { AudienceDefinition } from '../hubspot/lists'
 import { syncAudienceLists, type ListSyncResult } from '../hubspot/lists-sync'
 
-export type { WriterStatus } from '../hubspot/sync/status'
+export type { WriterStatus } from '../hubspot/sync/writer-status'
 
 /** Pending writes are flushed this soon after a change. */
 const FLUSH_DELAY_MS = 1_000

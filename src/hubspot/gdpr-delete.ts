@@ -1,4 +1,4 @@
-import { API_VERSION, type HubSpotClient } from './client'
+import { API_VERSION, type HubSpotClient } from './hubspot-client'
 import type { GdprDeleteBody } from './models'
 import type { BudgetedRead } from './tickets/budgeted'
 

@@ -1,4 +1,4 @@
-import { API_VERSION, type HubSpotClient, type HubSpotResponse } from './client'
+import { API_VERSION, type HubSpotClient, type HubSpotResponse } from './hubspot-client'
 import type { ListCreateBody, ListFilterUpdateBody, ListSearchBody } from './models'
 import { LIST_NAME_PREFIX, listFilterBranch, type AudienceDefinition, type ListFilterBranch } from './lists'
 import type { BudgetedRead } from './tickets/budgeted'

@@ -1,4 +1,4 @@
-import { COMPANY_STATUSES } from '../domain/companies'
+import { COMPANY_STATUSES } from '../domain/b2b-companies'
 import { CONSENT_REGIONS, TRIGGERS, type Trigger } from '../domain/model'
 import { ID_PROPERTY, OBJECT_TYPES, OPTIONAL_OBJECT_TYPES, type HubSpotObjectType, type PropertyValue } from './records'
 

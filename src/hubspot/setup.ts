@@ -4,7 +4,7 @@ import type {
   HubSpotResponse,
   PropertyCreateInput,
   RemotePropertyDefinition,
-} from './client'
+} from './hubspot-client'
 import { customProperties, hubspotProperties, PROPERTY_GROUP, type PropertyDefinition } from './properties'
 import { OBJECT_TYPES, type HubSpotObjectType } from './records'
 

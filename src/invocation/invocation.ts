@@ -1,6 +1,6 @@
-import type { B2BClient } from '../bigcommerce/b2b/client'
+import type { B2BClient } from '../bigcommerce/b2b/b2b-client'
 import { catalogReads } from '../bigcommerce/catalog-reads'
-import type { BigCommerceClient } from '../bigcommerce/client'
+import type { BigCommerceClient } from '../bigcommerce/bigcommerce-client'
 import { b2bClient, bigCommerceClient, type ClientTuning } from '../clients'
 import { requireConfig, type Config } from '../config'
 import { readApiPauses } from '../db/api-pauses'

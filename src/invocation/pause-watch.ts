@@ -1,4 +1,4 @@
-import { BigCommerceError } from '../bigcommerce/client'
+import { BigCommerceError } from '../bigcommerce/bigcommerce-client'
 import { openApiPause, type ApiPauseRow, type PauseCause } from '../db/api-pauses'
 
 /**

@@ -6,7 +6,7 @@ import {
   hydrateSubscriber,
   resolveAbandonedCartToken,
 } from '../bigcommerce/hydrate'
-import { readChannel } from '../bigcommerce/storefronts'
+import { readChannel } from '../bigcommerce/channel-reads'
 import type { WebhookSubject } from '../bigcommerce/webhook'
 import { forgetCatalogEntry } from '../db/catalog'
 import { saveChannel } from '../db/storefronts'
@@ -22,12 +22,12 @@ import {
   recordSubscriberEmail,
   subscriberEmailOf,
 } from '../db/identity'
-import { startsAfterErasure } from '../domain/erasure'
-import { normalizeEmail } from '../domain/identity'
-import { recoveryLink } from '../recovery/link'
+import { startsAfterErasure } from '../domain/erasure-rules'
+import { normalizeEmail } from '../domain/identity-keys'
+import { recoveryLink } from '../recovery/recovery-link'
 import { isSynced } from '../domain/order-status'
 import { erasedAt } from '../erasure/gate'
-import { productRecords } from '../hubspot/mapping/product'
+import { productRecords } from '../hubspot/mapping/product-records'
 import { contactObject, hubspotWriter, personObject } from '../durable/stubs'
 import { applyCompanyEvent, applyCompanyOrder } from './company-events'
 import { deliverCustomer, deliverOrder, deliverSubscriber } from './deliver'

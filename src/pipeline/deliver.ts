@@ -1,12 +1,12 @@
 import { publishUnlinkedOrder } from '../db/erasure'
 import { canonicalEmail, linkCartToOrder, recordCustomerEmail, recordSubscriberEmail } from '../db/identity'
-import { startsAfterErasure } from '../domain/erasure'
+import { startsAfterErasure } from '../domain/erasure-rules'
 import type { Customer, Order, Subscriber } from '../domain/model'
 import { contactObject, hubspotWriter } from '../durable/stubs'
-import type { ApplyOptions } from '../durable/contact'
+import type { ApplyOptions } from '../durable/contact-object'
 import type { Env } from '../env'
 import { erasedAt } from '../erasure/gate'
-import { unlinkedOrderRecords } from '../hubspot/mapping/order'
+import { unlinkedOrderRecords } from '../hubspot/mapping/order-records'
 
 /**
  * Hands a hydrated record to its contact, with the identity rows that lead to it: what webhooks and the

@@ -1,5 +1,5 @@
-import type { B2BClient } from '../bigcommerce/b2b/client'
-import type { BigCommerceClient } from '../bigcommerce/client'
+import type { B2BClient } from '../bigcommerce/b2b/b2b-client'
+import type { BigCommerceClient } from '../bigcommerce/bigcommerce-client'
 import type { Config } from '../config'
 import type { RememberingLookups } from '../db/catalog'
 import type { Env } from '../env'

@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import type { AppEnv } from '../http'
-import { DASHBOARD_CSS, DASHBOARD_JS } from './dashboard/assets'
+import { DASHBOARD_CSS, DASHBOARD_JS } from './dashboard/dashboard-assets'
 
 /** `GET /assets/dashboard.css` and `/assets/dashboard.js` (public): the pages' only style and script. */
 export const assets = new Hono<AppEnv>()

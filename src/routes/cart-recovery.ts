@@ -3,7 +3,7 @@ import { freshCartRedirectUrl, storefrontCartPage } from '../bigcommerce/storefr
 import { cartChannel } from '../db/identity'
 import { ApiError, type AppEnv } from '../http'
 import { bigCommerceClient } from '../clients'
-import { checkRecoveryLink } from '../recovery/link'
+import { checkRecoveryLink } from '../recovery/recovery-link'
 
 /**
  * `GET /carts/{cartId}/recover?sig=...` (contract section 3): the recovery link in HubSpot. Each visit asks

@@ -1,6 +1,6 @@
 import { recordAudit, type Actor } from '../db/audit'
 import { checkCustomersWriteScope, writeBackOptOut, type ScopeCheck } from '../bigcommerce/consent-write-back'
-import { BigCommerceError } from '../bigcommerce/client'
+import { BigCommerceError } from '../bigcommerce/bigcommerce-client'
 import { loadConfig, type Config } from '../config'
 import {
   knownContacts,

@@ -1,8 +1,8 @@
 import { hubspotWriter } from '../durable/stubs'
 import type { Env } from '../env'
 import type { InvocationBudget } from '../invocation/budget'
-import { valueTierRecord } from '../hubspot/mapping/contact'
-import { tierRanks } from '../domain/tiers'
+import { valueTierRecord } from '../hubspot/mapping/contact-records'
+import { tierRanks } from '../domain/customer-tiers'
 import {
   countCustomers, saveThresholds, saveTiers, tierChanges, valueAtRank, type TierThresholds,
 } from '../db/tiers'

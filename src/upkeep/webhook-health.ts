@@ -1,7 +1,7 @@
 import { hookScopes, reactivateHooks, readHooksReport, webhookDestination, type HooksReport, type HooksReportOptions } from '../bigcommerce/hooks'
 import { loadConfig } from '../config'
 import { hookExceptions, readState, writeState, type HookException } from '../db/sync-state'
-import type { BigCommerceClient } from '../bigcommerce/client'
+import type { BigCommerceClient } from '../bigcommerce/bigcommerce-client'
 import type { Env } from '../env'
 import { bigCommerceClient } from '../clients'
 

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { errorClassOf } from '../../src/admin/dead-letters'
+import { errorClassOf } from '../../src/admin/dead-letter-replay'
 import { callWorker, flushHubSpot, freshWorld, type useStandins } from '../support/worker'
 import { noticeFromQuery } from '../../src/routes/dashboard/notices'
 import { adminCall, signIn, type TestRole } from './support'

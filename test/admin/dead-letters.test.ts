@@ -27,6 +27,28 @@ describe('dead letters', () => {
     await freshWorld()
   })
 
+  it('says a replayed event waits when another attempt holds the same resource, and spends no attempt on it', async () => {
+    const id = await plantDeadWebhook('evt-held', { kind: 'customer', customerId: 7, change: 'deleted' })
+    // Another attempt (the sweep, a queue batch) is processing an event of customer 7 right now.
+    await env.DB.prepare(
+      `INSERT INTO webhook_events (id, scope, resource_type, resource_id, payload, received_at, status, attempts, next_attempt_at, started_at)
+       VALUES ('evt-running', 'store/customer/updated', 'customer', '7', '{}', 1, 'pending', 1, ?, ?)`,
+    )
+      .bind(Date.now() + 60_000, Date.now())
+      .run()
+
+    const replay = await adminCall('POST', `/admin/api/dead-letters/${id}/replay`, { role: 'operator' })
+    expect(replay.status).toBe(200)
+    expect(await replay.json()).toEqual({
+      id,
+      source: 'webhook',
+      reference: 'evt-held',
+      result: 'waiting: another attempt is processing the same resource; it runs as soon as that attempt ends',
+    })
+    const event = await env.DB.prepare('SELECT status, attempts FROM webhook_events WHERE id = ?').bind('evt-held').first()
+    expect(event).toEqual({ status: 'pending', attempts: 0 })
+  })
+
   it('replays a planted webhook dead letter: requeued, processed, marked replayed, audited', async () => {
     const id = await plantDeadWebhook('evt-1', { kind: 'customer', customerId: 7, change: 'deleted' })
 

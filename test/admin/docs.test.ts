@@ -3,7 +3,7 @@ import { TRIGGER_DEFINITIONS } from '../../src/domain/automation'
 import { ORDER_CHANNELS, TOUCH_CHANNELS, TRIGGERS } from '../../src/domain/model'
 import { OBJECT_PROPERTIES } from '../../src/hubspot/properties'
 import { OBJECT_TYPES } from '../../src/hubspot/records'
-import { ALL_ROUTES } from '../../src/routes/admin'
+import { ALL_ROUTES } from '../../src/routes/admin/admin-api'
 import { callWorker } from '../support/worker'
 import { adminCall } from './support'
 
@@ -41,18 +41,26 @@ describe('OpenAPI document', () => {
   })
 })
 
+/** What the test reads of /docs/mapping.json. */
+interface MappingDocument {
+  hubspot: { objects: { objectType: string; properties: { name: string }[] }[] }
+  triggers: { trigger: keyof typeof TRIGGER_DEFINITIONS; rule: string }[]
+  channels: { order: { values: string[] }; touch: { values: string[] } }
+  settings: Record<string, string>
+}
+
 describe('/docs', () => {
   it('mapping.json lists every object, property, trigger and channel the code defines', async () => {
     const response = await callWorker(new Request('https://worker.example.com/docs/mapping.json'))
     expect(response.status).toBe(200)
-    const mapping = (await response.json()) as any
-    expect(mapping.hubspot.objects.map((o: { objectType: string }) => o.objectType)).toEqual([...OBJECT_TYPES])
+    const mapping = (await response.json()) as MappingDocument
+    expect(mapping.hubspot.objects.map((o) => o.objectType)).toEqual([...OBJECT_TYPES])
     for (const type of OBJECT_TYPES) {
-      const listed = mapping.hubspot.objects.find((o: { objectType: string }) => o.objectType === type)
-      expect(listed.properties.map((p: { name: string }) => p.name)).toEqual(OBJECT_PROPERTIES[type].map((p) => p.name))
+      const listed = mapping.hubspot.objects.find((o) => o.objectType === type)
+      expect(listed?.properties.map((p) => p.name)).toEqual(OBJECT_PROPERTIES[type].map((p) => p.name))
     }
-    expect(mapping.triggers.map((t: { trigger: string }) => t.trigger)).toEqual([...TRIGGERS])
-    for (const t of mapping.triggers) expect(t.rule).toBe(TRIGGER_DEFINITIONS[t.trigger as keyof typeof TRIGGER_DEFINITIONS].rule)
+    expect(mapping.triggers.map((t) => t.trigger)).toEqual([...TRIGGERS])
+    for (const t of mapping.triggers) expect(t.rule).toBe(TRIGGER_DEFINITIONS[t.trigger].rule)
     expect(mapping.channels.order.values).toEqual([...ORDER_CHANNELS])
     expect(mapping.channels.touch.values).toEqual([...TOUCH_CHANNELS])
     expect(mapping.settings.CART_ABANDON_AFTER).toBe('45m')

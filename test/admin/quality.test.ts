@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest'
-import type { QualityReport } from '../../src/admin/quality'
+import type { QualityReport } from '../../src/admin/quality-report'
 import { freshWorld } from '../support/worker'
 import { adminCall, plantContacts, plantOrders, type PlantedOrder } from './support'
 

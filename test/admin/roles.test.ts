@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ALL_ROUTES } from '../../src/routes/admin'
+import { ALL_ROUTES } from '../../src/routes/admin/admin-api'
 import type { Role } from '../../src/config'
 import { callWorker } from '../support/worker'
 import { adminCall, signIn, TOKENS, WORKER } from './support'

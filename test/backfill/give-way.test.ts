@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers'
 import { cronEnv } from './support'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { backfillStatus, runBackfill, startBackfill } from '../../src/backfill'
+import { backfillStatus, runBackfill, startBackfill } from '../../src/backfill/history-import'
 import { backfillPauseMs, LIVE_LAG_MS, LIVE_RECENT_MS } from '../../src/backfill/give-way'
 import { claimEvents, markEventFailed, markEventsDone, recordWebhookEvent } from '../../src/db/events'
 import { seedStore } from '../../standins/bigcommerce'

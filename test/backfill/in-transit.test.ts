@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { backfillStatus, runBackfill, startBackfill } from '../../src/backfill'
+import { backfillStatus, runBackfill, startBackfill } from '../../src/backfill/history-import'
 import { freshWorld, type useStandins } from '../support/worker'
 import { cronEnv, flushAll, runToEnd } from './support'
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { UnusableResourceError } from '../../src/bigcommerce/normalize'
+import { UnusableResourceError } from '../../src/bigcommerce/normalize/errors'
 import { importEach } from '../../src/backfill/skip'
 
 const record = z.object({ id: z.number(), email: z.string() })

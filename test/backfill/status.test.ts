@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { statusOf } from '../../src/backfill/status'
+import { statusOf } from '../../src/backfill/backfill-status'
 import { emptyProgress, type BackfillJob } from '../../src/db/backfill-jobs'
 
 const START = Date.UTC(2026, 10, 26, 10, 0, 0)

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { backfillStatus, startBackfill } from '../../src/backfill'
+import { backfillStatus, startBackfill } from '../../src/backfill/history-import'
 import { LIVE_LAG_MS } from '../../src/backfill/give-way'
 import { resumeStalledBackfill, runStep, STALLED_AFTER_MS } from '../../src/backfill/steps'
 import type { BackfillStepMessage } from '../../src/queues/messages'

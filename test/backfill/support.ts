@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers'
 import { expect } from 'vitest'
-import { runBackfill, type RunOptions, type RunOutcome } from '../../src/backfill'
+import { runBackfill, type RunOptions, type RunOutcome } from '../../src/backfill/history-import'
 import { hubspotWriter } from '../../src/durable/stubs'
 import { isSynced } from '../../src/domain/order-status'
 import type { Env } from '../../src/env'

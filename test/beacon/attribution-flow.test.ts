@@ -1,11 +1,11 @@
 import { runInDurableObject } from 'cloudflare:test'
 import { env, exports } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { attributionRollup, runAttributionRollup } from '../../src/cron/attribution'
+import { attributionRollup, runAttributionRollup } from '../../src/cron/attribution-rollup-job'
 import { attributionReport } from '../../src/db/attribution-report'
 import { linkIdentities } from '../../src/db/identity'
 import type { HubSpotRecord } from '../../src/hubspot/records'
-import type { SqlWriterStore } from '../../src/hubspot/sync/sql-store'
+import { SqlWriterStore } from '../../src/hubspot/sync/sql-store'
 import { customerToken } from './support'
 
 /**
@@ -161,8 +161,8 @@ describe('beacon to HubSpot records', () => {
     await hit({ anonymousId: 'cron-visitor-1', url: `${SHOP}/?utm_source=awin&utm_medium=affiliate`, cartId, occurredAt: iso(ago(30)) })
     await plantOrder({ id: 5006, email: 'cron.buyer@example.com', createdAt: ago(20), cartId })
     await attributionRollup.run(env, new Date(now))
-    const pending = await runInDurableObject(env.HUBSPOT_WRITER.getByName('default'), async (writer) => {
-      const store = (writer as unknown as { store: SqlWriterStore }).store
+    const pending = await runInDurableObject(env.HUBSPOT_WRITER.getByName('default'), async (_writer, state) => {
+      const store = new SqlWriterStore(state.storage.sql)
       return [...store.due('orders', Number.MAX_SAFE_INTEGER, 500), ...store.due('contacts', Number.MAX_SAFE_INTEGER, 500)]
     })
     expect(pending.find((r) => r.objectType === 'orders' && r.key === '5006')?.properties).toMatchObject({

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it } from 'vitest'
 import legacyCleanup from '../../migrations/0031_identity_from_proof.sql?raw'
-import { attributionRollup, runAttributionRollup } from '../../src/cron/attribution'
+import { attributionRollup, runAttributionRollup } from '../../src/cron/attribution-rollup-job'
 import type { HubSpotRecord } from '../../src/hubspot/records'
 import type { BigCommerceStandin } from '../../standins/bigcommerce'
 import type { HubSpotStandin } from '../../standins/hubspot'

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { B2BClient } from '../../src/bigcommerce/b2b/client'
-import { BigCommerceError } from '../../src/bigcommerce/client'
+import { B2BClient } from '../../src/bigcommerce/b2b/b2b-client'
+import { BigCommerceError } from '../../src/bigcommerce/bigcommerce-client'
 import { createBigCommerceStandin } from '../../standins/bigcommerce'
 import { createB2BStandin } from '../../standins/b2b'
 import { clearHosts, serveHost } from '../support/network'

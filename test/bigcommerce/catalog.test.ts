@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { BigCommerceClient } from '../../src/bigcommerce/client'
+import { BigCommerceClient } from '../../src/bigcommerce/bigcommerce-client'
 import { catalogReads } from '../../src/bigcommerce/catalog-reads'
 import { createCatalogLookups, forgetCatalogEntry } from '../../src/db/catalog'
 import { clearHosts, serveHost } from '../support/network'

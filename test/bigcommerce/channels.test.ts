@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ORDER_CHANNEL_RULES, orderChannel, type ChannelInfo } from '../../src/bigcommerce/channels'
+import { ORDER_CHANNEL_RULES, orderChannel, type ChannelInfo } from '../../src/bigcommerce/order-channel'
 import { ORDER_CHANNELS } from '../../src/domain/model'
 
 const ch = (type: string, platform: string, name = 'Channel'): ChannelInfo => ({ type, platform, name })

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { BigCommerceClient, BigCommerceError, type BigCommerceClientOptions } from '../../src/bigcommerce/client'
+import { BigCommerceClient, BigCommerceError, type BigCommerceClientOptions } from '../../src/bigcommerce/bigcommerce-client'
 import { clearHosts, serveHost } from '../support/network'
 
 const HOST = 'bigcommerce.standin'

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { BigCommerceClient } from '../../src/bigcommerce/client'
+import { BigCommerceClient } from '../../src/bigcommerce/bigcommerce-client'
 import {
   hydrateCart,
   hydrateCustomer,
@@ -11,7 +11,7 @@ import {
 } from '../../src/bigcommerce/hydrate'
 import { catalogReads } from '../../src/bigcommerce/catalog-reads'
 import { createCatalogLookups } from '../../src/db/catalog'
-import type { CatalogLookups } from '../../src/domain/catalog'
+import type { CatalogLookups } from '../../src/domain/catalog-lookups'
 import { netRevenue } from '../../src/domain/order-status'
 import { createBigCommerceStandin, type BigCommerceStandin } from '../../standins/bigcommerce'
 import { clearHosts, serveHost } from '../support/network'

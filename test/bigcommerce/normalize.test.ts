@@ -1,17 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { netRevenue, refundedTotal, toBase } from '../../src/domain/order-status'
-import type { ChannelInfo } from '../../src/bigcommerce/channels'
-import {
-  normalizeCart,
-  normalizeCustomer,
-  normalizeOrder,
-  normalizeProductVariants,
-  normalizeSubscriber,
-  parseRfc2822,
-  plainText,
-  toIsoDate,
-  UnusableResourceError,
-} from '../../src/bigcommerce/normalize'
+import type { ChannelInfo } from '../../src/bigcommerce/order-channel'
+import { normalizeCart } from '../../src/bigcommerce/normalize/normalize-cart'
+import { normalizeCustomer, normalizeSubscriber } from '../../src/bigcommerce/normalize/normalize-customer'
+import { normalizeOrder } from '../../src/bigcommerce/normalize/normalize-order'
+import { normalizeProductVariants, plainText } from '../../src/bigcommerce/normalize/normalize-product'
+import { parseRfc2822, toIsoDate } from '../../src/bigcommerce/normalize/dates'
+import { UnusableResourceError } from '../../src/bigcommerce/normalize/errors'
 import {
   v2Coupon,
   v2Order,

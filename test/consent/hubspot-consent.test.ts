@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { hubspotConsentJob } from '../../src/cron/hubspot-consent'
+import { hubspotConsentJob } from '../../src/cron/hubspot-consent-job'
 import { runConsentSync } from '../../src/upkeep/hubspot-consent'
 import { contactObject } from '../../src/durable/stubs'
 import { adminCall, TOKENS } from '../admin/support'

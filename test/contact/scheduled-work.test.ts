@@ -1,7 +1,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { contactWakes, OVERDUE_AFTER_MS } from '../../src/cron/contact-wakes'
+import { contactWakes, OVERDUE_AFTER_MS } from '../../src/cron/contact-wakes-job'
 import { contactObject } from '../../src/durable/stubs'
 import { PUBLICATION_KEY } from '../../src/durable/contact-publication'
 import type { Env } from '../../src/env'

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config'
-import { identityAutoLink } from '../../src/cron/identity-auto-link'
+import { identityAutoLink } from '../../src/cron/identity-auto-link-job'
 import { contactObject, hubspotWriter } from '../../src/durable/stubs'
 import type { Env } from '../../src/env'
 import { adminCall } from '../admin/support'
@@ -18,7 +18,7 @@ beforeEach(async () => {
 const GUEST = 'sam.lee@work.example'
 const MEMBER = 'sam@home.example'
 const PHONE = '+44 20 7946 0958'
-const withAutoLink = { ...env, IDENTITY_AUTO_LINK: 'phone' } as unknown as Env
+const withAutoLink: Env = { ...env, IDENTITY_AUTO_LINK: 'phone' }
 
 async function guestAndMember(guestName: { first_name: string; last_name: string }) {
   const guestOrder = bigcommerce.store.createOrder({ email: GUEST, customerId: 0, billing: { ...guestName, phone: PHONE } })
@@ -50,7 +50,7 @@ describe('IDENTITY_AUTO_LINK', { timeout: 30_000 }, () => {
 
   it('links nobody by default', async () => {
     await guestAndMember({ first_name: 'Sam', last_name: 'Lee' })
-    await identityAutoLink.run(env as unknown as Env, new Date())
+    await identityAutoLink.run(env, new Date())
     expect((await contactEmails()).map((c) => c.email)).toEqual([GUEST, MEMBER])
     expect(await env.DB.prepare('SELECT count(*) AS n FROM identity_links').first('n')).toBe(0)
   })

@@ -2,7 +2,7 @@ import { createExecutionContext, createScheduledController, waitOnExecutionConte
 import { env } from 'cloudflare:workers'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import wranglerToml from '../../wrangler.toml?raw'
-import { JOBS } from '../../src/cron'
+import { JOBS } from '../../src/cron/schedule'
 import worker from '../../src/index'
 import { freshWorld } from '../support/worker'
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { defaultBillingAddress, normalizeCompany, normalizeCompanyUser } from '../../src/bigcommerce/b2b/resources'
-import { companyAddress, companyFigures, companyStatusOf, type Company } from '../../src/domain/companies'
+import { defaultBillingAddress, normalizeCompany, normalizeCompanyUser } from '../../src/bigcommerce/b2b/b2b-resources'
+import { companyAddress, companyFigures, companyStatusOf, type Company } from '../../src/domain/b2b-companies'
 import { countryCode } from '../../src/domain/region'
-import { companyRecords } from '../../src/hubspot/mapping/company'
+import { companyRecords } from '../../src/hubspot/mapping/company-records'
 
 const order = (orderId: number, createdAt: string, netRevenueBase: string, countsAsPaid = true) => ({
   orderId,

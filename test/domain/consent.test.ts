@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { emailConsent, marketingConsent } from '../../src/domain/consent'
+import { emailConsent, marketingConsent } from '../../src/domain/marketing-consent'
 import { contact, customer, order, subscriber, withOrders } from './factories'
 
 const T0 = '2026-01-01T10:00:00.000Z'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { normalizeEmail, normalizePhone } from '../../src/domain/identity'
+import { normalizeEmail, normalizePhone } from '../../src/domain/identity-keys'
 
 describe('normalizeEmail', () => {
   it('trims and lower-cases so one person is one contact', () => {

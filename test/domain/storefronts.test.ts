@@ -11,7 +11,7 @@ import {
   storefrontChannels,
   storefrontOfOrigin,
   type StoreChannel,
-} from '../../src/domain/storefronts'
+} from '../../src/domain/multi-storefront'
 import { audienceDefinitions, listFilterProblems, storefrontAudience } from '../../src/hubspot/lists'
 import { aContactState, aCustomer, anOrder } from '../support/factories'
 

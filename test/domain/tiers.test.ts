@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { assignValueTiers, tierRanks } from '../../src/domain/tiers'
+import { assignValueTiers, tierRanks } from '../../src/domain/customer-tiers'
 
 const customers = (values: string[]) => values.map((v, i) => ({ email: `c${i}@example.com`, lifetimeValue: v }))
 const tiersOf = (values: string[]) => {

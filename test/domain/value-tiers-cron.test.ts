@@ -2,9 +2,9 @@ import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { Env } from '../../src/env'
 import type { HubSpotRecord } from '../../src/hubspot/records'
-import { valueTiers } from '../../src/cron/value-tiers'
+import { valueTiers } from '../../src/cron/value-tiers-job'
 import { recomputeValueTiers, tierThresholds } from '../../src/upkeep/value-tiers'
-import { assignValueTiers } from '../../src/domain/tiers'
+import { assignValueTiers } from '../../src/domain/customer-tiers'
 
 const NOW = new Date('2026-08-01T10:07:00.000Z')
 

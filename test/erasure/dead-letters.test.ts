@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { deadLetterAction } from '../../src/domain/erasure'
+import { deadLetterAction } from '../../src/domain/erasure-rules'
 
 const person = { emails: ['ada@example.com'], cartIds: ['c-1'], customerIds: [32], subscriberIds: [5] }
 const hubspot = (record: object, error = 'HTTP 400') => ({ id: 1, source: 'hubspot' as const, reference: 'x', payload: JSON.stringify(record), error })

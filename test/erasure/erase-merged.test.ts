@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { startBackfill } from '../../src/backfill'
+import { startBackfill } from '../../src/backfill/history-import'
 import { requireConfig } from '../../src/config'
 import { contactObject, hubspotWriter } from '../../src/durable/stubs'
 import { erasureKey, personFingerprint } from '../../src/erasure/fingerprint'

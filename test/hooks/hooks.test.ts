@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { BigCommerceClient } from '../../src/bigcommerce/client'
+import { BigCommerceClient } from '../../src/bigcommerce/bigcommerce-client'
 import {
   DELIVERY_EXCEPTION_SCOPE,
   HOOK_SCOPES,
@@ -9,7 +9,7 @@ import {
 } from '../../src/bigcommerce/hooks'
 import { checkWebhookHealth, lastWebhookHealth, WEBHOOK_HEALTH_INTERVAL_MS, webhookHealth } from '../../src/upkeep/webhook-health'
 import { recordHookException } from '../../src/db/sync-state'
-import { runScheduled } from '../../src/cron'
+import { runScheduled } from '../../src/cron/schedule'
 import { createBigCommerceStandin, type BigCommerceStandin } from '../../standins/bigcommerce'
 import { serveHost } from '../support/network'
 import { signDelivery } from '../../standins/bigcommerce'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { API_VERSION, HubSpotClient, classifyError } from '../../src/hubspot/client'
+import { API_VERSION, HubSpotClient, classifyError } from '../../src/hubspot/hubspot-client'
 import { serveHost } from '../support/network'
 
 const TOKEN = 'hs-secret-token-123'

@@ -1,5 +1,5 @@
 import { describe, expect } from 'vitest'
-import { orderRecords } from '../../src/hubspot/mapping/order'
+import { orderRecords } from '../../src/hubspot/mapping/order-records'
 import type { HubSpotRecord } from '../../src/hubspot/records'
 import { recordKey } from '../../src/hubspot/sync/store'
 import { serveHost } from '../support/network'

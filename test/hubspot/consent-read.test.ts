@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { optOutTimes, searchOptOuts } from '../../src/hubspot/consent/read'
-import { HubSpotClient } from '../../src/hubspot/client'
+import { optOutTimes, searchOptOuts } from '../../src/hubspot/consent/opt-out-reads'
+import { HubSpotClient } from '../../src/hubspot/hubspot-client'
 import { RateBudget } from '../../src/hubspot/sync/rate-budget'
 import { budgetedReads } from '../../src/hubspot/tickets/budgeted'
 import { createHubSpotStandin } from '../../standins/hubspot'

@@ -1,5 +1,5 @@
 import { describe, expect } from 'vitest'
-import { orderRecords } from '../../src/hubspot/mapping/order'
+import { orderRecords } from '../../src/hubspot/mapping/order-records'
 import type { HubSpotRecord } from '../../src/hubspot/records'
 import { order } from './fixtures'
 import { harness, it } from './support'

@@ -1,8 +1,8 @@
 import { describe, expect } from 'vitest'
 import { generateCanonicalStore } from '../../bench/support/demo-store'
-import { contactRecord } from '../../src/hubspot/mapping/contact'
-import { orderRecords } from '../../src/hubspot/mapping/order'
-import { productRecords } from '../../src/hubspot/mapping/product'
+import { contactRecord } from '../../src/hubspot/mapping/contact-records'
+import { orderRecords } from '../../src/hubspot/mapping/order-records'
+import { productRecords } from '../../src/hubspot/mapping/product-records'
 import { serveHost } from '../support/network'
 import { harness, HOST, it } from './support'
 

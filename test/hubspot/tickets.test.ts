@@ -1,6 +1,6 @@
 import { describe, expect } from 'vitest'
 import { budgetedReads } from '../../src/hubspot/tickets/budgeted'
-import { matchPriorities, readOpenEscalations, SEARCH_BODY_LIMIT, stageChunks } from '../../src/hubspot/tickets/read'
+import { matchPriorities, readOpenEscalations, SEARCH_BODY_LIMIT, stageChunks } from '../../src/hubspot/tickets/ticket-reads'
 import type { Portal } from '../../standins/hubspot'
 import { harness, it } from './support'
 

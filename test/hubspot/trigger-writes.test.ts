@@ -1,6 +1,6 @@
 import { describe, expect } from 'vitest'
 import type { FiredTrigger } from '../../src/domain/model'
-import { contactRecord } from '../../src/hubspot/mapping/contact'
+import { contactRecord } from '../../src/hubspot/mapping/contact-records'
 import type { HubSpotRecord } from '../../src/hubspot/records'
 import { summary } from './fixtures'
 import { harness, it } from './support'

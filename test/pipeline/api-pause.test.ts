@@ -1,6 +1,6 @@
 import { env, exports } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { probeBigCommerce } from '../../src/cron/api-pause-probe'
+import { probeBigCommerce } from '../../src/cron/api-pause-probe-job'
 import { readApiPauses } from '../../src/db/api-pauses'
 import { Invocation } from '../../src/invocation/invocation'
 import { sweepDueEvents } from '../../src/pipeline/sweep'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { BigCommerceError } from '../../src/bigcommerce/client'
+import { BigCommerceError } from '../../src/bigcommerce/bigcommerce-client'
 import { MAX_ATTEMPTS, RETRY_HORIZON_MS, retryBackoffMs } from '../../src/db/events'
 import { InvocationBudget, type Admission } from '../../src/invocation/budget'
 import { apiFault, nextProbeAt } from '../../src/invocation/pause-watch'

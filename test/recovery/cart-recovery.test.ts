@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { checkRecoveryLink, CART_LIFETIME_MS, recoveryLink } from '../../src/recovery/link'
+import { checkRecoveryLink, CART_LIFETIME_MS, recoveryLink } from '../../src/recovery/recovery-link'
 import type { BigCommerceStandin } from '../../standins/bigcommerce'
 import type { HubSpotStandin } from '../../standins/hubspot'
 import { serveHost } from '../support/network'

@@ -8,7 +8,7 @@ import { serveHost } from './network'
 import { callWorker, SECRETS, WEBHOOK_URL } from './worker'
 
 /** The worker's environment with B2B Edition on, its API at the in-process stand-in (the Durable Objects need neither). */
-export const B2B_ENV = { ...env, BIGCOMMERCE_B2B: 'on', BIGCOMMERCE_B2B_API_BASE: 'http://b2b.standin' } as unknown as typeof env
+export const B2B_ENV = { ...env, BIGCOMMERCE_B2B: 'on', BIGCOMMERCE_B2B_API_BASE: 'http://b2b.standin' } satisfies typeof env
 
 /** A B2B Edition stand-in beside the BigCommerce one, served where B2B_ENV points. */
 export function useB2B(bigcommerce: BigCommerceStandin) {

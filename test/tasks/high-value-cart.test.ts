@@ -7,7 +7,7 @@ import {
   type CartThresholds,
 } from '../../src/domain/high-value-cart'
 import type { FiredTrigger } from '../../src/domain/model'
-import { formatMoney, taskRecord } from '../../src/hubspot/mapping/task'
+import { formatMoney, taskRecord } from '../../src/hubspot/mapping/task-records'
 import { prepareProperties } from '../../src/hubspot/properties'
 import { cart, evaluate, HOUR, MINUTE, optedIn, plus, withCarts } from '../domain/factories'
 

@@ -1,7 +1,7 @@
 import { runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { recomputeCartThresholds } from '../../src/cron/high-value-carts'
+import { recomputeCartThresholds } from '../../src/cron/high-value-carts-job'
 import { recordCartValues } from '../../src/db/cart-values'
 import { contactObject, hubspotWriter } from '../../src/durable/stubs'
 import type { Env } from '../../src/env'

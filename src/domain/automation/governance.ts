@@ -1,5 +1,5 @@
 import { capCheck } from '../caps'
-import { marketingConsent } from '../consent'
+import { marketingConsent } from '../marketing-consent'
 import { marketplaceRestriction } from '../marketplace'
 import { supportEscalationReason, type SupportTicket } from '../support'
 import { formatWindow } from './policy'

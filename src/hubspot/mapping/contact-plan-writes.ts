@@ -1,10 +1,10 @@
 import type { ContactPlan } from '../../domain/contact-plan'
 import type { CustomEventRecord, HubSpotRecord } from '../records'
-import { cartRecord } from './cart'
-import { contactRecord } from './contact'
-import { customEventRecords } from './events'
-import { orderRecords } from './order'
-import { taskRecord } from './task'
+import { cartRecord } from './cart-records'
+import { contactRecord } from './contact-records'
+import { customEventRecords } from './custom-event-records'
+import { orderRecords } from './order-records'
+import { taskRecord } from './task-records'
 
 /**
  * What a planned contact change writes to HubSpot: the contact (with the triggers that fired), the orders and

@@ -1,6 +1,6 @@
 import type { TriggerDecision } from '../../domain/model'
 import type { PropertyValue } from '../records'
-import { triggerWrite } from './contact'
+import { triggerWrite } from './contact-records'
 
 /**
  * Decisions as the contact publishes them: a shadowed trigger that would have fired carries the contact

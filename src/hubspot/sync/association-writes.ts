@@ -1,7 +1,7 @@
-import type { BatchResult } from '../client'
-import { inputRefsOf } from '../client'
+import type { BatchResult } from '../hubspot-client'
+import { inputRefsOf } from '../hubspot-client'
 import type { HubSpotObjectType } from '../records'
-import type { WriterContext } from './context'
+import type { WriterContext } from './writer-context'
 import type { PendingAssociation, ReadyAssociation } from './store'
 
 /** Canonical (alphabetical) pairs of the default associations the mapping asks for. */

@@ -1,7 +1,7 @@
-import type { HubSpotResponse } from '../client'
+import type { HubSpotResponse } from '../hubspot-client'
 import { STORE_KEYS, type EngineOptions, type Pause, type WriterClock } from './options'
 import type { RateBudget } from './rate-budget'
-import type { WriterStats } from './status'
+import type { WriterStats } from './writer-status'
 import type { WriterStore } from './store'
 
 export type StopReason = 'daily_limit' | 'rate_budget' | 'transient' | 'deadline' | 'setup'

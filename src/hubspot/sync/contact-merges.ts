@@ -1,6 +1,6 @@
 import { recordKey, type PendingMerge, type WriterStore } from './store'
 import type { HubSpotRecord } from '../records'
-import type { WriterContext } from './context'
+import type { WriterContext } from './writer-context'
 import type { ContactMergeOutcome } from './options'
 
 /** A merge waiting for the surviving contact to reach HubSpot looks again at most this far apart. */

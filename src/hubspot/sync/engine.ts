@@ -3,12 +3,12 @@ import { mergeSetup, setupPortal, type SetupResult } from '../setup'
 import { AssociationWrites } from './association-writes'
 import { FlushControl, stoppedResponse, type StopReason } from './calls'
 import { ContactMerges, queueMerges, redirectRecords } from './contact-merges'
-import type { WriterCollaborators, WriterContext } from './context'
-import { ensureEventDefinitions, flushEvents } from './events'
+import type { WriterCollaborators, WriterContext } from './writer-context'
+import { ensureEventDefinitions, flushEvents } from './custom-event-writes'
 import { DEFAULT_OPTIONS, STORE_KEYS, type EngineOptions, type EventDefinitionsState, type Pause } from './options'
 import { RateBudget } from './rate-budget'
 import { RecordWrites } from './record-writes'
-import { withDefaults, writerStatus, type WriterStats, type WriterStatus } from './status'
+import { withDefaults, writerStatus, type WriterStats, type WriterStatus } from './writer-status'
 
 /**
  * The flush planner: everything the HubSpot writer does, as plain code over a store, a client and a clock,

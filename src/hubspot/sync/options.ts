@@ -1,5 +1,5 @@
 import { sleep } from '../../sleep'
-import { ASSOCIATION_BATCH_LIMIT, BATCH_LIMIT } from '../client'
+import { ASSOCIATION_BATCH_LIMIT, BATCH_LIMIT } from '../hubspot-client'
 import type { HubSpotObjectType, HubSpotRecord } from '../records'
 import type { RateBudgetOptions } from './rate-budget'
 

@@ -1,4 +1,4 @@
-import type { RateLimitInfo } from '../client'
+import type { RateLimitInfo } from '../hubspot-client'
 
 /**
  * The account's rolling request budget (HubSpot: 100 or 190 requests per 10 s per app). We count our own

@@ -4,11 +4,11 @@ import {
   type HubSpotError,
   inputRefsOf,
   propertyErrorsOf,
-} from '../client'
+} from '../hubspot-client'
 import { prepareProperties, propertyDefinition } from '../properties'
 import { ID_PROPERTY, type HubSpotObjectType, type HubSpotRecord, type PropertyValue, type WriteLane } from '../records'
 import type { SetupResult } from '../setup'
-import type { WriterContext } from './context'
+import type { WriterContext } from './writer-context'
 import { STORE_KEYS } from './options'
 import { recordKey, type PendingAssociation, type PendingRecord } from './store'
 

@@ -1,4 +1,4 @@
-import type { HubSpotError, HubSpotResponse } from '../client'
+import type { HubSpotError, HubSpotResponse } from '../hubspot-client'
 import type { RateBudget } from '../sync/rate-budget'
 
 /**

@@ -1,11 +1,11 @@
 import type { Context } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
-import { resolveSession, SESSION_ABSOLUTE_MS, type SessionActor } from '../../admin/sessions'
+import { resolveSession, SESSION_ABSOLUTE_MS, type SessionActor } from '../../admin/dashboard-sessions'
 import type { Config } from '../../config'
 
 /**
  * The dashboard's session cookie: `__Host-bc_admin_session`, HttpOnly, Secure, SameSite=Strict, Path=/, holding
- * a random session secret (never the token; see admin/sessions.ts). Browsers keep Secure cookies of
+ * a random session secret (never the token; see admin/dashboard-sessions.ts). Browsers keep Secure cookies of
  * http://localhost and 127.0.0.1 too (a secure context), so the local demo signs in the same way. The dashboard
  * pages accept it, and so do the read-only admin pages the dashboard links to (the API docs); the JSON API does not.
  */

@@ -1,4 +1,4 @@
-import type { Part } from '../../admin/status'
+import type { Part } from '../../admin/sync-status'
 import type { CompaniesReport } from '../../companies/report'
 import { when } from './format'
 

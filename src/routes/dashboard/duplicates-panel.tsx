@@ -1,6 +1,6 @@
-import type { duplicateReview } from '../../admin/duplicates'
-import type { QualityReport } from '../../admin/quality'
-import type { Part } from '../../admin/status'
+import type { duplicateReview } from '../../admin/duplicate-review'
+import type { QualityReport } from '../../admin/quality-report'
+import type { Part } from '../../admin/sync-status'
 import { money, percent, verdict } from './format'
 
 export type DuplicateReview = Awaited<ReturnType<typeof duplicateReview>>

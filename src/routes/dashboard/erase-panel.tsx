@@ -1,4 +1,4 @@
-import type { ErasureAnswer } from '../../admin/erasure'
+import type { ErasureAnswer } from '../../admin/erasure-request'
 import { Page } from './layout'
 
 /**

@@ -1,5 +1,5 @@
 import type { Child } from 'hono/jsx'
-import { ASSETS_VERSION } from './assets'
+import { ASSETS_VERSION } from './dashboard-assets'
 
 /**
  * The page frame shared by the dashboard and the docs pages: its stylesheet (and, on pages with forms that ask

@@ -1,6 +1,6 @@
-import { ERROR_CLASSES } from '../../admin/dead-letters'
+import { ERROR_CLASSES } from '../../admin/dead-letter-replay'
 import type { PauseView } from '../../admin/pauses'
-import type { SyncStatus } from '../../admin/status'
+import type { SyncStatus } from '../../admin/sync-status'
 import { when } from './format'
 
 /** The dashboard's operator controls: paused processing and its resume, and the dead letters' bulk replay. */

@@ -1,5 +1,5 @@
-import type { outcomesReport } from '../../admin/outcomes'
-import type { Part } from '../../admin/status'
+import type { outcomesReport } from '../../admin/outcomes-report'
+import type { Part } from '../../admin/sync-status'
 import { percent } from './format'
 
 export type OutcomesReport = Awaited<ReturnType<typeof outcomesReport>>

@@ -1,5 +1,5 @@
-import type { RolloutReport } from '../../admin/rollout'
-import type { Part } from '../../admin/status'
+import type { RolloutReport } from '../../admin/rollout-report'
+import type { Part } from '../../admin/sync-status'
 import { FAMILY_MODES } from '../../domain/automation'
 import { when } from './format'
 

@@ -1,4 +1,4 @@
-import type { SessionView } from '../../admin/sessions'
+import type { SessionView } from '../../admin/dashboard-sessions'
 import { when } from './format'
 
 export interface SessionsPart {

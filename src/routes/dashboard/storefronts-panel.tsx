@@ -1,5 +1,5 @@
-import type { storefrontsReport } from '../../admin/storefronts'
-import type { Part } from '../../admin/status'
+import type { storefrontsReport } from '../../admin/storefronts-report'
+import type { Part } from '../../admin/sync-status'
 import { when } from './format'
 
 export type StorefrontsReport = Awaited<ReturnType<typeof storefrontsReport>>

@@ -1,6 +1,0 @@
-export { normalizeOrder } from './order'
-export { normalizeCustomer, normalizeSubscriber } from './customer'
-export { normalizeCart, cartProductIds } from './cart'
-export { normalizeProductVariants, plainText } from './product'
-export { toIsoDate, parseRfc2822 } from './dates'
-export { UnusableResourceError } from './errors'
