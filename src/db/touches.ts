@@ -5,7 +5,7 @@ import type { ContactCredit, Credit, HitPlan, OrderCredit, StoredTouch, VisitorS
 import type { Classification } from '../domain/channels'
 import type { TouchChannel } from '../domain/model'
 import type { Database } from './database'
-import { d1Statement, queryBuilder } from './query-builder'
+import { d1Statement, jsonEach, queryBuilder } from './query-builder'
 import { beaconVisitors } from './schema'
 import { writeState } from './sync-state'
 
@@ -280,11 +280,9 @@ export async function emailsAffectedBy(db: D1Database, changes: Change[], meter?
   return [...emails]
 }
 
-/** A set of keys as a subquery over one JSON parameter (`json_each`), whatever its size. */
+/** A set of keys as a subquery: one bound parameter whatever its size. */
 function keysIn<T extends string | number>(db: D1Database, keys: readonly T[]) {
-  return queryBuilder(db)
-    .selectFrom(sql<{ value: T }>`json_each(${JSON.stringify(keys)})`.as('keys'))
-    .select('keys.value')
+  return queryBuilder(db).selectFrom(jsonEach(keys).as('keys')).select('keys.value')
 }
 
 export interface ContactHistory {
@@ -302,7 +300,7 @@ export interface ContactHistory {
 export async function contactHistory(db: D1Database, emails: string[], meter?: Meter): Promise<ContactHistory> {
   const k = queryBuilder(db)
   const touchQuery = k
-    .with('e(email)', (q) => q.selectFrom(sql<{ value: string }>`json_each(${JSON.stringify(emails)})`.as('keys')).select('keys.value as email'))
+    .with('e(email)', (q) => q.selectFrom(jsonEach(emails).as('keys')).select('keys.value as email'))
     .with('carts_of(email, cart_id)', (q) => {
       const given = q.selectFrom('e').select('e.email')
       return q
