@@ -1,11 +1,19 @@
+import { eq } from 'drizzle-orm'
+import { drizzle } from 'drizzle-orm/d1'
+import { sql, type Compilable, type InferResult, type NotNull, type Selectable } from 'kysely'
 import type { ContactCredit, Credit, HitPlan, OrderCredit, StoredTouch, VisitorState } from '../domain/attribution'
 import type { Classification } from '../domain/channels'
 import type { TouchChannel } from '../domain/model'
+import type { Database } from './database'
+import { d1Statement, jsonEach, queryBuilder } from './query-builder'
+import { beaconVisitors } from './schema'
+import { writeState } from './sync-state'
 
 /**
  * Beacon touches, the identity graph, the attribution change stream and the rollup's results, in D1
  * (migrations/0003_attribution.sql). Sets of keys travel as one JSON parameter (`json_each`), so a query
- * never hits D1's limit on bound parameters.
+ * never hits D1's limit on bound parameters. The rollup's statements run as D1 statements (`d1Statement`) so
+ * that their rows read and written can be metered.
  */
 
 /** Rows read and written, summed from D1's result metadata: what the benchmark reports. */
@@ -20,10 +28,10 @@ export class Meter {
   }
 }
 
-async function all<T>(meter: Meter | undefined, statement: D1PreparedStatement): Promise<T[]> {
-  const result = await statement.all<T>()
+async function all<Q extends Compilable>(db: D1Database, meter: Meter | undefined, query: Q): Promise<InferResult<Q>> {
+  const result = await d1Statement(db, query).all()
   meter?.add(result.meta)
-  return result.results
+  return result.results as InferResult<Q>
 }
 
 async function batch(meter: Meter | undefined, db: D1Database, statements: D1PreparedStatement[]): Promise<void> {
@@ -34,25 +42,18 @@ async function batch(meter: Meter | undefined, db: D1Database, statements: D1Pre
 // ---------------------------------------------------------------------------------------------------------
 // The beacon route.
 
-interface VisitorRow {
-  anonymous_id: string
-  last_seen_at: number
-  campaign_fingerprint: string | null
-  cart_id: string | null
-  customer_id: number | null
-}
-
 export async function getVisitor(db: D1Database, anonymousId: string): Promise<VisitorState | null> {
-  const row = await db.prepare('SELECT * FROM beacon_visitors WHERE anonymous_id = ?').bind(anonymousId).first<VisitorRow>()
-  return (
-    row && {
-      anonymousId: row.anonymous_id,
-      lastSeenAt: row.last_seen_at,
-      campaignFingerprint: row.campaign_fingerprint,
-      cartId: row.cart_id,
-      customerId: row.customer_id,
-    }
-  )
+  const [row] = await drizzle(db)
+    .select({
+      anonymousId: beaconVisitors.anonymousId,
+      lastSeenAt: beaconVisitors.lastSeenAt,
+      campaignFingerprint: beaconVisitors.campaignFingerprint,
+      cartId: beaconVisitors.cartId,
+      customerId: beaconVisitors.customerId,
+    })
+    .from(beaconVisitors)
+    .where(eq(beaconVisitors.anonymousId, anonymousId))
+  return row ?? null
 }
 
 export interface HitRecord {
@@ -76,56 +77,97 @@ export interface HitRecord {
  */
 export async function recordHit(db: D1Database, hit: HitRecord): Promise<void> {
   const { plan, classification: c } = hit
+  const k = queryBuilder(db)
   const statements: D1PreparedStatement[] = []
   if (plan.touch) {
-    const unchanged = hit.seen
-      ? 'EXISTS (SELECT 1 FROM beacon_visitors WHERE anonymous_id = ?14 AND last_seen_at = ?15 AND campaign_fingerprint IS ?16)'
-      : 'NOT EXISTS (SELECT 1 FROM beacon_visitors WHERE anonymous_id = ?14)'
+    const { reason } = plan.touch
+    const visitor = k.selectFrom('beacon_visitors').select((eb) => eb.lit(1).as('one')).where('anonymous_id', '=', hit.anonymousId)
+    const { seen } = hit
+    const touch = k
+      .selectNoFrom((eb) => [
+        eb.val(hit.anonymousId).as('anonymous_id'),
+        eb.val(hit.at).as('occurred_at'),
+        eb.val(c.channel).as('channel'),
+        eb.val(c.source).as('source'),
+        eb.val(c.medium).as('medium'),
+        eb.val(c.campaign).as('campaign'),
+        eb.val(c.term).as('term'),
+        eb.val(c.content).as('content'),
+        eb.val(c.clickId).as('click_id'),
+        eb.val(c.referrerHost).as('referrer_host'),
+        eb.val(hit.landingPage).as('landing_page'),
+        eb.val(reason).as('reason'),
+        eb.val(hit.receivedAt).as('received_at'),
+        eb.val(hit.channelId ?? null).as('channel_id'),
+      ])
+      .where((eb) =>
+        seen
+          ? eb.exists(
+              visitor.where('last_seen_at', '=', seen.lastSeenAt).where('campaign_fingerprint', 'is', seen.campaignFingerprint),
+            )
+          : eb.not(eb.exists(visitor)),
+      )
     statements.push(
-      db
-        .prepare(
-          `INSERT INTO touches (anonymous_id, occurred_at, channel, source, medium, campaign, term, content, click_id,
-             referrer_host, landing_page, reason, received_at, channel_id)
-           SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?17 WHERE ${unchanged}`,
-        )
-        .bind(
-          hit.anonymousId,
-          hit.at,
-          c.channel,
-          c.source,
-          c.medium,
-          c.campaign,
-          c.term,
-          c.content,
-          c.clickId,
-          c.referrerHost,
-          hit.landingPage,
-          plan.touch.reason,
-          hit.receivedAt,
-          ...(hit.seen ? [hit.anonymousId, hit.seen.lastSeenAt, hit.seen.campaignFingerprint] : [hit.anonymousId, null, null]),
-          hit.channelId ?? null,
-        ),
+      d1Statement(
+        db,
+        k
+          .insertInto('touches')
+          .columns([
+            'anonymous_id',
+            'occurred_at',
+            'channel',
+            'source',
+            'medium',
+            'campaign',
+            'term',
+            'content',
+            'click_id',
+            'referrer_host',
+            'landing_page',
+            'reason',
+            'received_at',
+            'channel_id',
+          ])
+          .expression(touch),
+      ),
     )
   }
   for (const identity of plan.identities) {
     statements.push(
-      db
-        .prepare('INSERT OR IGNORE INTO beacon_identities (anonymous_id, kind, value, first_seen_at) VALUES (?, ?, ?, ?)')
-        .bind(hit.anonymousId, identity.kind, identity.value, hit.at),
+      d1Statement(
+        db,
+        k
+          .insertInto('beacon_identities')
+          .orIgnore()
+          .values({ anonymous_id: hit.anonymousId, kind: identity.kind, value: identity.value, first_seen_at: hit.at }),
+      ),
     )
   }
   const v = plan.visitor
   if (v) {
     statements.push(
-      db
-        .prepare(
-          `INSERT INTO beacon_visitors (anonymous_id, last_seen_at, campaign_fingerprint, cart_id, customer_id, email)
-           VALUES (?, ?, ?, ?, ?, NULL)
-           ON CONFLICT (anonymous_id) DO UPDATE SET last_seen_at = MAX(last_seen_at, excluded.last_seen_at),
-             campaign_fingerprint = excluded.campaign_fingerprint, cart_id = excluded.cart_id,
-             customer_id = excluded.customer_id, email = NULL`,
-        )
-        .bind(v.anonymousId, v.lastSeenAt, v.campaignFingerprint, v.cartId, v.customerId),
+      d1Statement(
+        db,
+        k
+          .insertInto('beacon_visitors')
+          .values({
+            anonymous_id: v.anonymousId,
+            last_seen_at: v.lastSeenAt,
+            campaign_fingerprint: v.campaignFingerprint,
+            cart_id: v.cartId,
+            customer_id: v.customerId,
+            email: null,
+          })
+          .onConflict((oc) =>
+            oc.column('anonymous_id').doUpdateSet((eb) => ({
+              last_seen_at: eb.fn<number>('max', ['beacon_visitors.last_seen_at', 'excluded.last_seen_at']),
+              campaign_fingerprint: eb.ref('excluded.campaign_fingerprint'),
+              cart_id: eb.ref('excluded.cart_id'),
+              customer_id: eb.ref('excluded.customer_id'),
+              email: null,
+            })),
+          ),
+      ),
     )
   }
   await batch(undefined, db, statements)
@@ -136,15 +178,15 @@ export async function emailForIdentity(
   db: D1Database,
   identity: { customerId?: number; cartId?: string },
 ): Promise<string | null> {
-  const row = await db
-    .prepare(
-      `SELECT email FROM customer_emails WHERE customer_id = ?1
-       UNION ALL SELECT email FROM carts WHERE cart_id = ?2 AND email IS NOT NULL
-       UNION ALL SELECT email FROM orders WHERE cart_id = ?2
-       LIMIT 1`,
-    )
-    .bind(identity.customerId ?? null, identity.cartId ?? null)
-    .first<{ email: string }>()
+  const k = queryBuilder(db)
+  const row = await k
+    .selectFrom('customer_emails')
+    .select('email')
+    .where('customer_id', '=', identity.customerId ?? null)
+    .unionAll(k.selectFrom('carts').select('email').where('cart_id', '=', identity.cartId ?? null).where('email', 'is not', null).$narrowType<{ email: NotNull }>())
+    .unionAll(k.selectFrom('orders').select('email').where('cart_id', '=', identity.cartId ?? null))
+    .limit(1)
+    .executeTakeFirst()
   return row?.email ?? null
 }
 
@@ -159,11 +201,11 @@ export interface Change {
 }
 
 export async function readChanges(db: D1Database, limit: number, meter?: Meter): Promise<Change[]> {
-  return all<Change>(meter, db.prepare('SELECT seq, kind, ref FROM attribution_changes ORDER BY seq LIMIT ?').bind(limit))
+  return all(db, meter, queryBuilder(db).selectFrom('attribution_changes').select(['seq', 'kind', 'ref']).orderBy('seq').limit(limit))
 }
 
 export async function deleteChangesThrough(db: D1Database, seq: number, meter?: Meter): Promise<void> {
-  await batch(meter, db, [db.prepare('DELETE FROM attribution_changes WHERE seq <= ?').bind(seq)])
+  await batch(meter, db, [d1Statement(db, queryBuilder(db).deleteFrom('attribution_changes').where('seq', '<=', seq))])
 }
 
 /**
@@ -171,38 +213,50 @@ export async function deleteChangesThrough(db: D1Database, seq: number, meter?: 
  * (D1 caps the terms of a compound SELECT, so no big UNION).
  */
 export async function emailsAffectedBy(db: D1Database, changes: Change[], meter?: Meter): Promise<string[]> {
+  const k = queryBuilder(db)
   const refs = (kind: ChangeKind) => [...new Set(changes.filter((c) => c.kind === kind).map((c) => c.ref))]
   const emails = new Set(refs('email'))
   const cartIds = new Set(refs('cart'))
   const customerIds = new Set(refs('customer').map(Number))
   const anon = refs('anon')
   if (anon.length > 0) {
-    const idents = await all<{ kind: string; value: string }>(
+    const idents = await all(
+      db,
       meter,
-      db
-        .prepare('SELECT kind, value FROM beacon_identities WHERE anonymous_id IN (SELECT value FROM json_each(?1))')
-        .bind(JSON.stringify(anon)),
+      k.selectFrom('beacon_identities').select(['kind', 'value']).where('anonymous_id', 'in', keysIn(db, anon)),
     )
     for (const { kind, value } of idents) {
       if (kind === 'cart') cartIds.add(value)
       else if (kind === 'customer') customerIds.add(Number(value))
     }
   }
-  const carts = JSON.stringify([...cartIds])
-  const lookups: [string, string][] = [
-    ['SELECT email FROM orders WHERE order_id IN (SELECT value FROM json_each(?1))', JSON.stringify(refs('order').map(Number))],
-    ['SELECT email FROM carts WHERE cart_id IN (SELECT value FROM json_each(?1)) AND email IS NOT NULL', carts],
-    ['SELECT email FROM orders WHERE cart_id IN (SELECT value FROM json_each(?1))', carts],
+  const orderIds = refs('order').map(Number)
+  const carts = [...cartIds]
+  const lookups: [Compilable<{ email: string }>, number][] = [
+    [k.selectFrom('orders').select('email').where('order_id', 'in', keysIn(db, orderIds)), orderIds.length],
     [
-      `SELECT o.email FROM carts c JOIN orders o ON o.order_id = c.order_id
-       WHERE c.cart_id IN (SELECT value FROM json_each(?1))`,
-      carts,
+      k
+        .selectFrom('carts')
+        .select('email')
+        .where('cart_id', 'in', keysIn(db, carts))
+        .where('email', 'is not', null)
+        .$narrowType<{ email: NotNull }>(),
+      carts.length,
     ],
-    ['SELECT email FROM customer_emails WHERE customer_id IN (SELECT value FROM json_each(?1))', JSON.stringify([...customerIds])],
+    [k.selectFrom('orders').select('email').where('cart_id', 'in', keysIn(db, carts)), carts.length],
+    [
+      k
+        .selectFrom('carts as c')
+        .innerJoin('orders as o', 'o.order_id', 'c.order_id')
+        .select('o.email')
+        .where('c.cart_id', 'in', keysIn(db, carts)),
+      carts.length,
+    ],
+    [k.selectFrom('customer_emails').select('email').where('customer_id', 'in', keysIn(db, [...customerIds])), customerIds.size],
   ]
-  const wanted = lookups.filter(([, list]) => list !== '[]')
+  const wanted = lookups.filter(([, keys]) => keys > 0)
   if (wanted.length > 0) {
-    const results = await db.batch<{ email: string }>(wanted.map(([sql, list]) => db.prepare(sql).bind(list)))
+    const results = await db.batch<{ email: string }>(wanted.map(([query]) => d1Statement(db, query)))
     for (const result of results) {
       meter?.add(result.meta)
       for (const row of result.results) emails.add(row.email)
@@ -211,11 +265,13 @@ export async function emailsAffectedBy(db: D1Database, changes: Change[], meter?
   // An erased person's orders are kept without an email: nobody to credit.
   emails.delete('')
   // An email linked to another person's is that person: its touches count for the canonical contact.
-  const linked = await all<{ email: string; canonical: string }>(
+  const linked = await all(
+    db,
     meter,
-    db
-      .prepare('SELECT email, canonical_email AS canonical FROM identity_links WHERE email IN (SELECT value FROM json_each(?1))')
-      .bind(JSON.stringify([...emails])),
+    k
+      .selectFrom('identity_links')
+      .select(['email', 'canonical_email as canonical'])
+      .where('email', 'in', keysIn(db, [...emails])),
   )
   for (const { email, canonical } of linked) {
     emails.delete(email)
@@ -224,14 +280,9 @@ export async function emailsAffectedBy(db: D1Database, changes: Change[], meter?
   return [...emails]
 }
 
-interface TouchRow {
-  email: string
-  id: number
-  occurred_at: number
-  channel: TouchChannel
-  source: string | null
-  medium: string | null
-  campaign: string | null
+/** A set of keys as a subquery: one bound parameter whatever its size. */
+function keysIn<T extends string | number>(db: D1Database, keys: readonly T[]) {
+  return queryBuilder(db).selectFrom(jsonEach(keys).as('keys')).select('keys.value')
 }
 
 export interface ContactHistory {
@@ -247,38 +298,55 @@ export interface ContactHistory {
  * pins the join order (SQLite keeps it): from the few emails outward, never from the identity table inward.
  */
 export async function contactHistory(db: D1Database, emails: string[], meter?: Meter): Promise<ContactHistory> {
-  const list = JSON.stringify(emails)
-  const [touchRows, orderRows] = await Promise.all([
-    all<TouchRow>(
-      meter,
-      db
-        .prepare(
-          `WITH e(email) AS (SELECT value FROM json_each(?1)),
-             carts_of(email, cart_id) AS (
-               SELECT c.email, c.cart_id FROM carts c WHERE c.email IN (SELECT email FROM e)
-               UNION SELECT o.email, o.cart_id FROM orders o WHERE o.email IN (SELECT email FROM e) AND o.cart_id IS NOT NULL
-               UNION SELECT o.email, c.cart_id FROM orders o JOIN carts c ON c.order_id = o.order_id
-                 WHERE o.email IN (SELECT email FROM e)),
-             links(email, anonymous_id) AS (
-               SELECT ce.email, bi.anonymous_id FROM customer_emails ce
-                 JOIN beacon_identities bi ON bi.kind = 'customer' AND bi.value = CAST(ce.customer_id AS TEXT)
-                 WHERE ce.email IN (SELECT email FROM e)
-               UNION SELECT co.email, bi.anonymous_id FROM carts_of co
-                 CROSS JOIN beacon_identities bi ON bi.kind = 'cart' AND bi.value = co.cart_id)
-           SELECT l.email, t.id, t.occurred_at, t.channel, t.source, t.medium, t.campaign
-           FROM links l CROSS JOIN touches t ON t.anonymous_id = l.anonymous_id`,
+  const k = queryBuilder(db)
+  const touchQuery = k
+    .with('e(email)', (q) => q.selectFrom(jsonEach(emails).as('keys')).select('keys.value as email'))
+    .with('carts_of(email, cart_id)', (q) => {
+      const given = q.selectFrom('e').select('e.email')
+      return q
+        .selectFrom('carts as c')
+        .select(['c.email', 'c.cart_id'])
+        .where('c.email', 'in', given)
+        .$narrowType<{ email: NotNull }>()
+        .union(
+          q
+            .selectFrom('orders as o')
+            .select(['o.email', 'o.cart_id'])
+            .where('o.email', 'in', given)
+            .where('o.cart_id', 'is not', null)
+            .$narrowType<{ cart_id: NotNull }>(),
         )
-        .bind(list),
-    ),
-    all<{ order_id: number; email: string; created_at: string }>(
-      meter,
-      db.prepare('SELECT order_id, email, created_at FROM orders WHERE email IN (SELECT value FROM json_each(?1))').bind(list),
-    ),
+        .union(q.selectFrom('orders as o').innerJoin('carts as c', 'c.order_id', 'o.order_id').select(['o.email', 'c.cart_id']).where('o.email', 'in', given))
+    })
+    .with('links(email, anonymous_id)', (q) =>
+      q
+        .selectFrom('customer_emails as ce')
+        .innerJoin('beacon_identities as bi', (join) =>
+          join.on('bi.kind', '=', sql.lit('customer')).on((eb) => eb('bi.value', '=', eb.cast<string>(eb.ref('ce.customer_id'), 'text'))),
+        )
+        .select(['ce.email', 'bi.anonymous_id'])
+        .where('ce.email', 'in', q.selectFrom('e').select('e.email'))
+        .union(
+          q
+            .selectFrom('carts_of as co')
+            .crossJoin('beacon_identities as bi')
+            .select(['co.email', 'bi.anonymous_id'])
+            .where('bi.kind', '=', sql.lit('cart'))
+            .whereRef('bi.value', '=', 'co.cart_id'),
+        ),
+    )
+    .selectFrom('links as l')
+    .crossJoin('touches as t')
+    .select(['l.email', 't.id', 't.occurred_at', 't.channel', 't.source', 't.medium', 't.campaign'])
+    .whereRef('t.anonymous_id', '=', 'l.anonymous_id')
+  const [touchRows, orderRows] = await Promise.all([
+    all(db, meter, touchQuery),
+    all(db, meter, k.selectFrom('orders').select(['order_id', 'email', 'created_at']).where('email', 'in', keysIn(db, emails))),
   ])
   const touches = new Map<string, StoredTouch[]>()
   for (const r of touchRows) {
     const list = touches.get(r.email) ?? []
-    list.push({ id: r.id, at: r.occurred_at, channel: r.channel, source: r.source, medium: r.medium, campaign: r.campaign })
+    list.push({ id: r.id, at: r.occurred_at, channel: r.channel as TouchChannel, source: r.source, medium: r.medium, campaign: r.campaign })
     touches.set(r.email, list)
   }
   const orders = new Map<string, { orderId: number; createdAt: number }[]>()
@@ -292,49 +360,18 @@ export async function contactHistory(db: D1Database, emails: string[], meter?: M
 
 // Results as last written, so that only changed values are enqueued to HubSpot.
 
-export interface ContactTouchesRow {
-  email: string
-  first_touch_id: number | null
-  first_channel: string | null
-  first_source: string | null
-  first_medium: string | null
-  first_campaign: string | null
-  first_at: string | null
-  last_touch_id: number | null
-  last_channel: string | null
-  last_source: string | null
-  last_medium: string | null
-  last_campaign: string | null
-  last_at: string | null
-}
+/** A contact_touches row as the rollup computes it (updated_at is the time of the write). */
+export type ContactTouchesRow = Omit<Selectable<Database['contact_touches']>, 'updated_at'>
 
-export interface OrderAttributionRow {
-  order_id: number
-  email: string
-  channel: string
-  source: string | null
-  medium: string | null
-  campaign: string | null
-  touch_id: number | null
-  touch_at: string | null
-  first_channel: string
-  first_source: string | null
-  first_medium: string | null
-  first_campaign: string | null
-  last_channel: string
-  last_source: string | null
-  last_medium: string | null
-  last_campaign: string | null
-  /** The order's last touch before it, kept by retention (migrations/0010). */
-  last_touch_id: number | null
-}
+/** An order_attribution row as the rollup computes it; last_touch_id is kept by retention (migrations/0010). */
+export type OrderAttributionRow = Omit<Selectable<Database['order_attribution']>, 'updated_at'>
 
 export async function storedContactTouches(
   db: D1Database,
   emails: string[],
   meter?: Meter,
 ): Promise<Map<string, ContactTouchesRow>> {
-  const rows = await rowsIn<ContactTouchesRow>(db, 'contact_touches', 'email', emails, meter)
+  const rows = await all(db, meter, queryBuilder(db).selectFrom('contact_touches').selectAll().where('email', 'in', keysIn(db, emails)))
   return new Map(rows.map((r) => [r.email, r]))
 }
 
@@ -343,13 +380,8 @@ export async function storedOrderAttribution(
   orderIds: number[],
   meter?: Meter,
 ): Promise<Map<number, OrderAttributionRow>> {
-  const rows = await rowsIn<OrderAttributionRow>(db, 'order_attribution', 'order_id', orderIds, meter)
+  const rows = await all(db, meter, queryBuilder(db).selectFrom('order_attribution').selectAll().where('order_id', 'in', keysIn(db, orderIds)))
   return new Map(rows.map((r) => [r.order_id, r]))
-}
-
-function rowsIn<T>(db: D1Database, table: string, key: string, values: unknown[], meter?: Meter): Promise<T[]> {
-  const sql = `SELECT * FROM ${table} WHERE ${key} IN (SELECT value FROM json_each(?1))`
-  return all<T>(meter, db.prepare(sql).bind(JSON.stringify(values)))
 }
 
 export function contactTouchesRow(email: string, credit: ContactCredit): ContactTouchesRow {
@@ -400,30 +432,38 @@ export async function saveAttribution(
   now: number,
   meter?: Meter,
 ): Promise<void> {
-  const upsert = (table: string, key: string, rows: object[]) => {
-    const columns = Object.keys(rows[0]!)
-    const set = [...columns.filter((c) => c !== key), 'updated_at'].map((c) => `${c} = excluded.${c}`)
-    return db
-      .prepare(
-        `INSERT INTO ${table} (${columns.join(', ')}, updated_at)
-         SELECT ${columns.map((c) => `value ->> '$.${c}'`).join(', ')}, ?2 FROM json_each(?1) WHERE true
-         ON CONFLICT (${key}) DO UPDATE SET ${set.join(', ')}`,
-      )
-      .bind(JSON.stringify(rows), now)
-  }
+  const k = queryBuilder(db)
   const statements: D1PreparedStatement[] = []
-  if (contacts.length > 0) statements.push(upsert('contact_touches', 'email', contacts))
-  if (orders.length > 0) statements.push(upsert('order_attribution', 'order_id', orders))
+  if (contacts.length > 0) {
+    const { columns, rows, updates } = upsertFromJson(db, contacts, 'email', now)
+    const upsert = k.insertInto('contact_touches').columns(columns).expression(rows)
+    statements.push(d1Statement(db, upsert.onConflict((oc) => oc.column('email').doUpdateSet(updates))))
+  }
+  if (orders.length > 0) {
+    const { columns, rows, updates } = upsertFromJson(db, orders, 'order_id', now)
+    const upsert = k.insertInto('order_attribution').columns(columns).expression(rows)
+    statements.push(d1Statement(db, upsert.onConflict((oc) => oc.column('order_id').doUpdateSet(updates))))
+  }
   await batch(meter, db, statements)
+}
+
+/**
+ * The parts of an `INSERT ... SELECT` of every row's fields from `json_each` that updates the rows whose key
+ * exists: the columns (the rows' own, then updated_at), the SELECT, and the columns to update from `excluded`.
+ */
+function upsertFromJson<R extends object>(db: D1Database, rows: R[], key: keyof R & string, now: number) {
+  const fields = Object.keys(rows[0]!) as (keyof R & string)[]
+  const columns = [...fields, 'updated_at' as const]
+  const select = queryBuilder(db)
+    .selectFrom(sql<{ value: string }>`json_each(${JSON.stringify(rows)})`.as('row'))
+    .select([...fields.map((c) => sql`value ->> ${sql.lit(`$.${c}`)}`.as(c)), sql`${now}`.as('updated_at')])
+    // `WHERE true` tells SQLite's parser that ON CONFLICT belongs to the INSERT, not to a join of the SELECT.
+    .where(sql<boolean>`true`)
+  const updates = Object.fromEntries(columns.filter((c) => c !== key).map((c) => [c, sql.ref(`excluded.${c}`)]))
+  return { columns, rows: select, updates }
 }
 
 /** The last rollup's figures, for the admin status page (sync_state `attribution_rollup:last_run`). */
 export async function recordRollupRun(db: D1Database, stats: object, now: number): Promise<void> {
-  await db
-    .prepare(
-      `INSERT INTO sync_state (key, value, updated_at) VALUES ('attribution_rollup:last_run', ?, ?)
-       ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-    )
-    .bind(JSON.stringify(stats), now)
-    .run()
+  await writeState(db, 'attribution_rollup:last_run', stats, now)
 }
