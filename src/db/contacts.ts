@@ -7,7 +7,7 @@ import { countsAsPaid, netRevenue, refundedTotal, toBase } from '../domain/order
 import type { Database } from './database'
 import { d1Statement, jsonEach, queryBuilder } from './query-builder'
 import { contacts, orders } from './schema'
-import { shadowDecisionInserts, type InsertGuard, type PublishedDecision } from './shadow-decisions'
+import { shadowDecisionInserts, type PublishedDecision } from './shadow-decisions'
 
 /**
  * What one change of a contact publishes to D1: its own row (ranked by the value-tier cron, compared for
@@ -41,9 +41,6 @@ export async function publishContactFigures(db: D1Database, publication: Contact
     .select(kyselySql.lit(1).as('applied'))
     .where('email', '=', summary.email)
     .where('publication_id', '=', id)
-  // shadow-decisions.ts takes its guard as SQL text: the same subquery, compiled.
-  const { sql: appliedSql, parameters } = applied.compile()
-  const unlessApplied: InsertGuard = { where: `WHERE NOT EXISTS (${appliedSql})`, params: [...parameters] }
   const contactRow = {
     email: summary.email,
     customer_id: summary.customerId,
@@ -112,7 +109,7 @@ export async function publishContactFigures(db: D1Database, publication: Contact
   ]
   await db.batch([
     ...decisionInserts.map((query) => d1Statement(db, query)),
-    ...shadowDecisionInserts(db, summary.email, publication.decisions, unlessApplied),
+    ...shadowDecisionInserts(db, summary.email, publication.decisions, applied),
     ...upserts.map((query) => d1Statement(db, query)),
   ])
 }

@@ -1,42 +1,38 @@
 import { and, desc, eq, gte, sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
 import { FAMILY_OF } from '../domain/automation'
+import type { Expression } from 'kysely'
 import type { ShadowOutcome, TriggerDecision } from '../domain/model'
+import { d1Statement, queryBuilder } from './query-builder'
 import { shadowDecisions } from './schema'
 
 /** A decision as the contact publishes it; a shadowed one with the contact properties it would have written. */
 export type PublishedDecision = TriggerDecision & { wouldWrite?: Record<string, unknown> }
 
-/** A WHERE clause that must hold for a statement to take effect, and its parameters. */
-export interface InsertGuard {
-  where: string
-  params: unknown[]
-}
-
 /**
  * Insert statements for the shadowed decisions among `decisions` (the others belong in trigger_decisions), each
- * taking effect only when `guard` holds.
+ * taking effect only when the subquery `unless` finds no row (the contact's publication already applied).
  */
-export function shadowDecisionInserts(db: D1Database, email: string, decisions: PublishedDecision[], guard: InsertGuard): D1PreparedStatement[] {
+export function shadowDecisionInserts(db: D1Database, email: string, decisions: PublishedDecision[], unless: Expression<unknown>): D1PreparedStatement[] {
+  const qb = queryBuilder(db)
   return decisions
     .filter((decision) => decision.decision === 'shadowed')
     .map((decision) =>
-      db
-        .prepare(
-          `INSERT INTO shadow_decisions (email, "trigger", family, trigger_key, outcome, reason, would_write, at)
-           SELECT ?, ?, ?, ?, ?, ?, ?, ? ${guard.where}`,
-        )
-        .bind(
-          email,
-          decision.trigger,
-          FAMILY_OF[decision.trigger],
-          decision.key,
-          decision.shadow?.outcome ?? 'fired',
-          decision.reason,
-          decision.wouldWrite ? JSON.stringify(decision.wouldWrite) : null,
-          decision.at,
-          ...guard.params,
-        ),
+      d1Statement(db, qb
+        .insertInto('shadow_decisions')
+        .columns(['email', 'trigger', 'family', 'trigger_key', 'outcome', 'reason', 'would_write', 'at'])
+        .expression(qb
+          .selectNoFrom((eb) => [
+            eb.val(email).as('email'),
+            eb.val(decision.trigger).as('trigger'),
+            eb.val(FAMILY_OF[decision.trigger]).as('family'),
+            eb.val(decision.key).as('trigger_key'),
+            eb.val(decision.shadow?.outcome ?? 'fired').as('outcome'),
+            eb.val(decision.reason).as('reason'),
+            eb.val(decision.wouldWrite ? JSON.stringify(decision.wouldWrite) : null).as('would_write'),
+            eb.val(decision.at).as('at'),
+          ])
+          .where((eb) => eb.not(eb.exists(unless))))),
     )
 }
 
