@@ -1,9 +1,9 @@
 import { and, desc, eq, gte, sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
 import { FAMILY_OF } from '../domain/automation'
-import type { Expression } from 'kysely'
+import type { Expression, Kysely, SqlBool } from 'kysely'
 import type { ShadowOutcome, TriggerDecision } from '../domain/model'
-import { d1Statement, queryBuilder } from './query-builder'
+import type { Database } from './database'
 import { shadowDecisions } from './schema'
 
 /** A decision as the contact publishes it; a shadowed one with the contact properties it would have written. */
@@ -11,14 +11,13 @@ export type PublishedDecision = TriggerDecision & { wouldWrite?: Record<string, 
 
 /**
  * Insert statements for the shadowed decisions among `decisions` (the others belong in trigger_decisions), each
- * taking effect only when the subquery `unless` finds no row (the contact's publication already applied).
+ * taking effect only when `guard` holds.
  */
-export function shadowDecisionInserts(db: D1Database, email: string, decisions: PublishedDecision[], unless: Expression<unknown>): D1PreparedStatement[] {
-  const qb = queryBuilder(db)
+export function shadowDecisionInserts(qb: Kysely<Database>, email: string, decisions: PublishedDecision[], guard: Expression<SqlBool>) {
   return decisions
     .filter((decision) => decision.decision === 'shadowed')
     .map((decision) =>
-      d1Statement(db, qb
+      qb
         .insertInto('shadow_decisions')
         .columns(['email', 'trigger', 'family', 'trigger_key', 'outcome', 'reason', 'would_write', 'at'])
         .expression(qb
@@ -32,7 +31,7 @@ export function shadowDecisionInserts(db: D1Database, email: string, decisions: 
             eb.val(decision.wouldWrite ? JSON.stringify(decision.wouldWrite) : null).as('would_write'),
             eb.val(decision.at).as('at'),
           ])
-          .where((eb) => eb.not(eb.exists(unless))))),
+          .where(guard)),
     )
 }
 
