@@ -1,13 +1,14 @@
-import { and, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm'
+import { and, eq, isNotNull, lt } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
-import { sql as kyselySql, type Insertable } from 'kysely'
+import { expressionBuilder, sql } from 'kysely'
 import type { ContactSummary, Order } from '../domain/model'
 import { sortValue } from '../domain/money'
-import { countsAsPaid, netRevenue, refundedTotal, toBase } from '../domain/order-status'
 import type { Database } from './database'
+import { orderUpsert } from './order-rows'
 import { d1Statement, jsonEach, queryBuilder } from './query-builder'
-import { contacts, orders } from './schema'
+import { contacts } from './schema'
 import { shadowDecisionInserts, type InsertGuard, type PublishedDecision } from './shadow-decisions'
+import { triggerDecisionInserts } from './trigger-decisions'
 
 /**
  * What one change of a contact publishes to D1: its own row (ranked by the value-tier cron, compared for
@@ -38,12 +39,14 @@ export async function publishContactFigures(db: D1Database, publication: Contact
   const qb = queryBuilder(db)
   const applied = qb
     .selectFrom('contacts')
-    .select(kyselySql.lit(1).as('applied'))
+    .select(sql.lit(1).as('applied'))
     .where('email', '=', summary.email)
     .where('publication_id', '=', id)
+  const { not, exists } = expressionBuilder<Database>()
+  const notApplied = not(exists(applied))
   // shadow-decisions.ts takes its guard as SQL text: the same subquery, compiled.
   const { sql: appliedSql, parameters } = applied.compile()
-  const unlessApplied: InsertGuard = { where: `WHERE NOT EXISTS (${appliedSql})`, params: [...parameters] }
+  const notAppliedText: InsertGuard = { where: `WHERE NOT EXISTS (${appliedSql})`, params: [...parameters] }
   const contactRow = {
     email: summary.email,
     customer_id: summary.customerId,
@@ -62,42 +65,9 @@ export async function publishContactFigures(db: D1Database, publication: Contact
     next_wake_at: publication.wakeAt,
     publication_id: id,
   }
-  const decisionInserts = publication.decisions.flatMap(({ decision, ...rest }) =>
-      decision === 'shadowed'
-        ? []
-        : [
-            qb
-              .insertInto('trigger_decisions')
-              .columns(['email', 'trigger', 'trigger_key', 'decision', 'reason', 'at'])
-              .expression(
-                qb
-                  .selectNoFrom((eb) => [
-                    eb.val(summary.email).as('email'),
-                    eb.val(rest.trigger).as('trigger'),
-                    eb.val(rest.key).as('trigger_key'),
-                    eb.val(decision).as('decision'),
-                    eb.val(rest.reason).as('reason'),
-                    eb.val(rest.at).as('at'),
-                  ])
-                  .where((eb) => eb.not(eb.exists(applied))),
-              ),
-          ],
-  )
+  const decisionInserts = triggerDecisionInserts(qb, summary.email, publication.decisions, notApplied)
   const upserts = [
-    ...publication.orders.map((order) => {
-      // The order belongs to the contact: the billing email's, or the person's it was linked to.
-      const row = orderColumns(order, summary.email)
-      return qb
-        .insertInto('orders')
-        .values({ ...row, event_created_at: publication.eventCreatedAt })
-        .onConflict((conflict) =>
-          conflict.column('order_id').doUpdateSet((eb) => ({
-            ...row,
-            // Latency is measured from the first delivery that told us about the order.
-            event_created_at: eb.fn.coalesce('orders.event_created_at', 'excluded.event_created_at'),
-          })),
-        )
-    }),
+    ...publication.orders.map((order) => orderUpsert(qb, order, summary.email, publication.eventCreatedAt)),
     // Last: it marks this publication applied.
     qb
       .insertInto('contacts')
@@ -112,54 +82,9 @@ export async function publishContactFigures(db: D1Database, publication: Contact
   ]
   await db.batch([
     ...decisionInserts.map((query) => d1Statement(db, query)),
-    ...shadowDecisionInserts(db, summary.email, publication.decisions, unlessApplied),
+    ...shadowDecisionInserts(db, summary.email, publication.decisions, notAppliedText),
     ...upserts.map((query) => d1Statement(db, query)),
   ])
-}
-
-/** An order's row as kysely writes it (SQL column names, the paid flag as 0 or 1), under the contact's email. */
-function orderColumns(order: Order, email: string): Insertable<Database['orders']> {
-  const row = orderRow(order)
-  return {
-    order_id: row.orderId,
-    email,
-    customer_id: row.customerId,
-    status_id: row.statusId,
-    counts_as_paid: row.countsAsPaid ? 1 : 0,
-    created_at: row.createdAt,
-    modified_at: row.modifiedAt,
-    currency: row.currency,
-    base_currency: row.baseCurrency,
-    total_inc_tax: row.totalIncTax,
-    refunded: row.refunded,
-    net_revenue: row.netRevenue,
-    net_revenue_base: row.netRevenueBase,
-    channel: row.channel,
-    channel_id: row.channelId,
-    cart_id: row.cartId,
-  }
-}
-
-export function orderRow(order: Order) {
-  const net = netRevenue(order)
-  return {
-    orderId: order.orderId,
-    email: order.email,
-    customerId: order.customerId,
-    statusId: order.statusId,
-    countsAsPaid: countsAsPaid(order.statusId),
-    createdAt: order.createdAt,
-    modifiedAt: order.modifiedAt,
-    currency: order.currency,
-    baseCurrency: order.baseCurrency,
-    totalIncTax: order.totalIncTax,
-    refunded: refundedTotal(order),
-    netRevenue: net,
-    netRevenueBase: toBase(order, net),
-    channel: order.channel,
-    channelId: order.channelId,
-    cartId: order.cartId,
-  }
 }
 
 /** The store's top categories: the ones most contacts bought most recently, most buyers first. */
@@ -262,16 +187,4 @@ export async function contactsSharingPhones(db: D1Database, maxPhoneGroup: numbe
     .orderBy('email')
     .$narrowType<{ phone: string }>()
     .execute()
-}
-
-/** The writer wrote these orders to HubSpot at `at` (epoch ms): the first time is kept (sync latency figures). */
-export async function markOrdersSynced(db: D1Database, orderIds: readonly string[], at: number): Promise<void> {
-  const ids = orderIds.map(Number).filter(Number.isSafeInteger)
-  for (let i = 0; i < ids.length; i += 90) {
-    await drizzle(db)
-      .update(orders)
-      .set({ syncedAt: sql`COALESCE(${orders.syncedAt}, ${at})` })
-      .where(inArray(orders.orderId, ids.slice(i, i + 90)))
-      .run()
-  }
 }
