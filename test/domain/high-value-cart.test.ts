@@ -9,7 +9,7 @@ import {
 import type { FiredTrigger } from '../../src/domain/model'
 import { formatMoney, taskRecord } from '../../src/hubspot/mapping/task-records'
 import { prepareProperties } from '../../src/hubspot/properties'
-import { cart, evaluate, HOUR, MINUTE, optedIn, plus, withCarts } from './factories'
+import { cart, evaluate, HOUR, MINUTE, optedIn, plus, withCarts } from '../support/factories'
 
 const CHANGED = '2026-03-01T09:00:00.000Z'
 

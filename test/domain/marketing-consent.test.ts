@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { emailConsent, marketingConsent } from '../../src/domain/marketing-consent'
-import { contact, customer, order, subscriber, withOrders } from './factories'
+import { contact, customer, order, subscriber, withOrders } from '../support/factories'
 
 const T0 = '2026-01-01T10:00:00.000Z'
 const T1 = '2026-02-01T10:00:00.000Z'

@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { contactObject } from '../../src/durable/stubs'
+import { contactProperties as propertiesIn, DAY, decisions, MINUTE, openCart as openCartIn } from '../support/scenarios'
 import { callWorker, deliverEvents, flushHubSpot, freshWorld, subscribe, wakeContact, type useStandins } from '../support/worker'
 
 /**
@@ -11,35 +12,17 @@ type Standins = ReturnType<typeof useStandins>
 let bigcommerce: Standins['bigcommerce']
 let hubspot: Standins['hubspot']
 
-const MINUTE = 60_000
-const DAY = 86_400_000
-
 beforeEach(async () => {
   ;({ bigcommerce, hubspot } = await freshWorld())
 })
 
 const optedIn = (email: string) => subscribe(bigcommerce, email)
 
-async function openCart(email: string) {
-  const { value, events } = bigcommerce.store.createCart({ email, lines: [{ productId: 1, quantity: 2 }] })
-  await deliverEvents(events)
-  return value
-}
+const openCart = (email: string) => openCartIn(bigcommerce, email)
 
 const wake = wakeContact
 
-async function decisions(email: string, trigger: string) {
-  const { results } = await env.DB.prepare(
-    'SELECT decision, reason, trigger_key FROM trigger_decisions WHERE email = ? AND trigger = ? ORDER BY id',
-  )
-    .bind(email, trigger)
-    .all<{ decision: string; reason: string; trigger_key: string }>()
-  return results
-}
-
-function contactProperties(email: string) {
-  return hubspot.portal.findByProperty('contacts', 'email', email)?.properties ?? {}
-}
+const contactProperties = (email: string) => propertiesIn(hubspot, email)
 
 describe('abandoned carts', () => {
   it('fires nothing when the cart becomes an order within the window', async () => {

@@ -3,9 +3,8 @@ import type { BigCommerceStandin } from '../../standins/bigcommerce/index'
 import type { HubSpotStandin } from '../../standins/hubspot/index'
 import { deliverEvents } from './worker'
 
-/** Helpers of the fail-safe and rollout tests: store events in, decisions and HubSpot records out. */
-export const MINUTE = 60_000
-export const DAY = 86_400_000
+/** Scenarios through the worker (fail-safes, rollout, sequences): store events in, decisions and HubSpot records out. */
+export { DAY, MINUTE } from './factories'
 
 export async function openCart(bigcommerce: BigCommerceStandin, email: string) {
   const { value, events } = bigcommerce.store.createCart({ email, lines: [{ productId: 1, quantity: 2 }] })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   MINUTE, SECOND, HOUR, at, cart, evaluate, isoPlus, keys, optedIn, order, plus, withCarts, withOrders,
-} from '../factories'
+} from '../../support/factories'
 
 const CHANGED = '2026-05-04T12:00:00.000Z'
 const ABANDONED = isoPlus(CHANGED, 45 * MINUTE)

@@ -5,7 +5,7 @@ import type { SupportTicket } from '../../../src/domain/support'
 import {
   DAY, HOUR, MINUTE, SECOND, at, cart, evaluate, isoPlus, keys, line, optedIn, order, plus, policy, refund, shipment,
   withCarts, withOrders,
-} from '../factories'
+} from '../../support/factories'
 
 const T0 = '2026-05-04T09:00:00.000Z'
 const cartKey = (id: string, changed: string) => `cart_abandoned:${id}:${changed}`

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { allLive, FAMILY_OF, parseFamilyModes, TRIGGER_FAMILIES, withFamilyOverrides, type FamilyModes } from '../../../src/domain/automation'
 import { TRIGGERS } from '../../../src/domain/model'
-import { DAY, HOUR, MINUTE, cart, contact, evaluate, isoPlus, keys, optedIn, order, plus, policy, withCarts, withOrders } from '../factories'
+import { DAY, HOUR, MINUTE, cart, contact, evaluate, isoPlus, keys, optedIn, order, plus, policy, withCarts, withOrders } from '../../support/factories'
 
 const T0 = '2026-07-06T10:00:00.000Z'
 const cartKey = (id: string, changed: string) => `cart_abandoned:${id}:${changed}`

@@ -3,7 +3,7 @@ import type { ContactState } from '../../../src/domain/contact-state'
 import {
   DAY, HOUR, MINUTE, SECOND, at, cart, contact, customer, evaluate, isoPlus, keys, optedIn, order, plus, policy,
   refund, subscriber, withCarts, withOrders,
-} from '../factories'
+} from '../../support/factories'
 
 const T0 = '2026-06-01T08:00:00.000Z'
 const cartKey = (id: string, changed: string) => `cart_abandoned:${id}:${changed}`

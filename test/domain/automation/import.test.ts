@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   DAY, HOUR, MINUTE, at, cart, evaluate, isoPlus, keys, optedIn, order, plus, refund, shipment, withCarts, withOrders,
-} from '../factories'
+} from '../../support/factories'
 
 const IMPORTED_AT = '2026-07-01T00:00:00.000Z'
 

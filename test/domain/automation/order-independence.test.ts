@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { ContactState } from '../../../src/domain/contact-state'
 import {
   DAY, HOUR, MINUTE, cart, evaluate, isoPlus, optedIn, order, plus, refund, shipment, withCarts, withOrders,
-} from '../factories'
+} from '../../support/factories'
 
 const T0 = '2026-09-01T12:00:00.000Z'
 

@@ -3,7 +3,7 @@ import type { ContactState } from '../../../src/domain/contact-state'
 import {
   DAY, HOUR, MINUTE, SECOND, at, cart, contact, evaluate, isoPlus, keys, line, optedIn, order, plus, policy, refund,
   steps, view, withCarts, withOrders,
-} from '../factories'
+} from '../../support/factories'
 
 const T0 = '2026-02-01T15:00:00.000Z'
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   DAY, HOUR, at, contact, evaluate, isoPlus, keys, order, plus, refund, shipment, withOrders,
-} from '../factories'
+} from '../../support/factories'
 
 const T0 = '2026-04-01T09:00:00.000Z'
 
