@@ -4,7 +4,12 @@
  * progress: a step cut short anywhere leaves either the page unlisted or its records staged, never both
  * and never neither.
  */
-import type { BackfillJob, BackfillProgress } from './backfill-jobs'
+import { asc, eq, ne } from 'drizzle-orm'
+import { drizzle } from 'drizzle-orm/d1'
+import { sql } from 'kysely'
+import { progressStatement, type ProgressUpdate } from './backfill-jobs'
+import { d1Statement, queryBuilder } from './query-builder'
+import { backfillStaged } from './schema'
 
 export interface StagedRecord {
   seq: number
@@ -12,17 +17,20 @@ export interface StagedRecord {
 }
 
 /** The job's fields a step saves with a page or a chunk. */
-export interface JobUpdate {
-  phase: BackfillJob['phase']
-  cursor: string | null
-  progress: BackfillProgress
-  skipped: number
-  now: number
-  leaseUntil: number
-}
+export type JobUpdate = Omit<ProgressUpdate, 'counted'>
 
 /** Rows per INSERT: two bound values each, under D1's 100 per statement. */
 const ROWS_PER_INSERT = 40
+
+/** The job still runs under `owner`'s lease: a staging write of a run that lost it writes nothing. */
+function leaseHeld(db: D1Database, jobId: string, owner: string) {
+  return queryBuilder(db)
+    .selectFrom('backfill_jobs')
+    .select(sql.lit(1).as('held'))
+    .where('id', '=', jobId)
+    .where('state', '=', 'running')
+    .where('lease_owner', '=', owner)
+}
 
 /**
  * Stages `records` after the job's last staged one and saves `update` (the cursor past the page), in one
@@ -35,23 +43,30 @@ export async function stagePage(
   records: readonly unknown[],
   update: JobUpdate,
 ): Promise<boolean> {
-  const last = await db
-    .prepare(`SELECT coalesce(max(seq), 0) AS seq FROM backfill_staged WHERE job_id = ?`)
-    .bind(jobId)
-    .first<{ seq: number }>()
+  const qb = queryBuilder(db)
+  const last = await qb
+    .selectFrom('backfill_staged')
+    .select((eb) => eb.fn.coalesce(eb.fn.max('seq'), eb.lit(0)).as('seq'))
+    .where('job_id', '=', jobId)
+    .executeTakeFirst()
   const first = (last?.seq ?? 0) + 1
-  const statements = [jobUpdate(db, jobId, owner, update)]
+  const statements = [progressStatement(db, jobId, owner, update)]
   for (let i = 0; i < records.length; i += ROWS_PER_INSERT) {
-    const part = records.slice(i, i + ROWS_PER_INSERT)
+    const page = records.slice(i, i + ROWS_PER_INSERT).map((record, j) => sql`(${first + i + j}, ${JSON.stringify(record)})`)
     // Inserted only if the job is still ours: the UPDATE above may have matched nothing.
     statements.push(
-      db
-        .prepare(
-          `INSERT INTO backfill_staged (job_id, seq, record)
-           SELECT ?, column1, column2 FROM (VALUES ${part.map(() => '(?, ?)').join(', ')})
-           WHERE EXISTS (SELECT 1 FROM backfill_jobs WHERE id = ? AND state = 'running' AND lease_owner = ?)`,
-        )
-        .bind(jobId, ...part.flatMap((record, j) => [first + i + j, JSON.stringify(record)]), jobId, owner),
+      d1Statement(
+        db,
+        qb
+          .insertInto('backfill_staged')
+          .columns(['job_id', 'seq', 'record'])
+          .expression(
+            qb
+              .selectFrom(sql<{ column1: number; column2: string }>`(VALUES ${sql.join(page)})`.as('page'))
+              .select((eb) => [eb.val(jobId).as('job_id'), 'column1', 'column2'])
+              .where((eb) => eb.exists(leaseHeld(db, jobId, owner))),
+          ),
+      ),
     )
   }
   const [updated] = await db.batch(statements)
@@ -60,11 +75,13 @@ export async function stagePage(
 
 /** The job's next `limit` staged records, in walk order. */
 export async function stagedRecords(db: D1Database, jobId: string, limit: number): Promise<StagedRecord[]> {
-  const { results } = await db
-    .prepare(`SELECT seq, record FROM backfill_staged WHERE job_id = ? ORDER BY seq LIMIT ?`)
-    .bind(jobId, limit)
-    .all<{ seq: number; record: string }>()
-  return results.map((row) => ({ seq: row.seq, record: JSON.parse(row.record) as unknown }))
+  const rows = await drizzle(db)
+    .select({ seq: backfillStaged.seq, record: backfillStaged.record })
+    .from(backfillStaged)
+    .where(eq(backfillStaged.jobId, jobId))
+    .orderBy(asc(backfillStaged.seq))
+    .limit(limit)
+  return rows.map((row) => ({ seq: row.seq, record: JSON.parse(row.record) as unknown }))
 }
 
 /**
@@ -79,28 +96,20 @@ export async function consumeStaged(
   update: JobUpdate,
 ): Promise<boolean> {
   const [updated] = await db.batch([
-    jobUpdate(db, jobId, owner, update),
-    db
-      .prepare(
-        `DELETE FROM backfill_staged WHERE job_id = ? AND seq <= ?
-           AND EXISTS (SELECT 1 FROM backfill_jobs WHERE id = ? AND state = 'running' AND lease_owner = ?)`,
-      )
-      .bind(jobId, lastSeq, jobId, owner),
+    progressStatement(db, jobId, owner, update),
+    d1Statement(
+      db,
+      queryBuilder(db)
+        .deleteFrom('backfill_staged')
+        .where('job_id', '=', jobId)
+        .where('seq', '<=', lastSeq)
+        .where((eb) => eb.exists(leaseHeld(db, jobId, owner))),
+    ),
   ])
   return updated!.meta.changes === 1
 }
 
 /** Staged records of jobs other than `keepJobId` (a failed job a new one replaced). */
 export async function dropStagedExcept(db: D1Database, keepJobId: string): Promise<void> {
-  await db.prepare(`DELETE FROM backfill_staged WHERE job_id <> ?`).bind(keepJobId).run()
-}
-
-function jobUpdate(db: D1Database, jobId: string, owner: string, update: JobUpdate): D1PreparedStatement {
-  return db
-    .prepare(
-      `UPDATE backfill_jobs SET phase = ?, cursor = ?, progress = ?, skipped = ?, failures = 0, last_error = NULL,
-         updated_at = ?, lease_until = ?
-       WHERE id = ? AND state = 'running' AND lease_owner = ?`,
-    )
-    .bind(update.phase, update.cursor, JSON.stringify(update.progress), update.skipped, update.now, update.leaseUntil, jobId, owner)
+  await drizzle(db).delete(backfillStaged).where(ne(backfillStaged.jobId, keepJobId))
 }

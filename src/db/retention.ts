@@ -4,6 +4,10 @@
  * below D1's 30 s; the runner stops at a budget of queries and time, well inside one cron invocation's 1,000
  * queries, and the next run continues. What a rule keeps is what something still needs: see each rule.
  */
+import { sql, type Kysely, type SelectQueryBuilder } from 'kysely'
+import type { Database } from './database'
+import { d1Statement, queryBuilder } from './query-builder'
+import { stateWrite } from './sync-state'
 
 /** D1's guidance for bulk deletes: about 1,000 rows per statement. */
 export const RETENTION_BATCH_ROWS = 1000
@@ -68,17 +72,24 @@ interface Rule {
 
 const changes = (result: D1Result | undefined) => result?.meta.changes ?? 0
 
+/** SQLite's own row id: each table here has one, and it orders the rows by insertion for the id windows. */
+const rowid = sql<number>`rowid`
+type Builder = Kysely<Database>
+
 /** A DELETE of at most one batch of rows picked by `select` (a SELECT of rowids); more while batches are full. */
-function deleteBatch(name: RuleName, select: string, param: (p: RetentionPolicy) => string | number): Rule {
+function deleteBatch(name: RuleName, picked: (qb: Builder, policy: RetentionPolicy) => SelectQueryBuilder<Database, RuleName, { rowid: number }>): Rule {
   return {
     name,
-    step: (db, policy) => ({
-      statements: [db.prepare(`DELETE FROM ${name} WHERE rowid IN (${select} LIMIT ${RETENTION_BATCH_ROWS})`).bind(param(policy))],
-      read([result]) {
-        const deleted = changes(result)
-        return { deleted, more: deleted === RETENTION_BATCH_ROWS }
-      },
-    }),
+    step: (db, policy) => {
+      const qb = queryBuilder(db)
+      return {
+        statements: [d1Statement(db, qb.deleteFrom(name).where(rowid, 'in', picked(qb, policy).limit(RETENTION_BATCH_ROWS)))],
+        read([result]) {
+          const deleted = changes(result)
+          return { deleted, more: deleted === RETENTION_BATCH_ROWS }
+        },
+      }
+    },
   }
 }
 
@@ -87,16 +98,17 @@ function deleteBatch(name: RuleName, select: string, param: (p: RetentionPolicy)
  * window at a time and delete the old rows of each window, so a statement reads one window whatever the
  * table's size; stop at the first window with nothing old.
  */
-function byIdWindows(name: RuleName, timeColumn: string, cutoff: (p: RetentionPolicy) => string): Rule {
+function byIdWindows(name: 'trigger_decisions' | 'shadow_decisions', cutoff: (p: RetentionPolicy) => string): Rule {
   let after = 0
   return {
     name,
     step(db, policy) {
-      const window = `SELECT rowid FROM ${name} WHERE rowid > ?1 ORDER BY rowid LIMIT ${RETENTION_BATCH_ROWS}`
+      const qb = queryBuilder(db)
+      const window = qb.selectFrom(name).select(rowid.as('rowid')).where(rowid, '>', after).orderBy(rowid).limit(RETENTION_BATCH_ROWS)
       return {
         statements: [
-          db.prepare(`SELECT max(rowid) AS last FROM (${window})`).bind(after),
-          db.prepare(`DELETE FROM ${name} WHERE rowid IN (${window}) AND ${timeColumn} < ?2`).bind(after, cutoff(policy)),
+          d1Statement(db, qb.selectFrom(window.as('w')).select((eb) => eb.fn.max('w.rowid').as('last'))),
+          d1Statement(db, qb.deleteFrom(name).where(rowid, 'in', window).where('at', '<', cutoff(policy))),
         ],
         read([bounds, deletion]) {
           const last = (bounds?.results[0] as { last: number | null } | undefined)?.last ?? null
@@ -116,31 +128,35 @@ const touchCutoff = (p: RetentionPolicy) => p.now - p.lookbackMs - TOUCH_RETENTI
 function rules(): Rule[] {
   return [
     // Deliveries processed or ignored more than 30 days ago; pending and dead ones stay (dead until replayed).
-    deleteBatch(
-      'webhook_events',
-      `SELECT rowid FROM webhook_events WHERE received_at < ?1 AND status IN ('done', 'ignored')`,
-      (p) => p.now - PROCESSED_DELIVERIES_MS,
-    ),
+    deleteBatch('webhook_events', (qb, p) =>
+      qb
+        .selectFrom('webhook_events')
+        .select(rowid.as('rowid'))
+        .where('received_at', '<', p.now - PROCESSED_DELIVERIES_MS)
+        .where('status', 'in', ['done', 'ignored'])),
     // Dead letters replayed more than 30 days ago; open ones stay until an operator replays them.
-    deleteBatch(
-      'dead_letters',
-      'SELECT rowid FROM dead_letters WHERE replayed_at IS NOT NULL AND replayed_at < ?1',
-      (p) => p.now - REPLAYED_DEAD_LETTERS_MS,
-    ),
+    deleteBatch('dead_letters', (qb, p) =>
+      qb
+        .selectFrom('dead_letters')
+        .select(rowid.as('rowid'))
+        .where('replayed_at', 'is not', null)
+        .where('replayed_at', '<', p.now - REPLAYED_DEAD_LETTERS_MS)),
     // Decisions (and shadow-mode decisions) older than DECISIONS_RETENTION: read by the admin API only.
-    byIdWindows('trigger_decisions', 'at', (p) => iso(p.now - p.decisionsMs)),
-    byIdWindows('shadow_decisions', 'at', (p) => iso(p.now - p.decisionsMs)),
+    byIdWindows('trigger_decisions', (p) => iso(p.now - p.decisionsMs)),
+    byIdWindows('shadow_decisions', (p) => iso(p.now - p.decisionsMs)),
     touchesRule(),
     // Visitor state (sessions, the identities last sent) of visitors not seen for the lookback plus margin:
     // one coming back starts afresh, and their identity links stay in beacon_identities.
-    deleteBatch('beacon_visitors', 'SELECT rowid FROM beacon_visitors WHERE last_seen_at < ?1', touchCutoff),
+    deleteBatch('beacon_visitors', (qb, p) => qb.selectFrom('beacon_visitors').select(rowid.as('rowid')).where('last_seen_at', '<', touchCutoff(p))),
     // Carts that never had an email nor became an order, idle for the lookback plus margin (BigCommerce has
     // long dropped them): no contact and no attribution path leads through them.
-    deleteBatch(
-      'carts',
-      'SELECT rowid FROM carts WHERE email IS NULL AND order_id IS NULL AND updated_at < ?1',
-      (p) => iso(touchCutoff(p)),
-    ),
+    deleteBatch('carts', (qb, p) =>
+      qb
+        .selectFrom('carts')
+        .select(rowid.as('rowid'))
+        .where('email', 'is', null)
+        .where('order_id', 'is', null)
+        .where('updated_at', '<', iso(touchCutoff(p)))),
   ]
 }
 
@@ -172,52 +188,83 @@ function touchesRule(): Rule {
   return {
     name: 'touches',
     async init(db, policy) {
-      const stored = await db
-        .prepare(
-          `SELECT (SELECT value FROM sync_state WHERE key = ?1) AS cursor,
-             NOT EXISTS (SELECT 1 FROM attribution_changes
-               WHERE seq <= coalesce((SELECT CAST(value AS INTEGER) FROM sync_state WHERE key = ?2), 0)) AS linkedAllowed`,
-        )
-        .bind(TOUCH_CURSOR_KEY, LINKED_WATERMARK_KEY)
-        .first<{ cursor: string | null; linkedAllowed: number }>()
+      // One query: the cursor, and whether the rollup has passed the watermark (no change at or below it left).
+      const stored = await queryBuilder(db)
+        .selectNoFrom((eb) => [
+          eb.selectFrom('sync_state').select('value').where('key', '=', TOUCH_CURSOR_KEY).as('cursor'),
+          eb
+            .not(eb.exists(eb
+              .selectFrom('attribution_changes')
+              .select(sql.lit(1).as('one'))
+              .where('seq', '<=', eb.fn.coalesce(
+                eb.selectFrom('sync_state').select((s) => s.cast<number>('value', 'integer').as('seq')).where('key', '=', LINKED_WATERMARK_KEY),
+                eb.lit(0),
+              ))))
+            .as('linkedAllowed'),
+        ])
+        .executeTakeFirst()
       const saved = stored?.cursor ? (JSON.parse(stored.cursor) as TouchCursor) : null
       Object.assign(cursor, saved && policy.now - saved.passStartedAt < TOUCH_PASS_MS ? saved : { after: 0, passStartedAt: policy.now })
       linkedAllowed = stored?.linkedAllowed === 1
       return 1
     },
     step(db, policy) {
+      const qb = queryBuilder(db)
       const cutoff = touchCutoff(policy)
-      const window = `SELECT id FROM touches WHERE id > ?1 ORDER BY id LIMIT ${RETENTION_BATCH_ROWS}`
+      const window = qb.selectFrom('touches').select('id').where('id', '>', cursor.after).orderBy('id').limit(RETENTION_BATCH_ROWS)
       // The window's bounds, and the cursor saved from them (before the DELETE changes the window): it moves
       // past the window unless the window reached touches received after the cutoff (nothing further is old).
-      const bounds = `SELECT max(id) AS last, min(received_at) AS firstReceived FROM touches WHERE id IN (${window})`
+      const bounds = qb
+        .selectFrom('touches')
+        .select((eb) => [eb.fn.max('id').as('last'), eb.fn.min('received_at').as('firstReceived')])
+        .where('id', 'in', window)
+      const nextCursor = qb.selectFrom(bounds.as('b')).select((eb) =>
+        eb
+          .fn<string>('json_object', [
+            eb.val('after'),
+            eb
+              .case()
+              .when(eb.or([eb('b.last', 'is', null), eb('b.firstReceived', '>=', cutoff)]))
+              .then(eb.val(cursor.after))
+              .else(eb.ref('b.last'))
+              .end(),
+            eb.val('passStartedAt'),
+            eb.val(cursor.passStartedAt),
+          ])
+          .as('value'))
+      const deletion = qb
+        .deleteFrom('touches')
+        .where('id', 'in', window)
+        .where('occurred_at', '<', cutoff)
+        .where((eb) => {
+          const one = sql.lit(1).as('one')
+          const unlinked = eb.not(eb.exists(eb.selectFrom('beacon_identities as bi').select(one).whereRef('bi.anonymous_id', '=', 'touches.anonymous_id')))
+          if (!linkedAllowed) return unlinked
+          const pointedAt = (table: 'contact_touches' | 'order_attribution', column: 'first_touch_id' | 'last_touch_id' | 'touch_id') =>
+            eb.not(eb.exists(eb.selectFrom(table).select(one).where(sql.ref(column), '=', eb.ref('touches.id'))))
+          return eb.or([
+            unlinked,
+            eb.and([
+              // An earlier touch of the visitor, and a later one: this is neither their first nor their latest.
+              eb.exists(eb.selectFrom('touches as e').select(one).whereRef('e.anonymous_id', '=', 'touches.anonymous_id').where((e) =>
+                e.or([
+                  e('e.occurred_at', '<', e.ref('touches.occurred_at')),
+                  e.and([e('e.occurred_at', '=', e.ref('touches.occurred_at')), e('e.id', '<', e.ref('touches.id'))]),
+                ]))),
+              eb.exists(eb.selectFrom('touches as l').select(one).whereRef('l.anonymous_id', '=', 'touches.anonymous_id').where((l) =>
+                l.or([
+                  l('l.occurred_at', '>', l.ref('touches.occurred_at')),
+                  l.and([l('l.occurred_at', '=', l.ref('touches.occurred_at')), l('l.id', '>', l.ref('touches.id'))]),
+                ]))),
+              pointedAt('contact_touches', 'first_touch_id'),
+              pointedAt('contact_touches', 'last_touch_id'),
+              pointedAt('order_attribution', 'touch_id'),
+              pointedAt('order_attribution', 'last_touch_id'),
+            ]),
+          ])
+        })
       return {
-        statements: [
-          db.prepare(bounds).bind(cursor.after),
-          db
-            .prepare(
-              `INSERT INTO sync_state (key, value, updated_at)
-               SELECT ?2, json_object('after', CASE WHEN last IS NULL OR firstReceived >= ?3 THEN ?1 ELSE last END,
-                 'passStartedAt', ?4), ?5 FROM (${bounds}) WHERE true
-               ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-            )
-            .bind(cursor.after, TOUCH_CURSOR_KEY, cutoff, cursor.passStartedAt, policy.now),
-          db
-            .prepare(
-              `DELETE FROM touches WHERE id IN (${window}) AND occurred_at < ?2 AND (
-                 NOT EXISTS (SELECT 1 FROM beacon_identities bi WHERE bi.anonymous_id = touches.anonymous_id)
-                 OR (?3 = 1
-                   AND EXISTS (SELECT 1 FROM touches e WHERE e.anonymous_id = touches.anonymous_id
-                     AND (e.occurred_at < touches.occurred_at OR (e.occurred_at = touches.occurred_at AND e.id < touches.id)))
-                   AND EXISTS (SELECT 1 FROM touches l WHERE l.anonymous_id = touches.anonymous_id
-                     AND (l.occurred_at > touches.occurred_at OR (l.occurred_at = touches.occurred_at AND l.id > touches.id)))
-                   AND NOT EXISTS (SELECT 1 FROM contact_touches WHERE first_touch_id = touches.id)
-                   AND NOT EXISTS (SELECT 1 FROM contact_touches WHERE last_touch_id = touches.id)
-                   AND NOT EXISTS (SELECT 1 FROM order_attribution WHERE touch_id = touches.id)
-                   AND NOT EXISTS (SELECT 1 FROM order_attribution WHERE last_touch_id = touches.id)))`,
-            )
-            .bind(cursor.after, cutoff, linkedAllowed ? 1 : 0),
-        ],
+        statements: [d1Statement(db, bounds), stateWrite(db, TOUCH_CURSOR_KEY, nextCursor, policy.now), d1Statement(db, deletion)],
         read([range, , deletion]) {
           const row = range?.results[0] as { last: number | null; firstReceived: number | null } | undefined
           const reachedRecent = row?.last == null || (row.firstReceived ?? 0) >= cutoff

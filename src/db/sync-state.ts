@@ -1,5 +1,8 @@
 import { desc, eq, like } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
+import type { ValueExpression } from 'kysely'
+import type { Database } from './database'
+import { d1Statement, queryBuilder } from './query-builder'
 import { syncState } from './schema'
 
 /**
@@ -15,6 +18,18 @@ export async function readState<T>(db: D1Database, key: string): Promise<{ value
 export async function writeState(db: D1Database, key: string, value: unknown, now: number): Promise<void> {
   const row = { key, value: JSON.stringify(value), updatedAt: now }
   await drizzle(db).insert(syncState).values(row).onConflictDoUpdate({ target: syncState.key, set: { value: row.value, updatedAt: now } })
+}
+
+/**
+ * A write of `key` as a statement for a batch, its value (JSON text) computed by SQL within the statement: a
+ * cursor saved from the rows the same batch moves past, before the batch changes them.
+ */
+export function stateWrite(db: D1Database, key: string, value: ValueExpression<Database, 'sync_state', string>, now: number): D1PreparedStatement {
+  const write = queryBuilder(db)
+    .insertInto('sync_state')
+    .values({ key, value, updated_at: now })
+    .onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ value: eb.ref('excluded.value'), updated_at: eb.ref('excluded.updated_at') })))
+  return d1Statement(db, write)
 }
 
 export interface HookException {

@@ -1,3 +1,4 @@
+import type { HubSpotWriter } from '../durable/hubspot-writer'
 import { hubspotWriter } from '../durable/stubs'
 import type { Env } from '../env'
 import type { InvocationBudget } from '../invocation/budget'
@@ -14,6 +15,8 @@ export interface ValueTierOptions {
   maxRows: number
   /** The cron tick's budget: a chunk starts only while it fits (a read, the writer, a save). */
   budget?: InvocationBudget
+  /** Where the records go: the HubSpot writer unless given (a test watches the chunks). */
+  writer?: Pick<HubSpotWriter, 'enqueue'>
 }
 
 const DEFAULTS: ValueTierOptions = { chunk: 100, maxRows: 20_000 }
@@ -37,7 +40,7 @@ export async function tierThresholds(db: D1Database): Promise<TierThresholds | n
 export async function recomputeValueTiers(env: Env, now: Date, options: Partial<ValueTierOptions> = {}): Promise<number> {
   const { chunk, maxRows, budget } = { ...DEFAULTS, ...options }
   const thresholds = await tierThresholds(env.DB)
-  const writer = hubspotWriter(env)
+  const writer = options.writer ?? hubspotWriter(env)
   let changed = 0
   let after = ''
   while (changed < maxRows && (!budget || budget.fits(CHUNK_COST))) {

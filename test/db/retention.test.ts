@@ -110,3 +110,58 @@ describe('retention', () => {
     expect(left?.n).toBe(0)
   })
 })
+
+// The touches rule's state in D1: the cursor it keeps in sync_state between runs, and the watermark that holds
+// back the touches of identified visitors until the rollup is past it.
+const setState = (key: string, value: string) =>
+  env.DB.prepare('INSERT INTO sync_state (key, value, updated_at) VALUES (?, ?, 0) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
+    .bind(key, value)
+    .run()
+const state = async (key: string) => {
+  const row = await env.DB.prepare('SELECT value, updated_at FROM sync_state WHERE key = ?').bind(key).first<{ value: string; updated_at: number }>()
+  return row && { value: JSON.parse(row.value) as unknown, updatedAt: row.updated_at }
+}
+
+describe('retention of touches', () => {
+  it('walks on from the cursor it saved, and starts a new pass from the lowest id after a week', async () => {
+    const earlier = await touch('anon-a', 90)
+    const later = await touch('anon-b', 90)
+    await setState('retention:touches_cursor', JSON.stringify({ after: earlier, passStartedAt: NOW - DAY }))
+
+    const run = await runRetention(env.DB, policy)
+    expect(run.deleted.touches).toBe(1)
+    expect(await touchIds()).toEqual([earlier])
+    expect(await state('retention:touches_cursor')).toEqual({ value: { after: later, passStartedAt: NOW - DAY }, updatedAt: NOW })
+
+    const weekLater = NOW + 7 * DAY
+    await runRetention(env.DB, { ...policy, now: weekLater })
+    expect(await touchIds()).toEqual([])
+    expect(await state('retention:touches_cursor')).toEqual({ value: { after: earlier, passStartedAt: weekLater }, updatedAt: weekLater })
+  })
+
+  it('leaves the cursor where it is when the window starts at recent touches', async () => {
+    const recent = await touch('anon-a', 5)
+    await runRetention(env.DB, policy)
+    expect(await touchIds()).toEqual([recent])
+    expect(await state('retention:touches_cursor')).toEqual({ value: { after: 0, passStartedAt: NOW }, updatedAt: NOW })
+  })
+
+  it("keeps an identified visitor's touches while the rollup has changes at or below the watermark", async () => {
+    const unlinked = await touch('anon-visitor', 90)
+    await env.DB.prepare("INSERT INTO beacon_identities (anonymous_id, kind, value, first_seen_at) VALUES ('known', 'email', 'ada@example.com', 0)").run()
+    const first = await touch('known', 200)
+    const between = await touch('known', 150)
+    const latest = await touch('known', 100)
+    const { seq } = (await env.DB.prepare('SELECT max(seq) AS seq FROM attribution_changes').first<{ seq: number }>())!
+    await setState('retention:linked_touches_after_seq', String(seq))
+
+    await runRetention(env.DB, policy)
+    expect(await touchIds()).toEqual([first, between, latest])
+    expect(await touchIds()).not.toContain(unlinked)
+
+    // The rollup past the watermark: the touch between the first and the latest goes.
+    await env.DB.prepare('DELETE FROM attribution_changes').run()
+    await runRetention(env.DB, { ...policy, now: NOW + 7 * DAY })
+    expect(await touchIds()).toEqual([first, latest])
+  })
+})

@@ -6,6 +6,7 @@ import { recordCartValues } from '../../src/db/cart-values'
 import { contactObject, hubspotWriter } from '../../src/durable/stubs'
 import type { Env } from '../../src/env'
 import { multiply } from '../../src/domain/money'
+import { changeObjectEnv } from '../support/object-env'
 import { deliverEvents, flushHubSpot, freshWorld, subscribe, wakeContact, type useStandins } from '../support/worker'
 
 /**
@@ -158,10 +159,7 @@ describe('high-value abandoned carts', () => {
     await optedIn(email)
     const cart = await openCart(email)
     await storeCartsWorth(cart.amount, cart.currency, [0.1, 0.2, 0.3])
-    await runInDurableObject(contactObject(env, email), (instance) => {
-      const object = instance as unknown as { env: Env }
-      object.env = { ...object.env, HIGH_VALUE_CART_PERCENTILE: 'off' }
-    })
+    await changeObjectEnv(contactObject(env, email), (current) => ({ ...current, HIGH_VALUE_CART_PERCENTILE: 'off' }))
     await wake(email, Date.now() + 46 * MINUTE)
     expect(await firedKeys(email)).toHaveLength(1)
     await flushHubSpot()

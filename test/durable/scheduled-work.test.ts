@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import { contactWakes, OVERDUE_AFTER_MS } from '../../src/cron/contact-wakes-job'
 import { contactObject } from '../../src/durable/stubs'
 import { PUBLICATION_KEY } from '../../src/durable/contact-publication'
-import type { Env } from '../../src/env'
+import { changeObjectEnv } from '../support/object-env'
 import { deliverEvents, flushHubSpot, freshWorld, subscribe, wakeContact, type useStandins } from '../support/worker'
 
 /**
@@ -50,9 +50,8 @@ const storage = <T>(email: string, read: (storage: DurableObjectStorage) => Prom
  * answer would (`answer lost`); `restore` gives it the real D1 back.
  */
 async function d1Fails(email: string, how: 'unavailable' | 'answer lost') {
-  await runInDurableObject(contactObject(env, email), (instance) => {
-    const object = instance as unknown as { env: Env }
-    const real = object.env.DB
+  await changeObjectEnv(contactObject(env, email), (current) => {
+    const real = current.DB
     const failing = new Proxy(real, {
       get(target, property) {
         if (property === 'batch') {
@@ -65,14 +64,11 @@ async function d1Fails(email: string, how: 'unavailable' | 'answer lost') {
         return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value
       },
     })
-    object.env = { ...object.env, DB: failing }
+    return { ...current, DB: failing }
   })
   return {
     restore: () =>
-      runInDurableObject(contactObject(env, email), (instance) => {
-        const object = instance as unknown as { env: Env }
-        object.env = { ...object.env, DB: env.DB }
-      }),
+      changeObjectEnv(contactObject(env, email), (current) => ({ ...current, DB: env.DB })),
   }
 }
 

@@ -1,6 +1,5 @@
 import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it } from 'vitest'
-import type { Env } from '../../src/env'
 import type { HubSpotRecord } from '../../src/hubspot/records'
 import { valueTiers } from '../../src/cron/value-tiers-job'
 import { recomputeValueTiers, tierThresholds } from '../../src/upkeep/value-tiers'
@@ -8,12 +7,11 @@ import { assignValueTiers } from '../../src/domain/customer-tiers'
 
 const NOW = new Date('2026-08-01T10:07:00.000Z')
 
-/** The job's env with a writer that records what it is given instead of writing to HubSpot. */
-function recordingEnv() {
+/** A writer that records what it is given instead of writing to HubSpot. */
+function recordingWriter() {
   const sent: HubSpotRecord[][] = []
   const writer = { enqueue: async (records: HubSpotRecord[]) => void sent.push(records) }
-  const jobEnv = { ...env, HUBSPOT_WRITER: { getByName: () => writer } } as unknown as Env
-  return { jobEnv, sent }
+  return { writer, sent }
 }
 
 async function plant(rows: { email: string; value: string; orders: number; tier?: string | null }[]) {
@@ -55,8 +53,8 @@ describe('value-tier cron', () => {
   })
 
   it('assigns the same tiers as the domain rule, ties in the better tier, prospects none', async () => {
-    const { jobEnv, sent } = recordingEnv()
-    const changed = await recomputeValueTiers(jobEnv, NOW, { chunk: 5 })
+    const { writer, sent } = recordingWriter()
+    const changed = await recomputeValueTiers(env, NOW, { chunk: 5, writer })
     const expected = assignValueTiers(customers.map((c) => ({ email: c.email, lifetimeValue: c.value })))
     const stored = await storedTiers()
     for (const c of customers) expect(stored[c.email]).toBe(expected.get(c.email))
@@ -76,17 +74,17 @@ describe('value-tier cron', () => {
   })
 
   it('touches only the rows whose tier changes, and nothing on a repeat', async () => {
-    const first = recordingEnv()
-    await recomputeValueTiers(first.jobEnv, NOW)
-    const again = recordingEnv()
-    expect(await recomputeValueTiers(again.jobEnv, NOW)).toBe(0)
+    const first = recordingWriter()
+    await recomputeValueTiers(env, NOW, { writer: first.writer })
+    const again = recordingWriter()
+    expect(await recomputeValueTiers(env, NOW, { writer: again.writer })).toBe(0)
     expect(again.sent).toEqual([])
 
     // One customer jumps to the top; another loses every paid order.
     await env.DB.prepare("UPDATE contacts SET lifetime_value = '5000', lifetime_value_sort = 5000 WHERE email = 'c00@example.com'").run()
     await env.DB.prepare("UPDATE contacts SET paid_order_count = 0, lifetime_value = '0', lifetime_value_sort = 0 WHERE email = 'c05@example.com'").run()
-    const next = recordingEnv()
-    await recomputeValueTiers(next.jobEnv, NOW)
+    const next = recordingWriter()
+    await recomputeValueTiers(env, NOW, { writer: next.writer })
     // 22 customers now, ranked 5000, 230, 210, 210, 200, 190, 180, 170, ...: vip rank 3 (210), high rank 7 (180).
     // c00 → vip, c05 loses its tier, c16 (170) high → standard; everyone else keeps theirs.
     const changes = Object.fromEntries(next.sent.flat().map((r) => [r.key, r.properties.bc_value_tier]))
@@ -100,12 +98,12 @@ describe('value-tier cron', () => {
   })
 
   it('stops at maxRows and finishes on the next run', async () => {
-    const first = recordingEnv()
-    expect(await recomputeValueTiers(first.jobEnv, NOW, { chunk: 4, maxRows: 10 })).toBe(10)
-    const second = recordingEnv()
-    expect(await recomputeValueTiers(second.jobEnv, NOW, { chunk: 4, maxRows: 10 })).toBe(10)
-    const third = recordingEnv()
-    expect(await recomputeValueTiers(third.jobEnv, NOW, { chunk: 4, maxRows: 10 })).toBe(3)
+    const first = recordingWriter()
+    expect(await recomputeValueTiers(env, NOW, { chunk: 4, maxRows: 10, writer: first.writer })).toBe(10)
+    const second = recordingWriter()
+    expect(await recomputeValueTiers(env, NOW, { chunk: 4, maxRows: 10, writer: second.writer })).toBe(10)
+    const third = recordingWriter()
+    expect(await recomputeValueTiers(env, NOW, { chunk: 4, maxRows: 10, writer: third.writer })).toBe(3)
     const keys = [...first.sent, ...second.sent, ...third.sent].flat().map((r) => r.key)
     expect(new Set(keys).size).toBe(23)
   })
@@ -117,8 +115,8 @@ describe('value-tier cron', () => {
       { email: 'c@example.com', value: '10', orders: 1 },
       { email: 'p@example.com', value: '0', orders: 0, tier: 'standard' },
     ])
-    const { jobEnv } = recordingEnv()
-    await recomputeValueTiers(jobEnv, NOW)
+    const { writer } = recordingWriter()
+    await recomputeValueTiers(env, NOW, { writer })
     expect(await storedTiers()).toEqual({
       'a@example.com': 'vip', 'b@example.com': 'standard', 'c@example.com': 'standard', 'p@example.com': null,
     })
@@ -126,8 +124,8 @@ describe('value-tier cron', () => {
 
   it('clears every tier when nobody has a paid order', async () => {
     await plant([{ email: 'p@example.com', value: '0', orders: 0, tier: 'vip' }])
-    const { jobEnv, sent } = recordingEnv()
-    expect(await recomputeValueTiers(jobEnv, NOW)).toBe(1)
+    const { writer, sent } = recordingWriter()
+    expect(await recomputeValueTiers(env, NOW, { writer })).toBe(1)
     expect(sent.flat()).toEqual([{ objectType: 'contacts', key: 'p@example.com', properties: { email: 'p@example.com', bc_value_tier: '' } }])
   })
 })
