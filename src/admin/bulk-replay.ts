@@ -1,5 +1,5 @@
 import type { Actor } from '../db/audit'
-import { requeueDeadEvents } from '../db/events'
+import { requeueDeadEvents } from '../db/webhook-inbox'
 import { listDeadLetters, markDeadLettersReplayed, type DeadLetterRow } from '../db/dead-letters'
 import { hubspotWriter } from '../durable/stubs'
 import type { Env } from '../env'

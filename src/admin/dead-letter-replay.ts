@@ -1,6 +1,6 @@
 import { deadLetterById, markDeadLetterReplayed, type DeadLetterRow } from '../db/dead-letters'
 import type { Actor } from '../db/audit'
-import { requeueDeadEvents, webhookEventState } from '../db/events'
+import { requeueDeadEvents, webhookEventState } from '../db/webhook-inbox'
 import type { Env } from '../env'
 import type { ErrorCode } from '../http'
 import { processEventNow, type EventOutcome } from '../pipeline/process-event'

@@ -1,4 +1,4 @@
-import { liveTraffic, type LiveTraffic } from '../db/events'
+import { liveTraffic, type LiveTraffic } from '../db/webhook-inbox'
 import { hubspotWriter } from '../durable/stubs'
 import type { Env } from '../env'
 import type { Budget } from './phase-context'

@@ -1,20 +1,18 @@
 import { hubspotWriter } from '../durable/stubs'
 import { requireConfig } from '../config'
+import { deleteChangesThrough, emailsAffectedBy, readChanges } from '../db/attribution-changes'
 import {
-  contactHistory,
   contactTouchesRow,
-  deleteChangesThrough,
-  emailsAffectedBy,
-  Meter,
   orderAttributionRow,
-  readChanges,
   recordRollupRun,
   saveAttribution,
   storedContactTouches,
   storedOrderAttribution,
   type ContactTouchesRow,
   type OrderAttributionRow,
-} from '../db/touches'
+} from '../db/attribution-results'
+import { Meter } from '../db/metered-queries'
+import { contactHistory } from '../db/touches'
 import { creditContact } from '../domain/attribution'
 import type { Env } from '../env'
 import { contactTouchRecord, orderAttributionRecord } from '../hubspot/mapping/attribution-records'

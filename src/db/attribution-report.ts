@@ -1,5 +1,7 @@
 import Big from 'big.js'
+import type { InferResult } from 'kysely'
 import { add, toMinorUnits, type Amount } from '../domain/money'
+import { d1Statement, queryBuilder } from './query-builder'
 
 /**
  * The attribution report (`GET /admin/api/attribution`): revenue and orders by channel, source and campaign
@@ -48,38 +50,39 @@ export interface AttributionReport {
   pendingOrders: number
 }
 
-const COLUMNS: Record<AttributionModel, string> = {
-  order: 'a.channel AS channel, a.source AS source, a.campaign AS campaign',
-  first: 'a.first_channel AS channel, a.first_source AS source, a.first_campaign AS campaign',
-  last: 'a.last_channel AS channel, a.last_source AS source, a.last_campaign AS campaign',
-}
+/** The credited touch's columns for each model. */
+const CREDIT = {
+  order: ['a.channel', 'a.source', 'a.campaign'],
+  first: ['a.first_channel as channel', 'a.first_source as source', 'a.first_campaign as campaign'],
+  last: ['a.last_channel as channel', 'a.last_source as source', 'a.last_campaign as campaign'],
+} as const
 
 export async function attributionReport(db: D1Database, query: AttributionReportQuery): Promise<AttributionReport> {
   const from = boundary(query.from, false)
   const to = boundary(query.to, true)
   const storefront = query.storefront ?? null
-  const range = `o.counts_as_paid = 1 AND o.created_at >= ?1 AND o.created_at < ?2${storefront === null ? '' : ' AND coalesce(o.channel_id, 1) = ?3'}`
-  const params = storefront === null ? [from, to] : [from, to, storefront]
-  const [credited, store] = await db.batch<{
-    order_id: number
-    net_revenue_base: string
-    base_currency: string | null
-    channel: string | null
-    source: string | null
-    campaign: string | null
-  }>([
-    db
-      .prepare(
-        `SELECT o.order_id, o.net_revenue_base, ${COLUMNS[query.model]}
-         FROM orders o LEFT JOIN order_attribution a ON a.order_id = o.order_id WHERE ${range}`,
-      )
-      .bind(...params),
-    db.prepare(`SELECT o.order_id, o.net_revenue_base, coalesce(o.base_currency, o.currency) AS base_currency FROM orders o WHERE ${range}`).bind(...params),
+  const paid = queryBuilder(db)
+    .selectFrom('orders as o')
+    .where((eb) => eb('o.counts_as_paid', '=', eb.lit(1)))
+    .where('o.created_at', '>=', from)
+    .where('o.created_at', '<', to)
+  const paidInRange =
+    storefront === null ? paid : paid.where((eb) => eb(eb.fn.coalesce('o.channel_id', eb.lit(1)), '=', storefront))
+  const credited = paidInRange
+    .leftJoin('order_attribution as a', 'a.order_id', 'o.order_id')
+    .select(['o.order_id', 'o.net_revenue_base', ...CREDIT[query.model]])
+  const store = paidInRange.select((eb) => [
+    'o.order_id',
+    'o.net_revenue_base',
+    eb.fn.coalesce('o.base_currency', 'o.currency').as('base_currency'),
   ])
+  const [creditedResult, storeResult] = await db.batch([d1Statement(db, credited), d1Statement(db, store)])
+  const creditedRows = creditedResult!.results as InferResult<typeof credited>
+  const storeRows = storeResult!.results as InferResult<typeof store>
 
   const groups = new Map<string, { row: AttributionRow; revenue: Big }>()
   let pendingOrders = 0
-  for (const r of credited!.results) {
+  for (const r of creditedRows) {
     if (r.channel === null) pendingOrders++
     const channel = r.channel ?? 'unassigned'
     const key = JSON.stringify([channel, r.source, r.campaign])
@@ -94,9 +97,9 @@ export async function attributionReport(db: D1Database, query: AttributionReport
   const rows = [...groups.values()]
     .map((g) => ({ ...g.row, revenue: g.revenue.toString() }))
     .sort((a, b) => new Big(b.revenue).cmp(a.revenue) || b.orders - a.orders || a.channel.localeCompare(b.channel))
-  const total = { orders: credited!.results.length, revenue: add(...rows.map((r) => r.revenue)) }
-  const storeFigures = { orders: store!.results.length, revenue: add(...store!.results.map((r) => r.net_revenue_base)) }
-  const currency = store!.results.find((r) => r.base_currency)?.base_currency ?? null
+  const total = { orders: creditedRows.length, revenue: add(...rows.map((r) => r.revenue)) }
+  const storeFigures = { orders: storeRows.length, revenue: add(...storeRows.map((r) => r.net_revenue_base)) }
+  const currency = storeRows.find((r) => r.base_currency)?.base_currency ?? null
   const money = (value: Amount) => toMinorUnits(value, currency)
   return {
     from,

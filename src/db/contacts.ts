@@ -1,10 +1,14 @@
-import { inArray, sql } from 'drizzle-orm'
+import { and, eq, isNotNull, lt } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
+import { expressionBuilder, sql } from 'kysely'
 import type { ContactSummary, Order } from '../domain/model'
 import { sortValue } from '../domain/money'
-import { countsAsPaid, netRevenue, refundedTotal, toBase } from '../domain/order-status'
-import { contacts, orders } from './schema'
+import type { Database } from './database'
+import { orderUpsert } from './order-rows'
+import { d1Statement, jsonEach, queryBuilder } from './query-builder'
+import { contacts } from './schema'
 import { shadowDecisionInserts, type InsertGuard, type PublishedDecision } from './shadow-decisions'
+import { triggerDecisionInserts } from './trigger-decisions'
 
 /**
  * What one change of a contact publishes to D1: its own row (ranked by the value-tier cron, compared for
@@ -32,119 +36,90 @@ export interface ContactPublication {
  */
 export async function publishContactFigures(db: D1Database, publication: ContactPublication): Promise<void> {
   const { summary, id } = publication
-  const d = drizzle(db)
-  const unlessApplied: InsertGuard = {
-    where: 'WHERE NOT EXISTS (SELECT 1 FROM contacts WHERE email = ? AND publication_id = ?)',
-    params: [summary.email, id],
-  }
+  const qb = queryBuilder(db)
+  const applied = qb
+    .selectFrom('contacts')
+    .select(sql.lit(1).as('applied'))
+    .where('email', '=', summary.email)
+    .where('publication_id', '=', id)
+  const { not, exists } = expressionBuilder<Database>()
+  const notApplied = not(exists(applied))
+  // shadow-decisions.ts takes its guard as SQL text: the same subquery, compiled.
+  const { sql: appliedSql, parameters } = applied.compile()
+  const notAppliedText: InsertGuard = { where: `WHERE NOT EXISTS (${appliedSql})`, params: [...parameters] }
   const contactRow = {
     email: summary.email,
-    customerId: summary.customerId,
+    customer_id: summary.customerId,
     phone: summary.phone,
-    firstName: summary.firstName,
-    lastName: summary.lastName,
-    firstSeenAt: summary.firstSeenAt ?? publication.at,
-    paidOrderCount: summary.orderCount,
-    lifetimeValue: summary.lifetimeValue,
-    lifetimeValueSort: sortValue(summary.lifetimeValue),
-    customerStatus: summary.customerStatus,
-    firstOrderAt: summary.firstOrderAt,
-    lastOrderAt: summary.lastOrderAt,
-    topCategory: summary.categoryAffinity[0] ?? null,
-    updatedAt: Date.parse(publication.at),
-    nextWakeAt: publication.wakeAt,
-    publicationId: id,
+    first_name: summary.firstName,
+    last_name: summary.lastName,
+    first_seen_at: summary.firstSeenAt ?? publication.at,
+    paid_order_count: summary.orderCount,
+    lifetime_value: summary.lifetimeValue,
+    lifetime_value_sort: sortValue(summary.lifetimeValue),
+    customer_status: summary.customerStatus,
+    first_order_at: summary.firstOrderAt,
+    last_order_at: summary.lastOrderAt,
+    top_category: summary.categoryAffinity[0] ?? null,
+    updated_at: Date.parse(publication.at),
+    next_wake_at: publication.wakeAt,
+    publication_id: id,
   }
+  const decisionInserts = triggerDecisionInserts(qb, summary.email, publication.decisions, notApplied)
   const upserts = [
-    ...publication.orders.map((order) => {
-      // The order belongs to the contact: the billing email's, or the person's it was linked to.
-      const row = { ...orderRow(order), email: summary.email }
-      return d
-        .insert(orders)
-        .values({ ...row, eventCreatedAt: publication.eventCreatedAt })
-        .onConflictDoUpdate({
-          target: orders.orderId,
-          // Latency is measured from the first delivery that told us about the order.
-          set: { ...row, eventCreatedAt: sql`coalesce(${orders.eventCreatedAt}, excluded.event_created_at)` },
-        })
-        .toSQL()
-    }),
+    ...publication.orders.map((order) => orderUpsert(qb, order, summary.email, publication.eventCreatedAt)),
     // Last: it marks this publication applied.
-    d
-      .insert(contacts)
+    qb
+      .insertInto('contacts')
       .values(contactRow)
-      .onConflictDoUpdate({
-        target: contacts.email,
-        // Known since the earliest moment anything said so (a first publish without dates says "now").
-        set: { ...contactRow, firstSeenAt: sql`min(coalesce(${contacts.firstSeenAt}, excluded.first_seen_at), excluded.first_seen_at)` },
-      })
-      .toSQL(),
+      .onConflict((conflict) =>
+        conflict.column('email').doUpdateSet((eb) => ({
+          ...contactRow,
+          // Known since the earliest moment anything said so (a first publish without dates says "now").
+          first_seen_at: eb.fn<string>('min', [eb.fn.coalesce('contacts.first_seen_at', 'excluded.first_seen_at'), 'excluded.first_seen_at']),
+        })),
+      ),
   ]
   await db.batch([
-    ...publication.decisions.flatMap(({ decision, ...rest }) =>
-      decision === 'shadowed'
-        ? []
-        : [
-            db
-              .prepare(`INSERT INTO trigger_decisions (email, "trigger", trigger_key, decision, reason, at) SELECT ?, ?, ?, ?, ?, ? ${unlessApplied.where}`)
-              .bind(summary.email, rest.trigger, rest.key, decision, rest.reason, rest.at, ...unlessApplied.params),
-          ],
-    ),
-    ...shadowDecisionInserts(db, summary.email, publication.decisions, unlessApplied),
-    ...upserts.map((query) => db.prepare(query.sql).bind(...query.params)),
+    ...decisionInserts.map((query) => d1Statement(db, query)),
+    ...shadowDecisionInserts(db, summary.email, publication.decisions, notAppliedText),
+    ...upserts.map((query) => d1Statement(db, query)),
   ])
-}
-
-export function orderRow(order: Order) {
-  const net = netRevenue(order)
-  return {
-    orderId: order.orderId,
-    email: order.email,
-    customerId: order.customerId,
-    statusId: order.statusId,
-    countsAsPaid: countsAsPaid(order.statusId),
-    createdAt: order.createdAt,
-    modifiedAt: order.modifiedAt,
-    currency: order.currency,
-    baseCurrency: order.baseCurrency,
-    totalIncTax: order.totalIncTax,
-    refunded: refundedTotal(order),
-    netRevenue: net,
-    netRevenueBase: toBase(order, net),
-    channel: order.channel,
-    channelId: order.channelId,
-    cartId: order.cartId,
-  }
 }
 
 /** The store's top categories: the ones most contacts bought most recently, most buyers first. */
 export async function topCategories(db: D1Database, limit: number): Promise<string[]> {
   if (limit <= 0) return []
-  const { results } = await db
-    .prepare(
-      `SELECT top_category AS category FROM contacts WHERE top_category IS NOT NULL
-       GROUP BY top_category ORDER BY count(*) DESC, top_category LIMIT ?`,
-    )
-    .bind(limit)
-    .all<{ category: string }>()
-  return results.map((r) => r.category)
+  const rows = await queryBuilder(db)
+    .selectFrom('contacts')
+    .select('top_category as category')
+    .where('top_category', 'is not', null)
+    .groupBy('top_category')
+    .orderBy((eb) => eb.fn.countAll(), 'desc')
+    .orderBy('top_category')
+    .limit(limit)
+    .$narrowType<{ category: string }>()
+    .execute()
+  return rows.map((r) => r.category)
 }
 
 /** Contacts whose next wake time passed before `before` (their alarm is overdue), the longest overdue first. */
 export async function overdueContacts(db: D1Database, before: number, limit: number): Promise<{ email: string; wakeAt: number }[]> {
-  const { results } = await db
-    .prepare(
-      `SELECT email, next_wake_at AS wakeAt FROM contacts WHERE next_wake_at IS NOT NULL AND next_wake_at < ?1
-       ORDER BY next_wake_at LIMIT ?2`,
-    )
-    .bind(before, limit)
-    .all<{ email: string; wakeAt: number }>()
-  return results
+  const rows = await drizzle(db)
+    .select({ email: contacts.email, wakeAt: contacts.nextWakeAt })
+    .from(contacts)
+    .where(and(isNotNull(contacts.nextWakeAt), lt(contacts.nextWakeAt, before)))
+    .orderBy(contacts.nextWakeAt)
+    .limit(limit)
+  return rows.map((r) => ({ email: r.email, wakeAt: r.wakeAt! }))
 }
 
 /** Nothing is scheduled for this contact any more (its object holds no contact), unless it changed meanwhile. */
 export async function clearWake(db: D1Database, email: string, wakeAt: number): Promise<void> {
-  await db.prepare('UPDATE contacts SET next_wake_at = NULL WHERE email = ?1 AND next_wake_at = ?2').bind(email, wakeAt).run()
+  await drizzle(db)
+    .update(contacts)
+    .set({ nextWakeAt: null })
+    .where(and(eq(contacts.email, email), eq(contacts.nextWakeAt, wakeAt)))
 }
 
 /** A contact's row as the duplicate review and its audit show it. */
@@ -164,16 +139,25 @@ export interface ContactFigures {
 
 export async function contactFigures(db: D1Database, emails: string[]): Promise<ContactFigures[]> {
   if (emails.length === 0) return []
-  const { results } = await db
-    .prepare(
-      `SELECT email, customer_id AS customerId, phone, first_name AS firstName, last_name AS lastName,
-         paid_order_count AS paidOrderCount, lifetime_value AS lifetimeValue, lifetime_value_sort AS lifetimeValueSort,
-         customer_status AS customerStatus, value_tier AS valueTier, first_seen_at AS firstSeenAt
-       FROM contacts WHERE email IN (SELECT value FROM json_each(?1)) ORDER BY email`,
-    )
-    .bind(JSON.stringify(emails))
-    .all<ContactFigures>()
-  return results
+  const qb = queryBuilder(db)
+  return qb
+    .selectFrom('contacts')
+    .select([
+      'email',
+      'customer_id as customerId',
+      'phone',
+      'first_name as firstName',
+      'last_name as lastName',
+      'paid_order_count as paidOrderCount',
+      'lifetime_value as lifetimeValue',
+      'lifetime_value_sort as lifetimeValueSort',
+      'customer_status as customerStatus',
+      'value_tier as valueTier',
+      'first_seen_at as firstSeenAt',
+    ])
+    .where('email', 'in', qb.selectFrom(jsonEach(emails).as('each')).select('each.value'))
+    .orderBy('email')
+    .execute()
 }
 
 /**
@@ -181,27 +165,26 @@ export async function contactFigures(db: D1Database, emails: string[]): Promise<
  * on the phone (IDENTITY_AUTO_LINK=phone decides which of them are one person).
  */
 export async function contactsSharingPhones(db: D1Database, maxPhoneGroup: number) {
-  const { results } = await db
-    .prepare(
-      `WITH phones AS (
-         SELECT phone FROM contacts WHERE phone IS NOT NULL GROUP BY phone
-         HAVING count(*) BETWEEN 2 AND ?1 AND sum(customer_id > 0) >= 1 AND sum(coalesce(customer_id, 0) <= 0) >= 1)
-       SELECT email, customer_id AS customerId, phone, first_name AS firstName, last_name AS lastName
-       FROM contacts WHERE phone IN (SELECT phone FROM phones) ORDER BY phone, email`,
+  return queryBuilder(db)
+    .with('phones', (qb) =>
+      qb
+        .selectFrom('contacts')
+        .select('phone')
+        .where('phone', 'is not', null)
+        .groupBy('phone')
+        .having((eb) =>
+          eb.and([
+            eb.between(eb.fn.countAll(), 2, maxPhoneGroup),
+            eb(eb.fn.sum(eb('customer_id', '>', 0)), '>=', 1),
+            eb(eb.fn.sum(eb(eb.fn.coalesce('customer_id', eb.lit(0)), '<=', 0)), '>=', 1),
+          ]),
+        ),
     )
-    .bind(maxPhoneGroup)
-    .all<{ email: string; customerId: number | null; phone: string; firstName: string | null; lastName: string | null }>()
-  return results
-}
-
-/** The writer wrote these orders to HubSpot at `at` (epoch ms): the first time is kept (sync latency figures). */
-export async function markOrdersSynced(db: D1Database, orderIds: readonly string[], at: number): Promise<void> {
-  const ids = orderIds.map(Number).filter(Number.isSafeInteger)
-  for (let i = 0; i < ids.length; i += 90) {
-    await drizzle(db)
-      .update(orders)
-      .set({ syncedAt: sql`COALESCE(${orders.syncedAt}, ${at})` })
-      .where(inArray(orders.orderId, ids.slice(i, i + 90)))
-      .run()
-  }
+    .selectFrom('contacts')
+    .select(['email', 'customer_id as customerId', 'phone', 'first_name as firstName', 'last_name as lastName'])
+    .where('phone', 'in', (eb) => eb.selectFrom('phones').select('phone'))
+    .orderBy('phone')
+    .orderBy('email')
+    .$narrowType<{ phone: string }>()
+    .execute()
 }

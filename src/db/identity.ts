@@ -1,6 +1,7 @@
-import { eq, sql } from 'drizzle-orm'
+import { and, eq, inArray, not, sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
 import type { Cart } from '../domain/model'
+import { d1Statement, jsonEach, queryBuilder } from './query-builder'
 import { carts, customerEmails, identityLinks, subscriberEmails } from './schema'
 
 /**
@@ -108,22 +109,27 @@ export interface PersonIdentities {
 
 export async function personIdentities(db: D1Database, email: string): Promise<PersonIdentities> {
   const emails = await personEmails(db, email)
-  const list = JSON.stringify(emails)
-  const [cartRows, customerRows, subscriberRows, orderRows] = await db.batch<Record<string, unknown>>([
-    db.prepare(
-      `SELECT cart_id AS id FROM carts WHERE email IN (SELECT value FROM json_each(?1))
-       UNION SELECT cart_id FROM orders WHERE email IN (SELECT value FROM json_each(?1)) AND cart_id IS NOT NULL
-       UNION SELECT c.cart_id FROM carts c JOIN orders o ON o.order_id = c.order_id WHERE o.email IN (SELECT value FROM json_each(?1))`,
-    ).bind(list),
-    db.prepare(
-      `SELECT customer_id AS id FROM customer_emails WHERE email IN (SELECT value FROM json_each(?1))
-       UNION SELECT customer_id FROM orders WHERE email IN (SELECT value FROM json_each(?1)) AND customer_id > 0
-       UNION SELECT customer_id FROM contacts WHERE email IN (SELECT value FROM json_each(?1)) AND customer_id > 0`,
-    ).bind(list),
-    db.prepare('SELECT subscriber_id AS id FROM subscriber_emails WHERE email IN (SELECT value FROM json_each(?1))').bind(list),
-    db.prepare('SELECT order_id AS id FROM orders WHERE email IN (SELECT value FROM json_each(?1))').bind(list),
-  ])
-  const ids = (result: D1Result<Record<string, unknown>> | undefined) => (result?.results ?? []).map((r) => r.id)
+  const qb = queryBuilder(db)
+  const ofPerson = qb.selectFrom(jsonEach(emails).as('each')).select('each.value')
+  const cartQuery = qb
+    .selectFrom('carts')
+    .select('cart_id as id')
+    .where('email', 'in', ofPerson)
+    .union(qb.selectFrom('orders').select('cart_id as id').where('email', 'in', ofPerson).where('cart_id', 'is not', null).$narrowType<{ id: string }>())
+    .union(qb.selectFrom('carts as c').innerJoin('orders as o', 'o.order_id', 'c.order_id').select('c.cart_id as id').where('o.email', 'in', ofPerson))
+  const customerQuery = qb
+    .selectFrom('customer_emails')
+    .select('customer_id as id')
+    .where('email', 'in', ofPerson)
+    .union(qb.selectFrom('orders').select('customer_id as id').where('email', 'in', ofPerson).where('customer_id', '>', 0))
+    .union(qb.selectFrom('contacts').select('customer_id as id').where('email', 'in', ofPerson).where('customer_id', '>', 0).$narrowType<{ id: number }>())
+  const subscriberQuery = qb.selectFrom('subscriber_emails').select('subscriber_id as id').where('email', 'in', ofPerson)
+  const orderQuery = qb.selectFrom('orders').select('order_id as id').where('email', 'in', ofPerson)
+  // One round trip (kysely-d1 would send them one at a time).
+  const [cartRows, customerRows, subscriberRows, orderRows] = await db.batch(
+    [cartQuery, customerQuery, subscriberQuery, orderQuery].map((query) => d1Statement(db, query)),
+  )
+  const ids = (result: D1Result | undefined) => ((result?.results ?? []) as { id: string | number }[]).map((r) => r.id)
   return {
     emails,
     cartIds: ids(cartRows).map(String),
@@ -139,11 +145,12 @@ export async function personIdentities(db: D1Database, email: string): Promise<P
  */
 export async function personEmails(db: D1Database, email: string): Promise<string[]> {
   const canonical = await canonicalEmail(db, email)
-  const { results } = await db
-    .prepare('SELECT email FROM identity_links WHERE canonical_email = ?1 ORDER BY email')
-    .bind(canonical)
-    .all<{ email: string }>()
-  return [...new Set([email, canonical, ...results.map((r) => r.email)])]
+  const rows = await drizzle(db)
+    .select({ email: identityLinks.email })
+    .from(identityLinks)
+    .where(eq(identityLinks.canonicalEmail, canonical))
+    .orderBy(identityLinks.email)
+  return [...new Set([email, canonical, ...rows.map((r) => r.email)])]
 }
 
 /** The email whose contact holds this email's person: the email itself unless it was linked to another. */
@@ -172,26 +179,40 @@ export async function linkIdentities(db: D1Database, link: IdentityLink): Promis
   const absorbed = link.absorbed.filter((email) => email !== link.canonical)
   if (absorbed.length === 0) return
   const to = link.canonical
-  const statements = absorbed.flatMap((from) => [
-    db
-      .prepare(
-        `INSERT INTO identity_links (email, canonical_email, reason, group_id, linked_at, hubspot_merge) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-         ON CONFLICT (email) DO UPDATE SET canonical_email = excluded.canonical_email,
-           group_id = coalesce(excluded.group_id, identity_links.group_id),
-           hubspot_merge = CASE WHEN excluded.hubspot_merge IS NULL THEN identity_links.hubspot_merge
-             WHEN identity_links.hubspot_merge IN ('merged', 'already_merged', 'nothing_to_merge')
-               AND identity_links.canonical_email = excluded.canonical_email THEN identity_links.hubspot_merge
-             ELSE excluded.hubspot_merge END`,
-      )
-      .bind(from, to, link.reason, link.groupId, link.at, link.hubspotMerge ? 'pending' : null),
-    db.prepare('UPDATE identity_links SET canonical_email = ?1 WHERE canonical_email = ?2').bind(to, from),
-    db.prepare('UPDATE orders SET email = ?1 WHERE email = ?2').bind(to, from),
-    db.prepare('UPDATE carts SET email = ?1 WHERE email = ?2').bind(to, from),
-    db.prepare('UPDATE customer_emails SET email = ?1 WHERE email = ?2').bind(to, from),
-    db.prepare('DELETE FROM contacts WHERE email = ?').bind(from),
-    db.prepare('DELETE FROM contact_touches WHERE email = ?').bind(from),
+  const qb = queryBuilder(db)
+  const queries = absorbed.flatMap((from) => [
+    qb
+      .insertInto('identity_links')
+      .values({ email: from, canonical_email: to, reason: link.reason, group_id: link.groupId, linked_at: link.at, hubspot_merge: link.hubspotMerge ? 'pending' : null })
+      .onConflict((conflict) =>
+        conflict.column('email').doUpdateSet((eb) => ({
+          canonical_email: eb.ref('excluded.canonical_email'),
+          group_id: eb.fn.coalesce('excluded.group_id', 'identity_links.group_id'),
+          // A merge HubSpot finished into the same canonical email stays finished.
+          hubspot_merge: eb
+            .case()
+            .when('excluded.hubspot_merge', 'is', null)
+            .then(eb.ref('identity_links.hubspot_merge'))
+            .when(
+              eb.and([
+                eb('identity_links.hubspot_merge', 'in', ['merged', 'already_merged', 'nothing_to_merge']),
+                eb('identity_links.canonical_email', '=', eb.ref('excluded.canonical_email')),
+              ]),
+            )
+            .then(eb.ref('identity_links.hubspot_merge'))
+            .else(eb.ref('excluded.hubspot_merge'))
+            .end(),
+        })),
+      ),
+    qb.updateTable('identity_links').set({ canonical_email: to }).where('canonical_email', '=', from),
+    qb.updateTable('orders').set({ email: to }).where('email', '=', from),
+    qb.updateTable('carts').set({ email: to }).where('email', '=', from),
+    qb.updateTable('customer_emails').set({ email: to }).where('email', '=', from),
+    qb.deleteFrom('contacts').where('email', '=', from),
+    qb.deleteFrom('contact_touches').where('email', '=', from),
   ])
-  await db.batch(statements)
+  // One transaction: D1's batch.
+  await db.batch(queries.map((query) => d1Statement(db, query)))
 }
 
 /** How the HubSpot merge of a linked email ended, as the HubSpot writer reports it. */
@@ -199,29 +220,34 @@ export async function recordHubSpotMerge(
   db: D1Database,
   merge: { absorbedKey: string; outcome: 'merged' | 'already_merged' | 'nothing_to_merge' | 'failed'; error: string | null; at: number },
 ): Promise<void> {
-  await db
-    .prepare(
-      `UPDATE identity_links SET hubspot_merge = ?1, hubspot_merge_error = ?2, hubspot_merged_at = ?3
-       WHERE email = ?4 AND NOT (hubspot_merge = 'merged' AND ?1 = 'already_merged')`,
-    )
-    .bind(merge.outcome, merge.error, merge.at, merge.absorbedKey)
-    .run()
+  const link = eq(identityLinks.email, merge.absorbedKey)
+  await drizzle(db)
+    .update(identityLinks)
+    .set({ hubspotMerge: merge.outcome, hubspotMergeError: merge.error, hubspotMergedAt: merge.at })
+    // A retry that finds the contacts already merged does not overwrite the merge it follows.
+    .where(merge.outcome === 'already_merged' ? and(link, not(eq(identityLinks.hubspotMerge, 'merged'))) : link)
 }
 
 /** People with linked emails whose HubSpot contacts are not merged (auto-links, merges waiting or failed). */
 export async function unmergedLinks(db: D1Database, limit: number) {
-  const { results } = await db
-    .prepare(
-      `SELECT email, canonical_email AS canonical, reason, linked_at AS linkedAt, hubspot_merge AS hubspotMerge,
-         hubspot_merge_error AS hubspotMergeError
-       FROM identity_links WHERE canonical_email IN (
-         SELECT canonical_email FROM identity_links WHERE hubspot_merge IS NULL OR hubspot_merge IN ('pending', 'failed')
-         GROUP BY canonical_email ORDER BY max(linked_at) DESC LIMIT ?1)
-       ORDER BY canonical_email, email`,
+  const qb = queryBuilder(db)
+  return qb
+    .selectFrom('identity_links')
+    .select(['email', 'canonical_email as canonical', 'reason', 'linked_at as linkedAt', 'hubspot_merge as hubspotMerge', 'hubspot_merge_error as hubspotMergeError'])
+    .where(
+      'canonical_email',
+      'in',
+      qb
+        .selectFrom('identity_links')
+        .select('canonical_email')
+        .where((eb) => eb.or([eb('hubspot_merge', 'is', null), eb('hubspot_merge', 'in', ['pending', 'failed'])]))
+        .groupBy('canonical_email')
+        .orderBy((eb) => eb.fn.max('linked_at'), 'desc')
+        .limit(limit),
     )
-    .bind(limit)
-    .all<{ email: string; canonical: string; reason: string; linkedAt: number; hubspotMerge: string | null; hubspotMergeError: string | null }>()
-  return results
+    .orderBy('canonical_email')
+    .orderBy('email')
+    .execute()
 }
 
 /** Customer id → email, from what the customers phase (or a webhook) recorded. */
@@ -230,12 +256,11 @@ export async function knownCustomerEmails(db: D1Database, customerIds: number[])
   const found = new Map<number, string>()
   // D1 caps bound parameters per statement at 100.
   for (let i = 0; i < ids.length; i += 90) {
-    const part = ids.slice(i, i + 90)
-    const { results } = await db
-      .prepare(`SELECT customer_id, email FROM customer_emails WHERE customer_id IN (${part.map(() => '?').join(',')})`)
-      .bind(...part)
-      .all<{ customer_id: number; email: string }>()
-    for (const row of results) found.set(row.customer_id, row.email)
+    const rows = await drizzle(db)
+      .select({ customerId: customerEmails.customerId, email: customerEmails.email })
+      .from(customerEmails)
+      .where(inArray(customerEmails.customerId, ids.slice(i, i + 90)))
+    for (const row of rows) found.set(row.customerId, row.email)
   }
   return found
 }

@@ -20,6 +20,10 @@ export async function writeState(db: D1Database, key: string, value: unknown, no
   await drizzle(db).insert(syncState).values(row).onConflictDoUpdate({ target: syncState.key, set: { value: row.value, updatedAt: now } })
 }
 
+export async function deleteState(db: D1Database, key: string): Promise<void> {
+  await drizzle(db).delete(syncState).where(eq(syncState.key, key))
+}
+
 /**
  * A write of `key` as a statement for a batch, its value (JSON text) computed by SQL within the statement: a
  * cursor saved from the rows the same batch moves past, before the batch changes them.

@@ -1,4 +1,11 @@
+import { count, desc, gt, inArray } from 'drizzle-orm'
+import { drizzle } from 'drizzle-orm/d1'
+import { sql, type ExpressionBuilder } from 'kysely'
 import type { ValueTier } from '../domain/model'
+import type { Database } from './database'
+import { queryBuilder } from './query-builder'
+import { contacts } from './schema'
+import { writeState } from './sync-state'
 
 /**
  * The queries of the value-tier cron over the `contacts` table. Customers are rows with a paid order; the
@@ -20,26 +27,35 @@ export interface TierChange {
 }
 
 export async function countCustomers(db: D1Database): Promise<number> {
-  const row = await db.prepare('SELECT COUNT(*) AS n FROM contacts WHERE paid_order_count > 0').first<{ n: number }>()
+  const [row] = await drizzle(db).select({ n: count() }).from(contacts).where(gt(contacts.paidOrderCount, 0))
   return row?.n ?? 0
 }
 
 /** The lifetime value of the customer at a 1-based rank, highest value first. */
 export async function valueAtRank(db: D1Database, rank: number): Promise<number | null> {
-  const row = await db
-    .prepare(
-      'SELECT lifetime_value_sort AS v FROM contacts WHERE paid_order_count > 0 ' +
-        'ORDER BY lifetime_value_sort DESC LIMIT 1 OFFSET ?1',
-    )
-    .bind(rank - 1)
-    .first<{ v: number }>()
+  const [row] = await drizzle(db)
+    .select({ v: contacts.lifetimeValueSort })
+    .from(contacts)
+    .where(gt(contacts.paidOrderCount, 0))
+    .orderBy(desc(contacts.lifetimeValueSort))
+    .limit(1)
+    .offset(rank - 1)
   return row?.v ?? null
 }
 
-// The tier each row should have, as SQL; ?1 is the vip threshold, ?2 the high one.
-const EXPECTED_TIER =
-  "CASE WHEN paid_order_count <= 0 THEN NULL WHEN lifetime_value_sort >= ?1 THEN 'vip' " +
-  "WHEN lifetime_value_sort >= ?2 THEN 'high' ELSE 'standard' END"
+/** The tier a row should have under the thresholds, as SQL. */
+function expectedTier(eb: ExpressionBuilder<Database, 'contacts'>, vip: number, high: number) {
+  return eb
+    .case()
+    .when('paid_order_count', '<=', eb.lit(0))
+    .then(eb.lit(null))
+    .when('lifetime_value_sort', '>=', vip)
+    .then(sql.lit<ValueTier>('vip'))
+    .when('lifetime_value_sort', '>=', high)
+    .then(sql.lit<ValueTier>('high'))
+    .else(sql.lit<ValueTier>('standard'))
+    .end()
+}
 
 /**
  * Up to `limit` rows after the `after` email whose stored tier differs from what the thresholds give (`IS NOT`
@@ -55,14 +71,14 @@ export async function tierChanges(
 ): Promise<TierChange[]> {
   const vip = thresholds?.vip ?? Number.MAX_VALUE
   const high = thresholds?.high ?? Number.MAX_VALUE
-  const { results } = await db
-    .prepare(
-      `SELECT email, ${EXPECTED_TIER} AS tier FROM contacts ` +
-        `WHERE email > ?3 AND value_tier IS NOT (${EXPECTED_TIER}) ORDER BY email LIMIT ?4`,
-    )
-    .bind(vip, high, after, limit)
-    .all<TierChange>()
-  return results
+  return queryBuilder(db)
+    .selectFrom('contacts')
+    .select((eb) => ['email', expectedTier(eb, vip, high).as('tier')])
+    .where('email', '>', after)
+    .where((eb) => eb('value_tier', 'is not', expectedTier(eb, vip, high)))
+    .orderBy('email')
+    .limit(limit)
+    .execute()
 }
 
 // D1 binds at most 100 parameters per statement.
@@ -72,28 +88,19 @@ const EMAILS_PER_STATEMENT = 90
 export async function saveTiers(db: D1Database, changes: TierChange[], now: Date): Promise<void> {
   const byTier = new Map<ValueTier | null, string[]>()
   for (const c of changes) byTier.set(c.tier, [...(byTier.get(c.tier) ?? []), c.email])
-  const statements: D1PreparedStatement[] = []
-  for (const [tier, emails] of byTier) {
-    for (let i = 0; i < emails.length; i += EMAILS_PER_STATEMENT) {
-      const slice = emails.slice(i, i + EMAILS_PER_STATEMENT)
-      const placeholders = slice.map((_, j) => `?${j + 3}`).join(', ')
-      statements.push(
-        db
-          .prepare(`UPDATE contacts SET value_tier = ?1, updated_at = ?2 WHERE email IN (${placeholders})`)
-          .bind(tier, now.getTime(), ...slice),
-      )
-    }
-  }
-  if (statements.length) await db.batch(statements)
+  const d = drizzle(db)
+  const statements = [...byTier].flatMap(([tier, emails]) => {
+    const slices: string[][] = []
+    for (let i = 0; i < emails.length; i += EMAILS_PER_STATEMENT) slices.push(emails.slice(i, i + EMAILS_PER_STATEMENT))
+    return slices.map((slice) =>
+      d.update(contacts).set({ valueTier: tier, updatedAt: now.getTime() }).where(inArray(contacts.email, slice)),
+    )
+  })
+  const [first, ...rest] = statements
+  if (first) await d.batch([first, ...rest])
 }
 
 /** Remembers the last thresholds in `sync_state` (for the status page and for operators). */
 export async function saveThresholds(db: D1Database, thresholds: TierThresholds | null, now: Date): Promise<void> {
-  await db
-    .prepare(
-      'INSERT INTO sync_state (key, value, updated_at) VALUES (?1, ?2, ?3) ' +
-        'ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
-    )
-    .bind('value_tiers', JSON.stringify(thresholds ?? { customers: 0 }), now.getTime())
-    .run()
+  await writeState(db, 'value_tiers', thresholds ?? { customers: 0 }, now.getTime())
 }

@@ -1,4 +1,4 @@
-import { settleAbandonedEvent } from '../db/events'
+import { settleAbandonedEvent } from '../db/webhook-inbox'
 import type { Env } from '../env'
 import { Invocation, type InvocationOptions } from '../invocation/invocation'
 import type { WebhookMessage } from '../queues/messages'

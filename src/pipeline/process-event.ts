@@ -10,7 +10,7 @@ import {
   renewLeases,
   supersedingReadAt,
   type WebhookEventRow,
-} from '../db/events'
+} from '../db/webhook-inbox'
 import type { Env } from '../env'
 import type { Cost } from '../invocation/budget'
 import type { ClientTuning } from '../clients'

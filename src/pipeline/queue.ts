@@ -1,5 +1,5 @@
 import type { Config } from '../config'
-import { markQueued, queueBacklog, readEvents } from '../db/events'
+import { markQueued, queueBacklog, readEvents } from '../db/webhook-inbox'
 import type { Env } from '../env'
 import { Invocation, type InvocationOptions } from '../invocation/invocation'
 import type { WebhookMessage } from '../queues/messages'

@@ -1,4 +1,4 @@
-import { dueEvents } from '../db/events'
+import { dueEvents } from '../db/webhook-inbox'
 import type { Env } from '../env'
 import type { ClientTuning } from '../clients'
 import { Invocation } from '../invocation/invocation'

@@ -3,7 +3,7 @@ import { bodyLimit } from 'hono/body-limit'
 import { DELIVERY_EXCEPTION_PATH } from '../bigcommerce/hooks'
 import { authenticateWebhook } from '../bigcommerce/signature'
 import { EnvelopeError, envelopeSchema, subjectResource, webhookSubject } from '../bigcommerce/webhook'
-import { recordWebhookEvent } from '../db/events'
+import { recordWebhookEvent } from '../db/webhook-inbox'
 import { ApiError, type AppEnv, jsonError } from '../http'
 import { handOver } from '../pipeline/queue'
 

@@ -3,7 +3,7 @@ import { cronEnv } from './support'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { backfillStatus, runBackfill, startBackfill } from '../../src/backfill/history-import'
 import { backfillPauseMs, LIVE_LAG_MS, LIVE_RECENT_MS } from '../../src/backfill/give-way'
-import { claimEvents, markEventFailed, markEventsDone, recordWebhookEvent } from '../../src/db/events'
+import { claimEvents, markEventFailed, markEventsDone, recordWebhookEvent } from '../../src/db/webhook-inbox'
 import { seedStore } from '../../standins/bigcommerce'
 import { freshWorld, type useStandins } from '../support/worker'
 

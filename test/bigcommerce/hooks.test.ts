@@ -10,9 +10,9 @@ import {
 import { checkWebhookHealth, lastWebhookHealth, WEBHOOK_HEALTH_INTERVAL_MS, webhookHealth } from '../../src/upkeep/webhook-health'
 import { recordHookException } from '../../src/db/sync-state'
 import { runScheduled } from '../../src/cron/schedule'
-import { createBigCommerceStandin, type BigCommerceStandin } from '../../standins/bigcommerce/index'
+import { createBigCommerceStandin, type BigCommerceStandin } from '../../standins/bigcommerce'
 import { serveHost } from '../support/network'
-import { signDelivery } from '../../standins/bigcommerce/index'
+import { signDelivery } from '../../standins/bigcommerce'
 import { callWorker, clearDatabase, SECRETS, useStandins, WEBHOOK_URL } from '../support/worker'
 
 const DESTINATION = 'https://worker.example.com/webhooks/bigcommerce'

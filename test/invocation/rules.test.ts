@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { BigCommerceError } from '../../src/bigcommerce/bigcommerce-client'
-import { MAX_ATTEMPTS, RETRY_HORIZON_MS, retryBackoffMs } from '../../src/db/events'
+import { MAX_ATTEMPTS, RETRY_HORIZON_MS, retryBackoffMs } from '../../src/db/webhook-inbox'
 import { InvocationBudget, type Admission } from '../../src/invocation/budget'
 import { apiFault, nextProbeAt } from '../../src/invocation/pause-watch'
 

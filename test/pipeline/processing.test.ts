@@ -2,7 +2,7 @@ import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { contactObject } from '../../src/durable/stubs'
 import { readApiPauses } from '../../src/db/api-pauses'
-import { MAX_ATTEMPTS, RETRY_HORIZON_MS } from '../../src/db/events'
+import { MAX_ATTEMPTS, RETRY_HORIZON_MS } from '../../src/db/webhook-inbox'
 import { sweepDueEvents } from '../../src/pipeline/sweep'
 import { deliverEvents, flushHubSpot, freshWorld, type useStandins } from '../support/worker'
 

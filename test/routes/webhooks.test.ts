@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { signDelivery, standardWebhookSignature } from '../../standins/bigcommerce/index'
+import { signDelivery, standardWebhookSignature } from '../../standins/bigcommerce'
 import { callWorker, clearDatabase, SECRETS, useStandins, WEBHOOK_URL } from '../support/worker'
 
 const body = JSON.stringify({

@@ -1,5 +1,5 @@
 import { exports } from 'cloudflare:workers'
-import { currentCustomerToken, type CurrentCustomerTokenOptions } from '../../standins/bigcommerce/index'
+import { currentCustomerToken, type CurrentCustomerTokenOptions } from '../../standins/bigcommerce'
 
 /** Beacon test helpers: a storefront's hit, and Current Customer tokens as the test store would sign them. */
 export const SHOP = 'https://shop.example.com'

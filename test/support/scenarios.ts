@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers'
-import type { BigCommerceStandin } from '../../standins/bigcommerce/index'
-import type { HubSpotStandin } from '../../standins/hubspot/index'
+import type { BigCommerceStandin } from '../../standins/bigcommerce'
+import type { HubSpotStandin } from '../../standins/hubspot'
 import { deliverEvents } from './worker'
 
 /** Scenarios through the worker (fail-safes, rollout, sequences): store events in, decisions and HubSpot records out. */

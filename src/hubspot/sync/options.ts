@@ -104,7 +104,7 @@ export const STORE_KEYS = {
   pause: 'pause',
   /** HubSpot properties the account turned out to lack, per object type. */
   unavailable: 'unavailable',
-  /** The custom event definitions as HubSpot has them (./events.ts). */
+  /** The custom event definitions as HubSpot has them (./custom-event-writes.ts). */
   eventDefinitions: 'event_definitions',
 } as const
 

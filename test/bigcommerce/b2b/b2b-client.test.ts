@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { B2BClient } from '../../../src/bigcommerce/b2b/b2b-client'
 import { BigCommerceError } from '../../../src/bigcommerce/bigcommerce-client'
-import { createBigCommerceStandin } from '../../../standins/bigcommerce/index'
-import { createB2BStandin } from '../../../standins/b2b/index'
+import { createBigCommerceStandin } from '../../../standins/bigcommerce'
+import { createB2BStandin } from '../../../standins/b2b'
 import { clearHosts, serveHost } from '../../support/network'
 
 /** The B2B Edition client: its host and headers, offset paging, and pacing on B2B Edition's own quota. */

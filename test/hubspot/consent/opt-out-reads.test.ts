@@ -3,7 +3,7 @@ import { optOutTimes, searchOptOuts } from '../../../src/hubspot/consent/opt-out
 import { HubSpotClient } from '../../../src/hubspot/hubspot-client'
 import { RateBudget } from '../../../src/hubspot/sync/rate-budget'
 import { budgetedReads } from '../../../src/hubspot/tickets/budgeted'
-import { createHubSpotStandin } from '../../../standins/hubspot/index'
+import { createHubSpotStandin } from '../../../standins/hubspot'
 import { serveHost } from '../../support/network'
 import { fakeTime, HOST } from '../support'
 

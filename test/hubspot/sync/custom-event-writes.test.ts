@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../../src/config'
 import { contactObject, hubspotWriter } from '../../../src/durable/stubs'
 import { EVENT_DEFINITIONS } from '../../../src/hubspot/custom-event-definitions'
-import { createHubSpotStandin, type HubSpotStandin } from '../../../standins/hubspot/index'
+import { createHubSpotStandin, type HubSpotStandin } from '../../../standins/hubspot'
 import { serveHost } from '../../support/network'
 import { callWorker, deliverEvents, flushHubSpot, freshWorld, type useStandins } from '../../support/worker'
 

@@ -1,7 +1,7 @@
 import { describe, expect } from 'vitest'
 import { budgetedReads } from '../../../src/hubspot/tickets/budgeted'
 import { matchPriorities, readOpenEscalations, SEARCH_BODY_LIMIT, stageChunks } from '../../../src/hubspot/tickets/ticket-reads'
-import type { Portal } from '../../../standins/hubspot/index'
+import type { Portal } from '../../../standins/hubspot'
 import { harness, it } from '../support'
 
 /** The support-escalation reads against the HubSpot stand-in, on the writer engine's own rate budget. */
