@@ -20,7 +20,7 @@ export default defineConfig(async () => {
         wrangler: { configPath: './wrangler.toml' },
         miniflare: {
           // A rate limiting binding with a small limit (the platform's, as wrangler.toml's are), for tests that
-          // check a limit's wiring without sending hundreds of requests: test/beacon/rate-limits.test.ts.
+          // check a limit's wiring without sending hundreds of requests: test/routes/beacon-rate-limits.test.ts.
           ratelimits: { SMALL_TEST_LIMITER: { simple: { limit: 5, period: 60 } } },
           bindings: {
             TEST_MIGRATIONS: migrations,
@@ -34,7 +34,7 @@ export default defineConfig(async () => {
             HUBSPOT_API_BASE: 'http://hubspot.standin',
             PUBLIC_URL: 'https://worker.example.com',
             BEACON_ALLOWED_ORIGINS: 'https://shop.example.com',
-            // Each at least 32 characters (shorter tokens are an invalid configuration); test/admin/support.ts TOKENS.
+            // Each at least 32 characters (shorter tokens are an invalid configuration); test/support/admin.ts TOKENS.
             ADMIN_TOKENS:
               'viewer:viewer-token-0123456789abcdef0123456789,operator:operator-token-0123456789abcdef0123456789,admin:admin-token-0123456789abcdef0123456789',
             BIGCOMMERCE_APP_CLIENT_ID: 'test-app-client-id',

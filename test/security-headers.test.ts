@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { signIn } from './admin/support'
+import { signIn } from './support/admin'
 import { callWorker, freshWorld } from './support/worker'
 
 /**

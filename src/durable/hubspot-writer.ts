@@ -43,7 +43,7 @@ export class HubSpotWriter extends DurableObject<Cloudflare.Env> {
   private engineInstance: WriterEngine | null = null
   private running: Promise<FlushResult> | null = null
   private reads: BudgetedRead | null = null
-  /** The writer's time: the real one; a test moves a fake one instead of waiting (test/hubspot/writer-pause.test.ts). */
+  /** The writer's time: the real one; a test moves a fake one instead of waiting (test/durable/hubspot-writer-pause.test.ts). */
   clock: WriterClock = realClock
   /** What the engine and the budgeted reads go by: whichever clock the writer has at the moment. */
   private readonly time: WriterClock = { now: () => this.clock.now(), sleep: (ms) => this.clock.sleep(ms) }

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { callWorker, freshWorld } from '../support/worker'
-import { adminCall, auditFingerprint, freshClient, sha256Prefix, TOKENS } from './support'
+import { adminCall, auditFingerprint, freshClient, sha256Prefix, TOKENS } from '../support/admin'
 
 interface Entry {
   id: number

@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import { errorClassOf } from '../../src/admin/dead-letter-replay'
 import { callWorker, flushHubSpot, freshWorld, type useStandins } from '../support/worker'
 import { noticeFromQuery } from '../../src/routes/dashboard/notices'
-import { adminCall, signIn, type TestRole } from './support'
+import { adminCall, signIn, type TestRole } from '../support/admin'
 
 /**
  * Bulk replay: every open dead letter of a kind, an error class and a time range at once (an afternoon's token

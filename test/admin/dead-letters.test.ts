@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { flushHubSpot, freshWorld } from '../support/worker'
-import { adminCall } from './support'
+import { adminCall } from '../support/admin'
 
 /** A webhook event that died after its retries, and its dead letter, as the pipeline leaves them. */
 async function plantDeadWebhook(eventId: string, subject: unknown): Promise<number> {

@@ -5,7 +5,7 @@ import { startBackfill } from '../../src/backfill/history-import'
 import { contactObject } from '../../src/durable/stubs'
 import { runToEnd } from '../backfill/support'
 import { callWorker, deliverEvents, flushHubSpot, flushRecordsAndMerges, freshWorld, subscribe, wakeContact, type useStandins } from '../support/worker'
-import { adminCall, auditFingerprint, signIn, TOKENS, WORKER } from './support'
+import { adminCall, auditFingerprint, signIn, TOKENS, WORKER } from '../support/admin'
 
 type Standins = ReturnType<typeof useStandins>
 let bigcommerce: Standins['bigcommerce']

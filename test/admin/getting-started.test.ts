@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { setupChecklist, type SetupFacts } from '../../src/admin/getting-started'
-import { adminCall } from './support'
+import { adminCall } from '../support/admin'
 import { freshWorld } from '../support/worker'
 
 const setup = { ok: true, ranAt: '2026-12-01T00:00:00.000Z', groupsCreated: [], created: {}, conflicts: [], missing: {}, available: {}, blocked: [], errors: [] }

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { freshWorld } from '../support/worker'
-import { adminCall, plantOrders } from './support'
+import { adminCall, plantOrders } from '../support/admin'
 
 /** The outcomes report on a planted store: every figure computed by hand below. */
 async function plantDecisions(rows: [email: string, trigger: string, key: string, decision: string, at: string][]) {

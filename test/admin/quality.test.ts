@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { QualityReport } from '../../src/admin/quality-report'
 import { freshWorld } from '../support/worker'
-import { adminCall, plantContacts, plantOrders, type PlantedOrder } from './support'
+import { adminCall, plantContacts, plantOrders, type PlantedOrder } from '../support/admin'
 
 const MINUTE = 60_000
 

@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from '../../src/admin/dashboard-sessions'
 import { inOneRateWindow } from '../support/rate-window'
 import { callWorker, freshWorld } from '../support/worker'
-import { adminCall, freshClient, signIn, TOKENS, WORKER } from './support'
+import { adminCall, freshClient, signIn, TOKENS, WORKER } from '../support/admin'
 
 /**
  * Dashboard sessions held by the server (issue 18): the cookie is a random secret, not the token; the server

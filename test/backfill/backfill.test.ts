@@ -1,5 +1,5 @@
 import { env } from 'cloudflare:workers'
-import { adminCall } from '../admin/support'
+import { adminCall } from '../support/admin'
 import { readApiPauses } from '../../src/db/api-pauses'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { backfillStatus, runBackfill, startBackfill } from '../../src/backfill/history-import'

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { capCheck, recordSend } from '../../src/domain/caps'
-import { DAY, SECOND, policy } from './factories'
+import { DAY, SECOND, policy } from '../support/factories'
 
 const P = policy({ marketingCap: 3, marketingCapWindowMs: 7 * DAY })
 const T = Date.parse('2026-03-01T00:00:00.000Z')

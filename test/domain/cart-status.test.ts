@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { markAbandonedCarts, nextCartAbandonmentAt, pruneClosedCarts } from '../../src/domain/cart-status'
 import {
   DAY, HOUR, MINUTE, SECOND, cart, contact, evaluate, isoPlus, keys, optedIn, order, policy, view, withCarts, withOrders,
-} from './factories'
+} from '../support/factories'
 
 const CHANGED = '2026-05-04T12:00:00.000Z'
 const ABANDONED = Date.parse(isoPlus(CHANGED, 45 * MINUTE))

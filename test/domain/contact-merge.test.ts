@@ -3,8 +3,7 @@ import { evaluateAutomation } from '../../src/domain/automation'
 import { capCheck } from '../../src/domain/caps'
 import { absorbContact, mergeAutomation } from '../../src/domain/contact-merge'
 import { summarizeContact } from '../../src/domain/lifecycle'
-import { aCartState, aContactState, aCustomer, anOrder, aSubscriber } from '../support/factories'
-import { DAY, policy } from './factories'
+import { aCartState, aContactState, aCustomer, anOrder, aSubscriber, DAY, policy } from '../support/factories'
 
 const NOW = new Date('2026-06-01T12:00:00.000Z')
 

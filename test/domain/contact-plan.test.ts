@@ -4,7 +4,7 @@ import { planContactChange, withHighValueCartTasks, type ContactPlanInputs } fro
 import type { ContactState } from '../../src/domain/contact-state'
 import type { CartThresholds } from '../../src/domain/high-value-cart'
 import { contactPlanWrites } from '../../src/hubspot/mapping/contact-plan-writes'
-import { DAY, EMAIL, HOUR, MINUTE, at, cart, isoPlus, optedIn, order, plus, policy, refund, subscriber, withCarts } from './factories'
+import { DAY, EMAIL, HOUR, MINUTE, at, cart, isoPlus, optedIn, order, plus, policy, refund, subscriber, withCarts } from '../support/factories'
 
 const T0 = '2026-06-01T08:00:00.000Z'
 

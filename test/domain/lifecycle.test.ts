@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { median, nextStatusChangeAt, summarizeContact } from '../../src/domain/lifecycle'
 import {
   DAY, SECOND, at, contact, customer, isoPlus, line, order, plus, policy, refund, withOrders,
-} from './factories'
+} from '../support/factories'
 
 const P = policy()
 const T0 = '2026-01-01T10:00:00.000Z'

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { replenishmentSchedules } from '../../src/domain/replenishment'
-import { DAY, isoPlus, line, order } from './factories'
+import { DAY, isoPlus, line, order } from '../support/factories'
 
 const T0 = '2026-01-01T00:00:00.000Z'
 

@@ -2,7 +2,7 @@ import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { AUDIENCES, audienceDefinitions, categoryAudience, LIST_NAME_PREFIX, listFilterProblems } from '../../src/hubspot/lists'
 import { propertyDefinition } from '../../src/hubspot/properties'
-import { adminCall } from '../admin/support'
+import { adminCall } from '../support/admin'
 import { callWorker, freshWorld, type useStandins } from '../support/worker'
 
 /** The playbook's audiences as HubSpot active lists, created by setup. */

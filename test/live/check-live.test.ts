@@ -6,7 +6,7 @@ import { createHubSpotStandin, type HubSpotStandin, type HubSpotStandinOptions }
 import type { BigCommerceStandin } from '../../standins/bigcommerce'
 import { B2B_ENV, useB2B } from '../support/b2b'
 import { serveHost } from '../support/network'
-import { signIn, TOKENS } from '../admin/support'
+import { signIn, TOKENS } from '../support/admin'
 import { callWorker, freshWorld } from '../support/worker'
 
 /** `npm run check:live`'s checks, against the stand-ins as CI runs them (scripts/check-live.ts prints these). */

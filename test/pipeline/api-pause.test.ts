@@ -5,7 +5,7 @@ import { readApiPauses } from '../../src/db/api-pauses'
 import { Invocation } from '../../src/invocation/invocation'
 import { sweepDueEvents } from '../../src/pipeline/sweep'
 import { noticeFromQuery } from '../../src/routes/dashboard/notices'
-import { adminCall, signIn, type TestRole } from '../admin/support'
+import { adminCall, signIn, type TestRole } from '../support/admin'
 import { consumeBatch } from '../support/queue'
 import { callWorker, flushHubSpot, deliverQueued, freshWorld, type useStandins } from '../support/worker'
 

@@ -20,7 +20,7 @@ import {
   type WriterStore,
 } from './store'
 
-/** The writer store in memory, for the benchmark in Node: answers as the SQL one does (test/hubspot/writer-store.test.ts). */
+/** The writer store in memory, for the benchmark in Node: answers as the SQL one does (test/hubspot/sync/writer-store.test.ts). */
 export class MemoryWriterStore implements WriterStore {
   private readonly rows = new Map<HubSpotObjectType, Map<string, StoredRow>>(OBJECT_TYPES.map((t) => [t, new Map()]))
   /** `${type}\n${key}` → queued trigger writes, in firing order. */

@@ -4,7 +4,7 @@ import type { CustomEventRecord, HubSpotObjectType, HubSpotRecord, PropertyValue
  * What the writer keeps durably: pending record writes (state properties coalesced by object type and key,
  * trigger writes queued behind each other), pending associations, the HubSpot ids learned from upsert
  * results, and a few named values. Synchronous, because Durable Object SQLite storage is; the same interface
- * has an in-memory twin for the benchmark, proven to answer the same by test/hubspot/writer-store.test.ts.
+ * has an in-memory twin for the benchmark, proven to answer the same by test/hubspot/sync/writer-store.test.ts.
  * Lists of associations come in no particular order.
  */
 export interface PendingRecord {
