@@ -16,8 +16,7 @@ export async function readState<T>(db: D1Database, key: string): Promise<{ value
 }
 
 export async function writeState(db: D1Database, key: string, value: unknown, now: number): Promise<void> {
-  const row = { key, value: JSON.stringify(value), updatedAt: now }
-  await drizzle(db).insert(syncState).values(row).onConflictDoUpdate({ target: syncState.key, set: { value: row.value, updatedAt: now } })
+  await stateWrite(db, key, JSON.stringify(value), now).run()
 }
 
 export async function deleteState(db: D1Database, key: string): Promise<void> {
@@ -25,8 +24,8 @@ export async function deleteState(db: D1Database, key: string): Promise<void> {
 }
 
 /**
- * A write of `key` as a statement for a batch, its value (JSON text) computed by SQL within the statement: a
- * cursor saved from the rows the same batch moves past, before the batch changes them.
+ * A write of `key` as a statement, for a batch: its value JSON text, or computed by SQL within the statement (a
+ * cursor saved from the rows the same batch moves past, before the batch changes them).
  */
 export function stateWrite(db: D1Database, key: string, value: ValueExpression<Database, 'sync_state', string>, now: number): D1PreparedStatement {
   const write = queryBuilder(db)
