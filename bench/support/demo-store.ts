@@ -19,7 +19,7 @@ import {
   v3Subscriber as v3SubscriberSchema,
   v3Variant as v3VariantSchema,
 } from '../../src/bigcommerce/resources'
-import { initialAutomationState } from '../../src/domain/automation'
+import { initialAutomationState } from '../../src/domain/automation/state'
 import { orderStatusUrl } from '../../src/domain/multi-storefront'
 import type { ContactState } from '../../src/domain/contact-state'
 import { summarizeContact } from '../../src/domain/lifecycle'

@@ -1,13 +1,9 @@
 import { ORDER_CHANNEL_RULES } from '../bigcommerce/order-channel'
 import type { Config } from '../config'
 import { DEFAULT_CHANNEL_RULES } from '../domain/channel-rules'
-import {
-  postPurchaseStepName,
-  REVIEW_REQUEST_MAX_WAIT_MS,
-  TRIGGER_DEFINITIONS,
-  TRIGGER_FAMILIES,
-  triggersOf,
-} from '../domain/automation'
+import { postPurchaseStepName, REVIEW_REQUEST_MAX_WAIT_MS } from '../domain/automation/policy'
+import { TRIGGER_DEFINITIONS } from '../domain/automation/definitions'
+import { TRIGGER_FAMILIES, triggersOf } from '../domain/automation/families'
 import { MARKETPLACE_RELAY_DOMAINS } from '../domain/marketplace'
 import { OUTCOME_RULES } from '../domain/trigger-outcomes'
 import { ORDER_CHANNELS, TOUCH_CHANNELS, TRIGGERS } from '../domain/model'

@@ -2,14 +2,8 @@ import type { Config } from '../config'
 import { lastSupportEscalations, type SupportEscalationsState } from '../upkeep/support-escalation-refresh'
 import type { Actor } from '../db/audit'
 import { wouldHaveFired } from '../db/shadow-decisions'
-import {
-  REVIEW_REQUEST_MAX_WAIT_MS,
-  TRIGGER_FAMILIES,
-  postPurchaseStepName,
-  triggersOf,
-  type FamilyMode,
-  type TriggerFamily,
-} from '../domain/automation'
+import { REVIEW_REQUEST_MAX_WAIT_MS, postPurchaseStepName } from '../domain/automation/policy'
+import { TRIGGER_FAMILIES, triggersOf, type FamilyMode, type TriggerFamily } from '../domain/automation/families'
 import { MARKETPLACE_RELAY_DOMAINS } from '../domain/marketplace'
 import type { OrderChannel, Trigger } from '../domain/model'
 import type { Env } from '../env'

@@ -1,6 +1,6 @@
 import { and, desc, eq, gte, sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
-import { FAMILY_OF } from '../domain/automation'
+import { FAMILY_OF } from '../domain/automation/families'
 import type { Expression, Kysely, SqlBool } from 'kysely'
 import type { ShadowOutcome, TriggerDecision } from '../domain/model'
 import type { Database } from './database'

@@ -1,4 +1,5 @@
-import { evaluateAutomation, type AutomationPolicy } from './automation'
+import { evaluateAutomation } from './automation/evaluate'
+import type { AutomationPolicy } from './automation/policy'
 import { markAbandonedCarts, nextCartAbandonmentAt } from './cart-status'
 import type { Touched } from './contact-change'
 import type { CartState, ContactState } from './contact-state'

@@ -34,6 +34,6 @@ export interface ContactState {
   productViews: ProductView[]
   /** HubSpot's unsubscribe, as the consent job last read it (null or absent: none). */
   hubspotOptOut?: HubSpotOptOut | null
-  /** Owned by domain/automation.ts: fired keys, deferred triggers, the cap ledger. */
+  /** Owned by domain/automation/ (state.ts, evaluate.ts): fired keys, deferred triggers, the cap ledger. */
   automation: AutomationState
 }

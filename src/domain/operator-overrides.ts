@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { FAMILY_MODES, TRIGGER_FAMILIES, withFamilyOverrides, type FamilyModes } from './automation'
+import { FAMILY_MODES, TRIGGER_FAMILIES, withFamilyOverrides, type FamilyModes } from './automation/families'
 import { channelRulesOverrideSchema, resolveChannelRules } from './channel-rules'
 import { parseDuration, type Duration } from './duration'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { evaluateAutomation } from '../../src/domain/automation'
+import { evaluateAutomation } from '../../src/domain/automation/evaluate'
 import { capCheck } from '../../src/domain/caps'
 import { absorbContact, mergeAutomation } from '../../src/domain/contact-merge'
 import { summarizeContact } from '../../src/domain/lifecycle'

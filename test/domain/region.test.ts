@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { initialAutomationState } from '../../src/domain/automation'
+import { initialAutomationState } from '../../src/domain/automation/state'
 import type { ContactState } from '../../src/domain/contact-state'
 import { summarizeContact } from '../../src/domain/lifecycle'
 import type { Order, PostalAddress } from '../../src/domain/model'

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { rolloutReport, setFamilyMode } from '../../admin/rollout-report'
-import { FAMILY_MODES, TRIGGER_FAMILIES } from '../../domain/automation'
+import { FAMILY_MODES, TRIGGER_FAMILIES } from '../../domain/automation/families'
 import { route, type AdminRoute } from './define'
 
 /** `/admin/api/rollout`: trigger families by mode with their shadow evidence, and the fail-safes in force. */

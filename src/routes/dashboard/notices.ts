@@ -1,4 +1,4 @@
-import { isFamilyMode, isTriggerFamily } from '../../domain/automation'
+import { isFamilyMode, isTriggerFamily } from '../../domain/automation/families'
 
 /**
  * The dashboard's notices after a form post (`/admin?notice=<code>&...`), by fixed code only: the page shows

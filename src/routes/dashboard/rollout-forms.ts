@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import { setFamilyMode } from '../../admin/rollout-report'
-import { isFamilyMode, isTriggerFamily } from '../../domain/automation'
+import { isFamilyMode, isTriggerFamily } from '../../domain/automation/families'
 import { ApiError } from '../../http'
 import type { AdminEnv } from '../admin/define'
 import { noticeLocation } from './notices'

@@ -1,6 +1,6 @@
 import type { RolloutReport } from '../../admin/rollout-report'
 import type { Part } from '../../admin/sync-status'
-import { FAMILY_MODES } from '../../domain/automation'
+import { FAMILY_MODES } from '../../domain/automation/families'
 import { when } from './format'
 
 /**

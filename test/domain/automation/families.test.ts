@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { allLive, FAMILY_OF, parseFamilyModes, TRIGGER_FAMILIES, withFamilyOverrides, type FamilyModes } from '../../../src/domain/automation'
+import { allLive, FAMILY_OF, parseFamilyModes, TRIGGER_FAMILIES, withFamilyOverrides, type FamilyModes } from '../../../src/domain/automation/families'
 import { TRIGGERS } from '../../../src/domain/model'
 import { DAY, HOUR, MINUTE, cart, contact, evaluate, isoPlus, keys, optedIn, order, plus, policy, withCarts, withOrders } from '../../support/factories'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { TRIGGER_DEFINITIONS } from '../../../src/domain/automation'
+import { TRIGGER_DEFINITIONS } from '../../../src/domain/automation/definitions'
 import { ORDER_CHANNELS, TOUCH_CHANNELS, TRIGGERS } from '../../../src/domain/model'
 import { OBJECT_PROPERTIES } from '../../../src/hubspot/properties'
 import { OBJECT_TYPES } from '../../../src/hubspot/records'
