@@ -18,7 +18,7 @@ export function countedEnv(env: Env, budget: InvocationBudget): Env {
 }
 
 /** A statement that counts a query when it runs. */
-class CountedStatement {
+class CountedStatement implements D1PreparedStatement {
   constructor(
     readonly inner: D1PreparedStatement,
     private readonly budget: InvocationBudget,
@@ -28,35 +28,39 @@ class CountedStatement {
     return new CountedStatement(this.inner.bind(...values), this.budget)
   }
 
-  first(column?: string) {
+  first<T = unknown>(colName: string): Promise<T | null>
+  first<T = Record<string, unknown>>(): Promise<T | null>
+  first<T>(colName?: string): Promise<T | null> {
     this.budget.spendQueries()
-    return column === undefined ? this.inner.first() : this.inner.first(column)
+    return colName === undefined ? this.inner.first<T>() : this.inner.first<T>(colName)
   }
 
-  run() {
+  run<T = Record<string, unknown>>(): Promise<D1Result<T>> {
     this.budget.spendQueries()
-    return this.inner.run()
+    return this.inner.run<T>()
   }
 
-  all() {
+  all<T = Record<string, unknown>>(): Promise<D1Result<T>> {
     this.budget.spendQueries()
-    return this.inner.all()
+    return this.inner.all<T>()
   }
 
-  raw(options?: { columnNames?: boolean }) {
+  raw<T = unknown[]>(options: { columnNames: true }): Promise<[string[], ...T[]]>
+  raw<T = unknown[]>(options?: { columnNames?: false }): Promise<T[]>
+  raw<T = unknown[]>(options?: { columnNames?: boolean }): Promise<[string[], ...T[]] | T[]> {
     this.budget.spendQueries()
-    return options?.columnNames ? this.inner.raw({ columnNames: true }) : this.inner.raw()
+    return options?.columnNames ? this.inner.raw<T>({ columnNames: true }) : this.inner.raw<T>()
   }
 }
 
 export function countedD1(db: D1Database, budget: InvocationBudget): D1Database {
-  const unwrap = (s: D1PreparedStatement) => (s instanceof CountedStatement ? s.inner : s) as D1PreparedStatement
-  const counted = {
-    // The binding's own prepare, passed through (the caller's SQL, built by drizzle or kysely): not a statement.
-    prepare: (query: string) => new CountedStatement(db.prepare(query), budget) as unknown as D1PreparedStatement,
-    batch: (statements: D1PreparedStatement[]) => {
+  const unwrap = (s: D1PreparedStatement) => (s instanceof CountedStatement ? s.inner : s)
+  return {
+    // Passes the caller's SQL through to the binding's own prepare: the statement counts when it runs.
+    prepare: (query: string) => new CountedStatement(db.prepare(query), budget),
+    batch: <T>(statements: D1PreparedStatement[]) => {
       budget.spendQueries(statements.length)
-      return db.batch(statements.map(unwrap))
+      return db.batch<T>(statements.map(unwrap))
     },
     exec: (query: string) => {
       budget.spendQueries()
@@ -65,7 +69,6 @@ export function countedD1(db: D1Database, budget: InvocationBudget): D1Database 
     dump: () => db.dump(),
     withSession: (constraint?: string) => db.withSession(constraint),
   }
-  return counted as unknown as D1Database
 }
 
 /** Each method called on a stub is one subrequest (an RPC to the object). */
@@ -73,7 +76,7 @@ function countedNamespace<T extends object>(namespace: T, budget: InvocationBudg
   const count = <S extends object>(stub: S): S =>
     new Proxy(stub, {
       get(target, property) {
-        const value = (target as Record<PropertyKey, unknown>)[property]
+        const value: unknown = Reflect.get(target, property)
         if (typeof value !== 'function' || property === 'then') return value
         // Reflect.apply: an RPC method stub answers any property, `apply` included, as a remote call.
         return (...args: unknown[]) => {
@@ -84,7 +87,7 @@ function countedNamespace<T extends object>(namespace: T, budget: InvocationBudg
     })
   return new Proxy(namespace, {
     get(target, property) {
-      const value = (target as unknown as Record<PropertyKey, unknown>)[property]
+      const value: unknown = Reflect.get(target, property)
       if (property === 'get' || property === 'getByName') {
         return (...args: unknown[]) => count(Reflect.apply(value as (...a: unknown[]) => object, target, args))
       }
@@ -103,5 +106,9 @@ function countedQueue<T>(queue: Queue<T>, budget: InvocationBudget): Queue<T> {
       budget.spendSubrequests()
       return queue.sendBatch(messages, options)
     },
-  } as Queue<T>
+    metrics: () => {
+      budget.spendSubrequests()
+      return queue.metrics()
+    },
+  }
 }

@@ -29,7 +29,7 @@ beforeEach(async () => {
   bigcommerce.setRateLimit(1_000_000, 30_000)
   seedStore(bigcommerce.store, { customers: 12, orders: 300, seed: 5, now: NOW })
   queue = new CapturingQueue<BackfillStepMessage>()
-  stepEnv = { ...env, BACKFILL_QUEUE: queue.asQueue() }
+  stepEnv = { ...env, BACKFILL_QUEUE: queue }
 })
 
 /** Delivers each step message the chain sends, as the queue would, until none is left. */
@@ -39,7 +39,7 @@ async function runChain(options: { maxChunks?: number; now?: () => Date } = {}, 
     const [message, ...rest] = queue.take()
     expect(rest).toEqual([])
     if (!message) return outcomes
-    outcomes.push(await runStep(stepEnv, queue.asQueue(), message, { sleep: async () => {}, ...options }))
+    outcomes.push(await runStep(stepEnv, queue, message, { sleep: async () => {}, ...options }))
   }
   throw new Error(`backfill chain still going after ${maxSteps} steps`)
 }
@@ -75,16 +75,16 @@ describe('the backfill on its queue', () => {
   it('drops a duplicate or stale step message: only the step the job waits for runs', async () => {
     await startBackfill(stepEnv)
     const [first] = queue.take()
-    expect(await runStep(stepEnv, queue.asQueue(), { ...first!, token: 'not-the-awaited-one' })).toBeNull()
-    expect(await runStep(stepEnv, queue.asQueue(), { jobId: 'another-job', token: first!.token })).toBeNull()
+    expect(await runStep(stepEnv, queue, { ...first!, token: 'not-the-awaited-one' })).toBeNull()
+    expect(await runStep(stepEnv, queue, { jobId: 'another-job', token: first!.token })).toBeNull()
     expect(bigcommerce.requests).toEqual([])
 
-    await runStep(stepEnv, queue.asQueue(), first!, { maxChunks: 1 })
+    await runStep(stepEnv, queue, first!, { maxChunks: 1 })
     const [second] = queue.take()
     expect(second!.token).not.toBe(first!.token)
     const calls = bigcommerce.requests.length
     // The queue delivers the first message again: the job waits for the second now.
-    expect(await runStep(stepEnv, queue.asQueue(), first!)).toBeNull()
+    expect(await runStep(stepEnv, queue, first!)).toBeNull()
     expect(bigcommerce.requests).toHaveLength(calls)
   })
 
@@ -92,7 +92,7 @@ describe('the backfill on its queue', () => {
     await startBackfill(stepEnv)
     // Up to the orders' first page: staged with the cursor past it.
     while ((await backfillStatus(env)).phases.orders.done === 0 && !orderPagesListed().length) {
-      await runStep(stepEnv, queue.asQueue(), queue.take()[0]!, { maxChunks: 1 })
+      await runStep(stepEnv, queue, queue.take()[0]!, { maxChunks: 1 })
     }
     expect(orderPagesListed()).toEqual([1])
     // The second chunk of the page fails: an order of it needs its coupons, and BigCommerce answers 500.
@@ -100,7 +100,7 @@ describe('the backfill on its queue', () => {
     const victim = ids.slice(25, 50).map((id) => bigcommerce.store.orders.get(id)!).find((o) => o.status_id !== 0 && Number(o.coupon_discount) !== 0)!
     expect(victim).toBeDefined()
     bigcommerce.faults.fail({ method: 'GET', path: `/v2/orders/${victim.id}/coupons` }, { status: 500 }, 1000)
-    const failed = await runStep(stepEnv, queue.asQueue(), queue.take()[0]!)
+    const failed = await runStep(stepEnv, queue, queue.take()[0]!)
     expect(failed).toMatchObject({ ran: true, state: 'running', error: expect.stringMatching(/500/) })
     // The next step waits: 30 s after a first failure.
     expect(queue.delays.at(-1)).toBe(30)
@@ -116,7 +116,7 @@ describe('the backfill on its queue', () => {
 
   it('resumes a chain whose step died with the worker: the cron sends a new step once the lease lapses', async () => {
     await startBackfill(stepEnv)
-    while (!orderPagesListed().length) await runStep(stepEnv, queue.asQueue(), queue.take()[0]!, { maxChunks: 1 })
+    while (!orderPagesListed().length) await runStep(stepEnv, queue, queue.take()[0]!, { maxChunks: 1 })
     // The next step's message is lost, and a run dies holding the job in the middle of the page.
     const lost = queue.take()[0]!
     const job = (await runningJob(env.DB))!
@@ -124,12 +124,12 @@ describe('the backfill on its queue', () => {
     expect(await acquireLease(env.DB, job.id, 'a-run-that-died', diedAt, diedAt + 60_000)).toBe(true)
 
     // Within the lease or shortly after the step was due: nothing to resume.
-    expect(await resumeStalledBackfill(stepEnv, queue.asQueue(), diedAt + 30_000)).toBe(false)
-    expect(await resumeStalledBackfill(stepEnv, queue.asQueue(), diedAt + 61_000)).toBe(false)
+    expect(await resumeStalledBackfill(stepEnv, queue, diedAt + 30_000)).toBe(false)
+    expect(await resumeStalledBackfill(stepEnv, queue, diedAt + 61_000)).toBe(false)
     expect(queue.take()).toEqual([])
     // Long after: a new step, and the lost message, arriving late, does nothing.
-    expect(await resumeStalledBackfill(stepEnv, queue.asQueue(), diedAt + STALLED_AFTER_MS + 1_000)).toBe(true)
-    expect(await runStep(stepEnv, queue.asQueue(), lost)).toBeNull()
+    expect(await resumeStalledBackfill(stepEnv, queue, diedAt + STALLED_AFTER_MS + 1_000)).toBe(true)
+    expect(await runStep(stepEnv, queue, lost)).toBeNull()
 
     // The steps run after the dead run's lease lapsed.
     const later = () => new Date(diedAt + STALLED_AFTER_MS + 2_000)
@@ -142,13 +142,13 @@ describe('the backfill on its queue', () => {
 
   it('lets a live order go first: a step pauses while the delivery lags, and goes on once it is processed', async () => {
     await startBackfill(stepEnv)
-    while (!orderPagesListed().length) await runStep(stepEnv, queue.asQueue(), queue.take()[0]!, { maxChunks: 1 })
+    while (!orderPagesListed().length) await runStep(stepEnv, queue, queue.take()[0]!, { maxChunks: 1 })
     const walkedBefore = (await backfillStatus(env)).phases.orders.done
     // A shopper orders now; the delivery is recorded and queued, and waits for the webhook consumer.
     const buyer = [...bigcommerce.store.customers.values()][0]!
     const live = bigcommerce.store.createOrder({ customerId: buyer.id, statusId: 11 })
     const webhooks = new CapturingQueue()
-    const liveEnv = { ...env, WEBHOOK_QUEUE: webhooks.asQueue() }
+    const liveEnv = { ...env, WEBHOOK_QUEUE: webhooks }
     for (const event of live.events.filter((e) => e.scope === 'store/order/created')) {
       const response = await deliver(
         (request) => fetchWorker(request, liveEnv),
@@ -162,7 +162,7 @@ describe('the backfill on its queue', () => {
     // The step looks at the inbox with the delivery lagging: it waits, and the consumer runs meanwhile.
     let clock = Date.now() + LIVE_LAG_MS + 1_000
     let walkedWhenLiveRan = -1
-    const outcome = await runStep(stepEnv, queue.asQueue(), queue.take()[0]!, {
+    const outcome = await runStep(stepEnv, queue, queue.take()[0]!, {
       maxChunks: 2,
       now: () => new Date(clock),
       sleep: async (ms) => {

@@ -259,7 +259,7 @@ describe('webhook queue', () => {
   it('with WEBHOOK_PROCESSING=inline processes in the request instead (no queue); an unknown mode is a 503', async () => {
     const created = bigcommerce.store.createOrder({ email: 'inline@example.com' })
     const queue = new CapturingQueue()
-    const inlineEnv = { ...env, WEBHOOK_QUEUE: queue.asQueue(), WEBHOOK_PROCESSING: 'inline' }
+    const inlineEnv = { ...env, WEBHOOK_QUEUE: queue, WEBHOOK_PROCESSING: 'inline' }
     const event = created.events.find((e) => e.scope === 'store/order/created')!
     const response = await deliver(
       (request) => fetchWorker(request, inlineEnv),

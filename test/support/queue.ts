@@ -8,18 +8,25 @@ import { consumeWebhookBatch } from '../../src/pipeline/queue'
 export const WEBHOOK_QUEUE = 'bc-hubspot-webhooks'
 
 /** A queue's producer in tests: keeps what the worker sends (and the delay asked), for the test to deliver. */
-export class CapturingQueue<T = WebhookMessage> {
+export class CapturingQueue<T = WebhookMessage> implements Queue<T> {
   private sent: T[] = []
   /** The delay each message was sent with, in send order (never taken). */
   readonly delays: (number | undefined)[] = []
 
-  async send(body: T, options?: QueueSendOptions): Promise<void> {
+  async send(body: T, options?: QueueSendOptions): Promise<QueueSendResponse> {
     this.sent.push(body)
     this.delays.push(options?.delaySeconds)
+    return { metadata: { metrics: await this.metrics() } }
   }
 
-  async sendBatch(messages: Iterable<MessageSendRequest<T>>): Promise<void> {
+  async sendBatch(messages: Iterable<MessageSendRequest<T>>): Promise<QueueSendBatchResponse> {
     for (const m of messages) await this.send(m.body, m)
+    return { metadata: { metrics: await this.metrics() } }
+  }
+
+  /** The backlog: what was sent and not yet taken (bytes as JSON text). */
+  async metrics(): Promise<QueueMetrics> {
+    return { backlogCount: this.sent.length, backlogBytes: JSON.stringify(this.sent).length }
   }
 
   /** What was sent since the last take. */
@@ -29,9 +36,6 @@ export class CapturingQueue<T = WebhookMessage> {
     return taken
   }
 
-  asQueue(): Queue<T> {
-    return this as unknown as Queue<T>
-  }
 }
 
 /**

@@ -24,7 +24,7 @@ export const SECRETS = { clientSecret: 'test-client-secret', webhookSecret: 'tes
  */
 export async function callWorker(request: Request, withEnv: typeof env = env): Promise<Response> {
   const queue = new CapturingQueue()
-  const workerEnv = { ...withEnv, WEBHOOK_QUEUE: queue.asQueue(), BACKFILL_QUEUE: new CapturingQueue<BackfillStepMessage>().asQueue() }
+  const workerEnv = { ...withEnv, WEBHOOK_QUEUE: queue, BACKFILL_QUEUE: new CapturingQueue<BackfillStepMessage>() }
   const response = await fetchWorker(request, workerEnv)
   for (let messages = queue.take(); messages.length; messages = queue.take()) await consumeBatch(messages, workerEnv)
   return response
@@ -62,7 +62,7 @@ export async function deliverEvents(events: StoreEvent[], options: { webhookId?:
  */
 export async function deliverQueued(events: StoreEvent[]) {
   const queue = new CapturingQueue()
-  const workerEnv = { ...env, WEBHOOK_QUEUE: queue.asQueue() }
+  const workerEnv = { ...env, WEBHOOK_QUEUE: queue }
   for (const event of events) {
     const response = await deliver(
       async (request) => {
