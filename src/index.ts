@@ -1,3 +1,7 @@
+// First of all: kysely sets Symbol.asyncDispose when the runtime has none (workerd has none). Set any later, after
+// other modules have loaded, a Durable Object call cut off by an eviction never settled
+// (test/durable/hubspot-writer-eviction.test.ts hung).
+import 'kysely'
 import { app } from './app'
 import { consumeBackfillBatch } from './backfill/steps'
 import type { Env } from './env'
