@@ -1,6 +1,7 @@
-// First of all: kysely sets Symbol.asyncDispose when the runtime has none (workerd has none). Set any later, after
-// other modules have loaded, a Durable Object call cut off by an eviction never settled
-// (test/durable/hubspot-writer-eviction.test.ts hung).
+// Loaded first: with kysely evaluated after the other modules, test/durable/hubspot-writer-eviction.test.ts hangs
+// (a Durable Object call cut off by an eviction never settles under the test pool). Why is not understood: not
+// kysely's Symbol.asyncDispose polyfill (workerd has the symbol). wrangler's bundler drops this bare import
+// (kysely declares no side effects), so it orders modules in the tests only.
 import 'kysely'
 import { app } from './app'
 import { consumeBackfillBatch } from './backfill/steps'
